@@ -1,0 +1,7 @@
+package io.purchasepipeline.serdes;
+
+/** What an operator does to a customer's fraud flag. */
+public enum FlagAction {
+    FLAG,
+    CLEAR
+}

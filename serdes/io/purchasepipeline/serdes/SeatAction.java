@@ -1,0 +1,7 @@
+package io.purchasepipeline.serdes;
+
+/** A direct seat command from the seat routes. */
+public enum SeatAction {
+    RESERVE,
+    RELEASE
+}

@@ -1,0 +1,49 @@
+package io.purchasepipeline.serdes;
+
+import java.util.List;
+
+/**
+ * Every topic the pipeline reads or writes, each with its serdes. Public topics are part of the
+ * product contract; the others are the pipeline's own but still provisioned up front because the
+ * topology loops through them (orders send commands back to the SKU partitions) or reads them
+ * into a global store.
+ */
+public final class Topics {
+
+    /** Orders from the storefront, keyed by customer id. */
+    public static final Topic<Order> ORDERS = Topic.json("orders", Order.class);
+    /** Product definitions, keyed by SKU; compacted. */
+    public static final Topic<Product> CATALOG = Topic.json("catalog", Product.class);
+    /** Direct seat commands, keyed by seat id (the seat's SKU). */
+    public static final Topic<SeatCommand> SEAT_RESERVATIONS = Topic.json("seat-reservations", SeatCommand.class);
+    /** Every state change of every order, keyed by order id. */
+    public static final Topic<OrderEvent> ORDER_EVENTS = Topic.json("order-events", OrderEvent.class);
+    /** Emails to deliver, keyed by email id. */
+    public static final Topic<EmailRequest> EMAILS = Topic.json("emails", EmailRequest.class);
+    /** Records that could not be read or processed, with the reason in headers. */
+    public static final String DEAD_LETTERS = "dead-letters";
+
+    /** Operators' flag commands, keyed by customer id (co-partitioned with {@link #ORDERS}). */
+    public static final Topic<FlagCommand> CUSTOMER_FLAGS = Topic.json("customer-flags", FlagCommand.class);
+    /** Every order's HOLD / CONFIRM / RELEASE for one SKU, keyed by SKU. */
+    public static final Topic<ReservationCommand> RESERVATION_COMMANDS =
+            Topic.json("reservation-commands", ReservationCommand.class);
+    /** Answers to {@link #SEAT_RESERVATIONS}, keyed by seat id. */
+    public static final Topic<SeatResult> SEAT_RESERVATION_RESULTS =
+            Topic.json("seat-reservation-results", SeatResult.class);
+    /** Product definitions as applied by the SKU's owner, read into every instance's global store. */
+    public static final Topic<Product> PRODUCTS = Topic.json("products", Product.class);
+    /** E-books to make, keyed by customer id so that one customer's come in order. */
+    public static final Topic<EbookRequest> EBOOK_REQUESTS = Topic.json("ebook-requests", EbookRequest.class);
+
+    /**
+     * Topics keyed by SKU or by customer that one task reads together: they must all have the same
+     * partition count, or one key would land on two tasks.
+     */
+    public static final List<String> CO_PARTITIONED =
+            List.of(ORDERS.name(), CUSTOMER_FLAGS.name(), CATALOG.name(), SEAT_RESERVATIONS.name(),
+                    RESERVATION_COMMANDS.name());
+
+    private Topics() {
+    }
+}
