@@ -67,9 +67,11 @@ public final class JsonSerde<T> implements Serde<T> {
                     throw new SerializationException("Payload on " + topic + " is JSON null, not " + type);
                 }
                 return value;
-            } catch (IOException e) {
+            } catch (JsonProcessingException e) {
                 throw new SerializationException("Payload on " + topic + " is not a valid " + type + ": "
                         + e.getOriginalMessage(), e);
+            } catch (IOException e) {
+                throw new SerializationException("Payload on " + topic + " cannot be read as " + type, e);
             }
         };
     }

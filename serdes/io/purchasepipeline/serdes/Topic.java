@@ -16,7 +16,8 @@ public record Topic<V>(String name, Serde<String> keySerde, Serde<V> valueSerde,
         return Consumed.with(keySerde, valueSerde).withName(name + "-source");
     }
 
-    public Produced<String, V> produced() {
-        return Produced.with(keySerde, valueSerde).withName(name + "-sink");
+    /** {@code by} names the step that writes, as one topic can have several writers in one topology. */
+    public Produced<String, V> produced(final String by) {
+        return Produced.with(keySerde, valueSerde).withName(by + "-to-" + name);
     }
 }

@@ -1,0 +1,77 @@
+package io.purchasepipeline.topology;
+
+import io.purchasepipeline.serdes.Product;
+import io.purchasepipeline.serdes.ReservationCommand;
+import io.purchasepipeline.stores.Inventory;
+import io.purchasepipeline.stores.InvalidCommandException;
+import io.purchasepipeline.stores.InventoryLedger;
+import io.purchasepipeline.stores.PipelineStores;
+import io.purchasepipeline.stores.StoreNames;
+import java.util.Set;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.ProcessorSupplier;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.StoreBuilder;
+
+/**
+ * Step 3: reservation, per SKU. Orders' holds, confirms and releases, catalog definitions and
+ * users' direct seat commands for one SKU all arrive on one partition of one task and are applied
+ * one at a time to the SKU's state in RocksDB: two buyers can never both get the last unit or the
+ * same seat, with no lock and no version column.
+ *
+ * <p>Forwards a {@code LineResult} keyed by order id (back to the order), a {@code SeatResult}
+ * keyed by seat id, and the applied {@link Product} keyed by SKU (for every instance's catalog).
+ */
+final class SkuReservations implements Processor<String, SkuCommand, String, Object> {
+
+    private ProcessorContext<String, Object> context;
+    private InventoryLedger ledger;
+
+    static ProcessorSupplier<String, SkuCommand, String, Object> supplier() {
+        return new ProcessorSupplier<>() {
+            @Override
+            public Processor<String, SkuCommand, String, Object> get() {
+                return new SkuReservations();
+            }
+
+            @Override
+            public Set<StoreBuilder<?>> stores() {
+                return Set.of(PipelineStores.inventory(), PipelineStores.holds());
+            }
+        };
+    }
+
+    @Override
+    public void init(final ProcessorContext<String, Object> context) {
+        this.context = context;
+        this.ledger = new InventoryLedger(context.getStateStore(StoreNames.INVENTORY), context.getStateStore(StoreNames.HOLDS));
+    }
+
+    @Override
+    public void process(final Record<String, SkuCommand> record) {
+        final String sku = record.key();
+        InvalidCommandException.require(sku != null && !sku.isBlank(), "SKU command without a key");
+        if (record.value() instanceof SkuCommand.Reserve reserve) {
+            apply(record, reserve.command());
+        } else if (record.value() instanceof SkuCommand.Define define) {
+            final Inventory applied = ledger.define(sku, define.product());
+            context.forward(record.withValue(applied == null ? null
+                    : new Product(sku, applied.name(), applied.kind(), applied.price(), applied.stocked())));
+        } else if (record.value() instanceof SkuCommand.Seat seat) {
+            InvalidCommandException.require(seat.command() != null && sku.equals(seat.command().seatId()),
+                    "seat command keyed by " + sku + " names another seat");
+            context.forward(record.withValue(ledger.seat(seat.command())));
+        }
+    }
+
+    private void apply(final Record<String, SkuCommand> record, final ReservationCommand command) {
+        InvalidCommandException.require(command != null && command.action() != null && command.orderId() != null
+                && record.key().equals(command.sku()), "malformed reservation command for " + record.key());
+        switch (command.action()) {
+            case HOLD -> context.forward(record.withKey(command.orderId()).withValue(ledger.hold(command)));
+            case CONFIRM -> ledger.confirm(command);
+            case RELEASE -> ledger.release(command);
+        }
+    }
+}
