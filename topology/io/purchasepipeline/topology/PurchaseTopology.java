@@ -49,7 +49,7 @@ public final class PurchaseTopology {
         final StreamsBuilder builder = new StreamsBuilder();
 
         builder.addGlobalStore(PipelineStores.productCatalog(), Topics.PRODUCTS.name(),
-                Consumed.with(Serdes.String(), Topics.PRODUCTS.valueSerde()).withName("products-source"),
+                Consumed.with(Serdes.String(), Topics.PRODUCTS.valueSerde()).withName("catalog-replica"),
                 CatalogReplica::new);
 
         // 1. Intake: valid, first-seen orders; the customer hears at once that the order is in.
