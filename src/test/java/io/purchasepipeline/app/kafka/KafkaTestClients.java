@@ -1,0 +1,116 @@
+package io.purchasepipeline.app.kafka;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/** Plain Kafka clients for checking what the nodes under test really store. */
+final class KafkaTestClients {
+
+    /** A node may take 10+ s to come up on a busy two-core machine; a cluster more. */
+    static final Duration READY_TIMEOUT = Duration.ofSeconds(90);
+
+    private KafkaTestClients() {
+    }
+
+    /** Distinct ports free right now: all are held open together so none is handed out twice. */
+    static List<Integer> freePorts(final int count) throws IOException {
+        final List<ServerSocket> sockets = new ArrayList<>();
+        try {
+            for (int i = 0; i < count; i++) {
+                sockets.add(new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1")));
+            }
+            return sockets.stream().map(ServerSocket::getLocalPort).toList();
+        } finally {
+            for (final ServerSocket socket : sockets) {
+                socket.close();
+            }
+        }
+    }
+
+    static void createTopic(final String bootstrap, final NewTopic topic) throws Exception {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+            admin.createTopics(List.of(topic)).all().get();
+        }
+    }
+
+    static Admin admin(final String bootstrap) {
+        return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap));
+    }
+
+    static KafkaProducer<String, String> producer(final String bootstrap) {
+        return new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
+                // 4.x batches for 5 ms by default: every acknowledged send would wait for it
+                ProducerConfig.LINGER_MS_CONFIG, 0),
+                new StringSerializer(), new StringSerializer());
+    }
+
+    /** Sends the values (keyed by themselves) and waits until every one is acknowledged by all in-sync replicas. */
+    static void produceAcknowledged(final KafkaProducer<String, String> producer, final String topic,
+                                    final List<String> values) throws InterruptedException, ExecutionException {
+        final List<Future<RecordMetadata>> acks = new ArrayList<>();
+        for (final String value : values) {
+            acks.add(producer.send(new ProducerRecord<>(topic, value, value)));
+        }
+        for (final Future<RecordMetadata> ack : acks) {
+            ack.get();
+        }
+    }
+
+    /** Every value in the topic from the beginning, reading until {@code expected} arrived or 60 s passed. */
+    static List<String> consumeAll(final String bootstrap, final String topic, final int expected) {
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false),
+                new StringDeserializer(), new StringDeserializer())) {
+            final List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
+                    .map(info -> new TopicPartition(topic, info.partition()))
+                    .toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            final List<String> values = new ArrayList<>();
+            final long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (values.size() < expected && System.nanoTime() < deadline) {
+                for (final ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(500))) {
+                    values.add(record.value());
+                }
+            }
+            return values;
+        }
+    }
+
+    /** A value of Kafka's {@code meta.properties}, written when a log directory is formatted. */
+    static String metaProperty(final Path nodeDir, final String key) throws IOException {
+        final Properties meta = new Properties();
+        try (Reader in = Files.newBufferedReader(nodeDir.resolve("data").resolve("meta.properties"))) {
+            meta.load(in);
+        }
+        return meta.getProperty(key);
+    }
+}
