@@ -1,0 +1,125 @@
+package io.purchasepipeline.app;
+
+import io.purchasepipeline.app.kafka.BrokerNode;
+import io.purchasepipeline.topology.PipelineConfig;
+import io.purchasepipeline.topology.PurchaseTopology;
+import io.purchasepipeline.topology.payment.PaymentSimulator;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code run}: the streams app, on the given Kafka or on an embedded single-node broker. */
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = "Runs the pipeline. Without Kafka settings it starts an embedded single-node Kafka broker first.")
+final class RunCommand implements Callable<Integer> {
+
+    @Option(names = "--bootstrap-servers", defaultValue = "${env:KAFKA_BOOTSTRAP_SERVERS}",
+            description = "Kafka to use (env KAFKA_BOOTSTRAP_SERVERS); none: start an embedded broker")
+    private String bootstrapServers;
+
+    @Option(names = "--data-dir", defaultValue = "${env:DATA_DIR:-./data}",
+            description = "Where state, the embedded broker and outputs live (env DATA_DIR, default ./data)")
+    private Path dataDir;
+
+    @Option(names = "--instance-id", defaultValue = "${env:INSTANCE_ID:-1}",
+            description = "This instance's name; its state lives in <data-dir>/state/<instance-id> (default 1)")
+    private String instanceId;
+
+    @Option(names = "--kafka-config", description = "A properties file of extra client settings (SASL/TLS) "
+            + "and pipeline.* rules")
+    private Path kafkaConfig;
+
+    @Option(names = "--demo-catalog", negatable = true,
+            description = "Load a sample catalog when the catalog is empty (default: on with the embedded broker)")
+    private Boolean demoCatalog;
+
+    @Option(names = "--partitions", defaultValue = "6", description = "Partitions of topics created at start (default 6)")
+    private int partitions;
+
+    @Option(names = "--broker-port", defaultValue = "9092", description = "The embedded broker's port (default 9092)")
+    private int brokerPort;
+
+    @Override
+    public Integer call() throws Exception {
+        final Map<String, String> clientSettings = clientSettings();
+        BrokerNode broker = null;
+        String bootstrap = bootstrapServers;
+        if (bootstrap == null || bootstrap.isBlank()) {
+            broker = BrokerNode.standalone(dataDir.resolve("kafka")).port(brokerPort).build();
+            final long started = System.nanoTime();
+            broker.start();
+            broker.awaitReady(Duration.ofMinutes(2));
+            bootstrap = broker.bootstrapServers();
+            System.out.printf("Kafka: embedded broker at %s (data in %s), ready in %.1f s%n", bootstrap,
+                    dataDir.resolve("kafka"), (System.nanoTime() - started) / 1e9);
+        }
+        final Properties clientProps = new Properties();
+        clientProps.putAll(clientSettings);
+        clientProps.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+
+        final short replication;
+        try (Admin admin = Admin.create(clientProps)) {
+            replication = new TopicProvisioner(admin, partitions).provision();
+            if (demoCatalog != null ? demoCatalog : broker != null) {
+                final int loaded = DemoCatalog.loadIfEmpty(admin, clientProps);
+                if (loaded > 0) {
+                    System.out.printf("Catalog: loaded %d sample products and seats%n", loaded);
+                }
+            }
+        }
+
+        final Map<String, String> overrides = new HashMap<>(clientSettings);
+        overrides.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, Short.toString(replication));
+        if (replication >= 3) {
+            overrides.put(StreamsConfig.topicPrefix(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG), "2");
+        }
+        final Properties props = StreamsSettings.of(bootstrap, dataDir.resolve("state").resolve(instanceId), overrides);
+        final KafkaStreams streams = new KafkaStreams(
+                PurchaseTopology.build(PipelineConfig.from(props), new PaymentSimulator(), props), props);
+        streams.setUncaughtExceptionHandler(exception -> StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD);
+        final CountDownLatch stopped = new CountDownLatch(1);
+        final BrokerNode embedded = broker;
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            streams.close(Duration.ofSeconds(30));
+            if (embedded != null) {
+                embedded.stop();
+            }
+            stopped.countDown();
+        }, "shutdown"));
+        streams.setStateListener((next, previous) -> {
+            if (next == KafkaStreams.State.RUNNING || next == KafkaStreams.State.ERROR) {
+                System.out.printf("Streams app %s (instance %s): %s%n", StreamsSettings.APPLICATION_ID, instanceId, next);
+            }
+        });
+        streams.start();
+        stopped.await();
+        return 0;
+    }
+
+    private Map<String, String> clientSettings() throws IOException {
+        final Map<String, String> settings = new HashMap<>();
+        if (kafkaConfig != null) {
+            final Properties file = new Properties();
+            try (Reader reader = Files.newBufferedReader(kafkaConfig)) {
+                file.load(reader);
+            }
+            file.stringPropertyNames().forEach(name -> settings.put(name, file.getProperty(name)));
+        }
+        return settings;
+    }
+}

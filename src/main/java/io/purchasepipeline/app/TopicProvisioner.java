@@ -1,0 +1,90 @@
+package io.purchasepipeline.app;
+
+import io.purchasepipeline.serdes.Topics;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.config.TopicConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Creates the pipeline's topics before the streams app starts, so that every topic is made with
+ * the partitions, replication and clean-up policy the pipeline needs (not the broker's defaults).
+ * Topics that exist are checked, not recreated: the co-partitioned ones must agree on their
+ * partition count, or one key would be split over two tasks.
+ */
+public final class TopicProvisioner {
+
+    private static final Logger log = LoggerFactory.getLogger(TopicProvisioner.class);
+
+    /** Compacted: the latest value per key is the truth (product definitions). */
+    static final Set<String> COMPACTED = Set.of(Topics.CATALOG.name(), Topics.PRODUCTS.name());
+
+    private final Admin admin;
+    private final int partitions;
+
+    public TopicProvisioner(final Admin admin, final int partitions) {
+        this.admin = admin;
+        this.partitions = partitions;
+    }
+
+    /** All the topics this application reads or writes, apart from the ones Kafka Streams makes. */
+    public static List<String> topicNames() {
+        return List.of(Topics.ORDERS.name(), Topics.CUSTOMER_FLAGS.name(), Topics.CATALOG.name(),
+                Topics.SEAT_RESERVATIONS.name(), Topics.RESERVATION_COMMANDS.name(), Topics.SEAT_RESERVATION_RESULTS.name(),
+                Topics.PRODUCTS.name(), Topics.ORDER_EVENTS.name(), Topics.EMAILS.name(), Topics.EBOOK_REQUESTS.name(),
+                Topics.DEAD_LETTERS);
+    }
+
+    /**
+     * Creates what is missing and checks what exists.
+     *
+     * @return the replication factor used, min(3, brokers)
+     */
+    public short provision() throws ExecutionException, InterruptedException {
+        final int brokers = admin.describeCluster().nodes().get().size();
+        final short replication = (short) Math.min(3, brokers);
+        final Set<String> existing = admin.listTopics().names().get();
+        final List<NewTopic> missing = new ArrayList<>();
+        for (final String name : topicNames()) {
+            if (!existing.contains(name)) {
+                missing.add(new NewTopic(name, partitions, replication).configs(configs(name, replication)));
+            }
+        }
+        if (!missing.isEmpty()) {
+            admin.createTopics(missing).all().get();
+            log.info("Created topics {} with {} partitions, replication {}",
+                    missing.stream().map(NewTopic::name).toList(), partitions, replication);
+        }
+        checkCoPartitioned();
+        return replication;
+    }
+
+    static Map<String, String> configs(final String topic, final short replication) {
+        final Map<String, String> configs = new HashMap<>();
+        configs.put(TopicConfig.CLEANUP_POLICY_CONFIG,
+                COMPACTED.contains(topic) ? TopicConfig.CLEANUP_POLICY_COMPACT : TopicConfig.CLEANUP_POLICY_DELETE);
+        if (replication >= 3) {
+            configs.put(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, "2");
+        }
+        return configs;
+    }
+
+    private void checkCoPartitioned() throws ExecutionException, InterruptedException {
+        final Map<String, TopicDescription> described = admin.describeTopics(Topics.CO_PARTITIONED).allTopicNames().get();
+        final Map<String, Integer> counts = described.values().stream()
+                .collect(Collectors.toMap(TopicDescription::name, topic -> topic.partitions().size()));
+        if (counts.values().stream().distinct().count() > 1) {
+            throw new IllegalStateException("These topics must have the same number of partitions, as one task reads "
+                    + "them together by key: " + counts);
+        }
+    }
+}
