@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 /** The one jar's entry point: {@code run} (the default) and the other commands. */
 @Command(name = "purchase-pipeline", mixinStandardHelpOptions = true,
         description = "An e-commerce purchase pipeline as one Kafka Streams application.",
-        subcommands = {RunCommand.class})
+        subcommands = {RunCommand.class, ClusterCommand.class, BrokerCommand.class, VerifyCommand.class})
 public final class Main implements Runnable {
 
     private static final Logger log = LoggerFactory.getLogger(Main.class);
