@@ -54,8 +54,9 @@ public final class PipelineStores {
     }
 
     /**
-     * Keys {@link #deadlineKey(long, String)} for deadlines and {@link #retryKey(String)} for payments
-     * to try again; the value is the order id.
+     * Keys {@link #deadlineKey(long, String)} for deadlines, {@link #retryKey(String)} for payments
+     * to try again and {@link #purgeKey(long, String)} for ended orders to forget; the value is the
+     * order id.
      */
     public static StoreBuilder<KeyValueStore<String, String>> orderTimers() {
         return Stores.keyValueStoreBuilder(
@@ -79,7 +80,19 @@ public final class PipelineStores {
         return String.format("%019d}", now);
     }
 
-    /** Sorts after every deadline key (letters after digits), so the two indexes never mix. */
+    /** When an ended order is to be forgotten; sorts after every deadline key (letters after digits). */
+    public static String purgeKey(final long at, final String orderId) {
+        return String.format("%s%019d|%s", PURGE_PREFIX, at, orderId);
+    }
+
+    /** The smallest key after every purge key up to {@code now}. */
+    public static String purgeUpperBound(final long now) {
+        return String.format("%s%019d}", PURGE_PREFIX, now);
+    }
+
+    public static final String PURGE_PREFIX = "purge|";
+
+    /** Sorts after every deadline key (letters after digits), so the indexes never mix. */
     public static String retryKey(final String orderId) {
         return RETRY_PREFIX + orderId;
     }

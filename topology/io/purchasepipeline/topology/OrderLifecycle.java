@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -183,6 +184,8 @@ final class OrderLifecycle implements Processor<String, OrderInput, String, Obje
         orders.put(state.orderId(), state);
         timers.delete(PipelineStores.deadlineKey(state.deadline(), state.orderId()));
         timers.delete(PipelineStores.retryKey(state.orderId()));
+        timers.put(PipelineStores.purgeKey(state.lastEvent().at() + config.orderRetention().toMillis(), state.orderId()),
+                state.orderId());
         emit(state, timestamp);
     }
 
@@ -196,8 +199,17 @@ final class OrderLifecycle implements Processor<String, OrderInput, String, Obje
         }
     }
 
-    /** Expires orders past their deadline, then retries payments the gateway did not answer. */
+    /**
+     * Expires orders past their deadline, retries payments the gateway did not answer, and forgets
+     * ended orders past their retention (so the store holds a bounded window of orders).
+     */
     private void onTimer(final long now) {
+        expire(now);
+        retryPayments(now);
+        purge(now);
+    }
+
+    private void expire(final long now) {
         final List<String> expired = new ArrayList<>();
         try (KeyValueIterator<String, String> due = timers.range(PipelineStores.deadlineKey(0, ""),
                 PipelineStores.deadlineUpperBound(now))) {
@@ -212,6 +224,9 @@ final class OrderLifecycle implements Processor<String, OrderInput, String, Obje
                 timers.delete(PipelineStores.deadlineKey(state.deadline(), orderId));
             }
         }
+    }
+
+    private void retryPayments(final long now) {
         final List<String> retries = new ArrayList<>();
         try (KeyValueIterator<String, String> due = timers.prefixScan(PipelineStores.RETRY_PREFIX, new StringSerializer())) {
             due.forEachRemaining(entry -> retries.add(entry.value));
@@ -223,6 +238,18 @@ final class OrderLifecycle implements Processor<String, OrderInput, String, Obje
             } else {
                 timers.delete(PipelineStores.retryKey(orderId));
             }
+        }
+    }
+
+    private void purge(final long now) {
+        final List<KeyValue<String, String>> due = new ArrayList<>();
+        try (KeyValueIterator<String, String> entries = timers.range(PipelineStores.purgeKey(0, ""),
+                PipelineStores.purgeUpperBound(now))) {
+            entries.forEachRemaining(due::add);
+        }
+        for (final KeyValue<String, String> entry : due) {
+            orders.delete(entry.value);
+            timers.delete(entry.key);
         }
     }
 

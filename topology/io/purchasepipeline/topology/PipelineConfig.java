@@ -13,6 +13,8 @@ import java.util.Map;
  * @param holdTimeout holds that see no payment outcome in this time are released and the order expires
  * @param timerInterval how often (wall clock) expired holds are looked for and failed payments retried
  * @param dedupeRetention how long an order id is remembered, so that a replay is processed once
+ * @param orderRetention how long an ended order (status and audit trail) stays queryable; at least
+ *     {@code dedupeRetention}, so that a remembered order id always has its order
  */
 public record PipelineConfig(
         BigDecimal fraudAmountLimit,
@@ -20,7 +22,8 @@ public record PipelineConfig(
         Duration velocityWindow,
         Duration holdTimeout,
         Duration timerInterval,
-        Duration dedupeRetention) {
+        Duration dedupeRetention,
+        Duration orderRetention) {
 
     public static final String FRAUD_AMOUNT_LIMIT = "pipeline.fraud.amount.limit";
     public static final String VELOCITY_MAX_ORDERS = "pipeline.fraud.velocity.max.orders";
@@ -28,18 +31,19 @@ public record PipelineConfig(
     public static final String HOLD_TIMEOUT_MS = "pipeline.hold.timeout.ms";
     public static final String TIMER_INTERVAL_MS = "pipeline.timer.interval.ms";
     public static final String DEDUPE_RETENTION_MS = "pipeline.dedupe.retention.ms";
+    public static final String ORDER_RETENTION_MS = "pipeline.order.retention.ms";
 
     public static final PipelineConfig DEFAULTS = new PipelineConfig(new BigDecimal("4500.00"), 5,
-            Duration.ofMinutes(1), Duration.ofMinutes(10), Duration.ofSeconds(1), Duration.ofDays(1));
+            Duration.ofMinutes(1), Duration.ofMinutes(10), Duration.ofSeconds(1), Duration.ofDays(1), Duration.ofDays(7));
 
     public PipelineConfig {
         if (fraudAmountLimit.signum() < 0 || velocityMaxOrders < 1 || velocityWindow.isNegative()
                 || velocityWindow.isZero() || holdTimeout.isNegative() || holdTimeout.isZero()
                 || timerInterval.isNegative() || timerInterval.isZero() || dedupeRetention.isNegative()
-                || dedupeRetention.isZero()) {
+                || dedupeRetention.isZero() || orderRetention.compareTo(dedupeRetention) < 0) {
             throw new IllegalArgumentException("Invalid pipeline settings: " + fraudAmountLimit + ", "
                     + velocityMaxOrders + ", " + velocityWindow + ", " + holdTimeout + ", " + timerInterval
-                    + ", " + dedupeRetention);
+                    + ", " + dedupeRetention + ", " + orderRetention);
         }
     }
 
@@ -51,7 +55,8 @@ public record PipelineConfig(
                 Duration.ofMillis(number(props, VELOCITY_WINDOW_MS, DEFAULTS.velocityWindow.toMillis())),
                 Duration.ofMillis(number(props, HOLD_TIMEOUT_MS, DEFAULTS.holdTimeout.toMillis())),
                 Duration.ofMillis(number(props, TIMER_INTERVAL_MS, DEFAULTS.timerInterval.toMillis())),
-                Duration.ofMillis(number(props, DEDUPE_RETENTION_MS, DEFAULTS.dedupeRetention.toMillis())));
+                Duration.ofMillis(number(props, DEDUPE_RETENTION_MS, DEFAULTS.dedupeRetention.toMillis())),
+                Duration.ofMillis(number(props, ORDER_RETENTION_MS, DEFAULTS.orderRetention.toMillis())));
     }
 
     private static BigDecimal decimal(final Map<?, ?> props, final String key, final BigDecimal fallback) {

@@ -190,6 +190,10 @@ final class PipelineDriver implements AutoCloseable {
         return all(StoreNames.HOLDS);
     }
 
+    List<String> allTimers() {
+        return all(StoreNames.ORDER_TIMERS);
+    }
+
     Product catalogEntry(final String sku) {
         return this.<Product>store(StoreNames.PRODUCT_CATALOG).get(sku);
     }

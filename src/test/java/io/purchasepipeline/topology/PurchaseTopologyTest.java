@@ -275,6 +275,18 @@ class PurchaseTopologyTest {
     }
 
     @Test
+    void forgetsEndedOrdersAfterTheirRetention() {
+        final Order order = pipeline.order("alice", OK, line("book", 1));
+
+        pipeline.advanceWallClock(Duration.ofDays(6));
+        assertThat(pipeline.order(order.orderId()).status()).isEqualTo(OrderStatus.COMPLETED);
+
+        pipeline.advanceWallClock(Duration.ofDays(1).plusSeconds(1));
+        assertThat(pipeline.order(order.orderId())).isNull();
+        assertThat(pipeline.allTimers()).isEmpty();
+    }
+
+    @Test
     void seatBoughtByAnOrderCannotBeReservedDirectly() {
         final Order order = pipeline.order("alice", OK, line("seat-1A", 1));
         assertThat(pipeline.order(order.orderId()).status()).isEqualTo(OrderStatus.COMPLETED);
