@@ -51,6 +51,14 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--partitions", defaultValue = "6", description = "Partitions of topics created at start (default 6)")
     private int partitions;
 
+    @Option(names = "--retention-ms", description = "Retention by time of the event topics it creates "
+            + "(default: the broker's)")
+    private Long retentionMs;
+
+    @Option(names = "--retention-bytes", description = "Retention by size per partition of the event topics it "
+            + "creates (default: the broker's)")
+    private Long retentionBytes;
+
     @Option(names = "--broker-port", defaultValue = "9092", description = "The embedded broker's port (default 9092)")
     private int brokerPort;
 
@@ -74,7 +82,8 @@ final class RunCommand implements Callable<Integer> {
 
         final short replication;
         try (Admin admin = Admin.create(clientProps)) {
-            replication = new TopicProvisioner(admin, partitions).provision();
+            replication = new TopicProvisioner(admin, partitions,
+                    new TopicProvisioner.Retention(retentionMs, retentionBytes)).provision();
             if (demoCatalog != null ? demoCatalog : broker != null) {
                 final int loaded = DemoCatalog.loadIfEmpty(admin, clientProps);
                 if (loaded > 0) {

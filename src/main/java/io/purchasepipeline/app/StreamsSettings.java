@@ -1,6 +1,7 @@
 package io.purchasepipeline.app;
 
 import io.purchasepipeline.serdes.Topics;
+import io.purchasepipeline.stores.RocksDbTuning;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Properties;
@@ -39,6 +40,9 @@ public final class StreamsSettings {
         props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG,
                 LogAndContinueProcessingExceptionHandler.class.getName());
         props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, "true");
+        // a warm copy of every store on another instance: failover without a full restore
+        props.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, "1");
+        props.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, RocksDbTuning.class.getName());
         props.putAll(overrides);
         return props;
     }

@@ -30,10 +30,20 @@ public final class TopicProvisioner {
 
     private final Admin admin;
     private final int partitions;
+    private final Retention retention;
 
-    public TopicProvisioner(final Admin admin, final int partitions) {
+    /**
+     * How long the event topics (all but the compacted ones) keep records: by time and by size
+     * per partition; -1 is unlimited, null leaves the broker's default.
+     */
+    public record Retention(Long ms, Long bytes) {
+        public static final Retention BROKER_DEFAULT = new Retention(null, null);
+    }
+
+    public TopicProvisioner(final Admin admin, final int partitions, final Retention retention) {
         this.admin = admin;
         this.partitions = partitions;
+        this.retention = retention;
     }
 
     /** All the topics this application reads or writes, apart from the ones Kafka Streams makes. */
@@ -56,7 +66,7 @@ public final class TopicProvisioner {
         final List<NewTopic> missing = new ArrayList<>();
         for (final String name : topicNames()) {
             if (!existing.contains(name)) {
-                missing.add(new NewTopic(name, partitions, replication).configs(configs(name, replication)));
+                missing.add(new NewTopic(name, partitions, replication).configs(configs(name, replication, retention)));
             }
         }
         if (!missing.isEmpty()) {
@@ -68,10 +78,19 @@ public final class TopicProvisioner {
         return replication;
     }
 
-    static Map<String, String> configs(final String topic, final short replication) {
+    static Map<String, String> configs(final String topic, final short replication, final Retention retention) {
         final Map<String, String> configs = new HashMap<>();
-        configs.put(TopicConfig.CLEANUP_POLICY_CONFIG,
-                COMPACTED.contains(topic) ? TopicConfig.CLEANUP_POLICY_COMPACT : TopicConfig.CLEANUP_POLICY_DELETE);
+        if (COMPACTED.contains(topic)) {
+            configs.put(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
+        } else {
+            configs.put(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE);
+            if (retention.ms() != null) {
+                configs.put(TopicConfig.RETENTION_MS_CONFIG, retention.ms().toString());
+            }
+            if (retention.bytes() != null) {
+                configs.put(TopicConfig.RETENTION_BYTES_CONFIG, retention.bytes().toString());
+            }
+        }
         if (replication >= 3) {
             configs.put(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, "2");
         }

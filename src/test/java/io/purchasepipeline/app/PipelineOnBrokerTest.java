@@ -72,7 +72,7 @@ class PipelineOnBrokerTest {
         cluster.startup();
         cluster.waitForReadyBrokers();
         try (Admin admin = Admin.create(clientProps())) {
-            new TopicProvisioner(admin, 3).provision();
+            new TopicProvisioner(admin, 3, TopicProvisioner.Retention.BROKER_DEFAULT).provision();
         }
         final Properties producerProps = clientProps();
         producerProps.put(ProducerConfig.LINGER_MS_CONFIG, "0");
