@@ -53,21 +53,23 @@ final class OrderLifecycle implements Processor<String, OrderInput, String, Obje
 
     private final PipelineConfig config;
     private final PaymentGateway gateway;
+    private final OrderStatusListener listener;
     private ProcessorContext<String, Object> context;
     private KeyValueStore<String, OrderState> orders;
     private KeyValueStore<String, String> timers;
 
-    private OrderLifecycle(final PipelineConfig config, final PaymentGateway gateway) {
+    private OrderLifecycle(final PipelineConfig config, final PaymentGateway gateway, final OrderStatusListener listener) {
         this.config = config;
         this.gateway = gateway;
+        this.listener = listener;
     }
 
     static ProcessorSupplier<String, OrderInput, String, Object> supplier(final PipelineConfig config,
-            final PaymentGateway gateway) {
+            final PaymentGateway gateway, final OrderStatusListener listener) {
         return new ProcessorSupplier<>() {
             @Override
             public Processor<String, OrderInput, String, Object> get() {
-                return new OrderLifecycle(config, gateway);
+                return new OrderLifecycle(config, gateway, listener);
             }
 
             @Override
@@ -104,6 +106,7 @@ final class OrderLifecycle implements Processor<String, OrderInput, String, Obje
         final long deadline = now + config.holdTimeout().toMillis();
         OrderState state = new OrderState(order, OrderStatus.PENDING, checked.reasons(), mergedLines(order), null,
                 deadline, List.of()).moveTo(OrderStatus.PENDING, "order received", now);
+        orders.put(orderId, state);
         emit(state, timestamp);
         if (checked.fraudulent()) {
             state = state.moveTo(OrderStatus.REJECTED_FRAUD, "fraud check: " + checked.reasons(), now);
@@ -111,8 +114,8 @@ final class OrderLifecycle implements Processor<String, OrderInput, String, Obje
             return;
         }
         state = state.moveTo(OrderStatus.RESERVING, "fraud check passed; holding " + state.lines().size() + " SKU(s)", now);
-        emit(state, timestamp);
         orders.put(orderId, state);
+        emit(state, timestamp);
         timers.put(PipelineStores.deadlineKey(deadline, orderId), orderId);
         for (final LineState line : state.lines()) {
             send(state, line, ReservationAction.HOLD, timestamp);
@@ -140,6 +143,7 @@ final class OrderLifecycle implements Processor<String, OrderInput, String, Obje
         }
         final OrderState awaiting = state.moveTo(OrderStatus.AWAITING_PAYMENT,
                 "all SKUs held; total " + state.total().toPlainString(), now());
+        orders.put(awaiting.orderId(), awaiting);
         emit(awaiting, timestamp);
         charge(awaiting, timestamp);
     }
@@ -260,6 +264,7 @@ final class OrderLifecycle implements Processor<String, OrderInput, String, Obje
 
     private void emit(final OrderState state, final long timestamp) {
         context.forward(new Record<>(state.orderId(), state.lastEvent(), timestamp));
+        listener.changed(state.lastEvent());
     }
 
     private long now() {

@@ -46,6 +46,12 @@ public final class PurchaseTopology {
 
     /** The production topology; {@code props} are the application's settings, not changed here. */
     public static Topology build(final PipelineConfig config, final PaymentGateway gateway, final Properties props) {
+        return build(config, gateway, OrderStatusListener.NONE, props);
+    }
+
+    /** The same, with {@code listener} told of every order status change as it is made. */
+    public static Topology build(final PipelineConfig config, final PaymentGateway gateway,
+            final OrderStatusListener listener, final Properties props) {
         final StreamsBuilder builder = new StreamsBuilder();
 
         builder.addGlobalStore(PipelineStores.productCatalog(), Topics.PRODUCTS.name(),
@@ -99,7 +105,7 @@ public final class PurchaseTopology {
         // 4-7. Each order's life: holds, payment, settlement, expiry, e-books, emails, audit trail.
         final BranchedKStream<String, Object> orderOutcomes = checkedOrders
                 .merge(lineResults, Named.as("order-inputs"))
-                .process(OrderLifecycle.supplier(config, gateway), Named.as("order-lifecycle"))
+                .process(OrderLifecycle.supplier(config, gateway, listener), Named.as("order-lifecycle"))
                 .split(Named.as("order-"));
         to(orderOutcomes, Topics.ORDER_EVENTS, "events");
         to(orderOutcomes, Topics.RESERVATION_COMMANDS, "sku-commands");

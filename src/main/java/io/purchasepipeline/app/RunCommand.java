@@ -1,12 +1,8 @@
 package io.purchasepipeline.app;
 
 import io.purchasepipeline.app.kafka.BrokerNode;
-import io.purchasepipeline.topology.PipelineConfig;
-import io.purchasepipeline.topology.PurchaseTopology;
 import io.purchasepipeline.topology.payment.PaymentSimulator;
 import java.io.IOException;
-import java.io.Reader;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -19,7 +15,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
-import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.apache.kafka.streams.state.HostInfo;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -36,8 +32,9 @@ final class RunCommand implements Callable<Integer> {
             description = "Where state, the embedded broker and outputs live (env DATA_DIR, default ./data)")
     private Path dataDir;
 
-    @Option(names = "--instance-id", defaultValue = "${env:INSTANCE_ID:-1}",
-            description = "This instance's name; its state lives in <data-dir>/state/<instance-id> (default 1)")
+    @Option(names = "--instance-id", defaultValue = "${env:INSTANCE_ID:-${env:HOSTNAME:-1}}",
+            description = "This instance's name; its state lives in <data-dir>/state/<instance-id> "
+                    + "(env INSTANCE_ID, else env HOSTNAME as containers set it, else 1)")
     private String instanceId;
 
     @Option(names = "--kafka-config", description = "A properties file of extra client settings (SASL/TLS) "
@@ -58,6 +55,18 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--retention-bytes", description = "Retention by size per partition of the event topics it "
             + "creates (default: the broker's)")
     private Long retentionBytes;
+
+    @Option(names = "--http-port", defaultValue = "${env:HTTP_PORT:-8080}",
+            description = "The HTTP endpoint's port (env HTTP_PORT, default 8080)")
+    private int httpPort;
+
+    @Option(names = "--http-host", defaultValue = "${env:HTTP_HOST:-127.0.0.1}",
+            description = "The address the HTTP endpoint binds to (env HTTP_HOST, default 127.0.0.1; 0.0.0.0 in containers)")
+    private String httpHost;
+
+    @Option(names = "--advertised-host", defaultValue = "${env:ADVERTISED_HOST:-127.0.0.1}",
+            description = "How other instances reach this one's endpoint (env ADVERTISED_HOST, default 127.0.0.1)")
+    private String advertisedHost;
 
     @Option(names = "--broker-port", defaultValue = "9092", description = "The embedded broker's port (default 9092)")
     private int brokerPort;
@@ -97,38 +106,34 @@ final class RunCommand implements Callable<Integer> {
         if (replication >= 3) {
             overrides.put(StreamsConfig.topicPrefix(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG), "2");
         }
-        final Properties props = StreamsSettings.of(bootstrap, dataDir.resolve("state").resolve(instanceId), overrides);
-        final KafkaStreams streams = new KafkaStreams(
-                PurchaseTopology.build(PipelineConfig.from(props), new PaymentSimulator(), props), props);
-        streams.setUncaughtExceptionHandler(exception -> StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD);
+        final HostInfo advertised = new HostInfo(advertisedHost, httpPort);
+        final PipelineApp app = PipelineApp.start(bootstrap, overrides, dataDir.resolve("state").resolve(instanceId),
+                httpHost, advertised, new PaymentSimulator(), (next, previous) -> {
+                    if (next == KafkaStreams.State.RUNNING || next == KafkaStreams.State.ERROR) {
+                        System.out.printf("Streams app %s (instance %s): %s%n", StreamsSettings.APPLICATION_ID,
+                                instanceId, next);
+                    }
+                });
+        System.out.printf("HTTP: http://%s:%d (advertised to other instances as %s:%d)%n", httpHost, app.http().port(),
+                advertisedHost, httpPort);
         final CountDownLatch stopped = new CountDownLatch(1);
         final BrokerNode embedded = broker;
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            streams.close(Duration.ofSeconds(30));
+            try {
+                app.close();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
             if (embedded != null) {
                 embedded.stop();
             }
             stopped.countDown();
         }, "shutdown"));
-        streams.setStateListener((next, previous) -> {
-            if (next == KafkaStreams.State.RUNNING || next == KafkaStreams.State.ERROR) {
-                System.out.printf("Streams app %s (instance %s): %s%n", StreamsSettings.APPLICATION_ID, instanceId, next);
-            }
-        });
-        streams.start();
         stopped.await();
         return 0;
     }
 
     private Map<String, String> clientSettings() throws IOException {
-        final Map<String, String> settings = new HashMap<>();
-        if (kafkaConfig != null) {
-            final Properties file = new Properties();
-            try (Reader reader = Files.newBufferedReader(kafkaConfig)) {
-                file.load(reader);
-            }
-            file.stringPropertyNames().forEach(name -> settings.put(name, file.getProperty(name)));
-        }
-        return settings;
+        return ClientSettings.load(kafkaConfig);
     }
 }

@@ -3,7 +3,6 @@ package io.purchasepipeline.app;
 import io.purchasepipeline.serdes.JsonSerde;
 import io.purchasepipeline.serdes.Topics;
 import java.io.IOException;
-import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -90,11 +89,7 @@ final class VerifyCommand implements Callable<Integer> {
 
     private Properties consumerProps() throws IOException {
         final Properties props = new Properties();
-        if (kafkaConfig != null) {
-            try (Reader reader = Files.newBufferedReader(kafkaConfig)) {
-                props.load(reader);
-            }
-        }
+        props.putAll(ClientSettings.load(kafkaConfig));
         // no group: offsets are never committed and the pipeline's own groups are left alone
         props.remove(ConsumerConfig.GROUP_ID_CONFIG);
         props.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);

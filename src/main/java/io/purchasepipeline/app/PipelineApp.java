@@ -1,0 +1,112 @@
+package io.purchasepipeline.app;
+
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.purchasepipeline.app.http.ApiMetrics;
+import io.purchasepipeline.app.http.HttpApi;
+import io.purchasepipeline.app.http.OrderIntake;
+import io.purchasepipeline.app.http.OrderWaiters;
+import io.purchasepipeline.app.http.QueryRouter;
+import io.purchasepipeline.app.http.SeatDesk;
+import io.purchasepipeline.serdes.SeatResult;
+import io.purchasepipeline.serdes.Topics;
+import io.purchasepipeline.stores.InteractiveQueries;
+import io.purchasepipeline.topology.PipelineConfig;
+import io.purchasepipeline.topology.PurchaseTopology;
+import io.purchasepipeline.topology.payment.PaymentGateway;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.apache.kafka.streams.state.HostInfo;
+
+/**
+ * One instance of the application: the streams app and the HTTP endpoint that takes orders and
+ * answers queries for any key. {@code run} starts one; tests start several in one JVM.
+ */
+public record PipelineApp(KafkaStreams streams, HttpApi http, SeatDesk seats, Publisher publisher) implements AutoCloseable {
+
+    /** How far behind a standby may be and still answer a query while the owner cannot. */
+    public static final long MAX_STANDBY_LAG = 10_000;
+
+    /**
+     * @param clientSettings extra settings (security, streams overrides, {@code pipeline.*} rules)
+     * @param stateDir this instance's own RocksDB directory
+     * @param httpHost the address the endpoint binds to
+     * @param advertised how other instances reach this one's endpoint ({@code application.server})
+     * @param onState told of the streams app's state changes (set before it starts)
+     */
+    public static PipelineApp start(final String bootstrapServers, final Map<String, String> clientSettings, final Path stateDir,
+            final String httpHost, final HostInfo advertised, final PaymentGateway gateway,
+            final KafkaStreams.StateListener onState) throws InterruptedException {
+        final Map<String, String> overrides = new HashMap<>(clientSettings);
+        overrides.put(StreamsConfig.APPLICATION_SERVER_CONFIG, advertised.host() + ":" + advertised.port());
+        final Properties props = StreamsSettings.of(bootstrapServers, stateDir, overrides);
+        final ApiMetrics metrics = new ApiMetrics();
+        final OrderWaiters waiters = new OrderWaiters();
+        final KafkaStreams streams = new KafkaStreams(PurchaseTopology.build(PipelineConfig.from(props), gateway,
+                event -> {
+                    waiters.changed(event);
+                    metrics.changed(event);
+                }, props), props);
+        streams.setUncaughtExceptionHandler(exception -> StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD);
+        streams.setStateListener(onState);
+        new KafkaStreamsMetrics(streams).bindTo(metrics.registry());
+
+        final Publisher publisher = new Publisher(new KafkaProducer<>(producerProps(bootstrapServers, clientSettings),
+                new ByteArraySerializer(), new ByteArraySerializer()));
+        final SeatDesk seats = new SeatDesk(publisher, new KafkaConsumer<>(answerReaderProps(bootstrapServers, clientSettings),
+                new StringDeserializer(), Topics.SEAT_RESERVATION_RESULTS.valueSerde().deserializer()),
+                Duration.ofSeconds(5), (SeatResult result) -> metrics.seatAnswered(result));
+        streams.start();
+        final HttpApi http = new HttpApi(new OrderIntake(publisher, 10_000), publisher, seats,
+                new QueryRouter(new InteractiveQueries(streams, advertised, MAX_STANDBY_LAG), Duration.ofSeconds(2)),
+                waiters, streams::state, metrics).start(httpHost, advertised.port());
+        return new PipelineApp(streams, http, seats, publisher);
+    }
+
+    private static Properties producerProps(final String bootstrapServers, final Map<String, String> clientSettings) {
+        final Properties props = clientProps(bootstrapServers, clientSettings);
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        props.put(ProducerConfig.LINGER_MS_CONFIG, "1");
+        return props;
+    }
+
+    private static Properties answerReaderProps(final String bootstrapServers, final Map<String, String> clientSettings) {
+        final Properties props = clientProps(bootstrapServers, clientSettings);
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        return props;
+    }
+
+    /** Only the client settings: {@code pipeline.*} and streams-only keys would make clients warn. */
+    private static Properties clientProps(final String bootstrapServers, final Map<String, String> clientSettings) {
+        final Properties props = new Properties();
+        clientSettings.forEach((key, value) -> {
+            if (!key.startsWith("pipeline.")) {
+                props.put(key, value);
+            }
+        });
+        props.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        return props;
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        http.close();
+        seats.close();
+        streams.close(Duration.ofSeconds(30));
+        publisher.close();
+    }
+}

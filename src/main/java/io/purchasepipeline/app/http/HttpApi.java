@@ -1,0 +1,307 @@
+package io.purchasepipeline.app.http;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import io.purchasepipeline.app.Publisher;
+import io.purchasepipeline.serdes.JsonSerde;
+import io.purchasepipeline.serdes.Order;
+import io.purchasepipeline.serdes.Product;
+import io.purchasepipeline.serdes.ProductKind;
+import io.purchasepipeline.serdes.SeatAction;
+import io.purchasepipeline.serdes.SeatResult;
+import io.purchasepipeline.serdes.Topics;
+import io.purchasepipeline.stores.Inventory;
+import io.purchasepipeline.stores.OrderState;
+import io.purchasepipeline.stores.QueryResult;
+import io.purchasepipeline.stores.StoreNames;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
+import org.apache.kafka.streams.KafkaStreams;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP endpoint: the route table, and handlers that stay thin (validate, call one service,
+ * render). Any instance answers for any key. Errors are JSON {@code {"error","details"}} and never
+ * carry a stack trace.
+ */
+public final class HttpApi implements AutoCloseable {
+
+    /** Bodies above this are refused with 413 before they are read whole. */
+    public static final long MAX_BODY_BYTES = 64 * 1024;
+    static final long MAX_WAIT_MS = 30_000;
+    private static final String JSON = "application/json";
+    private static final Logger log = LoggerFactory.getLogger(HttpApi.class);
+
+    private final OrderIntake intake;
+    private final Publisher publisher;
+    private final SeatDesk seats;
+    private final QueryRouter queries;
+    private final OrderWaiters waiters;
+    private final Supplier<KafkaStreams.State> state;
+    private final ApiMetrics metrics;
+    private final Javalin server;
+
+    public HttpApi(final OrderIntake intake, final Publisher publisher, final SeatDesk seats, final QueryRouter queries,
+            final OrderWaiters waiters, final Supplier<KafkaStreams.State> state, final ApiMetrics metrics) {
+        this.intake = intake;
+        this.publisher = publisher;
+        this.seats = seats;
+        this.queries = queries;
+        this.waiters = waiters;
+        this.state = state;
+        this.metrics = metrics;
+        this.server = Javalin.create(config -> {
+            config.http.maxRequestSize = MAX_BODY_BYTES;
+            config.http.prefer405over404 = true;
+            config.startup.showJavalinBanner = false;
+            config.routes.post("/orders", this::placeOrder);
+            config.routes.get("/orders/{id}", this::getOrder);
+            config.routes.get("/orders/{id}/events", this::getOrderEvents);
+            config.routes.put("/products/{sku}", this::putProduct);
+            config.routes.get("/products/{sku}", this::getProduct);
+            config.routes.post("/api/v1/seats/{id}/reservations", this::reserveSeat);
+            config.routes.delete("/api/v1/seats/{id}/reservations", this::releaseSeat);
+            config.routes.get("/api/v1/seats/{id}", this::getSeat);
+            config.routes.get("/health", this::health);
+            config.routes.get("/metrics", this::metrics);
+            config.routes.before(ctx -> ctx.attribute("started", System.nanoTime()));
+            config.routes.after(this::recordLatency);
+            config.routes.exception(ApiException.class, this::apiError);
+            config.routes.exception(HttpResponseException.class, (e, ctx) -> frameworkError(ctx, e));
+            config.routes.exception(Exception.class, (e, ctx) -> {
+                log.error("Request {} {} failed", ctx.method(), ctx.path(), e);
+                error(ctx, 500, "internal error", List.of("the failure is logged"));
+            });
+            config.routes.error(405, ctx -> error(ctx, 405, "method not allowed",
+                    List.of(ctx.method() + " is not allowed on " + ctx.path())));
+        });
+    }
+
+    public HttpApi start(final String host, final int port) {
+        server.start(host, port);
+        return this;
+    }
+
+    public int port() {
+        return server.port();
+    }
+
+    @Override
+    public void close() {
+        server.stop();
+    }
+
+    // ---- orders
+
+    private void placeOrder(final Context ctx) throws InterruptedException {
+        final Order order = intake.place(body(ctx, PlaceOrderRequest.class), ctx.header("Idempotency-Key"));
+        ctx.status(202).header("Location", "/orders/" + order.orderId());
+        json(ctx, Map.of("orderId", order.orderId(), "status", "PENDING"));
+    }
+
+    private void getOrder(final Context ctx) throws InterruptedException {
+        final String orderId = ctx.pathParam("id");
+        final long waitMs = waitMs(ctx);
+        final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMs);
+        final CompletableFuture<Void> ended = waiters.register(orderId);
+        try {
+            QueryResult<OrderState> result = queries.lookup(ctx, StoreNames.ORDERS, orderId, Duration.ofMillis(waitMs));
+            if (result != null && waitMs > 0 && !ended(result)) {
+                awaitEnd(ended, deadline);
+                result = queries.lookup(ctx, StoreNames.ORDERS, orderId, Duration.ZERO);
+            }
+            answer(ctx, result, "order " + orderId, state -> Views.order(state));
+        } finally {
+            waiters.unregister(orderId, ended);
+        }
+    }
+
+    private void getOrderEvents(final Context ctx) throws InterruptedException {
+        final String orderId = ctx.pathParam("id");
+        answer(ctx, queries.lookup(ctx, StoreNames.ORDERS, orderId, Duration.ZERO), "order " + orderId, OrderState::events);
+    }
+
+    // ---- products and seats
+
+    private void putProduct(final Context ctx) throws InterruptedException {
+        final String sku = ctx.pathParam("sku");
+        final Product product = ProductRequests.validated(sku, body(ctx, ProductRequests.PutProduct.class));
+        try {
+            publisher.send(Topics.CATALOG, sku, product).get(10, TimeUnit.SECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            throw ApiException.unavailable("the product could not be stored: " + e.getMessage(), 1);
+        }
+        ctx.status(202).header("Location", "/products/" + sku);
+        json(ctx, Map.of("sku", sku, "status", "ACCEPTED"));
+    }
+
+    private void getProduct(final Context ctx) throws InterruptedException {
+        final String sku = ctx.pathParam("sku");
+        answer(ctx, queries.lookup(ctx, StoreNames.INVENTORY, sku, Duration.ZERO), "product " + sku, Views::product);
+    }
+
+    private void getSeat(final Context ctx) throws InterruptedException {
+        final String seatId = ctx.pathParam("id");
+        final QueryResult<Inventory> result = queries.lookup(ctx, StoreNames.INVENTORY, seatId, Duration.ZERO);
+        if (result instanceof QueryResult.Found<Inventory> found && found.value().kind() != ProductKind.SEAT) {
+            throw ApiException.notFound("seat " + seatId);
+        }
+        answer(ctx, result, "seat " + seatId, Views::seat);
+    }
+
+    private void reserveSeat(final Context ctx) throws InterruptedException {
+        final SeatResult result = seats.send(ctx.pathParam("id"), user(ctx), SeatAction.RESERVE);
+        switch (result.outcome()) {
+            case RESERVED -> {
+                ctx.status(201).header("Location", "/api/v1/seats/" + result.seatId());
+                json(ctx, new Views.SeatView(result.seatId(), true, result.reservedFor()));
+            }
+            case ALREADY_RESERVED -> throw new ApiException(422, "already reserved",
+                    List.of("seat " + result.seatId() + " is reserved"));
+            default -> throw ApiException.notFound("seat " + result.seatId());
+        }
+    }
+
+    private void releaseSeat(final Context ctx) throws InterruptedException {
+        final SeatResult result = seats.send(ctx.pathParam("id"), user(ctx), SeatAction.RELEASE);
+        switch (result.outcome()) {
+            case RELEASED -> ctx.status(204);
+            case RESERVED_BY_OTHER -> throw new ApiException(409, "reserved by someone else",
+                    List.of("seat " + result.seatId() + " is not reserved for " + result.user()));
+            case NOT_RESERVED -> throw ApiException.notFound("reservation of seat " + result.seatId());
+            default -> throw ApiException.notFound("seat " + result.seatId());
+        }
+    }
+
+    // ---- operations
+
+    private void health(final Context ctx) {
+        final KafkaStreams.State current = state.get();
+        ctx.status(current == KafkaStreams.State.RUNNING ? 200 : 503);
+        json(ctx, Map.of("status", current.name()));
+    }
+
+    private void metrics(final Context ctx) {
+        ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape());
+    }
+
+    // ---- helpers
+
+    private static String user(final Context ctx) {
+        final String user = ctx.queryParam("user");
+        if (user == null || user.isBlank() || !OrderIntake.ID.matcher(user).matches()) {
+            throw ApiException.badRequest("invalid user", List.of("user: 1 to 64 letters, digits or ._:@-"));
+        }
+        return user;
+    }
+
+    private static long waitMs(final Context ctx) {
+        final String value = ctx.queryParam("waitMs");
+        if (value == null) {
+            return 0;
+        }
+        try {
+            final long waitMs = Long.parseLong(value);
+            if (waitMs >= 0 && waitMs <= MAX_WAIT_MS) {
+                return waitMs;
+            }
+        } catch (NumberFormatException e) {
+            // answered below
+        }
+        throw ApiException.badRequest("invalid waitMs", List.of("waitMs: 0 to " + MAX_WAIT_MS));
+    }
+
+    private static boolean ended(final QueryResult<OrderState> result) {
+        return result instanceof QueryResult.Found<OrderState> found && found.value().status().terminal();
+    }
+
+    private static void awaitEnd(final CompletableFuture<Void> ended, final long deadline) throws InterruptedException {
+        try {
+            ended.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException | ExecutionException e) {
+            // the order did not end in time: the current state is the answer
+        }
+    }
+
+    /** Renders a lookup's result; null means the request was forwarded and is already answered. */
+    private static <V> void answer(final Context ctx, final QueryResult<V> result, final String what,
+            final java.util.function.Function<V, Object> render) {
+        if (result == null) {
+            return;
+        }
+        if (result instanceof QueryResult.Found<V> found) {
+            json(ctx.status(200), render.apply(found.value()));
+        } else if (result instanceof QueryResult.NotFound<V>) {
+            throw ApiException.notFound(what);
+        } else if (result instanceof QueryResult.Unavailable<V> unavailable) {
+            throw ApiException.unavailable(unavailable.reason(), 1);
+        } else {
+            throw ApiException.unavailable("the owner of " + what + " cannot be reached", 1);
+        }
+    }
+
+    private static <T> T body(final Context ctx, final Class<T> type) {
+        final byte[] bytes = ctx.bodyAsBytes();
+        try {
+            final T value = JsonSerde.MAPPER.readValue(bytes, type);
+            if (value == null) {
+                throw ApiException.badRequest("malformed JSON", List.of("the body must be a JSON object"));
+            }
+            return value;
+        } catch (JsonProcessingException e) {
+            throw ApiException.badRequest("malformed JSON", List.of(e.getOriginalMessage()));
+        } catch (IOException e) {
+            throw ApiException.badRequest("malformed JSON", List.of("the body cannot be read"));
+        }
+    }
+
+    private void apiError(final ApiException e, final Context ctx) {
+        if (e.retryAfterSeconds() != null) {
+            ctx.header("Retry-After", e.retryAfterSeconds().toString());
+        }
+        error(ctx, e.status(), e.getMessage(), e.details());
+    }
+
+    /** The framework's own refusals (no such route, body too large) in the API's error shape. */
+    private static void frameworkError(final Context ctx, final HttpResponseException e) {
+        switch (e.getStatus()) {
+            case 404 -> error(ctx, 404, "not found", List.of("no route " + ctx.method() + " " + ctx.path()));
+            case 405 -> error(ctx, 405, "method not allowed", List.of(ctx.method() + " is not allowed on " + ctx.path()));
+            case 413 -> error(ctx, 413, "body too large", List.of("at most " + MAX_BODY_BYTES + " bytes"));
+            default -> error(ctx, e.getStatus(), e.getMessage(), List.of(e.getMessage()));
+        }
+    }
+
+    private static void error(final Context ctx, final int status, final String error, final List<String> details) {
+        json(ctx.status(status), new ErrorBody(error, new ArrayList<>(details)));
+    }
+
+    private static void json(final Context ctx, final Object value) {
+        try {
+            ctx.contentType(JSON).result(JsonSerde.MAPPER.writeValueAsBytes(value));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot render " + value.getClass().getSimpleName(), e);
+        }
+    }
+
+    private void recordLatency(final Context ctx) {
+        final Long started = ctx.attribute("started");
+        if (started != null) {
+            final io.javalin.router.Endpoint matched = ctx.endpoints().matchedHttpEndpoint();
+            final String route = matched == null ? "unmatched" : matched.path;
+            metrics.request(ctx.method().name(), route, ctx.status().getCode(), Duration.ofNanos(System.nanoTime() - started));
+        }
+    }
+}

@@ -1,0 +1,108 @@
+package io.purchasepipeline.app.http;
+
+import io.purchasepipeline.app.Publisher;
+import io.purchasepipeline.serdes.Order;
+import io.purchasepipeline.serdes.OrderLine;
+import io.purchasepipeline.serdes.PaymentDetails;
+import io.purchasepipeline.serdes.Topics;
+import io.purchasepipeline.topology.payment.Luhn;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.regex.Pattern;
+
+/**
+ * Takes an order in: checks it whole before anything is written, then writes it to {@code orders}
+ * and answers only once Kafka has it (acks=all), so an accepted order is never lost. With an
+ * {@code Idempotency-Key} the order id is derived from the customer and the key, so a retry on any
+ * instance names the same order and the topology processes it once.
+ */
+public final class OrderIntake {
+
+    static final Pattern ID = Pattern.compile("[A-Za-z0-9._:@-]{1,64}");
+    static final Pattern SKU = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+    private static final Pattern EMAIL = Pattern.compile("[^@\\s]{1,64}@[^@\\s]+\\.[^@\\s]+");
+    private static final Pattern KEY = Pattern.compile("[\\x21-\\x7e]{1,255}");
+    static final int MAX_ITEMS = 100;
+    static final int MAX_QUANTITY = 1000;
+
+    private final Publisher producer;
+    private final long sendTimeoutMs;
+
+    public OrderIntake(final Publisher producer, final long sendTimeoutMs) {
+        this.producer = producer;
+        this.sendTimeoutMs = sendTimeoutMs;
+    }
+
+    /** Validates, writes, and returns the order as accepted. */
+    public Order place(final PlaceOrderRequest request, final String idempotencyKey) throws InterruptedException {
+        final Order order = validated(request, idempotencyKey);
+        try {
+            producer.send(Topics.ORDERS, order.customerId(), order).get(sendTimeoutMs, TimeUnit.MILLISECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            throw ApiException.unavailable("the order could not be stored: " + e.getMessage(), 1);
+        }
+        return order;
+    }
+
+    static Order validated(final PlaceOrderRequest request, final String idempotencyKey) {
+        final List<String> problems = new ArrayList<>();
+        if (request == null) {
+            throw ApiException.badRequest("invalid order", List.of("the body must be a JSON object"));
+        }
+        check(request.customerId() != null && ID.matcher(request.customerId()).matches(), problems,
+                "customerId: 1 to 64 letters, digits or ._:@-");
+        check(request.customerName() != null && !request.customerName().isBlank() && request.customerName().length() <= 200,
+                problems, "customerName: required, at most 200 characters");
+        check(request.email() != null && request.email().length() <= 254 && EMAIL.matcher(request.email()).matches(),
+                problems, "email: not an e-mail address");
+        final List<OrderLine> lines = new ArrayList<>();
+        if (request.items() == null || request.items().isEmpty() || request.items().size() > MAX_ITEMS) {
+            problems.add("items: 1 to " + MAX_ITEMS + " lines");
+        } else {
+            for (int i = 0; i < request.items().size(); i++) {
+                final PlaceOrderRequest.Item item = request.items().get(i);
+                if (item == null) {
+                    problems.add("items[" + i + "]: missing");
+                    continue;
+                }
+                check(item.sku() != null && SKU.matcher(item.sku()).matches(), problems,
+                        "items[" + i + "].sku: 1 to 64 letters, digits or ._-");
+                check(item.quantity() != null && item.quantity() >= 1 && item.quantity() <= MAX_QUANTITY, problems,
+                        "items[" + i + "].quantity: 1 to " + MAX_QUANTITY);
+                if (item.sku() != null && item.quantity() != null) {
+                    lines.add(new OrderLine(item.sku(), item.quantity()));
+                }
+            }
+        }
+        final String card = request.payment() == null || request.payment().card() == null ? null
+                : request.payment().card().replaceAll("[ -]", "");
+        check(card != null && Luhn.valid(card), problems, "payment.card: not a valid card number");
+        check(idempotencyKey == null || KEY.matcher(idempotencyKey).matches(), problems,
+                "Idempotency-Key: 1 to 255 visible ASCII characters");
+        if (!problems.isEmpty()) {
+            throw ApiException.badRequest("invalid order", problems);
+        }
+        return new Order(orderId(request.customerId(), idempotencyKey), request.customerId(), request.customerName(),
+                request.email(), lines, new PaymentDetails(card));
+    }
+
+    /** The same customer and key always name the same order, whichever instance is asked. */
+    static String orderId(final String customerId, final String idempotencyKey) {
+        if (idempotencyKey == null) {
+            return UUID.randomUUID().toString();
+        }
+        return UUID.nameUUIDFromBytes(("order/" + customerId + "/" + idempotencyKey).getBytes(StandardCharsets.UTF_8))
+                .toString();
+    }
+
+    private static void check(final boolean ok, final List<String> problems, final String problem) {
+        if (!ok) {
+            problems.add(problem);
+        }
+    }
+}
