@@ -69,7 +69,12 @@ public final class InteractiveQueries {
         if (metadata == null) {
             return new QueryResult.Unavailable<>("no metadata for " + store + " yet");
         }
-        final Map<Integer, LagInfo> lags = streams.allLocalStorePartitionLags().get(store);
+        final Map<Integer, LagInfo> lags;
+        try {
+            lags = streams.allLocalStorePartitionLags().get(store);
+        } catch (IllegalStateException e) {
+            return new QueryResult.Unavailable<>("this instance is not running");
+        }
         final LagInfo lag = lags == null ? null : lags.get(metadata.partition());
         if (lag == null) {
             return new QueryResult.Unavailable<>("no copy of " + store + " partition " + metadata.partition() + " here");
@@ -102,13 +107,19 @@ public final class InteractiveQueries {
             }
             final V value = streams.store(parameters).get(key);
             return value == null ? new QueryResult.NotFound<>() : new QueryResult.Found<>(value);
-        } catch (InvalidStateStoreException e) {
+        } catch (InvalidStateStoreException | IllegalStateException e) {
             return new QueryResult.Unavailable<>(e.getMessage());
         }
     }
 
+    /** Null when nobody can say who owns the key now (rebalancing, or this instance is not running). */
     private KeyQueryMetadata metadata(final String store, final String key) {
-        final KeyQueryMetadata metadata = streams.queryMetadataForKey(store, key, Serdes.String().serializer());
+        final KeyQueryMetadata metadata;
+        try {
+            metadata = streams.queryMetadataForKey(store, key, Serdes.String().serializer());
+        } catch (IllegalStateException e) {
+            return null;
+        }
         if (metadata == null || Objects.equals(metadata, KeyQueryMetadata.NOT_AVAILABLE)
                 || metadata.activeHost() == null || metadata.activeHost().port() < 0) {
             return null;

@@ -52,12 +52,10 @@ public final class QueryRouter {
         }
         final QueryResult<V> result = queries.get(store, key);
         if (result instanceof QueryResult.Elsewhere<V> elsewhere && ctx.header(FORWARDED) == null) {
-            try {
-                forward(ctx, elsewhere.host(), extraWait, false);
+            if (forward(ctx, elsewhere.host(), extraWait, false)) {
                 return null;
-            } catch (IOException e) {
-                log.info("Owner {} of {} did not answer ({}); asking a standby", elsewhere.host(), key, e.toString());
             }
+            log.info("Owner {} of {} could not answer; asking a standby", elsewhere.host(), key);
         } else if (!(result instanceof QueryResult.Unavailable<V>) && !(result instanceof QueryResult.Elsewhere<V>)) {
             return result;
         }
@@ -74,18 +72,19 @@ public final class QueryRouter {
             if (standby.equals(queries.self())) {
                 continue;
             }
-            try {
-                forward(ctx, standby, Duration.ZERO, true);
+            if (forward(ctx, standby, Duration.ZERO, true)) {
                 return null;
-            } catch (IOException e) {
-                log.debug("Standby {} of {} did not answer: {}", standby, key, e.toString());
             }
         }
         return local;
     }
 
-    private void forward(final Context ctx, final HostInfo host, final Duration extraWait, final boolean fromCopy)
-            throws IOException, InterruptedException {
+    /**
+     * Asks {@code host} and puts its answer in {@code ctx}; false, with {@code ctx} untouched, when
+     * it could not answer (unreachable, or 503 itself), so that another copy may be asked.
+     */
+    private boolean forward(final Context ctx, final HostInfo host, final Duration extraWait, final boolean fromCopy)
+            throws InterruptedException {
         final String query = ctx.queryString();
         final HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://" + host.host() + ":" + host.port()
                         + ctx.path() + (query == null || query.isEmpty() ? "" : "?" + query)))
@@ -95,11 +94,21 @@ public final class QueryRouter {
         if (fromCopy) {
             request.header(FROM_COPY, "true");
         }
-        final HttpResponse<byte[]> response = client.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+        final HttpResponse<byte[]> response;
+        try {
+            response = client.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+        } catch (IOException e) {
+            log.debug("{} did not answer: {}", host, e.toString());
+            return false;
+        }
+        if (response.statusCode() == 503) {
+            return false;
+        }
         ctx.status(response.statusCode());
         response.headers().firstValue("Content-Type").ifPresent(ctx::contentType);
         response.headers().firstValue("Retry-After").ifPresent(value -> ctx.header("Retry-After", value));
         ctx.header("X-Answered-By", host.host() + ":" + host.port());
         ctx.result(response.body());
+        return true;
     }
 }

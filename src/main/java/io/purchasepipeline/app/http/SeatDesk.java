@@ -42,7 +42,7 @@ public final class SeatDesk implements AutoCloseable {
 
     /**
      * @param results a read_committed consumer without a group; assigned every partition here
-     * @param observer told of every answer read (metrics)
+     * @param observer told of every answer to a command this instance sent (metrics)
      */
     public SeatDesk(final Publisher producer, final KafkaConsumer<String, SeatResult> results,
             final Duration timeout, final Consumer<SeatResult> observer) {
@@ -87,9 +87,9 @@ public final class SeatDesk implements AutoCloseable {
                     if (result == null) {
                         continue;
                     }
-                    observer.accept(result);
                     final CompletableFuture<SeatResult> answer = waiting.get(result.requestId());
                     if (answer != null) {
+                        observer.accept(result);
                         answer.complete(result);
                     }
                 }
