@@ -1,0 +1,255 @@
+package io.purchasepipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * No Docker engine runs the deployment in the build, so this reads docker/compose.yml and docker/Dockerfile
+ * and checks the wiring that would only show at {@code docker compose up}: quorum, replication, listeners,
+ * the app's bootstrap servers, start order and per-replica state.
+ */
+class DockerComposeTest {
+
+    private static final Path DOCKER = Path.of("docker");
+    private static final Path COMPOSE_FILE = DOCKER.resolve("compose.yml");
+    private static final Path DOCKERFILE = DOCKER.resolve("Dockerfile");
+    private static final String KAFKA_IMAGE = "apache/kafka:";
+
+    private static JsonNode compose;
+    private static Map<String, JsonNode> brokers;
+    private static JsonNode app;
+
+    @BeforeAll
+    static void readComposeFile() throws IOException {
+        compose = new YAMLMapper().readTree(COMPOSE_FILE.toFile());
+        brokers = new TreeMap<>();
+        compose.path("services").properties().forEach(service -> {
+            if (service.getValue().path("image").asText().startsWith(KAFKA_IMAGE)) {
+                brokers.put(service.getKey(), service.getValue());
+            }
+        });
+        app = compose.path("services").path("app");
+    }
+
+    @Test
+    void runsThreeCombinedKraftNodesWithDistinctNodeIdsAndOneClusterId() {
+        assertThat(brokers).hasSize(3);
+        assertThat(brokers.values()).map(broker -> env(broker).get("KAFKA_NODE_ID"))
+                .doesNotContainNull().doesNotHaveDuplicates();
+        assertThat(brokers.values()).allSatisfy(broker ->
+                assertThat(env(broker).get("KAFKA_PROCESS_ROLES").split(",")).containsExactlyInAnyOrder("broker", "controller"));
+        assertThat(brokers.values()).map(broker -> env(broker).get("CLUSTER_ID"))
+                .doesNotContainNull().containsOnly(env(brokers.values().iterator().next()).get("CLUSTER_ID"));
+    }
+
+    @Test
+    void everyBrokerListsEveryNodeAsQuorumVoterAtItsControllerListener() {
+        final Set<String> expectedVoters = brokers.entrySet().stream()
+                .map(broker -> env(broker.getValue()).get("KAFKA_NODE_ID") + "@" + broker.getKey() + ":"
+                        + port(listeners(broker.getValue(), "KAFKA_LISTENERS").get(controllerListener(broker.getValue()))))
+                .collect(Collectors.toSet());
+
+        assertThat(expectedVoters).hasSize(3);
+        assertThat(brokers.values()).allSatisfy(broker ->
+                assertThat(env(broker).get("KAFKA_CONTROLLER_QUORUM_VOTERS").split(","))
+                        .containsExactlyInAnyOrderElementsOf(expectedVoters));
+    }
+
+    @Test
+    void replicatesEverythingThreeTimesAndAcknowledgesOnTwo() {
+        assertThat(brokers.values()).allSatisfy(broker -> assertThat(env(broker)).containsAllEntriesOf(Map.of(
+                "KAFKA_DEFAULT_REPLICATION_FACTOR", "3",
+                "KAFKA_MIN_INSYNC_REPLICAS", "2",
+                "KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR", "3",
+                "KAFKA_TRANSACTION_STATE_LOG_REPLICATION_FACTOR", "3",
+                "KAFKA_TRANSACTION_STATE_LOG_MIN_ISR", "2")));
+    }
+
+    @Test
+    void advertisesItsServiceNameInsideAndAPublishedLoopbackPortOutside() {
+        final List<String> hostPorts = new ArrayList<>();
+        brokers.forEach((name, broker) -> {
+            final Map<String, String> advertised = listeners(broker, "KAFKA_ADVERTISED_LISTENERS");
+            final Map<String, String> bound = listeners(broker, "KAFKA_LISTENERS");
+            final String interBroker = env(broker).get("KAFKA_INTER_BROKER_LISTENER_NAME");
+
+            assertThat(advertised.get(interBroker)).as(name).isEqualTo(name + ":" + port(bound.get(interBroker)));
+            assertThat(advertised).as(name).doesNotContainKey(controllerListener(broker));
+            final String external = advertised.get("EXTERNAL");
+            assertThat(external).as(name).startsWith("127.0.0.1:");
+            assertThat(texts(broker.path("ports"))).as(name)
+                    .contains("127.0.0.1:" + port(external) + ":" + port(bound.get("EXTERNAL")));
+            hostPorts.add(port(external));
+        });
+        assertThat(hostPorts).containsExactlyInAnyOrder("9091", "9092", "9093");
+    }
+
+    @Test
+    void keepsEachBrokersLogInItsOwnNamedVolumeAndReportsHealth() {
+        final Set<String> declared = fieldNames(compose.path("volumes"));
+        final List<String> used = new ArrayList<>();
+        brokers.forEach((name, broker) -> {
+            final String logDir = env(broker).get("KAFKA_LOG_DIRS");
+            final String mount = texts(broker.path("volumes")).stream()
+                    .filter(volume -> volume.endsWith(":" + logDir)).findFirst().orElse(null);
+            assertThat(mount).as(name + " mounts a volume at " + logDir).isNotNull();
+            used.add(mount.substring(0, mount.indexOf(':')));
+            assertThat(texts(broker.path("healthcheck").path("test"))).as(name)
+                    .anySatisfy(word -> assertThat(word).contains("kafka-broker-api-versions"));
+        });
+        assertThat(used).doesNotHaveDuplicates().allSatisfy(volume -> assertThat(declared).contains(volume));
+    }
+
+    @Test
+    void runsTheAppAsThreeReplicasOnAllBrokersOnceTheyAreHealthy() {
+        assertThat(app.path("deploy").path("replicas").asInt()).isEqualTo(3);
+        assertThat(app.has("container_name")).as("a fixed container name prevents scaling").isFalse();
+
+        final Set<String> internalListeners = brokers.entrySet().stream()
+                .map(broker -> listeners(broker.getValue(), "KAFKA_ADVERTISED_LISTENERS")
+                        .get(env(broker.getValue()).get("KAFKA_INTER_BROKER_LISTENER_NAME")))
+                .collect(Collectors.toSet());
+        assertThat(env(app).get("KAFKA_BOOTSTRAP_SERVERS").split(",")).containsExactlyInAnyOrderElementsOf(internalListeners);
+
+        assertThat(fieldNames(app.path("depends_on"))).containsExactlyInAnyOrderElementsOf(brokers.keySet());
+        assertThat(brokers.keySet()).allSatisfy(broker ->
+                assertThat(app.path("depends_on").path(broker).path("condition").asText()).isEqualTo("service_healthy"));
+    }
+
+    @Test
+    void givesEveryReplicaItsOwnStateDirectory() {
+        final Map<String, String> env = env(app);
+
+        // replicas share one environment block: the instance id falls back to each container's hostname
+        assertThat(env).doesNotContainKey("INSTANCE_ID");
+        // a volume without a source is anonymous, one per container; a named one would be shared
+        assertThat(texts(app.path("volumes"))).contains(env.get("DATA_DIR"));
+    }
+
+    @Test
+    void buildsTheAppImageFromTheDockerfileAtTheRepositoryRoot() {
+        final Path context = DOCKER.resolve(app.path("build").path("context").asText()).normalize();
+        final Path dockerfile = context.resolve(app.path("build").path("dockerfile").asText()).normalize();
+
+        assertThat(context.toAbsolutePath()).isEqualTo(Path.of("").toAbsolutePath());
+        assertThat(dockerfile).isEqualTo(DOCKERFILE);
+    }
+
+    @Test
+    void buildsTheJarWithMavenAndRunsItOnAJre() throws IOException {
+        final List<String[]> instructions = dockerfileInstructions();
+        final List<String[]> froms = instructions.stream().filter(line -> line[0].equals("FROM")).toList();
+        assertThat(froms).hasSizeGreaterThanOrEqualTo(2);
+
+        final String[] buildStage = froms.get(0)[1].split("\\s+");
+        assertThat(buildStage[0]).startsWith("maven:");
+        assertThat(buildStage).hasSize(3);
+        assertThat(buildStage[1]).isEqualToIgnoringCase("AS");
+        final String buildStageName = buildStage[2];
+        assertThat(instructions.subList(0, instructions.indexOf(froms.get(1))))
+                .anySatisfy(line -> {
+                    assertThat(line[0]).isEqualTo("RUN");
+                    assertThat(line[1]).contains("mvn", "package");
+                });
+
+        final String[] runStage = froms.get(froms.size() - 1)[1].split("\\s+");
+        assertThat(runStage[0]).contains("jre");
+        final List<String[]> finalStage = instructions.subList(instructions.indexOf(froms.get(froms.size() - 1)),
+                instructions.size());
+        final String workdir = finalStage.stream().filter(line -> line[0].equals("WORKDIR"))
+                .reduce((first, second) -> second).map(line -> line[1]).orElse("/");
+        final String jarCopy = finalStage.stream().filter(line -> line[0].equals("COPY"))
+                .map(line -> line[1]).filter(args -> args.contains("target/purchase-pipeline.jar"))
+                .findFirst().orElse(null);
+        assertThat(jarCopy).as("the final stage copies the built jar").isNotNull()
+                .startsWith("--from=" + buildStageName + " ");
+        final String[] copyArgs = jarCopy.split("\\s+");
+        final String jarInImage = Path.of(workdir).resolve(copyArgs[copyArgs.length - 1]).toString();
+
+        final String entrypoint = finalStage.stream().filter(line -> line[0].equals("ENTRYPOINT"))
+                .reduce((first, second) -> second).map(line -> line[1]).orElseThrow();
+        final List<String> command = texts(new JsonMapper().readTree(entrypoint));
+        assertThat(command).startsWith("java").containsSequence("-jar", jarInImage);
+    }
+
+    @Test
+    void bindsTheHttpEndpointToAllInterfacesOfTheContainer() throws IOException {
+        assertThat(dockerfileInstructions()).anySatisfy(line -> {
+            assertThat(line[0]).isEqualTo("ENV");
+            assertThat(line[1]).isEqualTo("HTTP_HOST=0.0.0.0");
+        });
+    }
+
+    private static List<String[]> dockerfileInstructions() throws IOException {
+        final String joined = Files.readAllLines(DOCKERFILE).stream()
+                .filter(line -> !line.isBlank() && !line.strip().startsWith("#"))
+                .collect(Collectors.joining("\n"))
+                .replaceAll("\\\\\n", " ");
+        return Arrays.stream(joined.split("\n"))
+                .map(line -> line.strip().split("\\s+", 2))
+                .map(words -> new String[] {words[0].toUpperCase(), words.length > 1 ? words[1].strip() : ""})
+                .toList();
+    }
+
+    /** The environment of a service, in either of compose's two forms (a map or a list of NAME=value). */
+    private static Map<String, String> env(final JsonNode service) {
+        final JsonNode environment = service.path("environment");
+        final Map<String, String> env = new LinkedHashMap<>();
+        if (environment.isArray()) {
+            texts(environment).forEach(entry -> {
+                final int equals = entry.indexOf('=');
+                env.put(equals < 0 ? entry : entry.substring(0, equals), equals < 0 ? null : entry.substring(equals + 1));
+            });
+        } else {
+            environment.properties().forEach(entry -> env.put(entry.getKey(), entry.getValue().asText()));
+        }
+        return env;
+    }
+
+    /** Listener name → host:port (the host may be empty: bind to all interfaces). */
+    private static Map<String, String> listeners(final JsonNode broker, final String variable) {
+        final String value = env(broker).get(variable);
+        assertThat(value).as(variable).isNotBlank();
+        return Arrays.stream(value.split(",")).map(String::strip)
+                .collect(Collectors.toMap(listener -> listener.substring(0, listener.indexOf("://")),
+                        listener -> listener.substring(listener.indexOf("://") + 3)));
+    }
+
+    private static String controllerListener(final JsonNode broker) {
+        return env(broker).get("KAFKA_CONTROLLER_LISTENER_NAMES");
+    }
+
+    private static String port(final String hostAndPort) {
+        assertThat(hostAndPort).isNotNull();
+        return hostAndPort.substring(hostAndPort.lastIndexOf(':') + 1);
+    }
+
+    private static List<String> texts(final JsonNode array) {
+        final List<String> texts = new ArrayList<>();
+        array.forEach(element -> texts.add(element.asText()));
+        return texts;
+    }
+
+    private static Set<String> fieldNames(final JsonNode object) {
+        final Set<String> names = new TreeSet<>();
+        object.fieldNames().forEachRemaining(names::add);
+        return names;
+    }
+}
