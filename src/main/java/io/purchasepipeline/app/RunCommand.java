@@ -64,8 +64,9 @@ final class RunCommand implements Callable<Integer> {
             description = "The address the HTTP endpoint binds to (env HTTP_HOST, default 127.0.0.1; 0.0.0.0 in containers)")
     private String httpHost;
 
-    @Option(names = "--advertised-host", defaultValue = "${env:ADVERTISED_HOST:-127.0.0.1}",
-            description = "How other instances reach this one's endpoint (env ADVERTISED_HOST, default 127.0.0.1)")
+    @Option(names = "--advertised-host", defaultValue = "${env:ADVERTISED_HOST}",
+            description = "How other instances reach this one's endpoint (env ADVERTISED_HOST; default: the HTTP host, "
+                    + "or the host name when bound to every address, as in containers)")
     private String advertisedHost;
 
     @Option(names = "--broker-port", defaultValue = "9092", description = "The embedded broker's port (default 9092)")
@@ -106,7 +107,7 @@ final class RunCommand implements Callable<Integer> {
         if (replication >= 3) {
             overrides.put(StreamsConfig.topicPrefix(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG), "2");
         }
-        final HostInfo advertised = new HostInfo(advertisedHost, httpPort);
+        final HostInfo advertised = new HostInfo(advertisedHost(), httpPort);
         final PipelineApp app = PipelineApp.start(bootstrap, overrides, dataDir.resolve("state").resolve(instanceId),
                 httpHost, advertised, new PaymentSimulator(), (next, previous) -> {
                     if (next == KafkaStreams.State.RUNNING || next == KafkaStreams.State.ERROR) {
@@ -115,7 +116,7 @@ final class RunCommand implements Callable<Integer> {
                     }
                 });
         System.out.printf("HTTP: http://%s:%d (advertised to other instances as %s:%d)%n", httpHost, app.http().port(),
-                advertisedHost, httpPort);
+                advertised.host(), advertised.port());
         final CountDownLatch stopped = new CountDownLatch(1);
         final BrokerNode embedded = broker;
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -131,6 +132,17 @@ final class RunCommand implements Callable<Integer> {
         }, "shutdown"));
         stopped.await();
         return 0;
+    }
+
+    /** Where other instances can reach this one: a wildcard bind address is no address to them. */
+    private String advertisedHost() throws java.net.UnknownHostException {
+        if (advertisedHost != null && !advertisedHost.isBlank()) {
+            return advertisedHost;
+        }
+        if (!"0.0.0.0".equals(httpHost) && !"::".equals(httpHost)) {
+            return httpHost;
+        }
+        return java.net.InetAddress.getLocalHost().getHostName();
     }
 
     private Map<String, String> clientSettings() throws IOException {

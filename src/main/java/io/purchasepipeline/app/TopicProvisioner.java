@@ -12,6 +12,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -70,7 +71,16 @@ public final class TopicProvisioner {
             }
         }
         if (!missing.isEmpty()) {
-            admin.createTopics(missing).all().get();
+            for (final var created : admin.createTopics(missing).values().entrySet()) {
+                try {
+                    created.getValue().get();
+                } catch (ExecutionException e) {
+                    // another instance starting at the same time made it first: it is checked below like any other
+                    if (!(e.getCause() instanceof TopicExistsException)) {
+                        throw e;
+                    }
+                }
+            }
             log.info("Created topics {} with {} partitions, replication {}",
                     missing.stream().map(NewTopic::name).toList(), partitions, replication);
         }

@@ -4,36 +4,23 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.purchasepipeline.app.DemoCatalog;
+import io.purchasepipeline.app.InJvmPipeline;
 import io.purchasepipeline.app.PipelineApp;
-import io.purchasepipeline.app.TopicProvisioner;
 import io.purchasepipeline.serdes.JsonSerde;
-import io.purchasepipeline.topology.payment.PaymentSimulator;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.apache.kafka.clients.CommonClientConfigs;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.common.test.KafkaClusterTestKit;
-import org.apache.kafka.common.test.TestKitNodes;
-import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.StreamsConfig;
-import org.apache.kafka.streams.state.HostInfo;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -46,55 +33,25 @@ import org.junit.jupiter.api.TestMethodOrder;
 class HttpOnBrokerTest {
 
     private static final Duration SETTLE = Duration.ofSeconds(90);
-    private static final String CARD = PaymentSimulator.APPROVED_CARD;
+    private static final String CARD = io.purchasepipeline.topology.payment.PaymentSimulator.APPROVED_CARD;
 
-    private static KafkaClusterTestKit cluster;
-    private static Path stateRoot;
-    private static final List<PipelineApp> apps = new ArrayList<>();
-    private static final List<String> urls = new ArrayList<>();
+    private static InJvmPipeline pipeline;
+    private static List<PipelineApp> apps;
+    private static List<String> urls;
     private static final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     @BeforeAll
     static void start() throws Exception {
-        cluster = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder().setCombined(true).setNumBrokerNodes(1)
-                .setNumControllerNodes(1).build())
-                .setConfigProp("offsets.topic.replication.factor", "1")
-                .setConfigProp("offsets.topic.num.partitions", "3")
-                .setConfigProp("transaction.state.log.replication.factor", "1")
-                .setConfigProp("transaction.state.log.min.isr", "1")
-                .setConfigProp("transaction.state.log.num.partitions", "3")
-                .setConfigProp("group.initial.rebalance.delay.ms", "0")
-                .build();
-        cluster.format();
-        cluster.startup();
-        cluster.waitForReadyBrokers();
-        final Properties admin = new Properties();
-        admin.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers());
-        try (Admin client = Admin.create(admin)) {
-            new TopicProvisioner(client, 6, TopicProvisioner.Retention.BROKER_DEFAULT).provision();
-            DemoCatalog.loadIfEmpty(client, admin);
-        }
-        stateRoot = Files.createTempDirectory("http-on-broker");
-        for (int i = 0; i < 3; i++) {
-            final int port = freePort();
-            apps.add(PipelineApp.start(cluster.bootstrapServers(),
-                    Map.of(StreamsConfig.REPLICATION_FACTOR_CONFIG, "1",
-                            StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), "0"),
-                    stateRoot.resolve("i" + i), "127.0.0.1", new HostInfo("127.0.0.1", port), new PaymentSimulator(),
-                    (next, previous) -> { }));
-            urls.add("http://127.0.0.1:" + port);
-        }
+        pipeline = InJvmPipeline.start(3, 6);
+        apps = List.of(pipeline.app(0), pipeline.app(1), pipeline.app(2));
+        urls = pipeline.urls();
         awaitStatus(0, "/products/book-kafka", 200);
         awaitStatus(2, "/api/v1/seats/concert-A9", 200);
     }
 
     @AfterAll
     static void stop() throws Exception {
-        for (final PipelineApp app : apps) {
-            app.close();
-        }
-        cluster.close();
-        Utils.delete(stateRoot.toFile());
+        pipeline.close();
     }
 
     @Test
@@ -379,9 +336,4 @@ class HttpOnBrokerTest {
         throw new AssertionError(path + " never matched; last answer: " + last);
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
 }

@@ -1,0 +1,100 @@
+package io.purchasepipeline.app;
+
+import io.purchasepipeline.topology.payment.PaymentSimulator;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.test.KafkaClusterTestKit;
+import org.apache.kafka.common.test.TestKitNodes;
+import org.apache.kafka.common.utils.Utils;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.state.HostInfo;
+
+/**
+ * A real single-node Kafka in this JVM, the topics as {@code run} makes them, the demo catalog,
+ * and {@code n} application instances with their HTTP endpoints on free loopback ports.
+ */
+public final class InJvmPipeline implements AutoCloseable {
+
+    private final KafkaClusterTestKit cluster;
+    private final Path stateRoot;
+    private final List<PipelineApp> apps = new ArrayList<>();
+    private final List<String> urls = new ArrayList<>();
+
+    private InJvmPipeline(final KafkaClusterTestKit cluster, final Path stateRoot) {
+        this.cluster = cluster;
+        this.stateRoot = stateRoot;
+    }
+
+    public static InJvmPipeline start(final int instances, final int partitions) throws Exception {
+        final KafkaClusterTestKit cluster = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder().setCombined(true)
+                .setNumBrokerNodes(1).setNumControllerNodes(1).build())
+                .setConfigProp("offsets.topic.replication.factor", "1")
+                .setConfigProp("offsets.topic.num.partitions", "3")
+                .setConfigProp("transaction.state.log.replication.factor", "1")
+                .setConfigProp("transaction.state.log.min.isr", "1")
+                .setConfigProp("transaction.state.log.num.partitions", "3")
+                .setConfigProp("group.initial.rebalance.delay.ms", "0")
+                .build();
+        cluster.format();
+        cluster.startup();
+        cluster.waitForReadyBrokers();
+        final InJvmPipeline pipeline = new InJvmPipeline(cluster, Files.createTempDirectory("in-jvm-pipeline"));
+        final Properties admin = new Properties();
+        admin.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers());
+        try (Admin client = Admin.create(admin)) {
+            new TopicProvisioner(client, partitions, TopicProvisioner.Retention.BROKER_DEFAULT).provision();
+            DemoCatalog.loadIfEmpty(client, admin);
+        }
+        for (int i = 0; i < instances; i++) {
+            final int port = freePort();
+            pipeline.apps.add(PipelineApp.start(cluster.bootstrapServers(),
+                    Map.of(StreamsConfig.REPLICATION_FACTOR_CONFIG, "1",
+                            StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), "0"),
+                    pipeline.stateRoot.resolve("i" + i), "127.0.0.1", new HostInfo("127.0.0.1", port),
+                    new PaymentSimulator(), (next, previous) -> { }));
+            pipeline.urls.add("http://127.0.0.1:" + port);
+        }
+        return pipeline;
+    }
+
+    public PipelineApp app(final int instance) {
+        return apps.get(instance);
+    }
+
+    /** The base URL of instance {@code instance}'s endpoint. */
+    public String url(final int instance) {
+        return urls.get(instance);
+    }
+
+    public List<String> urls() {
+        return List.copyOf(urls);
+    }
+
+    public String bootstrapServers() {
+        return cluster.bootstrapServers();
+    }
+
+    @Override
+    public void close() throws Exception {
+        for (final PipelineApp app : apps) {
+            app.close();
+        }
+        cluster.close();
+        Utils.delete(stateRoot.toFile());
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}
