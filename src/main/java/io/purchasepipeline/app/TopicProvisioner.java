@@ -7,12 +7,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -88,6 +90,21 @@ public final class TopicProvisioner {
         return replication;
     }
 
+    /** Topics just created may be unknown to the broker asked for a moment: asks again, for a bounded time. */
+    private Map<String, TopicDescription> describeFresh(final List<String> topics) throws ExecutionException, InterruptedException {
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (true) {
+            try {
+                return admin.describeTopics(topics).allTopicNames().get();
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(100);
+            }
+        }
+    }
+
     static Map<String, String> configs(final String topic, final short replication, final Retention retention) {
         final Map<String, String> configs = new HashMap<>();
         if (COMPACTED.contains(topic)) {
@@ -108,7 +125,7 @@ public final class TopicProvisioner {
     }
 
     private void checkCoPartitioned() throws ExecutionException, InterruptedException {
-        final Map<String, TopicDescription> described = admin.describeTopics(Topics.CO_PARTITIONED).allTopicNames().get();
+        final Map<String, TopicDescription> described = describeFresh(Topics.CO_PARTITIONED);
         final Map<String, Integer> counts = described.values().stream()
                 .collect(Collectors.toMap(TopicDescription::name, topic -> topic.partitions().size()));
         if (counts.values().stream().distinct().count() > 1) {
