@@ -34,7 +34,8 @@ public final class InJvmPipeline implements AutoCloseable {
         this.stateRoot = stateRoot;
     }
 
-    public static InJvmPipeline start(final int instances, final int partitions) throws Exception {
+    /** A ready single-node Kafka in this JVM, its internal topics small, for exactly-once on one node. */
+    public static KafkaClusterTestKit startKafka() throws Exception {
         final KafkaClusterTestKit cluster = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder().setCombined(true)
                 .setNumBrokerNodes(1).setNumControllerNodes(1).build())
                 .setConfigProp("offsets.topic.replication.factor", "1")
@@ -47,6 +48,11 @@ public final class InJvmPipeline implements AutoCloseable {
         cluster.format();
         cluster.startup();
         cluster.waitForReadyBrokers();
+        return cluster;
+    }
+
+    public static InJvmPipeline start(final int instances, final int partitions) throws Exception {
+        final KafkaClusterTestKit cluster = startKafka();
         final InJvmPipeline pipeline = new InJvmPipeline(cluster, Files.createTempDirectory("in-jvm-pipeline"));
         final Properties admin = new Properties();
         admin.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers());
