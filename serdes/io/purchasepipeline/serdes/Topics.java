@@ -20,6 +20,8 @@ public final class Topics {
     public static final Topic<OrderEvent> ORDER_EVENTS = Topic.json("order-events", OrderEvent.class);
     /** Emails to deliver, keyed by email id. */
     public static final Topic<EmailRequest> EMAILS = Topic.json("emails", EmailRequest.class);
+    /** What became of each email (the mail sender's ledger), keyed by email id. */
+    public static final Topic<EmailOutcome> EMAIL_OUTCOMES = Topic.json("email-outcomes", EmailOutcome.class);
     /** Records that could not be read or processed, with the reason in headers. */
     public static final String DEAD_LETTERS = "dead-letters";
 
@@ -35,6 +37,8 @@ public final class Topics {
     public static final Topic<Product> PRODUCTS = Topic.json("products", Product.class);
     /** E-books to make, keyed by customer id so that one customer's come in order. */
     public static final Topic<EbookRequest> EBOOK_REQUESTS = Topic.json("ebook-requests", EbookRequest.class);
+    /** E-books made, keyed by customer id. */
+    public static final Topic<EbookGenerated> EBOOKS_GENERATED = Topic.json("ebooks-generated", EbookGenerated.class);
 
     /**
      * Topics keyed by SKU or by customer that one task reads together: they must all have the same

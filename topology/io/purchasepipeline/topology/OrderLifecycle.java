@@ -163,8 +163,7 @@ final class OrderLifecycle implements Processor<String, OrderInput, String, Obje
         final OrderState paid = state.withPayment(result.paymentId() + " " + result.outcome());
         if (result.outcome().approved()) {
             final OrderState completed = paid.moveTo(OrderStatus.COMPLETED, "payment " + result.paymentId() + " approved", now());
-            settle(completed, ReservationAction.CONFIRM, EmailKind.ORDER_COMPLETED,
-                    Map.of("total", state.total().toPlainString()), timestamp);
+            settle(completed, ReservationAction.CONFIRM, EmailKind.ORDER_COMPLETED, completionDetails(completed), timestamp);
             requestEbooks(completed, timestamp);
         } else {
             settle(paid.moveTo(OrderStatus.PAYMENT_DECLINED, "payment " + result.paymentId() + " " + result.outcome(), now()),
@@ -191,6 +190,21 @@ final class OrderLifecycle implements Processor<String, OrderInput, String, Obje
         timers.put(PipelineStores.purgeKey(state.lastEvent().at() + config.orderRetention().toMillis(), state.orderId()),
                 state.orderId());
         emit(state, timestamp);
+    }
+
+    /**
+     * The total, and the e-books the email carries: {@code ebooks} lists their SKUs, and
+     * {@code ebook.<sku>} gives each one's title.
+     */
+    private static Map<String, String> completionDetails(final OrderState state) {
+        final Map<String, String> details = new LinkedHashMap<>();
+        details.put("total", state.total().toPlainString());
+        final List<LineState> ebooks = state.lines().stream().filter(line -> line.kind() == ProductKind.DIGITAL).toList();
+        if (!ebooks.isEmpty()) {
+            details.put("ebooks", ebooks.stream().map(LineState::sku).collect(Collectors.joining(",")));
+            ebooks.forEach(line -> details.put("ebook." + line.sku(), line.name()));
+        }
+        return details;
     }
 
     private void requestEbooks(final OrderState state, final long timestamp) {

@@ -28,8 +28,8 @@ public final class TopicProvisioner {
 
     private static final Logger log = LoggerFactory.getLogger(TopicProvisioner.class);
 
-    /** Compacted: the latest value per key is the truth (product definitions). */
-    static final Set<String> COMPACTED = Set.of(Topics.CATALOG.name(), Topics.PRODUCTS.name());
+    /** Compacted: the latest value per key is the truth (product definitions, each email's outcome). */
+    static final Set<String> COMPACTED = Set.of(Topics.CATALOG.name(), Topics.PRODUCTS.name(), Topics.EMAIL_OUTCOMES.name());
 
     private final Admin admin;
     private final int partitions;
@@ -53,8 +53,8 @@ public final class TopicProvisioner {
     public static List<String> topicNames() {
         return List.of(Topics.ORDERS.name(), Topics.CUSTOMER_FLAGS.name(), Topics.CATALOG.name(),
                 Topics.SEAT_RESERVATIONS.name(), Topics.RESERVATION_COMMANDS.name(), Topics.SEAT_RESERVATION_RESULTS.name(),
-                Topics.PRODUCTS.name(), Topics.ORDER_EVENTS.name(), Topics.EMAILS.name(), Topics.EBOOK_REQUESTS.name(),
-                Topics.DEAD_LETTERS);
+                Topics.PRODUCTS.name(), Topics.ORDER_EVENTS.name(), Topics.EMAILS.name(), Topics.EMAIL_OUTCOMES.name(),
+                Topics.EBOOK_REQUESTS.name(), Topics.EBOOKS_GENERATED.name(), Topics.DEAD_LETTERS);
     }
 
     /**

@@ -92,6 +92,15 @@ class PurchaseTopologyTest {
     }
 
     @Test
+    void completionEmailNamesTheOrdersEbooks() {
+        pipeline.order("alice", OK, line("ebook", 1), line("book", 1));
+
+        assertThat(pipeline.emails()).filteredOn(email -> email.kind() == EmailKind.ORDER_COMPLETED).singleElement()
+                .satisfies(email -> assertThat(email.details()).containsEntry("total", "34.99")
+                        .containsEntry("ebooks", "ebook").containsEntry("ebook.ebook", "Product ebook"));
+    }
+
+    @Test
     void rejectsOrderAboveAmountLimitAndSendsSecurityNotice() {
         final Order order = pipeline.order("mallory", OK, line("tv", 3));
 
