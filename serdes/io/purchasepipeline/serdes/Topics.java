@@ -20,6 +20,8 @@ public final class Topics {
     public static final Topic<OrderEvent> ORDER_EVENTS = Topic.json("order-events", OrderEvent.class);
     /** Emails to deliver, keyed by email id. */
     public static final Topic<EmailRequest> EMAILS = Topic.json("emails", EmailRequest.class);
+    /** Rates that left their band, keyed by metric. */
+    public static final Topic<Alert> ALERTS = Topic.json("alerts", Alert.class);
     /** What became of each email (the mail sender's ledger), keyed by email id. */
     public static final Topic<EmailOutcome> EMAIL_OUTCOMES = Topic.json("email-outcomes", EmailOutcome.class);
     /** Records that could not be read or processed, with the reason in headers. */

@@ -54,6 +54,12 @@ public final class InteractiveQueries {
         return result;
     }
 
+    /** This instance's answer if it owns the key now, else null; never waits (for metrics). */
+    public <V> V getIfLocal(final String store, final String key) {
+        final QueryResult<V> result = tryActive(store, key);
+        return result instanceof QueryResult.Found<V> found ? found.value() : null;
+    }
+
     /** The instances that keep a standby copy of the key's partition (to ask when the owner is gone). */
     public List<HostInfo> standbys(final String store, final String key) {
         final KeyQueryMetadata metadata = metadata(store, key);

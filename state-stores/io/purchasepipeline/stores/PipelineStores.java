@@ -63,6 +63,21 @@ public final class PipelineStores {
                 Stores.persistentKeyValueStore(StoreNames.ORDER_TIMERS), Serdes.String(), Serdes.String());
     }
 
+    public static StoreBuilder<KeyValueStore<Long, WindowCounts>> analyticsTally() {
+        return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.ANALYTICS_TALLY), Serdes.Long(),
+                JsonSerde.of(WindowCounts.class));
+    }
+
+    public static StoreBuilder<KeyValueStore<Long, WindowCounts>> analyticsWindows() {
+        return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.ANALYTICS_WINDOWS), Serdes.Long(),
+                JsonSerde.of(WindowCounts.class));
+    }
+
+    public static StoreBuilder<KeyValueStore<String, AnalyticsSnapshot>> analytics() {
+        return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.ANALYTICS), Serdes.String(),
+                JsonSerde.of(AnalyticsSnapshot.class));
+    }
+
     /** Global: filled from the products topic on every instance; logging off, the topic is its changelog. */
     public static StoreBuilder<KeyValueStore<String, Product>> productCatalog() {
         return Stores.keyValueStoreBuilder(

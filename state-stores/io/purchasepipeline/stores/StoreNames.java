@@ -17,6 +17,12 @@ public final class StoreNames {
     public static final String ORDERS = "order-status";
     /** Orders waiting on holds or payment: deadlines (a range scan finds the expired) and payment retries. */
     public static final String ORDER_TIMERS = "order-timers";
+    /** Per input partition: the window counts not yet sent on to the analytics totals. */
+    public static final String ANALYTICS_TALLY = "analytics-tally";
+    /** The totals of the windows still open. */
+    public static final String ANALYTICS_WINDOWS = "analytics-windows";
+    /** What {@code GET /analytics} answers: key {@code AnalyticsSnapshot.KEY}. */
+    public static final String ANALYTICS = "analytics";
     /** Every instance's copy of the product definitions (prices for the fraud check). */
     public static final String PRODUCT_CATALOG = "product-catalog";
 

@@ -15,6 +15,7 @@ import java.util.Map;
  * @param dedupeRetention how long an order id is remembered, so that a replay is processed once
  * @param orderRetention how long an ended order (status and audit trail) stays queryable; at least
  *     {@code dedupeRetention}, so that a remembered order id always has its order
+ * @param analytics how rates are counted and judged
  */
 public record PipelineConfig(
         BigDecimal fraudAmountLimit,
@@ -23,7 +24,8 @@ public record PipelineConfig(
         Duration holdTimeout,
         Duration timerInterval,
         Duration dedupeRetention,
-        Duration orderRetention) {
+        Duration orderRetention,
+        AnalyticsConfig analytics) {
 
     public static final String FRAUD_AMOUNT_LIMIT = "pipeline.fraud.amount.limit";
     public static final String VELOCITY_MAX_ORDERS = "pipeline.fraud.velocity.max.orders";
@@ -34,7 +36,8 @@ public record PipelineConfig(
     public static final String ORDER_RETENTION_MS = "pipeline.order.retention.ms";
 
     public static final PipelineConfig DEFAULTS = new PipelineConfig(new BigDecimal("4500.00"), 5,
-            Duration.ofMinutes(1), Duration.ofMinutes(10), Duration.ofSeconds(1), Duration.ofDays(1), Duration.ofDays(7));
+            Duration.ofMinutes(1), Duration.ofMinutes(10), Duration.ofSeconds(1), Duration.ofDays(1), Duration.ofDays(7),
+            AnalyticsConfig.DEFAULTS);
 
     public PipelineConfig {
         if (fraudAmountLimit.signum() < 0 || velocityMaxOrders < 1 || velocityWindow.isNegative()
@@ -56,7 +59,8 @@ public record PipelineConfig(
                 Duration.ofMillis(number(props, HOLD_TIMEOUT_MS, DEFAULTS.holdTimeout.toMillis())),
                 Duration.ofMillis(number(props, TIMER_INTERVAL_MS, DEFAULTS.timerInterval.toMillis())),
                 Duration.ofMillis(number(props, DEDUPE_RETENTION_MS, DEFAULTS.dedupeRetention.toMillis())),
-                Duration.ofMillis(number(props, ORDER_RETENTION_MS, DEFAULTS.orderRetention.toMillis())));
+                Duration.ofMillis(number(props, ORDER_RETENTION_MS, DEFAULTS.orderRetention.toMillis())),
+                AnalyticsConfig.from(props));
     }
 
     private static BigDecimal decimal(final Map<?, ?> props, final String key, final BigDecimal fallback) {

@@ -10,6 +10,7 @@ import io.purchasepipeline.serdes.Product;
 import io.purchasepipeline.serdes.Topic;
 import io.purchasepipeline.serdes.Topics;
 import io.purchasepipeline.stores.PipelineStores;
+import io.purchasepipeline.stores.WindowCounts;
 import io.purchasepipeline.topology.payment.PaymentGateway;
 import java.util.Map;
 import java.util.Properties;
@@ -40,6 +41,8 @@ public final class PurchaseTopology {
     /** The names of the two repartition topics (prefixed with the application id by Kafka Streams). */
     public static final String ORDERS_BY_ID = "orders-by-id";
     public static final String RESERVATION_RESULTS = "reservation-results";
+    /** Every partition's partial analytics counts, on one partition. */
+    public static final String ANALYTICS_COUNTS = "analytics-counts";
 
     private PurchaseTopology() {
     }
@@ -112,6 +115,20 @@ public final class PurchaseTopology {
         to(orderOutcomes, Topics.EMAILS, "emails");
         to(orderOutcomes, Topics.EBOOK_REQUESTS, "ebooks");
         orderOutcomes.noDefaultBranch();
+
+        // 8. Analytics: per-window counts on each partition, combined on one key, judged against baselines.
+        builder.stream(Topics.ORDER_EVENTS.name(), Topics.ORDER_EVENTS.consumed())
+                .<AnalyticsInput>mapValues(AnalyticsInput.Status::new, Named.as("count-status"))
+                .merge(builder.stream(Topics.EMAIL_OUTCOMES.name(), Topics.EMAIL_OUTCOMES.consumed())
+                        .filter((emailId, outcome) -> outcome != null, Named.as("email-outcomes-present"))
+                        .<AnalyticsInput>mapValues(AnalyticsInput.Email::new, Named.as("count-email")), Named.as("analytics-emails"))
+                .merge(builder.stream(Topics.EBOOKS_GENERATED.name(), Topics.EBOOKS_GENERATED.consumed())
+                        .<AnalyticsInput>mapValues(AnalyticsInput.Ebook::new, Named.as("count-ebook")), Named.as("analytics-inputs"))
+                .process(AnalyticsTally.supplier(config.analytics()), Named.as("analytics-tally"))
+                .repartition(Repartitioned.with(Serdes.String(), JsonSerde.of(WindowCounts.class))
+                        .withName(ANALYTICS_COUNTS).withNumberOfPartitions(1))
+                .process(AnalyticsWindows.supplier(config.analytics()), Named.as("analytics-windows"))
+                .to(Topics.ALERTS.name(), Topics.ALERTS.produced("alerts"));
 
         return builder.build(props);
     }

@@ -9,7 +9,9 @@ import io.purchasepipeline.app.http.QueryRouter;
 import io.purchasepipeline.app.http.SeatDesk;
 import io.purchasepipeline.serdes.SeatResult;
 import io.purchasepipeline.serdes.Topics;
+import io.purchasepipeline.stores.AnalyticsSnapshot;
 import io.purchasepipeline.stores.InteractiveQueries;
+import io.purchasepipeline.stores.StoreNames;
 import io.purchasepipeline.topology.PipelineConfig;
 import io.purchasepipeline.topology.PurchaseTopology;
 import io.purchasepipeline.topology.payment.PaymentGateway;
@@ -68,10 +70,12 @@ public record PipelineApp(KafkaStreams streams, HttpApi http, SeatDesk seats, Pu
         final SeatDesk seats = new SeatDesk(publisher, new KafkaConsumer<>(answerReaderProps(bootstrapServers, clientSettings),
                 new StringDeserializer(), Topics.SEAT_RESERVATION_RESULTS.valueSerde().deserializer()),
                 Duration.ofSeconds(5), (SeatResult result) -> metrics.seatAnswered(result));
+        final InteractiveQueries queries = new InteractiveQueries(streams, advertised, MAX_STANDBY_LAG);
+        metrics.bindAnalytics(() -> queries.getIfLocal(StoreNames.ANALYTICS, AnalyticsSnapshot.KEY));
         streams.start();
         final HttpApi http = new HttpApi(new OrderIntake(publisher, 10_000), publisher, seats,
-                new QueryRouter(new InteractiveQueries(streams, advertised, MAX_STANDBY_LAG), Duration.ofSeconds(2)),
-                waiters, streams::state, metrics).start(httpHost, advertised.port());
+                new QueryRouter(queries, Duration.ofSeconds(2)), waiters, streams::state, metrics)
+                .start(httpHost, advertised.port());
         return new PipelineApp(streams, http, seats, publisher);
     }
 

@@ -1,7 +1,10 @@
 package io.purchasepipeline.topology;
 
 import io.purchasepipeline.app.StreamsSettings;
+import io.purchasepipeline.serdes.Alert;
+import io.purchasepipeline.serdes.EbookGenerated;
 import io.purchasepipeline.serdes.EbookRequest;
+import io.purchasepipeline.serdes.EmailOutcome;
 import io.purchasepipeline.serdes.EmailRequest;
 import io.purchasepipeline.serdes.FlagAction;
 import io.purchasepipeline.serdes.FlagCommand;
@@ -17,6 +20,7 @@ import io.purchasepipeline.serdes.SeatCommand;
 import io.purchasepipeline.serdes.SeatResult;
 import io.purchasepipeline.serdes.Topic;
 import io.purchasepipeline.serdes.Topics;
+import io.purchasepipeline.stores.AnalyticsSnapshot;
 import io.purchasepipeline.stores.Hold;
 import io.purchasepipeline.stores.Inventory;
 import io.purchasepipeline.stores.OrderState;
@@ -67,6 +71,9 @@ final class PipelineDriver implements AutoCloseable {
     private final TestOutputTopic<String, EbookRequest> ebooks;
     private final TestOutputTopic<String, SeatResult> seatResults;
     private final TestOutputTopic<byte[], byte[]> deadLetters;
+    private final TestOutputTopic<String, Alert> alerts;
+    private final TestInputTopic<String, EmailOutcome> emailOutcomes;
+    private final TestInputTopic<String, EbookGenerated> ebooksGenerated;
     private Instant recordTime = START;
     private int sequence;
 
@@ -87,6 +94,9 @@ final class PipelineDriver implements AutoCloseable {
         emails = output(Topics.EMAILS);
         ebooks = output(Topics.EBOOK_REQUESTS);
         seatResults = output(Topics.SEAT_RESERVATION_RESULTS);
+        alerts = output(Topics.ALERTS);
+        emailOutcomes = input(Topics.EMAIL_OUTCOMES);
+        ebooksGenerated = input(Topics.EBOOKS_GENERATED);
         deadLetters = driver.createOutputTopic(Topics.DEAD_LETTERS, new ByteArrayDeserializer(), new ByteArrayDeserializer());
     }
 
@@ -138,6 +148,19 @@ final class PipelineDriver implements AutoCloseable {
         return results.get(results.size() - 1);
     }
 
+    void emailOutcome(final EmailOutcome outcome) {
+        emailOutcomes.pipeInput(outcome.emailId(), outcome, recordTime);
+    }
+
+    void ebookGenerated(final EbookGenerated ebook) {
+        ebooksGenerated.pipeInput(ebook.customerId(), ebook, recordTime);
+    }
+
+    /** Sets the time of records to come. */
+    void recordTime(final Instant at) {
+        recordTime = at;
+    }
+
     void reservationCommand(final ReservationCommand command) {
         reservationCommands.pipeInput(command.sku(), command, recordTime);
     }
@@ -156,6 +179,14 @@ final class PipelineDriver implements AutoCloseable {
 
     List<KeyValue<String, OrderEvent>> events() {
         return events.readKeyValuesToList();
+    }
+
+    List<Alert> alerts() {
+        return alerts.readValuesToList();
+    }
+
+    AnalyticsSnapshot analytics() {
+        return this.<AnalyticsSnapshot>store(StoreNames.ANALYTICS).get(AnalyticsSnapshot.KEY);
     }
 
     List<EmailRequest> emails() {

@@ -49,8 +49,8 @@ class TopologyShapeTest {
 
     @Test
     void keysEachStepByWhatItSerializes() {
-        // customer id, SKU and order id: three kinds of task, plus the global catalog
-        assertThat(description.subtopologies()).hasSize(3);
+        // customer id, SKU and order id: three kinds of task; analytics counts per partition, then on one key
+        assertThat(description.subtopologies()).hasSize(5);
         assertThat(description.globalStores()).hasSize(1);
     }
 

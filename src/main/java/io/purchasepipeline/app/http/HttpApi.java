@@ -12,6 +12,7 @@ import io.purchasepipeline.serdes.ProductKind;
 import io.purchasepipeline.serdes.SeatAction;
 import io.purchasepipeline.serdes.SeatResult;
 import io.purchasepipeline.serdes.Topics;
+import io.purchasepipeline.stores.AnalyticsSnapshot;
 import io.purchasepipeline.stores.Inventory;
 import io.purchasepipeline.stores.OrderState;
 import io.purchasepipeline.stores.QueryResult;
@@ -74,6 +75,7 @@ public final class HttpApi implements AutoCloseable {
             config.routes.post("/api/v1/seats/{id}/reservations", this::reserveSeat);
             config.routes.delete("/api/v1/seats/{id}/reservations", this::releaseSeat);
             config.routes.get("/api/v1/seats/{id}", this::getSeat);
+            config.routes.get("/analytics", this::analytics);
             config.routes.get("/health", this::health);
             config.routes.get("/metrics", this::metrics);
             config.routes.before(ctx -> ctx.attribute("started", System.nanoTime()));
@@ -186,6 +188,14 @@ public final class HttpApi implements AutoCloseable {
     }
 
     // ---- operations
+
+    private void analytics(final Context ctx) throws InterruptedException {
+        final QueryResult<AnalyticsSnapshot> result = queries.lookup(ctx, StoreNames.ANALYTICS, AnalyticsSnapshot.KEY,
+                Duration.ZERO);
+        // nothing counted yet is an empty picture, not a missing resource
+        answer(ctx, result instanceof QueryResult.NotFound<AnalyticsSnapshot>
+                ? new QueryResult.Found<>(AnalyticsSnapshot.empty()) : result, "analytics", snapshot -> snapshot);
+    }
 
     private void health(final Context ctx) {
         final KafkaStreams.State current = state.get();

@@ -227,7 +227,7 @@ class HttpOnBrokerTest {
     }
 
     @Test
-    @Order(10)
+    @Order(11)
     void reportsHealthAndMetrics() throws Exception {
         for (int i = 0; i < 3; i++) {
             final HttpResponse<String> health = get(i, "/health");
@@ -249,7 +249,18 @@ class HttpOnBrokerTest {
     }
 
     @Test
-    @Order(11)
+    @Order(10)
+    void anyInstanceAnswersTheCurrentAnalytics() throws Exception {
+        for (int i = 0; i < 3; i++) {
+            awaitJson(i, "/analytics", snapshot -> snapshot.has("current") && snapshot.get("current").get("orders").asLong() > 0
+                    && snapshot.has("baselines") && snapshot.has("activeAlerts"));
+        }
+        assertThat(get(0, "/metrics").body()).contains("pipeline_analytics_rate{metric=\"fraud_rate\"}",
+                "pipeline_analytics_baseline{metric=\"payment_approval_rate\"}");
+    }
+
+    @Test
+    @Order(12)
     void answersOrRefusesWithinItsBoundWhileTheGroupRebalances() throws Exception {
         final PipelineApp leaving = apps.get(2);
         leaving.streams().close(Duration.ofSeconds(30));
