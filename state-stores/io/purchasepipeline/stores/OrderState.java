@@ -20,7 +20,8 @@ public record OrderState(
         List<LineState> lines,
         String payment,
         long deadline,
-        List<OrderEvent> events) {
+        List<OrderEvent> events,
+        String correlationId) {
 
     public OrderState {
         fraudReasons = fraudReasons == null ? List.of() : List.copyOf(fraudReasons);
@@ -35,8 +36,8 @@ public record OrderState(
     /** The order moved to {@code next}: the new state, whose last event records the change. */
     public OrderState moveTo(final OrderStatus next, final String detail, final long at) {
         final List<OrderEvent> trail = new ArrayList<>(events);
-        trail.add(new OrderEvent(order.orderId(), events.size() + 1, next, detail, at));
-        return new OrderState(order, next, fraudReasons, lines, payment, deadline, trail);
+        trail.add(new OrderEvent(order.orderId(), events.size() + 1, next, detail, at, correlationId));
+        return new OrderState(order, next, fraudReasons, lines, payment, deadline, trail, correlationId);
     }
 
     public OrderEvent lastEvent() {
@@ -47,11 +48,11 @@ public record OrderState(
         final List<LineState> updated = lines.stream()
                 .map(line -> line.sku().equals(result.sku()) && line.waiting() ? line.answered(result) : line)
                 .toList();
-        return new OrderState(order, status, fraudReasons, updated, payment, deadline, events);
+        return new OrderState(order, status, fraudReasons, updated, payment, deadline, events, correlationId);
     }
 
     public OrderState withPayment(final String outcome) {
-        return new OrderState(order, status, fraudReasons, lines, outcome, deadline, events);
+        return new OrderState(order, status, fraudReasons, lines, outcome, deadline, events, correlationId);
     }
 
     public boolean allAnswered() {

@@ -1,6 +1,8 @@
 package io.purchasepipeline.topology;
 
+import io.purchasepipeline.serdes.CorrelationId;
 import io.purchasepipeline.serdes.EbookRequest;
+import io.purchasepipeline.serdes.EmailRequest;
 import io.purchasepipeline.serdes.EmailKind;
 import io.purchasepipeline.serdes.FraudCheckedOrder;
 import io.purchasepipeline.serdes.LineResult;
@@ -90,13 +92,14 @@ final class OrderLifecycle implements Processor<String, OrderInput, String, Obje
     @Override
     public void process(final Record<String, OrderInput> record) {
         if (record.value() instanceof OrderInput.Checked checked) {
-            register(record.key(), checked.order(), record.timestamp());
+            register(record.key(), checked.order(), record.timestamp(), CorrelationId.of(record.headers()));
         } else if (record.value() instanceof OrderInput.Line line) {
             answer(line.result(), record.timestamp());
         }
     }
 
-    private void register(final String orderId, final FraudCheckedOrder checked, final long timestamp) {
+    private void register(final String orderId, final FraudCheckedOrder checked, final long timestamp,
+            final String correlationId) {
         if (orders.get(orderId) != null) {
             log.debug("Order {} already registered: ignored", orderId);
             return;
@@ -105,7 +108,7 @@ final class OrderLifecycle implements Processor<String, OrderInput, String, Obje
         final long now = now();
         final long deadline = now + config.holdTimeout().toMillis();
         OrderState state = new OrderState(order, OrderStatus.PENDING, checked.reasons(), mergedLines(order), null,
-                deadline, List.of()).moveTo(OrderStatus.PENDING, "order received", now);
+                deadline, List.of(), correlationId).moveTo(OrderStatus.PENDING, "order received", now);
         orders.put(orderId, state);
         emit(state, timestamp);
         if (checked.fraudulent()) {
@@ -178,8 +181,8 @@ final class OrderLifecycle implements Processor<String, OrderInput, String, Obje
         for (final LineState line : state.lines()) {
             send(state, line, action, timestamp);
         }
-        context.forward(new Record<>(Emails.of(state.order(), email).emailId(), Emails.of(state.order(), email, details),
-                timestamp));
+        final EmailRequest request = Emails.of(state.order(), email, details);
+        context.forward(new Record<>(request.emailId(), request, timestamp, CorrelationId.headers(state.correlationId())));
         finish(state, timestamp);
     }
 
@@ -212,7 +215,8 @@ final class OrderLifecycle implements Processor<String, OrderInput, String, Obje
         for (final LineState line : state.lines()) {
             if (line.kind() == ProductKind.DIGITAL) {
                 context.forward(new Record<>(order.customerId(), new EbookRequest(order.orderId(), order.customerId(),
-                        order.customerName(), order.email(), line.sku(), line.name()), timestamp));
+                        order.customerName(), order.email(), line.sku(), line.name()), timestamp,
+                        CorrelationId.headers(state.correlationId())));
             }
         }
     }
@@ -273,11 +277,12 @@ final class OrderLifecycle implements Processor<String, OrderInput, String, Obje
 
     private void send(final OrderState state, final LineState line, final ReservationAction action, final long timestamp) {
         context.forward(new Record<>(line.sku(), new ReservationCommand(state.orderId(), line.sku(), action,
-                line.quantity(), state.order().customerId()), timestamp));
+                line.quantity(), state.order().customerId()), timestamp, CorrelationId.headers(state.correlationId())));
     }
 
     private void emit(final OrderState state, final long timestamp) {
-        context.forward(new Record<>(state.orderId(), state.lastEvent(), timestamp));
+        context.forward(new Record<>(state.orderId(), state.lastEvent(), timestamp,
+                CorrelationId.headers(state.correlationId())));
         listener.changed(state.lastEvent());
     }
 

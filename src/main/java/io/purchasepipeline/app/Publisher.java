@@ -1,5 +1,6 @@
 package io.purchasepipeline.app;
 
+import io.purchasepipeline.serdes.CorrelationId;
 import io.purchasepipeline.serdes.Topic;
 import java.util.concurrent.Future;
 import org.apache.kafka.clients.producer.Producer;
@@ -16,8 +17,14 @@ public final class Publisher implements AutoCloseable {
     }
 
     public <V> Future<RecordMetadata> send(final Topic<V> topic, final String key, final V value) {
-        return producer.send(new ProducerRecord<>(topic.name(), topic.keySerde().serializer().serialize(topic.name(), key),
-                topic.valueSerde().serializer().serialize(topic.name(), value)));
+        return send(topic, key, value, null);
+    }
+
+    /** With {@code correlationId} in the record's header (none when it is null). */
+    public <V> Future<RecordMetadata> send(final Topic<V> topic, final String key, final V value, final String correlationId) {
+        return producer.send(new ProducerRecord<>(topic.name(), null,
+                topic.keySerde().serializer().serialize(topic.name(), key),
+                topic.valueSerde().serializer().serialize(topic.name(), value), CorrelationId.headers(correlationId)));
     }
 
     @Override

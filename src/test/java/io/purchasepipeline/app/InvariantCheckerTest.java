@@ -394,7 +394,7 @@ class InvariantCheckerTest {
         void unreadableRecordOnAnOutputTopicIsAViolation() {
             final RecordPosition bad = at(Topics.ORDER_EVENTS.name());
             checker.unreadable(bad, "not JSON");
-            checker.orderEvent(at(Topics.ORDER_EVENTS.name()), new OrderEvent(null, 1, OrderStatus.PENDING, "", 0));
+            checker.orderEvent(at(Topics.ORDER_EVENTS.name()), new OrderEvent(null, 1, OrderStatus.PENDING, "", 0, null));
 
             final VerificationReport report = checker.report();
 
@@ -473,7 +473,7 @@ class InvariantCheckerTest {
     }
 
     private void event(final String orderId, final int seq, final OrderStatus status) {
-        checker.orderEvent(at(Topics.ORDER_EVENTS.name()), new OrderEvent(orderId, seq, status, "", 0));
+        checker.orderEvent(at(Topics.ORDER_EVENTS.name()), new OrderEvent(orderId, seq, status, "", 0, null));
     }
 
     private void product(final String sku, final ProductKind kind, final Long stock) {

@@ -227,7 +227,7 @@ class VerifyPipelineTest {
                 OrderStatus.COMPLETED};
         for (int seq = 1; seq <= trail.length; seq++) {
             records.add(new ConsumerRecord<>(Topics.ORDER_EVENTS.name(), 0, 200_000 + seq, bytes(orderId),
-                    encode(Topics.ORDER_EVENTS, new OrderEvent(orderId, seq, trail[seq - 1], "forged", 0))));
+                    encode(Topics.ORDER_EVENTS, new OrderEvent(orderId, seq, trail[seq - 1], "forged", 0, null))));
         }
         return records;
     }

@@ -43,6 +43,9 @@ public final class HttpApi implements AutoCloseable {
     public static final long MAX_BODY_BYTES = 64 * 1024;
     static final long MAX_WAIT_MS = 30_000;
     private static final String JSON = "application/json";
+    /** The request's correlation id: taken from the client when it sends a sane one, else made here. */
+    static final String CORRELATION_HEADER = "X-Correlation-Id";
+    private static final java.util.regex.Pattern CORRELATION = java.util.regex.Pattern.compile("[\\x21-\\x7e]{1,128}");
     private static final Logger log = LoggerFactory.getLogger(HttpApi.class);
 
     private final OrderIntake intake;
@@ -78,7 +81,10 @@ public final class HttpApi implements AutoCloseable {
             config.routes.get("/analytics", this::analytics);
             config.routes.get("/health", this::health);
             config.routes.get("/metrics", this::metrics);
-            config.routes.before(ctx -> ctx.attribute("started", System.nanoTime()));
+            config.routes.before(ctx -> {
+                ctx.attribute("started", System.nanoTime());
+                ctx.header(CORRELATION_HEADER, correlationId(ctx));
+            });
             config.routes.after(this::recordLatency);
             config.routes.exception(ApiException.class, this::apiError);
             config.routes.exception(HttpResponseException.class, (e, ctx) -> frameworkError(ctx, e));
@@ -108,7 +114,7 @@ public final class HttpApi implements AutoCloseable {
     // ---- orders
 
     private void placeOrder(final Context ctx) throws InterruptedException {
-        final Order order = intake.place(body(ctx, PlaceOrderRequest.class), ctx.header("Idempotency-Key"));
+        final Order order = intake.place(body(ctx, PlaceOrderRequest.class), ctx.header("Idempotency-Key"), correlationId(ctx));
         ctx.status(202).header("Location", "/orders/" + order.orderId());
         json(ctx, Map.of("orderId", order.orderId(), "status", "PENDING"));
     }
@@ -164,7 +170,7 @@ public final class HttpApi implements AutoCloseable {
     }
 
     private void reserveSeat(final Context ctx) throws InterruptedException {
-        final SeatResult result = seats.send(ctx.pathParam("id"), user(ctx), SeatAction.RESERVE);
+        final SeatResult result = seats.send(ctx.pathParam("id"), user(ctx), SeatAction.RESERVE, correlationId(ctx));
         switch (result.outcome()) {
             case RESERVED -> {
                 ctx.status(201).header("Location", "/api/v1/seats/" + result.seatId());
@@ -177,7 +183,7 @@ public final class HttpApi implements AutoCloseable {
     }
 
     private void releaseSeat(final Context ctx) throws InterruptedException {
-        final SeatResult result = seats.send(ctx.pathParam("id"), user(ctx), SeatAction.RELEASE);
+        final SeatResult result = seats.send(ctx.pathParam("id"), user(ctx), SeatAction.RELEASE, correlationId(ctx));
         switch (result.outcome()) {
             case RELEASED -> ctx.status(204);
             case RESERVED_BY_OTHER -> throw new ApiException(409, "reserved by someone else",
@@ -208,6 +214,17 @@ public final class HttpApi implements AutoCloseable {
     }
 
     // ---- helpers
+
+    static String correlationId(final Context ctx) {
+        final String known = ctx.attribute(CORRELATION_HEADER);
+        if (known != null) {
+            return known;
+        }
+        final String given = ctx.header(CORRELATION_HEADER);
+        final String id = given != null && CORRELATION.matcher(given).matches() ? given : java.util.UUID.randomUUID().toString();
+        ctx.attribute(CORRELATION_HEADER, id);
+        return id;
+    }
 
     private static String user(final Context ctx) {
         final String user = ctx.queryParam("user");

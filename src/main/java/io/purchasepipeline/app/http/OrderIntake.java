@@ -38,11 +38,12 @@ public final class OrderIntake {
         this.sendTimeoutMs = sendTimeoutMs;
     }
 
-    /** Validates, writes, and returns the order as accepted. */
-    public Order place(final PlaceOrderRequest request, final String idempotencyKey) throws InterruptedException {
+    /** Validates, writes (with the request's correlation id), and returns the order as accepted. */
+    public Order place(final PlaceOrderRequest request, final String idempotencyKey, final String correlationId)
+            throws InterruptedException {
         final Order order = validated(request, idempotencyKey);
         try {
-            producer.send(Topics.ORDERS, order.customerId(), order).get(sendTimeoutMs, TimeUnit.MILLISECONDS);
+            producer.send(Topics.ORDERS, order.customerId(), order, correlationId).get(sendTimeoutMs, TimeUnit.MILLISECONDS);
         } catch (ExecutionException | TimeoutException e) {
             throw ApiException.unavailable("the order could not be stored: " + e.getMessage(), 1);
         }

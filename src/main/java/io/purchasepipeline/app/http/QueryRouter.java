@@ -90,6 +90,7 @@ public final class QueryRouter {
                         + ctx.path() + (query == null || query.isEmpty() ? "" : "?" + query)))
                 .timeout(forwardTimeout.plus(extraWait))
                 .header(FORWARDED, queries.self().host() + ":" + queries.self().port())
+                .header(HttpApi.CORRELATION_HEADER, HttpApi.correlationId(ctx))
                 .GET();
         if (fromCopy) {
             request.header(FROM_COPY, "true");

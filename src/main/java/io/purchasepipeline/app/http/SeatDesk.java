@@ -62,12 +62,13 @@ public final class SeatDesk implements AutoCloseable {
     }
 
     /** Sends the command and waits for its answer. */
-    public SeatResult send(final String seatId, final String user, final SeatAction action) throws InterruptedException {
+    public SeatResult send(final String seatId, final String user, final SeatAction action, final String correlationId)
+            throws InterruptedException {
         final String requestId = UUID.randomUUID().toString();
         final CompletableFuture<SeatResult> answer = new CompletableFuture<>();
         waiting.put(requestId, answer);
         try {
-            producer.send(Topics.SEAT_RESERVATIONS, seatId, new SeatCommand(requestId, seatId, user, action))
+            producer.send(Topics.SEAT_RESERVATIONS, seatId, new SeatCommand(requestId, seatId, user, action), correlationId)
                     .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             return answer.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {

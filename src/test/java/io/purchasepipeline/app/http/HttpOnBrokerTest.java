@@ -57,9 +57,11 @@ class HttpOnBrokerTest {
     @Test
     @Order(1)
     void placesAnOrderAndAnyInstanceAnswersForIt() throws Exception {
-        final HttpResponse<String> placed = post(0, "/orders", order("alice", "book-streams", 2), Map.of());
+        final HttpResponse<String> placed = post(0, "/orders", order("alice", "book-streams", 2),
+                Map.of("X-Correlation-Id", "checkout-7"));
 
         assertThat(placed.statusCode()).isEqualTo(202);
+        assertThat(placed.headers().firstValue("X-Correlation-Id")).hasValue("checkout-7");
         final String orderId = json(placed).get("orderId").asText();
         assertThat(json(placed).get("status").asText()).isEqualTo("PENDING");
         assertThat(placed.headers().firstValue("Location")).hasValue("/orders/" + orderId);
@@ -73,6 +75,7 @@ class HttpOnBrokerTest {
         assertThat(events.statusCode()).isEqualTo(200);
         assertThat(json(events).findValuesAsText("status")).containsExactly("PENDING", "RESERVING", "AWAITING_PAYMENT",
                 "COMPLETED");
+        assertThat(json(events).findValuesAsText("correlationId")).containsOnly("checkout-7").hasSize(4);
     }
 
     @Test
