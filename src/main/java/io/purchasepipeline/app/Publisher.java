@@ -2,6 +2,7 @@ package io.purchasepipeline.app;
 
 import io.purchasepipeline.serdes.CorrelationId;
 import io.purchasepipeline.serdes.Topic;
+import java.time.Duration;
 import java.util.concurrent.Future;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -27,8 +28,9 @@ public final class Publisher implements AutoCloseable {
                 topic.valueSerde().serializer().serialize(topic.name(), value), CorrelationId.headers(correlationId)));
     }
 
+    /** Bounded: with Kafka gone, unsent records are given up after a while rather than waited for forever. */
     @Override
     public void close() {
-        producer.close();
+        producer.close(Duration.ofSeconds(10));
     }
 }
