@@ -1,5 +1,5 @@
 package io.purchasepipeline.serdes;
 
-/** How the customer pays: the card number the gateway charges. */
+/** How the customer pays: the card as the gateway knows it (masked at intake: first six and last four digits). */
 public record PaymentDetails(String card) {
 }

@@ -9,7 +9,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * The built-in gateway, with the usual test cards: {@value #APPROVED_CARD} approved,
  * {@value #DECLINED_CARD} declined, {@value #INSUFFICIENT_FUNDS_CARD} insufficient funds,
  * {@value #UNAVAILABLE_CARD} no answer (the gateway is down for it), any other Luhn-valid number
- * approved, a Luhn-invalid one declined. Like a real gateway it keeps every idempotency key's
+ * approved, a Luhn-invalid one declined; each also in its masked form ({@link Cards#mask}), which
+ * is what the pipeline carries. Like a real gateway it keeps every idempotency key's
  * answer and counts what it actually charged, which tests and {@code verify} read.
  */
 public final class PaymentSimulator implements PaymentGateway {
@@ -27,7 +28,7 @@ public final class PaymentSimulator implements PaymentGateway {
     public PaymentResult charge(final String idempotencyKey, final BigDecimal amount, final String card)
             throws PaymentUnavailableException {
         final String digits = card == null ? "" : card.replaceAll("[ -]", "");
-        if (UNAVAILABLE_CARD.equals(digits)) {
+        if (Cards.matches(digits, UNAVAILABLE_CARD)) {
             throw new PaymentUnavailableException("gateway did not answer for " + idempotencyKey);
         }
         return answers.computeIfAbsent(idempotencyKey, key -> {
@@ -56,12 +57,14 @@ public final class PaymentSimulator implements PaymentGateway {
         return doubled;
     }
 
-    private static PaymentOutcome decide(final String digits) {
-        return switch (digits) {
-            case APPROVED_CARD -> PaymentOutcome.APPROVED;
-            case DECLINED_CARD -> PaymentOutcome.DECLINED;
-            case INSUFFICIENT_FUNDS_CARD -> PaymentOutcome.INSUFFICIENT_FUNDS;
-            default -> Luhn.valid(digits) ? PaymentOutcome.APPROVED : PaymentOutcome.DECLINED;
-        };
+    /** Masked numbers were checked whole at intake; a full one is checked here. */
+    private static PaymentOutcome decide(final String card) {
+        if (Cards.matches(card, DECLINED_CARD)) {
+            return PaymentOutcome.DECLINED;
+        }
+        if (Cards.matches(card, INSUFFICIENT_FUNDS_CARD)) {
+            return PaymentOutcome.INSUFFICIENT_FUNDS;
+        }
+        return Cards.masked(card) || Luhn.valid(card) ? PaymentOutcome.APPROVED : PaymentOutcome.DECLINED;
     }
 }

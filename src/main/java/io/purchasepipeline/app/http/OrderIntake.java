@@ -5,6 +5,7 @@ import io.purchasepipeline.serdes.Order;
 import io.purchasepipeline.serdes.OrderLine;
 import io.purchasepipeline.serdes.PaymentDetails;
 import io.purchasepipeline.serdes.Topics;
+import io.purchasepipeline.topology.payment.Cards;
 import io.purchasepipeline.topology.payment.Luhn;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -89,7 +90,7 @@ public final class OrderIntake {
             throw ApiException.badRequest("invalid order", problems);
         }
         return new Order(orderId(request.customerId(), idempotencyKey), request.customerId(), request.customerName(),
-                request.email(), lines, new PaymentDetails(card));
+                request.email(), lines, new PaymentDetails(Cards.mask(card)));
     }
 
     /** The same customer and key always name the same order, whichever instance is asked. */

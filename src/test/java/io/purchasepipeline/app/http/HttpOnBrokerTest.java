@@ -99,6 +99,17 @@ class HttpOnBrokerTest {
     }
 
     @Test
+    @Order(2)
+    void aDeclinedTestCardIsDeclinedThoughOnlyItsMaskTravels() throws Exception {
+        final HttpResponse<String> placed = post(0, "/orders", order("frank", "mug", 1)
+                .replace(CARD, io.purchasepipeline.topology.payment.PaymentSimulator.DECLINED_CARD), Map.of());
+
+        final JsonNode done = json(get(1, "/orders/" + json(placed).get("orderId").asText() + "?waitMs=20000"));
+        assertThat(done.get("status").asText()).isEqualTo("PAYMENT_DECLINED");
+        assertThat(done.toString()).doesNotContain(io.purchasepipeline.topology.payment.PaymentSimulator.DECLINED_CARD);
+    }
+
+    @Test
     @Order(3)
     void refusesBadOrdersWithTheReasons() throws Exception {
         final HttpResponse<String> empty = post(0, "/orders", "{}", Map.of());
