@@ -1,6 +1,8 @@
 package io.purchasepipeline.app;
 
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.purchasepipeline.app.ebook.EbookLibrary;
+import io.purchasepipeline.app.ebook.EbookWorker;
 import io.purchasepipeline.app.http.ApiMetrics;
 import io.purchasepipeline.app.http.HttpApi;
 import io.purchasepipeline.app.http.OrderIntake;
@@ -36,7 +38,8 @@ import org.apache.kafka.streams.state.HostInfo;
  * One instance of the application: the streams app and the HTTP endpoint that takes orders and
  * answers queries for any key. {@code run} starts one; tests start several in one JVM.
  */
-public record PipelineApp(KafkaStreams streams, HttpApi http, SeatDesk seats, Publisher publisher) implements AutoCloseable {
+public record PipelineApp(KafkaStreams streams, HttpApi http, SeatDesk seats, Publisher publisher, EbookWorker ebooks)
+        implements AutoCloseable {
 
     /** How far behind a standby may be and still answer a query while the owner cannot. */
     public static final long MAX_STANDBY_LAG = 10_000;
@@ -44,12 +47,13 @@ public record PipelineApp(KafkaStreams streams, HttpApi http, SeatDesk seats, Pu
     /**
      * @param clientSettings extra settings (security, streams overrides, {@code pipeline.*} rules)
      * @param stateDir this instance's own RocksDB directory
+     * @param dataDir where outputs live: the e-books under {@code ebooks/}
      * @param httpHost the address the endpoint binds to
      * @param advertised how other instances reach this one's endpoint ({@code application.server})
      * @param onState told of the streams app's state changes (set before it starts)
      */
     public static PipelineApp start(final String bootstrapServers, final Map<String, String> clientSettings, final Path stateDir,
-            final String httpHost, final HostInfo advertised, final PaymentGateway gateway,
+            final Path dataDir, final String httpHost, final HostInfo advertised, final PaymentGateway gateway,
             final KafkaStreams.StateListener onState) throws InterruptedException {
         final Map<String, String> overrides = new HashMap<>(clientSettings);
         overrides.put(StreamsConfig.APPLICATION_SERVER_CONFIG, advertised.host() + ":" + advertised.port());
@@ -76,7 +80,9 @@ public record PipelineApp(KafkaStreams streams, HttpApi http, SeatDesk seats, Pu
         final HttpApi http = new HttpApi(new OrderIntake(publisher, 10_000), publisher, seats,
                 new QueryRouter(queries, Duration.ofSeconds(2)), waiters, streams::state, metrics)
                 .start(httpHost, advertised.port());
-        return new PipelineApp(streams, http, seats, publisher);
+        final EbookWorker ebooks = EbookWorker.start(clientProps(bootstrapServers, clientSettings),
+                "purchase-pipeline-ebooks-" + advertised.host() + ":" + advertised.port(), EbookLibrary.in(dataDir));
+        return new PipelineApp(streams, http, seats, publisher, ebooks);
     }
 
     private static Properties producerProps(final String bootstrapServers, final Map<String, String> clientSettings) {
@@ -110,6 +116,7 @@ public record PipelineApp(KafkaStreams streams, HttpApi http, SeatDesk seats, Pu
     public void close() throws InterruptedException {
         http.close();
         seats.close();
+        ebooks.close();
         streams.close(Duration.ofSeconds(30));
         publisher.close();
     }

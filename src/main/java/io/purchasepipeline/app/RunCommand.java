@@ -109,7 +109,7 @@ final class RunCommand implements Callable<Integer> {
         }
         final HostInfo advertised = new HostInfo(advertisedHost(), httpPort);
         final PipelineApp app = PipelineApp.start(bootstrap, overrides, dataDir.resolve("state").resolve(instanceId),
-                httpHost, advertised, new PaymentSimulator(), (next, previous) -> {
+                dataDir, httpHost, advertised, new PaymentSimulator(), (next, previous) -> {
                     if (next == KafkaStreams.State.RUNNING || next == KafkaStreams.State.ERROR) {
                         System.out.printf("Streams app %s (instance %s): %s%n", StreamsSettings.APPLICATION_ID,
                                 instanceId, next);

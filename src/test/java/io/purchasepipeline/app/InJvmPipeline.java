@@ -65,7 +65,8 @@ public final class InJvmPipeline implements AutoCloseable {
             pipeline.apps.add(PipelineApp.start(cluster.bootstrapServers(),
                     Map.of(StreamsConfig.REPLICATION_FACTOR_CONFIG, "1",
                             StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), "0"),
-                    pipeline.stateRoot.resolve("i" + i), "127.0.0.1", new HostInfo("127.0.0.1", port),
+                    pipeline.stateRoot.resolve("i" + i), pipeline.stateRoot.resolve("data"), "127.0.0.1",
+                    new HostInfo("127.0.0.1", port),
                     new PaymentSimulator(), (next, previous) -> { }));
             pipeline.urls.add("http://127.0.0.1:" + port);
         }
