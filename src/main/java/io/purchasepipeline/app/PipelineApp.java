@@ -100,11 +100,14 @@ public record PipelineApp(KafkaStreams streams, HttpApi http, SeatDesk seats, Pu
         return props;
     }
 
-    /** Only the client settings: {@code pipeline.*} and streams-only keys would make clients warn. */
+    /**
+     * Only the client settings: {@code pipeline.*} and streams-only keys would make clients warn, and
+     * the streams app's {@code group.protocol} ({@code streams}) is a value a plain consumer rejects.
+     */
     private static Properties clientProps(final String bootstrapServers, final Map<String, String> clientSettings) {
         final Properties props = new Properties();
         clientSettings.forEach((key, value) -> {
-            if (!key.startsWith("pipeline.")) {
+            if (!key.startsWith("pipeline.") && !key.equals(StreamsConfig.GROUP_PROTOCOL_CONFIG)) {
                 props.put(key, value);
             }
         });
