@@ -9,6 +9,9 @@ import io.purchasepipeline.app.http.OrderIntake;
 import io.purchasepipeline.app.http.OrderWaiters;
 import io.purchasepipeline.app.http.QueryRouter;
 import io.purchasepipeline.app.http.SeatDesk;
+import io.purchasepipeline.app.mail.Attachments;
+import io.purchasepipeline.app.mail.MailSender;
+import io.purchasepipeline.app.mail.MailSettings;
 import io.purchasepipeline.serdes.SeatResult;
 import io.purchasepipeline.serdes.Topics;
 import io.purchasepipeline.stores.AnalyticsSnapshot;
@@ -38,8 +41,8 @@ import org.apache.kafka.streams.state.HostInfo;
  * One instance of the application: the streams app and the HTTP endpoint that takes orders and
  * answers queries for any key. {@code run} starts one; tests start several in one JVM.
  */
-public record PipelineApp(KafkaStreams streams, HttpApi http, SeatDesk seats, Publisher publisher, EbookWorker ebooks)
-        implements AutoCloseable {
+public record PipelineApp(KafkaStreams streams, HttpApi http, SeatDesk seats, Publisher publisher, EbookWorker ebooks,
+        MailSender mail) implements AutoCloseable {
 
     /** How far behind a standby may be and still answer a query while the owner cannot. */
     public static final long MAX_STANDBY_LAG = 10_000;
@@ -50,11 +53,12 @@ public record PipelineApp(KafkaStreams streams, HttpApi http, SeatDesk seats, Pu
      * @param dataDir where outputs live: the e-books under {@code ebooks/}
      * @param httpHost the address the endpoint binds to
      * @param advertised how other instances reach this one's endpoint ({@code application.server})
+     * @param mail where the mail sender delivers the emails: a mail server or the outbox
      * @param onState told of the streams app's state changes (set before it starts)
      */
     public static PipelineApp start(final String bootstrapServers, final Map<String, String> clientSettings, final Path stateDir,
             final Path dataDir, final String httpHost, final HostInfo advertised, final PaymentGateway gateway,
-            final KafkaStreams.StateListener onState) throws InterruptedException {
+            final MailSettings mail, final KafkaStreams.StateListener onState) throws InterruptedException {
         final Map<String, String> overrides = new HashMap<>(clientSettings);
         overrides.put(StreamsConfig.APPLICATION_SERVER_CONFIG, advertised.host() + ":" + advertised.port());
         final Properties props = StreamsSettings.of(bootstrapServers, stateDir, overrides);
@@ -82,7 +86,8 @@ public record PipelineApp(KafkaStreams streams, HttpApi http, SeatDesk seats, Pu
                 .start(httpHost, advertised.port());
         final EbookWorker ebooks = EbookWorker.start(clientProps(bootstrapServers, clientSettings),
                 "purchase-pipeline-ebooks-" + advertised.host() + ":" + advertised.port(), EbookLibrary.in(dataDir));
-        return new PipelineApp(streams, http, seats, publisher, ebooks);
+        final MailSender mailSender = MailSender.start(clientProps(bootstrapServers, clientSettings), mail, Attachments.NONE);
+        return new PipelineApp(streams, http, seats, publisher, ebooks, mailSender);
     }
 
     private static Properties producerProps(final String bootstrapServers, final Map<String, String> clientSettings) {
@@ -120,6 +125,7 @@ public record PipelineApp(KafkaStreams streams, HttpApi http, SeatDesk seats, Pu
         http.close();
         seats.close();
         ebooks.close();
+        mail.close();
         streams.close(Duration.ofSeconds(30));
         publisher.close();
     }

@@ -1,5 +1,6 @@
 package io.purchasepipeline.app;
 
+import io.purchasepipeline.app.mail.MailSettings;
 import io.purchasepipeline.topology.payment.PaymentSimulator;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -67,7 +68,8 @@ public final class InJvmPipeline implements AutoCloseable {
                             StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), "0"),
                     pipeline.stateRoot.resolve("i" + i), pipeline.stateRoot.resolve("data"), "127.0.0.1",
                     new HostInfo("127.0.0.1", port),
-                    new PaymentSimulator(), (next, previous) -> { }));
+                    new PaymentSimulator(), MailSettings.outbox(pipeline.stateRoot.resolve("data").resolve("outbox")),
+                    (next, previous) -> { }));
             pipeline.urls.add("http://127.0.0.1:" + port);
         }
         return pipeline;

@@ -1,0 +1,484 @@
+package io.purchasepipeline.app.mail;
+
+import io.purchasepipeline.serdes.EmailOutcome;
+import io.purchasepipeline.serdes.EmailRequest;
+import io.purchasepipeline.serdes.Topics;
+import jakarta.mail.MessagingException;
+import jakarta.mail.Session;
+import jakarta.mail.internet.AddressException;
+import jakarta.mail.internet.MimeMessage;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RecordDeserializationException;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The application's mail sender: reads {@code emails} (read-committed, in its own consumer group,
+ * so instances share the partitions) and delivers each email once, over SMTP or into the outbox.
+ *
+ * <p>Once means: the ledger ({@link OutcomeLedger}) is written before and after each delivery.
+ * SENDING is recorded, and acknowledged by all in-sync replicas, before the message goes; SENT
+ * (or BOUNCED, when the server refuses it for good) after. An email with any outcome is never
+ * delivered again, whatever is replayed and whichever instance reads it. An email left SENDING
+ * (its sender stopped between the two writes) may or may not have reached the server: it is
+ * logged and not sent again, unless the outbox shows its file. A delivery that certainly did not
+ * happen (the server deferred it, or could not be reached) withdraws its SENDING, and the email
+ * waits: its partition is paused when the server defers just this email, every partition when no
+ * email can go. Positions on {@code emails} are committed with the outcomes, never before them.
+ */
+public final class MailSender implements AutoCloseable {
+
+    /** The consumer group of every instance's mail sender. */
+    public static final String GROUP_ID = "purchase-pipeline-mail";
+
+    private static final Logger log = LoggerFactory.getLogger(MailSender.class);
+    private static final Duration POLL = Duration.ofMillis(200);
+    private static final Duration STOP_WAIT = Duration.ofSeconds(30);
+    private static final Duration CHECK_TIMEOUT = Duration.ofSeconds(30);
+
+    private final Consumer<String, EmailRequest> consumer;
+    private final OutcomeLedger ledger;
+    private final Delivery delivery;
+    private final MessageComposer composer;
+    private final Attachments attachments;
+    private final RetryPolicy retry;
+    private final Thread thread;
+    private volatile boolean running = true;
+
+    /** Per partition: the email the server deferred, how often in a row, and until when the partition waits. */
+    private final Map<TopicPartition, Backoff> deferred = new HashMap<>();
+    /** Set while no email can go (server, outbox or ledger unavailable): every partition waits until then. */
+    private Backoff unavailable;
+    /** Delivered emails whose outcome could not be written yet: written when they come round again. */
+    private final Map<String, EmailOutcome> unrecorded = new HashMap<>();
+
+    private record Backoff(String emailId, int attempts, long untilNanos) {
+        boolean waiting(final long now) {
+            return now - untilNanos < 0;
+        }
+    }
+
+    private MailSender(final Properties clientProps, final MailSettings settings, final Attachments attachments,
+            final RetryPolicy retry) throws AddressException {
+        this.attachments = attachments;
+        this.retry = retry;
+        this.composer = new MessageComposer(Session.getInstance(new Properties()), settings.from(), new MailTemplates());
+        this.delivery = settings.smtp() == null ? new OutboxDelivery(settings.outbox())
+                : new SmtpDelivery(settings.smtp(), settings.from());
+        this.consumer = new KafkaConsumer<>(consumerProps(clientProps), new StringDeserializer(),
+                Topics.EMAILS.valueSerde().deserializer());
+        this.ledger = new OutcomeLedger(() -> transactionalProducer(clientProps), new KafkaConsumer<>(readerProps(clientProps),
+                new StringDeserializer(), Topics.EMAIL_OUTCOMES.valueSerde().deserializer()), Admin.create(clientProps));
+        this.thread = new Thread(this::run, "mail-sender");
+    }
+
+    /**
+     * Starts delivering in a thread of its own.
+     *
+     * @param clientProps the Kafka connection (bootstrap servers, security)
+     * @throws IllegalStateException when {@code emails} and {@code email-outcomes} are missing or
+     *         not co-partitioned
+     */
+    public static MailSender start(final Properties clientProps, final MailSettings settings, final Attachments attachments) {
+        return start(clientProps, settings, attachments, RetryPolicy.DEFAULT);
+    }
+
+    static MailSender start(final Properties clientProps, final MailSettings settings, final Attachments attachments,
+            final RetryPolicy retry) {
+        checkTopics(clientProps);
+        final MailSender sender;
+        try {
+            sender = new MailSender(clientProps, settings, attachments, retry);
+        } catch (AddressException e) {
+            throw new IllegalArgumentException("Not a valid sender address: " + settings.from(), e);
+        }
+        sender.thread.start();
+        log.info("Mail sender started: {}", settings.describe());
+        return sender;
+    }
+
+    /** The outcomes must sit on the partition number of their email: same key, same partition count. */
+    private static void checkTopics(final Properties clientProps) {
+        final List<String> topics = List.of(Topics.EMAILS.name(), Topics.EMAIL_OUTCOMES.name());
+        try (Admin admin = Admin.create(clientProps)) {
+            final Map<String, TopicDescription> described = admin.describeTopics(topics).allTopicNames()
+                    .get(CHECK_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            final Set<Integer> counts = new HashSet<>();
+            described.values().forEach(topic -> counts.add(topic.partitions().size()));
+            if (counts.size() != 1) {
+                throw new IllegalStateException(topics + " must have the same number of partitions, as an email's outcome "
+                        + "is kept on the partition of the email; they have " + described.values().stream()
+                        .map(topic -> topic.name() + ": " + topic.partitions().size()).toList());
+            }
+        } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("The mail sender needs the topics " + topics + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while checking the topics " + topics, e);
+        }
+    }
+
+    private void run() {
+        try {
+            consumer.subscribe(List.of(Topics.EMAILS.name()), new Rebalance());
+            while (running) {
+                loadMissingLedgers();
+                pauseWaitingPartitions();
+                final ConsumerRecords<String, EmailRequest> records;
+                try {
+                    records = consumer.poll(POLL);
+                } catch (RecordDeserializationException e) {
+                    log.warn("Skipping an unreadable email at {} offset {}: {}", e.topicPartition(), e.offset(),
+                            e.getMessage());
+                    consumer.seek(e.topicPartition(), e.offset() + 1);
+                    ledger.skip(e.topicPartition(), e.offset() + 1);
+                    continue;
+                }
+                handle(records);
+            }
+        } catch (WakeupException e) {
+            if (running) {
+                log.error("The mail sender was woken up while running; it stops", e);
+            }
+        } catch (RuntimeException e) {
+            log.error("The mail sender stopped: no email is delivered by this instance until it restarts", e);
+        } finally {
+            closeQuietly();
+        }
+    }
+
+    private void handle(final ConsumerRecords<String, EmailRequest> records) {
+        for (final TopicPartition partition : records.partitions()) {
+            for (final ConsumerRecord<String, EmailRequest> record : records.records(partition)) {
+                // an email not done is read again when its partition may go on
+                if (mustWait(partition, System.nanoTime()) || !handle(partition, record)) {
+                    consumer.seek(partition, record.offset());
+                    break;
+                }
+            }
+        }
+        try {
+            ledger.flush(consumer.groupMetadata());
+        } catch (OutcomeLedger.WriteFailed e) {
+            log.warn("The positions of emails already handled are not committed yet: {}", e.getMessage());
+        }
+    }
+
+    /** @return true when the email is done with (its position may move on), false when it must be read again later */
+    private boolean handle(final TopicPartition partition, final ConsumerRecord<String, EmailRequest> record) {
+        final EmailRequest email = record.value();
+        if (email == null || email.emailId() == null) {
+            log.warn("Skipping a record without an email id at {} offset {}", partition, record.offset());
+            ledger.skip(partition, record.offset() + 1);
+            return true;
+        }
+        final EmailOutcome.Status status = ledger.status(partition, email.emailId());
+        if (status == EmailOutcome.Status.SENDING) {
+            return settleInterrupted(partition, record, email);
+        }
+        if (status != null) {
+            log.debug("Email {} is {} already: not delivered again", email.emailId(), status);
+            ledger.skip(partition, record.offset() + 1);
+            return true;
+        }
+        if (delivery.delivered(email.emailId())) {
+            return complete(partition, record, outcome(email, EmailOutcome.Status.SENT, "found in the " + delivery.target()));
+        }
+        return attempt(partition, record, email);
+    }
+
+    /** An email whose delivery was under way when the sender that started it stopped, or when a ledger write failed here. */
+    private boolean settleInterrupted(final TopicPartition partition, final ConsumerRecord<String, EmailRequest> record,
+            final EmailRequest email) {
+        final EmailOutcome delivered = unrecorded.get(email.emailId());
+        if (delivered != null) {
+            return complete(partition, record, delivered);
+        }
+        if (delivery.delivered(email.emailId())) {
+            return complete(partition, record, outcome(email, EmailOutcome.Status.SENT, "found in the " + delivery.target()));
+        }
+        log.error("Email {} ({} for order {} to {}) may or may not have been delivered: its sender stopped while handing "
+                + "it over. It is not sent again.", email.emailId(), email.kind(), email.orderId(), email.to());
+        ledger.skip(partition, record.offset() + 1);
+        return true;
+    }
+
+    private boolean attempt(final TopicPartition partition, final ConsumerRecord<String, EmailRequest> record,
+            final EmailRequest email) {
+        final MimeMessage message;
+        try {
+            message = composer.compose(email, attachments.forEmail(email));
+        } catch (AddressException e) {
+            log.info("Email {} bounced: no valid recipient ({})", email.emailId(), e.getMessage());
+            return complete(partition, record,
+                    outcome(email, EmailOutcome.Status.BOUNCED, "invalid recipient: " + e.getMessage()));
+        } catch (IOException | MessagingException | RuntimeException e) {
+            return defer(partition, record, email, "cannot be composed: " + e);
+        }
+        try {
+            delivery.ready();
+        } catch (DeliveryFailure e) {
+            return waitForAll(e.getMessage());
+        }
+        try {
+            ledger.write(partition, email.emailId(), outcome(email, EmailOutcome.Status.SENDING, delivery.target()),
+                    record.offset(), consumer.groupMetadata());
+        } catch (OutcomeLedger.WriteFailed e) {
+            return waitForAll("the email outcomes cannot be written: " + e.getMessage());
+        }
+        final String answer;
+        try {
+            answer = delivery.deliver(message, email.emailId());
+        } catch (DeliveryFailure failure) {
+            return failed(partition, record, email, failure);
+        }
+        log.debug("Email {} delivered: {}", email.emailId(), answer);
+        deferred.remove(partition);
+        return complete(partition, record, outcome(email, EmailOutcome.Status.SENT, answer));
+    }
+
+    private boolean failed(final TopicPartition partition, final ConsumerRecord<String, EmailRequest> record,
+            final EmailRequest email, final DeliveryFailure failure) {
+        return switch (failure.kind()) {
+            case REFUSED -> {
+                log.info("Email {} to {} bounced: {}", email.emailId(), email.to(), failure.getMessage());
+                deferred.remove(partition);
+                yield complete(partition, record, outcome(email, EmailOutcome.Status.BOUNCED, failure.getMessage()));
+            }
+            case DEFERRED -> {
+                withdraw(partition, record, email);
+                yield defer(partition, record, email, failure.getMessage());
+            }
+            case UNAVAILABLE -> {
+                withdraw(partition, record, email);
+                yield waitForAll(failure.getMessage());
+            }
+            case UNCERTAIN -> {
+                log.error("Email {} ({} for order {} to {}) may or may not have been delivered: the connection failed after "
+                        + "the message was sent ({}). It is not sent again.", email.emailId(), email.kind(), email.orderId(),
+                        email.to(), failure.getMessage());
+                deferred.remove(partition);
+                ledger.skip(partition, record.offset() + 1);
+                yield true;
+            }
+        };
+    }
+
+    /** Records an email's final outcome and moves past it; if the ledger cannot be written, everything waits. */
+    private boolean complete(final TopicPartition partition, final ConsumerRecord<String, EmailRequest> record,
+            final EmailOutcome outcome) {
+        try {
+            ledger.write(partition, outcome.emailId(), outcome, record.offset() + 1, consumer.groupMetadata());
+        } catch (OutcomeLedger.WriteFailed e) {
+            unrecorded.put(outcome.emailId(), outcome);
+            return waitForAll("the email outcomes cannot be written: " + e.getMessage());
+        }
+        unrecorded.remove(outcome.emailId());
+        unavailable = null;
+        return true;
+    }
+
+    /** The delivery certainly did not happen: the SENDING mark goes, so this or a later owner tries again. */
+    private void withdraw(final TopicPartition partition, final ConsumerRecord<String, EmailRequest> record,
+            final EmailRequest email) {
+        try {
+            ledger.write(partition, email.emailId(), null, record.offset(), consumer.groupMetadata());
+        } catch (OutcomeLedger.WriteFailed e) {
+            log.warn("The SENDING mark of email {} could not be withdrawn ({}): this sender tries it again, another would "
+                    + "take it as uncertain", email.emailId(), e.getMessage());
+        }
+    }
+
+    private boolean defer(final TopicPartition partition, final ConsumerRecord<String, EmailRequest> record,
+            final EmailRequest email, final String reason) {
+        final Backoff previous = deferred.get(partition);
+        final int attempts = previous != null && previous.emailId().equals(email.emailId()) ? previous.attempts() + 1 : 1;
+        if (attempts >= retry.deferrals()) {
+            deferred.remove(partition);
+            log.warn("Email {} to {} deferred {} times, given up as bounced: {}", email.emailId(), email.to(), attempts, reason);
+            return complete(partition, record, outcome(email, EmailOutcome.Status.BOUNCED,
+                    "deferred " + attempts + " times, last: " + reason));
+        }
+        final Duration wait = retry.delay(attempts);
+        deferred.put(partition, new Backoff(email.emailId(), attempts, System.nanoTime() + wait.toNanos()));
+        log.warn("Email {} deferred ({}); {} waits {} ms", email.emailId(), reason, partition, wait.toMillis());
+        return false;
+    }
+
+    private boolean waitForAll(final String reason) {
+        final int attempts = unavailable == null ? 1 : unavailable.attempts() + 1;
+        final Duration wait = retry.delay(attempts);
+        unavailable = new Backoff(null, attempts, System.nanoTime() + wait.toNanos());
+        log.warn("No email can be delivered now ({}); trying again in {} ms", reason, wait.toMillis());
+        return false;
+    }
+
+    private boolean mustWait(final TopicPartition partition, final long now) {
+        final Backoff partitionBackoff = deferred.get(partition);
+        return unavailable != null && unavailable.waiting(now) || !ledger.loaded(partition)
+                || partitionBackoff != null && partitionBackoff.waiting(now);
+    }
+
+    /** Partitions that must wait fetch nothing; the others go on (the consumer keeps its place in the group meanwhile). */
+    private void pauseWaitingPartitions() {
+        final long now = System.nanoTime();
+        final Set<TopicPartition> waiting = new HashSet<>();
+        final Set<TopicPartition> going = new HashSet<>();
+        for (final TopicPartition partition : consumer.assignment()) {
+            (mustWait(partition, now) ? waiting : going).add(partition);
+        }
+        consumer.pause(waiting);
+        consumer.resume(going);
+    }
+
+    private void loadMissingLedgers() {
+        final List<TopicPartition> missing = consumer.assignment().stream()
+                .filter(partition -> !ledger.loaded(partition)).toList();
+        if (!missing.isEmpty()) {
+            load(missing);
+        }
+    }
+
+    private void load(final Collection<TopicPartition> partitions) {
+        try {
+            ledger.load(partitions, consumer);
+        } catch (KafkaException e) {
+            if (e instanceof WakeupException) {
+                throw e;
+            }
+            log.warn("The email outcomes of {} cannot be read yet ({}); their emails wait", partitions, e.toString());
+        }
+    }
+
+    private static EmailOutcome outcome(final EmailRequest email, final EmailOutcome.Status status, final String detail) {
+        return new EmailOutcome(email.emailId(), email.kind(), email.orderId(), status, detail, System.currentTimeMillis());
+    }
+
+    /** Stops after the email at hand (its outcome is written), and leaves the group. */
+    @Override
+    public void close() {
+        running = false;
+        consumer.wakeup();
+        try {
+            thread.join(STOP_WAIT.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (thread.isAlive()) {
+            log.warn("The mail sender did not stop within {}", STOP_WAIT);
+        }
+    }
+
+    private void closeQuietly() {
+        delivery.close();
+        try {
+            consumer.close(Duration.ofSeconds(10));
+        } catch (KafkaException e) {
+            log.debug("Closing the mail sender's consumer failed", e);
+        }
+        ledger.close();
+    }
+
+    /** Moves the ledger with the partitions: loaded for what comes, dropped for what goes. */
+    private final class Rebalance implements ConsumerRebalanceListener {
+
+        @Override
+        public void onPartitionsRevoked(final Collection<TopicPartition> partitions) {
+            try {
+                ledger.flush(consumer.groupMetadata());
+            } catch (OutcomeLedger.WriteFailed e) {
+                log.debug("Positions not committed before a rebalance: {}", e.getMessage());
+            }
+            forget(partitions);
+        }
+
+        @Override
+        public void onPartitionsLost(final Collection<TopicPartition> partitions) {
+            forget(partitions);
+        }
+
+        @Override
+        public void onPartitionsAssigned(final Collection<TopicPartition> partitions) {
+            load(partitions);
+        }
+
+        private void forget(final Collection<TopicPartition> partitions) {
+            ledger.forget(partitions);
+            partitions.forEach(deferred::remove);
+        }
+    }
+
+    private static Properties consumerProps(final Properties clientProps) {
+        final Properties props = new Properties();
+        props.putAll(clientProps);
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, GROUP_ID);
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        props.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
+        // partitions that stay with an instance keep their loaded outcomes through a rebalance
+        props.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
+        // each email costs a round trip to the mail server and two small transactions
+        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "50");
+        return props;
+    }
+
+    private static Properties readerProps(final Properties clientProps) {
+        final Properties props = new Properties();
+        props.putAll(clientProps);
+        props.remove(ConsumerConfig.GROUP_ID_CONFIG);
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        props.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
+        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "5000");
+        return props;
+    }
+
+    private static Producer<String, EmailOutcome> transactionalProducer(final Properties clientProps) {
+        final Properties props = new Properties();
+        props.putAll(clientProps);
+        // fencing comes from the consumer group (each commit carries its generation), not from the id
+        props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, GROUP_ID + "-" + UUID.randomUUID());
+        props.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, (int) OutcomeLedger.TRANSACTION_TIMEOUT.toMillis());
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        props.put(ProducerConfig.LINGER_MS_CONFIG, "0");
+        final Producer<String, EmailOutcome> producer = new KafkaProducer<>(props, new StringSerializer(),
+                Topics.EMAIL_OUTCOMES.valueSerde().serializer());
+        try {
+            producer.initTransactions();
+        } catch (KafkaException e) {
+            producer.close(Duration.ZERO);
+            throw e;
+        }
+        return producer;
+    }
+}
