@@ -84,9 +84,12 @@ public record PipelineApp(KafkaStreams streams, HttpApi http, SeatDesk seats, Pu
         final HttpApi http = new HttpApi(new OrderIntake(publisher, 10_000), publisher, seats,
                 new QueryRouter(queries, Duration.ofSeconds(2)), waiters, streams::state, metrics)
                 .start(httpHost, advertised.port());
+        // one library for the worker and the completion email, so both find (or make) the same PDF
+        final EbookLibrary library = EbookLibrary.in(dataDir);
         final EbookWorker ebooks = EbookWorker.start(clientProps(bootstrapServers, clientSettings),
-                "purchase-pipeline-ebooks-" + advertised.host() + ":" + advertised.port(), EbookLibrary.in(dataDir));
-        final MailSender mailSender = MailSender.start(clientProps(bootstrapServers, clientSettings), mail, Attachments.NONE);
+                "purchase-pipeline-ebooks-" + advertised.host() + ":" + advertised.port(), library);
+        final MailSender mailSender = MailSender.start(clientProps(bootstrapServers, clientSettings), mail,
+                Attachments.ebooks(library::pdfFor));
         return new PipelineApp(streams, http, seats, publisher, ebooks, mailSender);
     }
 
