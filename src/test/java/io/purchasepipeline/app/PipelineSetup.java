@@ -30,10 +30,7 @@ final class PipelineSetup {
     private PipelineSetup() {
     }
 
-    /**
-     * Creates the pipeline's topics. Done once by the test rather than by each instance: instances
-     * started together would race to create the same topics.
-     */
+    /** Creates the pipeline's topics as {@code run} would, so that the catalog can be written before any instance starts. */
     static void provisionTopics(final String bootstrapServers, final int partitions) throws Exception {
         try (Admin admin = Admin.create(Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
             new TopicProvisioner(admin, partitions, TopicProvisioner.Retention.BROKER_DEFAULT).provision();
