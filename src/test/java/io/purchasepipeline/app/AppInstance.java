@@ -1,5 +1,6 @@
 package io.purchasepipeline.app;
 
+import io.purchasepipeline.app.kafka.KafkaTestClients;
 import java.io.File;
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -219,7 +220,7 @@ final class AppInstance implements AutoCloseable {
 
     private static int freePort() {
         try {
-            return PipelineSetup.freePorts(1).get(0);
+            return KafkaTestClients.freePorts(1).get(0);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -1,5 +1,6 @@
 package io.purchasepipeline.app;
 
+import io.purchasepipeline.app.kafka.KafkaTestClients;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
@@ -27,13 +28,11 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -84,7 +83,7 @@ class ClusterCommandTest {
         final long restartedPid;
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
             admin.createTopics(List.of(new NewTopic(TOPIC, 3, (short) 3))).all().get();
-            try (KafkaProducer<String, String> producer = producer(bootstrap)) {
+            try (KafkaProducer<String, String> producer = KafkaTestClients.producer(bootstrap)) {
                 produceAcknowledged(producer, 0, 100);
 
                 // when node 2 is killed (kill -9) while writes go on
@@ -180,16 +179,6 @@ class ClusterCommandTest {
             }
         }
         throw new IOException("found no " + count + " consecutive free ports");
-    }
-
-    private static KafkaProducer<String, String> producer(final String bootstrap) {
-        return new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-                // 4.x batches for 5 ms by default: every acknowledged send would wait for it
-                ProducerConfig.LINGER_MS_CONFIG, 0),
-                new StringSerializer(), new StringSerializer());
     }
 
     /** Sends values {@code from..to-1} and waits until all in-sync replicas acknowledged each. */

@@ -1,5 +1,6 @@
 package io.purchasepipeline.app;
 
+import io.purchasepipeline.app.kafka.KafkaTestClients;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.purchasepipeline.app.OrderEventLog.Seen;
@@ -170,7 +171,7 @@ class FailoverBench {
     private Result run(final Scenario scenario, final int trials, final int rate) throws Exception {
         LOG.info("Scenario {}", scenario);
         final Path dir = tmp.resolve(scenario.name());
-        final List<Integer> ports = PipelineSetup.freePorts(2);
+        final List<Integer> ports = KafkaTestClients.freePorts(2);
         final LocalCluster.Builder builder = LocalCluster.builder(dir.resolve("cluster"))
                 .brokers(1)
                 .ports(List.of(ports.get(0)), List.of(ports.get(1)))

@@ -4,11 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.purchasepipeline.serdes.Product;
 import io.purchasepipeline.serdes.Topics;
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
@@ -69,21 +65,6 @@ final class PipelineSetup {
                 consumer.poll(Duration.ofMillis(200)).forEach(record -> applied.add(record.key()));
             }
             assertThat(applied).as("products applied by the pipeline").containsAll(expected);
-        }
-    }
-
-    /** Distinct ports free right now: all are held open together so none is handed out twice. */
-    static List<Integer> freePorts(final int count) throws IOException {
-        final List<ServerSocket> sockets = new ArrayList<>();
-        try {
-            for (int i = 0; i < count; i++) {
-                sockets.add(new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1")));
-            }
-            return sockets.stream().map(ServerSocket::getLocalPort).toList();
-        } finally {
-            for (final ServerSocket socket : sockets) {
-                socket.close();
-            }
         }
     }
 }

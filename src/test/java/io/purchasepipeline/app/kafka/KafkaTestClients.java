@@ -28,7 +28,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /** Plain Kafka clients for checking what the nodes under test really store. */
-final class KafkaTestClients {
+public final class KafkaTestClients {
 
     /** A node may take 10+ s to come up on a busy two-core machine; a cluster more. */
     static final Duration READY_TIMEOUT = Duration.ofSeconds(90);
@@ -37,7 +37,7 @@ final class KafkaTestClients {
     }
 
     /** Distinct ports free right now: all are held open together so none is handed out twice. */
-    static List<Integer> freePorts(final int count) throws IOException {
+    public static List<Integer> freePorts(final int count) throws IOException {
         final List<ServerSocket> sockets = new ArrayList<>();
         try {
             for (int i = 0; i < count; i++) {
@@ -61,7 +61,7 @@ final class KafkaTestClients {
         return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap));
     }
 
-    static KafkaProducer<String, String> producer(final String bootstrap) {
+    public static KafkaProducer<String, String> producer(final String bootstrap) {
         return new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ProducerConfig.ACKS_CONFIG, "all",
