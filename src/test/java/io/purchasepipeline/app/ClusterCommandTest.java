@@ -23,7 +23,6 @@ import java.util.stream.IntStream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -31,7 +30,6 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -103,7 +101,7 @@ class ClusterCommandTest {
                     "pid " + restartedPid);
 
             // then it rejoins: every partition is back to three in-sync replicas, nothing lost or doubled
-            awaitFullIsr(admin);
+            KafkaTestClients.awaitFullIsr(admin, TOPIC, BROKERS, TIMEOUT);
             assertThat(consumeAll(bootstrap, 200)).doesNotHaveDuplicates()
                     .containsExactlyInAnyOrderElementsOf(values(0, 200));
 
@@ -209,20 +207,6 @@ class ClusterCommandTest {
                 }
             }
             return values;
-        }
-    }
-
-    /** Waits until the restarted node has caught up and every partition is fully replicated again. */
-    private static void awaitFullIsr(final Admin admin) throws Exception {
-        final long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        while (true) {
-            final TopicDescription topic = admin.describeTopics(List.of(TOPIC)).allTopicNames().get().get(TOPIC);
-            if (topic.partitions().stream().map(TopicPartitionInfo::isr).allMatch(isr -> isr.size() == BROKERS)) {
-                return;
-            }
-            assertThat(System.nanoTime()).as("all partitions back to 3 in-sync replicas in time: %s", topic)
-                    .isLessThan(deadline);
-            Thread.sleep(250);
         }
     }
 

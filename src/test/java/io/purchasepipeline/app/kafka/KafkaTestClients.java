@@ -1,5 +1,8 @@
 package io.purchasepipeline.app.kafka;
 
+import org.apache.kafka.common.TopicPartitionInfo;
+import org.apache.kafka.clients.admin.TopicDescription;
+import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.io.Reader;
 import java.net.InetAddress;
@@ -112,5 +115,20 @@ public final class KafkaTestClients {
             meta.load(in);
         }
         return meta.getProperty(key);
+    }
+
+    /** Waits, bounded, until every partition of {@code topic} has {@code replicas} in-sync replicas again. */
+    public static void awaitFullIsr(final Admin admin, final String topic, final int replicas, final Duration timeout)
+            throws Exception {
+        final long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            final TopicDescription description = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic);
+            if (description.partitions().stream().map(TopicPartitionInfo::isr).allMatch(isr -> isr.size() == replicas)) {
+                return;
+            }
+            assertThat(System.nanoTime()).as("all partitions back to %d in-sync replicas in time: %s", replicas, description)
+                    .isLessThan(deadline);
+            Thread.sleep(250);
+        }
     }
 }

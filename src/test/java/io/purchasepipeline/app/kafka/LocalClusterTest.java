@@ -2,6 +2,7 @@ package io.purchasepipeline.app.kafka;
 
 import static io.purchasepipeline.app.kafka.KafkaTestClients.READY_TIMEOUT;
 import static io.purchasepipeline.app.kafka.KafkaTestClients.admin;
+import static io.purchasepipeline.app.kafka.KafkaTestClients.awaitFullIsr;
 import static io.purchasepipeline.app.kafka.KafkaTestClients.consumeAll;
 import static io.purchasepipeline.app.kafka.KafkaTestClients.createTopic;
 import static io.purchasepipeline.app.kafka.KafkaTestClients.freePorts;
@@ -19,9 +20,7 @@ import java.util.Map;
 import java.util.stream.IntStream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.common.TopicPartitionInfo;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -69,7 +68,9 @@ class LocalClusterTest {
             }
 
             cluster.restart(2, READY_TIMEOUT);
-            awaitFullIsr(cluster.bootstrapServers(), Duration.ofSeconds(90));
+            try (Admin isr = admin(cluster.bootstrapServers())) {
+                awaitFullIsr(isr, TOPIC, 3, Duration.ofSeconds(90));
+            }
 
             final List<String> read = consumeAll(cluster.bootstrapServers(), TOPIC, 200);
             assertThat(read).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(values(0, 200));
@@ -116,23 +117,6 @@ class LocalClusterTest {
                 .containsEntry("transaction.state.log.min.isr", "2")
                 .containsEntry("broker.heartbeat.interval.ms", "500")
                 .containsEntry("broker.session.timeout.ms", "3000");
-    }
-
-    /** Waits until the restarted node has caught up and every partition is fully replicated again. */
-    private static void awaitFullIsr(final String bootstrap, final Duration timeout) throws Exception {
-        final long deadline = System.nanoTime() + timeout.toNanos();
-        try (Admin admin = admin(bootstrap)) {
-            while (true) {
-                final TopicDescription topic = admin.describeTopics(List.of(TOPIC)).allTopicNames().get().get(TOPIC);
-                final boolean full = topic.partitions().stream().map(TopicPartitionInfo::isr).allMatch(isr -> isr.size() == 3);
-                if (full) {
-                    return;
-                }
-                assertThat(System.nanoTime()).as("all partitions back to 3 in-sync replicas in time: %s", topic)
-                        .isLessThan(deadline);
-                Thread.sleep(250);
-            }
-        }
     }
 
     private static List<String> values(final int from, final int to) {
