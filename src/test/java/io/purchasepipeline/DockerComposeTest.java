@@ -3,6 +3,7 @@ package io.purchasepipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.purchasepipeline.app.kafka.BrokerNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import java.io.IOException;
@@ -12,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -80,6 +82,14 @@ class DockerComposeTest {
                 "KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR", "3",
                 "KAFKA_TRANSACTION_STATE_LOG_REPLICATION_FACTOR", "3",
                 "KAFKA_TRANSACTION_STATE_LOG_MIN_ISR", "2")));
+    }
+
+    @Test
+    void configuresTheStreamsRebalanceProtocolAsTheLocalBrokersDo() {
+        final Map<String, String> expected = BrokerNode.streamsGroupDefaults().entrySet().stream().collect(Collectors.toMap(
+                setting -> "KAFKA_" + setting.getKey().toUpperCase(Locale.ROOT).replace('.', '_'), Map.Entry::getValue));
+        assertThat(expected).containsKey("KAFKA_GROUP_STREAMS_SESSION_TIMEOUT_MS");
+        assertThat(brokers.values()).allSatisfy(broker -> assertThat(env(broker)).containsAllEntriesOf(expected));
     }
 
     @Test

@@ -26,12 +26,14 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
@@ -69,6 +71,9 @@ public record PipelineApp(KafkaStreams streams, HttpApi http, SeatDesk seats, Pu
                     waiters.changed(event);
                     metrics.changed(event);
                 }, props), props);
+        try (Admin admin = Admin.create(clientProps(bootstrapServers, clientSettings))) {
+            StreamsGroupSettings.apply(admin, props);
+        }
         streams.setUncaughtExceptionHandler(exception -> StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD);
         streams.setStateListener(onState);
         new KafkaStreamsMetrics(streams).bindTo(metrics.registry());
@@ -129,7 +134,10 @@ public record PipelineApp(KafkaStreams streams, HttpApi http, SeatDesk seats, Pu
         seats.close();
         ebooks.close();
         mail.close();
-        streams.close(Duration.ofSeconds(30));
+        // leave the group: a clean stop (Ctrl-C, a rolling deploy) hands its tasks over at once
+        // instead of after the session timeout
+        streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+                .withTimeout(Duration.ofSeconds(30)));
         publisher.close();
     }
 }

@@ -1,5 +1,6 @@
 package io.purchasepipeline.app;
 
+import io.purchasepipeline.app.kafka.BrokerNode;
 import io.purchasepipeline.app.mail.MailSettings;
 import io.purchasepipeline.topology.payment.PaymentSimulator;
 import java.io.IOException;
@@ -37,15 +38,22 @@ public final class InJvmPipeline implements AutoCloseable {
 
     /** A ready single-node Kafka in this JVM, its internal topics small, for exactly-once on one node. */
     public static KafkaClusterTestKit startKafka() throws Exception {
-        final KafkaClusterTestKit cluster = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder().setCombined(true)
+        final KafkaClusterTestKit.Builder builder = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder().setCombined(true)
                 .setNumBrokerNodes(1).setNumControllerNodes(1).build())
                 .setConfigProp("offsets.topic.replication.factor", "1")
                 .setConfigProp("offsets.topic.num.partitions", "3")
                 .setConfigProp("transaction.state.log.replication.factor", "1")
                 .setConfigProp("transaction.state.log.min.isr", "1")
                 .setConfigProp("transaction.state.log.num.partitions", "3")
-                .setConfigProp("group.initial.rebalance.delay.ms", "0")
-                .build();
+                .setConfigProp("group.initial.rebalance.delay.ms", "0");
+        // the streams protocol's broker settings of the embedded broker and the local cluster, except
+        // the standby count, which the app sets on its own group (StreamsGroupSettings)
+        BrokerNode.streamsGroupDefaults().forEach((key, value) -> {
+            if (!key.equals("group.streams.num.standby.replicas")) {
+                builder.setConfigProp(key, value);
+            }
+        });
+        final KafkaClusterTestKit cluster = builder.build();
         cluster.format();
         cluster.startup();
         cluster.waitForReadyBrokers();

@@ -1,0 +1,88 @@
+package io.purchasepipeline.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.test.KafkaClusterTestKit;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.ThreadMetadata;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The app runs on the streams rebalance protocol and gets a standby replica of every store from its group. */
+@Timeout(300)
+class StreamsGroupSettingsTest {
+
+    private static final ConfigResource GROUP = new ConfigResource(ConfigResource.Type.GROUP, StreamsSettings.APPLICATION_ID);
+
+    @TempDir
+    Path stateDir;
+
+    @Test
+    void productionSettingsUseTheStreamsProtocolWithOneStandby() {
+        final Properties props = StreamsSettings.of("localhost:9092", stateDir, Map.of());
+
+        assertThat(props).containsEntry(StreamsConfig.GROUP_PROTOCOL_CONFIG, "streams")
+                .containsEntry(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, "1");
+    }
+
+    @Test
+    void asksTheStreamsGroupForTheAppsStandbyReplicasOnlyUnderTheStreamsProtocol() throws Exception {
+        try (KafkaClusterTestKit cluster = InJvmPipeline.startKafka();
+                Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers()))) {
+            // the classic protocol assigns on the client: the group config is left as it is
+            final Properties classic = StreamsSettings.of(cluster.bootstrapServers(), stateDir,
+                    Map.of(StreamsConfig.GROUP_PROTOCOL_CONFIG, "classic"));
+            assertThat(StreamsGroupSettings.apply(admin, classic)).isEqualTo(-1);
+            assertThat(groupStandbyReplicas(admin)).isNotEqualTo("1");
+
+            final Properties streams = StreamsSettings.of(cluster.bootstrapServers(), stateDir, Map.of());
+            assertThat(StreamsGroupSettings.apply(admin, streams)).isEqualTo(1);
+            assertThat(groupStandbyReplicas(admin)).isEqualTo("1");
+
+            // asked again (a second instance starting), the answer stays
+            assertThat(StreamsGroupSettings.apply(admin, streams)).isEqualTo(1);
+            final Properties two = StreamsSettings.of(cluster.bootstrapServers(), stateDir,
+                    Map.of(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, "2"));
+            assertThat(StreamsGroupSettings.apply(admin, two)).isEqualTo(2);
+            assertThat(groupStandbyReplicas(admin)).isEqualTo("2");
+        }
+    }
+
+    @Test
+    void twoInstancesKeepAStandbyOfEachOthersTasks() throws Exception {
+        try (InJvmPipeline pipeline = InJvmPipeline.start(2, 2)) {
+            final List<KafkaStreams> instances = List.of(pipeline.app(0).streams(), pipeline.app(1).streams());
+            final long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+            while (!instances.stream().allMatch(streams -> streams.state() == KafkaStreams.State.RUNNING
+                    && !standbyTasks(streams).isEmpty()) && System.nanoTime() < deadline) {
+                Thread.sleep(200);
+            }
+            for (final KafkaStreams streams : instances) {
+                assertThat(streams.state()).isEqualTo(KafkaStreams.State.RUNNING);
+                assertThat(standbyTasks(streams)).as("standby tasks of an instance").isNotEmpty();
+            }
+        }
+    }
+
+    private static String groupStandbyReplicas(final Admin admin) throws Exception {
+        final ConfigEntry entry = admin.describeConfigs(List.of(GROUP)).all().get().get(GROUP)
+                .get(StreamsGroupSettings.STANDBY_REPLICAS);
+        return entry == null ? null : entry.value();
+    }
+
+    private static List<?> standbyTasks(final KafkaStreams streams) {
+        return streams.metadataForLocalThreads().stream().map(ThreadMetadata::standbyTasks)
+                .flatMap(java.util.Set::stream).toList();
+    }
+}
