@@ -60,7 +60,9 @@ public final class TopicProvisioner {
     /**
      * Creates what is missing and checks what exists.
      *
-     * @return the replication factor used, min(3, brokers)
+     * @return the replication factor of the topics: min(3, brokers) when they are made here, else the
+     *     one they were made with (not the brokers up right now: with one of three down, an instance
+     *     starting must still give its internal topics the same replication as every other instance)
      */
     public short provision() throws ExecutionException, InterruptedException {
         final int brokers = admin.describeCluster().nodes().get().size();
@@ -87,7 +89,12 @@ public final class TopicProvisioner {
                     missing.stream().map(NewTopic::name).toList(), partitions, replication);
         }
         checkCoPartitioned();
-        return replication;
+        return replicationOf(Topics.ORDERS.name());
+    }
+
+    private short replicationOf(final String topic) throws ExecutionException, InterruptedException {
+        final TopicDescription description = describeFresh(List.of(topic)).get(topic);
+        return (short) description.partitions().get(0).replicas().size();
     }
 
     /** Topics just created may be unknown to the broker asked for a moment: asks again, for a bounded time. */

@@ -3,6 +3,7 @@ package io.purchasepipeline.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.purchasepipeline.app.kafka.KafkaTestClients;
 import io.purchasepipeline.serdes.Topics;
 import java.util.List;
 import java.util.Map;
@@ -52,6 +53,30 @@ class TopicProvisionerTest {
         assertThat(config(Topics.ORDER_EVENTS.name(), TopicConfig.CLEANUP_POLICY_CONFIG)).isEqualTo("delete");
         assertThat(config(Topics.ORDER_EVENTS.name(), TopicConfig.RETENTION_MS_CONFIG)).isEqualTo("604800000");
         assertThat(config(Topics.ORDER_EVENTS.name(), TopicConfig.RETENTION_BYTES_CONFIG)).isEqualTo("1073741824");
+    }
+
+    /**
+     * An instance that starts while one of three brokers is down must see the replication factor the
+     * topics have, not the brokers that happen to be up: the streams app passes it on to its internal
+     * topics, and under the streams protocol a member whose topology differs is refused by the group.
+     */
+    @Test
+    void answersTheReplicationOfTheExistingTopicsWhileABrokerIsDown() throws Exception {
+        try (KafkaClusterTestKit three = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder().setCombined(false)
+                .setNumBrokerNodes(3).setNumControllerNodes(1).build()).build()) {
+            three.format();
+            three.startup();
+            three.waitForReadyBrokers();
+            try (Admin client = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, three.bootstrapServers()))) {
+                assertThat(new TopicProvisioner(client, 2, WEEK).provision()).isEqualTo((short) 3);
+
+                three.brokers().get(2).shutdown();
+                three.brokers().get(2).awaitShutdown();
+                KafkaTestClients.awaitLiveBrokers(client, 2);
+
+                assertThat(new TopicProvisioner(client, 2, WEEK).provision()).isEqualTo((short) 3);
+            }
+        }
     }
 
     @Test

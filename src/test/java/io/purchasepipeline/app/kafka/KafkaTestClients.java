@@ -131,4 +131,13 @@ public final class KafkaTestClients {
             Thread.sleep(250);
         }
     }
+
+    /** Waits, bounded, until the cluster lists exactly {@code brokers} live brokers (a stopped one fenced). */
+    public static void awaitLiveBrokers(final Admin admin, final int brokers) throws Exception {
+        final long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (admin.describeCluster().nodes().get().size() != brokers) {
+            assertThat(System.nanoTime()).as("%d live brokers in time", brokers).isLessThan(deadline);
+            Thread.sleep(250);
+        }
+    }
 }
