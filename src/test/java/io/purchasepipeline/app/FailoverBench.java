@@ -1,5 +1,6 @@
 package io.purchasepipeline.app;
 
+import io.purchasepipeline.app.kafka.BrokerNode;
 import io.purchasepipeline.app.kafka.KafkaTestClients;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -149,12 +150,14 @@ class FailoverBench {
      * protocols fail over to a warm copy.
      */
     private static List<Scenario> scenarios() {
-        final Map<String, String> streamsStandby = Map.of("group.streams.num.standby.replicas", "1");
-        final Map<String, String> streamsFast = new LinkedHashMap<>(streamsStandby);
-        streamsFast.put("group.streams.min.session.timeout.ms", "6000");
-        streamsFast.put("group.streams.session.timeout.ms", "10000");
-        streamsFast.put("group.streams.min.heartbeat.interval.ms", "1000");
-        streamsFast.put("group.streams.heartbeat.interval.ms", "3000");
+        // the local brokers now ship the 10 s settings (BrokerNode.streamsGroupDefaults): the 45 s
+        // scenario puts Kafka's own defaults back
+        final Map<String, String> streamsStandby = new LinkedHashMap<>(Map.of("group.streams.num.standby.replicas", "1"));
+        streamsStandby.put("group.streams.min.session.timeout.ms", "45000");
+        streamsStandby.put("group.streams.session.timeout.ms", "45000");
+        streamsStandby.put("group.streams.min.heartbeat.interval.ms", "5000");
+        streamsStandby.put("group.streams.heartbeat.interval.ms", "5000");
+        final Map<String, String> streamsFast = new LinkedHashMap<>(BrokerNode.streamsGroupDefaults());
         return List.of(
                 new Scenario("classic-45s", "classic", 45_000, 3_000,
                         Map.of(StreamsConfig.GROUP_PROTOCOL_CONFIG, "classic"), Map.of()),

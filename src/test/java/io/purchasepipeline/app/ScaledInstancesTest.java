@@ -27,10 +27,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -47,7 +45,6 @@ import picocli.CommandLine;
  * are hardest to keep.
  */
 @Timeout(value = 6, unit = TimeUnit.MINUTES)
-@Tag("cluster")
 class ScaledInstancesTest {
 
     private static final Logger LOG = LoggerFactory.getLogger(ScaledInstancesTest.class);
@@ -80,8 +77,6 @@ class ScaledInstancesTest {
      * but longer than a failover stalls an order, or orders would expire only because of the stall.
      */
     private static final Duration HOLD_TIMEOUT = Duration.ofSeconds(40);
-    /** Faster failure detection than Kafka Streams' 45 s default, so a dead instance's tasks move within the test. */
-    private static final Duration SESSION_TIMEOUT = Duration.ofSeconds(10);
 
     private static final Map<String, Product> CATALOG = catalog();
     private static final int CUSTOMERS = 500;
@@ -111,7 +106,6 @@ class ScaledInstancesTest {
 
         final Path kafkaConfig = tmp.resolve("instance.properties");
         Files.writeString(kafkaConfig, String.join(System.lineSeparator(),
-                ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG + "=" + SESSION_TIMEOUT.toMillis(),
                 PipelineConfig.HOLD_TIMEOUT_MS + "=" + HOLD_TIMEOUT.toMillis()));
         for (int id = 1; id <= INSTANCES; id++) {
             instances.add(new AppInstance(Integer.toString(id), tmp.resolve("i" + id), cluster.bootstrapServers(),
