@@ -68,7 +68,8 @@ public final class InteractiveQueries {
 
     /**
      * This instance's copy of the key's partition, active or standby, if it is within the lag bound:
-     * for when the active owner cannot answer (it died, the group is rebalancing).
+     * for when the active owner cannot answer (it died, the group is rebalancing). A key the copy
+     * does not have is {@link QueryResult.Unavailable}, not {@link QueryResult.NotFound}.
      */
     public <V> QueryResult<V> getStandby(final String store, final String key) {
         final KeyQueryMetadata metadata = metadata(store, key);
@@ -89,7 +90,12 @@ public final class InteractiveQueries {
             return new QueryResult.Unavailable<>("copy of " + store + " partition " + metadata.partition() + " is "
                     + lag.offsetLag() + " records behind");
         }
-        return read(store, key, metadata.partition(), true);
+        final QueryResult<V> copy = read(store, key, metadata.partition(), true);
+        // a copy may be behind, or just assigned and still empty: only the active owner can say a key
+        // does not exist
+        return copy instanceof QueryResult.NotFound<V>
+                ? new QueryResult.Unavailable<>("no " + key + " in this copy of " + store + ", which may be behind")
+                : copy;
     }
 
     private <V> QueryResult<V> tryActive(final String store, final String key) {

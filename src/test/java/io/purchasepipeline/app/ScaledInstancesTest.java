@@ -78,7 +78,7 @@ class ScaledInstancesTest {
      */
     private static final Duration HOLD_TIMEOUT = Duration.ofSeconds(40);
 
-    private static final Map<String, Product> CATALOG = catalog();
+    static final Map<String, Product> CATALOG = catalog();
     private static final int CUSTOMERS = 500;
 
     @TempDir
@@ -216,7 +216,7 @@ class ScaledInstancesTest {
      * under the velocity limit; one in 97 orders is far above the amount limit. Stock and seats are
      * scarce, so some orders run out; the cards decline some, and a few get no answer and expire.
      */
-    private static Order order(final int i) {
+    static Order order(final int i) {
         final Random random = new Random(i * 7919L + 17);
         if (i % 97 == 13) {
             return order(i, "fraudster-" + i % 5, PaymentSimulator.APPROVED_CARD, List.of(new OrderLine("gizmo", 200)));
