@@ -10,6 +10,7 @@ import java.util.Properties;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.streams.KafkaStreams;
@@ -19,7 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The app runs on the streams rebalance protocol and gets a standby replica of every store from its group. */
+/** Failure detection and standby replicas, under the classic protocol the app runs and the streams protocol it can choose. */
 @Timeout(300)
 class StreamsGroupSettingsTest {
 
@@ -29,11 +30,15 @@ class StreamsGroupSettingsTest {
     Path stateDir;
 
     @Test
-    void productionSettingsUseTheStreamsProtocolWithOneStandby() {
+    void productionSettingsDetectAFailedInstanceInTenSecondsAndKeepOneStandby() {
         final Properties props = StreamsSettings.of("localhost:9092", stateDir, Map.of());
 
-        assertThat(props).containsEntry(StreamsConfig.GROUP_PROTOCOL_CONFIG, "streams")
+        assertThat(props).containsEntry(StreamsConfig.GROUP_PROTOCOL_CONFIG, "classic")
+                .containsEntry(StreamsConfig.mainConsumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), "10000")
                 .containsEntry(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, "1");
+        // the streams protocol stays one setting away
+        assertThat(StreamsSettings.of("localhost:9092", stateDir, Map.of(StreamsConfig.GROUP_PROTOCOL_CONFIG, "streams")))
+                .containsEntry(StreamsConfig.GROUP_PROTOCOL_CONFIG, "streams");
     }
 
     @Test
@@ -46,14 +51,15 @@ class StreamsGroupSettingsTest {
             assertThat(StreamsGroupSettings.apply(admin, classic)).isEqualTo(-1);
             assertThat(groupStandbyReplicas(admin)).isNotEqualTo("1");
 
-            final Properties streams = StreamsSettings.of(cluster.bootstrapServers(), stateDir, Map.of());
+            final Properties streams = StreamsSettings.of(cluster.bootstrapServers(), stateDir,
+                    Map.of(StreamsConfig.GROUP_PROTOCOL_CONFIG, "streams"));
             assertThat(StreamsGroupSettings.apply(admin, streams)).isEqualTo(1);
             assertThat(groupStandbyReplicas(admin)).isEqualTo("1");
 
             // asked again (a second instance starting), the answer stays
             assertThat(StreamsGroupSettings.apply(admin, streams)).isEqualTo(1);
             final Properties two = StreamsSettings.of(cluster.bootstrapServers(), stateDir,
-                    Map.of(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, "2"));
+                    Map.of(StreamsConfig.GROUP_PROTOCOL_CONFIG, "streams", StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, "2"));
             assertThat(StreamsGroupSettings.apply(admin, two)).isEqualTo(2);
             assertThat(groupStandbyReplicas(admin)).isEqualTo("2");
         }

@@ -285,7 +285,7 @@ class HttpOnBrokerTest {
             final long started = System.nanoTime();
             final HttpResponse<String> answer = get(0, "/products/" + product.sku());
             final Duration took = Duration.ofNanos(System.nanoTime() - started);
-            assertThat(answer.statusCode()).isIn(200, 503);
+            assertThat(answer.statusCode()).as("%s: %s %s", product.sku(), answer.headers().map(), answer.body()).isIn(200, 503);
             if (answer.statusCode() == 503) {
                 assertThat(answer.headers().firstValue("Retry-After")).isPresent();
             }
