@@ -26,6 +26,9 @@ import org.HdrHistogram.Histogram;
  * @param stopped why sending stopped
  * @param sendSeconds from the first order sent to the last
  * @param offeredPerSecond orders sent per second over {@code sendSeconds}
+ * @param behindScheduleMs at a fixed rate, how late the sender sent an order at most
+ * @param windowFilled whether the sender had to wait for room in the window of orders in flight: at
+ *     a fixed rate, the pipeline did not keep up with it
  * @param ended orders whose terminal event was read
  * @param elapsedSeconds from the first order sent to the last order ended
  * @param achievedPerSecond orders ended per second over {@code elapsedSeconds}
@@ -47,6 +50,8 @@ record LoadSummary(
         OrderSender.Stop stopped,
         double sendSeconds,
         double offeredPerSecond,
+        double behindScheduleMs,
+        boolean windowFilled,
         long ended,
         double elapsedSeconds,
         double achievedPerSecond,
@@ -62,6 +67,8 @@ record LoadSummary(
     static final int SEND_FAILED = 1;
     /** As {@code verify}: an order did not end, ended twice, or an invariant is broken. */
     static final int VIOLATED = 3;
+    /** Later than this, a fixed-rate sender was held back by the window rather than by a busy moment of its own. */
+    static final double BEHIND = 100;
 
     LoadSummary {
         terminalStates = Collections.unmodifiableMap(new LinkedHashMap<>(terminalStates));
@@ -71,13 +78,14 @@ record LoadSummary(
 
     static LoadSummary of(final String run, final long seed, final Settings settings, final Outcomes.Result result,
                           final Exception sendFailure, final OrderSender.Stop stopped, final VerificationReport report) {
-        final double sendSeconds = seconds(result.lastPlacedNanos() - result.firstPlacedNanos());
-        final double elapsedSeconds = result.ended() == 0 ? 0 : seconds(result.lastEndedNanos() - result.firstPlacedNanos());
+        final double sendSeconds = seconds(result.lastSentNanos() - result.firstSentNanos());
+        final double elapsedSeconds = result.ended() == 0 ? 0 : seconds(result.lastEndedNanos() - result.firstSentNanos());
         return new LoadSummary(run, seed, settings, result.sent(), result.failedSends(),
                 sendFailure == null ? null : String.valueOf(sendFailure.getMessage()), stopped,
                 round(sendSeconds, 3),
                 // n orders sent on a schedule span n - 1 periods
                 sendSeconds > 0 ? round((result.sent() - 1) / sendSeconds, 1) : 0,
+                round(result.maxBehindNanos() / 1e6, 1), result.windowFilled(),
                 result.ended(), round(elapsedSeconds, 3),
                 elapsedSeconds > 0 ? round(result.ended() / elapsedSeconds, 1) : 0,
                 Latency.of(result.latencies()), result.states(), result.notEnded(), result.notEndedSample(),
@@ -102,6 +110,11 @@ record LoadSummary(
         line(out, "Sent       %,d orders in %.1f s: %,.0f orders/s offered (rate %s, at most %,d in flight); %,d failed%s",
                 ordersSent, sendSeconds, offeredPerSecond, settings.rate(), settings.maxInFlight(), sendFailures,
                 sendFailure == null ? "" : " (" + sendFailure + ")");
+        if (behindScheduleMs >= BEHIND) {
+            line(out, "Behind     the schedule by up to %.1f s: %s", behindScheduleMs / 1000, windowFilled
+                    ? "the window of orders in flight filled up, the pipeline did not keep up with rate " + settings.rate()
+                    : "the sender itself was held up (a busy machine, a slow send)");
+        }
         if (stopped != OrderSender.Stop.ORDERS && stopped != OrderSender.Stop.DURATION) {
             line(out, "Stopped    early: %s", stopped.reason());
         }

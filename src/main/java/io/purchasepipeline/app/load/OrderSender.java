@@ -80,16 +80,17 @@ final class OrderSender {
                 stop = Stop.SEND_FAILED;
                 break;
             }
-            send(seq, rate.max() ? System.nanoTime() : due);
+            final long now = System.nanoTime();
+            send(seq, rate.max() ? now : due, now);
         }
         producer.flush();
         return outcomes.firstFailure() != null ? Stop.SEND_FAILED : stop;
     }
 
-    private void send(final long seq, final long placedAt) {
+    private void send(final long seq, final long placedAt, final long now) {
         final Order order = mix.order(seq);
         // placed before it is sent: its end can be read before send() returns
-        outcomes.placed(seq, placedAt);
+        outcomes.placed(seq, placedAt, now);
         try {
             producer.send(new ProducerRecord<>(Topics.ORDERS.name(), null, order.customerId(), order,
                     CorrelationId.headers(mix.correlationId(seq))), (metadata, exception) -> {

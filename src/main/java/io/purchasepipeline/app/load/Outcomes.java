@@ -54,9 +54,11 @@ final class Outcomes {
     private long failedSends;
     private Exception firstFailure;
     private long endedCount;
-    private long firstPlacedNanos;
-    private long lastPlacedNanos;
+    private long firstSentNanos;
+    private long lastSentNanos;
+    private long maxBehindNanos;
     private long lastEndedNanos;
+    private volatile boolean windowFilled;
 
     Outcomes(final OrderIds ids, final int maxInFlight) {
         this.ids = ids;
@@ -66,16 +68,24 @@ final class Outcomes {
 
     /** Waits while the window of orders in flight is full; false when it stayed full for {@code timeout}. */
     boolean awaitRoom(final Duration timeout) throws InterruptedException {
+        if (room.tryAcquire()) {
+            return true;
+        }
+        windowFilled = true;
         return room.tryAcquire(timeout.toNanos(), TimeUnit.NANOSECONDS);
     }
 
-    /** Order {@code seq} is about to be sent; its latency counts from {@code atNanos}. Call after {@link #awaitRoom}. */
-    synchronized void placed(final long seq, final long atNanos) {
-        inFlight.put(seq, atNanos);
-        if (sent == 0) {
-            firstPlacedNanos = atNanos;
+    /**
+     * Order {@code seq} is about to be sent at {@code sentNanos}; its latency counts from
+     * {@code placedNanos}, when it was due (no later than it is sent). Call after {@link #awaitRoom}.
+     */
+    synchronized void placed(final long seq, final long placedNanos, final long sentNanos) {
+        inFlight.put(seq, placedNanos);
+        if (sent == 0 && failedSends == 0) {
+            firstSentNanos = sentNanos;
         }
-        lastPlacedNanos = atNanos;
+        lastSentNanos = sentNanos;
+        maxBehindNanos = Math.max(maxBehindNanos, sentNanos - placedNanos);
         sent++;
     }
 
@@ -130,8 +140,8 @@ final class Outcomes {
     /** Everything counted so far, with up to {@value #SAMPLE} ids of the orders still in flight. */
     synchronized Result result() {
         final List<String> notEnded = inFlight.keySet().stream().sorted().limit(SAMPLE).map(ids::id).toList();
-        return new Result(sent, failedSends, endedCount, firstPlacedNanos, lastPlacedNanos, lastEndedNanos,
-                latencies.copy(), new EnumMap<>(states), inFlight.size(), notEnded, duplicates, List.copyOf(duplicateSample));
+        return new Result(sent, failedSends, endedCount, firstSentNanos, lastSentNanos, maxBehindNanos, windowFilled,
+                lastEndedNanos, latencies.copy(), new EnumMap<>(states), inFlight.size(), notEnded, duplicates, List.copyOf(duplicateSample));
     }
 
     /** Figures for the progress display. */
@@ -139,11 +149,13 @@ final class Outcomes {
     }
 
     /**
+     * @param maxBehindNanos how far the sender fell behind its schedule at most (0 at the maximum rate)
+     * @param windowFilled whether the sender ever had to wait for room in the window
      * @param latencies placed → terminal, in microseconds
      * @param notEnded orders placed that had no terminal event yet
      */
-    record Result(long sent, long failedSends, long ended, long firstPlacedNanos, long lastPlacedNanos,
-                  long lastEndedNanos, Histogram latencies, Map<OrderStatus, Long> states, long notEnded,
+    record Result(long sent, long failedSends, long ended, long firstSentNanos, long lastSentNanos, long maxBehindNanos,
+                  boolean windowFilled, long lastEndedNanos, Histogram latencies, Map<OrderStatus, Long> states, long notEnded,
                   List<String> notEndedSample, long duplicates, List<String> duplicateSample) {
 
         Result {

@@ -49,10 +49,10 @@ final class TopicsCheck {
             final List<TopicPartition> others = RecordFeed.TOPICS.stream()
                     .filter(topic -> !topic.equals(Topics.ORDER_EVENTS.name()))
                     .flatMap(topic -> partitions(consumer, topic).stream()).toList();
+            consumer.assign(Stream.concat(events.stream(), others.stream()).toList());
             // order-events' ends first, so every other topic is read at least as far as the events it is compared with
             final Map<TopicPartition, Long> ends = new HashMap<>(consumer.endOffsets(events));
             ends.putAll(consumer.endOffsets(others));
-            consumer.assign(Stream.concat(events.stream(), others.stream()).toList());
             consumer.beginningOffsets(ends.keySet()).forEach((partition, first) -> {
                 if (first > 0) {
                     checker.truncated(new RecordPosition(partition.topic(), partition.partition(), first));

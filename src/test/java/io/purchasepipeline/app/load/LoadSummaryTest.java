@@ -31,7 +31,7 @@ class LoadSummaryTest {
         final Outcomes outcomes = new Outcomes(ids, 1000);
         for (int seq = 0; seq <= 100; seq++) {
             outcomes.awaitRoom(Duration.ZERO);
-            outcomes.placed(seq, SECOND + seq * SECOND / 100);
+            outcomes.placed(seq, SECOND + seq * SECOND / 100, SECOND + seq * SECOND / 100);
         }
         for (int seq = 0; seq < 100; seq++) {
             outcomes.ended(ids.id(seq), seq % 10 == 0 ? OrderStatus.PAYMENT_DECLINED : OrderStatus.COMPLETED,
@@ -47,6 +47,7 @@ class LoadSummaryTest {
         assertThat(summary.offeredPerSecond()).isEqualTo(100.0);
         assertThat(summary.elapsedSeconds()).isEqualTo(1.3);
         assertThat(summary.achievedPerSecond()).isEqualTo(77.7);
+        assertThat(summary.behindScheduleMs()).isZero();
         assertThat(summary.latencyMs().count()).isEqualTo(101);
         // to the histogram's three significant digits
         assertThat(summary.latencyMs().p50()).isCloseTo(200.0, within(0.2));
@@ -58,14 +59,50 @@ class LoadSummaryTest {
         assertThat(summary.exitCode()).isZero();
         assertThat(summary.text()).contains("Sent       101 orders in 1.0 s: 100 orders/s offered")
                 .contains("p50 200.1, p95 200.1, p99 200.1").contains("COMPLETED 91, REJECTED_FRAUD 0")
-                .contains("Invariants hold (1 checks over the topics)").contains("Every order ended exactly once.");
+                .contains("Invariants hold (1 checks over the topics)").contains("Every order ended exactly once.")
+                .doesNotContain("Behind");
+    }
+
+    @Test
+    void aSenderHeldBackByAFullWindowOfferedLessThanItsRateAndSaysSo() throws Exception {
+        // due every 10 ms from t = 1 s, but the window of two let the third out only at t = 1.52 s
+        final Outcomes outcomes = new Outcomes(ids, 2);
+        outcomes.awaitRoom(Duration.ZERO);
+        outcomes.placed(0, SECOND, SECOND);
+        outcomes.awaitRoom(Duration.ZERO);
+        outcomes.placed(1, SECOND + SECOND / 100, SECOND + SECOND / 100);
+        assertThat(outcomes.awaitRoom(Duration.ZERO)).isFalse();
+        outcomes.ended(ids.id(0), OrderStatus.COMPLETED, SECOND + 52 * SECOND / 100);
+        outcomes.awaitRoom(Duration.ZERO);
+        outcomes.placed(2, SECOND + SECOND / 50, SECOND + 52 * SECOND / 100);
+
+        final LoadSummary summary = LoadSummary.of("r", 1, SETTINGS, outcomes.result(), null, OrderSender.Stop.ORDERS, null);
+
+        assertThat(summary.sendSeconds()).isEqualTo(0.52);
+        assertThat(summary.offeredPerSecond()).isEqualTo(3.8);
+        assertThat(summary.behindScheduleMs()).isEqualTo(500.0);
+        assertThat(summary.windowFilled()).isTrue();
+        assertThat(summary.text()).contains("Behind     the schedule by up to 0.5 s: the window of orders in flight filled up, "
+                + "the pipeline did not keep up with rate max");
+    }
+
+    @Test
+    void aSenderLateWithRoomInTheWindowWasHeldUpByItself() throws Exception {
+        final Outcomes outcomes = new Outcomes(ids, 10);
+        outcomes.awaitRoom(Duration.ZERO);
+        outcomes.placed(0, SECOND, SECOND + SECOND / 5);
+
+        final LoadSummary summary = LoadSummary.of("r", 1, SETTINGS, outcomes.result(), null, OrderSender.Stop.ORDERS, null);
+
+        assertThat(summary.windowFilled()).isFalse();
+        assertThat(summary.text()).contains("Behind     the schedule by up to 0.2 s: the sender itself was held up");
     }
 
     @Test
     void theJsonHasEveryFigure() throws Exception {
         final Outcomes outcomes = new Outcomes(ids, 10);
         outcomes.awaitRoom(Duration.ZERO);
-        outcomes.placed(0, SECOND);
+        outcomes.placed(0, SECOND, SECOND);
         outcomes.ended(ids.id(0), OrderStatus.COMPLETED, SECOND + SECOND / 4);
         final LoadSummary summary = LoadSummary.of(ids.runTag(), 42, SETTINGS, outcomes.result(), null,
                 OrderSender.Stop.DURATION, report(List.of()));
@@ -97,7 +134,7 @@ class LoadSummaryTest {
         final Outcomes outcomes = new Outcomes(ids, 10);
         for (int seq = 0; seq < 3; seq++) {
             outcomes.awaitRoom(Duration.ZERO);
-            outcomes.placed(seq, SECOND);
+            outcomes.placed(seq, SECOND, SECOND);
         }
         outcomes.ended(ids.id(0), OrderStatus.COMPLETED, 2 * SECOND);
         final LoadSummary notEnded = LoadSummary.of("r", 1, SETTINGS, outcomes.result(), null, OrderSender.Stop.ORDERS, null);
@@ -127,7 +164,7 @@ class LoadSummaryTest {
     void ordersKafkaDidNotTakeFailTheRunWithoutBreakingAnInvariant() throws Exception {
         final Outcomes outcomes = new Outcomes(ids, 10);
         outcomes.awaitRoom(Duration.ZERO);
-        outcomes.placed(0, SECOND);
+        outcomes.placed(0, SECOND, SECOND);
         outcomes.failed(0, new KafkaException("not enough replicas"));
 
         final LoadSummary summary = LoadSummary.of("r", 1, SETTINGS, outcomes.result(), outcomes.firstFailure(),

@@ -33,9 +33,23 @@ class OutcomesTest {
                 .containsEntry(OrderStatus.EXPIRED, 0L).doesNotContainKey(OrderStatus.PENDING);
         assertThat(result.latencies().getMinValue()).isBetween(199_900L, 200_100L);
         assertThat(result.latencies().getMaxValue()).isBetween(399_900L, 400_300L);
-        assertThat(result.firstPlacedNanos()).isEqualTo(1_000 * MS);
-        assertThat(result.lastPlacedNanos()).isEqualTo(1_010 * MS);
+        assertThat(result.firstSentNanos()).isEqualTo(1_000 * MS);
+        assertThat(result.lastSentNanos()).isEqualTo(1_010 * MS);
         assertThat(result.lastEndedNanos()).isEqualTo(1_410 * MS);
+    }
+
+    @Test
+    void latencyCountsFromWhenTheOrderWasDueAndHowLateItWentOutIsKept() throws Exception {
+        final Outcomes outcomes = new Outcomes(ids, 10);
+        assertThat(outcomes.awaitRoom(NO_WAIT)).isTrue();
+        outcomes.placed(0, 1_000 * MS, 1_300 * MS);
+
+        outcomes.ended(ids.id(0), OrderStatus.COMPLETED, 1_400 * MS);
+
+        final Outcomes.Result result = outcomes.result();
+        assertThat(result.latencies().getMaxValue()).isBetween(399_900L, 400_300L);
+        assertThat(result.maxBehindNanos()).isEqualTo(300 * MS);
+        assertThat(result.firstSentNanos()).isEqualTo(1_300 * MS);
     }
 
     @Test
@@ -70,9 +84,11 @@ class OutcomesTest {
         place(outcomes, 0, 0);
         place(outcomes, 1, 0);
 
+        assertThat(outcomes.result().windowFilled()).isFalse();
         assertThat(outcomes.awaitRoom(NO_WAIT)).isFalse();
         outcomes.ended(ids.id(0), OrderStatus.COMPLETED, MS);
         assertThat(outcomes.awaitRoom(NO_WAIT)).isTrue();
+        assertThat(outcomes.result().windowFilled()).isTrue();
     }
 
     @Test
@@ -107,6 +123,6 @@ class OutcomesTest {
 
     private static void place(final Outcomes outcomes, final long seq, final long atNanos) throws InterruptedException {
         assertThat(outcomes.awaitRoom(NO_WAIT)).isTrue();
-        outcomes.placed(seq, atNanos);
+        outcomes.placed(seq, atNanos, atNanos);
     }
 }
