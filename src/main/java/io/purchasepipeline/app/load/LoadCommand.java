@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Callable;
@@ -154,16 +155,16 @@ public final class LoadCommand implements Callable<Integer> {
         final LoadCatalog catalog = new LoadCatalog(ids.runTag(), skus, seatStorm > 0 ? stormSeats : 0, digitalShare > 0);
         warnAboutVelocity(mixSpec, PipelineConfig.from(settings), limit);
 
-        stdout.printf("Load: %s at rate %s (at most %,d in flight) on %s; run %s, seed %d%n",
-                limit == Long.MAX_VALUE ? "orders for " + duration.toSeconds() + " s"
-                        : String.format("%,d orders", limit) + (duration == null ? "" : " within " + duration.toSeconds() + " s"),
+        stdout.printf(Locale.ROOT, "Load: %s at rate %s (at most %,d in flight) on %s; run %s, seed %d%n",
+                limit == Long.MAX_VALUE ? "orders for " + seconds(duration)
+                        : String.format(Locale.ROOT, "%,d orders", limit) + (duration == null ? "" : " within " + seconds(duration)),
                 rate, maxInFlight, bootstrapServers, ids.runTag(), mixSeed);
         stdout.flush();
         try {
             if (setup) {
                 final long started = System.nanoTime();
                 final int defined = catalog.define(clientProps, timeout);
-                stdout.printf("Catalog: %d load products applied by the pipeline in %.1f s%n", defined,
+                stdout.printf(Locale.ROOT, "Catalog: %d load products applied by the pipeline in %.1f s%n", defined,
                         (System.nanoTime() - started) / 1e9);
                 stdout.flush();
             }
@@ -243,7 +244,7 @@ public final class LoadCommand implements Callable<Integer> {
     private void warnAboutVelocity(final OrderMix.Spec mixSpec, final PipelineConfig rules, final long limit) {
         final double safe = mixSpec.velocitySafeRate(rules);
         if (rate.max() ? limit > customers : rate.perSecond() > safe) {
-            spec.commandLine().getErr().printf("Warning: %,d customers take turns; above %,.0f orders/s each places more "
+            spec.commandLine().getErr().printf(Locale.ROOT, "Warning: %,d customers take turns; above %,.0f orders/s each places more "
                             + "than %d orders in %d s and the fraud check rejects them: raise --customers%n", customers, safe,
                     rules.velocityMaxOrders(), rules.velocityWindow().toSeconds());
         }
@@ -279,6 +280,10 @@ public final class LoadCommand implements Callable<Integer> {
                 ? Long.valueOf(orders != null ? orders : DEFAULT_ORDERS) : null,
                 duration == null ? null : duration.toMillis() / 1000.0, maxInFlight, skus, hotSkus, hotShare, maxLines,
                 seatStorm, stormSeats, digitalShare, customers, cards.labelled(), timeout.toMillis() / 1000.0);
+    }
+
+    private static String seconds(final Duration duration) {
+        return String.format(Locale.ROOT, "%.1f s", duration.toMillis() / 1000.0);
     }
 
     private void write(final LoadSummary summary) throws IOException {
