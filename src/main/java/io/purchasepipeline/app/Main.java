@@ -1,5 +1,6 @@
 package io.purchasepipeline.app;
 
+import io.purchasepipeline.app.load.LoadCommand;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -8,7 +9,8 @@ import picocli.CommandLine.Command;
 /** The one jar's entry point: {@code run} (the default) and the other commands. */
 @Command(name = "purchase-pipeline", mixinStandardHelpOptions = true,
         description = "An e-commerce purchase pipeline as one Kafka Streams application.",
-        subcommands = {RunCommand.class, ClusterCommand.class, BrokerCommand.class, VerifyCommand.class})
+        subcommands = {RunCommand.class, ClusterCommand.class, BrokerCommand.class, LoadCommand.class,
+                VerifyCommand.class})
 public final class Main implements Runnable {
 
     private static final Logger log = LoggerFactory.getLogger(Main.class);

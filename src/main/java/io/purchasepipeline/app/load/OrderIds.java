@@ -1,0 +1,44 @@
+package io.purchasepipeline.app.load;
+
+import java.util.UUID;
+
+/**
+ * The order ids of one load run: a UUID whose first half names the run and whose second half is
+ * the order's sequence number. An event on {@code order-events} is matched to its order from its
+ * key alone, without a map of every id sent, and events of other runs or of the storefront are
+ * told apart at once.
+ */
+final class OrderIds {
+
+    /** {@code xxxxxxxx-xxxx-xxxx-}: the part of the UUID's text that the run's half fills. */
+    private static final int RUN_PART = 19;
+
+    private final long run;
+    private final String prefix;
+
+    OrderIds(final long run) {
+        this.run = run;
+        this.prefix = new UUID(run, 0).toString().substring(0, RUN_PART);
+    }
+
+    /** Eight hex digits naming the run, for the names of its customers and seats. */
+    String runTag() {
+        return prefix.substring(0, 8);
+    }
+
+    String id(final long seq) {
+        return new UUID(run, seq).toString();
+    }
+
+    /** The sequence number of one of this run's orders; -1 for any other id. */
+    long seq(final String orderId) {
+        if (orderId == null || orderId.length() != 36 || !orderId.startsWith(prefix) || orderId.charAt(23) != '-') {
+            return -1;
+        }
+        try {
+            return Long.parseUnsignedLong(orderId.substring(RUN_PART, 23) + orderId.substring(24), 16);
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+}
