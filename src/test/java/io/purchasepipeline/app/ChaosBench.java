@@ -69,7 +69,7 @@ class ChaosBench {
 
     /** What the run does, from system properties. */
     record Plan(int ordersPerSecond, int orders, int seatCommandsPerSecond, Duration instanceKillEvery,
-            Duration restartAfter, int brokerKills, Duration drain) {
+            Duration restartAfter, int brokerKills, Duration drain, Duration mailDrain) {
 
         static Plan fromSystemProperties() {
             final boolean quick = Boolean.getBoolean("chaos.quick");
@@ -78,7 +78,8 @@ class ChaosBench {
             return new Plan(rate, orders, Integer.getInteger("chaos.seat-rate", 5),
                     Duration.ofSeconds(Integer.getInteger("chaos.kill-every-s", quick ? 35 : 120)),
                     Duration.ofSeconds(8), Integer.getInteger("chaos.broker-kills", quick ? 1 : 3),
-                    Duration.ofSeconds(Integer.getInteger("chaos.drain-s", quick ? 240 : 900)));
+                    Duration.ofSeconds(Integer.getInteger("chaos.drain-s", quick ? 240 : 900)),
+                    Duration.ofSeconds(Integer.getInteger("chaos.mail-drain-s", quick ? 60 : 1800)));
         }
 
         Duration loadTime() {
@@ -190,12 +191,16 @@ class ChaosBench {
                         .map(list -> list.get(0).event().status())
                         .collect(Collectors.groupingBy(Function.identity(), LinkedHashMap::new, Collectors.counting()));
 
-                // every email the pipeline asked for is on `emails`; give the senders time to deliver the last ones
-                Thread.sleep(10_000);
                 final Path report = tmp.resolve("verify.json");
                 final int verifyExit = new picocli.CommandLine(new Main())
                         .execute("verify", "--bootstrap-servers", bootstrap, "--json", report.toString());
                 final VerificationReportView verify = VerificationReportView.read(report);
+                // every email the pipeline asked for is on `emails` (once: the email-ids check); the
+                // senders deliver them behind the orders, so give them a bounded time to catch up
+                final long mailDeadline = System.nanoTime() + plan.mailDrain().toNanos();
+                while (smtp.getReceivedMessages().length < verify.emailsRequested() && System.nanoTime() < mailDeadline) {
+                    Thread.sleep(1_000);
+                }
                 final Map<String, Long> deliveries = new HashMap<>();
                 for (final MimeMessage message : smtp.getReceivedMessages()) {
                     deliveries.merge(message.getMessageID(), 1L, Long::sum);
@@ -219,7 +224,9 @@ class ChaosBench {
                 result.put("oversold", verify.violations("physical-stock") + verify.violations("seat-holders"));
                 result.put("double_charged", verify.violations("charged-once"));
                 result.put("duplicate_emails", duplicateEmails + verify.violations("email-ids"));
+                result.put("emails_requested", verify.emailsRequested());
                 result.put("emails_delivered", deliveries.size());
+                result.put("emails_not_yet_delivered", verify.emailsRequested() - deliveries.size());
                 result.put("outcomes", outcomes);
                 result.put("verify_exit", verifyExit);
                 result.put("verify_checks", verify.checks());
@@ -244,13 +251,13 @@ class ChaosBench {
     }
 
     /** The {@code verify --json} report, read back for its per-check violation counts. */
-    record VerificationReportView(Map<String, Long> checks) {
+    record VerificationReportView(Map<String, Long> checks, long emailsRequested) {
 
         static VerificationReportView read(final Path file) throws java.io.IOException {
             final var root = JSON.readTree(file.toFile());
             final Map<String, Long> checks = new LinkedHashMap<>();
             root.path("checks").forEach(check -> checks.put(check.path("name").asText(), (long) check.path("violations").size()));
-            return new VerificationReportView(checks);
+            return new VerificationReportView(checks, root.path("recordsRead").path(Topics.EMAILS.name()).asLong());
         }
 
         long violations(final String check) {
