@@ -1,0 +1,318 @@
+package io.purchasepipeline.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.NullNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.MatchResult;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Assembles what {@code bench/run} measured into {@code bench/results/<stamp>.json},
+ * {@code bench/results/latest.json} and the README's table {@code bench/results/latest.md}.
+ * Inputs: the output of Kafka's {@code ProducerPerformance}, the JSON summaries of {@code load}
+ * (at the maximum rate, at 1,000 orders/s, one per scaling step) and the JSON of
+ * {@code bench/contention} when that bench ran.
+ */
+public final class BenchReport {
+
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+    /** The summary line ProducerPerformance prints last. */
+    private static final Pattern RAW_SUMMARY = Pattern.compile(
+            "(\\d+) records sent, ([\\d.]+) records/sec \\(([\\d.]+) MB/sec\\), ([\\d.]+) ms avg latency, "
+                    + "([\\d.]+) ms max latency, (\\d+) ms 50th, (\\d+) ms 95th, (\\d+) ms 99th, (\\d+) ms 99\\.9th");
+    /** The contention keys copied to the top level. */
+    static final List<String> CONTENTION_KEYS = List.of(
+            "hot_seat_ratio_vs_pessimistic", "hot_seat_ratio_vs_best_sql", "oversold");
+
+    /** What one run measured; null members were not measured. */
+    record Inputs(String stamp, boolean quick, long wallSeconds, String loadAverage, int recordSize,
+                  String rawProducerOutput, JsonNode loadMax, JsonNode load1000, Map<Integer, JsonNode> scaling,
+                  JsonNode contention, String contentionNote) {
+    }
+
+    private BenchReport() {
+    }
+
+    public static void main(final String[] args) throws IOException {
+        Path outDir = Path.of("bench/results");
+        String stamp = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH-mm-ss'Z'").withZone(ZoneOffset.UTC)
+                .format(Instant.now());
+        boolean quick = false;
+        long wall = 0;
+        String loadAverage = null;
+        int recordSize = 0;
+        String raw = null;
+        JsonNode loadMax = null;
+        JsonNode load1000 = null;
+        final Map<Integer, JsonNode> scaling = new TreeMap<>();
+        JsonNode contention = null;
+        String note = null;
+        for (int i = 0; i < args.length; i += 2) {
+            final String value = args[i + 1];
+            switch (args[i]) {
+                case "--out-dir" -> outDir = Path.of(value);
+                case "--stamp" -> stamp = value;
+                case "--quick" -> quick = Boolean.parseBoolean(value);
+                case "--wall-seconds" -> wall = Long.parseLong(value);
+                case "--load-average" -> loadAverage = value;
+                case "--record-size" -> recordSize = Integer.parseInt(value);
+                case "--raw-producer" -> raw = Files.readString(Path.of(value));
+                case "--load-max" -> loadMax = readOrNull(Path.of(value));
+                case "--load-1000" -> load1000 = readOrNull(Path.of(value));
+                case "--scaling" -> {
+                    final int eq = value.indexOf('=');
+                    scaling.put(Integer.parseInt(value.substring(0, eq)), readOrNull(Path.of(value.substring(eq + 1))));
+                }
+                case "--contention" -> contention = readOrNull(Path.of(value));
+                case "--contention-missing" -> note = value;
+                default -> throw new IllegalArgumentException("unknown option " + args[i]);
+            }
+        }
+        final Inputs inputs = new Inputs(stamp, quick, wall, loadAverage, recordSize, raw, loadMax, load1000,
+                scaling, contention, note);
+        final ObjectNode report = assemble(inputs, machine(loadAverage));
+        Files.createDirectories(outDir);
+        final String json = MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(report) + "\n";
+        Files.writeString(outDir.resolve(stamp + ".json"), json);
+        Files.writeString(outDir.resolve("latest.json"), json);
+        Files.writeString(outDir.resolve("latest.md"), markdown(report));
+    }
+
+    private static JsonNode readOrNull(final Path file) throws IOException {
+        return Files.isRegularFile(file) && Files.size(file) > 0 ? MAPPER.readTree(file.toFile()) : null;
+    }
+
+    static ObjectNode machine(final String loadAverage) {
+        final ObjectNode machine = NODES.objectNode();
+        machine.put("cores", Runtime.getRuntime().availableProcessors());
+        machine.put("java", System.getProperty("java.vendor") + " " + System.getProperty("java.runtime.version"));
+        machine.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
+                + System.getProperty("os.arch"));
+        if (loadAverage != null && !loadAverage.isBlank()) {
+            machine.put("load_average_at_start", loadAverage);
+        }
+        return machine;
+    }
+
+    /** The report: the required keys first, then the details they come from. */
+    static ObjectNode assemble(final Inputs in, final ObjectNode machine) {
+        final ObjectNode out = NODES.objectNode();
+        out.set("orders_per_s", number(in.loadMax(), "achievedPerSecond"));
+        out.set("p99_ms_at_1000", in.load1000() == null ? NullNode.instance : number(in.load1000().get("latencyMs"), "p99"));
+        final ObjectNode contention = contention(in.contention(), in.contentionNote());
+        for (final String key : CONTENTION_KEYS) {
+            out.set(key, contention.get(key));
+        }
+        out.put("date", in.stamp());
+        out.put("quick", in.quick());
+        out.put("wall_seconds", in.wallSeconds());
+        out.set("machine", machine);
+        out.set("raw_producer", rawProducer(in.rawProducerOutput(), in.recordSize()));
+        out.set("load_max", nullable(in.loadMax()));
+        out.set("load_1000", nullable(in.load1000()));
+        final ArrayNode scaling = out.putArray("scaling");
+        in.scaling().forEach((instances, summary) -> {
+            final ObjectNode step = scaling.addObject();
+            step.put("instances", instances);
+            step.set("orders_per_s", number(summary, "achievedPerSecond"));
+            step.set("orders", summary == null ? NullNode.instance : number(summary.get("settings"), "orders"));
+            step.set("p99_ms", summary == null ? NullNode.instance : number(summary.get("latencyMs"), "p99"));
+            step.set("ok", summary == null ? NullNode.instance : summary.path("ok"));
+        });
+        out.put("loads_ok", loadsOk(in));
+        out.set("contention", contention);
+        return out;
+    }
+
+    /** Every load run present ended every order exactly once with the invariants holding. */
+    private static boolean loadsOk(final Inputs in) {
+        final List<JsonNode> loads = new ArrayList<>();
+        loads.add(in.loadMax());
+        loads.add(in.load1000());
+        loads.addAll(in.scaling().values());
+        return loads.stream().allMatch(l -> l != null && l.path("ok").asBoolean(false));
+    }
+
+    /**
+     * The contention bench's JSON, with the three top-level keys guaranteed: taken from it, or
+     * (for {@code oversold}) summed over its rows of every strategy but the naive one; all null
+     * with a note when the bench did not run.
+     */
+    static ObjectNode contention(final JsonNode source, final String note) {
+        final ObjectNode out = NODES.objectNode();
+        if (source == null || !source.isObject()) {
+            for (final String key : CONTENTION_KEYS) {
+                out.putNull(key);
+            }
+            out.put("note", note == null ? "contention bench not present" : note);
+            return out;
+        }
+        out.setAll((ObjectNode) source.deepCopy());
+        for (final String key : CONTENTION_KEYS) {
+            if (!out.has(key)) {
+                out.putNull(key);
+            }
+        }
+        if (out.get("oversold").isNull()) {
+            final Long summed = oversoldFromRows(source);
+            if (summed != null) {
+                out.put("oversold", summed);
+            }
+        }
+        return out;
+    }
+
+    /** Oversold plus lost updates over every row whose strategy must not oversell (all but naive). */
+    static Long oversoldFromRows(final JsonNode source) {
+        JsonNode rows = null;
+        for (final String name : List.of("rows", "results", "runs")) {
+            if (source.path(name).isArray()) {
+                rows = source.get(name);
+                break;
+            }
+        }
+        if (rows == null) {
+            return null;
+        }
+        long sum = 0;
+        for (final JsonNode row : rows) {
+            if (row.path("strategy").asText("").toLowerCase(Locale.ROOT).contains("naive")) {
+                continue;
+            }
+            sum += row.path("oversold").asLong(0) + row.path("lost_updates").asLong(0);
+        }
+        return sum;
+    }
+
+    /** records/s, MB/s and latencies from ProducerPerformance's last summary line; nulls if absent. */
+    static ObjectNode rawProducer(final String output, final int recordSize) {
+        final ObjectNode out = NODES.objectNode();
+        MatchResult last = null;
+        if (output != null) {
+            final Matcher m = RAW_SUMMARY.matcher(output);
+            while (m.find()) {
+                last = m.toMatchResult();
+            }
+        }
+        if (last == null) {
+            out.putNull("records_per_s");
+            out.putNull("mb_per_s");
+            out.putNull("p99_ms");
+            out.put("note", "no ProducerPerformance summary");
+            return out;
+        }
+        out.put("records", Long.parseLong(last.group(1)));
+        out.put("record_size", recordSize);
+        out.put("records_per_s", Double.parseDouble(last.group(2)));
+        out.put("mb_per_s", Double.parseDouble(last.group(3)));
+        out.put("avg_ms", Double.parseDouble(last.group(4)));
+        out.put("max_ms", Double.parseDouble(last.group(5)));
+        out.put("p50_ms", Long.parseLong(last.group(6)));
+        out.put("p95_ms", Long.parseLong(last.group(7)));
+        out.put("p99_ms", Long.parseLong(last.group(8)));
+        out.put("p999_ms", Long.parseLong(last.group(9)));
+        out.put("settings", "acks=all, enable.idempotence=true, linger.ms=5, 6 partitions, replication factor 1");
+        return out;
+    }
+
+    private static JsonNode number(final JsonNode node, final String field) {
+        return node == null || !node.path(field).isNumber() ? NullNode.instance : node.get(field);
+    }
+
+    private static JsonNode nullable(final JsonNode node) {
+        return node == null ? NullNode.instance : node;
+    }
+
+    /** The README's table. */
+    static String markdown(final JsonNode r) {
+        final StringBuilder md = new StringBuilder();
+        final JsonNode m = r.path("machine");
+        md.append(String.format(Locale.ROOT, "`bench/run%s`, %s (UTC), %d cores (shared machine%s), %s, %s; wall time %s.%n%n",
+                r.path("quick").asBoolean() ? " --quick" : "", r.path("date").asText(), m.path("cores").asInt(),
+                m.has("load_average_at_start") ? ", load average " + m.get("load_average_at_start").asText() + " at start" : "",
+                m.path("java").asText(), m.path("os").asText(), duration(r.path("wall_seconds").asLong())));
+        md.append("| what | figure | how |\n|---|---|---|\n");
+        final JsonNode max = r.path("load_max");
+        row(md, "orders/s through the whole pipeline (exactly-once, embedded broker, 1 instance)",
+                fmt(r.get("orders_per_s"), "%,.0f orders/s") + latency(max),
+                "`load --rate max --orders " + settingLong(max, "orders") + "`" + okNote(max));
+        final JsonNode fixed = r.path("load_1000");
+        row(md, "p99 placed → terminal at 1,000 orders/s offered",
+                fmt(r.get("p99_ms_at_1000"), "%,.0f ms") + (fixed.isObject()
+                        ? String.format(Locale.ROOT, " (achieved %,.0f orders/s)", fixed.path("achievedPerSecond").asDouble())
+                        : ""),
+                "`load --rate 1000 --duration " + fmtSeconds(fixed.path("settings").path("durationSeconds")) + "`"
+                        + okNote(fixed));
+        final JsonNode raw = r.path("raw_producer");
+        row(md, "raw Kafka producer, same machine and broker (the physical reference)",
+                fmt(raw.get("records_per_s"), "%,.0f records/s") + ", " + fmt(raw.get("mb_per_s"), "%.1f MB/s")
+                        + ", p99 " + fmt(raw.get("p99_ms"), "%,.0f ms"),
+                "`ProducerPerformance`, " + raw.path("records").asLong() + " records of " + raw.path("record_size").asInt()
+                        + " B, acks=all, idempotent");
+        final List<String> steps = new ArrayList<>();
+        final List<String> counts = new ArrayList<>();
+        for (final JsonNode step : r.path("scaling")) {
+            steps.add(step.path("instances").asText());
+            counts.add(fmt(step.get("orders_per_s"), "%,.0f"));
+        }
+        row(md, "scaling " + String.join(" → ", steps) + " instances, 3-broker cluster (RF 3, min ISR 2)",
+                String.join(" → ", counts) + " orders/s",
+                "`load --rate max --orders " + r.path("scaling").path(0).path("orders").asText("?") + "` per step");
+        final JsonNode c = r.path("contention");
+        final String how = c.has("note") ? "not measured: " + c.get("note").asText() : "`bench/contention`";
+        row(md, "hot seat: streams store vs pessimistic SQL", fmt(r.get("hot_seat_ratio_vs_pessimistic"), "%.1f×"), how);
+        row(md, "hot seat: streams store vs best SQL strategy", fmt(r.get("hot_seat_ratio_vs_best_sql"), "%.1f×"), how);
+        row(md, "oversold / lost updates, every strategy but the naive one", fmt(r.get("oversold"), "%.0f"), how);
+        return md.toString();
+    }
+
+    private static String latency(final JsonNode load) {
+        final JsonNode l = load.path("latencyMs");
+        return l.isObject() ? String.format(Locale.ROOT, " (placed → terminal p50 %,.0f ms, p99 %,.0f ms)",
+                l.path("p50").asDouble(), l.path("p99").asDouble()) : "";
+    }
+
+    private static String okNote(final JsonNode load) {
+        if (!load.isObject()) {
+            return ", not run";
+        }
+        return load.path("ok").asBoolean(false) ? "" : ", **not ok**: orders not ended, doubled or an invariant broken";
+    }
+
+    private static String settingLong(final JsonNode load, final String field) {
+        return load != null && load.path("settings").path(field).isNumber()
+                ? String.format(Locale.ROOT, "%d", load.path("settings").path(field).asLong()) : "?";
+    }
+
+    private static String fmtSeconds(final JsonNode seconds) {
+        return seconds.isNumber() ? String.format(Locale.ROOT, "%.0fs", seconds.asDouble()) : "?";
+    }
+
+    private static String fmt(final JsonNode value, final String format) {
+        return value == null || !value.isNumber() ? "n/a" : String.format(Locale.ROOT, format, value.asDouble());
+    }
+
+    private static String duration(final long seconds) {
+        return String.format(Locale.ROOT, "%d min %02d s", seconds / 60, seconds % 60);
+    }
+
+    private static void row(final StringBuilder md, final String what, final String figure, final String how) {
+        md.append("| ").append(what).append(" | ").append(figure).append(" | ").append(how).append(" |\n");
+    }
+}

@@ -1,0 +1,140 @@
+package io.purchasepipeline.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** How bench/run's report is put together from the runs' outputs (no Kafka involved). */
+class BenchReportTest {
+
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private static final String RAW = """
+            49987 records sent, 9995.4 records/sec (3.81 MB/sec), 120.1 ms avg latency, 400.0 ms max latency.
+            100000 records sent, 20512.3 records/sec (7.82 MB/sec), 95.42 ms avg latency, 512.00 ms max latency, \
+            80 ms 50th, 210 ms 95th, 305 ms 99th, 480 ms 99.9th.
+            """;
+
+    private static JsonNode load(final String rate, final double achieved, final double p99, final boolean ok) throws Exception {
+        return MAPPER.readTree("""
+                {"run":"r1","seed":1,"settings":{"rate":"%s","orders":2000,"durationSeconds":3.0},
+                 "ordersSent":2000,"ended":2000,"achievedPerSecond":%s,
+                 "latencyMs":{"count":2000,"p50":10.0,"p95":50.0,"p99":%s,"p999":90.0,"max":100.0,"mean":12.0},
+                 "notEnded":0,"duplicates":0,"ok":%s}
+                """.formatted(rate, achieved, p99, ok));
+    }
+
+    private static BenchReport.Inputs inputs(final JsonNode contention, final String note) throws Exception {
+        final Map<Integer, JsonNode> scaling = new TreeMap<>();
+        scaling.put(1, load("max", 90, 900, true));
+        scaling.put(2, load("max", 150, 700, true));
+        scaling.put(3, load("max", 170, 650, true));
+        return new BenchReport.Inputs("2026-11-23T20-00-00Z", true, 480, "3.1 2.0 1.5", 400, RAW,
+                load("max", 104.5, 152961.0, true), load("1000", 98.2, 4321.5, true), scaling, contention, note);
+    }
+
+    private static ObjectNode assemble(final BenchReport.Inputs in) {
+        return BenchReport.assemble(in, BenchReport.machine(in.loadAverage()));
+    }
+
+    @Test
+    void requiredKeysComeFromTheRightRuns() throws Exception {
+        final JsonNode contention = MAPPER.readTree("""
+                {"hot_seat_ratio_vs_pessimistic": 7.5, "hot_seat_ratio_vs_best_sql": 2.25, "oversold": 0,
+                 "rows": [{"workload":"hot-seat","strategy":"naive","oversold":12}]}
+                """);
+        final ObjectNode r = assemble(inputs(contention, null));
+
+        assertThat(r.get("orders_per_s").asDouble()).isEqualTo(104.5);          // the rate-max run
+        assertThat(r.get("p99_ms_at_1000").asDouble()).isEqualTo(4321.5);      // the 1,000/s run, not the max one
+        assertThat(r.get("hot_seat_ratio_vs_pessimistic").asDouble()).isEqualTo(7.5);
+        assertThat(r.get("hot_seat_ratio_vs_best_sql").asDouble()).isEqualTo(2.25);
+        assertThat(r.get("oversold").asLong()).isZero();                        // the bench's own sum, naive left out
+        assertThat(r.get("quick").asBoolean()).isTrue();
+        assertThat(r.get("date").asText()).isEqualTo("2026-11-23T20-00-00Z");
+        assertThat(r.get("machine").get("cores").asInt()).isPositive();
+        assertThat(r.get("machine").has("java")).isTrue();
+        assertThat(r.get("machine").has("os")).isTrue();
+        assertThat(r.get("load_max").get("achievedPerSecond").asDouble()).isEqualTo(104.5);
+        assertThat(r.get("load_1000").get("settings").get("rate").asText()).isEqualTo("1000");
+        assertThat(r.get("contention").get("rows")).hasSize(1);
+        assertThat(r.get("loads_ok").asBoolean()).isTrue();
+
+        assertThat(r.get("scaling")).hasSize(3);
+        assertThat(r.get("scaling").get(0).get("instances").asInt()).isEqualTo(1);
+        assertThat(r.get("scaling").get(2).get("instances").asInt()).isEqualTo(3);
+        assertThat(r.get("scaling").get(2).get("orders_per_s").asDouble()).isEqualTo(170);
+
+        final JsonNode raw = r.get("raw_producer");                              // the last summary line, not a progress line
+        assertThat(raw.get("records_per_s").asDouble()).isEqualTo(20512.3);
+        assertThat(raw.get("mb_per_s").asDouble()).isEqualTo(7.82);
+        assertThat(raw.get("p99_ms").asLong()).isEqualTo(305);
+        assertThat(raw.get("records").asLong()).isEqualTo(100000);
+    }
+
+    @Test
+    void oversoldIsSummedOverEveryStrategyButTheNaiveOneWhenTheBenchGivesNoTotal() throws Exception {
+        final JsonNode contention = MAPPER.readTree("""
+                {"hot_seat_ratio_vs_pessimistic": 3.0, "hot_seat_ratio_vs_best_sql": 1.2,
+                 "rows": [{"workload":"hot-seat","strategy":"naive","oversold":40,"lost_updates":3},
+                          {"workload":"hot-seat","strategy":"pessimistic","oversold":0},
+                          {"workload":"uniform","strategy":"optimistic","oversold":2,"lost_updates":1},
+                          {"workload":"hot-keys","strategy":"streams","oversold":1}]}
+                """);
+        final ObjectNode r = assemble(inputs(contention, null));
+        assertThat(r.get("oversold").asLong()).isEqualTo(4);
+    }
+
+    @Test
+    void withoutTheContentionBenchItsKeysAreNullWithANote() throws Exception {
+        final ObjectNode r = assemble(inputs(null, "contention bench not present"));
+        for (final String key : BenchReport.CONTENTION_KEYS) {
+            assertThat(r.has(key)).as(key).isTrue();
+            assertThat(r.get(key).isNull()).as(key).isTrue();
+        }
+        assertThat(r.get("contention").get("note").asText()).isEqualTo("contention bench not present");
+        assertThat(BenchReport.markdown(r)).contains("not measured: contention bench not present").contains("n/a");
+    }
+
+    @Test
+    void aFailedLoadRunIsFlagged() throws Exception {
+        final BenchReport.Inputs ok = inputs(null, null);
+        final BenchReport.Inputs broken = new BenchReport.Inputs(ok.stamp(), false, ok.wallSeconds(), null, 400, "",
+                ok.loadMax(), load("1000", 50, 9000, false), ok.scaling(), null, null);
+        final ObjectNode r = assemble(broken);
+        assertThat(r.get("loads_ok").asBoolean()).isFalse();
+        assertThat(r.get("raw_producer").get("records_per_s").isNull()).isTrue();
+        assertThat(BenchReport.markdown(r)).contains("**not ok**");
+    }
+
+    @Test
+    void writesTheTimestampedFileLatestJsonAndTheTable(@TempDir final Path dir) throws Exception {
+        final Path max = dir.resolve("max.json");
+        final Path fixed = dir.resolve("fixed.json");
+        final Path raw = dir.resolve("raw.txt");
+        Files.writeString(max, load("max", 104.5, 1500, true).toString());
+        Files.writeString(fixed, load("1000", 98.2, 4321.5, true).toString());
+        Files.writeString(raw, RAW);
+        final Path out = dir.resolve("results");
+        BenchReport.main(new String[] {"--out-dir", out.toString(), "--stamp", "2026-11-23T20-00-00Z", "--quick", "true",
+                "--wall-seconds", "300", "--record-size", "400", "--raw-producer", raw.toString(),
+                "--load-max", max.toString(), "--load-1000", fixed.toString(), "--scaling", "1=" + max,
+                "--scaling", "2=" + max, "--contention-missing", "contention bench not present"});
+
+        final JsonNode latest = MAPPER.readTree(out.resolve("latest.json").toFile());
+        assertThat(MAPPER.readTree(out.resolve("2026-11-23T20-00-00Z.json").toFile())).isEqualTo(latest);
+        assertThat(latest.get("p99_ms_at_1000").asDouble()).isEqualTo(4321.5);
+        assertThat(latest.get("scaling")).hasSize(2);
+        final String md = Files.readString(out.resolve("latest.md"));
+        assertThat(md).contains("| what | figure | how |").contains("105 orders/s").contains("4,322 ms")
+                .contains("20,512 records/s").contains("bench/run --quick").contains("5 min 00 s");
+    }
+}
