@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,45 +32,54 @@ class ContentionBench {
     private static final int IN_FLIGHT = Integer.getInteger("bench.in-flight", 5_000);
     private static final List<Integer> CLIENTS = List.of(1, 4, 8);
     private static final long SEED = 20_261_123L;
+    /** For profiling one side or one workload: comma-separated names, empty for all. */
+    private static final List<String> SIDES = names(System.getProperty("bench.sides", ""));
+    private static final List<String> WORKLOADS = names(System.getProperty("bench.workloads", ""));
 
     @Test
     void measure() throws Exception {
-        final String jdbcUrl = System.getProperty("bench.jdbc-url");
-        assertThat(jdbcUrl).as("bench.jdbc-url (bench/contention starts PostgreSQL and passes it)").isNotBlank();
         final Map<String, Object> results = new LinkedHashMap<>();
         results.put("date", Instant.now().toString());
         results.put("mode", QUICK ? "quick" : "full");
         results.put("machine", machine());
         final List<ContentionRun> runs = new ArrayList<>();
 
-        final SqlContention sql = new SqlContention(jdbcUrl);
         final Map<String, String> durability = new LinkedHashMap<>();
-        durability.put("sql", sql.durability() + "; each attempt a transaction that commits (WAL flushed) before it"
-                + " is answered");
-        sql.run(ContentionWorkload.uniform(SQL_ATTEMPTS / 4, SEED + 1), SqlStrategy.ATOMIC, 4, "warmup");
-        for (final ContentionWorkload workload : ContentionWorkload.all(SQL_ATTEMPTS, SEED)) {
-            for (final SqlStrategy strategy : SqlStrategy.values()) {
-                for (final int clients : CLIENTS) {
-                    runs.add(print(sql.run(workload, strategy, clients, "s" + runs.size())));
+        if (selected(SIDES, ContentionRun.SQL)) {
+            final String jdbcUrl = System.getProperty("bench.jdbc-url");
+            assertThat(jdbcUrl).as("bench.jdbc-url (bench/contention starts PostgreSQL and passes it)").isNotBlank();
+            final SqlContention sql = new SqlContention(jdbcUrl);
+            durability.put("sql", sql.durability() + "; each attempt that writes commits (WAL flushed) before it"
+                    + " is answered");
+            sql.run(ContentionWorkload.uniform(SQL_ATTEMPTS / 4, SEED + 1), SqlStrategy.ATOMIC, 4, "warmup");
+            for (final ContentionWorkload workload : workloads(SQL_ATTEMPTS)) {
+                for (final SqlStrategy strategy : SqlStrategy.values()) {
+                    for (final int clients : CLIENTS) {
+                        runs.add(print(sql.run(workload, strategy, clients, "s" + runs.size())));
+                    }
                 }
             }
         }
 
-        final List<ContentionWorkload> streamsWorkloads = ContentionWorkload.all(STREAMS_ATTEMPTS, SEED);
-        final ContentionWorkload warmup = ContentionWorkload.oneHotSku(Math.min(STREAMS_ATTEMPTS, 20_000)).named("warmup");
-        try (StreamsContention streams = StreamsContention.start(Map.of(), producerSettings())) {
-            durability.put("streams", streams.durability() + "; an attempt is answered once its transaction committed");
-            final List<ContentionWorkload> all = new ArrayList<>(streamsWorkloads);
-            all.add(warmup);
-            streams.define(all);
-            streams.run(warmup, "warmup", IN_FLIGHT);
-            for (final ContentionWorkload workload : streamsWorkloads) {
-                runs.add(print(streams.run(workload, "k" + runs.size(), IN_FLIGHT)));
+        final List<ContentionWorkload> streamsWorkloads = workloads(STREAMS_ATTEMPTS);
+        if (selected(SIDES, ContentionRun.STREAMS)) {
+            try (StreamsContention streams = StreamsContention.start(streamsOverrides(), producerSettings())) {
+                durability.put("streams", streams.durability() + "; an attempt is answered once its transaction committed");
+                final ContentionWorkload warmup = ContentionWorkload.oneHotSku(Math.min(STREAMS_ATTEMPTS, 20_000)).named("warmup");
+                final List<ContentionWorkload> all = new ArrayList<>(streamsWorkloads);
+                all.add(warmup);
+                streams.define(all);
+                streams.run(warmup, "warmup", IN_FLIGHT);
+                for (final ContentionWorkload workload : streamsWorkloads) {
+                    runs.add(print(streams.run(workload, "k" + runs.size(), IN_FLIGHT)));
+                }
             }
         }
 
         final ContentionReport report = new ContentionReport(runs);
         results.put("durability", durability);
+        results.put("streams_overrides", streamsOverrides());
+        results.put("streams_producer", producerSettings());
         results.put("workloads", describe(streamsWorkloads));
         results.putAll(report.summary());
         results.put("runs", runs);
@@ -84,6 +94,31 @@ class ContentionBench {
         assertThat(report.correct()).as("no lost update, double booking or broken key outside naive").isTrue();
     }
 
+    private static List<ContentionWorkload> workloads(final int attempts) {
+        return ContentionWorkload.all(attempts, SEED).stream().filter(workload -> selected(WORKLOADS, workload.name())).toList();
+    }
+
+    private static boolean selected(final List<String> names, final String name) {
+        return names.isEmpty() || names.contains(name);
+    }
+
+    private static List<String> names(final String list) {
+        return Arrays.stream(list.split(",")).map(String::trim).filter(name -> !name.isEmpty()).toList();
+    }
+
+    /**
+     * The production settings, unless {@code bench.streams} names others ({@code key=value,...}) to
+     * try what a setting changes; the results then say so.
+     */
+    private static Map<String, String> streamsOverrides() {
+        final Map<String, String> overrides = new LinkedHashMap<>();
+        for (final String setting : names(System.getProperty("bench.streams", ""))) {
+            final int equals = setting.indexOf('=');
+            overrides.put(setting.substring(0, equals), setting.substring(equals + 1));
+        }
+        return overrides;
+    }
+
     /** Batches of the bench's own producer: many attempts in one request, as a busy storefront sends them. */
     private static Map<String, String> producerSettings() {
         return Map.of("linger.ms", System.getProperty("bench.linger-ms", "5"),
@@ -92,9 +127,11 @@ class ContentionBench {
 
     private static ContentionRun print(final ContentionRun run) {
         System.out.printf("%-12s %-7s %-23s clients %d: %8.0f attempts/s, p50 %7.2f ms, p99 %7.2f ms, oversold %d, "
-                        + "lost %d, doubles %d, retries %d%n", run.workload(), run.side(), run.strategy(),
+                        + "lost %d, doubles %d, retries %d%s%n", run.workload(), run.side(), run.strategy(),
                 run.side().equals(ContentionRun.STREAMS) ? run.inFlight() : run.clients(), run.attemptsPerS(), run.p50Ms(),
-                run.p99Ms(), run.oversold(), run.lostUpdates(), run.doubleBookings(), run.retries());
+                run.p99Ms(), run.oversold(), run.lostUpdates(), run.doubleBookings(), run.retries(),
+                run.cpu() == null ? "" : String.format(", CPU ms per 1000: JVM %.0f, stream threads %.0f",
+                        run.cpu().jvmMsPer1000(), run.cpu().streamThreadsMsPer1000()));
         return run;
     }
 

@@ -13,7 +13,7 @@ class ContentionReportTest {
             final double perSecond, final long oversold) {
         final String side = strategy.equals(ContentionRun.STREAMS_STORE) ? ContentionRun.STREAMS : ContentionRun.SQL;
         return new ContentionRun(workload, side, strategy, clients, clients, 1000, 900, 1, perSecond, 1, 2, oversold, 0,
-                0, 0, 0);
+                0, 0, 0, null);
     }
 
     private final List<ContentionRun> runs = List.of(

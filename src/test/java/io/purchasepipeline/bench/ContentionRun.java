@@ -10,10 +10,17 @@ import java.util.Arrays;
  * @param clients concurrent clients: JDBC connections for SQL, producers for streams
  * @param inFlight attempts sent and not yet answered at most (streams; for SQL, the clients)
  * @param retries optimistic retries after a version conflict
+ * @param cpu for streams, the CPU time the run cost in this JVM (broker, pipeline and bench client)
+ *        and in the pipeline's stream threads alone, per 1,000 attempts: a figure that, unlike
+ *        attempts/s, does not depend on what else the machine runs; null for SQL
  */
 public record ContentionRun(String workload, String side, String strategy, int clients, int inFlight, int attempts,
         long succeeded, double seconds, double attemptsPerS, double p50Ms, double p99Ms, long oversold,
-        long lostUpdates, long doubleBookings, long inconsistent, long retries) {
+        long lostUpdates, long doubleBookings, long inconsistent, long retries, CpuCost cpu) {
+
+    /** CPU milliseconds per 1,000 attempts. */
+    public record CpuCost(double jvmMsPer1000, double streamThreadsMsPer1000) {
+    }
 
     public static final String STREAMS = "streams";
     public static final String SQL = "sql";
@@ -25,14 +32,14 @@ public record ContentionRun(String workload, String side, String strategy, int c
      */
     public static ContentionRun of(final ContentionWorkload workload, final String side, final String strategy,
             final int clients, final int inFlight, final long[] latencyNanos, final long elapsedNanos,
-            final ContentionCheck check, final long retries) {
+            final ContentionCheck check, final long retries, final CpuCost cpu) {
         final long[] sorted = latencyNanos.clone();
         Arrays.sort(sorted);
         final double seconds = elapsedNanos / 1e9;
         return new ContentionRun(workload.name(), side, strategy, clients, inFlight, workload.attempts(),
                 check.succeeded(), round(seconds, 3), round(workload.attempts() / seconds, 0),
                 millis(percentile(sorted, 0.50)), millis(percentile(sorted, 0.99)), check.oversold(),
-                check.lostUpdates(), check.doubleBookings(), check.inconsistent(), retries);
+                check.lostUpdates(), check.doubleBookings(), check.inconsistent(), retries, cpu);
     }
 
     /** Whether this strategy promises correctness: every one but the naive read-then-write. */

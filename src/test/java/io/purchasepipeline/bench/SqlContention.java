@@ -95,7 +95,7 @@ final class SqlContention {
             // the clients' threads wrote latency and won; Future.get made their writes visible here
             final ContentionCheck check = ContentionCheck.of(workload, run, won, finalStates(workload));
             return ContentionRun.of(workload, ContentionRun.SQL, strategy.label(), clients, clients, latency, elapsed,
-                    check, retries.get());
+                    check, retries.get(), null);
         } finally {
             pool.shutdownNow();
         }

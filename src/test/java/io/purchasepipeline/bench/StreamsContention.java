@@ -217,6 +217,7 @@ final class StreamsContention implements AutoCloseable {
             }, "contention-answers-" + run);
             reader.start();
 
+            final CpuMeter cpu = CpuMeter.start();
             final long started = System.nanoTime();
             for (int i = 0; i < attempts && failure.get() == null; i++) {
                 if (!window.tryAcquire(ANSWER_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
@@ -232,13 +233,17 @@ final class StreamsContention implements AutoCloseable {
             }
             producer.flush();
             reader.join();
+            final ContentionRun.CpuCost cost = cpu.per(attempts);
+            if (Boolean.getBoolean("bench.cpu-breakdown")) {
+                System.out.println("CPU ms per 1000 attempts of " + workload.name() + " by thread: " + cpu.byThreadGroup(attempts, 12));
+            }
             if (failure.get() != null) {
                 throw failure.get();
             }
             // join() made the reader's writes visible here
             final ContentionCheck check = ContentionCheck.of(workload, run, won, finalStates(workload));
             return ContentionRun.of(workload, ContentionRun.STREAMS, ContentionRun.STREAMS_STORE, 1, inFlight, latency,
-                    lastAnswer[0] - started, check, 0);
+                    lastAnswer[0] - started, check, 0, cost);
         }
     }
 
