@@ -19,7 +19,7 @@ public record ContentionRun(String workload, String side, String strategy, int c
         long lostUpdates, long doubleBookings, long inconsistent, long retries, CpuCost cpu) {
 
     /** CPU milliseconds per 1,000 attempts. */
-    public record CpuCost(double jvmMsPer1000, double streamThreadsMsPer1000) {
+    public record CpuCost(double jvmMsPerThousand, double streamThreadsMsPerThousand) {
     }
 
     public static final String STREAMS = "streams";
