@@ -118,6 +118,7 @@ final class ContentionReport {
     }
 
     private static String label(final ContentionRun run) {
-        return run.strategy() + ", " + run.clients() + " clients, " + Math.round(run.attemptsPerS()) + " attempts/s";
+        return run.strategy() + ", " + run.clients() + (run.clients() == 1 ? " client, " : " clients, ")
+                + Math.round(run.attemptsPerS()) + " attempts/s";
     }
 }
