@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
  * Durability alike on both sides: {@code acks=all} and exactly-once against
  * {@code synchronous_commit=on} with {@code fsync=on}. Run with {@code bench/contention}, which
  * starts the database ({@code bench/postgres}) and passes its URL as {@code bench.jdbc-url};
- * {@code bench.quick=true} is the three-minute version.
+ * {@code bench.quick=true} is the two-minute version.
  */
 @Tag("bench")
 class ContentionBench {
