@@ -1,5 +1,6 @@
 package io.purchasepipeline.app;
 
+import io.purchasepipeline.app.http.AdminAuth;
 import io.purchasepipeline.app.mail.MailSettings;
 import io.purchasepipeline.topology.payment.PaymentSimulator;
 import java.io.IOException;
@@ -53,6 +54,11 @@ public final class InJvmPipeline implements AutoCloseable {
     }
 
     public static InJvmPipeline start(final int instances, final int partitions) throws Exception {
+        return start(instances, partitions, AdminAuth.open());
+    }
+
+    /** With the operator routes guarded by {@code admin}. */
+    public static InJvmPipeline start(final int instances, final int partitions, final AdminAuth auth) throws Exception {
         final KafkaClusterTestKit cluster = startKafka();
         final InJvmPipeline pipeline = new InJvmPipeline(cluster, Files.createTempDirectory("in-jvm-pipeline"));
         final Properties admin = new Properties();
@@ -68,7 +74,7 @@ public final class InJvmPipeline implements AutoCloseable {
                             StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), "0"),
                     pipeline.stateRoot.resolve("i" + i), pipeline.stateRoot.resolve("data"), "127.0.0.1",
                     new HostInfo("127.0.0.1", port),
-                    new PaymentSimulator(), MailSettings.outbox(pipeline.stateRoot.resolve("data").resolve("outbox")),
+                    new PaymentSimulator(), MailSettings.outbox(pipeline.stateRoot.resolve("data").resolve("outbox")), auth,
                     (next, previous) -> { }));
             pipeline.urls.add("http://127.0.0.1:" + port);
         }
