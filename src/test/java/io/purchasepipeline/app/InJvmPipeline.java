@@ -2,6 +2,7 @@ package io.purchasepipeline.app;
 
 import io.purchasepipeline.app.http.AdminAuth;
 import io.purchasepipeline.app.mail.MailSettings;
+import io.purchasepipeline.topology.payment.PaymentGateway;
 import io.purchasepipeline.topology.payment.PaymentSimulator;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -57,8 +58,14 @@ public final class InJvmPipeline implements AutoCloseable {
         return start(instances, partitions, AdminAuth.open());
     }
 
-    /** With the operator routes guarded by {@code admin}. */
+    /** With the operator routes guarded by {@code auth}. */
     public static InJvmPipeline start(final int instances, final int partitions, final AdminAuth auth) throws Exception {
+        return start(instances, partitions, auth, new PaymentSimulator());
+    }
+
+    /** With the operator routes guarded by {@code auth}, and every instance charging through {@code gateway}. */
+    public static InJvmPipeline start(final int instances, final int partitions, final AdminAuth auth,
+            final PaymentGateway gateway) throws Exception {
         final KafkaClusterTestKit cluster = startKafka();
         final InJvmPipeline pipeline = new InJvmPipeline(cluster, Files.createTempDirectory("in-jvm-pipeline"));
         final Properties admin = new Properties();
@@ -74,7 +81,7 @@ public final class InJvmPipeline implements AutoCloseable {
                             StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), "0"),
                     pipeline.stateRoot.resolve("i" + i), pipeline.stateRoot.resolve("data"), "127.0.0.1",
                     new HostInfo("127.0.0.1", port),
-                    new PaymentSimulator(), MailSettings.outbox(pipeline.stateRoot.resolve("data").resolve("outbox")), auth,
+                    gateway, MailSettings.outbox(pipeline.outbox()), auth,
                     (next, previous) -> { }));
             pipeline.urls.add("http://127.0.0.1:" + port);
         }
@@ -92,6 +99,11 @@ public final class InJvmPipeline implements AutoCloseable {
 
     public List<String> urls() {
         return List.copyOf(urls);
+    }
+
+    /** Where the instances' mail senders write the emails. */
+    public Path outbox() {
+        return stateRoot.resolve("data").resolve("outbox");
     }
 
     public String bootstrapServers() {

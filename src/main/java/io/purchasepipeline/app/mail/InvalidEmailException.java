@@ -1,7 +1,7 @@
 package io.purchasepipeline.app.mail;
 
 /** A record on {@code emails} that reads as JSON but lacks what every delivery needs; it goes to dead-letters. */
-final class InvalidEmailException extends IllegalArgumentException {
+public final class InvalidEmailException extends IllegalArgumentException {
 
     InvalidEmailException(final String message) {
         super(message);
