@@ -96,7 +96,7 @@ public record PipelineApp(KafkaStreams streams, HttpApi http, SeatDesk seats, Pu
         return new PipelineApp(streams, http, seats, publisher, ebooks, mailSender);
     }
 
-    private static Properties producerProps(final String bootstrapServers, final Map<String, String> clientSettings) {
+    static Properties producerProps(final String bootstrapServers, final Map<String, String> clientSettings) {
         final Properties props = clientProps(bootstrapServers, clientSettings);
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
@@ -104,7 +104,7 @@ public record PipelineApp(KafkaStreams streams, HttpApi http, SeatDesk seats, Pu
         return props;
     }
 
-    private static Properties answerReaderProps(final String bootstrapServers, final Map<String, String> clientSettings) {
+    static Properties answerReaderProps(final String bootstrapServers, final Map<String, String> clientSettings) {
         final Properties props = clientProps(bootstrapServers, clientSettings);
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
@@ -115,7 +115,7 @@ public record PipelineApp(KafkaStreams streams, HttpApi http, SeatDesk seats, Pu
      * Only the client settings: {@code pipeline.*} and streams-only keys would make clients warn, and
      * the streams app's {@code group.protocol} ({@code streams}) is a value a plain consumer rejects.
      */
-    private static Properties clientProps(final String bootstrapServers, final Map<String, String> clientSettings) {
+    static Properties clientProps(final String bootstrapServers, final Map<String, String> clientSettings) {
         final Properties props = new Properties();
         clientSettings.forEach((key, value) -> {
             if (!key.startsWith("pipeline.") && !key.equals(StreamsConfig.GROUP_PROTOCOL_CONFIG)) {

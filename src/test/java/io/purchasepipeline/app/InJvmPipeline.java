@@ -15,6 +15,7 @@ import java.util.Properties;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.security.auth.SecurityProtocol;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
 import org.apache.kafka.common.utils.Utils;
@@ -39,8 +40,17 @@ public final class InJvmPipeline implements AutoCloseable {
 
     /** A ready single-node Kafka in this JVM, its internal topics small, for exactly-once on one node. */
     public static KafkaClusterTestKit startKafka() throws Exception {
+        return startKafka(SecurityProtocol.PLAINTEXT);
+    }
+
+    /**
+     * The same, its clients' listener speaking {@code protocol}. With {@code SASL_PLAINTEXT} the
+     * mechanism is PLAIN and an authorizer lets only the super user {@code plain-admin} do anything.
+     */
+    public static KafkaClusterTestKit startKafka(final SecurityProtocol protocol) throws Exception {
         final KafkaClusterTestKit cluster = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder().setCombined(true)
-                .setNumBrokerNodes(1).setNumControllerNodes(1).build())
+                .setNumBrokerNodes(1).setNumControllerNodes(1).setBrokerSecurityProtocol(protocol)
+                .setControllerSecurityProtocol(protocol).build())
                 .setConfigProp("offsets.topic.replication.factor", "1")
                 .setConfigProp("offsets.topic.num.partitions", "3")
                 .setConfigProp("transaction.state.log.replication.factor", "1")

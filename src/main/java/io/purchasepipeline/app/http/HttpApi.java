@@ -59,6 +59,8 @@ public final class HttpApi implements AutoCloseable {
     static final String CORRELATION_HEADER = "X-Correlation-Id";
     static final String AUTHORIZATION = "Authorization";
     private static final java.util.regex.Pattern CORRELATION = java.util.regex.Pattern.compile("[\\x21-\\x7e]{1,128}");
+    /** 12 to 19 digits, perhaps in groups: what may be a card number, never echoed in an error. */
+    private static final java.util.regex.Pattern CARD_LIKE = java.util.regex.Pattern.compile("(?<!\\d)(?:\\d[ -]?){11,18}\\d(?!\\d)");
     private static final Logger log = LoggerFactory.getLogger(HttpApi.class);
     /**
      * Request bodies are read strictly: a value of the wrong type (a number for a name, a fraction
@@ -420,10 +422,15 @@ public final class HttpApi implements AutoCloseable {
             }
             return value;
         } catch (JsonProcessingException e) {
-            throw ApiException.badRequest("malformed JSON", List.of(e.getOriginalMessage()));
+            throw ApiException.badRequest("malformed JSON", List.of(hideCardNumbers(e.getOriginalMessage())));
         } catch (IOException e) {
             throw ApiException.badRequest("malformed JSON", List.of("the body cannot be read"));
         }
+    }
+
+    /** Jackson quotes the value it could not read: when that is a card number, the error must not repeat it. */
+    private static String hideCardNumbers(final String message) {
+        return message == null ? null : CARD_LIKE.matcher(message).replaceAll("<digits hidden>");
     }
 
     private void apiError(final ApiException e, final Context ctx) {

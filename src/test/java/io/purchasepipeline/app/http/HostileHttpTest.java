@@ -126,6 +126,11 @@ class HostileHttpTest {
         assertError(exchange(request("POST", "/orders", "", order.replace("\"strict\"", "123"))), 400, "malformed JSON");
         assertError(exchange(request("POST", "/orders", "", order.replace("\"quantity\":1", "\"quantity\":\"1\""))), 400,
                 "malformed JSON");
+        final RawHttp.Answer numericCard = exchange(request("POST", "/orders", "",
+                order.replace("\"4242424242424242\"", "4242424242424242")));
+        assertError(numericCard, 400, "malformed JSON");
+        assertThat(numericCard.text()).as("a card number is never echoed").doesNotContain("4242424242424242")
+                .contains("<digits hidden>");
         assertError(exchange(request("PUT", "/products/huge-price", "Authorization: Bearer " + TOKEN + "\r\n",
                 "{\"name\":\"Huge\",\"kind\":\"DIGITAL\",\"price\":1e999999999}")), 400, "invalid product");
     }
