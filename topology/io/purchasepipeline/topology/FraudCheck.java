@@ -76,7 +76,11 @@ final class FraudCheck implements Processor<String, CustomerCommand, String, Fra
         }
     }
 
+    /** Checked whole before the store is touched, so a bad command reaches {@code dead-letters} and changes nothing. */
     private void changeFlag(final String customerId, final FlagCommand command) {
+        InvalidCommandException.require(command != null, "flag record for " + customerId + " without a value");
+        InvalidCommandException.require(customerId != null && customerId.equals(command.customerId()),
+                "flag command for " + command.customerId() + " is keyed by " + customerId + ", not by its customer");
         InvalidCommandException.require(command.action() != null, "flag command for " + customerId + " without an action");
         switch (command.action()) {
             case FLAG -> flagged.put(customerId, command.reason() == null ? "flagged by an operator" : command.reason());

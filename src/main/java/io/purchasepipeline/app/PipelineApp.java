@@ -3,6 +3,7 @@ package io.purchasepipeline.app;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.purchasepipeline.app.ebook.EbookLibrary;
 import io.purchasepipeline.app.ebook.EbookWorker;
+import io.purchasepipeline.app.http.AdminAuth;
 import io.purchasepipeline.app.http.ApiMetrics;
 import io.purchasepipeline.app.http.HttpApi;
 import io.purchasepipeline.app.http.OrderIntake;
@@ -56,11 +57,13 @@ public record PipelineApp(KafkaStreams streams, HttpApi http, SeatDesk seats, Pu
      * @param httpHost the address the endpoint binds to
      * @param advertised how other instances reach this one's endpoint ({@code application.server})
      * @param mail where the mail sender delivers the emails: a mail server or the outbox
+     * @param admin who may use the operator routes
      * @param onState told of the streams app's state changes (set before it starts)
      */
     public static PipelineApp start(final String bootstrapServers, final Map<String, String> clientSettings, final Path stateDir,
             final Path dataDir, final String httpHost, final HostInfo advertised, final PaymentGateway gateway,
-            final MailSettings mail, final KafkaStreams.StateListener onState) throws InterruptedException {
+            final MailSettings mail, final AdminAuth admin, final KafkaStreams.StateListener onState)
+            throws InterruptedException {
         final Map<String, String> overrides = new HashMap<>(clientSettings);
         overrides.put(StreamsConfig.APPLICATION_SERVER_CONFIG, advertised.host() + ":" + advertised.port());
         final Properties props = StreamsSettings.of(bootstrapServers, stateDir, overrides);
@@ -71,8 +74,8 @@ public record PipelineApp(KafkaStreams streams, HttpApi http, SeatDesk seats, Pu
                     waiters.changed(event);
                     metrics.changed(event);
                 }, props), props);
-        try (Admin admin = Admin.create(clientProps(bootstrapServers, clientSettings))) {
-            StreamsGroupSettings.apply(admin, props);
+        try (Admin groupAdmin = Admin.create(clientProps(bootstrapServers, clientSettings))) {
+            StreamsGroupSettings.apply(groupAdmin, props);
         }
         streams.setUncaughtExceptionHandler(exception -> StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD);
         streams.setStateListener(onState);
@@ -87,7 +90,7 @@ public record PipelineApp(KafkaStreams streams, HttpApi http, SeatDesk seats, Pu
         metrics.bindAnalytics(() -> queries.getIfLocal(StoreNames.ANALYTICS, AnalyticsSnapshot.KEY));
         streams.start();
         final HttpApi http = new HttpApi(new OrderIntake(publisher, 10_000), publisher, seats,
-                new QueryRouter(queries, Duration.ofSeconds(2)), waiters, streams::state, metrics)
+                new QueryRouter(queries, Duration.ofSeconds(2)), waiters, streams::state, metrics, admin)
                 .start(httpHost, advertised.port());
         // one library for the worker and the completion email, so both find (or make) the same PDF
         final EbookLibrary library = EbookLibrary.in(dataDir);
@@ -98,7 +101,7 @@ public record PipelineApp(KafkaStreams streams, HttpApi http, SeatDesk seats, Pu
         return new PipelineApp(streams, http, seats, publisher, ebooks, mailSender);
     }
 
-    private static Properties producerProps(final String bootstrapServers, final Map<String, String> clientSettings) {
+    static Properties producerProps(final String bootstrapServers, final Map<String, String> clientSettings) {
         final Properties props = clientProps(bootstrapServers, clientSettings);
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
@@ -106,7 +109,7 @@ public record PipelineApp(KafkaStreams streams, HttpApi http, SeatDesk seats, Pu
         return props;
     }
 
-    private static Properties answerReaderProps(final String bootstrapServers, final Map<String, String> clientSettings) {
+    static Properties answerReaderProps(final String bootstrapServers, final Map<String, String> clientSettings) {
         final Properties props = clientProps(bootstrapServers, clientSettings);
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
@@ -117,7 +120,7 @@ public record PipelineApp(KafkaStreams streams, HttpApi http, SeatDesk seats, Pu
      * Only the client settings: {@code pipeline.*} and streams-only keys would make clients warn, and
      * the streams app's {@code group.protocol} ({@code streams}) is a value a plain consumer rejects.
      */
-    private static Properties clientProps(final String bootstrapServers, final Map<String, String> clientSettings) {
+    static Properties clientProps(final String bootstrapServers, final Map<String, String> clientSettings) {
         final Properties props = new Properties();
         clientSettings.forEach((key, value) -> {
             if (!key.startsWith("pipeline.") && !key.equals(StreamsConfig.GROUP_PROTOCOL_CONFIG)) {

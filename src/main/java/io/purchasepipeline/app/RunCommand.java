@@ -1,5 +1,6 @@
 package io.purchasepipeline.app;
 
+import io.purchasepipeline.app.http.AdminAuth;
 import io.purchasepipeline.app.kafka.BrokerNode;
 import io.purchasepipeline.app.mail.MailSettings;
 import io.purchasepipeline.topology.payment.PaymentSimulator;
@@ -97,6 +98,11 @@ final class RunCommand implements Callable<Integer> {
             description = "The sender address of every email (env MAIL_FROM, default " + MailSettings.DEFAULT_FROM + ")")
     private String mailFrom;
 
+    @Option(names = "--admin-token", defaultValue = "${env:ADMIN_TOKEN}",
+            description = "The bearer token PUT /products and the /customers/{id}/flag routes require (env ADMIN_TOKEN, "
+                    + "which keeps it out of the process list); none: those routes are open")
+    private String adminToken;
+
     @Override
     public Integer call() throws Exception {
         final Map<String, String> clientSettings = clientSettings();
@@ -136,7 +142,7 @@ final class RunCommand implements Callable<Integer> {
         }
         final HostInfo advertised = new HostInfo(advertisedHost(), httpPort);
         final PipelineApp app = PipelineApp.start(bootstrap, overrides, dataDir.resolve("state").resolve(instanceId),
-                dataDir, httpHost, advertised, new PaymentSimulator(), mail, (next, previous) -> {
+                dataDir, httpHost, advertised, new PaymentSimulator(), mail, AdminAuth.of(adminToken), (next, previous) -> {
                     if (next == KafkaStreams.State.RUNNING || next == KafkaStreams.State.ERROR) {
                         System.out.printf("Streams app %s (instance %s): %s%n", StreamsSettings.APPLICATION_ID,
                                 instanceId, next);

@@ -1,7 +1,9 @@
 package io.purchasepipeline.app;
 
+import io.purchasepipeline.app.http.AdminAuth;
 import io.purchasepipeline.app.kafka.BrokerNode;
 import io.purchasepipeline.app.mail.MailSettings;
+import io.purchasepipeline.topology.payment.PaymentGateway;
 import io.purchasepipeline.topology.payment.PaymentSimulator;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -14,6 +16,7 @@ import java.util.Properties;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.security.auth.SecurityProtocol;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
 import org.apache.kafka.common.utils.Utils;
@@ -38,8 +41,17 @@ public final class InJvmPipeline implements AutoCloseable {
 
     /** A ready single-node Kafka in this JVM, its internal topics small, for exactly-once on one node. */
     public static KafkaClusterTestKit startKafka() throws Exception {
+        return startKafka(SecurityProtocol.PLAINTEXT);
+    }
+
+    /**
+     * The same, its clients' listener speaking {@code protocol}. With {@code SASL_PLAINTEXT} the
+     * mechanism is PLAIN and an authorizer lets only the super user {@code plain-admin} do anything.
+     */
+    public static KafkaClusterTestKit startKafka(final SecurityProtocol protocol) throws Exception {
         final KafkaClusterTestKit.Builder builder = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder().setCombined(true)
-                .setNumBrokerNodes(1).setNumControllerNodes(1).build())
+                .setNumBrokerNodes(1).setNumControllerNodes(1).setBrokerSecurityProtocol(protocol)
+                .setControllerSecurityProtocol(protocol).build())
                 .setConfigProp("offsets.topic.replication.factor", "1")
                 .setConfigProp("offsets.topic.num.partitions", "3")
                 .setConfigProp("transaction.state.log.replication.factor", "1")
@@ -61,6 +73,17 @@ public final class InJvmPipeline implements AutoCloseable {
     }
 
     public static InJvmPipeline start(final int instances, final int partitions) throws Exception {
+        return start(instances, partitions, AdminAuth.open());
+    }
+
+    /** With the operator routes guarded by {@code auth}. */
+    public static InJvmPipeline start(final int instances, final int partitions, final AdminAuth auth) throws Exception {
+        return start(instances, partitions, auth, new PaymentSimulator());
+    }
+
+    /** With the operator routes guarded by {@code auth}, and every instance charging through {@code gateway}. */
+    public static InJvmPipeline start(final int instances, final int partitions, final AdminAuth auth,
+            final PaymentGateway gateway) throws Exception {
         final KafkaClusterTestKit cluster = startKafka();
         final InJvmPipeline pipeline = new InJvmPipeline(cluster, Files.createTempDirectory("in-jvm-pipeline"));
         final Properties admin = new Properties();
@@ -76,7 +99,7 @@ public final class InJvmPipeline implements AutoCloseable {
                             StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), "0"),
                     pipeline.stateRoot.resolve("i" + i), pipeline.stateRoot.resolve("data"), "127.0.0.1",
                     new HostInfo("127.0.0.1", port),
-                    new PaymentSimulator(), MailSettings.outbox(pipeline.stateRoot.resolve("data").resolve("outbox")),
+                    gateway, MailSettings.outbox(pipeline.outbox()), auth,
                     (next, previous) -> { }));
             pipeline.urls.add("http://127.0.0.1:" + port);
         }
@@ -94,6 +117,11 @@ public final class InJvmPipeline implements AutoCloseable {
 
     public List<String> urls() {
         return List.copyOf(urls);
+    }
+
+    /** Where the instances' mail senders write the emails. */
+    public Path outbox() {
+        return stateRoot.resolve("data").resolve("outbox");
     }
 
     public String bootstrapServers() {

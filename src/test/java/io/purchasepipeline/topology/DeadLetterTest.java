@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.purchasepipeline.serdes.OrderStatus;
 import io.purchasepipeline.serdes.ProductKind;
 import io.purchasepipeline.serdes.Topics;
+import io.purchasepipeline.stores.InvalidCommandException;
 import io.purchasepipeline.topology.payment.PaymentSimulator;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -96,6 +97,43 @@ class DeadLetterTest {
         pipeline.rawBytes(Topics.SEAT_RESERVATIONS.name(), "seat-1", "[]".getBytes(StandardCharsets.UTF_8));
 
         assertThat(headers(single())).containsKey("__streams.errors.exception");
+    }
+
+    @Test
+    void sendsFlagRecordWithoutValueToDeadLettersAndTheCustomerCarriesOn() {
+        pipeline.rawBytes(Topics.CUSTOMER_FLAGS.name(), "mallory", null);
+        final var order = pipeline.order("mallory", PaymentSimulator.APPROVED_CARD, line("book", 1));
+
+        final TestRecord<byte[], byte[]> dead = single();
+        assertThat(headers(dead)).containsEntry("__streams.errors.topic", Topics.CUSTOMER_FLAGS.name())
+                .containsEntry("__streams.errors.exception", InvalidCommandException.class.getName())
+                .containsEntry("__streams.errors.partition", "0")
+                .containsEntry("__streams.errors.offset", "0");
+        assertThat(headers(dead).get("__streams.errors.message")).contains("mallory", "without a value");
+        assertThat(PipelineDriver.text(dead.key())).isEqualTo("mallory");
+        assertThat(pipeline.order(order.orderId()).status()).isEqualTo(OrderStatus.COMPLETED);
+    }
+
+    @Test
+    void sendsFlagCommandKeyedByAnotherCustomerToDeadLetters() {
+        pipeline.rawBytes(Topics.CUSTOMER_FLAGS.name(), "alice",
+                "{\"customerId\":\"bob\",\"action\":\"FLAG\"}".getBytes(StandardCharsets.UTF_8));
+        final var alices = pipeline.order("alice", PaymentSimulator.APPROVED_CARD, line("book", 1));
+        final var bobs = pipeline.order("bob", PaymentSimulator.APPROVED_CARD, line("book", 1));
+
+        assertThat(headers(single()).get("__streams.errors.message")).contains("bob", "keyed by alice");
+        assertThat(pipeline.order(alices.orderId()).status()).isEqualTo(OrderStatus.COMPLETED);
+        assertThat(pipeline.order(bobs.orderId()).status()).isEqualTo(OrderStatus.COMPLETED);
+    }
+
+    @Test
+    void sendsFlagCommandWithoutActionToDeadLetters() {
+        pipeline.rawBytes(Topics.CUSTOMER_FLAGS.name(), "carol",
+                "{\"customerId\":\"carol\",\"reason\":\"no action\"}".getBytes(StandardCharsets.UTF_8));
+        final var order = pipeline.order("carol", PaymentSimulator.APPROVED_CARD, line("book", 1));
+
+        assertThat(headers(single()).get("__streams.errors.message")).contains("carol", "without an action");
+        assertThat(pipeline.order(order.orderId()).status()).isEqualTo(OrderStatus.COMPLETED);
     }
 
     private TestRecord<byte[], byte[]> single() {

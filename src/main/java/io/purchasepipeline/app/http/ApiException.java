@@ -28,6 +28,11 @@ public final class ApiException extends RuntimeException {
         return new ApiException(404, "not found", List.of(what));
     }
 
+    /** The route needs the admin token; answered with {@code WWW-Authenticate: Bearer}. */
+    public static ApiException unauthorized(final String detail) {
+        return new ApiException(401, "unauthorized", List.of(detail));
+    }
+
     /** Nothing is wrong with the request; the answer is not to be had now. */
     public static ApiException unavailable(final String reason, final int retryAfterSeconds) {
         return new ApiException(503, "unavailable", List.of(reason), retryAfterSeconds);

@@ -1,16 +1,27 @@
 package io.purchasepipeline.app.http;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.MapperFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.type.LogicalType;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
+import io.micrometer.core.instrument.Gauge;
 import io.purchasepipeline.app.Publisher;
+import io.purchasepipeline.serdes.FlagAction;
+import io.purchasepipeline.serdes.FlagCommand;
 import io.purchasepipeline.serdes.JsonSerde;
 import io.purchasepipeline.serdes.Order;
 import io.purchasepipeline.serdes.Product;
 import io.purchasepipeline.serdes.ProductKind;
 import io.purchasepipeline.serdes.SeatAction;
 import io.purchasepipeline.serdes.SeatResult;
+import io.purchasepipeline.serdes.Topic;
 import io.purchasepipeline.serdes.Topics;
 import io.purchasepipeline.stores.AnalyticsSnapshot;
 import io.purchasepipeline.stores.Inventory;
@@ -29,6 +40,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 import org.apache.kafka.streams.KafkaStreams;
+import org.eclipse.jetty.http.HttpException;
+import org.eclipse.jetty.io.EofException;
+import org.eclipse.jetty.server.Connector;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,14 +53,30 @@ import org.slf4j.LoggerFactory;
  */
 public final class HttpApi implements AutoCloseable {
 
-    /** Bodies above this are refused with 413 before they are read whole. */
-    public static final long MAX_BODY_BYTES = 64 * 1024;
     static final long MAX_WAIT_MS = 30_000;
     private static final String JSON = "application/json";
     /** The request's correlation id: taken from the client when it sends a sane one, else made here. */
     static final String CORRELATION_HEADER = "X-Correlation-Id";
+    static final String AUTHORIZATION = "Authorization";
     private static final java.util.regex.Pattern CORRELATION = java.util.regex.Pattern.compile("[\\x21-\\x7e]{1,128}");
+    /** 12 to 19 digits, perhaps in groups: what may be a card number, never echoed in an error. */
+    private static final java.util.regex.Pattern CARD_LIKE = java.util.regex.Pattern.compile("(?<!\\d)(?:\\d[ -]?){11,18}\\d(?!\\d)");
     private static final Logger log = LoggerFactory.getLogger(HttpApi.class);
+    /**
+     * Request bodies are read strictly: a value of the wrong type (a number for a name, a fraction
+     * for a quantity) is a 400, not silently converted; fields a client adds are ignored.
+     */
+    private static final ObjectMapper REQUESTS = JsonMapper.builder()
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+            .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
+            .withCoercionConfig(LogicalType.Textual, text -> text.setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+                    .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+                    .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail))
+            .build();
 
     private final OrderIntake intake;
     private final Publisher publisher;
@@ -55,10 +85,13 @@ public final class HttpApi implements AutoCloseable {
     private final OrderWaiters waiters;
     private final Supplier<KafkaStreams.State> state;
     private final ApiMetrics metrics;
+    private final AdminAuth admin;
     private final Javalin server;
 
+    /** @param admin who may use the operator routes ({@code PUT /products}, the customer flags) */
     public HttpApi(final OrderIntake intake, final Publisher publisher, final SeatDesk seats, final QueryRouter queries,
-            final OrderWaiters waiters, final Supplier<KafkaStreams.State> state, final ApiMetrics metrics) {
+            final OrderWaiters waiters, final Supplier<KafkaStreams.State> state, final ApiMetrics metrics,
+            final AdminAuth admin) {
         this.intake = intake;
         this.publisher = publisher;
         this.seats = seats;
@@ -66,8 +99,11 @@ public final class HttpApi implements AutoCloseable {
         this.waiters = waiters;
         this.state = state;
         this.metrics = metrics;
+        this.admin = admin;
+        Gauge.builder("http.server.connections", this::openConnections).description("HTTP connections open now")
+                .register(metrics.registry());
         this.server = Javalin.create(config -> {
-            config.http.maxRequestSize = MAX_BODY_BYTES;
+            HttpLimits.apply(config);
             config.http.prefer405over404 = true;
             config.startup.showJavalinBanner = false;
             config.routes.post("/orders", this::placeOrder);
@@ -78,17 +114,26 @@ public final class HttpApi implements AutoCloseable {
             config.routes.post("/api/v1/seats/{id}/reservations", this::reserveSeat);
             config.routes.delete("/api/v1/seats/{id}/reservations", this::releaseSeat);
             config.routes.get("/api/v1/seats/{id}", this::getSeat);
+            config.routes.put("/customers/{id}/flag", this::flagCustomer);
+            config.routes.delete("/customers/{id}/flag", this::clearFlag);
+            config.routes.get("/customers/{id}/flag", this::getFlag);
             config.routes.get("/analytics", this::analytics);
             config.routes.get("/health", this::health);
             config.routes.get("/metrics", this::metrics);
             config.routes.before(ctx -> {
                 ctx.attribute("started", System.nanoTime());
                 ctx.header(CORRELATION_HEADER, correlationId(ctx));
+                refuseAnnouncedLargeBody(ctx);
             });
             config.routes.after(this::recordLatency);
             config.routes.exception(ApiException.class, this::apiError);
             config.routes.exception(HttpResponseException.class, (e, ctx) -> frameworkError(ctx, e));
             config.routes.exception(Exception.class, (e, ctx) -> {
+                final int clientFault = clientFault(e);
+                if (clientFault > 0) {
+                    error(ctx, clientFault, "bad request", List.of("the request cannot be read: " + e.getMessage()));
+                    return;
+                }
                 log.error("Request {} {} failed", ctx.method(), ctx.path(), e);
                 error(ctx, 500, "internal error", List.of("the failure is logged"));
             });
@@ -99,11 +144,24 @@ public final class HttpApi implements AutoCloseable {
 
     public HttpApi start(final String host, final int port) {
         server.start(host, port);
+        if (!admin.required()) {
+            log.warn("No admin token is set (ADMIN_TOKEN or --admin-token): PUT /products/<sku> and the "
+                    + "/customers/<id>/flag routes are open to anyone who can reach {}:{}", host, server.port());
+        }
         return this;
     }
 
     public int port() {
         return server.port();
+    }
+
+    /** Connections open now, idle ones included (a gauge on /metrics). */
+    public int openConnections() {
+        int open = 0;
+        for (final Connector connector : server.jettyServer().server().getConnectors()) {
+            open += connector.getConnectedEndPoints().size();
+        }
+        return open;
     }
 
     @Override
@@ -144,13 +202,10 @@ public final class HttpApi implements AutoCloseable {
     // ---- products and seats
 
     private void putProduct(final Context ctx) throws InterruptedException {
+        admin.check(ctx.header(AUTHORIZATION));
         final String sku = ctx.pathParam("sku");
         final Product product = ProductRequests.validated(sku, body(ctx, ProductRequests.PutProduct.class));
-        try {
-            publisher.send(Topics.CATALOG, sku, product).get(10, TimeUnit.SECONDS);
-        } catch (ExecutionException | TimeoutException e) {
-            throw ApiException.unavailable("the product could not be stored: " + e.getMessage(), 1);
-        }
+        publish(Topics.CATALOG, sku, product, ctx, "the product");
         ctx.status(202).header("Location", "/products/" + sku);
         json(ctx, Map.of("sku", sku, "status", "ACCEPTED"));
     }
@@ -193,6 +248,35 @@ public final class HttpApi implements AutoCloseable {
         }
     }
 
+    // ---- customers' fraud flags (an operator's)
+
+    private void flagCustomer(final Context ctx) throws InterruptedException {
+        admin.check(ctx.header(AUTHORIZATION));
+        final byte[] bytes = bodyBytes(ctx);
+        // the body is optional: a flag without a reason
+        changeFlag(ctx, FlagRequests.flag(ctx.pathParam("id"),
+                bytes.length == 0 ? new FlagRequests.PutFlag(null) : parse(bytes, FlagRequests.PutFlag.class)));
+    }
+
+    private void clearFlag(final Context ctx) throws InterruptedException {
+        admin.check(ctx.header(AUTHORIZATION));
+        changeFlag(ctx, new FlagCommand(FlagRequests.customerId(ctx.pathParam("id")), FlagAction.CLEAR, null));
+    }
+
+    /** The change goes to the customer's fraud-check task, in order with the customer's orders. */
+    private void changeFlag(final Context ctx, final FlagCommand change) throws InterruptedException {
+        publish(Topics.CUSTOMER_FLAGS, change.customerId(), change, ctx, "the flag change");
+        ctx.status(202).header("Location", "/customers/" + change.customerId() + "/flag");
+        json(ctx, Map.of("customerId", change.customerId(), "action", change.action().name(), "status", "ACCEPTED"));
+    }
+
+    private void getFlag(final Context ctx) throws InterruptedException {
+        admin.check(ctx.header(AUTHORIZATION));
+        final String customerId = FlagRequests.customerId(ctx.pathParam("id"));
+        answer(ctx, queries.<String>lookup(ctx, StoreNames.FLAGGED_CUSTOMERS, customerId, Duration.ZERO),
+                "flag of customer " + customerId, reason -> new Views.FlagView(customerId, true, reason));
+    }
+
     // ---- operations
 
     private void analytics(final Context ctx) throws InterruptedException {
@@ -214,6 +298,16 @@ public final class HttpApi implements AutoCloseable {
     }
 
     // ---- helpers
+
+    /** Writes one record and waits until Kafka has it (acks=all), so a 202 is never lost. */
+    private <V> void publish(final Topic<V> topic, final String key, final V value, final Context ctx, final String what)
+            throws InterruptedException {
+        try {
+            publisher.send(topic, key, value, correlationId(ctx)).get(10, TimeUnit.SECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            throw ApiException.unavailable(what + " could not be stored: " + e.getMessage(), 1);
+        }
+    }
 
     static String correlationId(final Context ctx) {
         final String known = ctx.attribute(CORRELATION_HEADER);
@@ -280,23 +374,71 @@ public final class HttpApi implements AutoCloseable {
     }
 
     private static <T> T body(final Context ctx, final Class<T> type) {
-        final byte[] bytes = ctx.bodyAsBytes();
+        return parse(bodyBytes(ctx), type);
+    }
+
+    /** The body, at most {@link HttpLimits#MAX_BODY_BYTES} of it (413 beyond); 400 when the client cannot send it. */
+    private static byte[] bodyBytes(final Context ctx) {
         try {
-            final T value = JsonSerde.MAPPER.readValue(bytes, type);
+            return ctx.bodyAsBytes();
+        } catch (Exception e) {
+            // the stream's IOException (a broken chunk, a client gone halfway) is thrown undeclared
+            if (clientFault(e) > 0) {
+                throw ApiException.badRequest("malformed body", List.of("the body cannot be read: " + e.getMessage()));
+            }
+            throw e instanceof RuntimeException runtime ? runtime : new IllegalStateException(e);
+        }
+    }
+
+    /** A body announced larger than the limit is refused at once, before the client sends it. */
+    private static void refuseAnnouncedLargeBody(final Context ctx) {
+        // the long one: a length above 2 GiB is -1 as an int
+        if (ctx.req().getContentLengthLong() > HttpLimits.MAX_BODY_BYTES) {
+            throw new ApiException(413, "body too large", List.of("at most " + HttpLimits.MAX_BODY_BYTES + " bytes"));
+        }
+    }
+
+    /**
+     * The 4xx status when {@code e} is the client's fault: the request stream broke (a bad chunk,
+     * a connection closed halfway) or Jetty refused what it read; 0 when it is ours.
+     */
+    private static int clientFault(final Throwable e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof HttpException http && http.getCode() >= 400 && http.getCode() < 500) {
+                return http.getCode();
+            }
+            if (cause instanceof EofException) {
+                return 400;
+            }
+        }
+        return 0;
+    }
+
+    private static <T> T parse(final byte[] bytes, final Class<T> type) {
+        try {
+            final T value = REQUESTS.readValue(bytes, type);
             if (value == null) {
                 throw ApiException.badRequest("malformed JSON", List.of("the body must be a JSON object"));
             }
             return value;
         } catch (JsonProcessingException e) {
-            throw ApiException.badRequest("malformed JSON", List.of(e.getOriginalMessage()));
+            throw ApiException.badRequest("malformed JSON", List.of(hideCardNumbers(e.getOriginalMessage())));
         } catch (IOException e) {
             throw ApiException.badRequest("malformed JSON", List.of("the body cannot be read"));
         }
     }
 
+    /** Jackson quotes the value it could not read: when that is a card number, the error must not repeat it. */
+    private static String hideCardNumbers(final String message) {
+        return message == null ? null : CARD_LIKE.matcher(message).replaceAll("<digits hidden>");
+    }
+
     private void apiError(final ApiException e, final Context ctx) {
         if (e.retryAfterSeconds() != null) {
             ctx.header("Retry-After", e.retryAfterSeconds().toString());
+        }
+        if (e.status() == 401) {
+            ctx.header("WWW-Authenticate", "Bearer realm=\"purchase-pipeline\"");
         }
         error(ctx, e.status(), e.getMessage(), e.details());
     }
@@ -306,7 +448,7 @@ public final class HttpApi implements AutoCloseable {
         switch (e.getStatus()) {
             case 404 -> error(ctx, 404, "not found", List.of("no route " + ctx.method() + " " + ctx.path()));
             case 405 -> error(ctx, 405, "method not allowed", List.of(ctx.method() + " is not allowed on " + ctx.path()));
-            case 413 -> error(ctx, 413, "body too large", List.of("at most " + MAX_BODY_BYTES + " bytes"));
+            case 413 -> error(ctx, 413, "body too large", List.of("at most " + HttpLimits.MAX_BODY_BYTES + " bytes"));
             default -> error(ctx, e.getStatus(), e.getMessage(), List.of(e.getMessage()));
         }
     }

@@ -24,8 +24,9 @@ import java.util.regex.Pattern;
  */
 public final class OrderIntake {
 
-    static final Pattern ID = Pattern.compile("[A-Za-z0-9._:@-]{1,64}");
-    static final Pattern SKU = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+    /** At least one letter or digit: an id of dots alone ("..") is a path segment, not a name. */
+    static final Pattern ID = Pattern.compile("(?=.*[A-Za-z0-9])[A-Za-z0-9._:@-]{1,64}");
+    static final Pattern SKU = Pattern.compile("(?=.*[A-Za-z0-9])[A-Za-z0-9._-]{1,64}");
     private static final Pattern EMAIL = Pattern.compile("[^@\\s]{1,64}@[^@\\s]+\\.[^@\\s]+");
     private static final Pattern KEY = Pattern.compile("[\\x21-\\x7e]{1,255}");
     static final int MAX_ITEMS = 100;
@@ -58,10 +59,10 @@ public final class OrderIntake {
         }
         check(request.customerId() != null && ID.matcher(request.customerId()).matches(), problems,
                 "customerId: 1 to 64 letters, digits or ._:@-");
-        check(request.customerName() != null && !request.customerName().isBlank() && request.customerName().length() <= 200,
-                problems, "customerName: required, at most 200 characters");
-        check(request.email() != null && request.email().length() <= 254 && EMAIL.matcher(request.email()).matches(),
-                problems, "email: not an e-mail address");
+        check(request.customerName() != null && !request.customerName().isBlank() && request.customerName().length() <= 200
+                && printable(request.customerName()), problems, "customerName: required, at most 200 characters, no control characters");
+        check(request.email() != null && request.email().length() <= 254 && EMAIL.matcher(request.email()).matches()
+                && printable(request.email()), problems, "email: not an e-mail address");
         final List<OrderLine> lines = new ArrayList<>();
         if (request.items() == null || request.items().isEmpty() || request.items().size() > MAX_ITEMS) {
             problems.add("items: 1 to " + MAX_ITEMS + " lines");
@@ -100,6 +101,11 @@ public final class OrderIntake {
         }
         return UUID.nameUUIDFromBytes(("order/" + customerId + "/" + idempotencyKey).getBytes(StandardCharsets.UTF_8))
                 .toString();
+    }
+
+    /** No control characters: names end up in mail headers, PDFs and logs. */
+    static boolean printable(final String text) {
+        return text.codePoints().noneMatch(Character::isISOControl);
     }
 
     private static void check(final boolean ok, final List<String> problems, final String problem) {

@@ -10,6 +10,8 @@ import java.util.List;
 final class ProductRequests {
 
     static final long MAX_STOCK = 1_000_000_000L;
+    /** Far above any real price, and it keeps totals (price times quantity) small enough to print. */
+    static final BigDecimal MAX_PRICE = new BigDecimal("1000000000.00");
 
     private ProductRequests() {
     }
@@ -22,8 +24,8 @@ final class ProductRequests {
         if (!OrderIntake.SKU.matcher(sku).matches()) {
             problems.add("sku: 1 to 64 letters, digits or ._-");
         }
-        if (body.name() == null || body.name().isBlank() || body.name().length() > 200) {
-            problems.add("name: required, at most 200 characters");
+        if (body.name() == null || body.name().isBlank() || body.name().length() > 200 || !OrderIntake.printable(body.name())) {
+            problems.add("name: required, at most 200 characters, no control characters");
         }
         ProductKind kind = null;
         try {
@@ -34,8 +36,9 @@ final class ProductRequests {
         if (kind == null) {
             problems.add("kind: one of PHYSICAL, SEAT, DIGITAL");
         }
-        if (body.price() == null || body.price().signum() < 0 || body.price().scale() > 2) {
-            problems.add("price: a non-negative amount with at most two decimals");
+        if (body.price() == null || body.price().signum() < 0 || body.price().scale() > 2
+                || body.price().compareTo(MAX_PRICE) > 0) {
+            problems.add("price: 0 to " + MAX_PRICE.toPlainString() + " with at most two decimals");
         }
         if (kind == ProductKind.PHYSICAL && (body.stock() == null || body.stock() < 0 || body.stock() > MAX_STOCK)) {
             problems.add("stock: required for PHYSICAL, 0 to " + MAX_STOCK);

@@ -95,6 +95,11 @@ public final class QueryRouter {
         if (fromCopy) {
             request.header(FROM_COPY, "true");
         }
+        // the owner checks the operator routes' token itself
+        final String authorization = ctx.header(HttpApi.AUTHORIZATION);
+        if (authorization != null) {
+            request.header(HttpApi.AUTHORIZATION, authorization);
+        }
         final HttpResponse<byte[]> response;
         try {
             response = client.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());

@@ -30,6 +30,10 @@ final class Views {
     record SeatView(String seatId, boolean reserved, String reservedFor) {
     }
 
+    /** Only flagged customers have one: {@code reason} is why (an order's fraud reasons, or the operator's words). */
+    record FlagView(String customerId, boolean flagged, String reason) {
+    }
+
     static OrderView order(final OrderState state) {
         return new OrderView(state.orderId(), state.order().customerId(), state.order().customerName(), state.status(),
                 state.lines().stream().map(line -> new LineView(line.sku(), line.quantity(), line.outcome(), line.unitPrice()))

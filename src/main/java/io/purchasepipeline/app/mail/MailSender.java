@@ -1,5 +1,6 @@
 package io.purchasepipeline.app.mail;
 
+import io.purchasepipeline.app.DeadLetters;
 import io.purchasepipeline.serdes.EmailOutcome;
 import io.purchasepipeline.serdes.EmailRequest;
 import io.purchasepipeline.serdes.Topics;
@@ -8,6 +9,7 @@ import jakarta.mail.Session;
 import jakarta.mail.internet.AddressException;
 import jakarta.mail.internet.MimeMessage;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;
@@ -33,10 +35,11 @@ import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.RecordDeserializationException;
+import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,6 +56,11 @@ import org.slf4j.LoggerFactory;
  * happen (the server deferred it, or could not be reached) withdraws its SENDING, and the email
  * waits: its partition is paused when the server defers just this email, every partition when no
  * email can go. Positions on {@code emails} are committed with the outcomes, never before them.
+ *
+ * <p>A record that is no email it can deliver (unreadable, without an id or a kind, or one that
+ * fails to compose the same way every time) goes to {@code dead-letters} as it was read, with the
+ * reason, topic, partition and offset in the headers Kafka Streams uses ({@link DeadLetters}), in
+ * one transaction with the position past it; the emails after it go on.
  */
 public final class MailSender implements AutoCloseable {
 
@@ -64,7 +72,8 @@ public final class MailSender implements AutoCloseable {
     private static final Duration STOP_WAIT = Duration.ofSeconds(30);
     private static final Duration CHECK_TIMEOUT = Duration.ofSeconds(30);
 
-    private final Consumer<String, EmailRequest> consumer;
+    /** Bytes, read here: a record that is no email is a dead letter, written as it was read. */
+    private final Consumer<byte[], byte[]> consumer;
     private final OutcomeLedger ledger;
     private final Delivery delivery;
     private final MessageComposer composer;
@@ -93,8 +102,7 @@ public final class MailSender implements AutoCloseable {
         this.composer = new MessageComposer(Session.getInstance(new Properties()), settings.from(), new MailTemplates());
         this.delivery = settings.smtp() == null ? new OutboxDelivery(settings.outbox())
                 : new SmtpDelivery(settings.smtp(), settings.from());
-        this.consumer = new KafkaConsumer<>(consumerProps(clientProps), new StringDeserializer(),
-                Topics.EMAILS.valueSerde().deserializer());
+        this.consumer = new KafkaConsumer<>(consumerProps(clientProps), new ByteArrayDeserializer(), new ByteArrayDeserializer());
         this.ledger = new OutcomeLedger(() -> transactionalProducer(clientProps), new KafkaConsumer<>(readerProps(clientProps),
                 new StringDeserializer(), Topics.EMAIL_OUTCOMES.valueSerde().deserializer()), Admin.create(clientProps));
         this.thread = new Thread(this::run, "mail-sender");
@@ -152,17 +160,7 @@ public final class MailSender implements AutoCloseable {
             while (running) {
                 loadMissingLedgers();
                 pauseWaitingPartitions();
-                final ConsumerRecords<String, EmailRequest> records;
-                try {
-                    records = consumer.poll(POLL);
-                } catch (RecordDeserializationException e) {
-                    log.warn("Skipping an unreadable email at {} offset {}: {}", e.topicPartition(), e.offset(),
-                            e.getMessage());
-                    consumer.seek(e.topicPartition(), e.offset() + 1);
-                    ledger.skip(e.topicPartition(), e.offset() + 1);
-                    continue;
-                }
-                handle(records);
+                handle(consumer.poll(POLL));
             }
         } catch (WakeupException e) {
             if (running) {
@@ -175,9 +173,9 @@ public final class MailSender implements AutoCloseable {
         }
     }
 
-    private void handle(final ConsumerRecords<String, EmailRequest> records) {
+    private void handle(final ConsumerRecords<byte[], byte[]> records) {
         for (final TopicPartition partition : records.partitions()) {
-            for (final ConsumerRecord<String, EmailRequest> record : records.records(partition)) {
+            for (final ConsumerRecord<byte[], byte[]> record : records.records(partition)) {
                 // an email not done is read again when its partition may go on
                 if (mustWait(partition, System.nanoTime()) || !handle(partition, record)) {
                     consumer.seek(partition, record.offset());
@@ -193,12 +191,12 @@ public final class MailSender implements AutoCloseable {
     }
 
     /** @return true when the email is done with (its position may move on), false when it must be read again later */
-    private boolean handle(final TopicPartition partition, final ConsumerRecord<String, EmailRequest> record) {
-        final EmailRequest email = record.value();
-        if (email == null || email.emailId() == null) {
-            log.warn("Skipping a record without an email id at {} offset {}", partition, record.offset());
-            ledger.skip(partition, record.offset() + 1);
-            return true;
+    private boolean handle(final TopicPartition partition, final ConsumerRecord<byte[], byte[]> record) {
+        final EmailRequest email;
+        try {
+            email = readable(record);
+        } catch (SerializationException | InvalidEmailException e) {
+            return deadLetter(partition, record, e);
         }
         final EmailOutcome.Status status = ledger.status(partition, email.emailId());
         if (status == EmailOutcome.Status.SENDING) {
@@ -215,8 +213,38 @@ public final class MailSender implements AutoCloseable {
         return attempt(partition, record, email);
     }
 
+    /** The email in {@code record}, checked for what every delivery needs. */
+    private static EmailRequest readable(final ConsumerRecord<byte[], byte[]> record) {
+        final EmailRequest email = Topics.EMAILS.valueSerde().deserializer().deserialize(record.topic(), record.headers(),
+                record.value());
+        if (email == null) {
+            throw new InvalidEmailException("a record without a value is no email");
+        }
+        if (email.emailId() == null || email.emailId().isBlank()) {
+            throw new InvalidEmailException("an email without an emailId cannot be delivered once");
+        }
+        if (email.kind() == null) {
+            throw new InvalidEmailException("email " + email.emailId() + " has no kind: there is nothing to write");
+        }
+        return email;
+    }
+
+    /** A record that no attempt can deliver goes to dead-letters, in one transaction with the position past it. */
+    private boolean deadLetter(final TopicPartition partition, final ConsumerRecord<byte[], byte[]> record, final Exception reason) {
+        log.warn("The record at {} offset {} is no email that can be delivered; it goes to {}: {}", partition, record.offset(),
+                Topics.DEAD_LETTERS, reason.getMessage());
+        try {
+            ledger.deadLetter(partition, DeadLetters.of(record, reason), record.offset() + 1, consumer.groupMetadata());
+        } catch (OutcomeLedger.WriteFailed e) {
+            return waitForAll("the dead letter cannot be written: " + e.getMessage());
+        }
+        deferred.remove(partition);
+        unavailable = null;
+        return true;
+    }
+
     /** An email whose delivery was under way when the sender that started it stopped, or when a ledger write failed here. */
-    private boolean settleInterrupted(final TopicPartition partition, final ConsumerRecord<String, EmailRequest> record,
+    private boolean settleInterrupted(final TopicPartition partition, final ConsumerRecord<byte[], byte[]> record,
             final EmailRequest email) {
         final EmailOutcome delivered = unrecorded.get(email.emailId());
         if (delivered != null) {
@@ -231,7 +259,7 @@ public final class MailSender implements AutoCloseable {
         return true;
     }
 
-    private boolean attempt(final TopicPartition partition, final ConsumerRecord<String, EmailRequest> record,
+    private boolean attempt(final TopicPartition partition, final ConsumerRecord<byte[], byte[]> record,
             final EmailRequest email) {
         final MimeMessage message;
         try {
@@ -240,8 +268,11 @@ public final class MailSender implements AutoCloseable {
             log.info("Email {} bounced: no valid recipient ({})", email.emailId(), e.getMessage());
             return complete(partition, record,
                     outcome(email, EmailOutcome.Status.BOUNCED, "invalid recipient: " + e.getMessage()));
-        } catch (IOException | MessagingException | RuntimeException e) {
+        } catch (IOException | MessagingException | UncheckedIOException e) {
             return defer(partition, record, email, "cannot be composed: " + e);
+        } catch (RuntimeException e) {
+            // the same email fails the same way every time: waiting would only hold up its partition
+            return deadLetter(partition, record, e);
         }
         try {
             delivery.ready();
@@ -265,7 +296,7 @@ public final class MailSender implements AutoCloseable {
         return complete(partition, record, outcome(email, EmailOutcome.Status.SENT, answer));
     }
 
-    private boolean failed(final TopicPartition partition, final ConsumerRecord<String, EmailRequest> record,
+    private boolean failed(final TopicPartition partition, final ConsumerRecord<byte[], byte[]> record,
             final EmailRequest email, final DeliveryFailure failure) {
         return switch (failure.kind()) {
             case REFUSED -> {
@@ -293,7 +324,7 @@ public final class MailSender implements AutoCloseable {
     }
 
     /** Records an email's final outcome and moves past it; if the ledger cannot be written, everything waits. */
-    private boolean complete(final TopicPartition partition, final ConsumerRecord<String, EmailRequest> record,
+    private boolean complete(final TopicPartition partition, final ConsumerRecord<byte[], byte[]> record,
             final EmailOutcome outcome) {
         try {
             ledger.write(partition, outcome.emailId(), outcome, record.offset() + 1, consumer.groupMetadata());
@@ -307,7 +338,7 @@ public final class MailSender implements AutoCloseable {
     }
 
     /** The delivery certainly did not happen: the SENDING mark goes, so this or a later owner tries again. */
-    private void withdraw(final TopicPartition partition, final ConsumerRecord<String, EmailRequest> record,
+    private void withdraw(final TopicPartition partition, final ConsumerRecord<byte[], byte[]> record,
             final EmailRequest email) {
         try {
             ledger.write(partition, email.emailId(), null, record.offset(), consumer.groupMetadata());
@@ -317,7 +348,7 @@ public final class MailSender implements AutoCloseable {
         }
     }
 
-    private boolean defer(final TopicPartition partition, final ConsumerRecord<String, EmailRequest> record,
+    private boolean defer(final TopicPartition partition, final ConsumerRecord<byte[], byte[]> record,
             final EmailRequest email, final String reason) {
         final Backoff previous = deferred.get(partition);
         final int attempts = previous != null && previous.emailId().equals(email.emailId()) ? previous.attempts() + 1 : 1;
@@ -462,7 +493,7 @@ public final class MailSender implements AutoCloseable {
         return props;
     }
 
-    private static Producer<String, EmailOutcome> transactionalProducer(final Properties clientProps) {
+    private static Producer<byte[], byte[]> transactionalProducer(final Properties clientProps) {
         final Properties props = new Properties();
         props.putAll(clientProps);
         // fencing comes from the consumer group (each commit carries its generation), not from the id
@@ -471,8 +502,7 @@ public final class MailSender implements AutoCloseable {
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         props.put(ProducerConfig.LINGER_MS_CONFIG, "0");
-        final Producer<String, EmailOutcome> producer = new KafkaProducer<>(props, new StringSerializer(),
-                Topics.EMAIL_OUTCOMES.valueSerde().serializer());
+        final Producer<byte[], byte[]> producer = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
         try {
             producer.initTransactions();
         } catch (KafkaException e) {

@@ -55,11 +55,11 @@ final class OutcomeLedger implements AutoCloseable {
     private static final Duration LOAD_TIMEOUT = TRANSACTION_TIMEOUT.plusSeconds(50);
     private static final String OUTCOMES = Topics.EMAIL_OUTCOMES.name();
 
-    private final Supplier<Producer<String, EmailOutcome>> producers;
+    private final Supplier<Producer<byte[], byte[]>> producers;
     private final Consumer<String, EmailOutcome> reader;
     private final Admin admin;
     /** Null after a fatal error: made again for the next write. */
-    private Producer<String, EmailOutcome> producer;
+    private Producer<byte[], byte[]> producer;
     /** Per partition number of {@code emails}: the latest status of each email id there. */
     private final Map<Integer, Map<String, EmailOutcome.Status>> statuses = new HashMap<>();
     /** Positions of emails that needed no outcome (already handled), committed with the next write. */
@@ -79,7 +79,7 @@ final class OutcomeLedger implements AutoCloseable {
      * @param producers makes a transactional producer, ready ({@code initTransactions} done)
      * @param reader a consumer without a group, read-committed, for loading outcomes
      */
-    OutcomeLedger(final Supplier<Producer<String, EmailOutcome>> producers, final Consumer<String, EmailOutcome> reader,
+    OutcomeLedger(final Supplier<Producer<byte[], byte[]>> producers, final Consumer<String, EmailOutcome> reader,
             final Admin admin) {
         this.producers = producers;
         this.reader = reader;
@@ -193,10 +193,22 @@ final class OutcomeLedger implements AutoCloseable {
             statuses.get(emails.partition()).remove(emailId);
         }
         positions.put(emails, new OffsetAndMetadata(next));
-        commit(List.of(new ProducerRecord<>(OUTCOMES, emails.partition(), emailId, outcome)), group);
+        commit(List.of(new ProducerRecord<>(OUTCOMES, emails.partition(), Topics.EMAIL_OUTCOMES.keySerde().serializer()
+                .serialize(OUTCOMES, emailId), Topics.EMAIL_OUTCOMES.valueSerde().serializer().serialize(OUTCOMES, outcome))), group);
         if (outcome != null) {
             statuses.get(emails.partition()).put(emailId, outcome.status());
         }
+    }
+
+    /**
+     * Writes the dead letter of a record that is no email it can deliver, with the sender's
+     * position past it, in one transaction: the letter is written once, and the record is not
+     * read again, whatever stops the sender when.
+     */
+    void deadLetter(final TopicPartition emails, final ProducerRecord<byte[], byte[]> letter, final long next,
+            final ConsumerGroupMetadata group) throws WriteFailed {
+        positions.put(emails, new OffsetAndMetadata(next));
+        commit(List.of(letter), group);
     }
 
     /** Commits the positions of skipped emails, if any. */
@@ -206,14 +218,14 @@ final class OutcomeLedger implements AutoCloseable {
         }
     }
 
-    private void commit(final List<ProducerRecord<String, EmailOutcome>> records, final ConsumerGroupMetadata group)
+    private void commit(final List<ProducerRecord<byte[], byte[]>> records, final ConsumerGroupMetadata group)
             throws WriteFailed {
         try {
             if (producer == null) {
                 producer = producers.get();
             }
             producer.beginTransaction();
-            for (final ProducerRecord<String, EmailOutcome> record : records) {
+            for (final ProducerRecord<byte[], byte[]> record : records) {
                 producer.send(record);
             }
             producer.sendOffsetsToTransaction(Map.copyOf(positions), group);

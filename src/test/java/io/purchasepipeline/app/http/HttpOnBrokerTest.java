@@ -182,6 +182,51 @@ class HttpOnBrokerTest {
     }
 
     @Test
+    @Order(6)
+    void anOperatorFlagsACustomerAndClearsTheFlag() throws Exception {
+        final HttpResponse<String> flagged = send(HttpRequest.newBuilder(URI.create(urls.get(0) + "/customers/zed/flag"))
+                .PUT(HttpRequest.BodyPublishers.ofString("{\"reason\":\"chargeback on order 17\"}")));
+        assertThat(flagged.statusCode()).isEqualTo(202);
+        assertThat(flagged.headers().firstValue("Location")).hasValue("/customers/zed/flag");
+        assertThat(json(flagged).get("action").asText()).isEqualTo("FLAG");
+        // every instance answers, the owner's store through forwarding
+        for (int i = 0; i < 3; i++) {
+            awaitJson(i, "/customers/zed/flag", flag -> flag.get("flagged").asBoolean()
+                    && flag.get("reason").asText().equals("chargeback on order 17"));
+        }
+        final String rejected = json(post(1, "/orders", order("zed", "mug", 1), Map.of())).get("orderId").asText();
+        final JsonNode rejectedOrder = json(get(2, "/orders/" + rejected + "?waitMs=20000"));
+        assertThat(rejectedOrder.get("status").asText()).isEqualTo("REJECTED_FRAUD");
+        assertThat(rejectedOrder.get("fraudReasons").toString()).isEqualTo("[\"FLAGGED_CUSTOMER\"]");
+
+        assertThat(delete(2, "/customers/zed/flag").statusCode()).isEqualTo(202);
+        awaitStatus(0, "/customers/zed/flag", 404);
+        final String accepted = json(post(1, "/orders", order("zed", "mug", 1), Map.of())).get("orderId").asText();
+        assertThat(json(get(0, "/orders/" + accepted + "?waitMs=20000")).get("status").asText()).isEqualTo("COMPLETED");
+    }
+
+    @Test
+    @Order(6)
+    void refusesBadFlagRequests() throws Exception {
+        final HttpResponse<String> badId = send(HttpRequest.newBuilder(URI.create(urls.get(0) + "/customers/bad%20id/flag"))
+                .PUT(HttpRequest.BodyPublishers.noBody()));
+        assertThat(badId.statusCode()).isEqualTo(400);
+        assertThat(json(badId).get("error").asText()).isEqualTo("invalid flag");
+        assertThat(json(badId).get("details").toString()).contains("id: 1 to 64");
+        final HttpResponse<String> longReason = send(HttpRequest.newBuilder(URI.create(urls.get(1) + "/customers/yan/flag"))
+                .PUT(HttpRequest.BodyPublishers.ofString("{\"reason\":\"" + "x".repeat(201) + "\"}")));
+        assertThat(longReason.statusCode()).isEqualTo(400);
+        assertThat(json(longReason).get("details").toString()).contains("reason");
+        final HttpResponse<String> malformed = send(HttpRequest.newBuilder(URI.create(urls.get(1) + "/customers/yan/flag"))
+                .PUT(HttpRequest.BodyPublishers.ofString("{\"reason\":")));
+        assertThat(malformed.statusCode()).isEqualTo(400);
+        final HttpResponse<String> badDelete = delete(2, "/customers/bad%20id/flag");
+        assertThat(badDelete.statusCode()).isEqualTo(400);
+        assertThat(json(badDelete).get("error").asText()).isEqualTo("invalid customer id");
+        assertThat(get(2, "/customers/never-flagged/flag").statusCode()).isEqualTo(404);
+    }
+
+    @Test
     @Order(7)
     void twoHundredConcurrentRequestsForOneSeatOverThreeInstancesHaveOneWinner() throws Exception {
         putProduct(0, "storm-seat", "{\"name\":\"Storm\",\"kind\":\"SEAT\",\"price\":99.00}");
@@ -233,7 +278,7 @@ class HttpOnBrokerTest {
         final HttpResponse<String> malformed = post(1, "/orders", "{\"customerId\":", Map.of());
         assertThat(malformed.statusCode()).isEqualTo(400);
         assertThat(json(malformed).get("error").asText()).isEqualTo("malformed JSON");
-        final HttpResponse<String> huge = post(2, "/orders", "x".repeat((int) HttpApi.MAX_BODY_BYTES + 1), Map.of());
+        final HttpResponse<String> huge = post(2, "/orders", "x".repeat((int) HttpLimits.MAX_BODY_BYTES + 1), Map.of());
         assertThat(huge.statusCode()).isEqualTo(413);
         assertThat(json(huge).get("error").asText()).isEqualTo("body too large");
         assertThat(List.of(unknown, wrongMethod, malformed, huge)).allSatisfy(answer ->

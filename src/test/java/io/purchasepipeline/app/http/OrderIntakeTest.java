@@ -32,6 +32,30 @@ class OrderIntakeTest {
     }
 
     @Test
+    void refusesIdsOfDotsAlone() {
+        final PlaceOrderRequest request = new PlaceOrderRequest("..", "Dots", "dots@example.com",
+                List.of(new PlaceOrderRequest.Item(".", 1)), new PlaceOrderRequest.Payment("4242424242424242"));
+
+        assertThatThrownBy(() -> OrderIntake.validated(request, null))
+                .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.details()).containsExactly(
+                        "customerId: 1 to 64 letters, digits or ._:@-", "items[0].sku: 1 to 64 letters, digits or ._-"));
+        assertThat(OrderIntake.validated(new PlaceOrderRequest("a.b", "Dots", "dots@example.com",
+                List.of(new PlaceOrderRequest.Item("v1.2", 1)), new PlaceOrderRequest.Payment("4242424242424242")), null)
+                .customerId()).isEqualTo("a.b");
+    }
+
+    @Test
+    void refusesControlCharactersInTheNameAndEmail() {
+        final PlaceOrderRequest request = new PlaceOrderRequest("alice", "Alice\u0000\r\nBcc: x@example.com", "alice\u0007@example.com",
+                List.of(new PlaceOrderRequest.Item("book", 2)), new PlaceOrderRequest.Payment("4242424242424242"));
+
+        assertThatThrownBy(() -> OrderIntake.validated(request, null))
+                .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.details()).containsExactly(
+                        "customerName: required, at most 200 characters, no control characters",
+                        "email: not an e-mail address"));
+    }
+
+    @Test
     void refusesALuhnInvalidCard() {
         assertThatThrownBy(() -> OrderIntake.validated(request("4242424242424241"), null))
                 .isInstanceOfSatisfying(ApiException.class, e -> {

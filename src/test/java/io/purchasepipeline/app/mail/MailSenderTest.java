@@ -47,6 +47,9 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -379,6 +382,55 @@ class MailSenderTest {
                 Map.entry("ebook-streams.pdf", "%PDF-1.4 Streams & Tables for Zoë <Admin> & Co"));
     }
 
+    @Test
+    void recordsThatAreNoEmailGoToDeadLettersOnceAndTheEmailsAfterThemAreDelivered() throws Exception {
+        start(smtp(greenMail.getSmtp().getPort()), Attachments.NONE);
+        final EmailRequest before = email(EmailKind.ORDER_RECEIVED);
+        final EmailRequest after = email(EmailKind.ORDER_COMPLETED);
+        final Map<String, byte[]> poison = new LinkedHashMap<>();
+        poison.put("unreadable", bytes("{not json"));
+        poison.put("unknown kind", bytes("{\"emailId\":\"" + run + "/x\",\"kind\":\"NO_SUCH_KIND\",\"to\":\"x@example.com\"}"));
+        poison.put("no id", bytes("{\"kind\":\"ORDER_RECEIVED\",\"orderId\":\"o\",\"to\":\"x@example.com\"}"));
+        poison.put("no kind", bytes("{\"emailId\":\"" + run + "/y\",\"orderId\":\"o\",\"to\":\"x@example.com\"}"));
+        poison.put("no value", null);
+
+        // one partition: the email after the poison goes only once the sender is past it
+        produce(List.of(before), 0);
+        final List<Long> offsets = produceRaw(poison, 0);
+        produce(List.of(after), 0);
+        awaitFinal(ids(List.of(before, after)));
+        awaitCaughtUp();
+
+        final List<ConsumerRecord<byte[], byte[]>> letters = deadLetters(0, offsets);
+        assertThat(letters).extracting(letter -> header(letter, "__streams.errors.offset"))
+                .containsExactlyElementsOf(offsets.stream().map(String::valueOf).toList());
+        assertThat(letters).extracting(letter -> header(letter, "__streams.errors.exception")).containsExactly(
+                SerializationException.class.getName(), SerializationException.class.getName(),
+                InvalidEmailException.class.getName(), InvalidEmailException.class.getName(), InvalidEmailException.class.getName());
+        assertThat(letters).extracting(letter -> header(letter, "__streams.errors.message")).allSatisfy(message ->
+                assertThat(message).isNotBlank());
+        assertThat(letters).allSatisfy(letter -> {
+            assertThat(header(letter, "__streams.errors.topic")).isEqualTo(Topics.EMAILS.name());
+            assertThat(header(letter, "__streams.errors.partition")).isEqualTo("0");
+            assertThat(header(letter, "__streams.errors.stacktrace")).contains("\tat ");
+            assertThat(header(letter, "correlation-id")).as("the record's own headers are kept").isEqualTo("poison-" + run);
+        });
+        assertThat(letters).extracting(letter -> new String(letter.key(), StandardCharsets.UTF_8))
+                .containsExactlyElementsOf(poison.keySet());
+        assertThat(letters).extracting(ConsumerRecord::value).containsExactlyElementsOf(poison.values());
+        assertThat(messageIds(List.of(greenMail.getReceivedMessages()))).contains(EmailIds.messageId(before.emailId()),
+                EmailIds.messageId(after.emailId()));
+
+        // a restarted sender neither writes a letter again nor stops at the poison
+        senders.remove(0).close();
+        start(smtp(greenMail.getSmtp().getPort()), Attachments.NONE);
+        final EmailRequest later = email(EmailKind.ORDER_EXPIRED);
+        produce(List.of(later), 0);
+        awaitFinal(List.of(later.emailId()));
+        awaitCaughtUp();
+        assertThat(deadLetters(0, offsets)).hasSameSizeAs(offsets);
+    }
+
     // ---- the emails
 
     private EmailRequest email(final EmailKind kind) {
@@ -496,6 +548,59 @@ class MailSenderTest {
             }
         }
         return partitions;
+    }
+
+    /** Raw records keyed by their names, with a correlation id; their offsets, in order. */
+    private List<Long> produceRaw(final Map<String, byte[]> records, final int partition) throws Exception {
+        final List<Long> offsets = new ArrayList<>();
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerProps(), new ByteArraySerializer(),
+                new ByteArraySerializer())) {
+            for (final Map.Entry<String, byte[]> record : records.entrySet()) {
+                final ProducerRecord<byte[], byte[]> raw = new ProducerRecord<>(Topics.EMAILS.name(), partition,
+                        bytes(record.getKey()), record.getValue());
+                raw.headers().add("correlation-id", bytes("poison-" + run));
+                offsets.add(producer.send(raw).get().offset());
+            }
+        }
+        return offsets;
+    }
+
+    /** The committed dead letters of these offsets of {@code emails}, in the order of the offsets. */
+    private static List<ConsumerRecord<byte[], byte[]>> deadLetters(final int partition, final List<Long> offsets) {
+        final Properties props = new Properties();
+        props.putAll(client);
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        final Map<Long, ConsumerRecord<byte[], byte[]>> letters = new java.util.TreeMap<>();
+        final List<ConsumerRecord<byte[], byte[]>> all = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(),
+                new ByteArrayDeserializer())) {
+            final List<TopicPartition> partitions = consumer.partitionsFor(Topics.DEAD_LETTERS).stream()
+                    .map(info -> new TopicPartition(info.topic(), info.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            final Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
+            while (partitions.stream().anyMatch(p -> consumer.position(p) < ends.get(p))) {
+                consumer.poll(Duration.ofMillis(100)).forEach(all::add);
+            }
+        }
+        for (final ConsumerRecord<byte[], byte[]> letter : all) {
+            if (Topics.EMAILS.name().equals(header(letter, "__streams.errors.topic"))
+                    && String.valueOf(partition).equals(header(letter, "__streams.errors.partition"))
+                    && offsets.contains(Long.parseLong(header(letter, "__streams.errors.offset")))) {
+                assertThat(letters.put(Long.parseLong(header(letter, "__streams.errors.offset")), letter))
+                        .as("a second dead letter for offset %s", header(letter, "__streams.errors.offset")).isNull();
+            }
+        }
+        return new ArrayList<>(letters.values());
+    }
+
+    private static String header(final ConsumerRecord<byte[], byte[]> record, final String key) {
+        final org.apache.kafka.common.header.Header header = record.headers().lastHeader(key);
+        return header == null || header.value() == null ? null : new String(header.value(), StandardCharsets.UTF_8);
+    }
+
+    private static byte[] bytes(final String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
     }
 
     private static void writeOutcome(final int partition, final EmailOutcome outcome) throws Exception {
