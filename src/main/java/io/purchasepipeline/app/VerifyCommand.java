@@ -40,7 +40,7 @@ import picocli.CommandLine.Option;
                 + "goes to two holders, no email id is sent twice.",
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:every invariant holds", "1:the topics could not be read", "3:an invariant is violated"})
-final class VerifyCommand implements Callable<Integer> {
+public final class VerifyCommand implements Callable<Integer> {
 
     /** Not 1, which Main returns when the command fails, so a script can tell a broken pipeline from an unreachable Kafka. */
     static final int VIOLATED = 3;
@@ -69,12 +69,7 @@ final class VerifyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        final InvariantChecker checker = new InvariantChecker(allowPending);
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerProps(), new ByteArrayDeserializer(),
-                new ByteArrayDeserializer())) {
-            readToEnd(consumer, checker);
-        }
-        final VerificationReport report = checker.report();
+        final VerificationReport report = check(clientProps(), allowPending);
         System.out.print(report.text());
         if (json != null) {
             final Path parent = json.toAbsolutePath().getParent();
@@ -87,12 +82,34 @@ final class VerifyCommand implements Callable<Integer> {
         return report.ok() ? 0 : VIOLATED;
     }
 
-    private Properties consumerProps() throws IOException {
+    /**
+     * Reads the pipeline's topics from the beginning to their committed ends and judges the
+     * invariants: what this command prints, for other commands ({@code load}) too.
+     *
+     * @param clientProps the Kafka to read and its client settings (SASL/TLS)
+     * @param allowPending whether orders without a terminal state yet are tolerated
+     */
+    public static VerificationReport check(final Properties clientProps, final boolean allowPending) {
+        final InvariantChecker checker = new InvariantChecker(allowPending);
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(readerProps(clientProps), new ByteArrayDeserializer(),
+                new ByteArrayDeserializer())) {
+            readToEnd(consumer, checker);
+        }
+        return checker.report();
+    }
+
+    private Properties clientProps() throws IOException {
         final Properties props = new Properties();
         props.putAll(ClientSettings.load(kafkaConfig));
+        props.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        return props;
+    }
+
+    private static Properties readerProps(final Properties clientProps) {
+        final Properties props = new Properties();
+        props.putAll(clientProps);
         // no group: offsets are never committed and the pipeline's own groups are left alone
         props.remove(ConsumerConfig.GROUP_ID_CONFIG);
-        props.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, IsolationLevel.READ_COMMITTED.toString());
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         props.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");

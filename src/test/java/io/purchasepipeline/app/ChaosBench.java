@@ -10,11 +10,15 @@ import io.purchasepipeline.app.OrderEventLog.Seen;
 import io.purchasepipeline.app.kafka.KafkaTestClients;
 import io.purchasepipeline.app.kafka.LocalCluster;
 import io.purchasepipeline.serdes.OrderStatus;
+import io.purchasepipeline.serdes.Product;
+import io.purchasepipeline.serdes.ProductKind;
 import io.purchasepipeline.serdes.SeatAction;
 import io.purchasepipeline.serdes.SeatCommand;
 import io.purchasepipeline.serdes.Topics;
 import io.purchasepipeline.topology.PipelineConfig;
 import jakarta.mail.internet.MimeMessage;
+import java.io.IOException;
+import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -39,6 +43,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
 
 /**
  * The chaos run ({@code bench/chaos}): three brokers ({@code cluster --brokers 3}'s own nodes) and
@@ -106,16 +111,16 @@ class ChaosBench {
             cluster.awaitReady(READY);
             final String bootstrap = cluster.bootstrapServers();
             PipelineSetup.provisionTopics(bootstrap, PARTITIONS);
-            final Map<String, io.purchasepipeline.serdes.Product> catalog = new LinkedHashMap<>(ScaledInstancesTest.CATALOG);
+            final Map<String, Product> catalog = new LinkedHashMap<>(ScaledInstancesTest.CATALOG);
             // stock for a long run: scarce enough that some orders run out, plenty for the full run
             final long scale = Math.max(1, plan.orders() / 1_000);
             catalog.replaceAll((sku, product) -> product.stock() == null ? product
-                    : new io.purchasepipeline.serdes.Product(sku, product.name(), product.kind(), product.price(),
+                    : new Product(sku, product.name(), product.kind(), product.price(),
                             product.stock() * scale));
             for (int seat = 1; seat <= SEATS; seat++) {
                 final String sku = "box-" + seat;
-                catalog.put(sku, new io.purchasepipeline.serdes.Product(sku, "Box seat " + seat,
-                        io.purchasepipeline.serdes.ProductKind.SEAT, new java.math.BigDecimal("80.00"), null));
+                catalog.put(sku, new Product(sku, "Box seat " + seat,
+                        ProductKind.SEAT, new BigDecimal("80.00"), null));
             }
             PipelineSetup.defineCatalog(bootstrap, catalog.values());
 
@@ -192,7 +197,7 @@ class ChaosBench {
                         .collect(Collectors.groupingBy(Function.identity(), LinkedHashMap::new, Collectors.counting()));
 
                 final Path report = tmp.resolve("verify.json");
-                final int verifyExit = new picocli.CommandLine(new Main())
+                final int verifyExit = new CommandLine(new Main())
                         .execute("verify", "--bootstrap-servers", bootstrap, "--json", report.toString());
                 final VerificationReportView verify = VerificationReportView.read(report);
                 // every email the pipeline asked for is on `emails` (once: the email-ids check); the
@@ -253,7 +258,7 @@ class ChaosBench {
     /** The {@code verify --json} report, read back for its per-check violation counts. */
     record VerificationReportView(Map<String, Long> checks, long emailsRequested) {
 
-        static VerificationReportView read(final Path file) throws java.io.IOException {
+        static VerificationReportView read(final Path file) throws IOException {
             final var root = JSON.readTree(file.toFile());
             final Map<String, Long> checks = new LinkedHashMap<>();
             root.path("checks").forEach(check -> checks.put(check.path("name").asText(), (long) check.path("violations").size()));

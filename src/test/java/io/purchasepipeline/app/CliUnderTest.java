@@ -5,13 +5,13 @@ import java.io.StringWriter;
 import picocli.CommandLine;
 
 /** The CLI run in-process as {@link Main} runs it, with what it printed kept for assertions. */
-final class CliUnderTest {
+public final class CliUnderTest {
 
     private final CommandLine commandLine = new CommandLine(new Main());
     private final StringWriter out = new StringWriter();
     private final StringWriter err = new StringWriter();
 
-    CliUnderTest() {
+    public CliUnderTest() {
         commandLine.setOut(new PrintWriter(out, true));
         commandLine.setErr(new PrintWriter(err, true));
         // as Main: the reason in one line, no stack trace
@@ -21,20 +21,20 @@ final class CliUnderTest {
         });
     }
 
-    int execute(final String... args) {
+    public int execute(final String... args) {
         return commandLine.execute(args);
     }
 
     /** The object behind a subcommand, e.g. to stop a foreground command from the test. */
-    <T> T subcommand(final String name) {
+    public <T> T subcommand(final String name) {
         return commandLine.getSubcommands().get(name).getCommand();
     }
 
-    String out() {
+    public String out() {
         return out.toString();
     }
 
-    String err() {
+    public String err() {
         return err.toString();
     }
 }

@@ -2,6 +2,7 @@ package io.purchasepipeline.app.load;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.purchasepipeline.app.CliUnderTest;
 import io.purchasepipeline.app.kafka.KafkaTestClients;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -10,7 +11,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 /** What {@code load} says before it sends anything: bad options, and a Kafka that does not answer. */
 class LoadCommandOptionsTest {
 
-    private final LoadCli cli = new LoadCli();
+    private final CliUnderTest cli = new CliUnderTest();
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {

@@ -3,6 +3,7 @@ package io.purchasepipeline.app.load;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.purchasepipeline.app.CliUnderTest;
 import io.purchasepipeline.app.InJvmPipeline;
 import io.purchasepipeline.serdes.JsonSerde;
 import io.purchasepipeline.serdes.Order;
@@ -44,7 +45,7 @@ class LoadCommandTest {
 
     @Test
     void everyOrderEndsOnceAndTheSummaryHasTheFigures() throws Exception {
-        final LoadCli cli = new LoadCli();
+        final CliUnderTest cli = new CliUnderTest();
         final Path out = dir.resolve("load.json");
 
         final int exit = cli.execute("load", "--bootstrap-servers", pipeline.bootstrapServers(), "--orders",
@@ -94,7 +95,7 @@ class LoadCommandTest {
 
     @Test
     void aFixedRateForADurationSendsRateTimesDurationOrders() throws Exception {
-        final LoadCli cli = new LoadCli();
+        final CliUnderTest cli = new CliUnderTest();
         final Path out = dir.resolve("fixed.json");
 
         final int exit = cli.execute("load", "--bootstrap-servers", pipeline.bootstrapServers(), "--rate", "50",

@@ -3,6 +3,7 @@ package io.purchasepipeline.app.load;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.purchasepipeline.app.CliUnderTest;
 import io.purchasepipeline.app.InJvmPipeline;
 import io.purchasepipeline.app.TopicProvisioner;
 import io.purchasepipeline.serdes.JsonSerde;
@@ -60,7 +61,7 @@ class LoadWithoutPipelineTest {
 
     @Test
     void saysSoWhenNoPipelineAppliesTheCatalog() {
-        final LoadCli cli = new LoadCli();
+        final CliUnderTest cli = new CliUnderTest();
 
         final int exit = cli.execute("load", "--bootstrap-servers", kafka.bootstrapServers(), "--skus", "20",
                 "--timeout", "2s", "--no-progress");
@@ -71,7 +72,7 @@ class LoadWithoutPipelineTest {
 
     @Test
     void ordersThatDoNotEndFailTheRunAndAFullWindowStopsTheSender() throws Exception {
-        final LoadCli cli = new LoadCli();
+        final CliUnderTest cli = new CliUnderTest();
         final Path out = dir.resolve("stalled.json");
 
         final int exit = cli.execute("load", "--bootstrap-servers", kafka.bootstrapServers(), "--no-setup", "--orders", "20",
@@ -94,7 +95,7 @@ class LoadWithoutPipelineTest {
     @Test
     void anOrderThatEndsTwiceFailsTheRun() throws Exception {
         final BrokenPipeline brokenPipeline = new BrokenPipeline();
-        final LoadCli cli = new LoadCli();
+        final CliUnderTest cli = new CliUnderTest();
         final Path out = dir.resolve("twice.json");
 
         final int exit;
