@@ -11,7 +11,9 @@ import org.apache.kafka.streams.state.WindowStore;
 
 /**
  * Builders for every store, from the constant names. All are persistent (RocksDB) and backed by a
- * compacted changelog, so a task that moves to another instance takes its state with it.
+ * compacted changelog, so a task that moves to another instance takes its state with it. All but
+ * the one that keeps duplicates are cached: between two commits a key written many times (an
+ * order moving through its states, a hot SKU's stock) reaches RocksDB and its changelog once.
  */
 public final class PipelineStores {
 
@@ -22,7 +24,8 @@ public final class PipelineStores {
     public static StoreBuilder<WindowStore<String, String>> seenOrders(final Duration retention) {
         return Stores.windowStoreBuilder(
                 Stores.persistentWindowStore(StoreNames.SEEN_ORDERS, retention, retention, false),
-                Serdes.String(), Serdes.String());
+                Serdes.String(), Serdes.String())
+                .withCachingEnabled();
     }
 
     /** One entry per order and customer at the order's time; duplicates kept, so each order counts. */
@@ -35,22 +38,26 @@ public final class PipelineStores {
     /** Flagged customers and why, until an operator clears the flag. */
     public static StoreBuilder<KeyValueStore<String, String>> flaggedCustomers() {
         return Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(StoreNames.FLAGGED_CUSTOMERS), Serdes.String(), Serdes.String());
+                Stores.persistentKeyValueStore(StoreNames.FLAGGED_CUSTOMERS), Serdes.String(), Serdes.String())
+                .withCachingEnabled();
     }
 
     public static StoreBuilder<KeyValueStore<String, Inventory>> inventory() {
         return Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(StoreNames.INVENTORY), Serdes.String(), JsonSerde.of(Inventory.class));
+                Stores.persistentKeyValueStore(StoreNames.INVENTORY), Serdes.String(), JsonSerde.of(Inventory.class))
+                .withCachingEnabled();
     }
 
     public static StoreBuilder<KeyValueStore<String, Hold>> holds() {
         return Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(StoreNames.HOLDS), Serdes.String(), JsonSerde.of(Hold.class));
+                Stores.persistentKeyValueStore(StoreNames.HOLDS), Serdes.String(), JsonSerde.of(Hold.class))
+                .withCachingEnabled();
     }
 
     public static StoreBuilder<KeyValueStore<String, OrderState>> orders() {
         return Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(StoreNames.ORDERS), Serdes.String(), JsonSerde.of(OrderState.class));
+                Stores.persistentKeyValueStore(StoreNames.ORDERS), Serdes.String(), JsonSerde.of(OrderState.class))
+                .withCachingEnabled();
     }
 
     /**
@@ -60,22 +67,26 @@ public final class PipelineStores {
      */
     public static StoreBuilder<KeyValueStore<String, String>> orderTimers() {
         return Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(StoreNames.ORDER_TIMERS), Serdes.String(), Serdes.String());
+                Stores.persistentKeyValueStore(StoreNames.ORDER_TIMERS), Serdes.String(), Serdes.String())
+                .withCachingEnabled();
     }
 
     public static StoreBuilder<KeyValueStore<Long, WindowCounts>> analyticsTally() {
         return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.ANALYTICS_TALLY), Serdes.Long(),
-                JsonSerde.of(WindowCounts.class));
+                JsonSerde.of(WindowCounts.class))
+                .withCachingEnabled();
     }
 
     public static StoreBuilder<KeyValueStore<Long, WindowCounts>> analyticsWindows() {
         return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.ANALYTICS_WINDOWS), Serdes.Long(),
-                JsonSerde.of(WindowCounts.class));
+                JsonSerde.of(WindowCounts.class))
+                .withCachingEnabled();
     }
 
     public static StoreBuilder<KeyValueStore<String, AnalyticsSnapshot>> analytics() {
         return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.ANALYTICS), Serdes.String(),
-                JsonSerde.of(AnalyticsSnapshot.class));
+                JsonSerde.of(AnalyticsSnapshot.class))
+                .withCachingEnabled();
     }
 
     /** Global: filled from the products topic on every instance; logging off, the topic is its changelog. */

@@ -49,7 +49,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Once means: the ledger ({@link OutcomeLedger}) is written before and after each delivery.
  * SENDING is recorded, and acknowledged by all in-sync replicas, before the message goes; SENT
- * (or BOUNCED, when the server refuses it for good) after. An email with any outcome is never
+ * (or BOUNCED, when the server refuses it for good) after, in the same transaction as the next
+ * email's SENDING (or at the end of the poll), so each delivery costs one transaction. An email with any outcome is never
  * delivered again, whatever is replayed and whichever instance reads it. An email left SENDING
  * (its sender stopped between the two writes) may or may not have reached the server: it is
  * logged and not sent again, unless the outbox shows its file. A delivery that certainly did not
@@ -86,8 +87,6 @@ public final class MailSender implements AutoCloseable {
     private final Map<TopicPartition, Backoff> deferred = new HashMap<>();
     /** Set while no email can go (server, outbox or ledger unavailable): every partition waits until then. */
     private Backoff unavailable;
-    /** Delivered emails whose outcome could not be written yet: written when they come round again. */
-    private final Map<String, EmailOutcome> unrecorded = new HashMap<>();
 
     private record Backoff(String emailId, int attempts, long untilNanos) {
         boolean waiting(final long now) {
@@ -246,7 +245,7 @@ public final class MailSender implements AutoCloseable {
     /** An email whose delivery was under way when the sender that started it stopped, or when a ledger write failed here. */
     private boolean settleInterrupted(final TopicPartition partition, final ConsumerRecord<byte[], byte[]> record,
             final EmailRequest email) {
-        final EmailOutcome delivered = unrecorded.get(email.emailId());
+        final EmailOutcome delivered = ledger.unwritten(email.emailId());
         if (delivered != null) {
             return complete(partition, record, delivered);
         }
@@ -323,16 +322,13 @@ public final class MailSender implements AutoCloseable {
         };
     }
 
-    /** Records an email's final outcome and moves past it; if the ledger cannot be written, everything waits. */
+    /**
+     * Records an email's final outcome and moves past it. The outcome is written with the next
+     * transaction (the next email's SENDING mark, or the flush at the end of the poll).
+     */
     private boolean complete(final TopicPartition partition, final ConsumerRecord<byte[], byte[]> record,
             final EmailOutcome outcome) {
-        try {
-            ledger.write(partition, outcome.emailId(), outcome, record.offset() + 1, consumer.groupMetadata());
-        } catch (OutcomeLedger.WriteFailed e) {
-            unrecorded.put(outcome.emailId(), outcome);
-            return waitForAll("the email outcomes cannot be written: " + e.getMessage());
-        }
-        unrecorded.remove(outcome.emailId());
+        ledger.record(partition, outcome, record.offset() + 1);
         unavailable = null;
         return true;
     }
@@ -477,7 +473,7 @@ public final class MailSender implements AutoCloseable {
         props.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
         // partitions that stay with an instance keep their loaded outcomes through a rebalance
         props.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
-        // each email costs a round trip to the mail server and two small transactions
+        // each email costs a round trip to the mail server and one small transaction
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "50");
         return props;
     }

@@ -3,6 +3,7 @@ package io.purchasepipeline.app.mail;
 import io.purchasepipeline.serdes.EmailOutcome;
 import io.purchasepipeline.serdes.Topics;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -64,6 +65,17 @@ final class OutcomeLedger implements AutoCloseable {
     private final Map<Integer, Map<String, EmailOutcome.Status>> statuses = new HashMap<>();
     /** Positions of emails that needed no outcome (already handled), committed with the next write. */
     private final Map<TopicPartition, OffsetAndMetadata> positions = new HashMap<>();
+    /** Final outcomes recorded here and not yet written: they go with the next transaction, whatever it is. */
+    private final List<Staged> staged = new ArrayList<>();
+
+    /**
+     * Final outcomes of partitions this sender lost before it could write them: if a partition
+     * comes back, its emails are found SENDING, and this says they were in fact delivered.
+     */
+    private final Map<String, EmailOutcome> unwritten = new HashMap<>();
+
+    private record Staged(TopicPartition emails, EmailOutcome outcome, ProducerRecord<byte[], byte[]> record) {
+    }
 
     /**
      * A write that did not happen, as far as this sender can tell (a commit that timed out may
@@ -172,6 +184,9 @@ final class OutcomeLedger implements AutoCloseable {
         for (final TopicPartition partition : emails) {
             statuses.remove(partition.partition());
             positions.remove(partition);
+            staged.stream().filter(outcome -> outcome.emails().equals(partition))
+                    .forEach(outcome -> unwritten.put(outcome.outcome().emailId(), outcome.outcome()));
+            staged.removeIf(outcome -> outcome.emails().equals(partition));
         }
     }
 
@@ -181,7 +196,27 @@ final class OutcomeLedger implements AutoCloseable {
     }
 
     /**
-     * Records an outcome and the sender's position in one transaction, and waits for it.
+     * Records an email's final outcome (SENT, BOUNCED) and the position past it, to be written with
+     * the next transaction: the next email's SENDING mark, or {@link #flush} at the end of a poll.
+     * So a delivery costs one transaction, not two. Known here at once; if this sender stops
+     * before that transaction, the email stays SENDING for the next owner, which does not send it
+     * again, exactly as when a sender stops between a delivery and its own write.
+     */
+    void record(final TopicPartition emails, final EmailOutcome outcome, final long next) {
+        staged.add(new Staged(emails, outcome, outcomeRecord(emails, outcome.emailId(), outcome)));
+        unwritten.remove(outcome.emailId());
+        positions.put(emails, new OffsetAndMetadata(next));
+        statuses.get(emails.partition()).put(outcome.emailId(), outcome.status());
+    }
+
+    /** The final outcome this sender knows for an email of a partition it lost before writing it, or null. */
+    EmailOutcome unwritten(final String emailId) {
+        return unwritten.get(emailId);
+    }
+
+    /**
+     * Records an outcome and the sender's position in one transaction (with any outcome recorded
+     * before it), and waits for it.
      *
      * @param outcome null withdraws a SENDING that turned out not to be sent, so that the email is
      *        tried again (known at once here, even when the write fails)
@@ -193,8 +228,7 @@ final class OutcomeLedger implements AutoCloseable {
             statuses.get(emails.partition()).remove(emailId);
         }
         positions.put(emails, new OffsetAndMetadata(next));
-        commit(List.of(new ProducerRecord<>(OUTCOMES, emails.partition(), Topics.EMAIL_OUTCOMES.keySerde().serializer()
-                .serialize(OUTCOMES, emailId), Topics.EMAIL_OUTCOMES.valueSerde().serializer().serialize(OUTCOMES, outcome))), group);
+        commit(List.of(outcomeRecord(emails, emailId, outcome)), group);
         if (outcome != null) {
             statuses.get(emails.partition()).put(emailId, outcome.status());
         }
@@ -211,11 +245,17 @@ final class OutcomeLedger implements AutoCloseable {
         commit(List.of(letter), group);
     }
 
-    /** Commits the positions of skipped emails, if any. */
+    /** Commits the outcomes recorded and the positions of skipped emails, if any. */
     void flush(final ConsumerGroupMetadata group) throws WriteFailed {
-        if (!positions.isEmpty()) {
+        if (!positions.isEmpty() || !staged.isEmpty()) {
             commit(List.of(), group);
         }
+    }
+
+    private static ProducerRecord<byte[], byte[]> outcomeRecord(final TopicPartition emails, final String emailId,
+            final EmailOutcome outcome) {
+        return new ProducerRecord<>(OUTCOMES, emails.partition(), Topics.EMAIL_OUTCOMES.keySerde().serializer()
+                .serialize(OUTCOMES, emailId), Topics.EMAIL_OUTCOMES.valueSerde().serializer().serialize(OUTCOMES, outcome));
     }
 
     private void commit(final List<ProducerRecord<byte[], byte[]>> records, final ConsumerGroupMetadata group)
@@ -225,12 +265,17 @@ final class OutcomeLedger implements AutoCloseable {
                 producer = producers.get();
             }
             producer.beginTransaction();
+            // the outcomes recorded before go first: an email's SENT lands before the next one's SENDING
+            for (final Staged outcome : staged) {
+                producer.send(outcome.record());
+            }
             for (final ProducerRecord<byte[], byte[]> record : records) {
                 producer.send(record);
             }
             producer.sendOffsetsToTransaction(Map.copyOf(positions), group);
             producer.commitTransaction();
             positions.clear();
+            staged.clear();
         } catch (KafkaException | IllegalStateException e) {
             abort();
             throw new WriteFailed(e);

@@ -176,6 +176,31 @@ class MailSenderTest {
     }
 
     @Test
+    void eachDeliveryCostsOneTransactionItsOutcomeGoesWithTheNextEmailsMark() throws Exception {
+        final List<EmailRequest> emails = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            emails.add(email(EmailKind.ORDER_RECEIVED));
+        }
+        final TopicPartition outcomes = new TopicPartition(Topics.EMAIL_OUTCOMES.name(), 0);
+        final long before = committedEnd(outcomes);
+        produce(emails, 0);
+
+        start(smtp(greenMail.getSmtp().getPort()), Attachments.NONE);
+        awaitFinal(ids(emails));
+        awaitCaughtUp();
+
+        // each transaction leaves one commit marker, an offset no record has
+        final long written = committedEnd(outcomes) - before;
+        final List<ConsumerRecord<String, EmailOutcome>> records = committedFrom(outcomes, before);
+        assertThat(records).extracting(record -> record.value().status()).containsOnly(EmailOutcome.Status.SENDING,
+                EmailOutcome.Status.SENT).hasSize(2 * emails.size());
+        final long transactions = written - records.size();
+        // one per email (its SENDING mark, with the SENT of the one before) and the last SENT; not two per email
+        assertThat(transactions).isBetween((long) emails.size(), emails.size() + 2L);
+        assertThat(messageIds(List.of(greenMail.getReceivedMessages()))).containsExactlyInAnyOrderElementsOf(messageIds(emails));
+    }
+
+    @Test
     void twoSendersInOneGroupDeliverEachEmailOnceThroughARebalance() throws Exception {
         final MailSettings settings = smtp(greenMail.getSmtp().getPort());
         final List<EmailRequest> emails = new ArrayList<>();
@@ -615,6 +640,34 @@ class MailSenderTest {
         props.putAll(client);
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         return props;
+    }
+
+    private static long committedEnd(final TopicPartition partition) {
+        final Properties props = new Properties();
+        props.putAll(client);
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(),
+                new ByteArrayDeserializer())) {
+            return consumer.endOffsets(List.of(partition)).get(partition);
+        }
+    }
+
+    /** The committed records of one partition of {@code email-outcomes} from {@code offset} to its end. */
+    private static List<ConsumerRecord<String, EmailOutcome>> committedFrom(final TopicPartition partition, final long offset) {
+        final Properties props = new Properties();
+        props.putAll(client);
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        final List<ConsumerRecord<String, EmailOutcome>> records = new ArrayList<>();
+        try (KafkaConsumer<String, EmailOutcome> consumer = new KafkaConsumer<>(props, Topics.EMAIL_OUTCOMES.keySerde().deserializer(),
+                Topics.EMAIL_OUTCOMES.valueSerde().deserializer())) {
+            consumer.assign(List.of(partition));
+            consumer.seek(partition, offset);
+            final long end = consumer.endOffsets(List.of(partition)).get(partition);
+            while (consumer.position(partition) < end) {
+                consumer.poll(Duration.ofMillis(100)).forEach(records::add);
+            }
+        }
+        return records;
     }
 
     /** The latest outcome of each of these emails that has one. */
