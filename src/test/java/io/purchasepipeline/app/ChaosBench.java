@@ -9,6 +9,7 @@ import com.icegreen.greenmail.util.ServerSetup;
 import io.purchasepipeline.app.OrderEventLog.Seen;
 import io.purchasepipeline.app.kafka.KafkaTestClients;
 import io.purchasepipeline.app.kafka.LocalCluster;
+import io.purchasepipeline.serdes.EmailOutcome;
 import io.purchasepipeline.serdes.OrderStatus;
 import io.purchasepipeline.serdes.Product;
 import io.purchasepipeline.serdes.ProductKind;
@@ -35,9 +36,13 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -67,6 +72,8 @@ class ChaosBench {
     private static final int PARTITIONS = 6;
     private static final Duration READY = Duration.ofSeconds(180);
     private static final Duration HOLD_TIMEOUT = Duration.ofSeconds(60);
+    /** The mail wait ends when no email has arrived for this long. */
+    private static final Duration MAIL_STALL = Duration.ofSeconds(60);
     private static final int SEATS = 20;
 
     @TempDir
@@ -202,10 +209,21 @@ class ChaosBench {
                 final VerificationReportView verify = VerificationReportView.read(report);
                 // every email the pipeline asked for is on `emails` (once: the email-ids check); the
                 // senders deliver them behind the orders, so give them a bounded time to catch up
+                // time, and stop early once nothing has arrived for a minute: an email whose sender was
+                // killed while handing it over stays SENDING and is, by design, not sent again
                 final long mailDeadline = System.nanoTime() + plan.mailDrain().toNanos();
-                while (smtp.getReceivedMessages().length < verify.emailsRequested() && System.nanoTime() < mailDeadline) {
+                int received = smtp.getReceivedMessages().length;
+                long lastArrival = System.nanoTime();
+                while (received < verify.emailsRequested() && System.nanoTime() < mailDeadline
+                        && System.nanoTime() - lastArrival < MAIL_STALL.toNanos()) {
                     Thread.sleep(1_000);
+                    final int now = smtp.getReceivedMessages().length;
+                    if (now > received) {
+                        received = now;
+                        lastArrival = System.nanoTime();
+                    }
                 }
+                final Map<EmailOutcome.Status, Long> emailStatuses = emailStatuses(bootstrap);
                 final Map<String, Long> deliveries = new HashMap<>();
                 for (final MimeMessage message : smtp.getReceivedMessages()) {
                     deliveries.merge(message.getMessageID(), 1L, Long::sum);
@@ -232,6 +250,8 @@ class ChaosBench {
                 result.put("emails_requested", verify.emailsRequested());
                 result.put("emails_delivered", deliveries.size());
                 result.put("emails_not_yet_delivered", verify.emailsRequested() - deliveries.size());
+                // the ledger's latest word on each email: SENDING = handed over when its sender was killed, not sent again
+                result.put("email_outcomes", emailStatuses);
                 result.put("outcomes", outcomes);
                 result.put("verify_exit", verifyExit);
                 result.put("verify_checks", verify.checks());
@@ -256,6 +276,33 @@ class ChaosBench {
     }
 
     /** The {@code verify --json} report, read back for its per-check violation counts. */
+    /** The latest status of every email on {@code email-outcomes}, counted by status. */
+    private static Map<EmailOutcome.Status, Long> emailStatuses(final String bootstrap) {
+        final Properties props = new Properties();
+        props.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        final Map<String, EmailOutcome.Status> latest = new HashMap<>();
+        try (KafkaConsumer<String, EmailOutcome> consumer = new KafkaConsumer<>(props,
+                Topics.EMAIL_OUTCOMES.keySerde().deserializer(), Topics.EMAIL_OUTCOMES.valueSerde().deserializer())) {
+            final List<TopicPartition> partitions = consumer.partitionsFor(Topics.EMAIL_OUTCOMES.name()).stream()
+                    .map(info -> new TopicPartition(info.topic(), info.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            final Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
+            while (partitions.stream().anyMatch(partition -> consumer.position(partition) < ends.get(partition))) {
+                for (final ConsumerRecord<String, EmailOutcome> record : consumer.poll(Duration.ofMillis(200))) {
+                    if (record.value() == null) {
+                        latest.remove(record.key());
+                    } else {
+                        latest.put(record.key(), record.value().status());
+                    }
+                }
+            }
+        }
+        return latest.values().stream().collect(Collectors.groupingBy(Function.identity(), () -> new java.util.TreeMap<>(),
+                Collectors.counting()));
+    }
+
     record VerificationReportView(Map<String, Long> checks, long emailsRequested) {
 
         static VerificationReportView read(final Path file) throws IOException {
