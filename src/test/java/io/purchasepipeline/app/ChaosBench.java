@@ -36,13 +36,9 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.CommonClientConfigs;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -278,28 +274,12 @@ class ChaosBench {
     /** The {@code verify --json} report, read back for its per-check violation counts. */
     /** The latest status of every email on {@code email-outcomes}, counted by status. */
     private static Map<EmailOutcome.Status, Long> emailStatuses(final String bootstrap) {
-        final Properties props = new Properties();
-        props.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        final Map<String, EmailOutcome.Status> latest = new HashMap<>();
-        try (KafkaConsumer<String, EmailOutcome> consumer = new KafkaConsumer<>(props,
-                Topics.EMAIL_OUTCOMES.keySerde().deserializer(), Topics.EMAIL_OUTCOMES.valueSerde().deserializer())) {
-            final List<TopicPartition> partitions = consumer.partitionsFor(Topics.EMAIL_OUTCOMES.name()).stream()
-                    .map(info -> new TopicPartition(info.topic(), info.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            final Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
-            while (partitions.stream().anyMatch(partition -> consumer.position(partition) < ends.get(partition))) {
-                for (final ConsumerRecord<String, EmailOutcome> record : consumer.poll(Duration.ofMillis(200))) {
-                    if (record.value() == null) {
-                        latest.remove(record.key());
-                    } else {
-                        latest.put(record.key(), record.value().status());
-                    }
-                }
-            }
-        }
-        return latest.values().stream().collect(Collectors.groupingBy(Function.identity(), () -> new java.util.TreeMap<>(),
+        final Properties client = new Properties();
+        client.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        final Map<String, EmailOutcome> latest = KafkaTestClients.latestByKey(KafkaTestClients.readCommitted(client,
+                Topics.EMAIL_OUTCOMES.name(), Topics.EMAIL_OUTCOMES.keySerde().deserializer(),
+                Topics.EMAIL_OUTCOMES.valueSerde().deserializer()));
+        return latest.values().stream().collect(Collectors.groupingBy(EmailOutcome::status, () -> new java.util.TreeMap<>(),
                 Collectors.counting()));
     }
 

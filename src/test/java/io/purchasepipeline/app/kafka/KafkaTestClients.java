@@ -27,6 +27,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
@@ -106,6 +107,45 @@ public final class KafkaTestClients {
             }
             return values;
         }
+    }
+
+    /**
+     * Every committed record of every partition of {@code topic}, from the beginning to the end the
+     * partitions have when it starts, in each partition's order.
+     *
+     * @param client the connection (bootstrap servers, security)
+     */
+    public static <K, V> List<ConsumerRecord<K, V>> readCommitted(final Properties client, final String topic,
+            final Deserializer<K> keys, final Deserializer<V> values) {
+        final Properties props = new Properties();
+        props.putAll(client);
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        final List<ConsumerRecord<K, V>> records = new ArrayList<>();
+        try (KafkaConsumer<K, V> consumer = new KafkaConsumer<>(props, keys, values)) {
+            final List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                    .map(info -> new TopicPartition(info.topic(), info.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            final Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
+            while (partitions.stream().anyMatch(partition -> consumer.position(partition) < ends.get(partition))) {
+                consumer.poll(Duration.ofMillis(100)).forEach(records::add);
+            }
+        }
+        return records;
+    }
+
+    /** What a compacted topic says now: each key's latest value, keys whose latest record is a tombstone left out. */
+    public static <K, V> Map<K, V> latestByKey(final List<ConsumerRecord<K, V>> records) {
+        final Map<K, V> latest = new java.util.HashMap<>();
+        for (final ConsumerRecord<K, V> record : records) {
+            if (record.value() == null) {
+                latest.remove(record.key());
+            } else {
+                latest.put(record.key(), record.value());
+            }
+        }
+        return latest;
     }
 
     /** A value of Kafka's {@code meta.properties}, written when a log directory is formatted. */

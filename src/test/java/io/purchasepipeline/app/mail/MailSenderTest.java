@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.fail;
 import com.icegreen.greenmail.junit5.GreenMailExtension;
 import com.icegreen.greenmail.util.ServerSetupTest;
 import io.purchasepipeline.app.InJvmPipeline;
+import io.purchasepipeline.app.kafka.KafkaTestClients;
 import io.purchasepipeline.app.TopicProvisioner;
 import io.purchasepipeline.serdes.EmailKind;
 import io.purchasepipeline.serdes.EmailOutcome;
@@ -672,27 +673,9 @@ class MailSenderTest {
 
     /** The latest outcome of each of these emails that has one. */
     private static Map<String, EmailOutcome> outcomes(final List<String> emailIds) {
-        final Properties props = new Properties();
-        props.putAll(client);
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        final Map<String, EmailOutcome> latest = new HashMap<>();
-        try (KafkaConsumer<String, EmailOutcome> consumer = new KafkaConsumer<>(props, Topics.EMAIL_OUTCOMES.keySerde().deserializer(),
-                Topics.EMAIL_OUTCOMES.valueSerde().deserializer())) {
-            final List<TopicPartition> partitions = consumer.partitionsFor(Topics.EMAIL_OUTCOMES.name()).stream()
-                    .map(info -> new TopicPartition(info.topic(), info.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            final Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
-            while (partitions.stream().anyMatch(partition -> consumer.position(partition) < ends.get(partition))) {
-                for (final ConsumerRecord<String, EmailOutcome> record : consumer.poll(Duration.ofMillis(100))) {
-                    if (record.value() == null) {
-                        latest.remove(record.key());
-                    } else {
-                        latest.put(record.key(), record.value());
-                    }
-                }
-            }
-        }
+        final Map<String, EmailOutcome> latest = KafkaTestClients.latestByKey(KafkaTestClients.readCommitted(client,
+                Topics.EMAIL_OUTCOMES.name(), Topics.EMAIL_OUTCOMES.keySerde().deserializer(),
+                Topics.EMAIL_OUTCOMES.valueSerde().deserializer()));
         latest.keySet().retainAll(emailIds);
         return latest;
     }
