@@ -154,6 +154,12 @@ class DockerComposeTest {
     }
 
     @Test
+    void takesTheAdminTokenFromTheEnvironmentAndRefusesToStartWithoutIt() {
+        // ${VAR:?message}: compose stops with the message when VAR is unset or empty; no token in the file
+        assertThat(env(app).get("ADMIN_TOKEN")).matches("\\$\\{ADMIN_TOKEN:\\?[^}]+}");
+    }
+
+    @Test
     void buildsTheAppImageFromTheDockerfileAtTheRepositoryRoot() {
         final Path context = DOCKER.resolve(app.path("build").path("context").asText()).normalize();
         final Path dockerfile = context.resolve(app.path("build").path("dockerfile").asText()).normalize();
