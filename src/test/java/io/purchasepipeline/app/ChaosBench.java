@@ -17,7 +17,6 @@ import io.purchasepipeline.serdes.SeatAction;
 import io.purchasepipeline.serdes.SeatCommand;
 import io.purchasepipeline.serdes.Topics;
 import io.purchasepipeline.topology.PipelineConfig;
-import jakarta.mail.internet.MimeMessage;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.file.Files;
@@ -31,6 +30,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Random;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
@@ -103,6 +104,20 @@ class ChaosBench {
         final List<Integer> ports = KafkaTestClients.freePorts(7);
         final GreenMail smtp = new GreenMail(new ServerSetup(ports.get(6), "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
         smtp.start();
+        final DeliveredMail mail = new DeliveredMail(smtp);
+        // count and drop what arrives as the run goes, so that the server never holds the whole run's mail
+        final ScheduledExecutorService mailCounter = Executors.newSingleThreadScheduledExecutor(task -> {
+            final Thread thread = new Thread(task, "mail-counter");
+            thread.setDaemon(true);
+            return thread;
+        });
+        mailCounter.scheduleWithFixedDelay(() -> {
+            try {
+                mail.collect();
+            } catch (Exception e) {
+                LOG.warn("Counting the delivered emails failed; trying again: {}", e.toString());
+            }
+        }, 5, 5, TimeUnit.SECONDS);
         final List<AppInstance> instances = new ArrayList<>();
         final Map<String, Object> result = new LinkedHashMap<>();
         try (LocalCluster cluster = LocalCluster.builder(tmp.resolve("cluster")).brokers(3)
@@ -208,22 +223,19 @@ class ChaosBench {
                 // time, and stop early once nothing has arrived for a minute: an email whose sender was
                 // killed while handing it over stays SENDING and is, by design, not sent again
                 final long mailDeadline = System.nanoTime() + plan.mailDrain().toNanos();
-                int received = smtp.getReceivedMessages().length;
+                long received = mail.collect();
                 long lastArrival = System.nanoTime();
                 while (received < verify.emailsRequested() && System.nanoTime() < mailDeadline
                         && System.nanoTime() - lastArrival < MAIL_STALL.toNanos()) {
                     Thread.sleep(1_000);
-                    final int now = smtp.getReceivedMessages().length;
+                    final long now = mail.collect();
                     if (now > received) {
                         received = now;
                         lastArrival = System.nanoTime();
                     }
                 }
                 final Map<EmailOutcome.Status, Long> emailStatuses = emailStatuses(bootstrap);
-                final Map<String, Long> deliveries = new HashMap<>();
-                for (final MimeMessage message : smtp.getReceivedMessages()) {
-                    deliveries.merge(message.getMessageID(), 1L, Long::sum);
-                }
+                final Map<String, Long> deliveries = mail.deliveries();
                 final long duplicateEmails = deliveries.values().stream().filter(count -> count > 1).mapToLong(count -> count - 1).sum();
 
                 result.put("date", Instant.ofEpochMilli(startedAt).toString());
@@ -257,6 +269,7 @@ class ChaosBench {
             for (final AppInstance instance : instances) {
                 instance.kill();
             }
+            mailCounter.shutdownNow();
             smtp.stop();
         }
         final Path out = Path.of(System.getProperty("chaos.out", "bench/results/chaos-latest.json"));
