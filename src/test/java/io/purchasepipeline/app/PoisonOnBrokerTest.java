@@ -133,6 +133,11 @@ class PoisonOnBrokerTest {
         assertThat(awaitEnd(orderId)).isEqualTo("COMPLETED");
         assertThat(gateway.crashes.get()).as("the gateway client crashed once").isEqualTo(1);
         assertThat(gateway.simulator.chargesFor(orderId)).as("charged once").isEqualTo(1);
+        // the replacement thread joins the group: the instance rebalances, then runs again (never ERROR)
+        final long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (streams.state() == KafkaStreams.State.REBALANCING && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
         assertThat(streams.state()).isEqualTo(KafkaStreams.State.RUNNING);
         assertThat(threads(streams)).as("the crashed thread's replacement").hasSameSizeAs(before).isNotEqualTo(before);
         final JsonNode events = JsonSerde.MAPPER.readTree(get("/orders/" + orderId + "/events").body());
