@@ -74,7 +74,7 @@ final class OutcomeLedger implements AutoCloseable {
      */
     private final Map<String, EmailOutcome> unwritten = new HashMap<>();
 
-    private record Staged(TopicPartition emails, EmailOutcome outcome, ProducerRecord<byte[], byte[]> record) {
+    private record Staged(TopicPartition emails, EmailOutcome outcome) {
     }
 
     /**
@@ -203,7 +203,7 @@ final class OutcomeLedger implements AutoCloseable {
      * again, exactly as when a sender stops between a delivery and its own write.
      */
     void record(final TopicPartition emails, final EmailOutcome outcome, final long next) {
-        staged.add(new Staged(emails, outcome, outcomeRecord(emails, outcome.emailId(), outcome)));
+        staged.add(new Staged(emails, outcome));
         unwritten.remove(outcome.emailId());
         positions.put(emails, new OffsetAndMetadata(next));
         statuses.get(emails.partition()).put(outcome.emailId(), outcome.status());
@@ -267,7 +267,7 @@ final class OutcomeLedger implements AutoCloseable {
             producer.beginTransaction();
             // the outcomes recorded before go first: an email's SENT lands before the next one's SENDING
             for (final Staged outcome : staged) {
-                producer.send(outcome.record());
+                producer.send(outcomeRecord(outcome.emails(), outcome.outcome().emailId(), outcome.outcome()));
             }
             for (final ProducerRecord<byte[], byte[]> record : records) {
                 producer.send(record);
