@@ -29,6 +29,7 @@ import io.purchasepipeline.stores.OrderState;
 import io.purchasepipeline.stores.QueryResult;
 import io.purchasepipeline.stores.StoreNames;
 import java.io.IOException;
+import java.io.InputStream;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -390,11 +391,30 @@ public final class HttpApi implements AutoCloseable {
         }
     }
 
-    /** A body announced larger than the limit is refused at once, before the client sends it. */
+    /**
+     * A body announced larger than the limit is refused before it is handled; one not much larger
+     * that the client is already sending is read and dropped first ({@link HttpLimits#MAX_REFUSED_BODY_READ}).
+     */
     private static void refuseAnnouncedLargeBody(final Context ctx) {
         // the long one: a length above 2 GiB is -1 as an int
-        if (ctx.req().getContentLengthLong() > HttpLimits.MAX_BODY_BYTES) {
+        final long length = ctx.req().getContentLengthLong();
+        if (length > HttpLimits.MAX_BODY_BYTES) {
+            if (length <= HttpLimits.MAX_REFUSED_BODY_READ && ctx.header("Expect") == null) {
+                discardBody(ctx);
+            }
             throw new ApiException(413, "body too large", List.of("at most " + HttpLimits.MAX_BODY_BYTES + " bytes"));
+        }
+    }
+
+    /** Reads the body to its end and drops it; a client that breaks off or stalls meanwhile only loses its connection. */
+    private static void discardBody(final Context ctx) {
+        final byte[] buffer = new byte[8192];
+        try (InputStream body = ctx.req().getInputStream()) {
+            while (body.read(buffer) >= 0) {
+                // dropped
+            }
+        } catch (IOException | RuntimeException e) {
+            log.debug("A refused body was not read to its end: {}", e.toString());
         }
     }
 

@@ -14,6 +14,14 @@ public final class HttpLimits {
 
     /** Bodies above this are refused with 413, before they are read when their length is announced. */
     public static final long MAX_BODY_BYTES = 64 * 1024;
+    /**
+     * A body announced over {@link #MAX_BODY_BYTES} but not over this is read and dropped before
+     * its 413: the client sending it reads the answer and keeps its connection. Closing with the
+     * body still arriving resets the connection under the client's writes, and a client that
+     * fails on a write never reads the answer. Larger bodies are refused at once and their
+     * connection closed; a client that asks to continue first is never sent on.
+     */
+    public static final long MAX_REFUSED_BODY_READ = 1024 * 1024;
     /** The request line and headers together; above it 431 (414 for the request line alone). */
     public static final int MAX_HEADER_BYTES = 8 * 1024;
     /** A connection on which nothing moves for this long is closed (a long poll in progress is not idle). */

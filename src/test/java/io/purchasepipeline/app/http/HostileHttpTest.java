@@ -135,6 +135,43 @@ class HostileHttpTest {
                 "{\"name\":\"Huge\",\"kind\":\"DIGITAL\",\"price\":1e999999999}")), 400, "invalid product");
     }
 
+    /**
+     * A client that announces a body just over the limit and goes on sending it (as HTTP clients
+     * do, unless they ask to continue first) gets its 413 and keeps its connection: the server
+     * reads the body it refuses. Closing instead, with the body still arriving, resets the
+     * connection under the client's writes, and a client that fails on the write never reads
+     * the answer.
+     */
+    @Test
+    @Order(2)
+    void aBodyALittleOverTheLimitIsReadAndRefusedAndTheConnectionServesTheNextRequest() throws Exception {
+        final byte[] body = "x".repeat((int) HttpLimits.MAX_BODY_BYTES + 1).getBytes(StandardCharsets.ISO_8859_1);
+        final String head = "POST /orders HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: "
+                + body.length + "\r\n\r\n";
+        final List<RawHttp.Answer> answers;
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress("127.0.0.1", port));
+            socket.setSoTimeout((int) ANSWER_WITHIN.toMillis());
+            final OutputStream out = socket.getOutputStream();
+            out.write(head.getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+            // the server has seen the announced length and answered before the body follows
+            Thread.sleep(500);
+            final int part = 8 * 1024;
+            for (int at = 0; at < body.length; at += part) {
+                out.write(body, at, Math.min(part, body.length - at));
+                out.flush();
+                Thread.sleep(20);
+            }
+            out.write(get("/health").getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+            answers = RawHttp.parseAll(socket.getInputStream().readAllBytes());
+        }
+        assertThat(answers).hasSize(2);
+        assertError(answers.get(0), 413, "body too large");
+        assertThat(answers.get(1).status()).isEqualTo(200);
+    }
+
     @Test
     @Order(3)
     void slowClientsLoseTheirConnectionsAndPatientOnesAreServed() throws Exception {

@@ -10,8 +10,10 @@ import java.net.Socket;
 import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -103,6 +105,25 @@ final class RawHttp {
         }
         return "chunked".equalsIgnoreCase(answer.headers().get("transfer-encoding"))
                 && new String(raw, StandardCharsets.ISO_8859_1).endsWith("\r\n0\r\n\r\n");
+    }
+
+    /** Every answer in {@code raw}, in order (pipelined requests on one connection); each must announce its length. */
+    static List<Answer> parseAll(final byte[] raw) {
+        final List<Answer> answers = new ArrayList<>();
+        int at = 0;
+        while (at < raw.length) {
+            final byte[] rest = Arrays.copyOfRange(raw, at, raw.length);
+            final int end = indexOf(rest, "\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+            final Answer head = parse(Arrays.copyOfRange(rest, 0, end < 0 ? rest.length : end + 4));
+            if (head.closed()) {
+                break;
+            }
+            final int length = Integer.parseInt(head.headers().getOrDefault("content-length", "0"));
+            final int size = Math.min(rest.length, end + 4 + length);
+            answers.add(parse(Arrays.copyOfRange(rest, 0, size)));
+            at += size;
+        }
+        return answers;
     }
 
     static Answer parse(final byte[] whole) {
