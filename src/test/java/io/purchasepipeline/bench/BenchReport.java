@@ -42,8 +42,8 @@ public final class BenchReport {
 
     /** What one run measured; null members were not measured. */
     record Inputs(String stamp, boolean quick, long wallSeconds, String loadAverage, int recordSize,
-                  String rawProducerOutput, JsonNode loadMax, JsonNode load1000, Map<Integer, JsonNode> scaling,
-                  JsonNode contention, String contentionNote) {
+                  String rawProducerOutput, JsonNode loadMax, JsonNode load1000, Map<Integer, JsonNode> belowSaturation,
+                  Map<Integer, JsonNode> scaling, JsonNode contention, String contentionNote) {
     }
 
     private BenchReport() {
@@ -60,6 +60,7 @@ public final class BenchReport {
         String raw = null;
         JsonNode loadMax = null;
         JsonNode load1000 = null;
+        final Map<Integer, JsonNode> belowSaturation = new TreeMap<>();
         final Map<Integer, JsonNode> scaling = new TreeMap<>();
         JsonNode contention = null;
         String note = null;
@@ -75,23 +76,27 @@ public final class BenchReport {
                 case "--raw-producer" -> raw = Files.readString(Path.of(value));
                 case "--load-max" -> loadMax = readOrNull(Path.of(value));
                 case "--load-1000" -> load1000 = readOrNull(Path.of(value));
-                case "--scaling" -> {
-                    final int eq = value.indexOf('=');
-                    scaling.put(Integer.parseInt(value.substring(0, eq)), readOrNull(Path.of(value.substring(eq + 1))));
-                }
+                case "--load-at" -> putNumbered(belowSaturation, value);
+                case "--scaling" -> putNumbered(scaling, value);
                 case "--contention" -> contention = readOrNull(Path.of(value));
                 case "--contention-missing" -> note = value;
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
         final Inputs inputs = new Inputs(stamp, quick, wall, loadAverage, recordSize, raw, loadMax, load1000,
-                scaling, contention, note);
+                belowSaturation, scaling, contention, note);
         final ObjectNode report = assemble(inputs, machine(loadAverage));
         Files.createDirectories(outDir);
         final String json = MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(report) + "\n";
         Files.writeString(outDir.resolve(stamp + ".json"), json);
         Files.writeString(outDir.resolve("latest.json"), json);
         Files.writeString(outDir.resolve("latest.md"), markdown(report));
+    }
+
+    /** {@code N=file}: the load summary in file, under N (orders/s offered, or instances). */
+    private static void putNumbered(final Map<Integer, JsonNode> into, final String value) throws IOException {
+        final int eq = value.indexOf('=');
+        into.put(Integer.parseInt(value.substring(0, eq)), readOrNull(Path.of(value.substring(eq + 1))));
     }
 
     private static JsonNode readOrNull(final Path file) throws IOException {
@@ -126,6 +131,15 @@ public final class BenchReport {
         out.set("raw_producer", rawProducer(in.rawProducerOutput(), in.recordSize()));
         out.set("load_max", nullable(in.loadMax()));
         out.set("load_1000", nullable(in.load1000()));
+        final ArrayNode below = out.putArray("latency_below_saturation");
+        in.belowSaturation().forEach((offered, summary) -> {
+            final ObjectNode step = below.addObject();
+            step.put("offered_per_s", offered);
+            step.set("achieved_per_s", number(summary, "achievedPerSecond"));
+            step.set("p50_ms", summary == null ? NullNode.instance : number(summary.get("latencyMs"), "p50"));
+            step.set("p99_ms", summary == null ? NullNode.instance : number(summary.get("latencyMs"), "p99"));
+            step.set("ok", summary == null ? NullNode.instance : summary.path("ok"));
+        });
         final ArrayNode scaling = out.putArray("scaling");
         in.scaling().forEach((instances, summary) -> {
             final ObjectNode step = scaling.addObject();
@@ -145,6 +159,7 @@ public final class BenchReport {
         final List<JsonNode> loads = new ArrayList<>();
         loads.add(in.loadMax());
         loads.add(in.load1000());
+        loads.addAll(in.belowSaturation().values());
         loads.addAll(in.scaling().values());
         return loads.stream().allMatch(l -> l != null && l.path("ok").asBoolean(false));
     }
@@ -259,6 +274,20 @@ public final class BenchReport {
                         : ""),
                 "`load --rate 1000 --duration " + fmtSeconds(fixed.path("settings").path("durationSeconds")) + "`"
                         + okNote(fixed));
+        if (!r.path("latency_below_saturation").isEmpty()) {
+            final List<String> rates = new ArrayList<>();
+            final List<String> p99s = new ArrayList<>();
+            boolean ok = true;
+            for (final JsonNode step : r.path("latency_below_saturation")) {
+                rates.add(String.format(Locale.ROOT, "%,d", step.path("offered_per_s").asInt()));
+                p99s.add(fmt(step.get("p99_ms"), "%,.0f"));
+                ok &= step.path("ok").asBoolean(false);
+            }
+            row(md, "p99 placed → terminal at " + String.join(" / ", rates) + " orders/s offered (below saturation)",
+                    String.join(" / ", p99s) + " ms",
+                    "`load --rate N --duration " + fmtSeconds(fixed.path("settings").path("durationSeconds")) + "` each"
+                            + (ok ? "" : ", **not ok**: orders not ended, doubled or an invariant broken"));
+        }
         final JsonNode raw = r.path("raw_producer");
         row(md, "raw Kafka producer, same machine and broker (the physical reference)",
                 fmt(raw.get("records_per_s"), "%,.0f records/s") + ", " + fmt(raw.get("mb_per_s"), "%.1f MB/s")

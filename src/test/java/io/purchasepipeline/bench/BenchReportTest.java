@@ -37,8 +37,11 @@ class BenchReportTest {
         scaling.put(1, load("max", 90, 900, true));
         scaling.put(2, load("max", 150, 700, true));
         scaling.put(3, load("max", 170, 650, true));
+        final Map<Integer, JsonNode> below = new TreeMap<>();
+        below.put(500, load("500", 499.0, 180.0, true));
+        below.put(250, load("250", 250.0, 140.0, true));
         return new BenchReport.Inputs("2026-11-23T20-00-00Z", true, 480, "3.1 2.0 1.5", 400, RAW,
-                load("max", 104.5, 152961.0, true), load("1000", 98.2, 4321.5, true), scaling, contention, note);
+                load("max", 104.5, 152961.0, true), load("1000", 98.2, 4321.5, true), below, scaling, contention, note);
     }
 
     private static ObjectNode assemble(final BenchReport.Inputs in) {
@@ -67,6 +70,15 @@ class BenchReportTest {
         assertThat(r.get("load_1000").get("settings").get("rate").asText()).isEqualTo("1000");
         assertThat(r.get("contention").get("rows")).hasSize(1);
         assertThat(r.get("loads_ok").asBoolean()).isTrue();
+
+        final JsonNode below = r.get("latency_below_saturation");           // by rate offered, lowest first
+        assertThat(below).hasSize(2);
+        assertThat(below.get(0).get("offered_per_s").asInt()).isEqualTo(250);
+        assertThat(below.get(0).get("p99_ms").asDouble()).isEqualTo(140.0);
+        assertThat(below.get(1).get("offered_per_s").asInt()).isEqualTo(500);
+        assertThat(below.get(1).get("achieved_per_s").asDouble()).isEqualTo(499.0);
+        assertThat(BenchReport.markdown(r)).contains("| p99 placed → terminal at 250 / 500 orders/s offered (below saturation) "
+                + "| 140 / 180 ms |");
 
         assertThat(r.get("scaling")).hasSize(3);
         assertThat(r.get("scaling").get(0).get("instances").asInt()).isEqualTo(1);
@@ -108,11 +120,21 @@ class BenchReportTest {
     void aFailedLoadRunIsFlagged() throws Exception {
         final BenchReport.Inputs ok = inputs(null, null);
         final BenchReport.Inputs broken = new BenchReport.Inputs(ok.stamp(), false, ok.wallSeconds(), null, 400, "",
-                ok.loadMax(), load("1000", 50, 9000, false), ok.scaling(), null, null);
+                ok.loadMax(), load("1000", 50, 9000, false), ok.belowSaturation(), ok.scaling(), null, null);
         final ObjectNode r = assemble(broken);
         assertThat(r.get("loads_ok").asBoolean()).isFalse();
         assertThat(r.get("raw_producer").get("records_per_s").isNull()).isTrue();
         assertThat(BenchReport.markdown(r)).contains("**not ok**");
+    }
+
+    @Test
+    void aFailedRunBelowSaturationIsFlagged() throws Exception {
+        final BenchReport.Inputs ok = inputs(null, null);
+        final BenchReport.Inputs broken = new BenchReport.Inputs(ok.stamp(), false, ok.wallSeconds(), null, 400, RAW,
+                ok.loadMax(), ok.load1000(), Map.of(250, load("250", 240, 300, false)), ok.scaling(), null, null);
+        final ObjectNode r = assemble(broken);
+        assertThat(r.get("loads_ok").asBoolean()).isFalse();
+        assertThat(BenchReport.markdown(r)).contains("below saturation) | 300 ms | ").contains("**not ok**");
     }
 
     @Test
@@ -126,13 +148,15 @@ class BenchReportTest {
         final Path out = dir.resolve("results");
         BenchReport.main(new String[] {"--out-dir", out.toString(), "--stamp", "2026-11-23T20-00-00Z", "--quick", "true",
                 "--wall-seconds", "300", "--record-size", "400", "--raw-producer", raw.toString(),
-                "--load-max", max.toString(), "--load-1000", fixed.toString(), "--scaling", "1=" + max,
+                "--load-max", max.toString(), "--load-1000", fixed.toString(), "--load-at", "250=" + fixed,
+                "--scaling", "1=" + max,
                 "--scaling", "2=" + max, "--contention-missing", "contention bench not present"});
 
         final JsonNode latest = MAPPER.readTree(out.resolve("latest.json").toFile());
         assertThat(MAPPER.readTree(out.resolve("2026-11-23T20-00-00Z.json").toFile())).isEqualTo(latest);
         assertThat(latest.get("p99_ms_at_1000").asDouble()).isEqualTo(4321.5);
         assertThat(latest.get("scaling")).hasSize(2);
+        assertThat(latest.get("latency_below_saturation").get(0).get("offered_per_s").asInt()).isEqualTo(250);
         final String md = Files.readString(out.resolve("latest.md"));
         assertThat(md).contains("| what | figure | how |").contains("105 orders/s").contains("4,322 ms")
                 .contains("20,512 records/s").contains("bench/run --quick").contains("5 min 00 s");
