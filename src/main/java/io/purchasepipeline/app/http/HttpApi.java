@@ -9,7 +9,9 @@ import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.type.LogicalType;
 import io.javalin.Javalin;
+import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
+import io.javalin.http.Handler;
 import io.javalin.http.HttpResponseException;
 import io.micrometer.core.instrument.Gauge;
 import io.purchasepipeline.app.Publisher;
@@ -108,19 +110,19 @@ public final class HttpApi implements AutoCloseable {
             config.http.prefer405over404 = true;
             config.startup.showJavalinBanner = false;
             config.routes.post("/orders", this::placeOrder);
-            config.routes.get("/orders/{id}", this::getOrder);
-            config.routes.get("/orders/{id}/events", this::getOrderEvents);
+            readRoute(config, "/orders/{id}", this::getOrder);
+            readRoute(config, "/orders/{id}/events", this::getOrderEvents);
             config.routes.put("/products/{sku}", this::putProduct);
-            config.routes.get("/products/{sku}", this::getProduct);
+            readRoute(config, "/products/{sku}", this::getProduct);
             config.routes.post("/api/v1/seats/{id}/reservations", this::reserveSeat);
             config.routes.delete("/api/v1/seats/{id}/reservations", this::releaseSeat);
-            config.routes.get("/api/v1/seats/{id}", this::getSeat);
+            readRoute(config, "/api/v1/seats/{id}", this::getSeat);
             config.routes.put("/customers/{id}/flag", this::flagCustomer);
             config.routes.delete("/customers/{id}/flag", this::clearFlag);
-            config.routes.get("/customers/{id}/flag", this::getFlag);
-            config.routes.get("/analytics", this::analytics);
-            config.routes.get("/health", this::health);
-            config.routes.get("/metrics", this::metrics);
+            readRoute(config, "/customers/{id}/flag", this::getFlag);
+            readRoute(config, "/analytics", this::analytics);
+            readRoute(config, "/health", this::health);
+            readRoute(config, "/metrics", this::metrics);
             config.routes.before(ctx -> {
                 ctx.attribute("started", System.nanoTime());
                 ctx.header(CORRELATION_HEADER, correlationId(ctx));
@@ -372,6 +374,15 @@ public final class HttpApi implements AutoCloseable {
         } else {
             throw ApiException.unavailable("the owner of " + what + " cannot be reached", 1);
         }
+    }
+
+    /**
+     * A GET route, and HEAD on the same path running the same handler: the server sends the status
+     * and headers without the body. (Left to the framework, HEAD answers 200 without running it.)
+     */
+    private static void readRoute(final JavalinConfig config, final String path, final Handler handler) {
+        config.routes.get(path, handler);
+        config.routes.head(path, handler);
     }
 
     private static <T> T body(final Context ctx, final Class<T> type) {

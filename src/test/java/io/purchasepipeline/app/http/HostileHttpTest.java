@@ -135,6 +135,23 @@ class HostileHttpTest {
                 "{\"name\":\"Huge\",\"kind\":\"DIGITAL\",\"price\":1e999999999}")), 400, "invalid product");
     }
 
+    /** HEAD runs the GET route and answers its status and headers without the body: an unknown key is 404 there too. */
+    @Test
+    @Order(2)
+    void headAnswersWhatGetAnswersWithoutTheBody() throws Exception {
+        for (final String target : List.of("/products/book-kafka", "/products/no-such-product", "/orders/no-such-order",
+                "/api/v1/seats/no-such-seat", "/health")) {
+            final RawHttp.Answer get = exchange(get(target));
+            final RawHttp.Answer head = exchange(request("HEAD", target, "", ""));
+            assertThat(head.status()).as("HEAD %s", target).isEqualTo(get.status());
+            assertThat(head.headers().get("content-type")).as("HEAD %s", target).isEqualTo(get.headers().get("content-type"));
+            assertThat(head.body()).as("HEAD %s", target).isEmpty();
+        }
+        assertThat(exchange(get("/products/no-such-product")).status()).isEqualTo(404);
+        assertThat(exchange(request("HEAD", "/customers/someone/flag", "", "")).status()).as("the admin token still needed")
+                .isEqualTo(401);
+    }
+
     /**
      * A client that announces a body just over the limit and goes on sending it (as HTTP clients
      * do, unless they ask to continue first) gets its 413 and keeps its connection: the server
