@@ -16,6 +16,15 @@ interface Delivery extends AutoCloseable {
     /** Whether this target itself shows the email as delivered (the outbox has its file). */
     boolean delivered(String emailId);
 
+    /**
+     * Whether a delivery made twice is still one delivery, and {@link #delivered} always tells
+     * whether it was made (the outbox: one file per email id, whole or absent). Such a target
+     * needs no SENDING mark ahead of a delivery: a sender that stops after it leaves the proof
+     * behind, and one that stops before it leaves nothing to doubt. A mail server is not one: a
+     * message it took cannot be taken back or looked up.
+     */
+    boolean repeatable();
+
     /** @return what the target answered, for the ledger (the server's reply, the file's name) */
     String deliver(MimeMessage message, String emailId) throws DeliveryFailure;
 

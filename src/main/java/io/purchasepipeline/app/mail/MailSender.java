@@ -50,7 +50,10 @@ import org.slf4j.LoggerFactory;
  * <p>Once means: the ledger ({@link OutcomeLedger}) is written before and after each delivery.
  * SENDING is recorded, and acknowledged by all in-sync replicas, before the message goes; SENT
  * (or BOUNCED, when the server refuses it for good) after, in the same transaction as the next
- * email's SENDING (or at the end of the poll), so each delivery costs one transaction. An email with any outcome is never
+ * email's SENDING (or at the end of the poll), so each delivery costs one transaction. The outbox
+ * needs no SENDING mark ({@link Delivery#repeatable}): its file proves a delivery, and writing it
+ * again changes nothing, so its outcomes are written together at the end of each poll, one
+ * transaction for up to a poll's emails. An email with any outcome is never
  * delivered again, whatever is replayed and whichever instance reads it. An email left SENDING
  * (its sender stopped between the two writes) may or may not have reached the server: it is
  * logged and not sent again, unless the outbox shows its file. A delivery that certainly did not
@@ -252,6 +255,10 @@ public final class MailSender implements AutoCloseable {
         if (delivery.delivered(email.emailId())) {
             return complete(partition, record, outcome(email, EmailOutcome.Status.SENT, "found in the " + delivery.target()));
         }
+        if (delivery.repeatable()) {
+            // the target shows every delivery it took, and this one is not there: it did not happen
+            return attempt(partition, record, email);
+        }
         log.error("Email {} ({} for order {} to {}) may or may not have been delivered: its sender stopped while handing "
                 + "it over. It is not sent again.", email.emailId(), email.kind(), email.orderId(), email.to());
         ledger.skip(partition, record.offset() + 1);
@@ -278,11 +285,13 @@ public final class MailSender implements AutoCloseable {
         } catch (DeliveryFailure e) {
             return waitForAll(e.getMessage());
         }
-        try {
-            ledger.write(partition, email.emailId(), outcome(email, EmailOutcome.Status.SENDING, delivery.target()),
-                    record.offset(), consumer.groupMetadata());
-        } catch (OutcomeLedger.WriteFailed e) {
-            return waitForAll("the email outcomes cannot be written: " + e.getMessage());
+        if (!delivery.repeatable()) {
+            try {
+                ledger.write(partition, email.emailId(), outcome(email, EmailOutcome.Status.SENDING, delivery.target()),
+                        record.offset(), consumer.groupMetadata());
+            } catch (OutcomeLedger.WriteFailed e) {
+                return waitForAll("the email outcomes cannot be written: " + e.getMessage());
+            }
         }
         final String answer;
         try {
@@ -336,6 +345,10 @@ public final class MailSender implements AutoCloseable {
     /** The delivery certainly did not happen: the SENDING mark goes, so this or a later owner tries again. */
     private void withdraw(final TopicPartition partition, final ConsumerRecord<byte[], byte[]> record,
             final EmailRequest email) {
+        if (delivery.repeatable()) {
+            // no mark was written ahead of it
+            return;
+        }
         try {
             ledger.write(partition, email.emailId(), null, record.offset(), consumer.groupMetadata());
         } catch (OutcomeLedger.WriteFailed e) {

@@ -39,6 +39,12 @@ final class OutboxDelivery implements Delivery {
         return Files.isRegularFile(fileOf(emailId));
     }
 
+    /** The same email id is the same file, written whole under its name or not at all. */
+    @Override
+    public boolean repeatable() {
+        return true;
+    }
+
     @Override
     public String deliver(final MimeMessage message, final String emailId) throws DeliveryFailure {
         final Path file = fileOf(emailId);

@@ -78,6 +78,11 @@ final class SmtpDelivery implements Delivery {
     }
 
     @Override
+    public boolean repeatable() {
+        return false;
+    }
+
+    @Override
     public String deliver(final MimeMessage message, final String emailId) throws DeliveryFailure {
         transport.dataEnded = false;
         try {

@@ -312,28 +312,85 @@ class MailSenderTest {
     }
 
     @Test
-    void anEmailLeftSendingByAStoppedSenderIsNotSentAgainUnlessTheOutboxHasIt() throws Exception {
+    void anEmailLeftSendingByAStoppedSenderIsNotSentToTheServerAgain() throws Exception {
         final EmailRequest uncertain = email(EmailKind.ORDER_RECEIVED);
+        final EmailRequest after = email(EmailKind.ORDER_COMPLETED);
+        // what a sender that stopped between its two ledger writes leaves behind
+        final int partition = produce(List.of(uncertain), -1).get(0);
+        writeOutcome(partition, new EmailOutcome(uncertain.emailId(), uncertain.kind(), uncertain.orderId(),
+                EmailOutcome.Status.SENDING, "smtp", System.currentTimeMillis()));
+        produce(List.of(after), partition);
+        start(smtp(greenMail.getSmtp().getPort()), Attachments.NONE);
+
+        awaitFinal(List.of(after.emailId()));
+        awaitCaughtUp();
+
+        assertThat(outcomes(List.of(uncertain.emailId())).get(uncertain.emailId()).status())
+                .isEqualTo(EmailOutcome.Status.SENDING);
+        // the server may have it already: it is not given a second copy
+        assertThat(messageIds(List.of(greenMail.getReceivedMessages()))).containsExactlyElementsOf(messageIds(List.of(after)));
+    }
+
+    @Test
+    void theOutboxSettlesWhatAStoppedSenderLeftByItsFiles() throws Exception {
+        final EmailRequest notWritten = email(EmailKind.ORDER_RECEIVED);
         final EmailRequest written = email(EmailKind.ORDER_COMPLETED);
+        final EmailRequest writtenNotRecorded = email(EmailKind.PAYMENT_FAILED);
         final Path outbox = dataDir.resolve("outbox");
         Files.createDirectories(outbox);
-        Files.writeString(outbox.resolve(EmailIds.fileName(written.emailId())), "written before the sender stopped");
-        // what a sender that stopped between its two ledger writes leaves behind
-        for (final EmailRequest email : List.of(uncertain, written)) {
+        for (final EmailRequest email : List.of(written, writtenNotRecorded)) {
+            Files.writeString(outbox.resolve(EmailIds.fileName(email.emailId())), "written before the sender stopped");
+        }
+        // a sender that stopped between its two ledger writes, before or after the file was written
+        for (final EmailRequest email : List.of(notWritten, written)) {
             final int partition = produce(List.of(email), -1).get(0);
             writeOutcome(partition, new EmailOutcome(email.emailId(), email.kind(), email.orderId(), EmailOutcome.Status.SENDING,
                     "outbox", System.currentTimeMillis()));
         }
+        // and one that stopped after the file, before its outcome was written
+        produce(List.of(writtenNotRecorded));
         start(MailSettings.outbox(outbox), Attachments.NONE);
 
-        awaitFinal(List.of(written.emailId()));
+        final List<EmailRequest> all = List.of(notWritten, written, writtenNotRecorded);
+        awaitFinal(ids(all));
         awaitCaughtUp();
 
-        final Map<String, EmailOutcome> outcomes = outcomes(ids(List.of(uncertain, written)));
-        assertThat(outcomes.get(uncertain.emailId()).status()).isEqualTo(EmailOutcome.Status.SENDING);
-        assertThat(outcomes.get(written.emailId()).status()).isEqualTo(EmailOutcome.Status.SENT);
-        assertThat(outbox.resolve(EmailIds.fileName(uncertain.emailId()))).doesNotExist();
+        assertThat(outcomes(ids(all)).values()).extracting(EmailOutcome::status).containsOnly(EmailOutcome.Status.SENT);
+        // the file's absence proves the email was not delivered: it is written now, once
+        try (InputStream in = Files.newInputStream(outbox.resolve(EmailIds.fileName(notWritten.emailId())))) {
+            assertThat(new MimeMessage(Session.getInstance(new Properties()), in).getMessageID())
+                    .isEqualTo(EmailIds.messageId(notWritten.emailId()));
+        }
+        // a file there is the delivery: it is not written again
         assertThat(outbox.resolve(EmailIds.fileName(written.emailId()))).hasContent("written before the sender stopped");
+        assertThat(outbox.resolve(EmailIds.fileName(writtenNotRecorded.emailId()))).hasContent("written before the sender stopped");
+    }
+
+    @Test
+    void outboxDeliveriesNeedNoMarkAheadAndShareTheirPollsTransaction() throws Exception {
+        final List<EmailRequest> emails = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            emails.add(email(EmailKind.ORDER_RECEIVED));
+        }
+        final TopicPartition outcomes = new TopicPartition(Topics.EMAIL_OUTCOMES.name(), 0);
+        final long before = committedEnd(outcomes);
+        produce(emails, 0);
+
+        final Path outbox = dataDir.resolve("outbox");
+        start(MailSettings.outbox(outbox), Attachments.NONE);
+        awaitFinal(ids(emails));
+        awaitCaughtUp();
+
+        final long written = committedEnd(outcomes) - before;
+        final List<ConsumerRecord<String, EmailOutcome>> records = committedFrom(outcomes, before);
+        assertThat(records).extracting(record -> record.value().status()).containsOnly(EmailOutcome.Status.SENT)
+                .hasSize(emails.size());
+        // one transaction per poll (ten emails arrive in one or two), against one per email for a mail server
+        assertThat(written - records.size()).isBetween(1L, 3L);
+        try (Stream<Path> files = Files.list(outbox)) {
+            assertThat(files.map(file -> file.getFileName().toString()))
+                    .containsExactlyInAnyOrderElementsOf(emails.stream().map(email -> EmailIds.fileName(email.emailId())).toList());
+        }
     }
 
     @Test
