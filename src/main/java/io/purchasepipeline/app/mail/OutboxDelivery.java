@@ -2,10 +2,12 @@ package io.purchasepipeline.app.mail;
 
 import jakarta.mail.MessagingException;
 import jakarta.mail.internet.MimeMessage;
+import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
+import java.nio.channels.WritableByteChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -18,6 +20,9 @@ import java.util.UUID;
  * place, so a file under an email's name is always whole: its presence proves the delivery.
  */
 final class OutboxDelivery implements Delivery {
+
+    /** Enough for a message without attachments in one write; an e-book goes in a few. */
+    private static final int WRITE_BUFFER_BYTES = 64 * 1024;
 
     private final Path outbox;
 
@@ -52,9 +57,7 @@ final class OutboxDelivery implements Delivery {
         final Path temp = outbox.resolve("." + file.getFileName() + "." + UUID.randomUUID() + ".tmp");
         try {
             try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-                final OutputStream out = Channels.newOutputStream(channel);
-                message.writeTo(out);
-                out.flush();
+                write(message, channel);
                 channel.force(true);
             }
             Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE);
@@ -71,6 +74,16 @@ final class OutboxDelivery implements Delivery {
                 // a left-over hidden temporary file is harmless; the next write uses another name
             }
         }
+    }
+
+    /**
+     * Jakarta Mail writes a message a few bytes at a time (headers, line endings, base64 lines):
+     * unbuffered, each of those is a system call, thousands for an email with an e-book.
+     */
+    static void write(final MimeMessage message, final WritableByteChannel channel) throws IOException, MessagingException {
+        final OutputStream out = new BufferedOutputStream(Channels.newOutputStream(channel), WRITE_BUFFER_BYTES);
+        message.writeTo(out);
+        out.flush();
     }
 
     @Override

@@ -9,12 +9,14 @@ import jakarta.mail.Multipart;
 import jakarta.mail.Session;
 import jakarta.mail.internet.AddressException;
 import jakarta.mail.internet.MimeMessage;
+import jakarta.mail.util.StreamProvider;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.stream.Stream;
+import org.eclipse.angus.mail.util.MailStreamProvider;
 import org.junit.jupiter.api.Test;
 
 /** The message of an email, without a server: words, escaping, ids and headers. */
@@ -104,6 +106,41 @@ class MessageComposerTest {
                 "not an address", Map.of());
 
         assertThatThrownBy(() -> composer.compose(email, List.of())).isInstanceOf(AddressException.class);
+    }
+
+    @Test
+    void namesTheStreamProviderSoThatWritingAPartSearchesNoJars() throws Exception {
+        final String property = StreamProvider.class.getName();
+        final String before = System.clearProperty(property);
+        try {
+            new MessageComposer(session, "shop@example.com", new MailTemplates());
+
+            assertThat(System.getProperty(property)).isEqualTo(MailStreamProvider.class.getName());
+            assertThat(StreamProvider.provider()).isInstanceOf(MailStreamProvider.class);
+        } finally {
+            restore(property, before);
+        }
+    }
+
+    @Test
+    void keepsAStreamProviderNamedBefore() throws Exception {
+        final String property = StreamProvider.class.getName();
+        final String before = System.setProperty(property, "com.example.OwnStreamProvider");
+        try {
+            new MessageComposer(session, "shop@example.com", new MailTemplates());
+
+            assertThat(System.getProperty(property)).isEqualTo("com.example.OwnStreamProvider");
+        } finally {
+            restore(property, before);
+        }
+    }
+
+    private static void restore(final String property, final String value) {
+        if (value == null) {
+            System.clearProperty(property);
+        } else {
+            System.setProperty(property, value);
+        }
     }
 
     private static EmailRequest email(final String orderId, final EmailKind kind, final String name, final Map<String, String> details) {
