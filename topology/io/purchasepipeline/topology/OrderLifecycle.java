@@ -162,7 +162,7 @@ final class OrderLifecycle implements Processor<String, OrderInput, String, Obje
             timers.put(PipelineStores.retryKey(state.orderId()), state.orderId());
             return;
         }
-        timers.delete(PipelineStores.retryKey(state.orderId()));
+        forgetRetry(state.orderId());
         final OrderState paid = state.withPayment(result.paymentId() + " " + result.outcome());
         if (result.outcome().approved()) {
             final OrderState completed = paid.moveTo(OrderStatus.COMPLETED, "payment " + result.paymentId() + " approved", now());
@@ -189,7 +189,7 @@ final class OrderLifecycle implements Processor<String, OrderInput, String, Obje
     private void finish(final OrderState state, final long timestamp) {
         orders.put(state.orderId(), state);
         timers.delete(PipelineStores.deadlineKey(state.deadline(), state.orderId()));
-        timers.delete(PipelineStores.retryKey(state.orderId()));
+        forgetRetry(state.orderId());
         timers.put(PipelineStores.purgeKey(state.lastEvent().at() + config.orderRetention().toMillis(), state.orderId()),
                 state.orderId());
         emit(state, timestamp);
@@ -272,6 +272,17 @@ final class OrderLifecycle implements Processor<String, OrderInput, String, Obje
         for (final KeyValue<String, String> entry : due) {
             orders.delete(entry.value);
             timers.delete(entry.key);
+        }
+    }
+
+    /**
+     * Nearly every payment is answered at its first attempt and never had a retry timer; deleting
+     * one anyway would write a tombstone to the timers' changelog for every order.
+     */
+    private void forgetRetry(final String orderId) {
+        final String key = PipelineStores.retryKey(orderId);
+        if (timers.get(key) != null) {
+            timers.delete(key);
         }
     }
 

@@ -39,6 +39,7 @@ import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.streams.KeyValue;
@@ -223,6 +224,21 @@ final class PipelineDriver implements AutoCloseable {
 
     List<String> allTimers() {
         return all(StoreNames.ORDER_TIMERS);
+    }
+
+    /** The keys of the order timers store now. */
+    List<String> timerKeys() {
+        final List<String> keys = new ArrayList<>();
+        try (KeyValueIterator<String, String> entries = this.<String>store(StoreNames.ORDER_TIMERS).all()) {
+            entries.forEachRemaining(entry -> keys.add(entry.key));
+        }
+        return keys;
+    }
+
+    /** Every key written to the order timers store's changelog so far (puts and tombstones). */
+    List<String> timerChangelogKeys() {
+        return driver.createOutputTopic(StreamsSettings.APPLICATION_ID + "-" + StoreNames.ORDER_TIMERS + "-changelog",
+                new StringDeserializer(), new StringDeserializer()).readKeyValuesToList().stream().map(kv -> kv.key).toList();
     }
 
     Product catalogEntry(final String sku) {

@@ -18,6 +18,7 @@ import io.purchasepipeline.serdes.SeatAction;
 import io.purchasepipeline.serdes.SeatOutcome;
 import io.purchasepipeline.stores.Inventory;
 import io.purchasepipeline.stores.LineState;
+import io.purchasepipeline.stores.PipelineStores;
 import io.purchasepipeline.topology.payment.PaymentGateway;
 import io.purchasepipeline.topology.payment.PaymentOutcome;
 import io.purchasepipeline.topology.payment.PaymentResult;
@@ -280,6 +281,31 @@ class PurchaseTopologyTest {
             retrying.advanceWallClock(Duration.ofMinutes(11));
             assertThat(retrying.order(order.orderId()).status()).isEqualTo(OrderStatus.COMPLETED);
             assertThat(calls).hasValue(3);
+        }
+    }
+
+    @Test
+    void anOrderPaidAtTheFirstAttemptWritesNoPaymentRetryTimer() {
+        pipeline.order("alice", OK, line("book", 1));
+        pipeline.order("bob", PaymentSimulator.DECLINED_CARD, line("book", 1));
+
+        assertThat(pipeline.timerChangelogKeys()).isNotEmpty().noneMatch(key -> key.startsWith(PipelineStores.RETRY_PREFIX));
+    }
+
+    @Test
+    void aPaymentRetryTimerIsRemovedWhenTheOrderEnds() {
+        final PaymentGateway down = (key, amount, card) -> {
+            throw new PaymentUnavailableException("down");
+        };
+        try (PipelineDriver retrying = new PipelineDriver(down, Map.of())) {
+            retrying.define("book", ProductKind.PHYSICAL, "25.00", 10L);
+            final Order order = retrying.order("alice", OK, line("book", 1));
+            assertThat(retrying.timerKeys()).contains(PipelineStores.retryKey(order.orderId()));
+
+            retrying.advanceWallClock(Duration.ofMinutes(11));
+
+            assertThat(retrying.order(order.orderId()).status()).isEqualTo(OrderStatus.EXPIRED);
+            assertThat(retrying.timerKeys()).noneMatch(key -> key.startsWith(PipelineStores.RETRY_PREFIX));
         }
     }
 
