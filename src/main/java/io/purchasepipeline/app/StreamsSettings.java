@@ -18,6 +18,7 @@ import org.apache.kafka.streams.errors.LogAndContinueProcessingExceptionHandler;
 public final class StreamsSettings {
 
     public static final String APPLICATION_ID = "purchase-pipeline";
+    static final long STORE_CACHE_BYTES = 64L * 1024 * 1024;
 
     private StreamsSettings() {
     }
@@ -61,6 +62,13 @@ public final class StreamsSettings {
         // depends on the order of records across topics, only within a key's partition.
         props.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, Long.toString(StreamsConfig.MAX_TASK_IDLE_MS_DISABLED));
         props.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, RocksDbTuning.class.getName());
+        // The record cache in front of the stores (on the heap, shared by every store of the
+        // instance): Kafka's 10 MB was full all the time with whole orders in the order store, so a
+        // write evicted another entry (serialised, logged, written to RocksDB) instead of waiting
+        // for the commit. With 64 MB, in paired runs of 15,000 orders at the maximum rate: 26.5
+        // records written per order instead of 28.5, stream thread CPU 3.9-4.3 s instead of
+        // 4.5-5.7 s, 1,772-1,872 orders/s instead of 1,346-1,765.
+        props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, Long.toString(STORE_CACHE_BYTES));
         props.putAll(overrides);
         return props;
     }
