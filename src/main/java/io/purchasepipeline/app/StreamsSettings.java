@@ -65,9 +65,9 @@ public final class StreamsSettings {
         // The record cache in front of the stores (on the heap, shared by every store of the
         // instance): Kafka's 10 MB was full all the time with whole orders in the order store, so a
         // write evicted another entry (serialised, logged, written to RocksDB) instead of waiting
-        // for the commit. With 64 MB, in paired runs of 15,000 orders at the maximum rate: 26.5
-        // records written per order instead of 28.5, stream thread CPU 3.9-4.3 s instead of
-        // 4.5-5.7 s, 1,772-1,872 orders/s instead of 1,346-1,765.
+        // for the commit. With 64 MB, in alternating runs of 15,000 orders at the maximum rate:
+        // 26.5-26.7 records written per order instead of 28.2-28.8, stream thread CPU 3.9-4.3 s
+        // instead of 4.5-5.7 s, 1,772-1,872 orders/s instead of 1,346-1,765.
         props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, Long.toString(STORE_CACHE_BYTES));
         props.putAll(overrides);
         return props;
