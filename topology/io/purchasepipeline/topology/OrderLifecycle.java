@@ -162,7 +162,7 @@ final class OrderLifecycle implements Processor<String, OrderInput, String, Obje
             timers.put(PipelineStores.retryKey(state.orderId()), state.orderId());
             return;
         }
-        forgetRetry(state.orderId());
+        // a retry timer, if this was a retry, goes when the order is settled (finish)
         final OrderState paid = state.withPayment(result.paymentId() + " " + result.outcome());
         if (result.outcome().approved()) {
             final OrderState completed = paid.moveTo(OrderStatus.COMPLETED, "payment " + result.paymentId() + " approved", now());

@@ -228,11 +228,7 @@ final class PipelineDriver implements AutoCloseable {
 
     /** The keys of the order timers store now. */
     List<String> timerKeys() {
-        final List<String> keys = new ArrayList<>();
-        try (KeyValueIterator<String, String> entries = this.<String>store(StoreNames.ORDER_TIMERS).all()) {
-            entries.forEachRemaining(entry -> keys.add(entry.key));
-        }
-        return keys;
+        return this.<String>entries(StoreNames.ORDER_TIMERS).stream().map(entry -> entry.key).toList();
     }
 
     /** Every key written to the order timers store's changelog so far (puts and tombstones). */
@@ -246,11 +242,15 @@ final class PipelineDriver implements AutoCloseable {
     }
 
     private <V> List<V> all(final String store) {
-        final List<V> values = new ArrayList<>();
-        try (KeyValueIterator<String, V> entries = this.<V>store(store).all()) {
-            entries.forEachRemaining(entry -> values.add(entry.value));
+        return this.<V>entries(store).stream().map(entry -> entry.value).toList();
+    }
+
+    private <V> List<KeyValue<String, V>> entries(final String store) {
+        final List<KeyValue<String, V>> entries = new ArrayList<>();
+        try (KeyValueIterator<String, V> all = this.<V>store(store).all()) {
+            all.forEachRemaining(entries::add);
         }
-        return values;
+        return entries;
     }
 
     private <V> KeyValueStore<String, V> store(final String name) {
