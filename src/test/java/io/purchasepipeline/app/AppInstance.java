@@ -1,6 +1,6 @@
 package io.purchasepipeline.app;
 
-import io.purchasepipeline.app.kafka.KafkaTestClients;
+import io.purchasepipeline.app.kafka.LoopbackPorts;
 import java.io.File;
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -220,7 +220,7 @@ final class AppInstance implements AutoCloseable {
 
     private static int freePort() {
         try {
-            return KafkaTestClients.freePorts(1).get(0);
+            return LoopbackPorts.free(1).get(0);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

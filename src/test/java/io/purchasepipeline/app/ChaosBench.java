@@ -8,6 +8,7 @@ import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
 import io.purchasepipeline.app.OrderEventLog.Seen;
 import io.purchasepipeline.app.kafka.KafkaTestClients;
+import io.purchasepipeline.app.kafka.LoopbackPorts;
 import io.purchasepipeline.app.kafka.LocalCluster;
 import io.purchasepipeline.serdes.EmailOutcome;
 import io.purchasepipeline.serdes.OrderStatus;
@@ -102,7 +103,7 @@ class ChaosBench {
         final Plan plan = Plan.fromSystemProperties();
         LOG.info("Chaos plan {} (load for {} s)", plan, plan.loadTime().toSeconds());
         final long startedAt = System.currentTimeMillis();
-        final List<Integer> ports = KafkaTestClients.freePorts(7);
+        final List<Integer> ports = LoopbackPorts.free(7);
         final GreenMail smtp = new GreenMail(new ServerSetup(ports.get(6), "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
         smtp.start();
         final DeliveredMail mail = new DeliveredMail(smtp);

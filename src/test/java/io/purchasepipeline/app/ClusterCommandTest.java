@@ -1,12 +1,10 @@
 package io.purchasepipeline.app;
 
 import io.purchasepipeline.app.kafka.KafkaTestClients;
+import io.purchasepipeline.app.kafka.LoopbackPorts;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.net.BindException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -60,7 +58,7 @@ class ClusterCommandTest {
     @Test
     @Timeout(300)
     void survivesAKilledBrokerThatBrokerRestartsAndStopsEveryBrokerIncludingTheRestartedOne() throws Exception {
-        final int firstPort = freeConsecutivePorts(2 * BROKERS);
+        final int firstPort = LoopbackPorts.freeConsecutive(2 * BROKERS);
         final int firstControllerPort = firstPort + BROKERS;
         final CliUnderTest cli = new CliUnderTest();
         final ClusterCommand command = cli.subcommand("cluster");
@@ -172,32 +170,6 @@ class ClusterCommandTest {
         thread.setDaemon(true);
         thread.start();
         return future;
-    }
-
-    /** The first of {@code count} consecutive ports free right now, all held open together while checked. */
-    private static int freeConsecutivePorts(final int count) throws IOException {
-        final InetAddress loopback = InetAddress.getByName("127.0.0.1");
-        for (int attempt = 0; attempt < 100; attempt++) {
-            final List<ServerSocket> held = new ArrayList<>();
-            try {
-                held.add(new ServerSocket(0, 1, loopback));
-                final int first = held.get(0).getLocalPort();
-                if (first + count - 1 > 65535) {
-                    continue;
-                }
-                for (int port = first + 1; port < first + count; port++) {
-                    held.add(new ServerSocket(port, 1, loopback));
-                }
-                return first;
-            } catch (BindException e) {
-                // one of them is taken: try another run
-            } finally {
-                for (final ServerSocket socket : held) {
-                    socket.close();
-                }
-            }
-        }
-        throw new IOException("found no " + count + " consecutive free ports");
     }
 
     /** Sends values {@code from..to-1} and waits until all in-sync replicas acknowledged each. */

@@ -1,7 +1,7 @@
 package io.purchasepipeline.app;
 
 import io.purchasepipeline.app.kafka.BrokerNode;
-import io.purchasepipeline.app.kafka.KafkaTestClients;
+import io.purchasepipeline.app.kafka.LoopbackPorts;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.purchasepipeline.app.OrderEventLog.Seen;
@@ -174,7 +174,7 @@ class FailoverBench {
     private Result run(final Scenario scenario, final int trials, final int rate) throws Exception {
         LOG.info("Scenario {}", scenario);
         final Path dir = tmp.resolve(scenario.name());
-        final List<Integer> ports = KafkaTestClients.freePorts(2);
+        final List<Integer> ports = LoopbackPorts.free(2);
         final LocalCluster.Builder builder = LocalCluster.builder(dir.resolve("cluster"))
                 .brokers(1)
                 .ports(List.of(ports.get(0)), List.of(ports.get(1)))

@@ -2,11 +2,10 @@ package io.purchasepipeline.app;
 
 import io.purchasepipeline.app.http.AdminAuth;
 import io.purchasepipeline.app.kafka.BrokerNode;
+import io.purchasepipeline.app.kafka.LoopbackPorts;
 import io.purchasepipeline.app.mail.MailSettings;
 import io.purchasepipeline.topology.payment.PaymentGateway;
 import io.purchasepipeline.topology.payment.PaymentSimulator;
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -93,7 +92,7 @@ public final class InJvmPipeline implements AutoCloseable {
             DemoCatalog.loadIfEmpty(client, admin);
         }
         for (int i = 0; i < instances; i++) {
-            final int port = freePort();
+            final int port = LoopbackPorts.free(1).get(0);
             pipeline.apps.add(PipelineApp.start(cluster.bootstrapServers(),
                     Map.of(StreamsConfig.REPLICATION_FACTOR_CONFIG, "1",
                             StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), "0"),
@@ -135,11 +134,5 @@ public final class InJvmPipeline implements AutoCloseable {
         }
         cluster.close();
         Utils.delete(stateRoot.toFile());
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 }

@@ -3,7 +3,7 @@ package io.purchasepipeline.app;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
 import io.purchasepipeline.app.kafka.LocalCluster;
-import io.purchasepipeline.app.kafka.KafkaTestClients;
+import io.purchasepipeline.app.kafka.LoopbackPorts;
 import io.purchasepipeline.app.mail.Attachments;
 import io.purchasepipeline.app.mail.MailSender;
 import io.purchasepipeline.app.mail.MailSettings;
@@ -58,11 +58,11 @@ class MailBench {
     void emailsPerSecond() throws Exception {
         final int emails = Integer.getInteger("mail.bench.emails", 400);
         final int rounds = Integer.getInteger("mail.bench.rounds", 3);
-        final List<Integer> ports = KafkaTestClients.freePorts(1);
+        final List<Integer> ports = LoopbackPorts.free(1);
         final GreenMail smtp = new GreenMail(new ServerSetup(ports.get(0), "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
         smtp.start();
         final Map<String, List<Double>> rates = new LinkedHashMap<>();
-        final List<Integer> brokerPorts = KafkaTestClients.freePorts(6);
+        final List<Integer> brokerPorts = LoopbackPorts.free(6);
         try (LocalCluster cluster = LocalCluster.builder(tmp.resolve("cluster")).brokers(3)
                 .ports(brokerPorts.subList(0, 3), brokerPorts.subList(3, 6)).maxHeap("448m").open()) {
             cluster.startAll();

@@ -1,6 +1,6 @@
 package io.purchasepipeline.app;
 
-import io.purchasepipeline.app.kafka.KafkaTestClients;
+import io.purchasepipeline.app.kafka.LoopbackPorts;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.purchasepipeline.app.OrderEventLog.Seen;
@@ -89,7 +89,7 @@ class ScaledInstancesTest {
 
     @BeforeAll
     static void startClusterAndInstances() throws Exception {
-        final List<Integer> ports = KafkaTestClients.freePorts(6);
+        final List<Integer> ports = LoopbackPorts.free(6);
         cluster = LocalCluster.builder(tmp.resolve("cluster"))
                 .brokers(3)
                 .ports(ports.subList(0, 3), ports.subList(3, 6))

@@ -6,7 +6,7 @@ import io.purchasepipeline.app.PipelineApp;
 import io.purchasepipeline.app.http.AdminAuth;
 import io.purchasepipeline.app.StreamsSettings;
 import io.purchasepipeline.app.TopicProvisioner;
-import io.purchasepipeline.app.kafka.KafkaTestClients;
+import io.purchasepipeline.app.kafka.LoopbackPorts;
 import io.purchasepipeline.app.mail.MailSettings;
 import io.purchasepipeline.bench.ContentionCheck.KeyState;
 import io.purchasepipeline.serdes.JsonSerde;
@@ -110,7 +110,7 @@ final class StreamsContention implements AutoCloseable {
         // one broker: internal topics with one replica (acks=all then waits for that one)
         settings.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, "1");
         settings.putAll(streamsOverrides);
-        final int port = KafkaTestClients.freePorts(1).get(0);
+        final int port = LoopbackPorts.free(1).get(0);
         final PipelineApp app = PipelineApp.start(kafka.bootstrapServers(), settings, root.resolve("state"),
                 root.resolve("data"), "127.0.0.1", new HostInfo("127.0.0.1", port), new PaymentSimulator(),
                 MailSettings.outbox(root.resolve("data").resolve("outbox")), AdminAuth.open(), (next, previous) -> { });

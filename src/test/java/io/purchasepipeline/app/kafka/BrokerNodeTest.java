@@ -3,7 +3,6 @@ package io.purchasepipeline.app.kafka;
 import static io.purchasepipeline.app.kafka.KafkaTestClients.READY_TIMEOUT;
 import static io.purchasepipeline.app.kafka.KafkaTestClients.consumeAll;
 import static io.purchasepipeline.app.kafka.KafkaTestClients.createTopic;
-import static io.purchasepipeline.app.kafka.KafkaTestClients.freePorts;
 import static io.purchasepipeline.app.kafka.KafkaTestClients.metaProperty;
 import static io.purchasepipeline.app.kafka.KafkaTestClients.produceAcknowledged;
 import static io.purchasepipeline.app.kafka.KafkaTestClients.producer;
@@ -70,7 +69,7 @@ class BrokerNodeTest {
     @Test
     @Timeout(300)
     void reportsWhyANodeDiedWithTheTailOfItsLog() throws Exception {
-        try (ServerSocket taken = new ServerSocket(freePorts(1).get(0), 1, InetAddress.getByName("127.0.0.1"));
+        try (ServerSocket taken = new ServerSocket(LoopbackPorts.free(1).get(0), 1, InetAddress.getByName("127.0.0.1"));
              BrokerNode node = BrokerNode.standalone(tmp.resolve("kafka")).port(taken.getLocalPort()).build()) {
             node.start();
             assertThatThrownBy(() -> node.awaitReady(READY_TIMEOUT))

@@ -5,8 +5,6 @@ import org.apache.kafka.clients.admin.TopicDescription;
 import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.io.Reader;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -38,21 +36,6 @@ public final class KafkaTestClients {
     static final Duration READY_TIMEOUT = Duration.ofSeconds(90);
 
     private KafkaTestClients() {
-    }
-
-    /** Distinct ports free right now: all are held open together so none is handed out twice. */
-    public static List<Integer> freePorts(final int count) throws IOException {
-        final List<ServerSocket> sockets = new ArrayList<>();
-        try {
-            for (int i = 0; i < count; i++) {
-                sockets.add(new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1")));
-            }
-            return sockets.stream().map(ServerSocket::getLocalPort).toList();
-        } finally {
-            for (final ServerSocket socket : sockets) {
-                socket.close();
-            }
-        }
     }
 
     static void createTopic(final String bootstrap, final NewTopic topic) throws Exception {

@@ -5,7 +5,6 @@ import static io.purchasepipeline.app.kafka.KafkaTestClients.admin;
 import static io.purchasepipeline.app.kafka.KafkaTestClients.awaitFullIsr;
 import static io.purchasepipeline.app.kafka.KafkaTestClients.consumeAll;
 import static io.purchasepipeline.app.kafka.KafkaTestClients.createTopic;
-import static io.purchasepipeline.app.kafka.KafkaTestClients.freePorts;
 import static io.purchasepipeline.app.kafka.KafkaTestClients.metaProperty;
 import static io.purchasepipeline.app.kafka.KafkaTestClients.produceAcknowledged;
 import static io.purchasepipeline.app.kafka.KafkaTestClients.producer;
@@ -36,7 +35,7 @@ class LocalClusterTest {
     @Test
     @Timeout(400)
     void losesNoAcknowledgedRecordWhenANodeIsKilledAndRestarted() throws Exception {
-        final List<Integer> ports = freePorts(6);
+        final List<Integer> ports = LoopbackPorts.free(6);
         try (LocalCluster cluster = LocalCluster.builder(tmp)
                 .brokers(3)
                 .ports(ports.subList(0, 3), ports.subList(3, 6))

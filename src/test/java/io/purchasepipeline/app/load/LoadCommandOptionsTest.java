@@ -3,7 +3,7 @@ package io.purchasepipeline.app.load;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.purchasepipeline.app.CliUnderTest;
-import io.purchasepipeline.app.kafka.KafkaTestClients;
+import io.purchasepipeline.app.kafka.LoopbackPorts;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -38,7 +38,7 @@ class LoadCommandOptionsTest {
 
     @Test
     void saysWhenKafkaDoesNotAnswer() throws Exception {
-        final String nowhere = "127.0.0.1:" + KafkaTestClients.freePorts(1).get(0);
+        final String nowhere = "127.0.0.1:" + LoopbackPorts.free(1).get(0);
 
         final int exit = cli.execute("load", "--bootstrap-servers", nowhere, "--timeout", "2s", "--no-progress");
 
@@ -48,7 +48,7 @@ class LoadCommandOptionsTest {
 
     @Test
     void warnsWhenTooFewCustomersForTheRateWouldTripTheVelocityRule() throws Exception {
-        final String nowhere = "127.0.0.1:" + KafkaTestClients.freePorts(1).get(0);
+        final String nowhere = "127.0.0.1:" + LoopbackPorts.free(1).get(0);
 
         cli.execute("load", "--bootstrap-servers", nowhere, "--timeout", "1s", "--rate", "100", "--customers", "1000");
 
@@ -59,7 +59,7 @@ class LoadCommandOptionsTest {
 
     @Test
     void doesNotWarnWhenTheCustomersAreEnough() throws Exception {
-        final String nowhere = "127.0.0.1:" + KafkaTestClients.freePorts(1).get(0);
+        final String nowhere = "127.0.0.1:" + LoopbackPorts.free(1).get(0);
 
         cli.execute("load", "--bootstrap-servers", nowhere, "--timeout", "1s", "--rate", "80", "--customers", "1000");
 
