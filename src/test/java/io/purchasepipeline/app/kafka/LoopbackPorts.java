@@ -19,6 +19,9 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 public final class LoopbackPorts {
 
+    /** Read once: the kernel's range does not change while the tests run. */
+    private static final Range EPHEMERAL = ephemeralRange();
+
     private LoopbackPorts() {
     }
 
@@ -66,17 +69,17 @@ public final class LoopbackPorts {
      * class comment), all held open together so none is handed out twice.
      */
     public static List<Integer> free(final int count) throws IOException {
-        final List<Range> spans = ephemeralRange().outside(count);
+        final List<Range> spans = EPHEMERAL.outside(count);
         final List<ServerSocket> held = new ArrayList<>();
         try {
             for (int attempt = 0; held.size() < count && attempt < 100 * count; attempt++) {
-                final ServerSocket socket = tryBind(spans.isEmpty() ? 0 : pick(spans));
+                final ServerSocket socket = tryBind(pick(spans));
                 if (socket != null) {
                     held.add(socket);
                 }
             }
             if (held.size() < count) {
-                throw new IOException("found only " + held.size() + " of " + count + " free ports outside " + ephemeralRange());
+                throw new IOException("found only " + held.size() + " of " + count + " free ports outside " + EPHEMERAL);
             }
             return held.stream().map(ServerSocket::getLocalPort).toList();
         } finally {
@@ -86,11 +89,11 @@ public final class LoopbackPorts {
 
     /** The first of {@code count} consecutive ports free right now, outside the ephemeral range. */
     public static int freeConsecutive(final int count) throws IOException {
-        final List<Range> spans = ephemeralRange().outside(count);
+        final List<Range> spans = EPHEMERAL.outside(count);
         for (int attempt = 0; attempt < 100; attempt++) {
             final List<ServerSocket> held = new ArrayList<>();
             try {
-                final ServerSocket firstSocket = tryBind(spans.isEmpty() ? 0 : pick(spans));
+                final ServerSocket firstSocket = tryBind(pick(spans));
                 if (firstSocket == null) {
                     continue;
                 }
@@ -110,11 +113,17 @@ public final class LoopbackPorts {
                 closeAll(held);
             }
         }
-        throw new IOException("found no " + count + " consecutive free ports outside " + ephemeralRange());
+        throw new IOException("found no " + count + " consecutive free ports outside " + EPHEMERAL);
     }
 
-    /** A random port of the spans, each span weighted by its size, leaving room for a run of ports after it. */
+    /**
+     * A random port of the spans, each span weighted by its size; 0 (the kernel's choice) when there
+     * are none.
+     */
     private static int pick(final List<Range> spans) {
+        if (spans.isEmpty()) {
+            return 0;
+        }
         final int total = spans.stream().mapToInt(Range::size).sum();
         int offset = ThreadLocalRandom.current().nextInt(total);
         for (final Range span : spans) {
