@@ -24,6 +24,10 @@ public final class Topics {
     public static final Topic<Alert> ALERTS = Topic.json("alerts", Alert.class);
     /** What became of each email (the mail sender's ledger), keyed by email id. */
     public static final Topic<EmailOutcome> EMAIL_OUTCOMES = Topic.json("email-outcomes", EmailOutcome.class);
+    /** Payment operations for the payment workers, keyed by customer id. */
+    public static final Topic<PaymentRequest> PAYMENT_REQUESTS = Topic.json("payment-requests", PaymentRequest.class);
+    /** The payment workers' answers, keyed by customer id (co-partitioned with {@link #ORDERS}). */
+    public static final Topic<PaymentResult> PAYMENT_RESULTS = Topic.json("payment-results", PaymentResult.class);
     /** Records that could not be read or processed, with the reason in headers. */
     public static final String DEAD_LETTERS = "dead-letters";
 
