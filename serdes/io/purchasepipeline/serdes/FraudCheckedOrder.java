@@ -2,14 +2,18 @@ package io.purchasepipeline.serdes;
 
 import java.math.BigDecimal;
 import java.util.List;
+import java.util.Map;
 
 /**
- * An order with the fraud check's verdict, on its way to the order's own partition. An empty
- * reason list means the order is clean.
+ * An order with the fraud check's verdict, on its way to the order's state machine in the same
+ * task. {@code unitPrices} are the catalog's prices when the order was checked (a SKU the catalog
+ * does not know yet has none); an empty reason list means the order is clean.
  */
-public record FraudCheckedOrder(Order order, BigDecimal estimatedTotal, List<FraudReason> reasons) {
+public record FraudCheckedOrder(Order order, Map<String, BigDecimal> unitPrices, BigDecimal estimatedTotal,
+        List<FraudReason> reasons) {
 
     public FraudCheckedOrder {
+        unitPrices = unitPrices == null ? Map.of() : Map.copyOf(unitPrices);
         reasons = reasons == null ? List.of() : List.copyOf(reasons);
     }
 

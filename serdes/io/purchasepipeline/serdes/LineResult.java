@@ -2,9 +2,13 @@ package io.purchasepipeline.serdes;
 
 import java.math.BigDecimal;
 
-/** The outcome of one HOLD, sent back to the order's partition (keyed by order id). */
+/**
+ * The outcome of one HOLD, on {@code reservation-results} keyed by the order's customer id, so that
+ * it comes back to the task that owns the order.
+ */
 public record LineResult(
         String orderId,
+        String customerId,
         String sku,
         LineOutcome outcome,
         ProductKind kind,

@@ -36,6 +36,8 @@ public final class Topics {
     /** Every order's HOLD / CONFIRM / RELEASE for one SKU, keyed by SKU. */
     public static final Topic<ReservationCommand> RESERVATION_COMMANDS =
             Topic.json("reservation-commands", ReservationCommand.class);
+    /** The answers to orders' HOLDs, keyed by the order's customer id (co-partitioned with {@link #ORDERS}). */
+    public static final Topic<LineResult> RESERVATION_RESULTS = Topic.json("reservation-results", LineResult.class);
     /** Answers to {@link #SEAT_RESERVATIONS}, keyed by seat id. */
     public static final Topic<SeatResult> SEAT_RESERVATION_RESULTS =
             Topic.json("seat-reservation-results", SeatResult.class);
@@ -48,11 +50,12 @@ public final class Topics {
 
     /**
      * Topics keyed by SKU or by customer that one task reads together: they must all have the same
-     * partition count, or one key would land on two tasks.
+     * partition count, or one key would land on two tasks. The order's path loops through them
+     * (customer → SKU → customer), so they are provisioned up front rather than made by Kafka Streams.
      */
     public static final List<String> CO_PARTITIONED =
             List.of(ORDERS.name(), CUSTOMER_FLAGS.name(), CATALOG.name(), SEAT_RESERVATIONS.name(),
-                    RESERVATION_COMMANDS.name());
+                    RESERVATION_COMMANDS.name(), RESERVATION_RESULTS.name(), PAYMENT_RESULTS.name());
 
     private Topics() {
     }

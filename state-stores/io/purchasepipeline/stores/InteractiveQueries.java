@@ -1,15 +1,20 @@
 package io.purchasepipeline.stores;
 
+import io.purchasepipeline.serdes.RoutableOrderId;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Set;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyQueryMetadata;
 import org.apache.kafka.streams.LagInfo;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.processor.StreamPartitioner;
 import org.apache.kafka.streams.state.HostInfo;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
@@ -21,6 +26,10 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
  */
 public final class InteractiveQueries {
 
+    private static final StreamPartitioner<String, Object> ORDER_PARTITIONER = (topic, orderId, value, partitions) -> {
+        final OptionalInt partition = RoutableOrderId.partition(orderId, partitions);
+        return partition.isPresent() ? Optional.of(Set.of(partition.getAsInt())) : Optional.empty();
+    };
     private static final List<Duration> BACKOFF = List.of(Duration.ofMillis(50), Duration.ofMillis(150), Duration.ofMillis(300));
 
     private final KafkaStreams streams;
@@ -39,6 +48,14 @@ public final class InteractiveQueries {
 
     public HostInfo self() {
         return self;
+    }
+
+    /**
+     * Whether {@code key} can be a key of {@code store} at all: an order id without its customer's
+     * hash cannot have been placed through this pipeline's intake, and no partition would be right.
+     */
+    public static boolean addressable(final String store, final String key) {
+        return !StoreNames.ORDERS.equals(store) || RoutableOrderId.routable(key);
     }
 
     /** The active owner's answer: here, or where to ask. */
@@ -124,11 +141,18 @@ public final class InteractiveQueries {
         }
     }
 
-    /** Null when nobody can say who owns the key now (rebalancing, or this instance is not running). */
+    /**
+     * Null when nobody can say who owns the key now (rebalancing, or this instance is not running).
+     * An order is kept in its customer's task, so the {@link StoreNames#ORDERS} store is keyed by
+     * order id but partitioned by customer: its keys find their partition from the hash the id
+     * carries ({@link RoutableOrderId}), over the real partition count Kafka Streams passes in.
+     */
     private KeyQueryMetadata metadata(final String store, final String key) {
         final KeyQueryMetadata metadata;
         try {
-            metadata = streams.queryMetadataForKey(store, key, Serdes.String().serializer());
+            metadata = StoreNames.ORDERS.equals(store)
+                    ? streams.queryMetadataForKey(store, key, ORDER_PARTITIONER)
+                    : streams.queryMetadataForKey(store, key, Serdes.String().serializer());
         } catch (IllegalStateException e) {
             return null;
         }

@@ -26,11 +26,9 @@ public final class InventoryLedger {
     private static final Logger log = LoggerFactory.getLogger(InventoryLedger.class);
 
     private final KeyValueStore<String, Inventory> inventory;
-    private final KeyValueStore<String, Hold> holds;
 
-    public InventoryLedger(final KeyValueStore<String, Inventory> inventory, final KeyValueStore<String, Hold> holds) {
+    public InventoryLedger(final KeyValueStore<String, Inventory> inventory) {
         this.inventory = inventory;
-        this.holds = holds;
     }
 
     /**
@@ -76,22 +74,16 @@ public final class InventoryLedger {
         return next;
     }
 
-    /** Holds one order line; a repeated HOLD gets the first answer again and holds nothing more. */
+    /**
+     * Holds one order line. There is no record per hold: the order's task is the only one that
+     * confirms or releases a line, and only a line it was told is held, once (its commands reach this
+     * partition exactly once and in the order they were sent), so the counts and the seat's holder
+     * are all the SKU has to keep.
+     */
     public LineResult hold(final ReservationCommand command) {
-        final String key = Hold.key(command.sku(), command.orderId());
-        final Hold existing = holds.get(key);
         final Inventory current = inventory.get(command.sku());
-        if (existing != null) {
-            if (existing.state() == HoldState.FENCED) {
-                holds.delete(key);
-                return result(command, current, LineOutcome.ORDER_CLOSED);
-            }
-            return result(command, current, existing.outcome());
-        }
         final LineOutcome outcome = tryHold(command, current);
-        holds.put(key, new Hold(command.orderId(), command.sku(), command.quantity(),
-                outcome.held() ? HoldState.HELD : HoldState.REFUSED, outcome));
-        return result(command, inventory.get(command.sku()), outcome);
+        return result(command, outcome == LineOutcome.HELD ? inventory.get(command.sku()) : current, outcome);
     }
 
     private LineOutcome tryHold(final ReservationCommand command, final Inventory current) {
@@ -122,53 +114,45 @@ public final class InventoryLedger {
         return LineOutcome.HELD;
     }
 
-    /** Turns a held line into a sale; does nothing when the line is not held (already confirmed). */
+    /** Turns a held line into a sale. A line this SKU does not hold for the order is refused whole. */
     public void confirm(final ReservationCommand command) {
-        final String key = Hold.key(command.sku(), command.orderId());
-        final Hold hold = holds.get(key);
-        if (hold == null || hold.state() != HoldState.HELD) {
-            log.debug("Confirm of {} for order {} ignored: nothing held", command.sku(), command.orderId());
-            return;
-        }
-        final Inventory current = inventory.get(command.sku());
-        if (current != null) {
-            inventory.put(current.sku(), switch (current.kind()) {
-                case SEAT -> current.seatHolder() != null && current.seatHolder().isOrder(command.orderId())
-                        ? current.withSeat(current.seatHolder().sell()) : current;
-                case PHYSICAL, DIGITAL -> current.withCounts(current.available(),
-                        current.held() - hold.quantity(), current.sold() + hold.quantity());
-            });
-        }
-        holds.delete(key);
+        final Inventory current = held(command);
+        inventory.put(current.sku(), switch (current.kind()) {
+            case SEAT -> current.withSeat(current.seatHolder().sell());
+            case PHYSICAL, DIGITAL -> current.withCounts(current.available(), current.held() - command.quantity(),
+                    current.sold() + command.quantity());
+        });
+    }
+
+    /** Gives a held line back. A line this SKU does not hold for the order is refused whole. */
+    public void release(final ReservationCommand command) {
+        final Inventory current = held(command);
+        inventory.put(current.sku(), switch (current.kind()) {
+            case SEAT -> current.withSeat(null);
+            case PHYSICAL -> current.withCounts(current.available() + command.quantity(),
+                    current.held() - command.quantity(), current.sold());
+            case DIGITAL -> current.withCounts(current.available(), current.held() - command.quantity(), current.sold());
+        });
     }
 
     /**
-     * Gives a held line back. A release that finds no hold leaves a fence, so that a HOLD still on
-     * its way (the order expired first) is refused instead of holding stock forever.
+     * The SKU, checked to hold the command's line: a command that does not match (a bug, or a record
+     * written by hand) goes to {@code dead-letters} and changes nothing, so no count can go below zero.
      */
-    public void release(final ReservationCommand command) {
-        final String key = Hold.key(command.sku(), command.orderId());
-        final Hold hold = holds.get(key);
-        if (hold == null) {
-            holds.put(key, new Hold(command.orderId(), command.sku(), 0, HoldState.FENCED, LineOutcome.ORDER_CLOSED));
-            return;
+    private Inventory held(final ReservationCommand command) {
+        final Inventory current = inventory.get(command.sku());
+        require(current != null, command.action() + " of " + command.sku() + " for order " + command.orderId()
+                + ": no such SKU");
+        if (current.kind() == ProductKind.SEAT) {
+            require(current.seatHolder() != null && current.seatHolder().isOrder(command.orderId())
+                    && !current.seatHolder().sold(), command.action() + " of seat " + command.sku() + " for order "
+                    + command.orderId() + ": the seat is not held for it");
+        } else {
+            require(command.quantity() > 0 && current.held() >= command.quantity(), command.action() + " of "
+                    + command.quantity() + " " + command.sku() + " for order " + command.orderId() + ": only "
+                    + current.held() + " held");
         }
-        if (hold.state() == HoldState.HELD) {
-            final Inventory current = inventory.get(command.sku());
-            if (current != null) {
-                inventory.put(current.sku(), switch (current.kind()) {
-                    case SEAT -> current.seatHolder() != null && current.seatHolder().isOrder(command.orderId())
-                            && !current.seatHolder().sold() ? current.withSeat(null) : current;
-                    case PHYSICAL -> current.withCounts(current.available() + hold.quantity(),
-                            current.held() - hold.quantity(), current.sold());
-                    case DIGITAL -> current.withCounts(current.available(), current.held() - hold.quantity(),
-                            current.sold());
-                });
-            }
-        }
-        if (hold.state() != HoldState.FENCED) {
-            holds.delete(key);
-        }
+        return current;
     }
 
     /** Applies a user's direct seat command: reserve a free seat, or release the user's own. */
@@ -209,7 +193,7 @@ public final class InventoryLedger {
 
     private static LineResult result(final ReservationCommand command, final Inventory inventory,
             final LineOutcome outcome) {
-        return new LineResult(command.orderId(), command.sku(), outcome,
+        return new LineResult(command.orderId(), command.customerId(), command.sku(), outcome,
                 inventory == null ? null : inventory.kind(),
                 inventory == null ? null : inventory.name(),
                 inventory == null ? BigDecimal.ZERO : inventory.price(),

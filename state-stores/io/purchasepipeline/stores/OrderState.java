@@ -1,69 +1,165 @@
 package io.purchasepipeline.stores;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import io.purchasepipeline.serdes.FraudReason;
-import io.purchasepipeline.serdes.LineResult;
 import io.purchasepipeline.serdes.Order;
 import io.purchasepipeline.serdes.OrderEvent;
 import io.purchasepipeline.serdes.OrderStatus;
+import io.purchasepipeline.serdes.PaymentOperation;
+import io.purchasepipeline.serdes.PaymentStatus;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.UnaryOperator;
 
 /**
- * One order as its owner task sees it: status, lines, and the whole audit trail (a handful of
- * events per order), so that the order and its history are answered from one store read.
+ * One order as the task of its customer keeps it: the order, its lines and what each HOLD did, its
+ * payment, and its audit trail as compact steps (status, time, detail), from which the
+ * {@link OrderEvent}s are made again on a query. Values are immutable; every change returns a new
+ * state.
+ *
+ * @param total the amount authorised: the lines at the catalog's prices when the order was placed
+ * @param placedAt when the order's task took it in (wall clock): its hold deadline counts from here
+ * @param payment what the gateway said so far
+ * @param steps the audit trail; the last step is the current status
  */
 public record OrderState(
         Order order,
-        OrderStatus status,
         List<FraudReason> fraudReasons,
         List<LineState> lines,
-        String payment,
-        long deadline,
-        List<OrderEvent> events,
+        BigDecimal total,
+        long placedAt,
+        PaymentState payment,
+        List<Step> steps,
         String correlationId) {
+
+    /** One entry of the audit trail. */
+    public record Step(OrderStatus status, long at, String detail) {
+    }
 
     public OrderState {
         fraudReasons = fraudReasons == null ? List.of() : List.copyOf(fraudReasons);
         lines = lines == null ? List.of() : List.copyOf(lines);
-        events = events == null ? List.of() : List.copyOf(events);
+        steps = steps == null ? List.of() : List.copyOf(steps);
+        payment = payment == null ? PaymentState.NONE : payment;
     }
 
+    @JsonIgnore
     public String orderId() {
         return order.orderId();
     }
 
+    @JsonIgnore
+    public String customerId() {
+        return order.customerId();
+    }
+
+    @JsonIgnore
+    public OrderStatus status() {
+        return steps.get(steps.size() - 1).status();
+    }
+
+    @JsonIgnore
+    public boolean ended() {
+        return status().terminal();
+    }
+
     /** The order moved to {@code next}: the new state, whose last event records the change. */
     public OrderState moveTo(final OrderStatus next, final String detail, final long at) {
-        final List<OrderEvent> trail = new ArrayList<>(events);
-        trail.add(new OrderEvent(order.orderId(), events.size() + 1, next, detail, at, correlationId));
-        return new OrderState(order, next, fraudReasons, lines, payment, deadline, trail, correlationId);
+        final List<Step> trail = new ArrayList<>(steps);
+        trail.add(new Step(next, at, detail));
+        return new OrderState(order, fraudReasons, lines, total, placedAt, payment, trail, correlationId);
     }
 
+    /** The audit trail as the events on {@code order-events}. */
+    @JsonIgnore
+    public List<OrderEvent> events() {
+        final List<OrderEvent> events = new ArrayList<>(steps.size());
+        for (int i = 0; i < steps.size(); i++) {
+            events.add(event(i));
+        }
+        return events;
+    }
+
+    @JsonIgnore
     public OrderEvent lastEvent() {
-        return events.get(events.size() - 1);
+        return event(steps.size() - 1);
     }
 
-    public OrderState withLine(final LineResult result) {
-        final List<LineState> updated = lines.stream()
-                .map(line -> line.sku().equals(result.sku()) && line.waiting() ? line.answered(result) : line)
-                .toList();
-        return new OrderState(order, status, fraudReasons, updated, payment, deadline, events, correlationId);
+    private OrderEvent event(final int index) {
+        final Step step = steps.get(index);
+        return new OrderEvent(order.orderId(), index + 1, step.status(), step.detail(), step.at(), correlationId);
     }
 
-    public OrderState withPayment(final String outcome) {
-        return new OrderState(order, status, fraudReasons, lines, outcome, deadline, events, correlationId);
+    public OrderState withLines(final UnaryOperator<LineState> change) {
+        return new OrderState(order, fraudReasons, lines.stream().map(change).toList(), total, placedAt, payment, steps,
+                correlationId);
     }
 
+    public OrderState withPayment(final PaymentState next) {
+        return new OrderState(order, fraudReasons, lines, total, placedAt, next, steps, correlationId);
+    }
+
+    @JsonIgnore
     public boolean allAnswered() {
         return lines.stream().noneMatch(LineState::waiting);
     }
 
+    @JsonIgnore
     public boolean allHeld() {
         return lines.stream().allMatch(LineState::held);
     }
 
-    public BigDecimal total() {
-        return lines.stream().map(LineState::amount).reduce(BigDecimal.ZERO, BigDecimal::add);
+    /**
+     * What the gateway said so far: the operation the order waits on ({@code pending}, null when
+     * none), the authorisation's outcome and id, and how many times the pending operation was
+     * asked without an answer.
+     */
+    public record PaymentState(PaymentOperation pending, PaymentStatus authorisation, String authorisationId,
+            PaymentStatus capture, int unanswered) {
+
+        public static final PaymentState NONE = new PaymentState(null, null, null, null, 0);
+
+        public PaymentState asking(final PaymentOperation operation) {
+            return new PaymentState(operation, authorisation, authorisationId, capture, 0);
+        }
+
+        public PaymentState authorised(final PaymentStatus status, final String id) {
+            return new PaymentState(null, status, id, capture, 0);
+        }
+
+        public PaymentState captured(final PaymentStatus status) {
+            return new PaymentState(null, authorisation, authorisationId, status, 0);
+        }
+
+        public PaymentState voided() {
+            return new PaymentState(null, authorisation, authorisationId, capture, 0);
+        }
+
+        public PaymentState withoutAnswer() {
+            return new PaymentState(pending, authorisation, authorisationId, capture, unanswered + 1);
+        }
+
+        @JsonIgnore
+        public boolean approved() {
+            return authorisation != null && authorisation.approved();
+        }
+
+        /** A short text for the order's view: "authorised pay-7, captured". */
+        @JsonIgnore
+        public String summary() {
+            if (authorisation == null) {
+                return pending == null ? null : pending.name().toLowerCase(java.util.Locale.ROOT) + " asked";
+            }
+            final StringBuilder text = new StringBuilder(authorisation.approved() ? "authorised" : authorisation.name()
+                    .toLowerCase(java.util.Locale.ROOT));
+            if (authorisationId != null) {
+                text.append(' ').append(authorisationId);
+            }
+            if (capture != null) {
+                text.append(", capture ").append(capture.approved() ? "done" : capture.name().toLowerCase(java.util.Locale.ROOT));
+            }
+            return text.toString();
+        }
     }
 }

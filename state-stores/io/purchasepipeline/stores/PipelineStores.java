@@ -20,14 +20,6 @@ public final class PipelineStores {
     private PipelineStores() {
     }
 
-    /** Order ids per customer, kept for {@code retention}: a replay inside it is dropped. */
-    public static StoreBuilder<WindowStore<String, String>> seenOrders(final Duration retention) {
-        return Stores.windowStoreBuilder(
-                Stores.persistentWindowStore(StoreNames.SEEN_ORDERS, retention, retention, false),
-                Serdes.String(), Serdes.String())
-                .withCachingEnabled();
-    }
-
     /** One entry per order and customer at the order's time; duplicates kept, so each order counts. */
     public static StoreBuilder<WindowStore<String, String>> customerOrderTimes(final Duration window) {
         return Stores.windowStoreBuilder(
@@ -48,12 +40,6 @@ public final class PipelineStores {
                 .withCachingEnabled();
     }
 
-    public static StoreBuilder<KeyValueStore<String, Hold>> holds() {
-        return Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(StoreNames.HOLDS), Serdes.String(), JsonSerde.of(Hold.class))
-                .withCachingEnabled();
-    }
-
     public static StoreBuilder<KeyValueStore<String, OrderState>> orders() {
         return Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(StoreNames.ORDERS), Serdes.String(), JsonSerde.of(OrderState.class))
@@ -61,9 +47,11 @@ public final class PipelineStores {
     }
 
     /**
-     * Keys {@link #deadlineKey(long, String)} for deadlines, {@link #retryKey(String)} for payments
-     * to try again and {@link #purgeKey(long, String)} for ended orders to forget; the value is the
-     * order id.
+     * The order task's timers, as keys that sort by time: {@link #placedKey} for every order (hold
+     * expiry and, after the retention, forgetting the order), {@link #retryKey} for payment
+     * operations to ask again, and the cursors up to which each scan has gone ({@link #EXPIRY_CURSOR},
+     * {@link #PURGE_CURSOR}), so that no scan wades through what an earlier one deleted. The value is
+     * the order id (the cursor's value is the last key scanned).
      */
     public static StoreBuilder<KeyValueStore<String, String>> orderTimers() {
         return Stores.keyValueStoreBuilder(
@@ -96,32 +84,32 @@ public final class PipelineStores {
                 .withLoggingDisabled();
     }
 
-    /** Zero-padded so that the store's byte order is time order and expiry is one range scan. */
-    public static String deadlineKey(final long deadline, final String orderId) {
-        return String.format("%019d|%s", deadline, orderId);
-    }
-
-    /** The smallest key after every deadline up to {@code now}: the end of the expiry range scan. */
-    public static String deadlineUpperBound(final long now) {
-        return String.format("%019d}", now);
-    }
-
-    /** When an ended order is to be forgotten; sorts after every deadline key (letters after digits). */
-    public static String purgeKey(final long at, final String orderId) {
-        return String.format("%s%019d|%s", PURGE_PREFIX, at, orderId);
-    }
-
-    /** The smallest key after every purge key up to {@code now}. */
-    public static String purgeUpperBound(final long now) {
-        return String.format("%s%019d}", PURGE_PREFIX, now);
-    }
-
-    public static final String PURGE_PREFIX = "purge|";
-
-    /** Sorts after every deadline key (letters after digits), so the indexes never mix. */
-    public static String retryKey(final String orderId) {
-        return RETRY_PREFIX + orderId;
-    }
-
+    public static final String PLACED_PREFIX = "placed|";
     public static final String RETRY_PREFIX = "retry|";
+    public static final String EXPIRY_CURSOR = "cursor|expiry";
+    public static final String PURGE_CURSOR = "cursor|purge";
+
+    /** Zero-padded so that the store's byte order is time order and a scan is one range. */
+    public static String placedKey(final long placedAt, final String orderId) {
+        return timeKey(PLACED_PREFIX, placedAt, orderId);
+    }
+
+    /** When to ask the gateway again for an order's pending payment operation. */
+    public static String retryKey(final long due, final String orderId) {
+        return timeKey(RETRY_PREFIX, due, orderId);
+    }
+
+    /** The smallest key after every key of {@code prefix} up to {@code time}: the end of a scan. */
+    public static String upperBound(final String prefix, final long time) {
+        return String.format("%s%019d}", prefix, time);
+    }
+
+    /** The first key of {@code prefix}: the start of a scan that has no cursor yet. */
+    public static String lowerBound(final String prefix) {
+        return prefix;
+    }
+
+    private static String timeKey(final String prefix, final long at, final String orderId) {
+        return String.format("%s%019d|%s", prefix, Math.max(0, at), orderId);
+    }
 }

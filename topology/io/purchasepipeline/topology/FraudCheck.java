@@ -11,7 +11,9 @@ import io.purchasepipeline.stores.PipelineStores;
 import io.purchasepipeline.stores.StoreNames;
 import java.math.BigDecimal;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -92,7 +94,8 @@ final class FraudCheck implements Processor<String, CustomerCommand, String, Fra
     private void check(final Record<String, Order> record) {
         final Order order = record.value();
         final String customerId = record.key();
-        final BigDecimal total = estimatedTotal(order);
+        final Map<String, BigDecimal> prices = unitPrices(order);
+        final BigDecimal total = estimatedTotal(order, prices);
         final List<FraudReason> reasons = new ArrayList<>();
         if (flagged.get(customerId) != null) {
             reasons.add(FraudReason.FLAGGED_CUSTOMER);
@@ -106,7 +109,7 @@ final class FraudCheck implements Processor<String, CustomerCommand, String, Fra
         if (!reasons.isEmpty() && !reasons.contains(FraudReason.FLAGGED_CUSTOMER)) {
             flagged.put(customerId, "order " + order.orderId() + ": " + reasons);
         }
-        context.forward(record.withValue(new FraudCheckedOrder(order, total, reasons)));
+        context.forward(record.withValue(new FraudCheckedOrder(order, prices, total, reasons)));
     }
 
     /** Counts this order too: the limit is on how many the customer placed, whatever became of them. */
@@ -123,13 +126,24 @@ final class FraudCheck implements Processor<String, CustomerCommand, String, Fra
         return count;
     }
 
-    /** From the global catalog; a SKU it does not know yet counts as free here and fails at reservation. */
-    private BigDecimal estimatedTotal(final Order order) {
-        BigDecimal total = BigDecimal.ZERO;
+    /** From the global catalog: a SKU it does not know yet has no price here, and fails or is priced at reservation. */
+    private Map<String, BigDecimal> unitPrices(final Order order) {
+        final Map<String, BigDecimal> prices = new HashMap<>();
         for (final OrderLine line : order.items()) {
             final Product product = catalog.get(line.sku());
             if (product != null && product.price() != null) {
-                total = total.add(product.price().multiply(BigDecimal.valueOf(line.quantity())));
+                prices.put(line.sku(), product.price());
+            }
+        }
+        return prices;
+    }
+
+    private static BigDecimal estimatedTotal(final Order order, final Map<String, BigDecimal> prices) {
+        BigDecimal total = BigDecimal.ZERO;
+        for (final OrderLine line : order.items()) {
+            final BigDecimal price = prices.get(line.sku());
+            if (price != null) {
+                total = total.add(price.multiply(BigDecimal.valueOf(line.quantity())));
             }
         }
         return total;

@@ -4,71 +4,50 @@ import static io.purchasepipeline.stores.InvalidCommandException.require;
 
 import io.purchasepipeline.serdes.Order;
 import io.purchasepipeline.serdes.OrderLine;
-import io.purchasepipeline.stores.PipelineStores;
+import io.purchasepipeline.stores.OrderState;
 import io.purchasepipeline.stores.StoreNames;
-import java.time.Duration;
-import java.util.Set;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.ProcessorSupplier;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.StoreBuilder;
-import org.apache.kafka.streams.state.WindowStore;
-import org.apache.kafka.streams.state.WindowStoreIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Step 1: takes an order in. An order that cannot be processed (no lines, a quantity below one, a
  * key that is not its customer) is refused before anything is written, so it reaches
- * {@code dead-letters} whole; an order id seen before (a producer retry, a replayed request) is
- * dropped, so every order is processed once.
+ * {@code dead-letters} whole; an order id this task already has (a producer retry, a replayed
+ * request) is dropped, so every order is processed once. The order's own state is the memory of
+ * what was seen: it is kept for the order retention, and one customer's orders all come to this
+ * task, the one that keeps them.
  */
 final class OrderIntake implements Processor<String, Order, String, Order> {
 
     private static final Logger log = LoggerFactory.getLogger(OrderIntake.class);
 
-    private final Duration retention;
     private ProcessorContext<String, Order> context;
-    private WindowStore<String, String> seen;
+    private KeyValueStore<String, OrderState> orders;
 
-    private OrderIntake(final Duration retention) {
-        this.retention = retention;
-    }
-
-    static ProcessorSupplier<String, Order, String, Order> supplier(final PipelineConfig config) {
-        return new ProcessorSupplier<>() {
-            @Override
-            public Processor<String, Order, String, Order> get() {
-                return new OrderIntake(config.dedupeRetention());
-            }
-
-            @Override
-            public Set<StoreBuilder<?>> stores() {
-                return Set.of(PipelineStores.seenOrders(config.dedupeRetention()));
-            }
-        };
+    /** Reads the {@code order-status} store, which the topology adds and {@link OrderLifecycle} writes. */
+    static ProcessorSupplier<String, Order, String, Order> supplier() {
+        return OrderIntake::new;
     }
 
     @Override
     public void init(final ProcessorContext<String, Order> context) {
         this.context = context;
-        this.seen = context.getStateStore(StoreNames.SEEN_ORDERS);
+        this.orders = context.getStateStore(StoreNames.ORDERS);
     }
 
     @Override
     public void process(final Record<String, Order> record) {
         final Order order = record.value();
         validate(record.key(), order);
-        final long at = record.timestamp();
-        try (WindowStoreIterator<String> earlier = seen.fetch(order.orderId(), at - retention.toMillis(),
-                at + retention.toMillis())) {
-            if (earlier.hasNext()) {
-                log.debug("Order {} seen before: dropped", order.orderId());
-                return;
-            }
+        if (orders.get(order.orderId()) != null) {
+            log.debug("Order {} seen before: dropped", order.orderId());
+            return;
         }
-        seen.put(order.orderId(), order.customerId(), at);
         context.forward(record);
     }
 

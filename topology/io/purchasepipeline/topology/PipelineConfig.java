@@ -12,9 +12,9 @@ import java.util.Map;
  * @param velocityMaxOrders more orders than this from one customer inside {@code velocityWindow} is fraud
  * @param holdTimeout holds that see no payment outcome in this time are released and the order expires
  * @param timerInterval how often (wall clock) expired holds are looked for and failed payments retried
- * @param dedupeRetention how long an order id is remembered, so that a replay is processed once
- * @param orderRetention how long an ended order (status and audit trail) stays queryable; at least
- *     {@code dedupeRetention}, so that a remembered order id always has its order
+ * @param orderRetention how long an order (status and audit trail) is kept, counted from when it was
+ *     placed: it stays queryable that long, and a replay of its id inside it is dropped
+ * @param currency the shop's currency (ISO 4217 code): prices, payments and emails are in it
  * @param analytics how rates are counted and judged
  */
 public record PipelineConfig(
@@ -23,8 +23,8 @@ public record PipelineConfig(
         Duration velocityWindow,
         Duration holdTimeout,
         Duration timerInterval,
-        Duration dedupeRetention,
         Duration orderRetention,
+        String currency,
         AnalyticsConfig analytics) {
 
     public static final String FRAUD_AMOUNT_LIMIT = "pipeline.fraud.amount.limit";
@@ -32,21 +32,23 @@ public record PipelineConfig(
     public static final String VELOCITY_WINDOW_MS = "pipeline.fraud.velocity.window.ms";
     public static final String HOLD_TIMEOUT_MS = "pipeline.hold.timeout.ms";
     public static final String TIMER_INTERVAL_MS = "pipeline.timer.interval.ms";
-    public static final String DEDUPE_RETENTION_MS = "pipeline.dedupe.retention.ms";
     public static final String ORDER_RETENTION_MS = "pipeline.order.retention.ms";
+    public static final String CURRENCY = "pipeline.currency";
 
     public static final PipelineConfig DEFAULTS = new PipelineConfig(new BigDecimal("4500.00"), 5,
-            Duration.ofMinutes(1), Duration.ofMinutes(10), Duration.ofSeconds(1), Duration.ofDays(1), Duration.ofDays(7),
+            Duration.ofMinutes(1), Duration.ofMinutes(10), Duration.ofSeconds(1), Duration.ofDays(7), "EUR",
             AnalyticsConfig.DEFAULTS);
 
     public PipelineConfig {
         if (fraudAmountLimit.signum() < 0 || velocityMaxOrders < 1 || velocityWindow.isNegative()
                 || velocityWindow.isZero() || holdTimeout.isNegative() || holdTimeout.isZero()
-                || timerInterval.isNegative() || timerInterval.isZero() || dedupeRetention.isNegative()
-                || dedupeRetention.isZero() || orderRetention.compareTo(dedupeRetention) < 0) {
+                || timerInterval.isNegative() || timerInterval.isZero()
+                || orderRetention.compareTo(holdTimeout.multipliedBy(2)) < 0
+                || currency == null || !currency.matches("[A-Z]{3}")) {
             throw new IllegalArgumentException("Invalid pipeline settings: " + fraudAmountLimit + ", "
                     + velocityMaxOrders + ", " + velocityWindow + ", " + holdTimeout + ", " + timerInterval
-                    + ", " + dedupeRetention + ", " + orderRetention);
+                    + ", " + orderRetention + ", " + currency
+                    + " (the order retention must be at least twice the hold timeout; the currency a 3-letter code)");
         }
     }
 
@@ -58,8 +60,8 @@ public record PipelineConfig(
                 Duration.ofMillis(number(props, VELOCITY_WINDOW_MS, DEFAULTS.velocityWindow.toMillis())),
                 Duration.ofMillis(number(props, HOLD_TIMEOUT_MS, DEFAULTS.holdTimeout.toMillis())),
                 Duration.ofMillis(number(props, TIMER_INTERVAL_MS, DEFAULTS.timerInterval.toMillis())),
-                Duration.ofMillis(number(props, DEDUPE_RETENTION_MS, DEFAULTS.dedupeRetention.toMillis())),
                 Duration.ofMillis(number(props, ORDER_RETENTION_MS, DEFAULTS.orderRetention.toMillis())),
+                props.get(CURRENCY) == null ? DEFAULTS.currency : props.get(CURRENCY).toString().trim(),
                 AnalyticsConfig.from(props));
     }
 

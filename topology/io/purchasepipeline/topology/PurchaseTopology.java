@@ -4,16 +4,17 @@ import io.purchasepipeline.serdes.EmailKind;
 import io.purchasepipeline.serdes.EmailRequest;
 import io.purchasepipeline.serdes.FraudCheckedOrder;
 import io.purchasepipeline.serdes.JsonSerde;
-import io.purchasepipeline.serdes.LineResult;
 import io.purchasepipeline.serdes.Order;
-import io.purchasepipeline.serdes.Product;
 import io.purchasepipeline.serdes.Topic;
 import io.purchasepipeline.serdes.Topics;
 import io.purchasepipeline.stores.PipelineStores;
+import io.purchasepipeline.stores.StoreNames;
 import io.purchasepipeline.stores.WindowCounts;
-import io.purchasepipeline.topology.payment.PaymentGateway;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.function.Function;
+import java.util.function.Predicate;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -24,46 +25,49 @@ import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.Record;
 
 /**
  * The whole purchase pipeline as one topology. It reads like the pipeline: intake, order-received
- * email, fraud check branching into rejected and clean, reservation per SKU, and each order's
- * life from holds to payment, settlement, e-books and emails.
+ * email, fraud check branching into rejected and clean, each order's life from holds and payment to
+ * settlement, e-books and emails, and reservation per SKU.
  *
- * <p>Three keys, three kinds of task: customer id (intake and fraud: a customer's orders in
- * order), SKU (every command for one SKU or seat on one partition, applied one at a time) and
- * order id (one owner per order decides its fate once). Records cross from one to the next
- * through named repartition topics, and orders' commands go back to the SKUs through
- * {@code reservation-commands}.
+ * <p>Two keys, two kinds of task. The customer's task (customer id) takes the customer's orders in,
+ * checks them for fraud and runs each order's whole life: the order lives with its customer, so
+ * nothing is re-keyed by order id. The SKU's task (SKU) applies every command for one SKU or seat
+ * one at a time. An order crosses three exactly-once commit boundaries from placed to ended:
+ * customer (HOLDs and the authorisation asked) → SKU (held or not) → customer (confirmed or
+ * released); the payment worker answers alongside the SKUs, on {@code payment-results}.
  */
 public final class PurchaseTopology {
 
-    /** The names of the two repartition topics (prefixed with the application id by Kafka Streams). */
-    public static final String ORDERS_BY_ID = "orders-by-id";
-    public static final String RESERVATION_RESULTS = "reservation-results";
     /** Every partition's partial analytics counts, on one partition. */
     public static final String ANALYTICS_COUNTS = "analytics-counts";
+    /** The exactly-once commit boundaries an order crosses from placed to ended. */
+    public static final int ORDER_PATH_HOPS = 3;
 
     private PurchaseTopology() {
     }
 
     /** The production topology; {@code props} are the application's settings, not changed here. */
-    public static Topology build(final PipelineConfig config, final PaymentGateway gateway, final Properties props) {
-        return build(config, gateway, OrderStatusListener.NONE, props);
+    public static Topology build(final PipelineConfig config, final Properties props) {
+        return build(config, OrderStatusListener.NONE, props);
     }
 
     /** The same, with {@code listener} told of every order status change as it is made. */
-    public static Topology build(final PipelineConfig config, final PaymentGateway gateway,
-            final OrderStatusListener listener, final Properties props) {
+    public static Topology build(final PipelineConfig config, final OrderStatusListener listener, final Properties props) {
         final StreamsBuilder builder = new StreamsBuilder();
 
         builder.addGlobalStore(PipelineStores.productCatalog(), Topics.PRODUCTS.name(),
                 Consumed.with(Serdes.String(), Topics.PRODUCTS.valueSerde()).withName("catalog-replica"),
                 CatalogReplica::new);
+        // the orders' states: written by the order's life, read by the intake to drop replays
+        builder.addStateStore(PipelineStores.orders());
 
         // 1. Intake: valid, first-seen orders; the customer hears at once that the order is in.
         final KStream<String, Order> orders = builder.stream(Topics.ORDERS.name(), Topics.ORDERS.consumed())
-                .process(OrderIntake.supplier(config), Named.as("order-intake"));
+                .process(OrderIntake.supplier(), Named.as("order-intake"), StoreNames.ORDERS);
         orders.map((customerId, order) -> toEmail(Emails.of(order, EmailKind.ORDER_RECEIVED)), Named.as("order-received-email"))
                 .to(Topics.EMAILS.name(), Topics.EMAILS.produced("order-received"));
 
@@ -77,11 +81,25 @@ public final class PurchaseTopology {
                 .split(Named.as("fraud-"))
                 .branch((customerId, checked) -> checked.fraudulent(), Branched.withFunction(PurchaseTopology::rejectForFraud, "rejected"))
                 .defaultBranch(Branched.as("clean"));
-        final KStream<String, OrderInput> checkedOrders = verdicts.get("fraud-clean")
+
+        // 4-7. Each order's life, in its customer's task: holds and authorisation, settlement,
+        // expiry, e-books, emails, audit trail; its SKUs and the payment worker answer here.
+        final KStream<String, OrderInput> orderInputs = verdicts.get("fraud-clean")
                 .merge(verdicts.get("fraud-rejected"), Named.as("checked-orders"))
-                .selectKey((customerId, checked) -> checked.order().orderId(), Named.as("key-by-order-id"))
-                .repartition(Repartitioned.with(Serdes.String(), JsonSerde.of(FraudCheckedOrder.class)).withName(ORDERS_BY_ID))
-                .<OrderInput>mapValues(OrderInput.Checked::new, Named.as("order-checked"));
+                .<OrderInput>mapValues(OrderInput.Checked::new, Named.as("order-checked"))
+                .merge(builder.stream(Topics.RESERVATION_RESULTS.name(), Topics.RESERVATION_RESULTS.consumed())
+                        .<OrderInput>mapValues(OrderInput.LineAnswered::new, Named.as("line-answered")), Named.as("order-lines"))
+                .merge(builder.stream(Topics.PAYMENT_RESULTS.name(), Topics.PAYMENT_RESULTS.consumed())
+                        .<OrderInput>mapValues(OrderInput.PaymentAnswered::new, Named.as("payment-answered")), Named.as("order-inputs"));
+        final BranchedKStream<String, OrderOutput> orderOutputs = orderInputs
+                .process(OrderLifecycle.supplier(config, listener), Named.as("order-lifecycle"), StoreNames.ORDERS)
+                .split(Named.as("order-"));
+        for (final OrderOutput.Route route : OrderOutput.Route.values()) {
+            to(orderOutputs, route.name().toLowerCase(Locale.ROOT).replace('_', '-'), output -> output.route() == route,
+                    OrderOutput::value, topicOf(route));
+        }
+        orderOutputs.defaultBranch(Branched.withConsumer(unrouted -> unrouted.process(Unrouted::new, Named.as("order-unrouted")),
+                "unrouted"));
 
         // 3. Reservation, per SKU: orders' commands, the catalog and direct seat commands, one at a time.
         final KStream<String, SkuCommand> skuCommands = builder
@@ -91,30 +109,15 @@ public final class PurchaseTopology {
                         .<SkuCommand>mapValues(SkuCommand.Define::new, Named.as("define")), Named.as("sku-commands-catalog"))
                 .merge(builder.stream(Topics.SEAT_RESERVATIONS.name(), Topics.SEAT_RESERVATIONS.consumed())
                         .<SkuCommand>mapValues(SkuCommand.Seat::new, Named.as("seat")), Named.as("sku-commands"));
-        final BranchedKStream<String, Object> skuOutcomes = skuCommands
+        final BranchedKStream<String, SkuOutput> skuOutputs = skuCommands
                 .process(SkuReservations.supplier(), Named.as("sku-reservations"))
                 .split(Named.as("sku-"));
-        to(skuOutcomes, Topics.SEAT_RESERVATION_RESULTS, "seat-results");
-        skuOutcomes.branch((sku, value) -> value == null || value instanceof Product,
-                Branched.withConsumer(products -> products.mapValues(Product.class::cast, Named.as("products-cast"))
-                        .to(Topics.PRODUCTS.name(), Topics.PRODUCTS.produced("products")), "products"));
-        final KStream<String, OrderInput> lineResults = skuOutcomes
-                .defaultBranch(Branched.as("line-results"))
-                .get("sku-line-results")
-                .mapValues(LineResult.class::cast, Named.as("line-result-cast"))
-                .repartition(Repartitioned.with(Serdes.String(), JsonSerde.of(LineResult.class)).withName(RESERVATION_RESULTS))
-                .<OrderInput>mapValues(OrderInput.Line::new, Named.as("line-answered"));
-
-        // 4-7. Each order's life: holds, payment, settlement, expiry, e-books, emails, audit trail.
-        final BranchedKStream<String, Object> orderOutcomes = checkedOrders
-                .merge(lineResults, Named.as("order-inputs"))
-                .process(OrderLifecycle.supplier(config, gateway, listener), Named.as("order-lifecycle"))
-                .split(Named.as("order-"));
-        to(orderOutcomes, Topics.ORDER_EVENTS, "events");
-        to(orderOutcomes, Topics.RESERVATION_COMMANDS, "sku-commands");
-        to(orderOutcomes, Topics.EMAILS, "emails");
-        to(orderOutcomes, Topics.EBOOK_REQUESTS, "ebooks");
-        orderOutcomes.noDefaultBranch();
+        for (final SkuOutput.Route route : SkuOutput.Route.values()) {
+            to(skuOutputs, route.name().toLowerCase(Locale.ROOT).replace('_', '-'), output -> output.route() == route,
+                    SkuOutput::value, topicOf(route));
+        }
+        skuOutputs.defaultBranch(Branched.withConsumer(unrouted -> unrouted.process(Unrouted::new, Named.as("sku-unrouted")),
+                "unrouted"));
 
         // 8. Analytics: per-window counts on each partition, combined on one key, judged against baselines.
         builder.stream(Topics.ORDER_EVENTS.name(), Topics.ORDER_EVENTS.consumed())
@@ -145,11 +148,39 @@ public final class PurchaseTopology {
         return KeyValue.pair(email.emailId(), email);
     }
 
-    /** A branch for the outcomes of one type, written to the topic of that type. */
-    private static <V> void to(final BranchedKStream<String, Object> outcomes, final Topic<V> topic, final String name) {
-        outcomes.branch((key, value) -> topic.valueType().isInstance(value),
+    /** Every route has its topic: a route added without one does not compile. */
+    static Topic<?> topicOf(final OrderOutput.Route route) {
+        return switch (route) {
+            case EVENT -> Topics.ORDER_EVENTS;
+            case SKU_COMMAND -> Topics.RESERVATION_COMMANDS;
+            case PAYMENT -> Topics.PAYMENT_REQUESTS;
+            case EMAIL -> Topics.EMAILS;
+            case EBOOK -> Topics.EBOOK_REQUESTS;
+        };
+    }
+
+    static Topic<?> topicOf(final SkuOutput.Route route) {
+        return switch (route) {
+            case LINE_RESULT -> Topics.RESERVATION_RESULTS;
+            case SEAT_RESULT -> Topics.SEAT_RESERVATION_RESULTS;
+            case PRODUCT -> Topics.PRODUCTS;
+        };
+    }
+
+    /** A branch for the outputs that {@code matches} takes, their values written to {@code topic}. */
+    private static <O, V> void to(final BranchedKStream<String, O> outputs, final String name,
+            final Predicate<O> matches, final Function<O, Object> value, final Topic<V> topic) {
+        outputs.branch((key, output) -> matches.test(output),
                 Branched.withConsumer(matching -> matching
-                        .mapValues(topic.valueType()::cast, Named.as(name + "-cast"))
+                        .mapValues(output -> topic.valueType().cast(value.apply(output)), Named.as(name + "-value"))
                         .to(topic.name(), topic.produced(name)), name));
+    }
+
+    /** An output no branch takes is a bug in the topology: it stops the task loudly rather than vanish. */
+    private static final class Unrouted<O> implements Processor<String, O, Void, Void> {
+        @Override
+        public void process(final Record<String, O> record) {
+            throw new IllegalStateException("No sink for " + record.value() + " (key " + record.key() + ")");
+        }
     }
 }

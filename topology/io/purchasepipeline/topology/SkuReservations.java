@@ -20,32 +20,33 @@ import org.apache.kafka.streams.state.StoreBuilder;
  * one at a time to the SKU's state in RocksDB: two buyers can never both get the last unit or the
  * same seat, with no lock and no version column.
  *
- * <p>Forwards a {@code LineResult} keyed by order id (back to the order), a {@code SeatResult}
- * keyed by seat id, and the applied {@link Product} keyed by SKU (for every instance's catalog).
+ * <p>Forwards a {@link SkuOutput}: an order line's answer keyed by the order's customer (back to
+ * the order's task), a seat command's answer keyed by seat id, and the applied {@link Product} keyed
+ * by SKU (for every instance's catalog).
  */
-final class SkuReservations implements Processor<String, SkuCommand, String, Object> {
+final class SkuReservations implements Processor<String, SkuCommand, String, SkuOutput> {
 
-    private ProcessorContext<String, Object> context;
+    private ProcessorContext<String, SkuOutput> context;
     private InventoryLedger ledger;
 
-    static ProcessorSupplier<String, SkuCommand, String, Object> supplier() {
+    static ProcessorSupplier<String, SkuCommand, String, SkuOutput> supplier() {
         return new ProcessorSupplier<>() {
             @Override
-            public Processor<String, SkuCommand, String, Object> get() {
+            public Processor<String, SkuCommand, String, SkuOutput> get() {
                 return new SkuReservations();
             }
 
             @Override
             public Set<StoreBuilder<?>> stores() {
-                return Set.of(PipelineStores.inventory(), PipelineStores.holds());
+                return Set.of(PipelineStores.inventory());
             }
         };
     }
 
     @Override
-    public void init(final ProcessorContext<String, Object> context) {
+    public void init(final ProcessorContext<String, SkuOutput> context) {
         this.context = context;
-        this.ledger = new InventoryLedger(context.getStateStore(StoreNames.INVENTORY), context.getStateStore(StoreNames.HOLDS));
+        this.ledger = new InventoryLedger(context.getStateStore(StoreNames.INVENTORY));
     }
 
     @Override
@@ -56,22 +57,27 @@ final class SkuReservations implements Processor<String, SkuCommand, String, Obj
             apply(record, reserve.command());
         } else if (record.value() instanceof SkuCommand.Define define) {
             final Inventory applied = ledger.define(sku, define.product());
-            context.forward(record.withValue(applied == null ? null
+            send(record, new SkuOutput.Applied(sku, applied == null ? null
                     : new Product(sku, applied.name(), applied.kind(), applied.price(), applied.stocked())));
         } else if (record.value() instanceof SkuCommand.Seat seat) {
             InvalidCommandException.require(seat.command() != null && sku.equals(seat.command().seatId()),
                     "seat command keyed by " + sku + " names another seat");
-            context.forward(record.withValue(ledger.seat(seat.command())));
+            send(record, new SkuOutput.SeatAnswer(ledger.seat(seat.command())));
         }
     }
 
     private void apply(final Record<String, SkuCommand> record, final ReservationCommand command) {
         InvalidCommandException.require(command != null && command.action() != null && command.orderId() != null
-                && record.key().equals(command.sku()), "malformed reservation command for " + record.key());
+                && command.customerId() != null && record.key().equals(command.sku()),
+                "malformed reservation command for " + record.key());
         switch (command.action()) {
-            case HOLD -> context.forward(record.withKey(command.orderId()).withValue(ledger.hold(command)));
+            case HOLD -> send(record, new SkuOutput.LineAnswer(ledger.hold(command)));
             case CONFIRM -> ledger.confirm(command);
             case RELEASE -> ledger.release(command);
         }
+    }
+
+    private void send(final Record<String, SkuCommand> record, final SkuOutput output) {
+        context.forward(new Record<>(output.key(), output, record.timestamp(), record.headers()));
     }
 }

@@ -69,7 +69,7 @@ public record PipelineApp(KafkaStreams streams, HttpApi http, SeatDesk seats, Pu
         final Properties props = StreamsSettings.of(bootstrapServers, stateDir, overrides);
         final ApiMetrics metrics = new ApiMetrics();
         final OrderWaiters waiters = new OrderWaiters();
-        final KafkaStreams streams = new KafkaStreams(PurchaseTopology.build(PipelineConfig.from(props), gateway,
+        final KafkaStreams streams = new KafkaStreams(PurchaseTopology.build(PipelineConfig.from(props),
                 event -> {
                     waiters.changed(event);
                     metrics.changed(event);

@@ -4,6 +4,7 @@ import io.purchasepipeline.app.Publisher;
 import io.purchasepipeline.serdes.Order;
 import io.purchasepipeline.serdes.OrderLine;
 import io.purchasepipeline.serdes.PaymentDetails;
+import io.purchasepipeline.serdes.RoutableOrderId;
 import io.purchasepipeline.serdes.Topics;
 import io.purchasepipeline.topology.payment.Cards;
 import io.purchasepipeline.topology.payment.Luhn;
@@ -94,13 +95,16 @@ public final class OrderIntake {
                 request.email(), lines, new PaymentDetails(Cards.mask(card)));
     }
 
-    /** The same customer and key always name the same order, whichever instance is asked. */
+    /**
+     * The same customer and key always name the same order, whichever instance is asked. The id
+     * carries the customer's hash, so any instance finds the order's partition from it.
+     */
     static String orderId(final String customerId, final String idempotencyKey) {
         if (idempotencyKey == null) {
-            return UUID.randomUUID().toString();
+            return RoutableOrderId.random(customerId);
         }
-        return UUID.nameUUIDFromBytes(("order/" + customerId + "/" + idempotencyKey).getBytes(StandardCharsets.UTF_8))
-                .toString();
+        return RoutableOrderId.of(UUID.nameUUIDFromBytes(("order/" + customerId + "/" + idempotencyKey)
+                .getBytes(StandardCharsets.UTF_8)).toString(), customerId);
     }
 
     /** No control characters: names end up in mail headers, PDFs and logs. */

@@ -47,6 +47,9 @@ public final class QueryRouter {
      */
     public <V> QueryResult<V> lookup(final Context ctx, final String store, final String key, final Duration extraWait)
             throws InterruptedException {
+        if (!InteractiveQueries.addressable(store, key)) {
+            return new QueryResult.NotFound<>();
+        }
         if (ctx.header(FROM_COPY) != null) {
             return queries.getStandby(store, key);
         }

@@ -38,7 +38,7 @@ final class Views {
         return new OrderView(state.orderId(), state.order().customerId(), state.order().customerName(), state.status(),
                 state.lines().stream().map(line -> new LineView(line.sku(), line.quantity(), line.outcome(), line.unitPrice()))
                         .toList(),
-                state.total(), state.fraudReasons(), state.payment(), state.lastEvent().at());
+                state.total(), state.fraudReasons(), state.payment().summary(), state.lastEvent().at());
     }
 
     static ProductView product(final Inventory inventory) {

@@ -1,10 +1,11 @@
 package io.purchasepipeline.app.load;
 
+import io.purchasepipeline.serdes.RoutableOrderId;
 import java.util.UUID;
 
 /**
  * The order ids of one load run: a UUID whose first half names the run and whose second half is
- * the order's sequence number. An event on {@code order-events} is matched to its order from its
+ * the order's sequence number, made routable to the customer's partition ({@link RoutableOrderId}). An event on {@code order-events} is matched to its order from its
  * key alone, without a map of every id sent, and events of other runs or of the storefront are
  * told apart at once.
  */
@@ -26,12 +27,19 @@ final class OrderIds {
         return prefix.substring(0, 8);
     }
 
+    /** The order's id without its routing suffix: enough to name it in a report. */
     String id(final long seq) {
         return new UUID(run, seq).toString();
     }
 
+    /** The order's id, routable to its customer's partition as the storefront's are. */
+    String id(final long seq, final String customerId) {
+        return RoutableOrderId.of(id(seq), customerId);
+    }
+
     /** The sequence number of one of this run's orders; -1 for any other id. */
-    long seq(final String orderId) {
+    long seq(final String id) {
+        final String orderId = id == null ? null : RoutableOrderId.base(id);
         if (orderId == null || orderId.length() != 36 || !orderId.startsWith(prefix) || orderId.charAt(23) != '-') {
             return -1;
         }

@@ -97,7 +97,7 @@ final class OrderMix {
         final List<OrderLine> items = new ArrayList<>(lines.size());
         lines.forEach((sku, quantity) -> items.add(new OrderLine(sku, quantity)));
         final CardMix.Card card = spec.cards().pick(random.nextDouble());
-        return new Order(ids.id(seq), customerId, "Load Customer " + customer, customerId + "@example.com", items,
+        return new Order(ids.id(seq, customerId), customerId, "Load Customer " + customer, customerId + "@example.com", items,
                 new PaymentDetails(card.masked()));
     }
 

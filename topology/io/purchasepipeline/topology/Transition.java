@@ -1,0 +1,20 @@
+package io.purchasepipeline.topology;
+
+import io.purchasepipeline.stores.OrderState;
+import java.util.List;
+
+/**
+ * What the order's state machine decided for one input: the order's new state ({@code changed}
+ * false when it stays as it was, so nothing is written), the records to send on, and when to ask
+ * the payment gateway again ({@code retryPaymentAt}, null for no retry).
+ */
+record Transition(OrderState state, boolean changed, List<OrderOutput> outputs, Long retryPaymentAt) {
+
+    Transition {
+        outputs = List.copyOf(outputs);
+    }
+
+    static Transition unchanged(final OrderState state) {
+        return new Transition(state, false, List.of(), null);
+    }
+}
