@@ -20,18 +20,22 @@ public record WindowCounts(long windowStart, long lastAt, long orders, long deci
                 ebooks + other.ebooks);
     }
 
-    /** One order status change at {@code at}. */
-    public WindowCounts withStatus(final OrderStatus status, final long at) {
+    /**
+     * One order status change at {@code at}; {@code first} when it is the order's first event (the
+     * order was received).
+     */
+    public WindowCounts withStatus(final OrderStatus status, final boolean first, final long at) {
+        final WindowCounts received = first ? new WindowCounts(windowStart, at, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+                : new WindowCounts(windowStart, at, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
         final WindowCounts one = switch (status) {
-            case PENDING -> new WindowCounts(windowStart, at, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0);
             case COMPLETED -> new WindowCounts(windowStart, at, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0);
             case REJECTED_FRAUD -> new WindowCounts(windowStart, at, 0, 1, 0, 1, 0, 0, 0, 0, 0, 0);
             case PAYMENT_DECLINED -> new WindowCounts(windowStart, at, 0, 1, 0, 0, 1, 0, 0, 0, 0, 0);
             case REJECTED_OUT_OF_STOCK -> new WindowCounts(windowStart, at, 0, 1, 0, 0, 0, 1, 0, 0, 0, 0);
             case EXPIRED -> new WindowCounts(windowStart, at, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0);
-            case RESERVING, AWAITING_PAYMENT -> new WindowCounts(windowStart, at, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+            case PENDING, RESERVING, AWAITING_PAYMENT -> new WindowCounts(windowStart, at, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
         };
-        return plus(one);
+        return plus(received).plus(one);
     }
 
     public WindowCounts withEmail(final boolean bounced, final long at) {

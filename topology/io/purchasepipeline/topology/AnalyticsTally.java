@@ -64,7 +64,7 @@ final class AnalyticsTally implements Processor<String, AnalyticsInput, String, 
         final WindowCounts counts = current == null ? WindowCounts.empty(windowStart) : current;
         final WindowCounts updated;
         if (record.value() instanceof AnalyticsInput.Status status) {
-            updated = counts.withStatus(status.event().status(), at);
+            updated = counts.withStatus(status.event().status(), status.event().seq() == 1, at);
         } else if (record.value() instanceof AnalyticsInput.Email email) {
             if (email.outcome().status() == EmailOutcome.Status.SENDING) {
                 return;

@@ -98,7 +98,7 @@ public final class PurchaseTopology {
             to(orderOutputs, route.name().toLowerCase(Locale.ROOT).replace('_', '-'), output -> output.route() == route,
                     OrderOutput::value, topicOf(route));
         }
-        orderOutputs.defaultBranch(Branched.withConsumer(unrouted -> unrouted.process(Unrouted::new, Named.as("order-unrouted")),
+        orderOutputs.defaultBranch(Branched.withConsumer(unrouted -> unrouted.process(Unrouted::new, Named.as("order-no-route")),
                 "unrouted"));
 
         // 3. Reservation, per SKU: orders' commands, the catalog and direct seat commands, one at a time.
@@ -116,7 +116,7 @@ public final class PurchaseTopology {
             to(skuOutputs, route.name().toLowerCase(Locale.ROOT).replace('_', '-'), output -> output.route() == route,
                     SkuOutput::value, topicOf(route));
         }
-        skuOutputs.defaultBranch(Branched.withConsumer(unrouted -> unrouted.process(Unrouted::new, Named.as("sku-unrouted")),
+        skuOutputs.defaultBranch(Branched.withConsumer(unrouted -> unrouted.process(Unrouted::new, Named.as("sku-no-route")),
                 "unrouted"));
 
         // 8. Analytics: per-window counts on each partition, combined on one key, judged against baselines.

@@ -148,7 +148,7 @@ class PipelineOnBrokerTest {
         final Map<String, String> overrides = Map.of(StreamsConfig.REPLICATION_FACTOR_CONFIG, "1",
                 StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), "0");
         final Properties props = StreamsSettings.of(cluster.bootstrapServers(), Files.createDirectories(stateDir), overrides);
-        streams = new KafkaStreams(PurchaseTopology.build(PipelineConfig.from(props), new PaymentSimulator(), props), props);
+        streams = new KafkaStreams(PurchaseTopology.build(PipelineConfig.from(props), props), props);
         streams.start();
     }
 

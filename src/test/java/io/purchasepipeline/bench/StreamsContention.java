@@ -75,8 +75,7 @@ final class StreamsContention implements AutoCloseable {
 
     static final int PARTITIONS = 6;
     /** Where the SKU's owner sends each HOLD's answer, back to the order's partition. */
-    static final String LINE_RESULTS = StreamsSettings.APPLICATION_ID + "-" + PurchaseTopology.RESERVATION_RESULTS
-            + "-repartition";
+    static final String LINE_RESULTS = Topics.RESERVATION_RESULTS.name();
     private static final Duration ANSWER_TIMEOUT = Duration.ofMinutes(2);
 
     private final KafkaClusterTestKit kafka;

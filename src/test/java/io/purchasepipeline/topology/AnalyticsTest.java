@@ -10,7 +10,6 @@ import io.purchasepipeline.serdes.EmailKind;
 import io.purchasepipeline.serdes.EmailOutcome;
 import io.purchasepipeline.serdes.ProductKind;
 import io.purchasepipeline.stores.AnalyticsSnapshot;
-import io.purchasepipeline.topology.payment.PaymentSimulator;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -25,7 +24,7 @@ class AnalyticsTest {
 
     @BeforeEach
     void start() {
-        pipeline = new PipelineDriver(new PaymentSimulator(), Map.of());
+        pipeline = new PipelineDriver(new GatewayDesk(), Map.of());
         pipeline.define("ebook", ProductKind.DIGITAL, "9.99", null);
         pipeline.define("tv", ProductKind.PHYSICAL, "2000.00", 1000L);
     }
@@ -106,9 +105,9 @@ class AnalyticsTest {
         for (int i = 0; i < total; i++) {
             final String who = "c" + ++customer;
             if (i < fraudulent) {
-                pipeline.order(who, PaymentSimulator.APPROVED_CARD, line("tv", 3));
+                pipeline.order(who, GatewayDesk.APPROVED_CARD, line("tv", 3));
             } else {
-                pipeline.order(who, PaymentSimulator.APPROVED_CARD, line("ebook", 1));
+                pipeline.order(who, GatewayDesk.APPROVED_CARD, line("ebook", 1));
             }
             pipeline.advanceRecordTime(Duration.ofMillis(100));
         }

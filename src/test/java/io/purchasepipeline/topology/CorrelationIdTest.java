@@ -7,9 +7,11 @@ import io.purchasepipeline.serdes.CorrelationId;
 import io.purchasepipeline.serdes.Order;
 import io.purchasepipeline.serdes.OrderEvent;
 import io.purchasepipeline.serdes.PaymentDetails;
+import io.purchasepipeline.serdes.PaymentOperation;
+import io.purchasepipeline.serdes.PaymentResult;
+import io.purchasepipeline.serdes.PaymentStatus;
 import io.purchasepipeline.serdes.ProductKind;
 import io.purchasepipeline.serdes.Topics;
-import io.purchasepipeline.topology.payment.PaymentSimulator;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -28,7 +30,7 @@ class CorrelationIdTest {
 
     @BeforeEach
     void start() {
-        pipeline = new PipelineDriver(new PaymentSimulator(), Map.of());
+        pipeline = new PipelineDriver(new GatewayDesk(), Map.of());
         pipeline.define("book", ProductKind.PHYSICAL, "25.00", 10L);
         pipeline.define("ebook", ProductKind.DIGITAL, "9.99", null);
         drain(Topics.PRODUCTS.name());
@@ -41,10 +43,13 @@ class CorrelationIdTest {
 
     @Test
     void everyRecordAnOrderCausedCarriesItsRequestsId() {
-        place("o-1", "req-1", PaymentSimulator.APPROVED_CARD);
+        place("o-1", "req-1", GatewayDesk.APPROVED_CARD);
+        assertThat(drain(Topics.PAYMENT_REQUESTS.name())).as("payment-requests").singleElement()
+                .satisfies(record -> assertThat(CorrelationId.of(record.headers())).isEqualTo("req-1"));
+        pipeline.payAnswer(new PaymentResult("o-1", "alice", PaymentOperation.AUTHORISE, PaymentStatus.APPROVED, "pay-1", null));
 
         for (final String topic : List.of(Topics.ORDER_EVENTS.name(), Topics.EMAILS.name(), Topics.RESERVATION_COMMANDS.name(),
-                Topics.EBOOK_REQUESTS.name())) {
+                Topics.EBOOK_REQUESTS.name(), Topics.RESERVATION_RESULTS.name())) {
             assertThat(drain(topic)).as(topic).isNotEmpty()
                     .allSatisfy(record -> assertThat(CorrelationId.of(record.headers())).isEqualTo("req-1"));
         }
@@ -53,7 +58,7 @@ class CorrelationIdTest {
 
     @Test
     void recordsMadeLaterByATimerCarryItToo() {
-        place("o-2", "req-2", PaymentSimulator.UNAVAILABLE_CARD);
+        place("o-2", "req-2", GatewayDesk.UNAVAILABLE_CARD);
         CAUSED.forEach(this::drain);
 
         pipeline.advanceWallClock(Duration.ofMinutes(11));

@@ -7,7 +7,6 @@ import io.purchasepipeline.serdes.OrderStatus;
 import io.purchasepipeline.serdes.ProductKind;
 import io.purchasepipeline.serdes.Topics;
 import io.purchasepipeline.stores.InvalidCommandException;
-import io.purchasepipeline.topology.payment.PaymentSimulator;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Map;
@@ -25,7 +24,7 @@ class DeadLetterTest {
 
     @BeforeEach
     void start() {
-        pipeline = new PipelineDriver(new PaymentSimulator(), Map.of());
+        pipeline = new PipelineDriver(new GatewayDesk(), Map.of());
         pipeline.define("book", ProductKind.PHYSICAL, "25.00", 10L);
     }
 
@@ -41,7 +40,7 @@ class DeadLetterTest {
      */
     private void readFailuresAtLeastOnce() {
         pipeline.close();
-        pipeline = new PipelineDriver(new PaymentSimulator(),
+        pipeline = new PipelineDriver(new GatewayDesk(),
                 Map.of(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.AT_LEAST_ONCE));
         pipeline.define("book", ProductKind.PHYSICAL, "25.00", 10L);
     }
@@ -50,7 +49,7 @@ class DeadLetterTest {
     void sendsUnreadableOrderToDeadLettersAndCarriesOn() {
         readFailuresAtLeastOnce();
         pipeline.rawOrder("alice", "{not json");
-        final var order = pipeline.order("alice", PaymentSimulator.APPROVED_CARD, line("book", 1));
+        final var order = pipeline.order("alice", GatewayDesk.APPROVED_CARD, line("book", 1));
 
         final TestRecord<byte[], byte[]> dead = single();
         assertThat(PipelineDriver.text(dead.value())).isEqualTo("{not json");
@@ -102,7 +101,7 @@ class DeadLetterTest {
     @Test
     void sendsFlagRecordWithoutValueToDeadLettersAndTheCustomerCarriesOn() {
         pipeline.rawBytes(Topics.CUSTOMER_FLAGS.name(), "mallory", null);
-        final var order = pipeline.order("mallory", PaymentSimulator.APPROVED_CARD, line("book", 1));
+        final var order = pipeline.order("mallory", GatewayDesk.APPROVED_CARD, line("book", 1));
 
         final TestRecord<byte[], byte[]> dead = single();
         assertThat(headers(dead)).containsEntry("__streams.errors.topic", Topics.CUSTOMER_FLAGS.name())
@@ -118,8 +117,8 @@ class DeadLetterTest {
     void sendsFlagCommandKeyedByAnotherCustomerToDeadLetters() {
         pipeline.rawBytes(Topics.CUSTOMER_FLAGS.name(), "alice",
                 "{\"customerId\":\"bob\",\"action\":\"FLAG\"}".getBytes(StandardCharsets.UTF_8));
-        final var alices = pipeline.order("alice", PaymentSimulator.APPROVED_CARD, line("book", 1));
-        final var bobs = pipeline.order("bob", PaymentSimulator.APPROVED_CARD, line("book", 1));
+        final var alices = pipeline.order("alice", GatewayDesk.APPROVED_CARD, line("book", 1));
+        final var bobs = pipeline.order("bob", GatewayDesk.APPROVED_CARD, line("book", 1));
 
         assertThat(headers(single()).get("__streams.errors.message")).contains("bob", "keyed by alice");
         assertThat(pipeline.order(alices.orderId()).status()).isEqualTo(OrderStatus.COMPLETED);
@@ -130,7 +129,7 @@ class DeadLetterTest {
     void sendsFlagCommandWithoutActionToDeadLetters() {
         pipeline.rawBytes(Topics.CUSTOMER_FLAGS.name(), "carol",
                 "{\"customerId\":\"carol\",\"reason\":\"no action\"}".getBytes(StandardCharsets.UTF_8));
-        final var order = pipeline.order("carol", PaymentSimulator.APPROVED_CARD, line("book", 1));
+        final var order = pipeline.order("carol", GatewayDesk.APPROVED_CARD, line("book", 1));
 
         assertThat(headers(single()).get("__streams.errors.message")).contains("carol", "without an action");
         assertThat(pipeline.order(order.orderId()).status()).isEqualTo(OrderStatus.COMPLETED);

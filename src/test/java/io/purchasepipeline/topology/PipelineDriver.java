@@ -12,6 +12,8 @@ import io.purchasepipeline.serdes.Order;
 import io.purchasepipeline.serdes.OrderEvent;
 import io.purchasepipeline.serdes.OrderLine;
 import io.purchasepipeline.serdes.PaymentDetails;
+import io.purchasepipeline.serdes.PaymentRequest;
+import io.purchasepipeline.serdes.PaymentResult;
 import io.purchasepipeline.serdes.Product;
 import io.purchasepipeline.serdes.ProductKind;
 import io.purchasepipeline.serdes.ReservationCommand;
@@ -21,11 +23,9 @@ import io.purchasepipeline.serdes.SeatResult;
 import io.purchasepipeline.serdes.Topic;
 import io.purchasepipeline.serdes.Topics;
 import io.purchasepipeline.stores.AnalyticsSnapshot;
-import io.purchasepipeline.stores.Hold;
 import io.purchasepipeline.stores.Inventory;
 import io.purchasepipeline.stores.OrderState;
 import io.purchasepipeline.stores.StoreNames;
-import io.purchasepipeline.topology.payment.PaymentGateway;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
@@ -67,6 +67,9 @@ final class PipelineDriver implements AutoCloseable {
     private final TestInputTopic<String, SeatCommand> seats;
     private final TestInputTopic<String, FlagCommand> flags;
     private final TestInputTopic<String, ReservationCommand> reservationCommands;
+    private final GatewayDesk payments;
+    private final TestOutputTopic<String, PaymentRequest> paymentRequests;
+    private final TestInputTopic<String, PaymentResult> paymentResults;
     private final TestOutputTopic<String, OrderEvent> events;
     private final TestOutputTopic<String, EmailRequest> emails;
     private final TestOutputTopic<String, EbookRequest> ebooks;
@@ -78,19 +81,22 @@ final class PipelineDriver implements AutoCloseable {
     private Instant recordTime = START;
     private int sequence;
 
-    PipelineDriver(final PaymentGateway gateway, final Map<String, String> settings) {
+    PipelineDriver(final GatewayDesk payments, final Map<String, String> settings) {
+        this.payments = payments;
         try {
             stateDir = Files.createTempDirectory("pipeline-driver");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         props = StreamsSettings.of("localhost:9092", stateDir, settings);
-        driver = new TopologyTestDriver(PurchaseTopology.build(PipelineConfig.from(props), gateway, props), props, START);
+        driver = new TopologyTestDriver(PurchaseTopology.build(PipelineConfig.from(props), props), props, START);
         orders = input(Topics.ORDERS);
         catalog = input(Topics.CATALOG);
         seats = input(Topics.SEAT_RESERVATIONS);
         flags = input(Topics.CUSTOMER_FLAGS);
         reservationCommands = input(Topics.RESERVATION_COMMANDS);
+        paymentRequests = output(Topics.PAYMENT_REQUESTS);
+        paymentResults = input(Topics.PAYMENT_RESULTS);
         events = output(Topics.ORDER_EVENTS);
         emails = output(Topics.EMAILS);
         ebooks = output(Topics.EBOOK_REQUESTS);
@@ -113,10 +119,17 @@ final class PipelineDriver implements AutoCloseable {
 
     void define(final String sku, final ProductKind kind, final String price, final Long stock) {
         catalog.pipeInput(sku, new Product(sku, "Product " + sku, kind, new BigDecimal(price), stock), recordTime);
+        answerPayments();
+    }
+
+    /** Removes {@code sku} from the global catalog replica only, as if its record had not reached it yet. */
+    void dropFromCatalogReplica(final String sku) {
+        input(Topics.PRODUCTS).pipeInput(sku, null, recordTime);
     }
 
     void deleteProduct(final String sku) {
         catalog.pipeInput(sku, null, recordTime);
+        answerPayments();
     }
 
     Order order(final String customerId, final String card, final OrderLine... lines) {
@@ -128,19 +141,23 @@ final class PipelineDriver implements AutoCloseable {
 
     void place(final Order order) {
         orders.pipeInput(order.customerId(), order, recordTime);
+        answerPayments();
     }
 
     void rawOrder(final String key, final String json) {
         driver.createInputTopic(Topics.ORDERS.name(), new StringSerializer(), new StringSerializer())
                 .pipeInput(key, json, recordTime);
+        answerPayments();
     }
 
     void rawBytes(final String topic, final String key, final byte[] value) {
         driver.createInputTopic(topic, new StringSerializer(), new ByteArraySerializer()).pipeInput(key, value, recordTime);
+        answerPayments();
     }
 
     void flag(final String customerId, final FlagAction action) {
         flags.pipeInput(customerId, new FlagCommand(customerId, action, "operator"), recordTime);
+        answerPayments();
     }
 
     SeatResult seat(final String seatId, final String user, final SeatAction action) {
@@ -164,6 +181,7 @@ final class PipelineDriver implements AutoCloseable {
 
     void reservationCommand(final ReservationCommand command) {
         reservationCommands.pipeInput(command.sku(), command, recordTime);
+        answerPayments();
     }
 
     /** Moves the time of records to come (the velocity window is on record time). */
@@ -174,6 +192,36 @@ final class PipelineDriver implements AutoCloseable {
     /** Moves wall-clock time, firing due punctuations (hold expiry, payment retries). */
     void advanceWallClock(final Duration duration) {
         driver.advanceWallClockTime(duration);
+        answerPayments();
+    }
+
+    /**
+     * Plays the payment worker: answers every request the topology made, and the requests those
+     * answers lead to, until none is left (or the desk is silent).
+     */
+    void answerPayments() {
+        List<PaymentRequest> asked = paymentRequests.readValuesToList();
+        while (!asked.isEmpty()) {
+            for (final PaymentRequest request : asked) {
+                payAnswer(payments.answer(request));
+            }
+            asked = paymentRequests.readValuesToList();
+        }
+    }
+
+    /** The payment worker answers again: the requests it held get their answers now. */
+    void resumePayments() {
+        for (final PaymentRequest request : payments.answerHeld()) {
+            payAnswer(payments.answer(request));
+        }
+        answerPayments();
+    }
+
+    /** A payment result, as the worker would write it (null: no answer). */
+    void payAnswer(final PaymentResult result) {
+        if (result != null) {
+            paymentResults.pipeInput(result.customerId(), result, recordTime);
+        }
     }
 
     // ---- outputs and stores
@@ -216,10 +264,6 @@ final class PipelineDriver implements AutoCloseable {
 
     List<OrderState> allOrders() {
         return all(StoreNames.ORDERS);
-    }
-
-    List<Hold> allHolds() {
-        return all(StoreNames.HOLDS);
     }
 
     List<String> allTimers() {

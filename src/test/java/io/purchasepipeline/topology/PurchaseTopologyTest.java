@@ -3,6 +3,7 @@ package io.purchasepipeline.topology;
 import static io.purchasepipeline.topology.PipelineDriver.line;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.purchasepipeline.serdes.EbookTitle;
 import io.purchasepipeline.serdes.EmailKind;
 import io.purchasepipeline.serdes.EmailRequest;
 import io.purchasepipeline.serdes.FlagAction;
@@ -11,6 +12,9 @@ import io.purchasepipeline.serdes.LineOutcome;
 import io.purchasepipeline.serdes.Order;
 import io.purchasepipeline.serdes.OrderEvent;
 import io.purchasepipeline.serdes.OrderStatus;
+import io.purchasepipeline.serdes.PaymentOperation;
+import io.purchasepipeline.serdes.PaymentRequest;
+import io.purchasepipeline.serdes.PaymentStatus;
 import io.purchasepipeline.serdes.ProductKind;
 import io.purchasepipeline.serdes.ReservationAction;
 import io.purchasepipeline.serdes.ReservationCommand;
@@ -19,11 +23,6 @@ import io.purchasepipeline.serdes.SeatOutcome;
 import io.purchasepipeline.stores.Inventory;
 import io.purchasepipeline.stores.LineState;
 import io.purchasepipeline.stores.PipelineStores;
-import io.purchasepipeline.topology.payment.PaymentGateway;
-import io.purchasepipeline.topology.payment.PaymentOutcome;
-import io.purchasepipeline.topology.payment.PaymentResult;
-import io.purchasepipeline.topology.payment.PaymentSimulator;
-import io.purchasepipeline.topology.payment.PaymentUnavailableException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -35,14 +34,14 @@ import org.junit.jupiter.api.Test;
 
 class PurchaseTopologyTest {
 
-    private static final String OK = PaymentSimulator.APPROVED_CARD;
+    private static final String OK = GatewayDesk.APPROVED_CARD;
 
-    private PaymentSimulator payments;
+    private GatewayDesk payments;
     private PipelineDriver pipeline;
 
     @BeforeEach
     void start() {
-        payments = new PaymentSimulator();
+        payments = new GatewayDesk();
         pipeline = new PipelineDriver(payments, Map.of());
         pipeline.define("book", ProductKind.PHYSICAL, "25.00", 10L);
         pipeline.define("tv", ProductKind.PHYSICAL, "2000.00", 5L);
@@ -60,14 +59,12 @@ class PurchaseTopologyTest {
         final Order order = pipeline.order("alice", OK, line("book", 2), line("ebook", 1));
 
         assertThat(pipeline.order(order.orderId()).status()).isEqualTo(OrderStatus.COMPLETED);
-        assertThat(statuses(pipeline.events())).containsExactly(OrderStatus.PENDING, OrderStatus.RESERVING,
-                OrderStatus.AWAITING_PAYMENT, OrderStatus.COMPLETED);
+        assertThat(statuses(pipeline.events())).containsExactly(OrderStatus.RESERVING, OrderStatus.COMPLETED);
         assertThat(counts(pipeline.inventory("book"))).containsExactly(10L, 8L, 0L, 2L);
         assertThat(pipeline.inventory("ebook").sold()).isEqualTo(1);
         assertThat(pipeline.order(order.orderId()).total()).isEqualByComparingTo("59.99");
         assertThat(kinds(pipeline.emails())).containsExactly(EmailKind.ORDER_RECEIVED, EmailKind.ORDER_COMPLETED);
-        assertThat(payments.chargesFor(order.orderId())).isEqualTo(1);
-        assertThat(pipeline.allHolds()).isEmpty();
+        assertThat(payments.operations(order.orderId())).containsExactly(PaymentOperation.AUTHORISE, PaymentOperation.CAPTURE);
     }
 
     @Test
@@ -76,7 +73,7 @@ class PurchaseTopologyTest {
 
         final List<KeyValue<String, OrderEvent>> events = pipeline.events();
         assertThat(events).extracting(event -> event.key).containsOnly(order.orderId());
-        assertThat(events).extracting(event -> event.value.seq()).containsExactly(1, 2, 3, 4);
+        assertThat(events).extracting(event -> event.value.seq()).containsExactly(1, 2);
         assertThat(pipeline.order(order.orderId()).events()).isEqualTo(events.stream().map(event -> event.value).toList());
     }
 
@@ -97,8 +94,10 @@ class PurchaseTopologyTest {
         pipeline.order("alice", OK, line("ebook", 1), line("book", 1));
 
         assertThat(pipeline.emails()).filteredOn(email -> email.kind() == EmailKind.ORDER_COMPLETED).singleElement()
-                .satisfies(email -> assertThat(email.details()).containsEntry("total", "34.99")
-                        .containsEntry("ebooks", "ebook").containsEntry("ebook.ebook", "Product ebook"));
+                .satisfies(email -> {
+                    assertThat(email.details()).containsEntry("total", "34.99").containsEntry("currency", "EUR");
+                    assertThat(email.ebooks()).containsExactly(new EbookTitle("ebook", "Product ebook"));
+                });
     }
 
     @Test
@@ -107,10 +106,10 @@ class PurchaseTopologyTest {
 
         assertThat(pipeline.order(order.orderId()).status()).isEqualTo(OrderStatus.REJECTED_FRAUD);
         assertThat(pipeline.order(order.orderId()).fraudReasons()).containsExactly(FraudReason.AMOUNT_LIMIT);
-        assertThat(statuses(pipeline.events())).containsExactly(OrderStatus.PENDING, OrderStatus.REJECTED_FRAUD);
+        assertThat(statuses(pipeline.events())).containsExactly(OrderStatus.REJECTED_FRAUD);
         assertThat(kinds(pipeline.emails())).containsExactlyInAnyOrder(EmailKind.ORDER_RECEIVED, EmailKind.SECURITY_NOTICE);
         assertThat(counts(pipeline.inventory("tv"))).containsExactly(5L, 5L, 0L, 0L);
-        assertThat(payments.chargesFor(order.orderId())).isZero();
+        assertThat(payments.requests()).isEmpty();
     }
 
     @Test
@@ -177,11 +176,10 @@ class PurchaseTopologyTest {
         pipeline.advanceRecordTime(Duration.ofHours(1));
         pipeline.place(order);
 
-        assertThat(statuses(pipeline.events())).containsExactly(OrderStatus.PENDING, OrderStatus.RESERVING,
-                OrderStatus.AWAITING_PAYMENT, OrderStatus.COMPLETED);
+        assertThat(statuses(pipeline.events())).containsExactly(OrderStatus.RESERVING, OrderStatus.COMPLETED);
         assertThat(kinds(pipeline.emails())).containsExactly(EmailKind.ORDER_RECEIVED, EmailKind.ORDER_COMPLETED);
         assertThat(counts(pipeline.inventory("book"))).containsExactly(10L, 7L, 0L, 3L);
-        assertThat(payments.chargesFor(order.orderId())).isEqualTo(1);
+        assertThat(payments.capturesFor(order.orderId())).isEqualTo(1);
     }
 
     @Test
@@ -195,8 +193,8 @@ class PurchaseTopologyTest {
         assertThat(counts(pipeline.inventory("book"))).containsExactly(10L, 10L, 0L, 0L);
         assertThat(counts(pipeline.inventory("lamp"))).containsExactly(1L, 1L, 0L, 0L);
         assertThat(kinds(pipeline.emails())).containsExactly(EmailKind.ORDER_RECEIVED, EmailKind.OUT_OF_STOCK);
-        assertThat(payments.chargesFor(order.orderId())).isZero();
-        assertThat(pipeline.allHolds()).isEmpty();
+        // the authorisation, asked with the holds, answered after the order ended: voided
+        assertThat(payments.operations(order.orderId())).containsExactly(PaymentOperation.AUTHORISE, PaymentOperation.VOID);
     }
 
     @Test
@@ -219,12 +217,12 @@ class PurchaseTopologyTest {
 
     @Test
     void declinedPaymentReleasesHoldsAndTellsTheCustomer() {
-        final Order declined = pipeline.order("alice", PaymentSimulator.DECLINED_CARD, line("book", 2), line("seat-1A", 1));
-        final Order poor = pipeline.order("bob", PaymentSimulator.INSUFFICIENT_FUNDS_CARD, line("book", 1));
+        final Order declined = pipeline.order("alice", GatewayDesk.DECLINED_CARD, line("book", 2), line("seat-1A", 1));
+        final Order poor = pipeline.order("bob", GatewayDesk.INSUFFICIENT_FUNDS_CARD, line("book", 1));
 
         assertThat(pipeline.order(declined.orderId()).status()).isEqualTo(OrderStatus.PAYMENT_DECLINED);
         assertThat(pipeline.order(poor.orderId()).status()).isEqualTo(OrderStatus.PAYMENT_DECLINED);
-        assertThat(pipeline.order(poor.orderId()).payment()).endsWith(PaymentOutcome.INSUFFICIENT_FUNDS.name());
+        assertThat(pipeline.order(poor.orderId()).payment().authorisation()).isEqualTo(PaymentStatus.INSUFFICIENT_FUNDS);
         assertThat(counts(pipeline.inventory("book"))).containsExactly(10L, 10L, 0L, 0L);
         assertThat(pipeline.inventory("seat-1A").seatHolder()).isNull();
         assertThat(kinds(pipeline.emails())).filteredOn(kind -> kind == EmailKind.PAYMENT_FAILED).hasSize(2);
@@ -232,7 +230,7 @@ class PurchaseTopologyTest {
 
     @Test
     void expiresHoldsThatSeeNoPaymentOutcome() {
-        final Order order = pipeline.order("alice", PaymentSimulator.UNAVAILABLE_CARD, line("book", 4));
+        final Order order = pipeline.order("alice", GatewayDesk.UNAVAILABLE_CARD, line("book", 4));
         assertThat(pipeline.order(order.orderId()).status()).isEqualTo(OrderStatus.AWAITING_PAYMENT);
         assertThat(counts(pipeline.inventory("book"))).containsExactly(10L, 6L, 4L, 0L);
 
@@ -243,14 +241,14 @@ class PurchaseTopologyTest {
         assertThat(pipeline.order(order.orderId()).status()).isEqualTo(OrderStatus.EXPIRED);
         assertThat(counts(pipeline.inventory("book"))).containsExactly(10L, 10L, 0L, 0L);
         assertThat(kinds(pipeline.emails())).containsExactly(EmailKind.ORDER_RECEIVED, EmailKind.ORDER_EXPIRED);
-        assertThat(pipeline.allHolds()).isEmpty();
+        assertThat(payments.operations(order.orderId())).isEmpty();
     }
 
     @Test
     void holdTimeoutIsConfigurable() {
         try (PipelineDriver quick = new PipelineDriver(payments, Map.of(PipelineConfig.HOLD_TIMEOUT_MS, "30000"))) {
             quick.define("book", ProductKind.PHYSICAL, "25.00", 10L);
-            final Order order = quick.order("alice", PaymentSimulator.UNAVAILABLE_CARD, line("book", 1));
+            final Order order = quick.order("alice", GatewayDesk.UNAVAILABLE_CARD, line("book", 1));
 
             quick.advanceWallClock(Duration.ofSeconds(31));
 
@@ -259,58 +257,84 @@ class PurchaseTopologyTest {
     }
 
     @Test
-    void retriesAnUnansweredPaymentWithTheSameKeyUntilItIsAnswered() {
-        final AtomicInteger calls = new AtomicInteger();
-        final PaymentGateway flaky = (key, amount, card) -> {
-            if (calls.incrementAndGet() < 3) {
-                throw new PaymentUnavailableException("down");
-            }
-            return new PaymentResult("pay-" + key, PaymentOutcome.APPROVED);
-        };
-        try (PipelineDriver retrying = new PipelineDriver(flaky, Map.of())) {
-            retrying.define("book", ProductKind.PHYSICAL, "25.00", 10L);
-            final Order order = retrying.order("alice", OK, line("book", 1));
-            assertThat(retrying.order(order.orderId()).status()).isEqualTo(OrderStatus.AWAITING_PAYMENT);
+    void retriesAnUnansweredAuthorisationWithTheSameKeyUntilItIsAnswered() {
+        final AtomicInteger authorisations = new AtomicInteger();
+        payments.decideWith(request -> request.operation() != PaymentOperation.AUTHORISE ? PaymentStatus.APPROVED
+                : authorisations.incrementAndGet() < 3 ? PaymentStatus.UNAVAILABLE : PaymentStatus.APPROVED);
+        final Order order = pipeline.order("alice", OK, line("book", 1));
+        assertThat(pipeline.order(order.orderId()).status()).isEqualTo(OrderStatus.AWAITING_PAYMENT);
 
-            retrying.advanceWallClock(Duration.ofSeconds(1));
-            retrying.advanceWallClock(Duration.ofSeconds(1));
+        pipeline.advanceWallClock(Duration.ofSeconds(1));
+        assertThat(authorisations).hasValue(2);
+        pipeline.advanceWallClock(Duration.ofSeconds(2));
 
-            assertThat(retrying.order(order.orderId()).status()).isEqualTo(OrderStatus.COMPLETED);
-            assertThat(retrying.order(order.orderId()).payment()).isEqualTo("pay-" + order.orderId() + " APPROVED");
-            assertThat(calls).hasValue(3);
-            retrying.advanceWallClock(Duration.ofMinutes(11));
-            assertThat(retrying.order(order.orderId()).status()).isEqualTo(OrderStatus.COMPLETED);
-            assertThat(calls).hasValue(3);
-        }
+        assertThat(pipeline.order(order.orderId()).status()).isEqualTo(OrderStatus.COMPLETED);
+        assertThat(pipeline.order(order.orderId()).payment().authorisation()).isEqualTo(PaymentStatus.APPROVED);
+        assertThat(payments.requests()).filteredOn(request -> request.operation() == PaymentOperation.AUTHORISE)
+                .extracting(PaymentRequest::idempotencyKey).containsOnly(order.orderId() + "/authorise").hasSize(3);
+        pipeline.advanceWallClock(Duration.ofMinutes(11));
+        assertThat(pipeline.order(order.orderId()).status()).isEqualTo(OrderStatus.COMPLETED);
+        assertThat(authorisations).hasValue(3);
+        assertThat(payments.operations(order.orderId())).containsExactly(PaymentOperation.AUTHORISE, PaymentOperation.CAPTURE);
     }
 
     @Test
     void anOrderPaidAtTheFirstAttemptWritesNoPaymentRetryTimer() {
         pipeline.order("alice", OK, line("book", 1));
-        pipeline.order("bob", PaymentSimulator.DECLINED_CARD, line("book", 1));
+        pipeline.order("bob", GatewayDesk.DECLINED_CARD, line("book", 1));
 
         assertThat(pipeline.timerChangelogKeys()).isNotEmpty().noneMatch(key -> key.startsWith(PipelineStores.RETRY_PREFIX));
     }
 
     @Test
-    void aPaymentRetryTimerIsRemovedWhenTheOrderEnds() {
-        final PaymentGateway down = (key, amount, card) -> {
-            throw new PaymentUnavailableException("down");
-        };
-        try (PipelineDriver retrying = new PipelineDriver(down, Map.of())) {
-            retrying.define("book", ProductKind.PHYSICAL, "25.00", 10L);
-            final Order order = retrying.order("alice", OK, line("book", 1));
-            assertThat(retrying.timerKeys()).contains(PipelineStores.retryKey(order.orderId()));
+    void anAuthorisationUnansweredUntilTheOrderExpiredIsVoidedOnceAnswered() {
+        payments.decideWith(request -> PaymentStatus.UNAVAILABLE);
+        final Order order = pipeline.order("alice", OK, line("book", 1));
+        assertThat(pipeline.timerKeys()).anyMatch(key -> key.startsWith(PipelineStores.RETRY_PREFIX) && key.endsWith(order.orderId()));
 
-            retrying.advanceWallClock(Duration.ofMinutes(11));
+        pipeline.advanceWallClock(Duration.ofMinutes(11));
+        assertThat(pipeline.order(order.orderId()).status()).isEqualTo(OrderStatus.EXPIRED);
+        assertThat(counts(pipeline.inventory("book"))).containsExactly(10L, 10L, 0L, 0L);
 
-            assertThat(retrying.order(order.orderId()).status()).isEqualTo(OrderStatus.EXPIRED);
-            assertThat(retrying.timerKeys()).noneMatch(key -> key.startsWith(PipelineStores.RETRY_PREFIX));
-        }
+        payments.decideWith(GatewayDesk::byCard);
+        pipeline.advanceWallClock(Duration.ofSeconds(30));
+
+        assertThat(payments.operations(order.orderId())).containsExactly(PaymentOperation.AUTHORISE, PaymentOperation.VOID);
+        assertThat(pipeline.timerKeys()).noneMatch(key -> key.startsWith(PipelineStores.RETRY_PREFIX));
+        assertThat(pipeline.order(order.orderId()).payment().pending()).isNull();
     }
 
     @Test
-    void forgetsEndedOrdersAfterTheirRetention() {
+    void aCaptureTheGatewayDidNotAnswerIsAskedAgain() {
+        final AtomicInteger captures = new AtomicInteger();
+        payments.decideWith(request -> request.operation() == PaymentOperation.CAPTURE && captures.incrementAndGet() == 1
+                ? PaymentStatus.UNAVAILABLE : GatewayDesk.byCard(request));
+        final Order order = pipeline.order("alice", OK, line("book", 1));
+        assertThat(pipeline.order(order.orderId()).status()).isEqualTo(OrderStatus.COMPLETED);
+        assertThat(pipeline.order(order.orderId()).payment().pending()).isEqualTo(PaymentOperation.CAPTURE);
+
+        pipeline.advanceWallClock(Duration.ofSeconds(1));
+
+        assertThat(payments.operations(order.orderId())).containsExactly(PaymentOperation.AUTHORISE, PaymentOperation.CAPTURE);
+        assertThat(pipeline.order(order.orderId()).payment().pending()).isNull();
+        assertThat(pipeline.order(order.orderId()).payment().capture()).isEqualTo(PaymentStatus.APPROVED);
+    }
+
+    @Test
+    void anOrderWhoseSkuTheCatalogReplicaDoesNotKnowYetIsAuthorisedOnceItsHoldsAnswer() {
+        pipeline.define("fresh", ProductKind.PHYSICAL, "5.00", 3L);
+        pipeline.dropFromCatalogReplica("fresh");
+
+        final Order order = pipeline.order("alice", OK, line("fresh", 2));
+
+        assertThat(pipeline.order(order.orderId()).status()).isEqualTo(OrderStatus.COMPLETED);
+        assertThat(pipeline.order(order.orderId()).total()).isEqualByComparingTo("10.00");
+        assertThat(payments.requests()).filteredOn(request -> request.operation() == PaymentOperation.AUTHORISE)
+                .singleElement().satisfies(request -> assertThat(request.amount()).isEqualByComparingTo("10.00"));
+    }
+
+    @Test
+    void forgetsOrdersAfterTheirRetention() {
         final Order order = pipeline.order("alice", OK, line("book", 1));
 
         pipeline.advanceWallClock(Duration.ofDays(6));
@@ -318,7 +342,15 @@ class PurchaseTopologyTest {
 
         pipeline.advanceWallClock(Duration.ofDays(1).plusSeconds(1));
         assertThat(pipeline.order(order.orderId())).isNull();
-        assertThat(pipeline.allTimers()).isEmpty();
+        assertThat(pipeline.timerKeys()).containsOnly(PipelineStores.EXPIRY_CURSOR, PipelineStores.PURGE_CURSOR);
+    }
+
+    @Test
+    void aReplayAfterTheRetentionIsANewOrderButOneInsideItIsNot() {
+        final Order order = pipeline.order("alice", OK, line("book", 1));
+        pipeline.advanceWallClock(Duration.ofDays(6));
+        pipeline.place(order);
+        assertThat(statuses(pipeline.events())).containsExactly(OrderStatus.RESERVING, OrderStatus.COMPLETED);
     }
 
     @Test
@@ -422,25 +454,30 @@ class PurchaseTopologyTest {
     }
 
     @Test
-    void releaseBeforeItsHoldFencesTheHold() {
-        pipeline.reservationCommand(new ReservationCommand("late", "book", ReservationAction.RELEASE, 3, "alice"));
-        pipeline.reservationCommand(new ReservationCommand("late", "book", ReservationAction.HOLD, 3, "alice"));
+    void aConfirmOrReleaseOfALineTheSkuDoesNotHoldIsRefusedWhole() {
+        pipeline.reservationCommand(new ReservationCommand("stray", "book", ReservationAction.RELEASE, 3, "alice"));
+        pipeline.reservationCommand(new ReservationCommand("stray", "seat-1A", ReservationAction.CONFIRM, 1, "alice"));
+        pipeline.reservationCommand(new ReservationCommand("held", "book", ReservationAction.HOLD, 2, "alice"));
+        pipeline.reservationCommand(new ReservationCommand("held", "book", ReservationAction.CONFIRM, 3, "alice"));
 
-        assertThat(counts(pipeline.inventory("book"))).containsExactly(10L, 10L, 0L, 0L);
-        assertThat(pipeline.allHolds()).isEmpty();
+        assertThat(counts(pipeline.inventory("book"))).containsExactly(10L, 8L, 2L, 0L);
+        assertThat(pipeline.inventory("seat-1A").seatHolder()).isNull();
+        assertThat(pipeline.deadLetters()).hasSize(3);
     }
 
     @Test
-    void repeatedHoldHoldsOnce() {
-        final ReservationCommand hold = new ReservationCommand("twice", "book", ReservationAction.HOLD, 3, "alice");
-        pipeline.reservationCommand(hold);
-        pipeline.reservationCommand(hold);
-        assertThat(counts(pipeline.inventory("book"))).containsExactly(10L, 7L, 3L, 0L);
+    void aHeldLineAnsweredAfterItsOrderExpiredIsGivenBackAtOnce() {
+        pipeline.define("slow", ProductKind.PHYSICAL, "10.00", 5L);
+        payments.silence();
+        final Order order = pipeline.order("alice", OK, line("book", 1));
+        pipeline.advanceWallClock(Duration.ofMinutes(10).plusSeconds(1));
+        assertThat(pipeline.order(order.orderId()).status()).isEqualTo(OrderStatus.EXPIRED);
+        assertThat(counts(pipeline.inventory("book"))).containsExactly(10L, 10L, 0L, 0L);
 
-        final ReservationCommand confirm = new ReservationCommand("twice", "book", ReservationAction.CONFIRM, 3, "alice");
-        pipeline.reservationCommand(confirm);
-        pipeline.reservationCommand(confirm);
-        assertThat(counts(pipeline.inventory("book"))).containsExactly(10L, 7L, 0L, 3L);
+        pipeline.resumePayments();
+
+        assertThat(payments.operations(order.orderId())).containsExactly(PaymentOperation.AUTHORISE, PaymentOperation.VOID);
+        assertThat(payments.doubleCharges()).isEmpty();
     }
 
     @Test

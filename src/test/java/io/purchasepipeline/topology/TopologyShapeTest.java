@@ -6,7 +6,6 @@ import io.purchasepipeline.app.StreamsSettings;
 import io.purchasepipeline.app.TopologyDiagram;
 import io.purchasepipeline.serdes.Topics;
 import io.purchasepipeline.stores.StoreNames;
-import io.purchasepipeline.topology.payment.PaymentSimulator;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -24,17 +23,16 @@ class TopologyShapeTest {
 
     private final Properties props = StreamsSettings.of("localhost:9092", Path.of("unused"), Map.of());
     private final TopologyDescription description =
-            PurchaseTopology.build(PipelineConfig.from(props), new PaymentSimulator(), props).describe();
+            PurchaseTopology.build(PipelineConfig.from(props), props).describe();
 
     @Test
     void namesEveryProcessorStoreAndRepartitionTopic() {
         final String text = description.toString();
 
         assertThat(text).doesNotContain("KSTREAM-", "KTABLE-");
-        assertThat(text).contains(PurchaseTopology.ORDERS_BY_ID + "-repartition",
-                PurchaseTopology.RESERVATION_RESULTS + "-repartition");
-        assertThat(text).contains(StoreNames.INVENTORY, StoreNames.HOLDS, StoreNames.ORDERS, StoreNames.FLAGGED_CUSTOMERS,
-                StoreNames.SEEN_ORDERS, StoreNames.CUSTOMER_ORDER_TIMES, StoreNames.ORDER_TIMERS, StoreNames.PRODUCT_CATALOG);
+        assertThat(text).contains(PurchaseTopology.ANALYTICS_COUNTS + "-repartition");
+        assertThat(text).contains(StoreNames.INVENTORY, StoreNames.ORDERS, StoreNames.FLAGGED_CUSTOMERS,
+                StoreNames.CUSTOMER_ORDER_TIMES, StoreNames.ORDER_TIMERS, StoreNames.PRODUCT_CATALOG);
     }
 
     @Test
@@ -44,13 +42,66 @@ class TopologyShapeTest {
         assertThat(text).contains(Topics.ORDERS.name(), Topics.CATALOG.name(), Topics.SEAT_RESERVATIONS.name(),
                 Topics.CUSTOMER_FLAGS.name(), Topics.RESERVATION_COMMANDS.name(), Topics.ORDER_EVENTS.name(),
                 Topics.EMAILS.name(), Topics.EBOOK_REQUESTS.name(), Topics.SEAT_RESERVATION_RESULTS.name(),
-                Topics.PRODUCTS.name());
+                Topics.PRODUCTS.name(), Topics.RESERVATION_RESULTS.name(), Topics.PAYMENT_REQUESTS.name(),
+                Topics.PAYMENT_RESULTS.name());
+    }
+
+    @Test
+    void everyOutputRouteHasOneSink() {
+        final String text = description.toString();
+
+        for (final OrderOutput.Route route : OrderOutput.Route.values()) {
+            assertThat(text).contains("Sink: " + route.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-') + "-to-"
+                    + PurchaseTopology.topicOf(route).name() + " (topic: " + PurchaseTopology.topicOf(route).name() + ")");
+        }
+        for (final SkuOutput.Route route : SkuOutput.Route.values()) {
+            assertThat(text).contains("Sink: " + route.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-') + "-to-"
+                    + PurchaseTopology.topicOf(route).name() + " (topic: " + PurchaseTopology.topicOf(route).name() + ")");
+        }
+    }
+
+    @Test
+    void anOrderCrossesThreeCommitBoundariesFromPlacedToEnded() {
+        // the customer's task reads orders, the SKUs' answers and the payment results; the SKU's task reads
+        // the orders' commands: customer -> SKU -> customer
+        final TopologyDescription.Subtopology customer = subtopologyReading(Topics.ORDERS.name());
+        final TopologyDescription.Subtopology sku = subtopologyReading(Topics.RESERVATION_COMMANDS.name());
+        assertThat(sources(customer)).contains(Topics.RESERVATION_RESULTS.name(), Topics.PAYMENT_RESULTS.name(),
+                Topics.CUSTOMER_FLAGS.name());
+        assertThat(sinks(customer)).contains(Topics.RESERVATION_COMMANDS.name(), Topics.PAYMENT_REQUESTS.name());
+        assertThat(sinks(sku)).contains(Topics.RESERVATION_RESULTS.name());
+        assertThat(customer).isNotEqualTo(sku);
+        assertThat(PurchaseTopology.ORDER_PATH_HOPS).isEqualTo(3);
+    }
+
+    private TopologyDescription.Subtopology subtopologyReading(final String topic) {
+        return description.subtopologies().stream().filter(sub -> sources(sub).contains(topic)).findFirst().orElseThrow();
+    }
+
+    private static java.util.Set<String> sources(final TopologyDescription.Subtopology subtopology) {
+        final java.util.Set<String> topics = new java.util.TreeSet<>();
+        subtopology.nodes().forEach(node -> {
+            if (node instanceof TopologyDescription.Source source) {
+                topics.addAll(source.topicSet());
+            }
+        });
+        return topics;
+    }
+
+    private static java.util.Set<String> sinks(final TopologyDescription.Subtopology subtopology) {
+        final java.util.Set<String> topics = new java.util.TreeSet<>();
+        subtopology.nodes().forEach(node -> {
+            if (node instanceof TopologyDescription.Sink sink) {
+                topics.add(sink.topic());
+            }
+        });
+        return topics;
     }
 
     @Test
     void keysEachStepByWhatItSerializes() {
-        // customer id, SKU and order id: three kinds of task; analytics counts per partition, then on one key
-        assertThat(description.subtopologies()).hasSize(5);
+        // customer id and SKU: two kinds of task; analytics counts per partition, then on one key
+        assertThat(description.subtopologies()).hasSize(4);
         assertThat(description.globalStores()).hasSize(1);
     }
 

@@ -18,7 +18,6 @@ import io.purchasepipeline.serdes.SeatAction;
 import io.purchasepipeline.serdes.SeatCommand;
 import io.purchasepipeline.serdes.Topic;
 import io.purchasepipeline.serdes.Topics;
-import io.purchasepipeline.topology.payment.PaymentSimulator;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -41,7 +40,7 @@ import org.junit.jupiter.api.Test;
  */
 class VerifyPipelineTest {
 
-    private static final String OK = PaymentSimulator.APPROVED_CARD;
+    private static final String OK = GatewayDesk.APPROVED_CARD;
 
     /** Every record of verify's topics after a drained run. */
     private static List<ConsumerRecord<byte[], byte[]>> drained;
@@ -64,8 +63,8 @@ class VerifyPipelineTest {
             run.order("bob", OK, line("book", 2), line("book", 1));
             outOfStock = run.order("carol", OK, line("book", 1)).orderId();
             run.order("mallory", OK, line("tv", 3));
-            run.order("dave", PaymentSimulator.DECLINED_CARD, line("tv", 1));
-            run.order("erin", PaymentSimulator.UNAVAILABLE_CARD, line("tv", 1));
+            run.order("dave", GatewayDesk.DECLINED_CARD, line("tv", 1));
+            run.order("erin", GatewayDesk.UNAVAILABLE_CARD, line("tv", 1));
             seatBuyer = run.order("frank", OK, line("seat-1A", 1)).orderId();
             run.order("grace", OK, line("seat-1A", 1));
             run.seat("seat-1B", "u1", SeatAction.RESERVE);
@@ -106,7 +105,7 @@ class VerifyPipelineTest {
         try (Recording run = new Recording()) {
             run.pipeline.define("book", ProductKind.PHYSICAL, "25.00", 5L);
             run.order("alice", OK, line("book", 1));
-            awaiting = run.order("bob", PaymentSimulator.UNAVAILABLE_CARD, line("book", 1)).orderId();
+            awaiting = run.order("bob", GatewayDesk.UNAVAILABLE_CARD, line("book", 1)).orderId();
             working = run.records();
         }
 
@@ -246,7 +245,7 @@ class VerifyPipelineTest {
      */
     private static final class Recording implements AutoCloseable {
 
-        final PipelineDriver pipeline = new PipelineDriver(new PaymentSimulator(), Map.of());
+        final PipelineDriver pipeline = new PipelineDriver(new GatewayDesk(), Map.of());
         private final List<ConsumerRecord<byte[], byte[]>> orders = new ArrayList<>();
         private int seatRequests;
 
