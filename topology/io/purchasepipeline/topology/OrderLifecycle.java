@@ -2,13 +2,17 @@ package io.purchasepipeline.topology;
 
 import io.purchasepipeline.serdes.CorrelationId;
 import io.purchasepipeline.serdes.EbookRequest;
-import io.purchasepipeline.serdes.EmailRequest;
 import io.purchasepipeline.serdes.EmailKind;
+import io.purchasepipeline.serdes.EmailRequest;
 import io.purchasepipeline.serdes.FraudCheckedOrder;
 import io.purchasepipeline.serdes.LineResult;
 import io.purchasepipeline.serdes.Order;
 import io.purchasepipeline.serdes.OrderLine;
 import io.purchasepipeline.serdes.OrderStatus;
+import io.purchasepipeline.serdes.PaymentOperation;
+import io.purchasepipeline.serdes.PaymentRequest;
+import io.purchasepipeline.serdes.PaymentResult;
+import io.purchasepipeline.serdes.PaymentStatus;
 import io.purchasepipeline.serdes.ProductKind;
 import io.purchasepipeline.serdes.ReservationAction;
 import io.purchasepipeline.serdes.ReservationCommand;
@@ -16,15 +20,13 @@ import io.purchasepipeline.stores.LineState;
 import io.purchasepipeline.stores.OrderState;
 import io.purchasepipeline.stores.PipelineStores;
 import io.purchasepipeline.stores.StoreNames;
-import io.purchasepipeline.topology.payment.PaymentGateway;
-import io.purchasepipeline.topology.payment.PaymentResult;
-import io.purchasepipeline.topology.payment.PaymentUnavailableException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -34,7 +36,6 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,22 +53,24 @@ import org.slf4j.LoggerFactory;
 final class OrderLifecycle implements Processor<String, OrderInput, String, Object> {
 
     private static final Logger log = LoggerFactory.getLogger(OrderLifecycle.class);
+    /** Prices carry no currency yet: the shop's one. */
+    private static final String CURRENCY = "EUR";
 
     private final PipelineConfig config;
-    private final PaymentGateway gateway;
+    private final PaymentCall gateway;
     private final OrderStatusListener listener;
     private ProcessorContext<String, Object> context;
     private KeyValueStore<String, OrderState> orders;
     private KeyValueStore<String, String> timers;
 
-    private OrderLifecycle(final PipelineConfig config, final PaymentGateway gateway, final OrderStatusListener listener) {
+    private OrderLifecycle(final PipelineConfig config, final PaymentCall gateway, final OrderStatusListener listener) {
         this.config = config;
         this.gateway = gateway;
         this.listener = listener;
     }
 
     static ProcessorSupplier<String, OrderInput, String, Object> supplier(final PipelineConfig config,
-            final PaymentGateway gateway, final OrderStatusListener listener) {
+            final PaymentCall gateway, final OrderStatusListener listener) {
         return new ProcessorSupplier<>() {
             @Override
             public Processor<String, OrderInput, String, Object> get() {
@@ -152,25 +155,24 @@ final class OrderLifecycle implements Processor<String, OrderInput, String, Obje
     }
 
     private void charge(final OrderState state, final long timestamp) {
-        final PaymentResult result;
-        try {
-            result = gateway.charge(state.orderId(), state.total(), state.order().payment().card());
-        } catch (PaymentUnavailableException e) {
+        final PaymentResult result = gateway.pay(new PaymentRequest(state.orderId(), state.order().customerId(),
+                PaymentOperation.AUTHORISE, state.total(), CURRENCY, state.order().payment().card(), null));
+        if (result.status() == PaymentStatus.UNAVAILABLE) {
             log.warn("Payment for order {} not answered, will retry until its holds expire: {}", state.orderId(),
-                    e.getMessage());
+                    result.detail());
             orders.put(state.orderId(), state);
             timers.put(PipelineStores.retryKey(state.orderId()), state.orderId());
             return;
         }
         // a retry timer, if this was a retry, goes when the order is settled (finish)
-        final OrderState paid = state.withPayment(result.paymentId() + " " + result.outcome());
-        if (result.outcome().approved()) {
+        final OrderState paid = state.withPayment(result.paymentId() + " " + result.status());
+        if (result.status().approved()) {
             final OrderState completed = paid.moveTo(OrderStatus.COMPLETED, "payment " + result.paymentId() + " approved", now());
             settle(completed, ReservationAction.CONFIRM, EmailKind.ORDER_COMPLETED, completionDetails(completed), timestamp);
             requestEbooks(completed, timestamp);
         } else {
-            settle(paid.moveTo(OrderStatus.PAYMENT_DECLINED, "payment " + result.paymentId() + " " + result.outcome(), now()),
-                    ReservationAction.RELEASE, EmailKind.PAYMENT_FAILED, Map.of("reason", result.outcome().name()),
+            settle(paid.moveTo(OrderStatus.PAYMENT_DECLINED, "payment " + result.paymentId() + " " + result.status(), now()),
+                    ReservationAction.RELEASE, EmailKind.PAYMENT_FAILED, Map.of("reason", result.status().name()),
                     timestamp);
         }
     }

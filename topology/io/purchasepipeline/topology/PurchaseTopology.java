@@ -11,7 +11,6 @@ import io.purchasepipeline.serdes.Topic;
 import io.purchasepipeline.serdes.Topics;
 import io.purchasepipeline.stores.PipelineStores;
 import io.purchasepipeline.stores.WindowCounts;
-import io.purchasepipeline.topology.payment.PaymentGateway;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.common.serialization.Serdes;
@@ -48,12 +47,12 @@ public final class PurchaseTopology {
     }
 
     /** The production topology; {@code props} are the application's settings, not changed here. */
-    public static Topology build(final PipelineConfig config, final PaymentGateway gateway, final Properties props) {
+    public static Topology build(final PipelineConfig config, final PaymentCall gateway, final Properties props) {
         return build(config, gateway, OrderStatusListener.NONE, props);
     }
 
     /** The same, with {@code listener} told of every order status change as it is made. */
-    public static Topology build(final PipelineConfig config, final PaymentGateway gateway,
+    public static Topology build(final PipelineConfig config, final PaymentCall gateway,
             final OrderStatusListener listener, final Properties props) {
         final StreamsBuilder builder = new StreamsBuilder();
 

@@ -13,6 +13,8 @@ import io.purchasepipeline.app.http.SeatDesk;
 import io.purchasepipeline.app.mail.Attachments;
 import io.purchasepipeline.app.mail.MailSender;
 import io.purchasepipeline.app.mail.MailSettings;
+import io.purchasepipeline.app.payment.BlockingPayment;
+import io.purchasepipeline.app.payment.PaymentGateway;
 import io.purchasepipeline.serdes.SeatResult;
 import io.purchasepipeline.serdes.Topics;
 import io.purchasepipeline.stores.AnalyticsSnapshot;
@@ -20,7 +22,6 @@ import io.purchasepipeline.stores.InteractiveQueries;
 import io.purchasepipeline.stores.StoreNames;
 import io.purchasepipeline.topology.PipelineConfig;
 import io.purchasepipeline.topology.PurchaseTopology;
-import io.purchasepipeline.topology.payment.PaymentGateway;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -69,7 +70,7 @@ public record PipelineApp(KafkaStreams streams, HttpApi http, SeatDesk seats, Pu
         final Properties props = StreamsSettings.of(bootstrapServers, stateDir, overrides);
         final ApiMetrics metrics = new ApiMetrics();
         final OrderWaiters waiters = new OrderWaiters();
-        final KafkaStreams streams = new KafkaStreams(PurchaseTopology.build(PipelineConfig.from(props), gateway,
+        final KafkaStreams streams = new KafkaStreams(PurchaseTopology.build(PipelineConfig.from(props), new BlockingPayment(gateway),
                 event -> {
                     waiters.changed(event);
                     metrics.changed(event);

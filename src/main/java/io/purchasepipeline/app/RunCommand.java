@@ -3,7 +3,7 @@ package io.purchasepipeline.app;
 import io.purchasepipeline.app.http.AdminAuth;
 import io.purchasepipeline.app.kafka.BrokerNode;
 import io.purchasepipeline.app.mail.MailSettings;
-import io.purchasepipeline.topology.payment.PaymentSimulator;
+import io.purchasepipeline.app.payment.PaymentSimulator;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;

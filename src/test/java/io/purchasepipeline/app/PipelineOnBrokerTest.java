@@ -2,6 +2,8 @@ package io.purchasepipeline.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.purchasepipeline.app.payment.BlockingPayment;
+import io.purchasepipeline.app.payment.PaymentSimulator;
 import io.purchasepipeline.serdes.Order;
 import io.purchasepipeline.serdes.OrderEvent;
 import io.purchasepipeline.serdes.OrderLine;
@@ -11,7 +13,6 @@ import io.purchasepipeline.serdes.Product;
 import io.purchasepipeline.serdes.Topics;
 import io.purchasepipeline.topology.PipelineConfig;
 import io.purchasepipeline.topology.PurchaseTopology;
-import io.purchasepipeline.topology.payment.PaymentSimulator;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -148,7 +149,7 @@ class PipelineOnBrokerTest {
         final Map<String, String> overrides = Map.of(StreamsConfig.REPLICATION_FACTOR_CONFIG, "1",
                 StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), "0");
         final Properties props = StreamsSettings.of(cluster.bootstrapServers(), Files.createDirectories(stateDir), overrides);
-        streams = new KafkaStreams(PurchaseTopology.build(PipelineConfig.from(props), new PaymentSimulator(), props), props);
+        streams = new KafkaStreams(PurchaseTopology.build(PipelineConfig.from(props), new BlockingPayment(new PaymentSimulator()), props), props);
         streams.start();
     }
 

@@ -4,13 +4,13 @@ import static io.purchasepipeline.topology.PipelineDriver.line;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import io.purchasepipeline.app.payment.PaymentSimulator;
 import io.purchasepipeline.serdes.Alert;
 import io.purchasepipeline.serdes.EbookGenerated;
 import io.purchasepipeline.serdes.EmailKind;
 import io.purchasepipeline.serdes.EmailOutcome;
 import io.purchasepipeline.serdes.ProductKind;
 import io.purchasepipeline.stores.AnalyticsSnapshot;
-import io.purchasepipeline.topology.payment.PaymentSimulator;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;

@@ -3,13 +3,13 @@ package io.purchasepipeline.topology;
 import static io.purchasepipeline.topology.PipelineDriver.line;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.purchasepipeline.app.payment.PaymentSimulator;
 import io.purchasepipeline.serdes.CorrelationId;
 import io.purchasepipeline.serdes.Order;
 import io.purchasepipeline.serdes.OrderEvent;
 import io.purchasepipeline.serdes.PaymentDetails;
 import io.purchasepipeline.serdes.ProductKind;
 import io.purchasepipeline.serdes.Topics;
-import io.purchasepipeline.topology.payment.PaymentSimulator;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

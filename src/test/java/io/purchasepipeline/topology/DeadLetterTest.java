@@ -3,11 +3,11 @@ package io.purchasepipeline.topology;
 import static io.purchasepipeline.topology.PipelineDriver.line;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.purchasepipeline.app.payment.PaymentSimulator;
 import io.purchasepipeline.serdes.OrderStatus;
 import io.purchasepipeline.serdes.ProductKind;
 import io.purchasepipeline.serdes.Topics;
 import io.purchasepipeline.stores.InvalidCommandException;
-import io.purchasepipeline.topology.payment.PaymentSimulator;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Map;

@@ -2,6 +2,7 @@ package io.purchasepipeline.topology;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.purchasepipeline.app.payment.PaymentSimulator;
 import io.purchasepipeline.serdes.FlagAction;
 import io.purchasepipeline.serdes.Order;
 import io.purchasepipeline.serdes.OrderEvent;
@@ -12,7 +13,6 @@ import io.purchasepipeline.serdes.SeatAction;
 import io.purchasepipeline.stores.Inventory;
 import io.purchasepipeline.stores.OrderState;
 import io.purchasepipeline.stores.SeatHolder;
-import io.purchasepipeline.topology.payment.PaymentSimulator;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;

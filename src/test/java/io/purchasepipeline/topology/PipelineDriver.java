@@ -1,6 +1,8 @@
 package io.purchasepipeline.topology;
 
 import io.purchasepipeline.app.StreamsSettings;
+import io.purchasepipeline.app.payment.BlockingPayment;
+import io.purchasepipeline.app.payment.PaymentGateway;
 import io.purchasepipeline.serdes.Alert;
 import io.purchasepipeline.serdes.EbookGenerated;
 import io.purchasepipeline.serdes.EbookRequest;
@@ -25,7 +27,6 @@ import io.purchasepipeline.stores.Hold;
 import io.purchasepipeline.stores.Inventory;
 import io.purchasepipeline.stores.OrderState;
 import io.purchasepipeline.stores.StoreNames;
-import io.purchasepipeline.topology.payment.PaymentGateway;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
@@ -85,7 +86,7 @@ final class PipelineDriver implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         props = StreamsSettings.of("localhost:9092", stateDir, settings);
-        driver = new TopologyTestDriver(PurchaseTopology.build(PipelineConfig.from(props), gateway, props), props, START);
+        driver = new TopologyTestDriver(PurchaseTopology.build(PipelineConfig.from(props), new BlockingPayment(gateway), props), props, START);
         orders = input(Topics.ORDERS);
         catalog = input(Topics.CATALOG);
         seats = input(Topics.SEAT_RESERVATIONS);

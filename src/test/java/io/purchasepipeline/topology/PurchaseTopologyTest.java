@@ -3,6 +3,8 @@ package io.purchasepipeline.topology;
 import static io.purchasepipeline.topology.PipelineDriver.line;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.purchasepipeline.app.payment.FlakyGateway;
+import io.purchasepipeline.app.payment.PaymentSimulator;
 import io.purchasepipeline.serdes.EmailKind;
 import io.purchasepipeline.serdes.EmailRequest;
 import io.purchasepipeline.serdes.FlagAction;
@@ -11,6 +13,7 @@ import io.purchasepipeline.serdes.LineOutcome;
 import io.purchasepipeline.serdes.Order;
 import io.purchasepipeline.serdes.OrderEvent;
 import io.purchasepipeline.serdes.OrderStatus;
+import io.purchasepipeline.serdes.PaymentStatus;
 import io.purchasepipeline.serdes.ProductKind;
 import io.purchasepipeline.serdes.ReservationAction;
 import io.purchasepipeline.serdes.ReservationCommand;
@@ -19,15 +22,9 @@ import io.purchasepipeline.serdes.SeatOutcome;
 import io.purchasepipeline.stores.Inventory;
 import io.purchasepipeline.stores.LineState;
 import io.purchasepipeline.stores.PipelineStores;
-import io.purchasepipeline.topology.payment.PaymentGateway;
-import io.purchasepipeline.topology.payment.PaymentOutcome;
-import io.purchasepipeline.topology.payment.PaymentResult;
-import io.purchasepipeline.topology.payment.PaymentSimulator;
-import io.purchasepipeline.topology.payment.PaymentUnavailableException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.streams.KeyValue;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -66,7 +63,7 @@ class PurchaseTopologyTest {
         assertThat(pipeline.inventory("ebook").sold()).isEqualTo(1);
         assertThat(pipeline.order(order.orderId()).total()).isEqualByComparingTo("59.99");
         assertThat(kinds(pipeline.emails())).containsExactly(EmailKind.ORDER_RECEIVED, EmailKind.ORDER_COMPLETED);
-        assertThat(payments.chargesFor(order.orderId())).isEqualTo(1);
+        assertThat(payments.captures(order.orderId())).isEqualTo(1);
         assertThat(pipeline.allHolds()).isEmpty();
     }
 
@@ -110,7 +107,7 @@ class PurchaseTopologyTest {
         assertThat(statuses(pipeline.events())).containsExactly(OrderStatus.PENDING, OrderStatus.REJECTED_FRAUD);
         assertThat(kinds(pipeline.emails())).containsExactlyInAnyOrder(EmailKind.ORDER_RECEIVED, EmailKind.SECURITY_NOTICE);
         assertThat(counts(pipeline.inventory("tv"))).containsExactly(5L, 5L, 0L, 0L);
-        assertThat(payments.chargesFor(order.orderId())).isZero();
+        assertThat(payments.captures(order.orderId())).isZero();
     }
 
     @Test
@@ -181,7 +178,7 @@ class PurchaseTopologyTest {
                 OrderStatus.AWAITING_PAYMENT, OrderStatus.COMPLETED);
         assertThat(kinds(pipeline.emails())).containsExactly(EmailKind.ORDER_RECEIVED, EmailKind.ORDER_COMPLETED);
         assertThat(counts(pipeline.inventory("book"))).containsExactly(10L, 7L, 0L, 3L);
-        assertThat(payments.chargesFor(order.orderId())).isEqualTo(1);
+        assertThat(payments.captures(order.orderId())).isEqualTo(1);
     }
 
     @Test
@@ -195,7 +192,7 @@ class PurchaseTopologyTest {
         assertThat(counts(pipeline.inventory("book"))).containsExactly(10L, 10L, 0L, 0L);
         assertThat(counts(pipeline.inventory("lamp"))).containsExactly(1L, 1L, 0L, 0L);
         assertThat(kinds(pipeline.emails())).containsExactly(EmailKind.ORDER_RECEIVED, EmailKind.OUT_OF_STOCK);
-        assertThat(payments.chargesFor(order.orderId())).isZero();
+        assertThat(payments.captures(order.orderId())).isZero();
         assertThat(pipeline.allHolds()).isEmpty();
     }
 
@@ -224,7 +221,7 @@ class PurchaseTopologyTest {
 
         assertThat(pipeline.order(declined.orderId()).status()).isEqualTo(OrderStatus.PAYMENT_DECLINED);
         assertThat(pipeline.order(poor.orderId()).status()).isEqualTo(OrderStatus.PAYMENT_DECLINED);
-        assertThat(pipeline.order(poor.orderId()).payment()).endsWith(PaymentOutcome.INSUFFICIENT_FUNDS.name());
+        assertThat(pipeline.order(poor.orderId()).payment()).endsWith(PaymentStatus.INSUFFICIENT_FUNDS.name());
         assertThat(counts(pipeline.inventory("book"))).containsExactly(10L, 10L, 0L, 0L);
         assertThat(pipeline.inventory("seat-1A").seatHolder()).isNull();
         assertThat(kinds(pipeline.emails())).filteredOn(kind -> kind == EmailKind.PAYMENT_FAILED).hasSize(2);
@@ -260,13 +257,7 @@ class PurchaseTopologyTest {
 
     @Test
     void retriesAnUnansweredPaymentWithTheSameKeyUntilItIsAnswered() {
-        final AtomicInteger calls = new AtomicInteger();
-        final PaymentGateway flaky = (key, amount, card) -> {
-            if (calls.incrementAndGet() < 3) {
-                throw new PaymentUnavailableException("down");
-            }
-            return new PaymentResult("pay-" + key, PaymentOutcome.APPROVED);
-        };
+        final FlakyGateway flaky = new FlakyGateway(2);
         try (PipelineDriver retrying = new PipelineDriver(flaky, Map.of())) {
             retrying.define("book", ProductKind.PHYSICAL, "25.00", 10L);
             final Order order = retrying.order("alice", OK, line("book", 1));
@@ -276,11 +267,12 @@ class PurchaseTopologyTest {
             retrying.advanceWallClock(Duration.ofSeconds(1));
 
             assertThat(retrying.order(order.orderId()).status()).isEqualTo(OrderStatus.COMPLETED);
-            assertThat(retrying.order(order.orderId()).payment()).isEqualTo("pay-" + order.orderId() + " APPROVED");
-            assertThat(calls).hasValue(3);
+            assertThat(retrying.order(order.orderId()).payment()).endsWith(" APPROVED");
+            assertThat(flaky.simulator().captures(order.orderId())).isEqualTo(1);
+            assertThat(flaky.authorisationCalls()).isEqualTo(3);
             retrying.advanceWallClock(Duration.ofMinutes(11));
             assertThat(retrying.order(order.orderId()).status()).isEqualTo(OrderStatus.COMPLETED);
-            assertThat(calls).hasValue(3);
+            assertThat(flaky.authorisationCalls()).isEqualTo(3);
         }
     }
 
@@ -294,10 +286,7 @@ class PurchaseTopologyTest {
 
     @Test
     void aPaymentRetryTimerIsRemovedWhenTheOrderEnds() {
-        final PaymentGateway down = (key, amount, card) -> {
-            throw new PaymentUnavailableException("down");
-        };
-        try (PipelineDriver retrying = new PipelineDriver(down, Map.of())) {
+        try (PipelineDriver retrying = new PipelineDriver(FlakyGateway.down(), Map.of())) {
             retrying.define("book", ProductKind.PHYSICAL, "25.00", 10L);
             final Order order = retrying.order("alice", OK, line("book", 1));
             assertThat(retrying.timerKeys()).contains(PipelineStores.retryKey(order.orderId()));

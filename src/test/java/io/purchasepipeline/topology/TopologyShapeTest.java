@@ -4,9 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.purchasepipeline.app.StreamsSettings;
 import io.purchasepipeline.app.TopologyDiagram;
+import io.purchasepipeline.app.payment.BlockingPayment;
+import io.purchasepipeline.app.payment.PaymentSimulator;
 import io.purchasepipeline.serdes.Topics;
 import io.purchasepipeline.stores.StoreNames;
-import io.purchasepipeline.topology.payment.PaymentSimulator;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -24,7 +25,7 @@ class TopologyShapeTest {
 
     private final Properties props = StreamsSettings.of("localhost:9092", Path.of("unused"), Map.of());
     private final TopologyDescription description =
-            PurchaseTopology.build(PipelineConfig.from(props), new PaymentSimulator(), props).describe();
+            PurchaseTopology.build(PipelineConfig.from(props), new BlockingPayment(new PaymentSimulator()), props).describe();
 
     @Test
     void namesEveryProcessorStoreAndRepartitionTopic() {
