@@ -52,7 +52,7 @@ public final class Topics {
      */
     public static final List<String> CO_PARTITIONED =
             List.of(ORDERS.name(), CUSTOMER_FLAGS.name(), CATALOG.name(), SEAT_RESERVATIONS.name(),
-                    RESERVATION_COMMANDS.name());
+                    RESERVATION_COMMANDS.name(), PAYMENT_RESULTS.name());
 
     private Topics() {
     }
