@@ -71,8 +71,7 @@ final class OrderMachine {
             outputs.add(command(reserving, line, ReservationAction.HOLD));
         }
         if (priced) {
-            reserving = reserving.withPayment(PaymentState.NONE.asking(PaymentOperation.AUTHORISE));
-            outputs.add(payment(reserving, PaymentOperation.AUTHORISE));
+            reserving = authorising(reserving, outputs);
         }
         return new Transition(reserving, true, outputs, null);
     }
@@ -145,7 +144,8 @@ final class OrderMachine {
         final OrderState updated = state.withPayment(state.payment().authorised(result.status(), result.paymentId()));
         if (state.ended()) {
             // released before the gateway answered: an authorisation that came after is given back
-            return result.status().approved() ? voiding(updated) : new Transition(updated, true, List.of(), null);
+            return result.status().approved() && result.paymentId() != null ? voiding(updated)
+                    : new Transition(updated, true, List.of(), null);
         }
         if (result.status().refused()) {
             return release(updated, OrderStatus.PAYMENT_DECLINED, "payment " + result.status(), EmailKind.PAYMENT_FAILED,
@@ -190,10 +190,10 @@ final class OrderMachine {
         }
         if (state.total() == null) {
             // every line is priced now: the authorisation that could not go with the holds goes now
-            final OrderState priced = new OrderState(state.order(), state.fraudReasons(), state.lines(),
-                    total(state.lines()), state.placedAt(), state.payment().asking(PaymentOperation.AUTHORISE),
-                    state.steps(), state.correlationId());
-            return new Transition(priced, true, List.of(payment(priced, PaymentOperation.AUTHORISE)), null);
+            final List<OrderOutput> outputs = new ArrayList<>();
+            final OrderState priced = authorising(new OrderState(state.order(), state.fraudReasons(), state.lines(),
+                    total(state.lines()), state.placedAt(), state.payment(), state.steps(), state.correlationId()), outputs);
+            return priced.payment().approved() ? decide(priced, now) : new Transition(priced, true, outputs, null);
         }
         if (!state.payment().approved()) {
             return new Transition(state, true, List.of(), null);
@@ -202,14 +202,17 @@ final class OrderMachine {
     }
 
     private Transition complete(final OrderState state, final long now) {
-        final OrderState completed = state.moveTo(OrderStatus.COMPLETED,
-                "payment " + state.payment().authorisationId() + " authorised; " + money(state.total()) + " captured", now);
+        final OrderState completed = state.moveTo(OrderStatus.COMPLETED, state.payment().authorisationId() == null
+                ? "nothing to pay" : "payment " + state.payment().authorisationId() + " authorised; capturing "
+                + money(state.total()), now);
         final List<OrderOutput> outputs = new ArrayList<>();
         outputs.add(new OrderOutput.Event(completed.lastEvent()));
         for (final LineState line : completed.lines()) {
             outputs.add(command(completed, line, ReservationAction.CONFIRM));
         }
-        outputs.add(payment(completed, PaymentOperation.CAPTURE));
+        if (completed.payment().authorisationId() != null) {
+            outputs.add(payment(completed, PaymentOperation.CAPTURE));
+        }
         final List<EbookTitle> ebooks = completed.lines().stream().filter(line -> line.kind() == ProductKind.DIGITAL)
                 .map(line -> new EbookTitle(line.sku(), line.name())).toList();
         outputs.add(new OrderOutput.Email(Emails.of(completed.order(), EmailKind.ORDER_COMPLETED,
@@ -233,12 +236,22 @@ final class OrderMachine {
                 outputs.add(command(released, line, ReservationAction.RELEASE));
             }
         }
-        if (released.payment().approved()) {
+        if (released.payment().approved() && released.payment().authorisationId() != null) {
             released = released.withPayment(released.payment().asking(PaymentOperation.VOID));
             outputs.add(payment(released, PaymentOperation.VOID));
         }
         outputs.add(new OrderOutput.Email(Emails.of(released.order(), email, details)));
         return new Transition(released, true, outputs, null);
+    }
+
+    /** Asks for the authorisation of the total; an order that costs nothing has nothing to authorise. */
+    private OrderState authorising(final OrderState state, final List<OrderOutput> outputs) {
+        if (state.total().signum() == 0) {
+            return state.withPayment(state.payment().authorised(PaymentStatus.APPROVED, null));
+        }
+        final OrderState asking = state.withPayment(state.payment().asking(PaymentOperation.AUTHORISE));
+        outputs.add(payment(asking, PaymentOperation.AUTHORISE));
+        return asking;
     }
 
     private Transition voiding(final OrderState state) {

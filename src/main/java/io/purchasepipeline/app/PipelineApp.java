@@ -13,6 +13,8 @@ import io.purchasepipeline.app.http.SeatDesk;
 import io.purchasepipeline.app.mail.Attachments;
 import io.purchasepipeline.app.mail.MailSender;
 import io.purchasepipeline.app.mail.MailSettings;
+import io.purchasepipeline.app.payment.PaymentGateway;
+import io.purchasepipeline.app.payment.PaymentWorker;
 import io.purchasepipeline.serdes.SeatResult;
 import io.purchasepipeline.serdes.Topics;
 import io.purchasepipeline.stores.AnalyticsSnapshot;
@@ -20,7 +22,6 @@ import io.purchasepipeline.stores.InteractiveQueries;
 import io.purchasepipeline.stores.StoreNames;
 import io.purchasepipeline.topology.PipelineConfig;
 import io.purchasepipeline.topology.PurchaseTopology;
-import io.purchasepipeline.topology.payment.PaymentGateway;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -45,7 +46,7 @@ import org.apache.kafka.streams.state.HostInfo;
  * answers queries for any key. {@code run} starts one; tests start several in one JVM.
  */
 public record PipelineApp(KafkaStreams streams, HttpApi http, SeatDesk seats, Publisher publisher, EbookWorker ebooks,
-        MailSender mail) implements AutoCloseable {
+        MailSender mail, PaymentWorker payments) implements AutoCloseable {
 
     /** How far behind a standby may be and still answer a query while the owner cannot. */
     public static final long MAX_STANDBY_LAG = 10_000;
@@ -56,6 +57,7 @@ public record PipelineApp(KafkaStreams streams, HttpApi http, SeatDesk seats, Pu
      * @param dataDir where outputs live: the e-books under {@code ebooks/}
      * @param httpHost the address the endpoint binds to
      * @param advertised how other instances reach this one's endpoint ({@code application.server})
+     * @param gateway what this instance's payment worker asks
      * @param mail where the mail sender delivers the emails: a mail server or the outbox
      * @param admin who may use the operator routes
      * @param onState told of the streams app's state changes (set before it starts)
@@ -64,6 +66,15 @@ public record PipelineApp(KafkaStreams streams, HttpApi http, SeatDesk seats, Pu
             final Path dataDir, final String httpHost, final HostInfo advertised, final PaymentGateway gateway,
             final MailSettings mail, final AdminAuth admin, final KafkaStreams.StateListener onState)
             throws InterruptedException {
+        return start(bootstrapServers, clientSettings, stateDir, dataDir, httpHost, advertised, gateway,
+                PaymentWorker.Settings.DEFAULT, mail, admin, onState);
+    }
+
+    /** The same, with this instance's payment worker set by {@code payments}. */
+    public static PipelineApp start(final String bootstrapServers, final Map<String, String> clientSettings, final Path stateDir,
+            final Path dataDir, final String httpHost, final HostInfo advertised, final PaymentGateway gateway,
+            final PaymentWorker.Settings payments, final MailSettings mail, final AdminAuth admin,
+            final KafkaStreams.StateListener onState) throws InterruptedException {
         final Map<String, String> overrides = new HashMap<>(clientSettings);
         overrides.put(StreamsConfig.APPLICATION_SERVER_CONFIG, advertised.host() + ":" + advertised.port());
         final Properties props = StreamsSettings.of(bootstrapServers, stateDir, overrides);
@@ -98,7 +109,9 @@ public record PipelineApp(KafkaStreams streams, HttpApi http, SeatDesk seats, Pu
                 "purchase-pipeline-ebooks-" + advertised.host() + ":" + advertised.port(), library);
         final MailSender mailSender = MailSender.start(clientProps(bootstrapServers, clientSettings), mail,
                 Attachments.ebooks(library::pdfFor));
-        return new PipelineApp(streams, http, seats, publisher, ebooks, mailSender);
+        final PaymentWorker paymentWorker = PaymentWorker.start(clientProps(bootstrapServers, clientSettings),
+                PaymentWorker.GROUP_ID + "-" + advertised.host() + ":" + advertised.port(), gateway, payments);
+        return new PipelineApp(streams, http, seats, publisher, ebooks, mailSender, paymentWorker);
     }
 
     static Properties producerProps(final String bootstrapServers, final Map<String, String> clientSettings) {
@@ -137,6 +150,7 @@ public record PipelineApp(KafkaStreams streams, HttpApi http, SeatDesk seats, Pu
         seats.close();
         ebooks.close();
         mail.close();
+        payments.close();
         // leave the group: a clean stop (Ctrl-C, a rolling deploy) hands its tasks over at once
         // instead of after the session timeout
         streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)

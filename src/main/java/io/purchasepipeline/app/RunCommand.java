@@ -3,7 +3,8 @@ package io.purchasepipeline.app;
 import io.purchasepipeline.app.http.AdminAuth;
 import io.purchasepipeline.app.kafka.BrokerNode;
 import io.purchasepipeline.app.mail.MailSettings;
-import io.purchasepipeline.topology.payment.PaymentSimulator;
+import io.purchasepipeline.app.payment.PaymentSimulator;
+import io.purchasepipeline.app.payment.PaymentWorker;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,6 +20,7 @@ import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.state.HostInfo;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code run}: the streams app, on the given Kafka or on an embedded single-node broker. */
@@ -74,29 +76,11 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--broker-port", defaultValue = "9092", description = "The embedded broker's port (default 9092)")
     private int brokerPort;
 
-    @Option(names = "--smtp-host", defaultValue = "${env:SMTP_HOST}",
-            description = "The mail server (env SMTP_HOST); none: emails are written as .eml files into <data-dir>/outbox")
-    private String smtpHost;
+    @Mixin
+    private MailOptions mailOptions;
 
-    @Option(names = "--smtp-port", defaultValue = "${env:SMTP_PORT:-587}",
-            description = "The mail server's port (env SMTP_PORT, default 587)")
-    private int smtpPort;
-
-    @Option(names = "--smtp-user", defaultValue = "${env:SMTP_USER}",
-            description = "The mail server login (env SMTP_USER); none: no login")
-    private String smtpUser;
-
-    @Option(names = "--smtp-password", defaultValue = "${env:SMTP_PASSWORD}",
-            description = "The mail server password (env SMTP_PASSWORD, which keeps it out of the process list)")
-    private String smtpPassword;
-
-    @Option(names = "--smtp-tls", defaultValue = "${env:SMTP_TLS:-starttls}",
-            description = "starttls, tls (SMTPS) or none (env SMTP_TLS, default starttls)")
-    private String smtpTls;
-
-    @Option(names = "--mail-from", defaultValue = "${env:MAIL_FROM:-" + MailSettings.DEFAULT_FROM + "}",
-            description = "The sender address of every email (env MAIL_FROM, default " + MailSettings.DEFAULT_FROM + ")")
-    private String mailFrom;
+    @Mixin
+    private PaymentOptions paymentOptions;
 
     @Option(names = "--admin-token", defaultValue = "${env:ADMIN_TOKEN}",
             description = "The bearer token PUT /products and the /customers/{id}/flag routes require (env ADMIN_TOKEN, "
@@ -106,8 +90,9 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         final Map<String, String> clientSettings = clientSettings();
-        final MailSettings mail = MailSettings.of(smtpHost, smtpPort, smtpUser, smtpPassword, smtpTls, mailFrom,
-                dataDir.resolve("outbox"));
+        final MailSettings mail = mailOptions.settings(dataDir);
+        final PaymentSimulator payments = new PaymentSimulator(paymentOptions.simulator());
+        final PaymentWorker.Settings paymentWorker = paymentOptions.worker();
         BrokerNode broker = null;
         String bootstrap = bootstrapServers;
         if (bootstrap == null || bootstrap.isBlank()) {
@@ -142,7 +127,7 @@ final class RunCommand implements Callable<Integer> {
         }
         final HostInfo advertised = new HostInfo(advertisedHost(), httpPort);
         final PipelineApp app = PipelineApp.start(bootstrap, overrides, dataDir.resolve("state").resolve(instanceId),
-                dataDir, httpHost, advertised, new PaymentSimulator(), mail, AdminAuth.of(adminToken), (next, previous) -> {
+                dataDir, httpHost, advertised, payments, paymentWorker, mail, AdminAuth.of(adminToken), (next, previous) -> {
                     if (next == KafkaStreams.State.RUNNING || next == KafkaStreams.State.ERROR) {
                         System.out.printf("Streams app %s (instance %s): %s%n", StreamsSettings.APPLICATION_ID,
                                 instanceId, next);
@@ -151,6 +136,7 @@ final class RunCommand implements Callable<Integer> {
         System.out.printf("HTTP: http://%s:%d (advertised to other instances as %s:%d)%n", httpHost, app.http().port(),
                 advertised.host(), advertised.port());
         System.out.printf("Mail: %s%n", mail.describe());
+        System.out.printf("Payments: %s%n", paymentOptions.describe());
         final CountDownLatch stopped = new CountDownLatch(1);
         final BrokerNode embedded = broker;
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -6,13 +6,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.purchasepipeline.app.OrderEventLog.Seen;
 import io.purchasepipeline.app.kafka.LocalCluster;
+import io.purchasepipeline.app.payment.PaymentSimulator;
 import io.purchasepipeline.serdes.JsonSerde;
 import io.purchasepipeline.serdes.Order;
 import io.purchasepipeline.serdes.OrderLine;
 import io.purchasepipeline.serdes.PaymentDetails;
 import io.purchasepipeline.serdes.Product;
 import io.purchasepipeline.serdes.ProductKind;
-import io.purchasepipeline.topology.payment.PaymentSimulator;
 import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -2,6 +2,8 @@ package io.purchasepipeline.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.purchasepipeline.app.payment.PaymentSimulator;
+import io.purchasepipeline.app.payment.PaymentWorker;
 import io.purchasepipeline.serdes.Order;
 import io.purchasepipeline.serdes.OrderEvent;
 import io.purchasepipeline.serdes.OrderLine;
@@ -11,7 +13,6 @@ import io.purchasepipeline.serdes.Product;
 import io.purchasepipeline.serdes.Topics;
 import io.purchasepipeline.topology.PipelineConfig;
 import io.purchasepipeline.topology.PurchaseTopology;
-import io.purchasepipeline.topology.payment.PaymentSimulator;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,6 +51,7 @@ class PipelineOnBrokerTest {
     private static final Map<String, OrderStatus> ended = new HashMap<>();
     private static final Map<String, List<OrderEvent>> trails = new HashMap<>();
     private static KafkaConsumer<byte[], byte[]> events;
+    private static PaymentWorker payments;
 
     @TempDir
     Path stateDir;
@@ -70,10 +72,13 @@ class PipelineOnBrokerTest {
             send(Topics.CATALOG.name(), product.sku(), Topics.CATALOG.valueSerde().serializer().serialize("", product));
         }
         events = consumer(Topics.ORDER_EVENTS.name());
+        payments = PaymentWorker.start(clientProps(), "pipeline-on-broker-payments", new PaymentSimulator(),
+                PaymentWorker.Settings.DEFAULT);
     }
 
     @AfterAll
     static void stopBroker() throws Exception {
+        payments.close();
         events.close();
         producer.close();
         cluster.close();

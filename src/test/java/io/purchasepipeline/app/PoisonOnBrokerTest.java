@@ -5,14 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.purchasepipeline.app.http.AdminAuth;
 import io.purchasepipeline.app.mail.InvalidEmailException;
+import io.purchasepipeline.app.payment.Cards;
+import io.purchasepipeline.app.payment.GatewayAnswer;
+import io.purchasepipeline.app.payment.PaymentGateway;
+import io.purchasepipeline.app.payment.PaymentSimulator;
 import io.purchasepipeline.serdes.JsonSerde;
 import io.purchasepipeline.serdes.Topics;
 import io.purchasepipeline.stores.InvalidCommandException;
-import io.purchasepipeline.topology.payment.Cards;
-import io.purchasepipeline.topology.payment.PaymentGateway;
-import io.purchasepipeline.topology.payment.PaymentResult;
-import io.purchasepipeline.topology.payment.PaymentSimulator;
-import io.purchasepipeline.topology.payment.PaymentUnavailableException;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.net.URI;
@@ -28,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
@@ -132,7 +132,7 @@ class PoisonOnBrokerTest {
 
         assertThat(awaitEnd(orderId)).isEqualTo("COMPLETED");
         assertThat(gateway.crashes.get()).as("the gateway client crashed once").isEqualTo(1);
-        assertThat(gateway.simulator.chargesFor(orderId)).as("charged once").isEqualTo(1);
+        assertThat(gateway.simulator.captures(orderId)).as("charged once").isEqualTo(1);
         // the replacement thread joins the group: the instance rebalances, then runs again (never ERROR)
         final long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (streams.state() == KafkaStreams.State.REBALANCING && System.nanoTime() < deadline) {
@@ -151,12 +151,23 @@ class PoisonOnBrokerTest {
         final AtomicInteger crashes = new AtomicInteger();
 
         @Override
-        public PaymentResult charge(final String idempotencyKey, final BigDecimal amount, final String card)
-                throws PaymentUnavailableException {
+        public CompletableFuture<GatewayAnswer> authorise(final String idempotencyKey, final BigDecimal amount,
+                final String currency, final String card) {
             if (Cards.mask(CRASH_CARD).equals(card) && crashes.compareAndSet(0, 1)) {
                 throw new LinkageError("the payment client is broken (simulated)");
             }
-            return simulator.charge(idempotencyKey, amount, card);
+            return simulator.authorise(idempotencyKey, amount, currency, card);
+        }
+
+        @Override
+        public CompletableFuture<GatewayAnswer> capture(final String idempotencyKey, final String authorisationId,
+                final BigDecimal amount, final String currency) {
+            return simulator.capture(idempotencyKey, authorisationId, amount, currency);
+        }
+
+        @Override
+        public CompletableFuture<GatewayAnswer> voidAuthorisation(final String idempotencyKey, final String authorisationId) {
+            return simulator.voidAuthorisation(idempotencyKey, authorisationId);
         }
     }
 

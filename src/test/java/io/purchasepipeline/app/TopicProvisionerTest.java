@@ -46,7 +46,11 @@ class TopicProvisionerTest {
         final short replication = new TopicProvisioner(admin, 4, WEEK).provision();
 
         assertThat(replication).isEqualTo((short) 1);
-        assertThat(admin.listTopics().names().get()).containsAll(TopicProvisioner.topicNames());
+        assertThat(admin.listTopics().names().get()).containsAll(TopicProvisioner.topicNames())
+                .contains(Topics.PAYMENT_REQUESTS.name(), Topics.PAYMENT_RESULTS.name());
+        assertThat(admin.describeTopics(List.of(Topics.PAYMENT_RESULTS.name())).allTopicNames().get()
+                .get(Topics.PAYMENT_RESULTS.name()).partitions()).as("co-partitioned with orders").hasSize(4);
+        assertThat(config(Topics.PAYMENT_RESULTS.name(), TopicConfig.CLEANUP_POLICY_CONFIG)).isEqualTo("delete");
         assertThat(admin.describeTopics(List.of(Topics.ORDERS.name())).allTopicNames().get()
                 .get(Topics.ORDERS.name()).partitions()).hasSize(4);
         assertThat(config(Topics.CATALOG.name(), TopicConfig.CLEANUP_POLICY_CONFIG)).isEqualTo("compact");
@@ -87,6 +91,14 @@ class TopicProvisionerTest {
 
         assertThat(admin.describeTopics(List.of(Topics.EMAILS.name())).allTopicNames().get()
                 .get(Topics.EMAILS.name()).partitions()).hasSize(2);
+    }
+
+    @Test
+    void refusesPaymentResultsWithOtherPartitionsThanOrders() throws Exception {
+        admin.createTopics(List.of(new NewTopic(Topics.PAYMENT_RESULTS.name(), 2, (short) 1))).all().get();
+
+        assertThatThrownBy(() -> new TopicProvisioner(admin, 4, WEEK).provision())
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining(Topics.PAYMENT_RESULTS.name());
     }
 
     @Test

@@ -334,6 +334,16 @@ class PurchaseTopologyTest {
     }
 
     @Test
+    void anOrderThatCostsNothingCompletesWithoutAskingTheGateway() {
+        pipeline.define("sample", ProductKind.DIGITAL, "0.00", null);
+
+        final Order order = pipeline.order("alice", OK, line("sample", 1));
+
+        assertThat(pipeline.order(order.orderId()).status()).isEqualTo(OrderStatus.COMPLETED);
+        assertThat(payments.requests()).isEmpty();
+    }
+
+    @Test
     void forgetsOrdersAfterTheirRetention() {
         final Order order = pipeline.order("alice", OK, line("book", 1));
 

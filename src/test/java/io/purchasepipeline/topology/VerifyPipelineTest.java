@@ -8,6 +8,7 @@ import io.purchasepipeline.app.RecordFeed;
 import io.purchasepipeline.app.VerificationReport;
 import io.purchasepipeline.app.VerificationReport.SkuStock;
 import io.purchasepipeline.app.VerificationReport.Violation;
+import io.purchasepipeline.app.payment.PaymentSimulator;
 import io.purchasepipeline.serdes.Order;
 import io.purchasepipeline.serdes.OrderEvent;
 import io.purchasepipeline.serdes.OrderLine;

@@ -1,13 +1,13 @@
 package io.purchasepipeline.app.http;
 
 import io.purchasepipeline.app.Publisher;
+import io.purchasepipeline.app.payment.Cards;
+import io.purchasepipeline.app.payment.Luhn;
 import io.purchasepipeline.serdes.Order;
 import io.purchasepipeline.serdes.OrderLine;
 import io.purchasepipeline.serdes.PaymentDetails;
 import io.purchasepipeline.serdes.RoutableOrderId;
 import io.purchasepipeline.serdes.Topics;
-import io.purchasepipeline.topology.payment.Cards;
-import io.purchasepipeline.topology.payment.Luhn;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;

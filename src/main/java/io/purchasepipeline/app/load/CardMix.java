@@ -1,7 +1,7 @@
 package io.purchasepipeline.app.load;
 
-import io.purchasepipeline.topology.payment.Cards;
-import io.purchasepipeline.topology.payment.PaymentSimulator;
+import io.purchasepipeline.app.payment.Cards;
+import io.purchasepipeline.app.payment.PaymentSimulator;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.EnumMap;

@@ -33,7 +33,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 class HttpOnBrokerTest {
 
     private static final Duration SETTLE = Duration.ofSeconds(90);
-    private static final String CARD = io.purchasepipeline.topology.payment.PaymentSimulator.APPROVED_CARD;
+    private static final String CARD = io.purchasepipeline.app.payment.PaymentSimulator.APPROVED_CARD;
 
     private static InJvmPipeline pipeline;
     private static List<PipelineApp> apps;
@@ -102,11 +102,11 @@ class HttpOnBrokerTest {
     @Order(2)
     void aDeclinedTestCardIsDeclinedThoughOnlyItsMaskTravels() throws Exception {
         final HttpResponse<String> placed = post(0, "/orders", order("frank", "mug", 1)
-                .replace(CARD, io.purchasepipeline.topology.payment.PaymentSimulator.DECLINED_CARD), Map.of());
+                .replace(CARD, io.purchasepipeline.app.payment.PaymentSimulator.DECLINED_CARD), Map.of());
 
         final JsonNode done = json(get(1, "/orders/" + json(placed).get("orderId").asText() + "?waitMs=20000"));
         assertThat(done.get("status").asText()).isEqualTo("PAYMENT_DECLINED");
-        assertThat(done.toString()).doesNotContain(io.purchasepipeline.topology.payment.PaymentSimulator.DECLINED_CARD);
+        assertThat(done.toString()).doesNotContain(io.purchasepipeline.app.payment.PaymentSimulator.DECLINED_CARD);
     }
 
     @Test

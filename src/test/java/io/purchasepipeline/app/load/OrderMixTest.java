@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import io.purchasepipeline.app.payment.Cards;
+import io.purchasepipeline.app.payment.PaymentSimulator;
 import io.purchasepipeline.serdes.Order;
 import io.purchasepipeline.serdes.OrderLine;
 import io.purchasepipeline.topology.PipelineConfig;
-import io.purchasepipeline.topology.payment.Cards;
-import io.purchasepipeline.topology.payment.PaymentSimulator;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;

@@ -1,4 +1,4 @@
-package io.purchasepipeline.topology.payment;
+package io.purchasepipeline.app.payment;
 
 /** The card number checksum (ISO/IEC 7812): catches a mistyped digit before anything is charged. */
 public final class Luhn {

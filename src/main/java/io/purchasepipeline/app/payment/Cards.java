@@ -1,4 +1,4 @@
-package io.purchasepipeline.topology.payment;
+package io.purchasepipeline.app.payment;
 
 /**
  * Card numbers are masked where they enter, so that no full number is ever written to a topic, a
