@@ -2,6 +2,7 @@ package io.purchasepipeline.app;
 
 import io.purchasepipeline.app.http.AdminAuth;
 import io.purchasepipeline.app.kafka.BrokerNode;
+import io.purchasepipeline.app.load.DurationConverter;
 import io.purchasepipeline.app.mail.MailSettings;
 import io.purchasepipeline.topology.payment.PaymentSimulator;
 import java.io.IOException;
@@ -98,6 +99,13 @@ final class RunCommand implements Callable<Integer> {
             description = "The sender address of every email (env MAIL_FROM, default " + MailSettings.DEFAULT_FROM + ")")
     private String mailFrom;
 
+    @Option(names = "--mail-redelivery-delay", paramLabel = "DURATION", converter = DurationConverter.class,
+            defaultValue = "${env:MAIL_REDELIVERY_DELAY:-5s}",
+            description = "How long after a hand-over to the mail server was cut short (its sender stopped, or the "
+                    + "connection dropped after the message) the email is handed over again, with the same Message-ID "
+                    + "(env MAIL_REDELIVERY_DELAY, default 5s)")
+    private Duration mailRedeliveryDelay;
+
     @Option(names = "--admin-token", defaultValue = "${env:ADMIN_TOKEN}",
             description = "The bearer token PUT /products and the /customers/{id}/flag routes require (env ADMIN_TOKEN, "
                     + "which keeps it out of the process list); none: those routes are open")
@@ -107,7 +115,7 @@ final class RunCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         final Map<String, String> clientSettings = clientSettings();
         final MailSettings mail = MailSettings.of(smtpHost, smtpPort, smtpUser, smtpPassword, smtpTls, mailFrom,
-                dataDir.resolve("outbox"));
+                dataDir.resolve("outbox"), mailRedeliveryDelay);
         BrokerNode broker = null;
         String bootstrap = bootstrapServers;
         if (bootstrap == null || bootstrap.isBlank()) {
