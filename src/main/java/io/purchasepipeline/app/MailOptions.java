@@ -1,7 +1,9 @@
 package io.purchasepipeline.app;
 
 import io.purchasepipeline.app.mail.MailSettings;
+import io.purchasepipeline.app.load.DurationConverter;
 import java.nio.file.Path;
+import java.time.Duration;
 import picocli.CommandLine.Option;
 
 /** Where the mail sender delivers, shared by {@code run} and {@code worker mail}. */
@@ -31,7 +33,15 @@ final class MailOptions {
             description = "The sender address of every email (env MAIL_FROM, default " + MailSettings.DEFAULT_FROM + ")")
     private String mailFrom;
 
+    @Option(names = "--mail-redelivery-delay", paramLabel = "DURATION", converter = DurationConverter.class,
+            defaultValue = "${env:MAIL_REDELIVERY_DELAY:-5s}",
+            description = "How long after a hand-over to the mail server was cut short (its sender stopped, or the "
+                    + "connection dropped after the message) the email is handed over again, with the same Message-ID "
+                    + "(env MAIL_REDELIVERY_DELAY, default 5s)")
+    private Duration mailRedeliveryDelay;
+
     MailSettings settings(final Path dataDir) {
-        return MailSettings.of(smtpHost, smtpPort, smtpUser, smtpPassword, smtpTls, mailFrom, dataDir.resolve("outbox"));
+        return MailSettings.of(smtpHost, smtpPort, smtpUser, smtpPassword, smtpTls, mailFrom, dataDir.resolve("outbox"),
+                mailRedeliveryDelay);
     }
 }

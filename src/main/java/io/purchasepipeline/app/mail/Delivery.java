@@ -21,7 +21,8 @@ interface Delivery extends AutoCloseable {
      * whether it was made (the outbox: one file per email id, whole or absent). Such a target
      * needs no SENDING mark ahead of a delivery: a sender that stops after it leaves the proof
      * behind, and one that stops before it leaves nothing to doubt. A mail server is not one: a
-     * message it took cannot be taken back or looked up.
+     * message it took cannot be taken back or looked up, so an email whose hand-over was cut
+     * short is handed over again, at least once.
      */
     boolean repeatable();
 

@@ -11,7 +11,7 @@ final class DeliveryFailure extends Exception {
         DEFERRED,
         /** No email can go now (no connection, login refused, sender refused, disk full): everything waits. */
         UNAVAILABLE,
-        /** The connection failed after the whole message was sent: the server may have taken it. */
+        /** The connection failed after the whole message was sent: the server may have taken it, and it goes again. */
         UNCERTAIN
     }
 

@@ -14,7 +14,7 @@ import java.util.HexFormat;
  * long one is cut and ends with a hash of the whole id instead, to stay within file name limits
  * (longer than any uncut token, so the two kinds never meet).
  */
-final class EmailIds {
+public final class EmailIds {
 
     private static final String DOMAIN = "purchase-pipeline";
     private static final char[] HEX = "0123456789ABCDEF".toCharArray();
@@ -45,7 +45,8 @@ final class EmailIds {
         }
     }
 
-    static String messageId(final String emailId) {
+    /** The Message-ID header of every delivery of the email with this id, angle brackets included. */
+    public static String messageId(final String emailId) {
         return "<" + token(emailId) + "@" + DOMAIN + ">";
     }
 

@@ -45,21 +45,48 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The application's mail sender: reads {@code emails} (read-committed, in its own consumer group,
- * so instances share the partitions) and delivers each email once, over SMTP or into the outbox.
+ * so instances share the partitions) and delivers each email, over SMTP or into the outbox.
  *
- * <p>Once means: the ledger ({@link OutcomeLedger}) is written before and after each delivery.
- * SENDING is recorded, and acknowledged by all in-sync replicas, before the message goes; SENT
- * (or BOUNCED, when the server refuses it for good) after, in the same transaction as the next
- * email's SENDING (or at the end of the poll), so each delivery costs one transaction. The outbox
- * needs no SENDING mark ({@link Delivery#repeatable}): its file proves a delivery, and writing it
- * again changes nothing, so its outcomes are written together at the end of each poll, one
- * transaction for up to a poll's emails. An email with any outcome is never
- * delivered again, whatever is replayed and whichever instance reads it. An email left SENDING
- * (its sender stopped between the two writes) may or may not have reached the server: it is
- * logged and not sent again, unless the outbox shows its file. A delivery that certainly did not
- * happen (the server deferred it, or could not be reached) withdraws its SENDING, and the email
- * waits: its partition is paused when the server defers just this email, every partition when no
- * email can go. Positions on {@code emails} are committed with the outcomes, never before them.
+ * <p>The ledger ({@link OutcomeLedger}) is written before and after each delivery. SENDING is
+ * recorded, and acknowledged by all in-sync replicas, before the message goes; SENT (or BOUNCED,
+ * when the server refuses it for good) after, in the same transaction as the next email's SENDING
+ * (or at the end of the poll), so each delivery costs one transaction. Each transaction also
+ * commits the sender's position on {@code emails}, and only a current member of the group may
+ * commit it, so a sender cut off from the group cannot mark an email, and so does not send it. An
+ * email with a settled outcome (SENT, REDELIVERED, BOUNCED) is never delivered again, whatever is
+ * replayed and whichever instance reads it. A delivery that certainly did not happen (the server
+ * deferred it, or could not be reached) withdraws its SENDING, and the email waits: its partition
+ * is paused when the server defers just this email, every partition when no email can go.
+ *
+ * <p><b>At least once at the SMTP boundary, exactly once everywhere else.</b> A mail server cannot
+ * be asked whether it took a message, and a message it took cannot be taken back, so no ledger
+ * write can be made atomic with a hand-over. Where a sender stops decides what the next owner of
+ * the partition (this sender restarted, or another instance) finds and does:
+ * <ul>
+ *   <li>before SENDING is committed: no outcome, and the position is before the email: it is
+ *       delivered as if for the first time, once;</li>
+ *   <li>after SENDING, before the message's end went to the server: SENDING, and the server has
+ *       nothing: it is handed over again (one copy in all);</li>
+ *   <li>during the hand-over, or after it and before its SENT was committed: SENDING, and the
+ *       server may hold the message: it is handed over again, and the recipient may get two copies
+ *       with the same Message-ID, which mail clients show as one;</li>
+ *   <li>after SENT is committed: settled, never sent again.</li>
+ * </ul>
+ * An email handed over again waits until the redelivery delay ({@link MailSettings#redeliveryDelay})
+ * has passed since its SENDING mark (a hand-over still finishing elsewhere ends first; the copy
+ * still lands next to the first), is marked SENDING again (which proves the new owner's membership
+ * again), and ends REDELIVERED. A connection that drops after the end of the message, before the
+ * server's reply, leaves the same doubt and is handled the same way. Losing the email instead
+ * would lose an order confirmation or a paid e-book; a second copy of a message costs the
+ * recipient nothing. So every email reaches the server at least once, and a second copy only
+ * follows a cut-short hand-over: at most one per sender that stopped in it. Everything on the
+ * Kafka side (the outcomes, the positions, the dead letters) is written exactly once.
+ *
+ * <p>The outbox needs no SENDING mark ({@link Delivery#repeatable}): its file proves a delivery,
+ * and writing it again changes nothing, so its outcomes are written together at the end of each
+ * poll, one transaction for up to a poll's emails, and an email found SENDING (or without an
+ * outcome) is settled by its file. Positions on {@code emails} are committed with the outcomes,
+ * never before them.
  *
  * <p>A record that is no email it can deliver (unreadable, without an id or a kind, or one that
  * fails to compose the same way every time) goes to {@code dead-letters} as it was read, with the
@@ -83,6 +110,7 @@ public final class MailSender implements AutoCloseable {
     private final MessageComposer composer;
     private final Attachments attachments;
     private final RetryPolicy retry;
+    private final Duration redeliveryDelay;
     private final Thread thread;
     private volatile boolean running = true;
 
@@ -91,19 +119,20 @@ public final class MailSender implements AutoCloseable {
     /** Set while no email can go (server, outbox or ledger unavailable): every partition waits until then. */
     private Backoff unavailable;
 
-    private record Backoff(String emailId, int attempts, long untilNanos) {
+    /** @param redeliveryDelay whether this wait is the redelivery delay of a SENDING email, which waits it once */
+    private record Backoff(String emailId, int attempts, long untilNanos, boolean redeliveryDelay) {
         boolean waiting(final long now) {
             return now - untilNanos < 0;
         }
     }
 
     private MailSender(final Properties clientProps, final MailSettings settings, final Attachments attachments,
-            final RetryPolicy retry) throws AddressException {
+            final RetryPolicy retry, final Delivery delivery) throws AddressException {
         this.attachments = attachments;
         this.retry = retry;
+        this.redeliveryDelay = settings.redeliveryDelay();
         this.composer = new MessageComposer(Session.getInstance(new Properties()), settings.from(), new MailTemplates());
-        this.delivery = settings.smtp() == null ? new OutboxDelivery(settings.outbox())
-                : new SmtpDelivery(settings.smtp(), settings.from());
+        this.delivery = delivery;
         this.consumer = new KafkaConsumer<>(consumerProps(clientProps), new ByteArrayDeserializer(), new ByteArrayDeserializer());
         this.ledger = new OutcomeLedger(() -> transactionalProducer(clientProps), new KafkaConsumer<>(readerProps(clientProps),
                 new StringDeserializer(), Topics.EMAIL_OUTCOMES.valueSerde().deserializer()), Admin.create(clientProps));
@@ -123,10 +152,16 @@ public final class MailSender implements AutoCloseable {
 
     static MailSender start(final Properties clientProps, final MailSettings settings, final Attachments attachments,
             final RetryPolicy retry) {
+        return start(clientProps, settings, attachments, retry, settings.smtp() == null ? new OutboxDelivery(settings.outbox())
+                : new SmtpDelivery(settings.smtp(), settings.from()));
+    }
+
+    static MailSender start(final Properties clientProps, final MailSettings settings, final Attachments attachments,
+            final RetryPolicy retry, final Delivery delivery) {
         checkTopics(clientProps);
         final MailSender sender;
         try {
-            sender = new MailSender(clientProps, settings, attachments, retry);
+            sender = new MailSender(clientProps, settings, attachments, retry, delivery);
         } catch (AddressException e) {
             throw new IllegalArgumentException("Not a valid sender address: " + settings.from(), e);
         }
@@ -212,7 +247,7 @@ public final class MailSender implements AutoCloseable {
         if (delivery.delivered(email.emailId())) {
             return complete(partition, record, outcome(email, EmailOutcome.Status.SENT, "found in the " + delivery.target()));
         }
-        return attempt(partition, record, email);
+        return attempt(partition, record, email, false);
     }
 
     /** The email in {@code record}, checked for what every delivery needs. */
@@ -245,7 +280,13 @@ public final class MailSender implements AutoCloseable {
         return true;
     }
 
-    /** An email whose delivery was under way when the sender that started it stopped, or when a ledger write failed here. */
+    /**
+     * An email found SENDING: its hand-over was cut short (its sender stopped, or the connection
+     * dropped after the message), or this sender delivered it and lost its partition before
+     * writing so. A mail server cannot be asked whether it took the message, so, unless this sender
+     * knows, it is handed over again with the same Message-ID once the redelivery delay since its
+     * mark has passed.
+     */
     private boolean settleInterrupted(final TopicPartition partition, final ConsumerRecord<byte[], byte[]> record,
             final EmailRequest email) {
         final EmailOutcome delivered = ledger.unwritten(email.emailId());
@@ -257,16 +298,45 @@ public final class MailSender implements AutoCloseable {
         }
         if (delivery.repeatable()) {
             // the target shows every delivery it took, and this one is not there: it did not happen
-            return attempt(partition, record, email);
+            return attempt(partition, record, email, false);
         }
-        log.error("Email {} ({} for order {} to {}) may or may not have been delivered: its sender stopped while handing "
-                + "it over. It is not sent again.", email.emailId(), email.kind(), email.orderId(), email.to());
-        ledger.skip(partition, record.offset() + 1);
-        return true;
+        final long markedAt = ledger.markedAt(partition, email.emailId());
+        final Backoff held = deferred.get(partition);
+        final boolean waited = held != null && held.redeliveryDelay() && held.emailId().equals(email.emailId());
+        final Duration wait = redeliveryWait(redeliveryDelay, markedAt, System.currentTimeMillis());
+        if (!waited && !wait.isZero()) {
+            hold(partition, email, wait);
+            return false;
+        }
+        log.warn("Email {} ({} for order {} to {}) is handed over again with its Message-ID: its hand-over begun at {} was "
+                + "cut short, and the server may hold a copy already", email.emailId(), email.kind(), email.orderId(),
+                email.to(), java.time.Instant.ofEpochMilli(markedAt));
+        return attempt(partition, record, email, true);
     }
 
+    /**
+     * How long an email marked at {@code markedAt} still waits before it is handed over again: what
+     * is left of the redelivery delay, never more than the delay itself (the mark carries the clock
+     * of the machine that wrote it, which may run ahead of this one).
+     */
+    static Duration redeliveryWait(final Duration delay, final long markedAt, final long now) {
+        final long left = markedAt + delay.toMillis() - now;
+        return Duration.ofMillis(Math.max(0, Math.min(left, delay.toMillis())));
+    }
+
+    /** The partition waits out the redelivery delay at {@code email}, keeping the count of its deferrals. */
+    private void hold(final TopicPartition partition, final EmailRequest email, final Duration wait) {
+        final Backoff previous = deferred.get(partition);
+        final int attempts = previous != null && previous.emailId().equals(email.emailId()) ? previous.attempts() : 0;
+        deferred.put(partition, new Backoff(email.emailId(), attempts, System.nanoTime() + wait.toNanos(), true));
+    }
+
+    /**
+     * @param redelivery whether an earlier hand-over of this email was cut short: then it ends
+     *        REDELIVERED, and its SENDING mark stays whatever happens, as the server may hold it
+     */
     private boolean attempt(final TopicPartition partition, final ConsumerRecord<byte[], byte[]> record,
-            final EmailRequest email) {
+            final EmailRequest email, final boolean redelivery) {
         final MimeMessage message;
         try {
             message = composer.compose(email, attachments.forEmail(email));
@@ -287,7 +357,9 @@ public final class MailSender implements AutoCloseable {
         }
         if (!delivery.repeatable()) {
             try {
-                ledger.write(partition, email.emailId(), outcome(email, EmailOutcome.Status.SENDING, delivery.target()),
+                // the mark proves this sender still owns the partition before the message goes, again too
+                ledger.write(partition, email.emailId(), outcome(email, EmailOutcome.Status.SENDING, redelivery
+                        ? "handing over again to " + delivery.target() + " after a hand-over cut short" : delivery.target()),
                         record.offset(), consumer.groupMetadata());
             } catch (OutcomeLedger.WriteFailed e) {
                 return waitForAll("the email outcomes cannot be written: " + e.getMessage());
@@ -297,15 +369,16 @@ public final class MailSender implements AutoCloseable {
         try {
             answer = delivery.deliver(message, email.emailId());
         } catch (DeliveryFailure failure) {
-            return failed(partition, record, email, failure);
+            return failed(partition, record, email, failure, redelivery);
         }
         log.debug("Email {} delivered: {}", email.emailId(), answer);
         deferred.remove(partition);
-        return complete(partition, record, outcome(email, EmailOutcome.Status.SENT, answer));
+        return complete(partition, record, outcome(email, redelivery ? EmailOutcome.Status.REDELIVERED
+                : EmailOutcome.Status.SENT, answer));
     }
 
     private boolean failed(final TopicPartition partition, final ConsumerRecord<byte[], byte[]> record,
-            final EmailRequest email, final DeliveryFailure failure) {
+            final EmailRequest email, final DeliveryFailure failure, final boolean redelivery) {
         return switch (failure.kind()) {
             case REFUSED -> {
                 log.info("Email {} to {} bounced: {}", email.emailId(), email.to(), failure.getMessage());
@@ -313,20 +386,23 @@ public final class MailSender implements AutoCloseable {
                 yield complete(partition, record, outcome(email, EmailOutcome.Status.BOUNCED, failure.getMessage()));
             }
             case DEFERRED -> {
-                withdraw(partition, record, email);
+                if (!redelivery) {
+                    withdraw(partition, record, email);
+                }
                 yield defer(partition, record, email, failure.getMessage());
             }
             case UNAVAILABLE -> {
-                withdraw(partition, record, email);
+                if (!redelivery) {
+                    withdraw(partition, record, email);
+                }
                 yield waitForAll(failure.getMessage());
             }
             case UNCERTAIN -> {
-                log.error("Email {} ({} for order {} to {}) may or may not have been delivered: the connection failed after "
-                        + "the message was sent ({}). It is not sent again.", email.emailId(), email.kind(), email.orderId(),
-                        email.to(), failure.getMessage());
-                deferred.remove(partition);
-                ledger.skip(partition, record.offset() + 1);
-                yield true;
+                // as if its sender had stopped here: the mark stays, and the email goes again after the delay
+                log.warn("Email {} ({} for order {} to {}) may or may not have been delivered: the connection failed after "
+                        + "the message was sent ({}). It is handed over again in {} ms.", email.emailId(), email.kind(),
+                        email.orderId(), email.to(), failure.getMessage(), redeliveryDelay.toMillis());
+                yield defer(partition, record, email, "connection lost after the message: " + failure.getMessage());
             }
         };
     }
@@ -368,7 +444,7 @@ public final class MailSender implements AutoCloseable {
                     "deferred " + attempts + " times, last: " + reason));
         }
         final Duration wait = retry.delay(attempts);
-        deferred.put(partition, new Backoff(email.emailId(), attempts, System.nanoTime() + wait.toNanos()));
+        deferred.put(partition, new Backoff(email.emailId(), attempts, System.nanoTime() + wait.toNanos(), false));
         log.warn("Email {} deferred ({}); {} waits {} ms", email.emailId(), reason, partition, wait.toMillis());
         return false;
     }
@@ -376,7 +452,7 @@ public final class MailSender implements AutoCloseable {
     private boolean waitForAll(final String reason) {
         final int attempts = unavailable == null ? 1 : unavailable.attempts() + 1;
         final Duration wait = retry.delay(attempts);
-        unavailable = new Backoff(null, attempts, System.nanoTime() + wait.toNanos());
+        unavailable = new Backoff(null, attempts, System.nanoTime() + wait.toNanos(), false);
         log.warn("No email can be delivered now ({}); trying again in {} ms", reason, wait.toMillis());
         return false;
     }

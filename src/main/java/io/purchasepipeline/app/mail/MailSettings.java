@@ -3,6 +3,7 @@ package io.purchasepipeline.app.mail;
 import jakarta.mail.internet.AddressException;
 import jakarta.mail.internet.InternetAddress;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.Objects;
 
@@ -13,19 +14,32 @@ import java.util.Objects;
  * @param from the sender's address on every email
  * @param smtp the mail server, or null for the outbox
  * @param outbox the folder of {@code .eml} files, used when there is no mail server
+ * @param redeliveryDelay how long after its interrupted hand-over began an email is handed to the
+ *        mail server again (see {@link MailSender}): long enough for a hand-over still under way
+ *        to end, short enough that a second copy lands next to the first
  */
-public record MailSettings(String from, Smtp smtp, Path outbox) {
+public record MailSettings(String from, Smtp smtp, Path outbox, Duration redeliveryDelay) {
 
     public static final String DEFAULT_FROM = "orders@purchase-pipeline.local";
     public static final int DEFAULT_SMTP_PORT = 587;
+    public static final Duration DEFAULT_REDELIVERY_DELAY = Duration.ofSeconds(5);
 
     public MailSettings {
         Objects.requireNonNull(outbox, "outbox");
+        Objects.requireNonNull(redeliveryDelay, "redeliveryDelay");
+        if (redeliveryDelay.isNegative()) {
+            throw new IllegalArgumentException("The redelivery delay cannot be negative: " + redeliveryDelay);
+        }
         try {
             new InternetAddress(from, true);
         } catch (AddressException e) {
             throw new IllegalArgumentException("Not a valid sender address: " + from, e);
         }
+    }
+
+    /** Settings with the default redelivery delay. */
+    public MailSettings(final String from, final Smtp smtp, final Path outbox) {
+        this(from, smtp, outbox, DEFAULT_REDELIVERY_DELAY);
     }
 
     /** How the connection to the mail server is protected. */
@@ -72,13 +86,13 @@ public record MailSettings(String from, Smtp smtp, Path outbox) {
      * @param security {@code starttls}, {@code tls} or {@code none}
      */
     public static MailSettings of(final String host, final int port, final String user, final String password,
-            final String security, final String from, final Path outbox) {
+            final String security, final String from, final Path outbox, final Duration redeliveryDelay) {
         if (host == null || host.isBlank()) {
-            return new MailSettings(from, null, outbox);
+            return new MailSettings(from, null, outbox, redeliveryDelay);
         }
         final String login = user == null || user.isBlank() ? null : user;
         return new MailSettings(from, new Smtp(host.trim(), port, login, login == null ? null : password,
-                Security.parse(security)), outbox);
+                Security.parse(security)), outbox, redeliveryDelay);
     }
 
     /** Every email as a file in {@code outbox}, from the default sender. */
@@ -88,6 +102,7 @@ public record MailSettings(String from, Smtp smtp, Path outbox) {
 
     /** One line for the operator, without the password. */
     public String describe() {
-        return (smtp == null ? "outbox " + outbox.toAbsolutePath().normalize() : smtp.toString()) + ", from " + from;
+        return smtp == null ? "outbox " + outbox.toAbsolutePath().normalize() + ", from " + from
+                : smtp + ", from " + from + ", an interrupted hand-over redelivered after " + redeliveryDelay.toMillis() + " ms";
     }
 }

@@ -63,6 +63,8 @@ final class OutcomeLedger implements AutoCloseable {
     private Producer<byte[], byte[]> producer;
     /** Per partition number of {@code emails}: the latest status of each email id there. */
     private final Map<Integer, Map<String, EmailOutcome.Status>> statuses = new HashMap<>();
+    /** Per partition number: when each email that is SENDING there was marked, which sets when it may go again. */
+    private final Map<Integer, Map<String, Long>> marks = new HashMap<>();
     /** Positions of emails that needed no outcome (already handled), committed with the next write. */
     private final Map<TopicPartition, OffsetAndMetadata> positions = new HashMap<>();
     /** Final outcomes recorded here and not yet written: they go with the next transaction, whatever it is. */
@@ -107,6 +109,11 @@ final class OutcomeLedger implements AutoCloseable {
         return statuses.get(emails.partition()).get(emailId);
     }
 
+    /** When the SENDING mark of an email in a loaded partition was written (its sender's clock, epoch ms), 0 when unknown. */
+    long markedAt(final TopicPartition emails, final String emailId) {
+        return marks.get(emails.partition()).getOrDefault(emailId, 0L);
+    }
+
     /**
      * Reads the outcomes of these partitions of {@code emails} (see the class comment). On failure
      * they stay not loaded, and their emails must wait.
@@ -122,7 +129,11 @@ final class OutcomeLedger implements AutoCloseable {
                 .map(partition -> new TopicPartition(OUTCOMES, partition.partition())).toList();
         final Map<TopicPartition, Long> ends = ends(outcomes);
         final Map<Integer, Map<String, EmailOutcome.Status>> read = new HashMap<>();
-        outcomes.forEach(partition -> read.put(partition.partition(), new HashMap<>()));
+        final Map<Integer, Map<String, Long>> readMarks = new HashMap<>();
+        outcomes.forEach(partition -> {
+            read.put(partition.partition(), new HashMap<>());
+            readMarks.put(partition.partition(), new HashMap<>());
+        });
         final long deadline = System.nanoTime() + LOAD_TIMEOUT.toNanos();
         reader.assign(outcomes);
         try {
@@ -133,7 +144,7 @@ final class OutcomeLedger implements AutoCloseable {
                 }
                 try {
                     for (final ConsumerRecord<String, EmailOutcome> outcome : reader.poll(Duration.ofMillis(200))) {
-                        apply(read.get(outcome.partition()), outcome);
+                        apply(read.get(outcome.partition()), readMarks.get(outcome.partition()), outcome);
                     }
                 } catch (RecordDeserializationException e) {
                     log.warn("Skipping an unreadable outcome at {} offset {}: {}", e.topicPartition(), e.offset(), e.getMessage());
@@ -144,6 +155,7 @@ final class OutcomeLedger implements AutoCloseable {
             reader.assign(List.of());
         }
         statuses.putAll(read);
+        marks.putAll(readMarks);
         log.info("Email outcomes loaded for partitions {} of {}: {} emails known",
                 emails.stream().map(TopicPartition::partition).sorted().toList(), Topics.EMAILS.name(),
                 read.values().stream().mapToInt(Map::size).sum());
@@ -167,7 +179,7 @@ final class OutcomeLedger implements AutoCloseable {
         }
     }
 
-    private static void apply(final Map<String, EmailOutcome.Status> statuses,
+    private static void apply(final Map<String, EmailOutcome.Status> statuses, final Map<String, Long> marks,
             final ConsumerRecord<String, EmailOutcome> outcome) {
         if (outcome.key() == null) {
             return;
@@ -177,12 +189,18 @@ final class OutcomeLedger implements AutoCloseable {
         } else {
             statuses.put(outcome.key(), outcome.value().status());
         }
+        if (outcome.value() != null && outcome.value().status() == EmailOutcome.Status.SENDING) {
+            marks.put(outcome.key(), outcome.value().at());
+        } else {
+            marks.remove(outcome.key());
+        }
     }
 
     /** Drops what this sender knew of partitions it no longer owns. */
     void forget(final Collection<TopicPartition> emails) {
         for (final TopicPartition partition : emails) {
             statuses.remove(partition.partition());
+            marks.remove(partition.partition());
             positions.remove(partition);
             staged.stream().filter(outcome -> outcome.emails().equals(partition))
                     .forEach(outcome -> unwritten.put(outcome.outcome().emailId(), outcome.outcome()));
@@ -196,17 +214,18 @@ final class OutcomeLedger implements AutoCloseable {
     }
 
     /**
-     * Records an email's final outcome (SENT, BOUNCED) and the position past it, to be written with
-     * the next transaction: the next email's SENDING mark, or {@link #flush} at the end of a poll.
-     * So a delivery costs one transaction, not two. Known here at once; if this sender stops
-     * before that transaction, the email stays SENDING for the next owner, which does not send it
-     * again, exactly as when a sender stops between a delivery and its own write.
+     * Records an email's final outcome (SENT, REDELIVERED, BOUNCED) and the position past it, to be
+     * written with the next transaction: the next email's SENDING mark, or {@link #flush} at the end
+     * of a poll. So a delivery costs one transaction, not two. Known here at once; if this sender
+     * stops before that transaction, the email stays SENDING for the next owner, which hands it
+     * over again, exactly as when a sender stops between a delivery and its own write.
      */
     void record(final TopicPartition emails, final EmailOutcome outcome, final long next) {
         staged.add(new Staged(emails, outcome));
         unwritten.remove(outcome.emailId());
         positions.put(emails, new OffsetAndMetadata(next));
         statuses.get(emails.partition()).put(outcome.emailId(), outcome.status());
+        marks.get(emails.partition()).remove(outcome.emailId());
     }
 
     /** The final outcome this sender knows for an email of a partition it lost before writing it, or null. */
@@ -226,11 +245,15 @@ final class OutcomeLedger implements AutoCloseable {
             final ConsumerGroupMetadata group) throws WriteFailed {
         if (outcome == null) {
             statuses.get(emails.partition()).remove(emailId);
+            marks.get(emails.partition()).remove(emailId);
         }
         positions.put(emails, new OffsetAndMetadata(next));
         commit(List.of(outcomeRecord(emails, emailId, outcome)), group);
         if (outcome != null) {
             statuses.get(emails.partition()).put(emailId, outcome.status());
+            if (outcome.status() == EmailOutcome.Status.SENDING) {
+                marks.get(emails.partition()).put(emailId, outcome.at());
+            }
         }
     }
 

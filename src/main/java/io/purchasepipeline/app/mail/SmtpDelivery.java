@@ -21,7 +21,8 @@ import org.slf4j.LoggerFactory;
  * a bounce; a 4xx reply defers the email; no connection, a refused login or a refused sender
  * (a 5xx to MAIL FROM is about our settings, not this email) make every email wait. A failure
  * that comes after the end of the message was sent, before the server's reply, leaves the
- * delivery uncertain: the server may have queued it, so it must not be sent again.
+ * delivery uncertain: the server may have queued it, and the mail sender hands it over again
+ * later with the same Message-ID.
  */
 final class SmtpDelivery implements Delivery {
 

@@ -32,6 +32,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
@@ -56,6 +57,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -71,6 +74,8 @@ class MailSenderTest {
     private static final String FROM = "shop@purchase-pipeline.test";
     /** Fast retries, so waiting emails come back within the test. */
     private static final RetryPolicy QUICK = new RetryPolicy(Duration.ofMillis(200), Duration.ofMillis(800), 4);
+    /** How long an email whose hand-over was cut short waits before it is handed over again. */
+    private static final Duration REDELIVERY = Duration.ofSeconds(1);
 
     private static KafkaClusterTestKit kafka;
     private static Properties client;
@@ -294,41 +299,105 @@ class MailSenderTest {
     }
 
     @Test
-    void anEmailWhoseDeliveryWasCutOffAfterItsDataIsNotSentAgain() throws Exception {
+    void anEmailWhoseConnectionWasCutAfterItsDataIsDeliveredAgainWithItsMessageIdAfterTheDelay() throws Exception {
         try (SmtpStub server = new SmtpStub()) {
             final EmailRequest cutOff = email(EmailKind.ORDER_COMPLETED, "cut@example.com");
             final EmailRequest next = email(EmailKind.ORDER_RECEIVED);
+            // the server may have queued the message before the connection went: only the first time
             server.afterData(cutOff.to(), SmtpStub.AfterData.DROP);
+            final TopicPartition outcomes = new TopicPartition(Topics.EMAIL_OUTCOMES.name(), 1);
+            final long before = committedEnd(outcomes);
             start(smtp(server.port()), Attachments.NONE);
 
             produce(List.of(cutOff, next), 1);
-            awaitFinal(List.of(next.emailId()));
+            awaitFinal(ids(List.of(cutOff, next)));
             awaitCaughtUp();
 
-            assertThat(outcomes(List.of(cutOff.emailId())).get(cutOff.emailId()).status()).isEqualTo(EmailOutcome.Status.SENDING);
-            assertThat(messageIdsOf(server.received()))
-                    .containsExactly(EmailIds.messageId(cutOff.emailId()), EmailIds.messageId(next.emailId()));
+            assertThat(outcomes(List.of(cutOff.emailId())).get(cutOff.emailId()).status())
+                    .isEqualTo(EmailOutcome.Status.REDELIVERED);
+            // at least once at the mail server: the copy carries the same Message-ID, and the partition waited for it
+            assertThat(messageIdsOf(server.received())).containsExactly(EmailIds.messageId(cutOff.emailId()),
+                    EmailIds.messageId(cutOff.emailId()), EmailIds.messageId(next.emailId()));
+            final List<EmailOutcome> written = ofEmail(committedFrom(outcomes, before), cutOff.emailId());
+            assertThat(written).extracting(EmailOutcome::status).containsExactly(EmailOutcome.Status.SENDING,
+                    EmailOutcome.Status.SENDING, EmailOutcome.Status.REDELIVERED);
+            assertThat(server.arrivals().get(1)).isGreaterThanOrEqualTo(written.get(0).at() + REDELIVERY.toMillis());
+        }
+    }
+
+    /** Where a sender dies in the hand-over of one email. */
+    enum CrashPoint {
+        /** Its SENDING mark is written; the message has not gone. */
+        BEFORE_HAND_OVER,
+        /** The server took the message; its outcome is not written. */
+        AFTER_HAND_OVER
+    }
+
+    @ParameterizedTest
+    @EnumSource(CrashPoint.class)
+    void anEmailWhoseSenderDiedInItsHandOverIsDeliveredAgainWithItsMessageIdAndOneSettledBeforeIsNot(final CrashPoint crash)
+            throws Exception {
+        try (SmtpStub server = new SmtpStub()) {
+            final EmailRequest settled = email(EmailKind.ORDER_RECEIVED);
+            final EmailRequest interrupted = email(EmailKind.ORDER_COMPLETED);
+            final TopicPartition outcomes = new TopicPartition(Topics.EMAIL_OUTCOMES.name(), 2);
+            final long before = committedEnd(outcomes);
+            final MailSettings settings = smtp(server.port());
+            final DyingDelivery dying = new DyingDelivery(new SmtpDelivery(settings.smtp(), settings.from()),
+                    interrupted.emailId(), crash);
+            // a sender that stops polling leaves the group after this long, as a killed one does after its session
+            final Properties dyingClient = new Properties();
+            dyingClient.putAll(client);
+            dyingClient.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, "5000");
+            senders.add(MailSender.start(dyingClient, settings, Attachments.NONE, QUICK, dying));
+
+            // one partition: the settled email's SENT is written with the interrupted one's SENDING
+            produce(List.of(settled, interrupted), 2);
+            dying.awaitCrashPoint();
+            start(settings, Attachments.NONE);
+            awaitFinal(ids(List.of(settled, interrupted)));
+            // the dying sender never writes its outcome: it is dead, and out of the group
+            dying.die();
+            senders.remove(0).close();
+            awaitCaughtUp();
+
+            final List<String> expected = new ArrayList<>();
+            expected.add(EmailIds.messageId(settled.emailId()));
+            if (crash == CrashPoint.AFTER_HAND_OVER) {
+                expected.add(EmailIds.messageId(interrupted.emailId()));
+            }
+            expected.add(EmailIds.messageId(interrupted.emailId()));
+            assertThat(messageIdsOf(server.received())).containsExactlyElementsOf(expected);
+            final Map<String, EmailOutcome> latest = outcomes(ids(List.of(settled, interrupted)));
+            assertThat(latest.get(settled.emailId()).status()).isEqualTo(EmailOutcome.Status.SENT);
+            assertThat(latest.get(interrupted.emailId()).status()).isEqualTo(EmailOutcome.Status.REDELIVERED);
+            assertThat(latest.get(interrupted.emailId()).detail()).startsWith("250");
+            final List<ConsumerRecord<String, EmailOutcome>> written = committedFrom(outcomes, before);
+            assertThat(ofEmail(written, interrupted.emailId())).extracting(EmailOutcome::status).containsExactly(
+                    EmailOutcome.Status.SENDING, EmailOutcome.Status.SENDING, EmailOutcome.Status.REDELIVERED);
+            assertThat(ofEmail(written, settled.emailId())).extracting(EmailOutcome::status)
+                    .containsExactly(EmailOutcome.Status.SENDING, EmailOutcome.Status.SENT);
         }
     }
 
     @Test
-    void anEmailLeftSendingByAStoppedSenderIsNotSentToTheServerAgain() throws Exception {
+    void anEmailLeftSendingByASenderWhoseClockRunsAheadWaitsNoLongerThanTheDelay() throws Exception {
         final EmailRequest uncertain = email(EmailKind.ORDER_RECEIVED);
         final EmailRequest after = email(EmailKind.ORDER_COMPLETED);
-        // what a sender that stopped between its two ledger writes leaves behind
+        // what a sender on a machine an hour ahead leaves when it stops between its two ledger writes
         final int partition = produce(List.of(uncertain), -1).get(0);
         writeOutcome(partition, new EmailOutcome(uncertain.emailId(), uncertain.kind(), uncertain.orderId(),
-                EmailOutcome.Status.SENDING, "smtp", System.currentTimeMillis()));
+                EmailOutcome.Status.SENDING, "smtp", System.currentTimeMillis() + Duration.ofHours(1).toMillis()));
         produce(List.of(after), partition);
         start(smtp(greenMail.getSmtp().getPort()), Attachments.NONE);
 
-        awaitFinal(List.of(after.emailId()));
+        awaitFinal(ids(List.of(uncertain, after)));
         awaitCaughtUp();
 
         assertThat(outcomes(List.of(uncertain.emailId())).get(uncertain.emailId()).status())
-                .isEqualTo(EmailOutcome.Status.SENDING);
-        // the server may have it already: it is not given a second copy
-        assertThat(messageIds(List.of(greenMail.getReceivedMessages()))).containsExactlyElementsOf(messageIds(List.of(after)));
+                .isEqualTo(EmailOutcome.Status.REDELIVERED);
+        assertThat(messageIds(List.of(greenMail.getReceivedMessages()))).containsExactlyElementsOf(messageIds(List.of(uncertain,
+                after)));
     }
 
     @Test
@@ -603,6 +672,93 @@ class MailSenderTest {
         }
     }
 
+    /** The outcomes of one email among these records, in order. */
+    private static List<EmailOutcome> ofEmail(final List<ConsumerRecord<String, EmailOutcome>> records, final String emailId) {
+        return records.stream().filter(record -> emailId.equals(record.key())).map(ConsumerRecord::value).toList();
+    }
+
+    /** How a killed process ends: no more of the sender's code runs, and nothing it had not written is written. */
+    private static final class Killed extends Error {
+        Killed() {
+            super("killed", null, false, false);
+        }
+    }
+
+    /**
+     * The mail server, through a sender that freezes at a point of one email's hand-over (it stops
+     * polling, so the group moves its partitions on, as it does when a killed sender's session
+     * ends) and then dies there.
+     */
+    private static final class DyingDelivery implements Delivery {
+
+        private final Delivery server;
+        private final String emailId;
+        private final CrashPoint crash;
+        private final CountDownLatch reached = new CountDownLatch(1);
+        private final CountDownLatch killed = new CountDownLatch(1);
+
+        DyingDelivery(final Delivery server, final String emailId, final CrashPoint crash) {
+            this.server = server;
+            this.emailId = emailId;
+            this.crash = crash;
+        }
+
+        void awaitCrashPoint() throws InterruptedException {
+            assertThat(reached.await(WAIT.toSeconds(), TimeUnit.SECONDS)).as("the sender reached %s", crash).isTrue();
+        }
+
+        void die() {
+            killed.countDown();
+        }
+
+        private void freezeAndDie() {
+            reached.countDown();
+            try {
+                killed.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            throw new Killed();
+        }
+
+        @Override
+        public void ready() throws DeliveryFailure {
+            server.ready();
+        }
+
+        @Override
+        public boolean delivered(final String id) {
+            return server.delivered(id);
+        }
+
+        @Override
+        public boolean repeatable() {
+            return server.repeatable();
+        }
+
+        @Override
+        public String deliver(final MimeMessage message, final String id) throws DeliveryFailure {
+            if (id.equals(emailId) && crash == CrashPoint.BEFORE_HAND_OVER) {
+                freezeAndDie();
+            }
+            final String answer = server.deliver(message, id);
+            if (id.equals(emailId) && crash == CrashPoint.AFTER_HAND_OVER) {
+                freezeAndDie();
+            }
+            return answer;
+        }
+
+        @Override
+        public String target() {
+            return server.target();
+        }
+
+        @Override
+        public void close() {
+            server.close();
+        }
+    }
+
     // ---- Kafka
 
     private MailSender start(final MailSettings settings, final Attachments attachments) {
@@ -613,7 +769,7 @@ class MailSenderTest {
 
     private MailSettings smtp(final int port) {
         return new MailSettings(FROM, new MailSettings.Smtp("127.0.0.1", port, null, null, MailSettings.Security.NONE),
-                dataDir.resolve("outbox"));
+                dataDir.resolve("outbox"), REDELIVERY);
     }
 
     private static void produce(final List<EmailRequest> emails) throws Exception {

@@ -20,7 +20,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * A scripted SMTP server on a loopback port, for the answers a real one gives rarely: a recipient
  * refused for good (550) or for now (451), a server that turns every connection away (421), a
- * connection that drops after the whole message was sent. Every other command is accepted.
+ * connection that drops after the whole message was sent. Every other command is accepted. It
+ * remembers when each message arrived, to check when a second copy came.
  */
 final class SmtpStub implements AutoCloseable {
 
@@ -31,8 +32,9 @@ final class SmtpStub implements AutoCloseable {
     private final Thread acceptor;
     private final List<Socket> open = new CopyOnWriteArrayList<>();
     private final Map<String, Deque<String>> rcptReplies = new ConcurrentHashMap<>();
-    private final Map<String, AfterData> afterData = new ConcurrentHashMap<>();
+    private final Map<String, Deque<AfterData>> afterData = new ConcurrentHashMap<>();
     private final List<String> received = new CopyOnWriteArrayList<>();
+    private final List<Long> arrivals = new CopyOnWriteArrayList<>();
     private final AtomicInteger connections = new AtomicInteger();
     private volatile boolean available = true;
 
@@ -52,8 +54,9 @@ final class SmtpStub implements AutoCloseable {
         rcptReplies.put(address.toLowerCase(), new ArrayDeque<>(List.of(replies)));
     }
 
-    void afterData(final String address, final AfterData answer) {
-        afterData.put(address.toLowerCase(), answer);
+    /** Answers the end of the data of messages to {@code address} with these in turn, then accepts. */
+    void afterData(final String address, final AfterData... answers) {
+        afterData.put(address.toLowerCase(), new ArrayDeque<>(List.of(answers)));
     }
 
     /** While false, every connection is greeted with 421 and closed. */
@@ -68,6 +71,11 @@ final class SmtpStub implements AutoCloseable {
     /** The data of every message it took (or took in before dropping the connection), in order. */
     List<String> received() {
         return List.copyOf(received);
+    }
+
+    /** When each message of {@link #received} arrived (wall clock, milliseconds), in the same order. */
+    List<Long> arrivals() {
+        return List.copyOf(arrivals);
     }
 
     private void accept() {
@@ -112,8 +120,13 @@ final class SmtpStub implements AutoCloseable {
                     while ((line = in.readLine()) != null && !line.equals(".")) {
                         data.add(line.startsWith("..") ? line.substring(1) : line);
                     }
-                    received.add(String.join("\r\n", data) + "\r\n");
-                    if (afterData.getOrDefault(recipient, AfterData.ACCEPT) == AfterData.DROP) {
+                    synchronized (received) {
+                        arrivals.add(System.currentTimeMillis());
+                        received.add(String.join("\r\n", data) + "\r\n");
+                    }
+                    final Deque<AfterData> answers = afterData.get(recipient);
+                    final AfterData answer = answers == null ? null : answers.poll();
+                    if (answer == AfterData.DROP) {
                         return;
                     }
                     reply(out, "250 2.0.0 queued as " + received.size());
