@@ -59,8 +59,8 @@ public final class PipelineStores {
                 .withCachingEnabled();
     }
 
-    public static StoreBuilder<KeyValueStore<Long, WindowCounts>> analyticsTally() {
-        return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.ANALYTICS_TALLY), Serdes.Long(),
+    public static StoreBuilder<KeyValueStore<Long, WindowCounts>> analyticsTally(final String name) {
+        return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), Serdes.Long(),
                 JsonSerde.of(WindowCounts.class))
                 .withCachingEnabled();
     }

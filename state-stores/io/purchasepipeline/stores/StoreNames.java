@@ -13,7 +13,9 @@ public final class StoreNames {
     public static final String ORDERS = "order-status";
     /** Per customer's task: orders by placement time (expiry, forgetting) and payment retries. */
     public static final String ORDER_TIMERS = "order-timers";
-    /** Per input partition: the window counts not yet sent on to the analytics totals. */
+    /** Per customer's task: the orders' window counts not yet sent on to the analytics totals. */
+    public static final String ANALYTICS_ORDER_TALLY = "analytics-order-tally";
+    /** Per input partition of the workers' reports: the window counts not yet sent on to the analytics totals. */
     public static final String ANALYTICS_TALLY = "analytics-tally";
     /** The totals of the windows still open. */
     public static final String ANALYTICS_WINDOWS = "analytics-windows";

@@ -28,23 +28,31 @@ final class AnalyticsTally implements Processor<String, AnalyticsInput, String, 
     static final String TOTAL = "all";
 
     private final AnalyticsConfig config;
+    private final String store;
     private ProcessorContext<String, WindowCounts> context;
     private KeyValueStore<Long, WindowCounts> tally;
 
-    private AnalyticsTally(final AnalyticsConfig config) {
+    private AnalyticsTally(final AnalyticsConfig config, final String store) {
         this.config = config;
+        this.store = store;
     }
 
-    static ProcessorSupplier<String, AnalyticsInput, String, WindowCounts> supplier(final AnalyticsConfig config) {
+    /**
+     * @param store the tally's store: one per task that counts ({@link StoreNames#ANALYTICS_ORDER_TALLY} in the
+     *     customer's task, which sees the orders' events as they are made; {@link StoreNames#ANALYTICS_TALLY} for
+     *     what the workers report)
+     */
+    static ProcessorSupplier<String, AnalyticsInput, String, WindowCounts> supplier(final AnalyticsConfig config,
+            final String store) {
         return new ProcessorSupplier<>() {
             @Override
             public Processor<String, AnalyticsInput, String, WindowCounts> get() {
-                return new AnalyticsTally(config);
+                return new AnalyticsTally(config, store);
             }
 
             @Override
             public Set<StoreBuilder<?>> stores() {
-                return Set.of(PipelineStores.analyticsTally());
+                return Set.of(PipelineStores.analyticsTally(store));
             }
         };
     }
@@ -52,7 +60,7 @@ final class AnalyticsTally implements Processor<String, AnalyticsInput, String, 
     @Override
     public void init(final ProcessorContext<String, WindowCounts> context) {
         this.context = context;
-        this.tally = context.getStateStore(StoreNames.ANALYTICS_TALLY);
+        this.tally = context.getStateStore(store);
         context.schedule(config.flushInterval(), PunctuationType.WALL_CLOCK_TIME, now -> flush());
     }
 

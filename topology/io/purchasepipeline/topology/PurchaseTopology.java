@@ -5,6 +5,7 @@ import io.purchasepipeline.serdes.EmailRequest;
 import io.purchasepipeline.serdes.FraudCheckedOrder;
 import io.purchasepipeline.serdes.JsonSerde;
 import io.purchasepipeline.serdes.Order;
+import io.purchasepipeline.serdes.OrderEvent;
 import io.purchasepipeline.serdes.Topic;
 import io.purchasepipeline.serdes.Topics;
 import io.purchasepipeline.stores.PipelineStores;
@@ -42,8 +43,10 @@ import org.apache.kafka.streams.processor.api.Record;
  */
 public final class PurchaseTopology {
 
-    /** Every partition's partial analytics counts, on one partition. */
+    /** The workers' reports' partial analytics counts, on one partition. */
     public static final String ANALYTICS_COUNTS = "analytics-counts";
+    /** Every customer task's partial counts of orders, on one partition. */
+    public static final String ANALYTICS_ORDER_COUNTS = "analytics-order-counts";
     /** The exactly-once commit boundaries an order crosses from placed to ended. */
     public static final int ORDER_PATH_HOPS = 3;
 
@@ -95,11 +98,18 @@ public final class PurchaseTopology {
                 .process(OrderLifecycle.supplier(config, listener), Named.as("order-lifecycle"), StoreNames.ORDERS)
                 .split(Named.as("order-"));
         for (final OrderOutput.Route route : OrderOutput.Route.values()) {
-            to(orderOutputs, route.name().toLowerCase(Locale.ROOT).replace('_', '-'), output -> output.route() == route,
-                    OrderOutput::value, topicOf(route));
+            if (route != OrderOutput.Route.EVENT) {
+                to(orderOutputs, routeName(route.name()), output -> output.route() == route, OrderOutput::value,
+                        topicOf(route));
+            }
         }
-        orderOutputs.defaultBranch(Branched.withConsumer(unrouted -> unrouted.process(Unrouted::new, Named.as("order-no-route")),
-                "unrouted"));
+        final KStream<String, OrderEvent> events = orderOutputs
+                .branch((orderId, output) -> output.route() == OrderOutput.Route.EVENT, Branched.as("event"))
+                .defaultBranch(Branched.withConsumer(unrouted -> unrouted.process(Unrouted::new, Named.as("order-no-route")),
+                        "unrouted"))
+                .get("order-event")
+                .mapValues(output -> Topics.ORDER_EVENTS.valueType().cast(output.value()), Named.as("event-value"));
+        events.to(Topics.ORDER_EVENTS.name(), Topics.ORDER_EVENTS.produced("event"));
 
         // 3. Reservation, per SKU: orders' commands, the catalog and direct seat commands, one at a time.
         final KStream<String, SkuCommand> skuCommands = builder
@@ -113,23 +123,29 @@ public final class PurchaseTopology {
                 .process(SkuReservations.supplier(), Named.as("sku-reservations"))
                 .split(Named.as("sku-"));
         for (final SkuOutput.Route route : SkuOutput.Route.values()) {
-            to(skuOutputs, route.name().toLowerCase(Locale.ROOT).replace('_', '-'), output -> output.route() == route,
-                    SkuOutput::value, topicOf(route));
+            to(skuOutputs, routeName(route.name()), output -> output.route() == route, SkuOutput::value, topicOf(route));
         }
         skuOutputs.defaultBranch(Branched.withConsumer(unrouted -> unrouted.process(Unrouted::new, Named.as("sku-no-route")),
                 "unrouted"));
 
-        // 8. Analytics: per-window counts on each partition, combined on one key, judged against baselines.
-        builder.stream(Topics.ORDER_EVENTS.name(), Topics.ORDER_EVENTS.consumed())
+        // 8. Analytics: per-window counts in each task that sees what happens (the orders' events in the
+        // customer's task, as they are made; the workers' reports from their topics), combined on one key,
+        // judged against baselines.
+        final KStream<String, WindowCounts> orderCounts = events
                 .<AnalyticsInput>mapValues(AnalyticsInput.Status::new, Named.as("count-status"))
-                .merge(builder.stream(Topics.EMAIL_OUTCOMES.name(), Topics.EMAIL_OUTCOMES.consumed())
-                        .filter((emailId, outcome) -> outcome != null, Named.as("email-outcomes-present"))
-                        .<AnalyticsInput>mapValues(AnalyticsInput.Email::new, Named.as("count-email")), Named.as("analytics-emails"))
+                .process(AnalyticsTally.supplier(config.analytics(), StoreNames.ANALYTICS_ORDER_TALLY),
+                        Named.as("analytics-order-tally"))
+                .repartition(Repartitioned.with(Serdes.String(), JsonSerde.of(WindowCounts.class))
+                        .withName(ANALYTICS_ORDER_COUNTS).withNumberOfPartitions(1));
+        builder.stream(Topics.EMAIL_OUTCOMES.name(), Topics.EMAIL_OUTCOMES.consumed())
+                .filter((emailId, outcome) -> outcome != null, Named.as("email-outcomes-present"))
+                .<AnalyticsInput>mapValues(AnalyticsInput.Email::new, Named.as("count-email"))
                 .merge(builder.stream(Topics.EBOOKS_GENERATED.name(), Topics.EBOOKS_GENERATED.consumed())
                         .<AnalyticsInput>mapValues(AnalyticsInput.Ebook::new, Named.as("count-ebook")), Named.as("analytics-inputs"))
-                .process(AnalyticsTally.supplier(config.analytics()), Named.as("analytics-tally"))
+                .process(AnalyticsTally.supplier(config.analytics(), StoreNames.ANALYTICS_TALLY), Named.as("analytics-tally"))
                 .repartition(Repartitioned.with(Serdes.String(), JsonSerde.of(WindowCounts.class))
                         .withName(ANALYTICS_COUNTS).withNumberOfPartitions(1))
+                .merge(orderCounts, Named.as("analytics-counts-merged"))
                 .process(AnalyticsWindows.supplier(config.analytics()), Named.as("analytics-windows"))
                 .to(Topics.ALERTS.name(), Topics.ALERTS.produced("alerts"));
 
@@ -146,6 +162,11 @@ public final class PurchaseTopology {
 
     private static KeyValue<String, EmailRequest> toEmail(final EmailRequest email) {
         return KeyValue.pair(email.emailId(), email);
+    }
+
+    /** A route's name in node names: {@code SKU_COMMAND} → {@code sku-command}. */
+    static String routeName(final String route) {
+        return route.toLowerCase(Locale.ROOT).replace('_', '-');
     }
 
     /** Every route has its topic: a route added without one does not compile. */

@@ -52,7 +52,8 @@ public final class TopicProvisioner {
     /** All the topics this application reads or writes, apart from the ones Kafka Streams makes. */
     public static List<String> topicNames() {
         return List.of(Topics.ORDERS.name(), Topics.CUSTOMER_FLAGS.name(), Topics.CATALOG.name(),
-                Topics.SEAT_RESERVATIONS.name(), Topics.RESERVATION_COMMANDS.name(), Topics.SEAT_RESERVATION_RESULTS.name(),
+                Topics.SEAT_RESERVATIONS.name(), Topics.RESERVATION_COMMANDS.name(), Topics.RESERVATION_RESULTS.name(),
+                Topics.SEAT_RESERVATION_RESULTS.name(),
                 Topics.PRODUCTS.name(), Topics.ORDER_EVENTS.name(), Topics.EMAILS.name(), Topics.EMAIL_OUTCOMES.name(), Topics.ALERTS.name(),
                 Topics.EBOOK_REQUESTS.name(), Topics.EBOOKS_GENERATED.name(), Topics.PAYMENT_REQUESTS.name(),
                 Topics.PAYMENT_RESULTS.name(), Topics.DEAD_LETTERS);
