@@ -3,8 +3,8 @@ package io.purchasepipeline.app;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.purchasepipeline.app.ebook.EbookLibrary;
 import io.purchasepipeline.app.ebook.EbookWorker;
-import io.purchasepipeline.app.http.AdminAuth;
 import io.purchasepipeline.app.http.ApiMetrics;
+import io.purchasepipeline.app.http.HttpAccess;
 import io.purchasepipeline.app.http.HttpApi;
 import io.purchasepipeline.app.http.OrderIntake;
 import io.purchasepipeline.app.http.OrderWaiters;
@@ -57,12 +57,12 @@ public record PipelineApp(KafkaStreams streams, HttpApi http, SeatDesk seats, Pu
      * @param httpHost the address the endpoint binds to
      * @param advertised how other instances reach this one's endpoint ({@code application.server})
      * @param mail where the mail sender delivers the emails: a mail server or the outbox
-     * @param admin who may use the operator routes
+     * @param access who may use the operator routes, who a customer is, how often one client may write
      * @param onState told of the streams app's state changes (set before it starts)
      */
     public static PipelineApp start(final String bootstrapServers, final Map<String, String> clientSettings, final Path stateDir,
             final Path dataDir, final String httpHost, final HostInfo advertised, final PaymentGateway gateway,
-            final MailSettings mail, final AdminAuth admin, final KafkaStreams.StateListener onState)
+            final MailSettings mail, final HttpAccess access, final KafkaStreams.StateListener onState)
             throws InterruptedException {
         final Map<String, String> overrides = new HashMap<>(clientSettings);
         overrides.put(StreamsConfig.APPLICATION_SERVER_CONFIG, advertised.host() + ":" + advertised.port());
@@ -90,7 +90,7 @@ public record PipelineApp(KafkaStreams streams, HttpApi http, SeatDesk seats, Pu
         metrics.bindAnalytics(() -> queries.getIfLocal(StoreNames.ANALYTICS, AnalyticsSnapshot.KEY));
         streams.start();
         final HttpApi http = new HttpApi(new OrderIntake(publisher, 10_000), publisher, seats,
-                new QueryRouter(queries, Duration.ofSeconds(2)), waiters, streams::state, metrics, admin)
+                new QueryRouter(queries, Duration.ofSeconds(2)), waiters, streams::state, metrics, access)
                 .start(httpHost, advertised.port());
         // one library for the worker and the completion email, so both find (or make) the same PDF
         final EbookLibrary library = EbookLibrary.in(dataDir);
