@@ -13,7 +13,9 @@ import com.nimbusds.jose.jwk.source.ImmutableJWKSet;
 import com.nimbusds.jose.proc.BadJOSEException;
 import com.nimbusds.jose.proc.BadJWSException;
 import com.nimbusds.jose.proc.DefaultJOSEObjectTypeVerifier;
+import com.nimbusds.jose.proc.JWSKeySelector;
 import com.nimbusds.jose.proc.JWSVerificationKeySelector;
+import com.nimbusds.jose.proc.SingleKeyJWSKeySelector;
 import com.nimbusds.jose.proc.SecurityContext;
 import com.nimbusds.jwt.JWTClaimNames;
 import com.nimbusds.jwt.JWTClaimsSet;
@@ -40,6 +42,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Who the caller of a customer route is: the subject ({@code sub}) of a signed JWT shown as
@@ -60,6 +64,7 @@ public final class CustomerTokens {
     /** The role that opens the operator routes. */
     public static final String ADMIN_ROLE = "admin";
 
+    private static final Logger log = LoggerFactory.getLogger(CustomerTokens.class);
     private static final Set<JWSAlgorithm> ALGORITHMS = Set.of(JWSAlgorithm.RS256, JWSAlgorithm.ES256);
     private static final Pattern PEM = Pattern.compile(
             "-----BEGIN PUBLIC KEY-----([A-Za-z0-9+/=\\s]+)-----END PUBLIC KEY-----");
@@ -103,7 +108,7 @@ public final class CustomerTokens {
             return of(keys.toPublicJWKSet(), issuer, audience, roleClaim);
         }
         final DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
-        processor.setJWSKeySelector(new JWSVerificationKeySelector<>(ALGORITHMS, new ImmutableJWKSet<>(new JWKSet(usable))));
+        processor.setJWSKeySelector(selector(usable));
         // access tokens (RFC 9068) are typed at+jwt; plain JWTs carry JWT or no type
         processor.setJWSTypeVerifier(new DefaultJOSEObjectTypeVerifier<>(JOSEObjectType.JWT, new JOSEObjectType("at+jwt"), null));
         final DefaultJWTClaimsVerifier<SecurityContext> claims = new DefaultJWTClaimsVerifier<>(
@@ -116,6 +121,23 @@ public final class CustomerTokens {
         return new CustomerTokens(processor, role, "customer routes need a bearer JWT (RS256/ES256, " + usable.size()
                 + (usable.size() == 1 ? " key" : " keys") + ", issuer " + (blank(issuer) == null ? "any" : issuer.strip())
                 + ", audience " + (blank(audience) == null ? "any" : audience.strip()) + ", admin role in claim '" + role + "')");
+    }
+
+    /**
+     * Keys are chosen by the token's {@code kid} and algorithm; one key without an id (a PEM file)
+     * verifies whatever key id a token names, with the one algorithm its type signs with.
+     */
+    private static JWSKeySelector<SecurityContext> selector(final List<JWK> keys) {
+        if (keys.size() == 1 && keys.get(0).getKeyID() == null) {
+            final JWK key = keys.get(0);
+            try {
+                return key instanceof RSAKey rsa ? new SingleKeyJWSKeySelector<>(JWSAlgorithm.RS256, rsa.toPublicKey())
+                        : new SingleKeyJWSKeySelector<>(JWSAlgorithm.ES256, ((ECKey) key).toPublicKey());
+            } catch (JOSEException e) {
+                throw new IllegalArgumentException("the key cannot be used to verify tokens: " + e.getMessage(), e);
+            }
+        }
+        return new JWSVerificationKeySelector<>(ALGORITHMS, new ImmutableJWKSet<>(new JWKSet(keys)));
     }
 
     /** A JSON Web Key Set file (private keys in it are ignored: only their public halves are kept). */
@@ -146,7 +168,7 @@ public final class CustomerTokens {
             }
             if (key instanceof ECPublicKey ec) {
                 final Curve curve = Curve.forECParameterSpec(ec.getParams());
-                if (curve == null) {
+                if (!Curve.P_256.equals(curve)) {
                     throw new IOException(file + " holds an EC key on a curve ES256 does not use");
                 }
                 return new JWKSet(new ECKey.Builder(curve, ec).build());
@@ -177,19 +199,25 @@ public final class CustomerTokens {
         try {
             claims = processor.process(token, null);
         } catch (ParseException e) {
-            throw ApiException.invalidToken("the token is not a JWT");
+            throw refused("the token is not a JWT");
         } catch (BadJWSException e) {
-            throw ApiException.invalidToken("the token's signature does not verify with a configured key");
+            throw refused("the token's signature does not verify with a configured key");
         } catch (BadJOSEException e) {
-            throw ApiException.invalidToken(reason(e));
+            throw refused(reason(e));
         } catch (JOSEException e) {
-            throw ApiException.invalidToken("the token cannot be verified");
+            throw refused("the token cannot be verified");
         }
         final String subject = claims.getSubject();
         if (!OrderIntake.ID.matcher(subject).matches()) {
-            throw ApiException.invalidToken("the token's subject is not a customer id (1 to 64 letters, digits or ._:@-)");
+            throw refused("the token's subject is not a customer id (1 to 64 letters, digits or ._:@-)");
         }
         return new Caller(subject, hasAdminRole(claims));
+    }
+
+    /** Logged in our words only: the token, its claims and the library's message stay out of the log. */
+    private static ApiException refused(final String reason) {
+        log.debug("Refused a bearer token: {}", reason);
+        return ApiException.invalidToken(reason);
     }
 
     /**
