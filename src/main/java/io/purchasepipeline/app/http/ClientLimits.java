@@ -34,7 +34,7 @@ public final class ClientLimits {
     private final String description;
 
     private ClientLimits(final int rate, final int burst, final int maxClients, final LongSupplier nanoTime) {
-        this.description = rate + " requests a second (bursts of " + burst + ")";
+        this.description = rate + (rate == 1 ? " request" : " requests") + " a second (bursts of " + burst + ")";
         this.bandwidth = Bandwidth.builder().capacity(burst).refillGreedy(rate, Duration.ofSeconds(1)).build();
         this.time = new TimeMeter() {
             @Override
