@@ -21,10 +21,10 @@ import java.time.Instant;
 import java.util.Date;
 
 /** Keys made in the test, and tokens signed with them, as an identity provider would issue them. */
-final class TestTokens {
+public final class TestTokens {
 
-    static final String ISSUER = "https://id.shop.test";
-    static final String AUDIENCE = "purchase-pipeline";
+    public static final String ISSUER = "https://id.shop.test";
+    public static final String AUDIENCE = "purchase-pipeline";
 
     final RSAKey rsa;
     final ECKey ec;
@@ -39,7 +39,7 @@ final class TestTokens {
     }
 
     /** A fresh RSA and EC key pair. */
-    static TestTokens generate(final String name) {
+    public static TestTokens generate(final String name) {
         return new TestTokens(name);
     }
 
@@ -49,7 +49,7 @@ final class TestTokens {
     }
 
     /** Verifies this provider's tokens, for {@link #ISSUER} and {@link #AUDIENCE}. */
-    CustomerTokens verifier() {
+    public CustomerTokens verifier() {
         return CustomerTokens.of(publicKeys(), ISSUER, AUDIENCE, null);
     }
 
@@ -60,11 +60,11 @@ final class TestTokens {
                 .issueTime(Date.from(now)).expirationTime(Date.from(now.plus(Duration.ofMinutes(5))));
     }
 
-    String rs256(final String subject) {
+    public String rs256(final String subject) {
         return rs256(claims(subject).build());
     }
 
-    String es256(final String subject) {
+    public String es256(final String subject) {
         return es256(claims(subject).build());
     }
 
