@@ -142,8 +142,14 @@ public final class CustomerTokens {
 
     /** A JSON Web Key Set file (private keys in it are ignored: only their public halves are kept). */
     public static JWKSet readJwks(final Path file) throws IOException {
+        final String json;
         try {
-            return JWKSet.load(file.toFile()).toPublicJWKSet();
+            json = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new IOException("cannot read the key set " + file + ": " + e, e);
+        }
+        try {
+            return JWKSet.parse(json).toPublicJWKSet();
         } catch (ParseException e) {
             throw new IOException(file + " is not a JSON Web Key Set: " + e.getMessage(), e);
         }
@@ -151,7 +157,13 @@ public final class CustomerTokens {
 
     /** A PEM file of one public key ({@code -----BEGIN PUBLIC KEY-----}, RSA or EC P-256), as a key set of one. */
     public static JWKSet readPublicKey(final Path file) throws IOException {
-        final Matcher pem = PEM.matcher(Files.readString(file, StandardCharsets.US_ASCII));
+        final String text;
+        try {
+            text = Files.readString(file, StandardCharsets.US_ASCII);
+        } catch (IOException e) {
+            throw new IOException("cannot read the public key " + file + ": " + e, e);
+        }
+        final Matcher pem = PEM.matcher(text);
         if (!pem.find()) {
             throw new IOException(file + " holds no -----BEGIN PUBLIC KEY----- block");
         }
