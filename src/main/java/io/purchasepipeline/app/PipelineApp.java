@@ -3,8 +3,8 @@ package io.purchasepipeline.app;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.purchasepipeline.app.ebook.EbookLibrary;
 import io.purchasepipeline.app.ebook.EbookWorker;
-import io.purchasepipeline.app.http.AdminAuth;
 import io.purchasepipeline.app.http.ApiMetrics;
+import io.purchasepipeline.app.http.HttpAccess;
 import io.purchasepipeline.app.http.HttpApi;
 import io.purchasepipeline.app.http.OrderIntake;
 import io.purchasepipeline.app.http.OrderWaiters;
@@ -59,21 +59,21 @@ public record PipelineApp(KafkaStreams streams, HttpApi http, SeatDesk seats, Pu
      * @param advertised how other instances reach this one's endpoint ({@code application.server})
      * @param gateway what this instance's payment worker asks
      * @param mail where the mail sender delivers the emails: a mail server or the outbox
-     * @param admin who may use the operator routes
+     * @param access who may use the operator routes, who a customer is, how often one client may write
      * @param onState told of the streams app's state changes (set before it starts)
      */
     public static PipelineApp start(final String bootstrapServers, final Map<String, String> clientSettings, final Path stateDir,
             final Path dataDir, final String httpHost, final HostInfo advertised, final PaymentGateway gateway,
-            final MailSettings mail, final AdminAuth admin, final KafkaStreams.StateListener onState)
+            final MailSettings mail, final HttpAccess access, final KafkaStreams.StateListener onState)
             throws InterruptedException {
         return start(bootstrapServers, clientSettings, stateDir, dataDir, httpHost, advertised, gateway,
-                PaymentWorker.Settings.DEFAULT, mail, admin, onState);
+                PaymentWorker.Settings.DEFAULT, mail, access, onState);
     }
 
     /** The same, with this instance's payment worker set by {@code payments}. */
     public static PipelineApp start(final String bootstrapServers, final Map<String, String> clientSettings, final Path stateDir,
             final Path dataDir, final String httpHost, final HostInfo advertised, final PaymentGateway gateway,
-            final PaymentWorker.Settings payments, final MailSettings mail, final AdminAuth admin,
+            final PaymentWorker.Settings payments, final MailSettings mail, final HttpAccess access,
             final KafkaStreams.StateListener onState) throws InterruptedException {
         final Map<String, String> overrides = new HashMap<>(clientSettings);
         overrides.put(StreamsConfig.APPLICATION_SERVER_CONFIG, advertised.host() + ":" + advertised.port());
@@ -101,7 +101,7 @@ public record PipelineApp(KafkaStreams streams, HttpApi http, SeatDesk seats, Pu
         metrics.bindAnalytics(() -> queries.getIfLocal(StoreNames.ANALYTICS, AnalyticsSnapshot.KEY));
         streams.start();
         final HttpApi http = new HttpApi(new OrderIntake(publisher, 10_000), publisher, seats,
-                new QueryRouter(queries, Duration.ofSeconds(2)), waiters, streams::state, metrics, admin)
+                new QueryRouter(queries, Duration.ofSeconds(2)), waiters, streams::state, metrics, access)
                 .start(httpHost, advertised.port());
         // one library for the worker and the completion email, so both find (or make) the same PDF
         final EbookLibrary library = EbookLibrary.in(dataDir);

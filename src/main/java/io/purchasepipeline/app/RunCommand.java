@@ -1,6 +1,10 @@
 package io.purchasepipeline.app;
 
+import com.nimbusds.jose.jwk.JWKSet;
 import io.purchasepipeline.app.http.AdminAuth;
+import io.purchasepipeline.app.http.ClientLimits;
+import io.purchasepipeline.app.http.CustomerTokens;
+import io.purchasepipeline.app.http.HttpAccess;
 import io.purchasepipeline.app.kafka.BrokerNode;
 import io.purchasepipeline.app.mail.MailSettings;
 import io.purchasepipeline.app.payment.PaymentSimulator;
@@ -19,14 +23,20 @@ import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.state.HostInfo;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code run}: the streams app, on the given Kafka or on an embedded single-node broker. */
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = "Runs the pipeline. Without Kafka settings it starts an embedded single-node Kafka broker first.")
 final class RunCommand implements Callable<Integer> {
+
+    @Spec
+    private CommandSpec spec;
 
     @Option(names = "--bootstrap-servers", defaultValue = "${env:KAFKA_BOOTSTRAP_SERVERS}",
             description = "Kafka to use (env KAFKA_BOOTSTRAP_SERVERS); none: start an embedded broker")
@@ -87,8 +97,41 @@ final class RunCommand implements Callable<Integer> {
                     + "which keeps it out of the process list); none: those routes are open")
     private String adminToken;
 
+    @Option(names = "--auth-jwks", defaultValue = "${env:AUTH_JWKS}", paramLabel = "FILE",
+            description = "A JSON Web Key Set file: the customer routes then need a bearer JWT (RS256 or ES256) signed by "
+                    + "one of its keys, and act for its sub (env AUTH_JWKS); none: they trust the caller")
+    private Path authJwks;
+
+    @Option(names = "--auth-public-key", defaultValue = "${env:AUTH_PUBLIC_KEY}", paramLabel = "FILE",
+            description = "A PEM public key (RSA or EC P-256) instead of a key set (env AUTH_PUBLIC_KEY)")
+    private Path authPublicKey;
+
+    @Option(names = "--auth-issuer", defaultValue = "${env:AUTH_ISSUER}",
+            description = "The iss a customer token must carry (env AUTH_ISSUER); none: any")
+    private String authIssuer;
+
+    @Option(names = "--auth-audience", defaultValue = "${env:AUTH_AUDIENCE}",
+            description = "A value a customer token's aud must hold (env AUTH_AUDIENCE); none: any")
+    private String authAudience;
+
+    @Option(names = "--auth-role-claim", defaultValue = "${env:AUTH_ROLE_CLAIM:-" + CustomerTokens.DEFAULT_ROLE_CLAIM + "}",
+            description = "The claim whose value (a string or a list) holds '" + CustomerTokens.ADMIN_ROLE + "' when a token "
+                    + "may use the operator routes; a dotted name reaches into objects, e.g. realm_access.roles "
+                    + "(env AUTH_ROLE_CLAIM, default " + CustomerTokens.DEFAULT_ROLE_CLAIM + ")")
+    private String authRoleClaim;
+
+    @Option(names = "--rate-limit", defaultValue = "${env:RATE_LIMIT:-0}",
+            description = "Requests a second one client address (and one customer, with tokens) may send to POST /orders "
+                    + "and the seat reservation routes; beyond it 429 with Retry-After (env RATE_LIMIT; default 0: no limit)")
+    private int rateLimit;
+
+    @Option(names = "--rate-burst", defaultValue = "${env:RATE_BURST:-0}",
+            description = "How many of those requests may come at once (env RATE_BURST; default: the rate)")
+    private int rateBurst;
+
     @Override
     public Integer call() throws Exception {
+        final HttpAccess access = httpAccess();
         final Map<String, String> clientSettings = clientSettings();
         final MailSettings mail = mailOptions.settings(dataDir);
         final PaymentSimulator payments = new PaymentSimulator(paymentOptions.simulator());
@@ -127,7 +170,7 @@ final class RunCommand implements Callable<Integer> {
         }
         final HostInfo advertised = new HostInfo(advertisedHost(), httpPort);
         final PipelineApp app = PipelineApp.start(bootstrap, overrides, dataDir.resolve("state").resolve(instanceId),
-                dataDir, httpHost, advertised, payments, paymentWorker, mail, AdminAuth.of(adminToken), (next, previous) -> {
+                dataDir, httpHost, advertised, payments, paymentWorker, mail, access, (next, previous) -> {
                     if (next == KafkaStreams.State.RUNNING || next == KafkaStreams.State.ERROR) {
                         System.out.printf("Streams app %s (instance %s): %s%n", StreamsSettings.APPLICATION_ID,
                                 instanceId, next);
@@ -163,6 +206,29 @@ final class RunCommand implements Callable<Integer> {
             return httpHost;
         }
         return java.net.InetAddress.getLocalHost().getHostName();
+    }
+
+    /** The operator token, the customers' token keys and the per-client limits, read before anything starts. */
+    private HttpAccess httpAccess() throws IOException {
+        if (authJwks != null && authPublicKey != null) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--auth-jwks and --auth-public-key (AUTH_JWKS, AUTH_PUBLIC_KEY) are alternatives: give one");
+        }
+        if (rateLimit < 0 || rateBurst < 0) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--rate-limit and --rate-burst: 0 or more");
+        }
+        final CustomerTokens tokens;
+        if (authJwks != null || authPublicKey != null) {
+            final JWKSet keys = authJwks != null ? CustomerTokens.readJwks(authJwks) : CustomerTokens.readPublicKey(authPublicKey);
+            try {
+                tokens = CustomerTokens.of(keys, authIssuer, authAudience, authRoleClaim);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+            }
+        } else {
+            tokens = CustomerTokens.off();
+        }
+        return new HttpAccess(AdminAuth.of(adminToken), tokens, ClientLimits.perSecond(rateLimit, rateBurst));
     }
 
     private Map<String, String> clientSettings() throws IOException {

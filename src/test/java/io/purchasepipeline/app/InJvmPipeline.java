@@ -1,6 +1,7 @@
 package io.purchasepipeline.app;
 
 import io.purchasepipeline.app.http.AdminAuth;
+import io.purchasepipeline.app.http.HttpAccess;
 import io.purchasepipeline.app.kafka.BrokerNode;
 import io.purchasepipeline.app.kafka.LoopbackPorts;
 import io.purchasepipeline.app.mail.MailSettings;
@@ -83,6 +84,17 @@ public final class InJvmPipeline implements AutoCloseable {
     /** With the operator routes guarded by {@code auth}, and every instance charging through {@code gateway}. */
     public static InJvmPipeline start(final int instances, final int partitions, final AdminAuth auth,
             final PaymentGateway gateway) throws Exception {
+        return start(instances, partitions, HttpAccess.admin(auth), gateway);
+    }
+
+    /** With the routes guarded and limited by {@code access}. */
+    public static InJvmPipeline start(final int instances, final int partitions, final HttpAccess access) throws Exception {
+        return start(instances, partitions, access, new PaymentSimulator());
+    }
+
+    /** With the routes guarded and limited by {@code access}, and every instance charging through {@code gateway}. */
+    public static InJvmPipeline start(final int instances, final int partitions, final HttpAccess access,
+            final PaymentGateway gateway) throws Exception {
         final KafkaClusterTestKit cluster = startKafka();
         final InJvmPipeline pipeline = new InJvmPipeline(cluster, Files.createTempDirectory("in-jvm-pipeline"));
         final Properties admin = new Properties();
@@ -98,7 +110,7 @@ public final class InJvmPipeline implements AutoCloseable {
                             StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), "0"),
                     pipeline.stateRoot.resolve("i" + i), pipeline.stateRoot.resolve("data"), "127.0.0.1",
                     new HostInfo("127.0.0.1", port),
-                    gateway, MailSettings.outbox(pipeline.outbox()), auth,
+                    gateway, MailSettings.outbox(pipeline.outbox()), access,
                     (next, previous) -> { }));
             pipeline.urls.add("http://127.0.0.1:" + port);
         }

@@ -3,6 +3,9 @@ package io.purchasepipeline.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.purchasepipeline.app.InJvmPipeline;
+import io.purchasepipeline.app.http.AdminAuth;
+import io.purchasepipeline.app.http.HttpAccess;
+import io.purchasepipeline.app.http.TestTokens;
 import io.purchasepipeline.serdes.JsonSerde;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -25,19 +28,23 @@ import org.junit.jupiter.api.Test;
  * (a command through Kafka to the seat's owner task and its answer back) and a query answered by
  * another instance (forwarded to the key's owner), next to a query the instance answers itself.
  * Three instances on one in-JVM broker; sequential requests, so each figure is one request alone.
- * Run with {@code bench/http-latency}.
+ * Run with {@code bench/http-latency}; with {@code BENCH_TOKENS=1} the customer routes need bearer
+ * tokens (RS256, minted before the clock starts) and the figures go to {@code http-latency-tokens-latest.json}.
  */
 @Tag("bench")
 class HttpLatencyBench {
 
     private static final int WARMUP = 100;
     private static final int SAMPLES = Integer.getInteger("bench.samples", 1000);
+    private static final boolean TOKENS = Boolean.getBoolean("bench.tokens");
 
     private final HttpClient http = HttpClient.newHttpClient();
 
     @Test
     void measure() throws Exception {
-        try (InJvmPipeline pipeline = InJvmPipeline.start(3, 6)) {
+        final TestTokens provider = TOKENS ? TestTokens.generate("bench") : null;
+        final HttpAccess access = TOKENS ? HttpAccess.admin(AdminAuth.open()).withCustomers(provider.verifier()) : HttpAccess.open();
+        try (InJvmPipeline pipeline = InJvmPipeline.start(3, 6, access)) {
             awaitReady(pipeline);
             final List<String> seats = List.of("concert-A1", "concert-A2", "concert-A3", "concert-A4", "concert-A5",
                     "concert-A6", "concert-A7", "concert-A8", "concert-A9", "concert-A10");
@@ -46,15 +53,21 @@ class HttpLatencyBench {
                 owners.put(seat, owner(pipeline, "/api/v1/seats/" + seat));
             }
 
+            final String[] authorization = new String[WARMUP + SAMPLES];
+            for (int i = -WARMUP; i < SAMPLES; i++) {
+                authorization[i + WARMUP] = TOKENS ? "Bearer " + provider.rs256("u" + i) : null;
+            }
             final long[] reserve = new long[SAMPLES];
             for (int i = -WARMUP; i < SAMPLES; i++) {
                 final String seat = seats.get(Math.floorMod(i, seats.size()));
                 final String url = pipeline.url(Math.floorMod(i, 3)) + "/api/v1/seats/" + seat + "/reservations?user=u" + i;
+                final String token = authorization[i + WARMUP];
                 final long started = System.nanoTime();
-                final int status = send(HttpRequest.newBuilder(URI.create(url)).POST(HttpRequest.BodyPublishers.noBody()));
+                final int status = send(authorized(HttpRequest.newBuilder(URI.create(url)), token)
+                        .POST(HttpRequest.BodyPublishers.noBody()));
                 final long took = System.nanoTime() - started;
                 assertThat(status).isEqualTo(201);
-                assertThat(send(HttpRequest.newBuilder(URI.create(url)).DELETE())).isEqualTo(204);
+                assertThat(send(authorized(HttpRequest.newBuilder(URI.create(url)), token).DELETE())).isEqualTo(204);
                 if (i >= 0) {
                     reserve[i] = took;
                 }
@@ -78,14 +91,19 @@ class HttpLatencyBench {
             results.put("machine", Runtime.getRuntime().availableProcessors() + " cores, " + System.getProperty("os.name")
                     + ", Java " + System.getProperty("java.version"));
             results.put("samples", SAMPLES);
+            results.put("customer_tokens", TOKENS ? "RS256, verified on every seat command" : "off");
             results.put("seat_reservation_ms", summary(reserve));
             results.put("routed_query_ms", summary(routed));
             results.put("local_query_ms", summary(local));
-            final Path out = Path.of("bench", "results", "http-latency-latest.json");
+            final Path out = Path.of("bench", "results", TOKENS ? "http-latency-tokens-latest.json" : "http-latency-latest.json");
             Files.createDirectories(out.getParent());
             JsonSerde.MAPPER.writerWithDefaultPrettyPrinter().writeValue(out.toFile(), results);
             System.out.println("HTTP latency (ms): " + JsonSerde.MAPPER.writeValueAsString(results));
         }
+    }
+
+    private static HttpRequest.Builder authorized(final HttpRequest.Builder request, final String authorization) {
+        return authorization == null ? request : request.header("Authorization", authorization);
     }
 
     private long time(final String url) throws Exception {

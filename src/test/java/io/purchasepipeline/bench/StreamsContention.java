@@ -3,6 +3,7 @@ package io.purchasepipeline.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.purchasepipeline.app.InJvmPipeline;
 import io.purchasepipeline.app.PipelineApp;
+import io.purchasepipeline.app.http.HttpAccess;
 import io.purchasepipeline.app.StreamsSettings;
 import io.purchasepipeline.app.TopicProvisioner;
 import io.purchasepipeline.app.http.AdminAuth;
@@ -112,7 +113,7 @@ final class StreamsContention implements AutoCloseable {
         final int port = LoopbackPorts.free(1).get(0);
         final PipelineApp app = PipelineApp.start(kafka.bootstrapServers(), settings, root.resolve("state"),
                 root.resolve("data"), "127.0.0.1", new HostInfo("127.0.0.1", port), new PaymentSimulator(),
-                MailSettings.outbox(root.resolve("data").resolve("outbox")), AdminAuth.open(), (next, previous) -> { });
+                MailSettings.outbox(root.resolve("data").resolve("outbox")), HttpAccess.open(), (next, previous) -> { });
         final StreamsContention streams = new StreamsContention(kafka, app, "http://127.0.0.1:" + port, root,
                 producerSettings);
         streams.awaitRunning();

@@ -45,13 +45,28 @@ public final class AdminAuth {
         if (tokenDigest == null) {
             return;
         }
-        if (authorization == null || authorization.length() <= SCHEME.length()
-                || !authorization.substring(0, SCHEME.length()).toLowerCase(Locale.ROOT).equals(SCHEME)) {
+        if (bearer(authorization) == null) {
             throw ApiException.unauthorized("this route needs Authorization: Bearer <admin token>");
         }
-        if (!MessageDigest.isEqual(tokenDigest, digest(authorization.substring(SCHEME.length()).strip()))) {
+        if (!accepts(authorization)) {
             throw ApiException.unauthorized("the admin token is not valid");
         }
+    }
+
+    /** True when a token is set and {@code authorization} shows it (compared in constant time). */
+    boolean accepts(final String authorization) {
+        final String token = bearer(authorization);
+        return tokenDigest != null && token != null && MessageDigest.isEqual(tokenDigest, digest(token));
+    }
+
+    /** The credentials of an {@code Authorization: Bearer} header (the scheme in any case), else null. */
+    static String bearer(final String authorization) {
+        if (authorization == null || authorization.length() <= SCHEME.length()
+                || !authorization.substring(0, SCHEME.length()).toLowerCase(Locale.ROOT).equals(SCHEME)) {
+            return null;
+        }
+        final String token = authorization.substring(SCHEME.length()).strip();
+        return token.isEmpty() ? null : token;
     }
 
     private static byte[] digest(final String token) {

@@ -88,13 +88,16 @@ public final class HttpApi implements AutoCloseable {
     private final OrderWaiters waiters;
     private final Supplier<KafkaStreams.State> state;
     private final ApiMetrics metrics;
-    private final AdminAuth admin;
+    private final HttpAccess access;
     private final Javalin server;
 
-    /** @param admin who may use the operator routes ({@code PUT /products}, the customer flags) */
+    /**
+     * @param access who may use the operator routes ({@code PUT /products}, the customer flags), who
+     *        the caller of a customer route is, and how often one client may write
+     */
     public HttpApi(final OrderIntake intake, final Publisher publisher, final SeatDesk seats, final QueryRouter queries,
             final OrderWaiters waiters, final Supplier<KafkaStreams.State> state, final ApiMetrics metrics,
-            final AdminAuth admin) {
+            final HttpAccess access) {
         this.intake = intake;
         this.publisher = publisher;
         this.seats = seats;
@@ -102,7 +105,7 @@ public final class HttpApi implements AutoCloseable {
         this.waiters = waiters;
         this.state = state;
         this.metrics = metrics;
-        this.admin = admin;
+        this.access = access;
         Gauge.builder("http.server.connections", this::openConnections).description("HTTP connections open now")
                 .register(metrics.registry());
         this.server = Javalin.create(config -> {
@@ -147,9 +150,16 @@ public final class HttpApi implements AutoCloseable {
 
     public HttpApi start(final String host, final int port) {
         server.start(host, port);
-        if (!admin.required()) {
+        if (!access.admin().required() && !access.customers().required()) {
             log.warn("No admin token is set (ADMIN_TOKEN or --admin-token): PUT /products/<sku> and the "
                     + "/customers/<id>/flag routes are open to anyone who can reach {}:{}", host, server.port());
+        }
+        if (access.customers().required()) {
+            log.info("HTTP access: {}; {}", access.customers(), access.limits());
+        } else {
+            log.warn("No customer tokens are verified (AUTH_JWKS or --auth-jwks, or --auth-public-key): POST /orders, "
+                    + "GET /orders/<id> and the seat routes trust the customer id and user the caller names; {}",
+                    access.limits());
         }
         return this;
     }
@@ -175,21 +185,26 @@ public final class HttpApi implements AutoCloseable {
     // ---- orders
 
     private void placeOrder(final Context ctx) throws InterruptedException {
-        final Order order = intake.place(body(ctx, PlaceOrderRequest.class), ctx.header("Idempotency-Key"), correlationId(ctx));
+        final String customer = customerWithinLimits(ctx);
+        final Order order = intake.place(forCustomer(body(ctx, PlaceOrderRequest.class), customer),
+                ctx.header("Idempotency-Key"), correlationId(ctx));
         ctx.status(202).header("Location", "/orders/" + order.orderId());
         json(ctx, Map.of("orderId", order.orderId(), "status", "PENDING"));
     }
 
     private void getOrder(final Context ctx) throws InterruptedException {
         final String orderId = ctx.pathParam("id");
+        final String customer = customer(ctx);
         final long waitMs = waitMs(ctx);
         final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMs);
         final CompletableFuture<Void> ended = waiters.register(orderId);
         try {
-            QueryResult<OrderState> result = queries.lookup(ctx, StoreNames.ORDERS, orderId, Duration.ofMillis(waitMs));
+            final QueryResult<OrderState> first = queries.lookup(ctx, StoreNames.ORDERS, orderId, Duration.ofMillis(waitMs));
+            QueryResult<OrderState> result = owned(customer, first);
             if (result != null && waitMs > 0 && !ended(result)) {
-                awaitEnd(ended, deadline);
-                result = queries.lookup(ctx, StoreNames.ORDERS, orderId, Duration.ZERO);
+                // another's order is waited for as one that never comes: its end must not show through
+                awaitEnd(result == first ? ended : new CompletableFuture<>(), deadline);
+                result = owned(customer, queries.lookup(ctx, StoreNames.ORDERS, orderId, Duration.ZERO));
             }
             answer(ctx, result, "order " + orderId, state -> Views.order(state));
         } finally {
@@ -199,13 +214,15 @@ public final class HttpApi implements AutoCloseable {
 
     private void getOrderEvents(final Context ctx) throws InterruptedException {
         final String orderId = ctx.pathParam("id");
-        answer(ctx, queries.lookup(ctx, StoreNames.ORDERS, orderId, Duration.ZERO), "order " + orderId, OrderState::events);
+        final String customer = customer(ctx);
+        answer(ctx, owned(customer, queries.lookup(ctx, StoreNames.ORDERS, orderId, Duration.ZERO)), "order " + orderId,
+                OrderState::events);
     }
 
     // ---- products and seats
 
     private void putProduct(final Context ctx) throws InterruptedException {
-        admin.check(ctx.header(AUTHORIZATION));
+        operator(ctx);
         final String sku = ctx.pathParam("sku");
         final Product product = ProductRequests.validated(sku, body(ctx, ProductRequests.PutProduct.class));
         publish(Topics.CATALOG, sku, product, ctx, "the product");
@@ -228,7 +245,8 @@ public final class HttpApi implements AutoCloseable {
     }
 
     private void reserveSeat(final Context ctx) throws InterruptedException {
-        final SeatResult result = seats.send(ctx.pathParam("id"), user(ctx), SeatAction.RESERVE, correlationId(ctx));
+        final SeatResult result = seats.send(ctx.pathParam("id"), user(ctx, customerWithinLimits(ctx)), SeatAction.RESERVE,
+                correlationId(ctx));
         switch (result.outcome()) {
             case RESERVED -> {
                 ctx.status(201).header("Location", "/api/v1/seats/" + result.seatId());
@@ -241,7 +259,8 @@ public final class HttpApi implements AutoCloseable {
     }
 
     private void releaseSeat(final Context ctx) throws InterruptedException {
-        final SeatResult result = seats.send(ctx.pathParam("id"), user(ctx), SeatAction.RELEASE, correlationId(ctx));
+        final SeatResult result = seats.send(ctx.pathParam("id"), user(ctx, customerWithinLimits(ctx)), SeatAction.RELEASE,
+                correlationId(ctx));
         switch (result.outcome()) {
             case RELEASED -> ctx.status(204);
             case RESERVED_BY_OTHER -> throw new ApiException(409, "reserved by someone else",
@@ -254,7 +273,7 @@ public final class HttpApi implements AutoCloseable {
     // ---- customers' fraud flags (an operator's)
 
     private void flagCustomer(final Context ctx) throws InterruptedException {
-        admin.check(ctx.header(AUTHORIZATION));
+        operator(ctx);
         final byte[] bytes = bodyBytes(ctx);
         // the body is optional: a flag without a reason
         changeFlag(ctx, FlagRequests.flag(ctx.pathParam("id"),
@@ -262,7 +281,7 @@ public final class HttpApi implements AutoCloseable {
     }
 
     private void clearFlag(final Context ctx) throws InterruptedException {
-        admin.check(ctx.header(AUTHORIZATION));
+        operator(ctx);
         changeFlag(ctx, new FlagCommand(FlagRequests.customerId(ctx.pathParam("id")), FlagAction.CLEAR, null));
     }
 
@@ -274,7 +293,7 @@ public final class HttpApi implements AutoCloseable {
     }
 
     private void getFlag(final Context ctx) throws InterruptedException {
-        admin.check(ctx.header(AUTHORIZATION));
+        operator(ctx);
         final String customerId = FlagRequests.customerId(ctx.pathParam("id"));
         answer(ctx, queries.<String>lookup(ctx, StoreNames.FLAGGED_CUSTOMERS, customerId, Duration.ZERO),
                 "flag of customer " + customerId, reason -> new Views.FlagView(customerId, true, reason));
@@ -323,8 +342,65 @@ public final class HttpApi implements AutoCloseable {
         return id;
     }
 
-    private static String user(final Context ctx) {
+    // ---- who the caller is
+
+    /** The verified customer; null when tokens are off and the customer routes trust the caller. */
+    private String customer(final Context ctx) {
+        return access.customers().required() ? access.customers().verify(ctx.header(AUTHORIZATION)).subject() : null;
+    }
+
+    /**
+     * {@link #customer}, within the per-client limits: the address's share is taken before the
+     * token is verified, so a flood costs no signature checks.
+     */
+    private String customerWithinLimits(final Context ctx) {
+        access.limits().admitAddress(ctx.ip());
+        final String customer = customer(ctx);
+        access.limits().admitCustomer(customer);
+        return customer;
+    }
+
+    /** The operator routes: the admin token, or a customer token with the admin role; open when neither is set. */
+    private void operator(final Context ctx) {
+        final String authorization = ctx.header(AUTHORIZATION);
+        if (!access.customers().required() || access.admin().accepts(authorization)) {
+            access.admin().check(authorization);
+            return;
+        }
+        if (!access.customers().verify(authorization).admin()) {
+            throw ApiException.insufficientRole("this route needs the " + CustomerTokens.ADMIN_ROLE + " role");
+        }
+    }
+
+    /** The order as the verified customer places it: for them, whatever the body names. */
+    private static PlaceOrderRequest forCustomer(final PlaceOrderRequest request, final String customer) {
+        if (customer == null) {
+            return request;
+        }
+        if (request.customerId() != null && !request.customerId().equals(customer)) {
+            throw ApiException.forbidden("customerId: an order can only be placed for the token's own subject");
+        }
+        return request.withCustomerId(customer);
+    }
+
+    /** Another customer's order is answered as one that does not exist, so that order ids do not leak. */
+    private static QueryResult<OrderState> owned(final String customer, final QueryResult<OrderState> result) {
+        if (customer != null && result instanceof QueryResult.Found<OrderState> found
+                && !customer.equals(found.value().order().customerId())) {
+            return new QueryResult.NotFound<>();
+        }
+        return result;
+    }
+
+    /** The seat routes' user: the verified customer (a {@code user} naming another is 403), else the parameter. */
+    private static String user(final Context ctx, final String customer) {
         final String user = ctx.queryParam("user");
+        if (customer != null) {
+            if (user != null && !user.equals(customer)) {
+                throw ApiException.forbidden("user: a seat can only be reserved or released for the token's own subject");
+            }
+            return customer;
+        }
         if (user == null || user.isBlank() || !OrderIntake.ID.matcher(user).matches()) {
             throw ApiException.badRequest("invalid user", List.of("user: 1 to 64 letters, digits or ._:@-"));
         }
@@ -468,8 +544,8 @@ public final class HttpApi implements AutoCloseable {
         if (e.retryAfterSeconds() != null) {
             ctx.header("Retry-After", e.retryAfterSeconds().toString());
         }
-        if (e.status() == 401) {
-            ctx.header("WWW-Authenticate", "Bearer realm=\"purchase-pipeline\"");
+        if (e.challenge() != null) {
+            ctx.header("WWW-Authenticate", e.challenge());
         }
         error(ctx, e.status(), e.getMessage(), e.details());
     }

@@ -16,7 +16,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
@@ -33,7 +32,7 @@ public final class SeatDesk implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SeatDesk.class);
 
     private final Publisher producer;
-    private final KafkaConsumer<String, SeatResult> results;
+    private final org.apache.kafka.clients.consumer.Consumer<String, SeatResult> results;
     private final Duration timeout;
     private final Consumer<SeatResult> observer;
     private final Map<String, CompletableFuture<SeatResult>> waiting = new ConcurrentHashMap<>();
@@ -44,7 +43,7 @@ public final class SeatDesk implements AutoCloseable {
      * @param results a read_committed consumer without a group; assigned every partition here
      * @param observer told of every answer to a command this instance sent (metrics)
      */
-    public SeatDesk(final Publisher producer, final KafkaConsumer<String, SeatResult> results,
+    public SeatDesk(final Publisher producer, final org.apache.kafka.clients.consumer.Consumer<String, SeatResult> results,
             final Duration timeout, final Consumer<SeatResult> observer) {
         this.producer = producer;
         this.results = results;
