@@ -122,6 +122,8 @@ public final class CensusCommand {
         out.putPOJO("written_topics", new TreeSet<>(streams.written()));
         out.put("records_written", RecordCensus.records(counts, streams.written()));
         out.put("records_read", RecordCensus.records(counts, streams.read()));
+        out.put("unread_written", streams.written().stream()
+                .mapToLong(t -> counts.getOrDefault(t, new RecordCensus.TopicCount(0, 0, 0)).unread()).sum());
         out.put("offsets_written", streams.written().stream()
                 .mapToLong(t -> counts.getOrDefault(t, new RecordCensus.TopicCount(0, 0, 0)).offsets()).sum());
         if (from.has("stream_thread_record_send_total") && to.has("stream_thread_record_send_total")) {
@@ -134,6 +136,7 @@ public final class CensusCommand {
             t.put("records", count.records());
             t.put("aborted", count.aborted());
             t.put("markers", count.markers());
+            t.put("unread", count.unread());
         });
         return out;
     }

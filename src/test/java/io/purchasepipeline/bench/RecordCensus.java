@@ -36,9 +36,11 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * transactions take offsets too; they are counted apart.
  *
  * <p>Usage: {@link #snapshot} before and after what is measured, with nothing else writing at
- * either point; then {@link #count}. Records removed between the two points by retention or log
- * compaction are not seen: measure over a window shorter than the topics' retention and than a
- * segment roll of a compacted topic (changelogs roll at 1 GB by default).
+ * either point; then {@link #count}. Records removed before they are counted cannot be told from
+ * markers: offsets below a partition's log start offset (retention, or Kafka Streams purging its
+ * repartition topics every {@code repartition.purge.interval.ms}, 30 s by default) are counted as
+ * {@link TopicCount#unread}; records that log compaction removed are not seen at all. Measure over a
+ * window shorter than those, or set the purge interval above it.
  */
 public final class RecordCensus {
 
@@ -58,12 +60,18 @@ public final class RecordCensus {
      * @param records data records of committed transactions and of non-transactional producers
      * @param aborted data records of aborted transactions (or of one still open at the second snapshot)
      * @param markers the offsets that hold no data record: transaction commit and abort markers
+     * @param unread offsets deleted before they could be read (below the log start offset): records
+     *               and markers that cannot be told apart any more
      */
-    public record TopicCount(long records, long aborted, long markers) {
+    public record TopicCount(long records, long aborted, long markers, long unread) {
+
+        public TopicCount(final long records, final long aborted, final long markers) {
+            this(records, aborted, markers, 0);
+        }
 
         /** Offsets taken: what an end-offset delta reads. */
         public long offsets() {
-            return records + aborted + markers;
+            return records + aborted + markers + unread;
         }
     }
 
@@ -100,27 +108,51 @@ public final class RecordCensus {
      * @param clientProps bootstrap servers and any security settings; no group is used
      */
     public static Map<String, TopicCount> count(final Properties clientProps, final Snapshot from, final Snapshot to) {
-        final Map<TopicPartition, long[]> ranges = new HashMap<>();
+        final Map<TopicPartition, long[]> taken = new HashMap<>();
         to.endOffsets().forEach((partition, end) -> {
             final long start = from.endOffsets().getOrDefault(partition, 0L);
             if (end > start) {
-                ranges.put(partition, new long[] {start, end});
+                taken.put(partition, new long[] {start, end});
             }
         });
-        final Map<TopicPartition, Long> committed = read(clientProps, ranges, IsolationLevel.READ_COMMITTED);
-        final Map<TopicPartition, Long> all = read(clientProps, ranges, IsolationLevel.READ_UNCOMMITTED);
+        // what is still there to read: from the log start offset where records were deleted since
+        final Map<TopicPartition, Long> logStart = logStartOffsets(clientProps, taken.keySet());
+        final Map<TopicPartition, long[]> readable = new HashMap<>();
+        taken.forEach((partition, range) -> {
+            final long start = Math.max(range[0], logStart.getOrDefault(partition, 0L));
+            if (range[1] > start) {
+                readable.put(partition, new long[] {start, range[1]});
+            }
+        });
+        final Map<TopicPartition, Long> committed = read(clientProps, readable, IsolationLevel.READ_COMMITTED);
+        final Map<TopicPartition, Long> all = read(clientProps, readable, IsolationLevel.READ_UNCOMMITTED);
         final Map<String, long[]> byTopic = new TreeMap<>();
-        ranges.forEach((partition, range) -> {
-            final long[] sums = byTopic.computeIfAbsent(partition.topic(), t -> new long[3]);
+        taken.forEach((partition, range) -> {
+            final long[] sums = byTopic.computeIfAbsent(partition.topic(), t -> new long[4]);
+            final long start = Math.min(range[1], Math.max(range[0], logStart.getOrDefault(partition, 0L)));
             final long data = committed.getOrDefault(partition, 0L);
             final long everything = all.getOrDefault(partition, 0L);
             sums[0] += data;
             sums[1] += everything - data;
-            sums[2] += range[1] - range[0] - everything;
+            sums[2] += range[1] - start - everything;
+            sums[3] += start - range[0];
         });
         final Map<String, TopicCount> out = new TreeMap<>();
-        byTopic.forEach((topic, sums) -> out.put(topic, new TopicCount(sums[0], sums[1], sums[2])));
+        byTopic.forEach((topic, sums) -> out.put(topic, new TopicCount(sums[0], sums[1], sums[2], sums[3])));
         return out;
+    }
+
+    private static Map<TopicPartition, Long> logStartOffsets(final Properties clientProps, final Set<TopicPartition> partitions) {
+        if (partitions.isEmpty()) {
+            return Map.of();
+        }
+        final Properties props = new Properties();
+        props.putAll(clientProps);
+        props.remove(ConsumerConfig.GROUP_ID_CONFIG);
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(),
+                new ByteArrayDeserializer())) {
+            return consumer.beginningOffsets(partitions, READ_TIMEOUT);
+        }
     }
 
     /** The data records of the given topics, summed. */

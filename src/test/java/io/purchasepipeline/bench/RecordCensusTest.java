@@ -101,6 +101,23 @@ class RecordCensusTest {
         assertThat(RecordCensus.recordsOf(counts, List.of(created, quiet))).isEqualTo(Map.of(created, 4L));
     }
 
+    @Test
+    void offsetsDeletedBeforeTheCountAreUnreadNotMarkers() throws Exception {
+        final String topic = "purged-" + UUID.randomUUID();
+        admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get();
+        final RecordCensus.Snapshot from = RecordCensus.snapshot(admin);
+        try (KafkaProducer<String, String> plain = producer(null)) {
+            send(plain, topic, 0, 10);
+            plain.flush();
+        }
+        final RecordCensus.Snapshot to = RecordCensus.snapshot(admin);
+        // as Kafka Streams purges a repartition topic once its records were consumed
+        admin.deleteRecords(Map.of(new org.apache.kafka.common.TopicPartition(topic, 0),
+                org.apache.kafka.clients.admin.RecordsToDelete.beforeOffset(6))).all().get();
+
+        assertThat(RecordCensus.count(clientProps(), from, to).get(topic)).isEqualTo(new RecordCensus.TopicCount(4, 0, 0, 6));
+    }
+
     private static void send(final KafkaProducer<String, String> producer, final String topic, final int partition,
                              final int records) {
         for (int i = 0; i < records; i++) {
