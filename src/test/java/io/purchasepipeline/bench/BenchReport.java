@@ -43,8 +43,34 @@ public final class BenchReport {
     /** What one run measured; null members were not measured. */
     record Inputs(String stamp, boolean quick, long wallSeconds, String loadAverage, int recordSize,
                   String rawProducerOutput, JsonNode loadMax, JsonNode load1000, Map<Integer, JsonNode> belowSaturation,
-                  Map<Integer, JsonNode> scaling, JsonNode contention, String contentionNote) {
+                  Map<Integer, JsonNode> scaling, JsonNode contention, String contentionNote, Extra extra) {
+
+        Inputs(final String stamp, final boolean quick, final long wallSeconds, final String loadAverage, final int recordSize,
+               final String rawProducerOutput, final JsonNode loadMax, final JsonNode load1000,
+               final Map<Integer, JsonNode> belowSaturation, final Map<Integer, JsonNode> scaling, final JsonNode contention,
+               final String contentionNote) {
+            this(stamp, quick, wallSeconds, loadAverage, recordSize, rawProducerOutput, loadMax, load1000, belowSaturation,
+                    scaling, contention, contentionNote, Extra.NONE);
+        }
     }
+
+    /**
+     * What the run measured around the pipeline's own runs; null members were not measured.
+     *
+     * @param census {@link CensusCommand}'s count over the maximum-rate run
+     * @param hops the exactly-once commit boundaries of an order's path
+     * @param commitIntervalMs the shipped commit interval
+     * @param passthrough250 {@code load}'s summary of the pass-through app at 250 orders/s
+     * @param pipelineMixes {@code load}'s summaries by mix: uniform, hot, flash, flash_64
+     * @param orderFlow {@code bench/order-flow}'s results (the order flow in PostgreSQL)
+     */
+    record Extra(JsonNode census, int hops, long commitIntervalMs, JsonNode passthrough250,
+                 Map<String, JsonNode> pipelineMixes, JsonNode orderFlow) {
+        static final Extra NONE = new Extra(null, 0, 0, null, Map.of(), null);
+    }
+
+    /** The mixes of the order-flow comparison, as keys of {@code latest.json} end. */
+    static final List<String> MIXES = List.of("uniform", "hot", "flash", "flash_64");
 
     private BenchReport() {
     }
@@ -64,6 +90,10 @@ public final class BenchReport {
         final Map<Integer, JsonNode> scaling = new TreeMap<>();
         JsonNode contention = null;
         String note = null;
+        JsonNode census = null;
+        JsonNode passthrough = null;
+        JsonNode orderFlow = null;
+        final Map<String, JsonNode> mixes = new TreeMap<>();
         for (int i = 0; i < args.length; i += 2) {
             final String value = args[i + 1];
             switch (args[i]) {
@@ -80,11 +110,17 @@ public final class BenchReport {
                 case "--scaling" -> putNumbered(scaling, value);
                 case "--contention" -> contention = readOrNull(Path.of(value));
                 case "--contention-missing" -> note = value;
+                case "--census" -> census = readOrNull(Path.of(value));
+                case "--passthrough-250" -> passthrough = readOrNull(Path.of(value));
+                case "--order-flow" -> orderFlow = readOrNull(Path.of(value));
+                case "--mix" -> mixes.put(value.substring(0, value.indexOf('=')),
+                        readOrNull(Path.of(value.substring(value.indexOf('=') + 1))));
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
         final Inputs inputs = new Inputs(stamp, quick, wall, loadAverage, recordSize, raw, loadMax, load1000,
-                belowSaturation, scaling, contention, note);
+                belowSaturation, scaling, contention, note,
+                new Extra(census, OrderPath.hops(), OrderPath.commitIntervalMs(), passthrough, mixes, orderFlow));
         final ObjectNode report = assemble(inputs, machine(loadAverage));
         Files.createDirectories(outDir);
         final String json = MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(report) + "\n";
@@ -124,6 +160,7 @@ public final class BenchReport {
         for (final String key : CONTENTION_KEYS) {
             out.set(key, contention.get(key));
         }
+        derived(in, out);
         out.put("date", in.stamp());
         out.put("quick", in.quick());
         out.put("wall_seconds", in.wallSeconds());
@@ -151,7 +188,83 @@ public final class BenchReport {
         });
         out.put("loads_ok", loadsOk(in));
         out.set("contention", contention);
+        out.set("census", nullable(in.extra().census()));
+        out.set("passthrough_250", nullable(in.extra().passthrough250()));
+        final ObjectNode mixes = out.putObject("pipeline_mixes");
+        in.extra().pipelineMixes().forEach((mix, summary) -> mixes.set(mix, nullable(summary)));
+        out.set("order_flow_sql", nullable(in.extra().orderFlow()));
         return out;
+    }
+
+    /**
+     * The figures of issue 17 computed from the runs: records per order from the census over the
+     * maximum-rate run, orders per raw producer record, the p99 at 250 orders/s against its floor
+     * (one commit interval per hop) and against the pass-through app, and the order flow against
+     * PostgreSQL's.
+     */
+    private static void derived(final Inputs in, final ObjectNode out) {
+        final Extra x = in.extra();
+        final JsonNode ended = in.loadMax() == null ? null : in.loadMax().get("ended");
+        final JsonNode census = x.census();
+        if (census != null && ended != null && ended.asLong() > 0) {
+            final double orders = ended.asDouble();
+            out.put("records_written_per_order", round2(census.path("records_written").asDouble() / orders));
+            out.put("records_read_per_order", round2(census.path("records_read").asDouble() / orders));
+            out.set("records_written_per_order_by_topic", perOrder(census, "written_topics", orders));
+            out.set("records_read_per_order_by_topic", perOrder(census, "read_topics", orders));
+        } else {
+            out.putNull("records_written_per_order");
+            out.putNull("records_read_per_order");
+        }
+        final JsonNode rate = number(in.loadMax(), "achievedPerSecond");
+        final JsonNode raw = rawProducer(in.rawProducerOutput(), in.recordSize()).get("records_per_s");
+        out.set("orders_per_raw_record", ratio(rate, raw, 4));
+        if (x.hops() > 0) {
+            out.put("hops", x.hops());
+        } else {
+            out.putNull("hops");
+        }
+        final JsonNode at250 = in.belowSaturation().get(250);
+        final JsonNode p99At250 = at250 == null ? NullNode.instance : number(at250.get("latencyMs"), "p99");
+        out.set("p99_over_floor_at_250", x.hops() > 0 && x.commitIntervalMs() > 0
+                ? ratio(p99At250, NODES.numberNode((double) x.hops() * x.commitIntervalMs()), 2) : NullNode.instance);
+        final JsonNode pass = x.passthrough250() == null ? null : x.passthrough250().get("latencyMs");
+        out.set("passthrough_p50_at_250", number(pass, "p50"));
+        out.set("passthrough_p99_at_250", number(pass, "p99"));
+        out.set("p99_ratio_vs_passthrough_at_250", ratio(p99At250, number(pass, "p99"), 2));
+        final JsonNode sql = x.orderFlow();
+        for (final String mix : MIXES) {
+            out.set("sql_orders_per_s_" + mix, sql == null ? NullNode.instance : number(sql, "sql_orders_per_s_" + mix));
+            out.set("pipeline_orders_per_s_" + mix, number(x.pipelineMixes().get(mix), "achievedPerSecond"));
+        }
+        for (final String mix : List.of("uniform", "hot", "flash_64")) {
+            out.set("order_flow_ratio_vs_sql_" + mix, ratio(out.get("pipeline_orders_per_s_" + mix),
+                    out.get("sql_orders_per_s_" + mix), 2));
+        }
+    }
+
+    private static ObjectNode perOrder(final JsonNode census, final String topicsField, final double orders) {
+        final ObjectNode byTopic = NODES.objectNode();
+        for (final JsonNode topic : census.path(topicsField)) {
+            final double records = census.path("topics").path(topic.asText()).path("records").asDouble(0);
+            if (records > 0) {
+                byTopic.put(topic.asText(), round2(records / orders));
+            }
+        }
+        return byTopic;
+    }
+
+    private static JsonNode ratio(final JsonNode numerator, final JsonNode denominator, final int decimals) {
+        if (numerator == null || denominator == null || !numerator.isNumber() || !denominator.isNumber()
+                || denominator.asDouble() == 0) {
+            return NullNode.instance;
+        }
+        final double scale = Math.pow(10, decimals);
+        return NODES.numberNode(Math.round(numerator.asDouble() / denominator.asDouble() * scale) / scale);
+    }
+
+    private static double round2(final double value) {
+        return Math.round(value * 100) / 100.0;
     }
 
     /** Every load run present ended every order exactly once with the invariants holding. */
@@ -161,6 +274,10 @@ public final class BenchReport {
         loads.add(in.load1000());
         loads.addAll(in.belowSaturation().values());
         loads.addAll(in.scaling().values());
+        if (in.extra().passthrough250() != null) {
+            loads.add(in.extra().passthrough250());
+        }
+        loads.addAll(in.extra().pipelineMixes().values());
         return loads.stream().allMatch(l -> l != null && l.path("ok").asBoolean(false));
     }
 
@@ -303,6 +420,28 @@ public final class BenchReport {
         row(md, "scaling " + String.join(" → ", steps) + " instances, 3-broker cluster (RF 3, min ISR 2)",
                 String.join(" → ", counts) + " orders/s",
                 "`load --rate max --orders " + r.path("scaling").path(0).path("orders").asText("?") + "` per step");
+        row(md, "records the stream threads write / read per order (census of the maximum-rate run, by reading the log)",
+                fmt(r.get("records_written_per_order"), "%.1f") + " / " + fmt(r.get("records_read_per_order"), "%.1f"),
+                "`CensusCommand`, per topic in `latest.json`");
+        row(md, "orders per raw producer record; exactly-once hops; p99 at 250/s ÷ (hops × commit interval)",
+                fmt(r.get("orders_per_raw_record"), "%.4f") + "; " + fmt(r.get("hops"), "%.0f") + "; "
+                        + fmt(r.get("p99_over_floor_at_250"), "%.2f"), "the runs above");
+        row(md, "pass-through app with the same hops at 250 orders/s: p50 / p99 (pipeline's p99 ÷ its p99)",
+                fmt(r.get("passthrough_p50_at_250"), "%,.0f") + " / " + fmt(r.get("passthrough_p99_at_250"), "%,.0f")
+                        + " ms (" + fmt(r.get("p99_ratio_vs_passthrough_at_250"), "%.2f×") + ")",
+                "`PassThroughApp`, `load --rate 250 --orders-topic passthrough-orders --events-topic passthrough-events`");
+        final List<String> pipeline = new ArrayList<>();
+        final List<String> sql = new ArrayList<>();
+        for (final String mix : MIXES) {
+            pipeline.add(fmt(r.get("pipeline_orders_per_s_" + mix), "%,.0f"));
+            sql.add(fmt(r.get("sql_orders_per_s_" + mix), "%,.0f"));
+        }
+        row(md, "whole orders/s, uniform / hot / flash / flash with 64 buyers: pipeline vs PostgreSQL (one transaction per order)",
+                String.join(" / ", pipeline) + " vs " + String.join(" / ", sql) + " (ratios uniform "
+                        + fmt(r.get("order_flow_ratio_vs_sql_uniform"), "%.2f") + ", hot "
+                        + fmt(r.get("order_flow_ratio_vs_sql_hot"), "%.2f") + ", flash 64 "
+                        + fmt(r.get("order_flow_ratio_vs_sql_flash_64"), "%.2f") + ")",
+                "`load --mix M` (flash 64: `--max-in-flight 64`); `bench/order-flow`, best of 1/4/8 connections, 64 for flash 64");
         final JsonNode c = r.path("contention");
         final String how = c.has("note") ? "not measured: " + c.get("note").asText() : "`bench/contention`";
         row(md, "hot seat: streams store vs pessimistic SQL", fmt(r.get("hot_seat_ratio_vs_pessimistic"), "%.1f×"), how);

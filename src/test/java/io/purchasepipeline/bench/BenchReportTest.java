@@ -93,6 +93,72 @@ class BenchReportTest {
     }
 
     @Test
+    void theRedesignFiguresComeFromTheCensusThePassThroughAndTheOrderFlowRuns() throws Exception {
+        final JsonNode census = MAPPER.readTree("""
+                {"records_written": 52000, "records_read": 28000,
+                 "read_topics": ["orders", "reservation-commands"],
+                 "written_topics": ["order-events", "reservation-commands", "quiet"],
+                 "topics": {"orders": {"records": 2000}, "order-events": {"records": 8000},
+                            "reservation-commands": {"records": 8000}, "quiet": {"records": 0}}}
+                """);
+        final JsonNode flow = MAPPER.readTree("""
+                {"sql_orders_per_s_uniform": 3300, "sql_orders_per_s_hot": 2400, "sql_orders_per_s_flash": 1500,
+                 "sql_orders_per_s_flash_64": 760}
+                """);
+        final BenchReport.Inputs base = inputs(null, null);
+        final BenchReport.Inputs in = new BenchReport.Inputs(base.stamp(), true, 480, null, 400, RAW, base.loadMax(),
+                base.load1000(), base.belowSaturation(), base.scaling(), null, null,
+                new BenchReport.Extra(census, 3, 100, load("250", 250, 70, true),
+                        Map.of("uniform", load("max", 1650, 900, true), "hot", load("max", 2400, 900, true),
+                                "flash", load("max", 1000, 900, true), "flash_64", load("max", 2280, 90, true)), flow));
+
+        final ObjectNode r = assemble(in);
+
+        // 2,000 orders ended in the maximum-rate run
+        assertThat(r.get("records_written_per_order").asDouble()).isEqualTo(26.0);
+        assertThat(r.get("records_read_per_order").asDouble()).isEqualTo(14.0);
+        assertThat(MAPPER.convertValue(r.get("records_written_per_order_by_topic"), Map.class))
+                .isEqualTo(Map.of("order-events", 4.0, "reservation-commands", 4.0));
+        assertThat(MAPPER.convertValue(r.get("records_read_per_order_by_topic"), Map.class))
+                .isEqualTo(Map.of("orders", 1.0, "reservation-commands", 4.0));
+        assertThat(r.get("orders_per_raw_record").asDouble()).isEqualTo(0.0051);   // 104.5 / 20,512.3
+        assertThat(r.get("hops").asInt()).isEqualTo(3);
+        assertThat(r.get("p99_over_floor_at_250").asDouble()).isEqualTo(0.47);     // 140 / (3 x 100)
+        assertThat(r.get("passthrough_p50_at_250").asDouble()).isEqualTo(10.0);
+        assertThat(r.get("passthrough_p99_at_250").asDouble()).isEqualTo(70.0);
+        assertThat(r.get("p99_ratio_vs_passthrough_at_250").asDouble()).isEqualTo(2.0);
+        assertThat(r.get("sql_orders_per_s_flash_64").asDouble()).isEqualTo(760);
+        assertThat(r.get("pipeline_orders_per_s_hot").asDouble()).isEqualTo(2400);
+        assertThat(r.get("order_flow_ratio_vs_sql_uniform").asDouble()).isEqualTo(0.5);
+        assertThat(r.get("order_flow_ratio_vs_sql_hot").asDouble()).isEqualTo(1.0);
+        assertThat(r.get("order_flow_ratio_vs_sql_flash_64").asDouble()).isEqualTo(3.0);
+        assertThat(r.get("orders_per_s").asDouble()).isEqualTo(104.5);           // the keys it had stay
+        assertThat(r.get("census").get("records_written").asLong()).isEqualTo(52000);
+    }
+
+    @Test
+    void withoutTheNewRunsTheirKeysAreThereAndNull() throws Exception {
+        final ObjectNode r = assemble(inputs(null, null));
+        for (final String key : java.util.List.of("records_written_per_order", "records_read_per_order",
+                "passthrough_p99_at_250", "p99_ratio_vs_passthrough_at_250", "sql_orders_per_s_uniform",
+                "pipeline_orders_per_s_flash_64", "order_flow_ratio_vs_sql_flash_64", "p99_over_floor_at_250", "hops")) {
+            assertThat(r.has(key)).as(key).isTrue();
+            assertThat(r.get(key).isNull()).as(key).isTrue();
+        }
+        assertThat(r.get("orders_per_raw_record").asDouble()).isEqualTo(0.0051);
+    }
+
+    @Test
+    void theShippedCommitIntervalAndTheHopsAreRead() {
+        final java.util.Properties shipped = io.purchasepipeline.app.StreamsSettings.of("127.0.0.1:9", Path.of("state"),
+                Map.of());
+        // exactly-once's own default (100 ms, not the 30 s of at-least-once) unless the settings set one
+        assertThat(OrderPath.commitIntervalMs()).isEqualTo(Long.parseLong(shipped.getProperty(
+                org.apache.kafka.streams.StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "100")));
+        assertThat(OrderPath.hops()).isBetween(3, OrderPath.HOPS_BEFORE_REDESIGN);
+    }
+
+    @Test
     void oversoldIsSummedOverEveryStrategyButTheNaiveOneWhenTheBenchGivesNoTotal() throws Exception {
         final JsonNode contention = MAPPER.readTree("""
                 {"hot_seat_ratio_vs_pessimistic": 3.0, "hot_seat_ratio_vs_best_sql": 1.2,

@@ -46,8 +46,8 @@ final class EventWatcher implements AutoCloseable {
     }
 
     /** Positions the reader at the end of every partition, then starts reading; returns once the positions are fixed. */
-    static EventWatcher start(final Properties clientProps, final Outcomes outcomes, final OrderIds ids,
-                              final Duration timeout) {
+    static EventWatcher start(final Properties clientProps, final String topic, final Outcomes outcomes,
+                              final OrderIds ids, final Duration timeout) {
         final Properties props = new Properties();
         props.putAll(clientProps);
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, IsolationLevel.READ_COMMITTED.toString());
@@ -56,11 +56,10 @@ final class EventWatcher implements AutoCloseable {
         final KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(),
                 new ByteArrayDeserializer());
         try {
-            final List<TopicPartition> partitions = consumer.partitionsFor(Topics.ORDER_EVENTS.name(), timeout).stream()
+            final List<TopicPartition> partitions = consumer.partitionsFor(topic, timeout).stream()
                     .map(info -> new TopicPartition(info.topic(), info.partition())).toList();
             if (partitions.isEmpty()) {
-                throw new IllegalStateException("No topic " + Topics.ORDER_EVENTS.name()
-                        + " in this Kafka: is the pipeline running here?");
+                throw new IllegalStateException("No topic " + topic + " in this Kafka: is the pipeline running here?");
             }
             consumer.assign(partitions);
             consumer.seekToEnd(partitions);
@@ -92,7 +91,7 @@ final class EventWatcher implements AutoCloseable {
         } catch (WakeupException e) {
             // closing
         } catch (RuntimeException e) {
-            log.error("Reading {} failed", Topics.ORDER_EVENTS.name(), e);
+            log.error("Reading order events failed", e);
             failure = e;
         } finally {
             consumer.close(Duration.ofSeconds(5));

@@ -136,6 +136,21 @@ public final class LoadCommand implements Callable<Integer> {
             description = "After the run, check the invariants over the topics as `verify` does (default: on)")
     private boolean verify;
 
+    @Option(names = "--mix", paramLabel = "uniform|hot|flash", converter = OrderMix.KindConverter.class,
+            description = "A preset of the PHYSICAL lines: uniform (spread evenly over --skus), hot (90%% of the lines on "
+                    + "the first 10 SKUs), flash (every order is one unit of the same SKU, a flash sale); instead of "
+                    + "--hot-share and --hot-skus")
+    private OrderMix.Kind mix;
+
+    @Option(names = "--orders-topic", paramLabel = "TOPIC", defaultValue = "orders",
+            description = "Where to send the orders (default ${DEFAULT-VALUE}); another topic drives another application "
+                    + "that reads orders and writes order events, such as a benchmark's pass-through")
+    private String ordersTopic;
+
+    @Option(names = "--events-topic", paramLabel = "TOPIC", defaultValue = "order-events",
+            description = "Where the orders' terminal events are read (default ${DEFAULT-VALUE})")
+    private String eventsTopic;
+
     @Option(names = "--out", paramLabel = "FILE", description = "Also write the summary as JSON")
     private Path out;
 
@@ -151,8 +166,8 @@ public final class LoadCommand implements Callable<Integer> {
         final long mixSeed = seed != null ? seed : new SecureRandom().nextLong();
         final OrderIds ids = new OrderIds(new SecureRandom().nextLong());
         final long limit = orders != null ? orders : duration != null ? Long.MAX_VALUE : DEFAULT_ORDERS;
-        final OrderMix.Spec mixSpec = new OrderMix.Spec(skus, hotSkus, hotShare, maxLines, seatStorm, stormSeats,
-                digitalShare, customers, cards);
+        final OrderMix.Spec mixSpec = mix != null ? OrderMix.Spec.of(mix, skus, maxLines, customers, cards)
+                : new OrderMix.Spec(skus, hotSkus, hotShare, maxLines, seatStorm, stormSeats, digitalShare, customers, cards);
         final LoadCatalog catalog = new LoadCatalog(ids.runTag(), skus, seatStorm > 0 ? stormSeats : 0, digitalShare > 0);
         warnAboutVelocity(mixSpec, PipelineConfig.from(settings), limit);
 
@@ -195,15 +210,15 @@ public final class LoadCommand implements Callable<Integer> {
         final OrderSender.Stop stopped;
         try (KafkaProducer<String, Order> producer = new KafkaProducer<>(producerProps(clientProps),
                 Topics.ORDERS.keySerde().serializer(), Topics.ORDERS.valueSerde().serializer());
-             EventWatcher watcher = EventWatcher.start(clientProps, outcomes, ids, timeout)) {
+             EventWatcher watcher = EventWatcher.start(clientProps, eventsTopic, outcomes, ids, timeout)) {
             // the orders topic's metadata before the clock starts, so the first order does not wait for it
-            producer.partitionsFor(Topics.ORDERS.name());
+            producer.partitionsFor(ordersTopic);
             try (Progress progress = progress(limit, outcomes)) {
-                stopped = new OrderSender(producer, mix, outcomes, rate, timeout).send(limit, duration);
+                stopped = new OrderSender(producer, ordersTopic, mix, outcomes, rate, timeout).send(limit, duration);
                 final long deadline = System.nanoTime() + timeout.toNanos();
                 while (outcomes.snapshot().inFlight() > 0 && System.nanoTime() - deadline < 0) {
                     if (watcher.failure() != null) {
-                        throw new IllegalStateException("Reading " + Topics.ORDER_EVENTS.name() + " failed: "
+                        throw new IllegalStateException("Reading " + eventsTopic + " failed: "
                                 + watcher.failure().getMessage(), watcher.failure());
                     }
                     Thread.sleep(50);
@@ -235,6 +250,10 @@ public final class LoadCommand implements Callable<Integer> {
         requireOption(digitalShare >= 0 && digitalShare <= 1, "--digital-share is a share from 0 to 1");
         requireOption(customers >= 1, "--customers must be at least 1");
         requireOption(!timeout.isZero(), "--timeout must be longer than 0");
+        requireOption(mix == null || hotShare == null && seatStorm == 0 && digitalShare == 0,
+                "--mix is a preset of the PHYSICAL lines: leave out --hot-share, --seat-storm and --digital-share with it");
+        requireOption(mix != OrderMix.Kind.HOT || skus > OrderMix.HOT_MIX_SKUS,
+                "--mix hot needs more than " + OrderMix.HOT_MIX_SKUS + " --skus");
     }
 
     private void requireOption(final boolean valid, final String message) {
@@ -279,10 +298,13 @@ public final class LoadCommand implements Callable<Integer> {
     }
 
     private LoadSummary.Settings summarySettings() {
+        final OrderMix.Spec spec = mix != null ? OrderMix.Spec.of(mix, skus, maxLines, customers, cards) : null;
         return new LoadSummary.Settings(rate.toString(), orders != null || duration == null
                 ? Long.valueOf(orders != null ? orders : DEFAULT_ORDERS) : null,
-                duration == null ? null : duration.toMillis() / 1000.0, maxInFlight, skus, hotSkus, hotShare, maxLines,
-                seatStorm, stormSeats, digitalShare, customers, cards.labelled(), timeout.toMillis() / 1000.0);
+                duration == null ? null : duration.toMillis() / 1000.0, maxInFlight, skus,
+                spec != null ? spec.hotSkus() : hotSkus, spec != null ? spec.hotShare() : hotShare,
+                spec != null ? spec.maxLines() : maxLines, seatStorm, stormSeats, digitalShare, customers,
+                cards.labelled(), timeout.toMillis() / 1000.0);
     }
 
     private static String seconds(final Duration duration) {

@@ -2,7 +2,6 @@ package io.purchasepipeline.app.load;
 
 import io.purchasepipeline.serdes.CorrelationId;
 import io.purchasepipeline.serdes.Order;
-import io.purchasepipeline.serdes.Topics;
 import java.time.Duration;
 import java.util.concurrent.locks.LockSupport;
 import org.apache.kafka.clients.producer.Producer;
@@ -10,7 +9,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 
 /**
- * Writes the run's orders to {@code orders} exactly as the HTTP intake does (the order as value,
+ * Writes the run's orders to {@code orders} (or the topic given) exactly as the HTTP intake does (the order as value,
  * the customer id as key, the correlation id in a header), on a fixed schedule or as fast as the
  * window of orders in flight allows.
  *
@@ -40,14 +39,16 @@ final class OrderSender {
     }
 
     private final Producer<String, Order> producer;
+    private final String topic;
     private final OrderMix mix;
     private final Outcomes outcomes;
     private final Rate rate;
     private final Duration stallTimeout;
 
-    OrderSender(final Producer<String, Order> producer, final OrderMix mix, final Outcomes outcomes, final Rate rate,
-                final Duration stallTimeout) {
+    OrderSender(final Producer<String, Order> producer, final String topic, final OrderMix mix, final Outcomes outcomes,
+                final Rate rate, final Duration stallTimeout) {
         this.producer = producer;
+        this.topic = topic;
         this.mix = mix;
         this.outcomes = outcomes;
         this.rate = rate;
@@ -92,7 +93,7 @@ final class OrderSender {
         // placed before it is sent: its end can be read before send() returns
         outcomes.placed(seq, placedAt, now);
         try {
-            producer.send(new ProducerRecord<>(Topics.ORDERS.name(), null, order.customerId(), order,
+            producer.send(new ProducerRecord<>(topic, null, order.customerId(), order,
                     CorrelationId.headers(mix.correlationId(seq))), (metadata, exception) -> {
                         if (exception != null) {
                             outcomes.failed(seq, exception);

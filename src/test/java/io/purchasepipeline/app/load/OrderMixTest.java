@@ -152,6 +152,38 @@ class OrderMixTest {
                 .isInstanceOf(IllegalArgumentException.class);
     }
 
+    @Test
+    void aFlashSaleOrderIsOneUnitOfTheSameSku() {
+        final OrderMix mix = mix(OrderMix.Spec.of(OrderMix.Kind.FLASH, 1000, 3, 1_000_000, APPROVED_ONLY), 3);
+
+        assertThat(LongStream.range(0, 1000).mapToObj(mix::order).map(Order::items).distinct().toList())
+                .containsExactly(List.of(new OrderLine(LoadCatalog.physical(0), 1)));
+    }
+
+    @Test
+    void theHotPresetPutsNineTenthsOfTheLinesOnTenSkusAndTheUniformOneSpreadsThem() {
+        final Set<String> hot = IntStream.range(0, 10).mapToObj(LoadCatalog::physical).collect(Collectors.toSet());
+        final List<String> hotMix = lines(mix(OrderMix.Spec.of(OrderMix.Kind.HOT, 1000, 3, 1_000_000, APPROVED_ONLY), 5))
+                .stream().map(OrderLine::sku).toList();
+        final List<String> uniform = lines(mix(OrderMix.Spec.of(OrderMix.Kind.UNIFORM, 1000, 3, 1_000_000, APPROVED_ONLY), 5))
+                .stream().map(OrderLine::sku).toList();
+
+        assertThat(hotMix.stream().filter(hot::contains).count() / (double) hotMix.size()).isCloseTo(0.9, within(0.01));
+        assertThat(uniform.stream().filter(hot::contains).count() / (double) uniform.size()).isCloseTo(0.01, within(0.005));
+    }
+
+    @Test
+    void theGeneratorForABaselineGivesTheOrdersOfThatMixAndSeed() {
+        final List<Order> one = LongStream.range(0, 50).mapToObj(OrderMix.generator(OrderMix.Kind.HOT, 100, 3, 1000, 9)::apply)
+                .toList();
+        final List<Order> again = LongStream.range(0, 50).mapToObj(OrderMix.generator(OrderMix.Kind.HOT, 100, 3, 1000, 9)::apply)
+                .toList();
+
+        assertThat(again).isEqualTo(one);
+        assertThat(one).allSatisfy(order -> assertThat(order.items()).isNotEmpty()
+                .allSatisfy(line -> assertThat(line.sku()).startsWith("load-sku-")));
+    }
+
     private static List<OrderLine> lines(final OrderMix mix) {
         return LongStream.range(0, ORDERS).mapToObj(mix::order).flatMap(order -> order.items().stream()).toList();
     }

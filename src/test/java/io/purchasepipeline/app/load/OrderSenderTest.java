@@ -28,7 +28,7 @@ class OrderSenderTest {
     void writesEachOrderAsTheHttpIntakeDoes() throws Exception {
         final Outcomes outcomes = new Outcomes(ids, 100);
 
-        final OrderSender.Stop stop = new OrderSender(producer, mix, outcomes, Rate.MAX, STALL).send(20, null);
+        final OrderSender.Stop stop = new OrderSender(producer, Topics.ORDERS.name(), mix, outcomes, Rate.MAX, STALL).send(20, null);
 
         assertThat(stop).isEqualTo(OrderSender.Stop.ORDERS);
         final List<ProducerRecord<String, Order>> sent = producer.history();
@@ -47,7 +47,7 @@ class OrderSenderTest {
     void aFixedRateSpreadsTheOrdersOverTime() throws Exception {
         final Outcomes outcomes = new Outcomes(ids, 100);
 
-        new OrderSender(producer, mix, outcomes, new Rate(100), STALL).send(21, null);
+        new OrderSender(producer, Topics.ORDERS.name(), mix, outcomes, new Rate(100), STALL).send(21, null);
 
         // 21 orders at 100/s: the last is due 200 ms after the first
         final Outcomes.Result result = outcomes.result();
@@ -69,7 +69,7 @@ class OrderSenderTest {
         });
         pipeline.start();
 
-        new OrderSender(producer, mix, outcomes, new Rate(100), STALL).send(2, null);
+        new OrderSender(producer, Topics.ORDERS.name(), mix, outcomes, new Rate(100), STALL).send(2, null);
 
         pipeline.join();
         final Outcomes.Result result = outcomes.result();
@@ -81,7 +81,7 @@ class OrderSenderTest {
     void aDurationEndsTheRunBeforeTheOrdersRunOut() throws Exception {
         final Outcomes outcomes = new Outcomes(ids, 1000);
 
-        final OrderSender.Stop stop = new OrderSender(producer, mix, outcomes, new Rate(100), STALL)
+        final OrderSender.Stop stop = new OrderSender(producer, Topics.ORDERS.name(), mix, outcomes, new Rate(100), STALL)
                 .send(1000, Duration.ofMillis(300));
 
         assertThat(stop).isEqualTo(OrderSender.Stop.DURATION);
@@ -101,7 +101,7 @@ class OrderSenderTest {
         });
         ender.start();
 
-        final OrderSender.Stop stop = new OrderSender(producer, mix, outcomes, Rate.MAX, Duration.ofMillis(300)).send(100, null);
+        final OrderSender.Stop stop = new OrderSender(producer, Topics.ORDERS.name(), mix, outcomes, Rate.MAX, Duration.ofMillis(300)).send(100, null);
 
         ender.join();
         assertThat(stop).isEqualTo(OrderSender.Stop.STALLED);
@@ -113,7 +113,7 @@ class OrderSenderTest {
     void aFullWindowAtTheEndOfTheDurationIsTheDurationsEndNotAStall() throws Exception {
         final Outcomes outcomes = new Outcomes(ids, 3);
 
-        final OrderSender.Stop stop = new OrderSender(producer, mix, outcomes, Rate.MAX, STALL)
+        final OrderSender.Stop stop = new OrderSender(producer, Topics.ORDERS.name(), mix, outcomes, Rate.MAX, STALL)
                 .send(100, Duration.ofMillis(200));
 
         assertThat(stop).isEqualTo(OrderSender.Stop.DURATION);
@@ -134,7 +134,7 @@ class OrderSenderTest {
         });
         broker.start();
 
-        final OrderSender.Stop stop = new OrderSender(failing, mix, outcomes, new Rate(50), STALL).send(100, null);
+        final OrderSender.Stop stop = new OrderSender(failing, Topics.ORDERS.name(), mix, outcomes, new Rate(50), STALL).send(100, null);
 
         broker.join();
         assertThat(stop).isEqualTo(OrderSender.Stop.SEND_FAILED);
