@@ -8,6 +8,7 @@ import com.icegreen.greenmail.util.ServerSetupTest;
 import io.purchasepipeline.app.InJvmPipeline;
 import io.purchasepipeline.app.kafka.KafkaTestClients;
 import io.purchasepipeline.app.TopicProvisioner;
+import io.purchasepipeline.serdes.EbookTitle;
 import io.purchasepipeline.serdes.EmailKind;
 import io.purchasepipeline.serdes.EmailOutcome;
 import io.purchasepipeline.serdes.EmailRequest;
@@ -507,9 +508,8 @@ class MailSenderTest {
             return file;
         });
         start(smtp(greenMail.getSmtp().getPort()), ebooks);
-        final EmailRequest email = email(EmailKind.ORDER_COMPLETED, "reader@example.com",
-                Map.of("total", "24.00", "ebooks", "ebook-kafka,ebook-streams", "ebook.ebook-kafka", "Kafka in Depth",
-                        "ebook.ebook-streams", "Streams & Tables"));
+        final EmailRequest email = email(EmailKind.ORDER_COMPLETED, "reader@example.com", Map.of("total", "24.00"),
+                List.of(new EbookTitle("ebook-kafka", "Kafka in Depth"), new EbookTitle("ebook-streams", "Streams & Tables")));
 
         produce(List.of(email));
         awaitFinal(List.of(email.emailId()));
@@ -601,8 +601,14 @@ class MailSenderTest {
     }
 
     private EmailRequest email(final EmailKind kind, final String to, final Map<String, String> details) {
+        return email(kind, to, details, List.of());
+    }
+
+    private EmailRequest email(final EmailKind kind, final String to, final Map<String, String> details,
+            final List<EbookTitle> ebooks) {
         final String orderId = run + "-" + UUID.randomUUID();
-        return new EmailRequest(EmailRequest.idFor(orderId, kind), kind, orderId, "customer-7", "Zoë <Admin> & Co", to, details);
+        return new EmailRequest(EmailRequest.idFor(orderId, kind), kind, orderId, "customer-7", "Zoë <Admin> & Co", to, details,
+                ebooks);
     }
 
     private static String expectedSubject(final EmailRequest email) {

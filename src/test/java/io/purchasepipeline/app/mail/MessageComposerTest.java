@@ -3,6 +3,7 @@ package io.purchasepipeline.app.mail;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.purchasepipeline.serdes.EbookTitle;
 import io.purchasepipeline.serdes.EmailKind;
 import io.purchasepipeline.serdes.EmailRequest;
 import jakarta.mail.Multipart;
@@ -59,8 +60,9 @@ class MessageComposerTest {
 
     @Test
     void aCompletionEmailListsItsEbooksAndSaysAttachedOnlyWhenTheyAre() throws Exception {
-        final EmailRequest email = email("order-6", EmailKind.ORDER_COMPLETED, "Ann",
-                Map.of("total", "12.00", "ebooks", "ebook-a", "ebook.ebook-a", "Kafka in Depth"));
+        final EmailRequest email = new EmailRequest(EmailRequest.idFor("order-6", EmailKind.ORDER_COMPLETED),
+                EmailKind.ORDER_COMPLETED, "order-6", "c-1", "Ann", "ann@example.com", Map.of("total", "12.00"),
+                List.of(new EbookTitle("ebook-a", "Kafka in Depth")));
 
         final Multipart body = (Multipart) written(composer.compose(email, List.of())).getContent();
 
