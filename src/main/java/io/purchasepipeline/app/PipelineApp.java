@@ -3,6 +3,9 @@ package io.purchasepipeline.app;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.purchasepipeline.app.ebook.EbookLibrary;
 import io.purchasepipeline.app.ebook.EbookWorker;
+import io.purchasepipeline.app.health.KafkaAvailability;
+import io.purchasepipeline.app.health.Probes;
+import io.purchasepipeline.app.health.RestoreProgress;
 import io.purchasepipeline.app.http.AdminAuth;
 import io.purchasepipeline.app.http.ApiMetrics;
 import io.purchasepipeline.app.http.HttpApi;
@@ -64,6 +67,15 @@ public record PipelineApp(KafkaStreams streams, HttpApi http, SeatDesk seats, Pu
             final Path dataDir, final String httpHost, final HostInfo advertised, final PaymentGateway gateway,
             final MailSettings mail, final AdminAuth admin, final KafkaStreams.StateListener onState)
             throws InterruptedException {
+        return start(bootstrapServers, clientSettings, stateDir, dataDir, httpHost, advertised, gateway, mail, admin, onState,
+                KafkaAvailability.ASSUMED);
+    }
+
+    /** @param kafka what is known of Kafka's availability (the embedded broker's supervisor knows it) */
+    public static PipelineApp start(final String bootstrapServers, final Map<String, String> clientSettings, final Path stateDir,
+            final Path dataDir, final String httpHost, final HostInfo advertised, final PaymentGateway gateway,
+            final MailSettings mail, final AdminAuth admin, final KafkaStreams.StateListener onState,
+            final KafkaAvailability kafka) throws InterruptedException {
         final Map<String, String> overrides = new HashMap<>(clientSettings);
         overrides.put(StreamsConfig.APPLICATION_SERVER_CONFIG, advertised.host() + ":" + advertised.port());
         final Properties props = StreamsSettings.of(bootstrapServers, stateDir, overrides);
@@ -80,6 +92,8 @@ public record PipelineApp(KafkaStreams streams, HttpApi http, SeatDesk seats, Pu
         streams.setUncaughtExceptionHandler(exception -> StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD);
         streams.setStateListener(onState);
         new KafkaStreamsMetrics(streams).bindTo(metrics.registry());
+        final RestoreProgress restores = new RestoreProgress(metrics.registry());
+        streams.setGlobalStateRestoreListener(restores);
 
         final Publisher publisher = new Publisher(new KafkaProducer<>(producerProps(bootstrapServers, clientSettings),
                 new ByteArraySerializer(), new ByteArraySerializer()));
@@ -90,7 +104,7 @@ public record PipelineApp(KafkaStreams streams, HttpApi http, SeatDesk seats, Pu
         metrics.bindAnalytics(() -> queries.getIfLocal(StoreNames.ANALYTICS, AnalyticsSnapshot.KEY));
         streams.start();
         final HttpApi http = new HttpApi(new OrderIntake(publisher, 10_000), publisher, seats,
-                new QueryRouter(queries, Duration.ofSeconds(2)), waiters, streams::state, metrics, admin)
+                new QueryRouter(queries, Duration.ofSeconds(2)), waiters, new Probes(streams::state, restores, kafka), metrics, admin)
                 .start(httpHost, advertised.port());
         // one library for the worker and the completion email, so both find (or make) the same PDF
         final EbookLibrary library = EbookLibrary.in(dataDir);
@@ -106,6 +120,9 @@ public record PipelineApp(KafkaStreams streams, HttpApi http, SeatDesk seats, Pu
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         props.put(ProducerConfig.LINGER_MS_CONFIG, "1");
+        // send() waits for the topic's metadata up to max.block.ms (60 s by default) before the intake's
+        // own bound even starts: with Kafka unreachable an HTTP request hung for 40 s and more
+        props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "5000");
         return props;
     }
 
