@@ -134,13 +134,15 @@ public record PipelineApp(KafkaStreams streams, HttpApi http, SeatDesk seats, Pu
     }
 
     /**
-     * Only the client settings: {@code pipeline.*} and streams-only keys would make clients warn, and
-     * the streams app's {@code group.protocol} ({@code streams}) is a value a plain consumer rejects.
+     * Only the client settings: {@code pipeline.*} and streams-only keys would make clients warn, the
+     * streams app's {@code group.protocol} ({@code streams}) is a value a plain consumer rejects, and
+     * the instance id names this instance in the streams app's group only.
      */
     static Properties clientProps(final String bootstrapServers, final Map<String, String> clientSettings) {
         final Properties props = new Properties();
         clientSettings.forEach((key, value) -> {
-            if (!key.startsWith("pipeline.") && !key.equals(StreamsConfig.GROUP_PROTOCOL_CONFIG)) {
+            if (!key.startsWith("pipeline.") && !key.equals(StreamsConfig.GROUP_PROTOCOL_CONFIG)
+                    && !key.equals(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG)) {
                 props.put(key, value);
             }
         });
@@ -148,16 +150,26 @@ public record PipelineApp(KafkaStreams streams, HttpApi http, SeatDesk seats, Pu
         return props;
     }
 
+    /** Stops, leaving the group: its tasks move to the other instances at once. */
     @Override
     public void close() throws InterruptedException {
+        close(true);
+    }
+
+    /**
+     * Stops. Leaving the group hands the tasks over at once (a clean stop, a scale-down); staying
+     * (a static member that will be back: a rolling restart) keeps them assigned to this instance
+     * until the session timeout, so that coming back in time moves nothing. A dynamic member that
+     * does not leave only delays the rebalance: it comes back as a new member anyway.
+     */
+    public void close(final boolean leaveGroup) throws InterruptedException {
         http.close();
         seats.close();
         ebooks.close();
         mail.close();
-        // leave the group: a clean stop (Ctrl-C, a rolling deploy) hands its tasks over at once
-        // instead of after the session timeout
-        streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
-                .withTimeout(Duration.ofSeconds(30)));
+        // a static member leaves through the admin client (KIP-812): its consumer alone would not
+        streams.close(CloseOptions.groupMembershipOperation(leaveGroup ? CloseOptions.GroupMembershipOperation.LEAVE_GROUP
+                : CloseOptions.GroupMembershipOperation.REMAIN_IN_GROUP).withTimeout(Duration.ofSeconds(30)));
         publisher.close();
     }
 }

@@ -34,10 +34,18 @@ final class RunCommand implements Callable<Integer> {
             description = "Where state, the embedded broker and outputs live (env DATA_DIR, default ./data)")
     private Path dataDir;
 
-    @Option(names = "--instance-id", defaultValue = "${env:INSTANCE_ID:-${env:HOSTNAME:-1}}",
-            description = "This instance's name; its state lives in <data-dir>/state/<instance-id> "
-                    + "(env INSTANCE_ID, else env HOSTNAME as containers set it, else 1)")
+    @Option(names = "--instance-id", defaultValue = "${env:INSTANCE_ID}",
+            description = "This instance's stable name (env INSTANCE_ID): its consumer group membership is static "
+                    + "(group.instance.id), so a restart within the session timeout moves no task; its state lives in "
+                    + "<data-dir>/state/<instance-id>. None: dynamic membership, state in <data-dir>/state/<env HOSTNAME, else 1>")
     private String instanceId;
+
+    @Option(names = "--leave-group-on-stop", negatable = true, defaultValue = "${env:LEAVE_GROUP_ON_STOP:-true}",
+            fallbackValue = "true",
+            description = "Leave the consumer group when stopped (env LEAVE_GROUP_ON_STOP, default true), so that the "
+                    + "tasks move at once. With --instance-id, --no-leave-group-on-stop keeps them for this instance "
+                    + "through a restart (a rolling update) until the session timeout")
+    private boolean leaveGroupOnStop;
 
     @Option(names = "--kafka-config", description = "A properties file of extra client settings (SASL/TLS) "
             + "and pipeline.* rules")
@@ -106,6 +114,7 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         final Map<String, String> clientSettings = clientSettings();
+        final GroupMembership membership = GroupMembership.of(instanceId, System.getenv("HOSTNAME"));
         final MailSettings mail = MailSettings.of(smtpHost, smtpPort, smtpUser, smtpPassword, smtpTls, mailFrom,
                 dataDir.resolve("outbox"));
         BrokerNode broker = null;
@@ -136,16 +145,19 @@ final class RunCommand implements Callable<Integer> {
         }
 
         final Map<String, String> overrides = new HashMap<>(clientSettings);
+        overrides.putAll(membership.streamsSettings());
         overrides.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, Short.toString(replication));
         if (replication >= 3) {
             overrides.put(StreamsConfig.topicPrefix(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG), "2");
         }
         final HostInfo advertised = new HostInfo(advertisedHost(), httpPort);
-        final PipelineApp app = PipelineApp.start(bootstrap, overrides, dataDir.resolve("state").resolve(instanceId),
+        final String name = membership.name();
+        System.out.println("Group membership: " + membership.describe());
+        final PipelineApp app = PipelineApp.start(bootstrap, overrides, dataDir.resolve("state").resolve(name),
                 dataDir, httpHost, advertised, new PaymentSimulator(), mail, AdminAuth.of(adminToken), (next, previous) -> {
                     if (next == KafkaStreams.State.RUNNING || next == KafkaStreams.State.ERROR) {
                         System.out.printf("Streams app %s (instance %s): %s%n", StreamsSettings.APPLICATION_ID,
-                                instanceId, next);
+                                name, next);
                     }
                 });
         System.out.printf("HTTP: http://%s:%d (advertised to other instances as %s:%d)%n", httpHost, app.http().port(),
@@ -155,7 +167,7 @@ final class RunCommand implements Callable<Integer> {
         final BrokerNode embedded = broker;
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
-                app.close();
+                app.close(leaveGroupOnStop);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
