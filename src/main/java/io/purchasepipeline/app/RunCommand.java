@@ -1,7 +1,8 @@
 package io.purchasepipeline.app;
 
 import io.purchasepipeline.app.http.AdminAuth;
-import io.purchasepipeline.app.kafka.BrokerNode;
+import io.purchasepipeline.app.health.KafkaAvailability;
+import io.purchasepipeline.app.kafka.EmbeddedKafka;
 import io.purchasepipeline.app.mail.MailSettings;
 import io.purchasepipeline.topology.payment.PaymentSimulator;
 import java.io.IOException;
@@ -79,7 +80,8 @@ final class RunCommand implements Callable<Integer> {
                     + "or the host name when bound to every address, as in containers)")
     private String advertisedHost;
 
-    @Option(names = "--broker-port", defaultValue = "9092", description = "The embedded broker's port (default 9092)")
+    @Option(names = "--broker-port", defaultValue = "9092", description = "The embedded broker's port (default 9092; 0: a free one). "
+            + "A taken port is an error: the port is never shared with another Kafka")
     private int brokerPort;
 
     @Option(names = "--smtp-host", defaultValue = "${env:SMTP_HOST}",
@@ -117,13 +119,11 @@ final class RunCommand implements Callable<Integer> {
         final GroupMembership membership = GroupMembership.of(instanceId, System.getenv("HOSTNAME"));
         final MailSettings mail = MailSettings.of(smtpHost, smtpPort, smtpUser, smtpPassword, smtpTls, mailFrom,
                 dataDir.resolve("outbox"));
-        BrokerNode broker = null;
+        EmbeddedKafka broker = null;
         String bootstrap = bootstrapServers;
         if (bootstrap == null || bootstrap.isBlank()) {
-            broker = BrokerNode.standalone(dataDir.resolve("kafka")).port(brokerPort).build();
             final long started = System.nanoTime();
-            broker.start();
-            broker.awaitReady(Duration.ofMinutes(2));
+            broker = EmbeddedKafka.start(dataDir.resolve("kafka"), brokerPort, Duration.ofMinutes(2));
             bootstrap = broker.bootstrapServers();
             System.out.printf("Kafka: embedded broker at %s (data in %s), ready in %.1f s%n", bootstrap,
                     dataDir.resolve("kafka"), (System.nanoTime() - started) / 1e9);
@@ -159,12 +159,12 @@ final class RunCommand implements Callable<Integer> {
                         System.out.printf("Streams app %s (instance %s): %s%n", StreamsSettings.APPLICATION_ID,
                                 name, next);
                     }
-                });
+                }, broker != null ? broker : KafkaAvailability.ASSUMED);
         System.out.printf("HTTP: http://%s:%d (advertised to other instances as %s:%d)%n", httpHost, app.http().port(),
                 advertised.host(), advertised.port());
         System.out.printf("Mail: %s%n", mail.describe());
         final CountDownLatch stopped = new CountDownLatch(1);
-        final BrokerNode embedded = broker;
+        final EmbeddedKafka embedded = broker;
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
                 app.close(leaveGroupOnStop);
@@ -172,7 +172,7 @@ final class RunCommand implements Callable<Integer> {
                 Thread.currentThread().interrupt();
             }
             if (embedded != null) {
-                embedded.stop();
+                embedded.close();
             }
             stopped.countDown();
         }, "shutdown"));
