@@ -36,7 +36,7 @@ class DockerComposeTest {
 
     private static JsonNode compose;
     private static Map<String, JsonNode> brokers;
-    private static JsonNode app;
+    private static Map<String, JsonNode> apps;
 
     @BeforeAll
     static void readComposeFile() throws IOException {
@@ -47,7 +47,12 @@ class DockerComposeTest {
                 brokers.put(service.getKey(), service.getValue());
             }
         });
-        app = compose.path("services").path("app");
+        apps = new TreeMap<>();
+        compose.path("services").properties().forEach(service -> {
+            if (service.getValue().has("build")) {
+                apps.put(service.getKey(), service.getValue());
+            }
+        });
     }
 
     @Test
@@ -128,44 +133,67 @@ class DockerComposeTest {
     }
 
     @Test
-    void runsTheAppAsThreeReplicasOnAllBrokersOnceTheyAreHealthy() {
-        assertThat(app.path("deploy").path("replicas").asInt()).isEqualTo(3);
-        assertThat(app.has("container_name")).as("a fixed container name prevents scaling").isFalse();
-
+    void runsThreeAppInstancesOnAllBrokersOnceTheyAreHealthy() {
+        assertThat(apps).hasSize(3);
         final Set<String> internalListeners = brokers.entrySet().stream()
                 .map(broker -> listeners(broker.getValue(), "KAFKA_ADVERTISED_LISTENERS")
                         .get(env(broker.getValue()).get("KAFKA_INTER_BROKER_LISTENER_NAME")))
                 .collect(Collectors.toSet());
-        assertThat(env(app).get("KAFKA_BOOTSTRAP_SERVERS").split(",")).containsExactlyInAnyOrderElementsOf(internalListeners);
-
-        assertThat(fieldNames(app.path("depends_on"))).containsExactlyInAnyOrderElementsOf(brokers.keySet());
-        assertThat(brokers.keySet()).allSatisfy(broker ->
-                assertThat(app.path("depends_on").path(broker).path("condition").asText()).isEqualTo("service_healthy"));
+        apps.forEach((name, app) -> {
+            assertThat(env(app).get("KAFKA_BOOTSTRAP_SERVERS").split(",")).as(name)
+                    .containsExactlyInAnyOrderElementsOf(internalListeners);
+            assertThat(fieldNames(app.path("depends_on"))).as(name).containsExactlyInAnyOrderElementsOf(brokers.keySet());
+            assertThat(brokers.keySet()).allSatisfy(broker ->
+                    assertThat(app.path("depends_on").path(broker).path("condition").asText()).isEqualTo("service_healthy"));
+        });
     }
 
     @Test
-    void givesEveryReplicaItsOwnStateDirectory() {
-        final Map<String, String> env = env(app);
+    void givesEveryInstanceAStableNameAndItsOwnNamedVolume() {
+        final Set<String> declared = fieldNames(compose.path("volumes"));
+        final List<String> volumes = new ArrayList<>();
+        apps.forEach((name, app) -> {
+            final Map<String, String> env = env(app);
+            // static membership, its state directory, and how the other instances reach it
+            assertThat(env.get("INSTANCE_ID")).as(name).isEqualTo(name);
+            assertThat(env.get("ADVERTISED_HOST")).as(name).isEqualTo(name);
+            final String mount = texts(app.path("volumes")).stream().filter(volume -> volume.endsWith(":" + env.get("DATA_DIR")))
+                    .findFirst().orElse(null);
+            assertThat(mount).as(name + " mounts a named volume at the data dir").isNotNull().doesNotStartWith("/");
+            volumes.add(mount.substring(0, mount.indexOf(':')));
+        });
+        assertThat(volumes).doesNotHaveDuplicates().allSatisfy(volume -> assertThat(declared).contains(volume));
+    }
 
-        // replicas share one environment block: the instance id falls back to each container's hostname
-        assertThat(env).doesNotContainKey("INSTANCE_ID");
-        // a volume without a source is anonymous, one per container; a named one would be shared
-        assertThat(texts(app.path("volumes"))).contains(env.get("DATA_DIR"));
+    @Test
+    void reportsHealthyOnlyWhenTheInstanceIsReadyAndPublishesEachOnItsOwnLoopbackPort() {
+        final List<String> hostPorts = new ArrayList<>();
+        apps.forEach((name, app) -> {
+            final String check = String.join(" ", texts(app.path("healthcheck").path("test")));
+            assertThat(check).as(name).contains("/dev/tcp/127.0.0.1/8080", "GET /health/ready ", "' 200 '");
+            final String published = texts(app.path("ports")).get(0);
+            assertThat(published).as(name).startsWith("127.0.0.1:").endsWith(":8080");
+            hostPorts.add(published);
+        });
+        assertThat(hostPorts).doesNotHaveDuplicates();
     }
 
     @Test
     void takesTheAdminTokenFromTheEnvironmentAndRefusesToStartWithoutIt() {
         // ${VAR:?message}: compose stops with the message when VAR is unset or empty; no token in the file
-        assertThat(env(app).get("ADMIN_TOKEN")).matches("\\$\\{ADMIN_TOKEN:\\?[^}]+}");
+        assertThat(apps.values()).allSatisfy(app ->
+                assertThat(env(app).get("ADMIN_TOKEN")).matches("\\$\\{ADMIN_TOKEN:\\?[^}]+}"));
     }
 
     @Test
     void buildsTheAppImageFromTheDockerfileAtTheRepositoryRoot() {
-        final Path context = DOCKER.resolve(app.path("build").path("context").asText()).normalize();
-        final Path dockerfile = context.resolve(app.path("build").path("dockerfile").asText()).normalize();
+        assertThat(apps.values()).allSatisfy(app -> {
+            final Path context = DOCKER.resolve(app.path("build").path("context").asText()).normalize();
+            final Path dockerfile = context.resolve(app.path("build").path("dockerfile").asText()).normalize();
 
-        assertThat(context.toAbsolutePath()).isEqualTo(Path.of("").toAbsolutePath());
-        assertThat(dockerfile).isEqualTo(DOCKERFILE);
+            assertThat(context.toAbsolutePath()).isEqualTo(Path.of("").toAbsolutePath());
+            assertThat(dockerfile).isEqualTo(DOCKERFILE);
+        });
     }
 
     @Test

@@ -3,6 +3,9 @@ package io.purchasepipeline.app;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.purchasepipeline.app.ebook.EbookLibrary;
 import io.purchasepipeline.app.ebook.EbookWorker;
+import io.purchasepipeline.app.health.KafkaAvailability;
+import io.purchasepipeline.app.health.Probes;
+import io.purchasepipeline.app.health.RestoreProgress;
 import io.purchasepipeline.app.http.ApiMetrics;
 import io.purchasepipeline.app.http.HttpAccess;
 import io.purchasepipeline.app.http.HttpApi;
@@ -67,14 +70,18 @@ public record PipelineApp(KafkaStreams streams, HttpApi http, SeatDesk seats, Pu
             final MailSettings mail, final HttpAccess access, final KafkaStreams.StateListener onState)
             throws InterruptedException {
         return start(bootstrapServers, clientSettings, stateDir, dataDir, httpHost, advertised, gateway,
-                PaymentWorker.Settings.DEFAULT, mail, access, onState);
+                PaymentWorker.Settings.DEFAULT, mail, access, onState, KafkaAvailability.ASSUMED);
     }
 
-    /** The same, with this instance's payment worker set by {@code payments}. */
+    /**
+     * The same, with this instance's payment worker set by {@code payments}.
+     *
+     * @param kafka what is known of Kafka's availability (the embedded broker's supervisor knows it)
+     */
     public static PipelineApp start(final String bootstrapServers, final Map<String, String> clientSettings, final Path stateDir,
             final Path dataDir, final String httpHost, final HostInfo advertised, final PaymentGateway gateway,
             final PaymentWorker.Settings payments, final MailSettings mail, final HttpAccess access,
-            final KafkaStreams.StateListener onState) throws InterruptedException {
+            final KafkaStreams.StateListener onState, final KafkaAvailability kafka) throws InterruptedException {
         final Map<String, String> overrides = new HashMap<>(clientSettings);
         overrides.put(StreamsConfig.APPLICATION_SERVER_CONFIG, advertised.host() + ":" + advertised.port());
         final Properties props = StreamsSettings.of(bootstrapServers, stateDir, overrides);
@@ -91,6 +98,8 @@ public record PipelineApp(KafkaStreams streams, HttpApi http, SeatDesk seats, Pu
         streams.setUncaughtExceptionHandler(exception -> StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD);
         streams.setStateListener(onState);
         new KafkaStreamsMetrics(streams).bindTo(metrics.registry());
+        final RestoreProgress restores = new RestoreProgress(metrics.registry());
+        streams.setGlobalStateRestoreListener(restores);
 
         final Publisher publisher = new Publisher(new KafkaProducer<>(producerProps(bootstrapServers, clientSettings),
                 new ByteArraySerializer(), new ByteArraySerializer()));
@@ -101,7 +110,8 @@ public record PipelineApp(KafkaStreams streams, HttpApi http, SeatDesk seats, Pu
         metrics.bindAnalytics(() -> queries.getIfLocal(StoreNames.ANALYTICS, AnalyticsSnapshot.KEY));
         streams.start();
         final HttpApi http = new HttpApi(new OrderIntake(publisher, 10_000), publisher, seats,
-                new QueryRouter(queries, Duration.ofSeconds(2)), waiters, streams::state, metrics, access)
+                new QueryRouter(queries, Duration.ofSeconds(2)), waiters, new Probes(streams::state, restores, kafka), metrics,
+                access)
                 .start(httpHost, advertised.port());
         // one library for the worker and the completion email, so both find (or make) the same PDF
         final EbookLibrary library = EbookLibrary.in(dataDir);
@@ -119,6 +129,9 @@ public record PipelineApp(KafkaStreams streams, HttpApi http, SeatDesk seats, Pu
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         props.put(ProducerConfig.LINGER_MS_CONFIG, "1");
+        // send() waits for the topic's metadata up to max.block.ms (60 s by default) before the intake's
+        // own bound even starts: with Kafka unreachable an HTTP request hung for 40 s and more
+        props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "5000");
         return props;
     }
 
@@ -130,13 +143,15 @@ public record PipelineApp(KafkaStreams streams, HttpApi http, SeatDesk seats, Pu
     }
 
     /**
-     * Only the client settings: {@code pipeline.*} and streams-only keys would make clients warn, and
-     * the streams app's {@code group.protocol} ({@code streams}) is a value a plain consumer rejects.
+     * Only the client settings: {@code pipeline.*} and streams-only keys would make clients warn, the
+     * streams app's {@code group.protocol} ({@code streams}) is a value a plain consumer rejects, and
+     * the instance id names this instance in the streams app's group only.
      */
     static Properties clientProps(final String bootstrapServers, final Map<String, String> clientSettings) {
         final Properties props = new Properties();
         clientSettings.forEach((key, value) -> {
-            if (!key.startsWith("pipeline.") && !key.equals(StreamsConfig.GROUP_PROTOCOL_CONFIG)) {
+            if (!key.startsWith("pipeline.") && !key.equals(StreamsConfig.GROUP_PROTOCOL_CONFIG)
+                    && !key.equals(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG)) {
                 props.put(key, value);
             }
         });
@@ -144,17 +159,27 @@ public record PipelineApp(KafkaStreams streams, HttpApi http, SeatDesk seats, Pu
         return props;
     }
 
+    /** Stops, leaving the group: its tasks move to the other instances at once. */
     @Override
     public void close() throws InterruptedException {
+        close(true);
+    }
+
+    /**
+     * Stops. Leaving the group hands the tasks over at once (a clean stop, a scale-down); staying
+     * (a static member that will be back: a rolling restart) keeps them assigned to this instance
+     * until the session timeout, so that coming back in time moves nothing. A dynamic member that
+     * does not leave only delays the rebalance: it comes back as a new member anyway.
+     */
+    public void close(final boolean leaveGroup) throws InterruptedException {
         http.close();
         seats.close();
         ebooks.close();
         mail.close();
         payments.close();
-        // leave the group: a clean stop (Ctrl-C, a rolling deploy) hands its tasks over at once
-        // instead of after the session timeout
-        streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
-                .withTimeout(Duration.ofSeconds(30)));
+        // a static member leaves through the admin client (KIP-812): its consumer alone would not
+        streams.close(CloseOptions.groupMembershipOperation(leaveGroup ? CloseOptions.GroupMembershipOperation.LEAVE_GROUP
+                : CloseOptions.GroupMembershipOperation.REMAIN_IN_GROUP).withTimeout(Duration.ofSeconds(30)));
         publisher.close();
     }
 }

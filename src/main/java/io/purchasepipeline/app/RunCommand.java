@@ -2,10 +2,11 @@ package io.purchasepipeline.app;
 
 import com.nimbusds.jose.jwk.JWKSet;
 import io.purchasepipeline.app.http.AdminAuth;
+import io.purchasepipeline.app.health.KafkaAvailability;
+import io.purchasepipeline.app.kafka.EmbeddedKafka;
 import io.purchasepipeline.app.http.ClientLimits;
 import io.purchasepipeline.app.http.CustomerTokens;
 import io.purchasepipeline.app.http.HttpAccess;
-import io.purchasepipeline.app.kafka.BrokerNode;
 import io.purchasepipeline.app.mail.MailSettings;
 import io.purchasepipeline.app.payment.PaymentSimulator;
 import io.purchasepipeline.app.payment.PaymentWorker;
@@ -46,10 +47,18 @@ final class RunCommand implements Callable<Integer> {
             description = "Where state, the embedded broker and outputs live (env DATA_DIR, default ./data)")
     private Path dataDir;
 
-    @Option(names = "--instance-id", defaultValue = "${env:INSTANCE_ID:-${env:HOSTNAME:-1}}",
-            description = "This instance's name; its state lives in <data-dir>/state/<instance-id> "
-                    + "(env INSTANCE_ID, else env HOSTNAME as containers set it, else 1)")
+    @Option(names = "--instance-id", defaultValue = "${env:INSTANCE_ID}",
+            description = "This instance's stable name (env INSTANCE_ID): its consumer group membership is static "
+                    + "(group.instance.id), so a restart within the session timeout moves no task; its state lives in "
+                    + "<data-dir>/state/<instance-id>. None: dynamic membership, state in <data-dir>/state/<env HOSTNAME, else 1>")
     private String instanceId;
+
+    @Option(names = "--leave-group-on-stop", negatable = true, defaultValue = "${env:LEAVE_GROUP_ON_STOP:-true}",
+            fallbackValue = "true",
+            description = "Leave the consumer group when stopped (env LEAVE_GROUP_ON_STOP, default true), so that the "
+                    + "tasks move at once. With --instance-id, --no-leave-group-on-stop keeps them for this instance "
+                    + "through a restart (a rolling update) until the session timeout")
+    private boolean leaveGroupOnStop;
 
     @Option(names = "--kafka-config", description = "A properties file of extra client settings (SASL/TLS) "
             + "and pipeline.* rules")
@@ -83,7 +92,8 @@ final class RunCommand implements Callable<Integer> {
                     + "or the host name when bound to every address, as in containers)")
     private String advertisedHost;
 
-    @Option(names = "--broker-port", defaultValue = "9092", description = "The embedded broker's port (default 9092)")
+    @Option(names = "--broker-port", defaultValue = "9092", description = "The embedded broker's port (default 9092; 0: a free one). "
+            + "A taken port is an error: the port is never shared with another Kafka")
     private int brokerPort;
 
     @Mixin
@@ -133,16 +143,15 @@ final class RunCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         final HttpAccess access = httpAccess();
         final Map<String, String> clientSettings = clientSettings();
+        final GroupMembership membership = GroupMembership.of(instanceId, System.getenv("HOSTNAME"));
         final MailSettings mail = mailOptions.settings(dataDir);
         final PaymentSimulator payments = new PaymentSimulator(paymentOptions.simulator());
         final PaymentWorker.Settings paymentWorker = paymentOptions.worker();
-        BrokerNode broker = null;
+        EmbeddedKafka broker = null;
         String bootstrap = bootstrapServers;
         if (bootstrap == null || bootstrap.isBlank()) {
-            broker = BrokerNode.standalone(dataDir.resolve("kafka")).port(brokerPort).build();
             final long started = System.nanoTime();
-            broker.start();
-            broker.awaitReady(Duration.ofMinutes(2));
+            broker = EmbeddedKafka.start(dataDir.resolve("kafka"), brokerPort, Duration.ofMinutes(2));
             bootstrap = broker.bootstrapServers();
             System.out.printf("Kafka: embedded broker at %s (data in %s), ready in %.1f s%n", bootstrap,
                     dataDir.resolve("kafka"), (System.nanoTime() - started) / 1e9);
@@ -164,32 +173,35 @@ final class RunCommand implements Callable<Integer> {
         }
 
         final Map<String, String> overrides = new HashMap<>(clientSettings);
+        overrides.putAll(membership.streamsSettings());
         overrides.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, Short.toString(replication));
         if (replication >= 3) {
             overrides.put(StreamsConfig.topicPrefix(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG), "2");
         }
         final HostInfo advertised = new HostInfo(advertisedHost(), httpPort);
-        final PipelineApp app = PipelineApp.start(bootstrap, overrides, dataDir.resolve("state").resolve(instanceId),
+        final String name = membership.name();
+        System.out.println("Group membership: " + membership.describe());
+        final PipelineApp app = PipelineApp.start(bootstrap, overrides, dataDir.resolve("state").resolve(name),
                 dataDir, httpHost, advertised, payments, paymentWorker, mail, access, (next, previous) -> {
                     if (next == KafkaStreams.State.RUNNING || next == KafkaStreams.State.ERROR) {
                         System.out.printf("Streams app %s (instance %s): %s%n", StreamsSettings.APPLICATION_ID,
-                                instanceId, next);
+                                name, next);
                     }
-                });
+                }, broker != null ? broker : KafkaAvailability.ASSUMED);
         System.out.printf("HTTP: http://%s:%d (advertised to other instances as %s:%d)%n", httpHost, app.http().port(),
                 advertised.host(), advertised.port());
         System.out.printf("Mail: %s%n", mail.describe());
         System.out.printf("Payments: %s%n", paymentOptions.describe());
         final CountDownLatch stopped = new CountDownLatch(1);
-        final BrokerNode embedded = broker;
+        final EmbeddedKafka embedded = broker;
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
-                app.close();
+                app.close(leaveGroupOnStop);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
             if (embedded != null) {
-                embedded.stop();
+                embedded.close();
             }
             stopped.countDown();
         }, "shutdown"));

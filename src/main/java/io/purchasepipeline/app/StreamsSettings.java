@@ -28,6 +28,9 @@ public final class StreamsSettings {
      * @param stateDir where this instance keeps its RocksDB stores
      * @param overrides anything else (client security, {@code pipeline.*} rules), applied last
      */
+    // processing.exception.handler.global.enabled is deprecated in Kafka 4.4 only because 5.0 turns it on
+    // for everyone and drops it; turning it on now is the forward-compatible choice
+    @SuppressWarnings("deprecation")
     public static Properties of(final String bootstrapServers, final Path stateDir, final Map<String, String> overrides) {
         final Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, APPLICATION_ID);

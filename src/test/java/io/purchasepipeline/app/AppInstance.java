@@ -66,7 +66,7 @@ final class AppInstance implements AutoCloseable {
     /**
      * @param instanceId      the {@code --instance-id}
      * @param dataDir         the {@code --data-dir}; the log file is kept there too
-     * @param bootstrapServers the {@code --bootstrap-servers}
+     * @param bootstrapServers the {@code --bootstrap-servers}; null: {@code run} starts its embedded broker
      * @param extraArgs       further {@code run} options, e.g. {@code --kafka-config FILE}
      */
     AppInstance(final String instanceId, final Path dataDir, final String bootstrapServers, final List<String> extraArgs) {
@@ -80,8 +80,11 @@ final class AppInstance implements AutoCloseable {
         this.maxHeap = Objects.requireNonNull(maxHeap);
         // instances on one machine cannot all listen on the default port
         this.httpPort = freePort();
-        final List<String> args = new ArrayList<>(List.of("run", "--bootstrap-servers", bootstrapServers,
-                "--instance-id", instanceId, "--data-dir", this.dataDir.toString(),
+        final List<String> args = new ArrayList<>(List.of("run"));
+        if (bootstrapServers != null) {
+            args.addAll(List.of("--bootstrap-servers", bootstrapServers));
+        }
+        args.addAll(List.of("--instance-id", instanceId, "--data-dir", this.dataDir.toString(),
                 "--http-port", Integer.toString(httpPort)));
         args.addAll(extraArgs);
         this.runArgs = List.copyOf(args);
@@ -96,7 +99,10 @@ final class AppInstance implements AutoCloseable {
         Files.writeString(logFile(), "---- " + Instant.now() + " starting instance " + instanceId + System.lineSeparator(),
                 StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         logOffsetAtStart = Files.size(logFile());
-        final Process started = new ProcessBuilder(command())
+        final ProcessBuilder builder = new ProcessBuilder(command());
+        // the embedded default only when the test asks for it, whatever this machine's environment says
+        builder.environment().remove("KAFKA_BOOTSTRAP_SERVERS");
+        final Process started = builder
                 .directory(dataDir.toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile().toFile()))
@@ -181,6 +187,11 @@ final class AppInstance implements AutoCloseable {
     /** The port of this instance's HTTP endpoint, the same across restarts. */
     int httpPort() {
         return httpPort;
+    }
+
+    /** What this start has written so far. */
+    String output() throws IOException {
+        return logSinceStart();
     }
 
     /** Standard output and error of every start of this instance. */

@@ -10,9 +10,12 @@ import io.purchasepipeline.app.payment.PaymentSimulator;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.IntFunction;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -20,6 +23,7 @@ import org.apache.kafka.common.security.auth.SecurityProtocol;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
 import org.apache.kafka.common.utils.Utils;
+import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.state.HostInfo;
 
@@ -33,6 +37,12 @@ public final class InJvmPipeline implements AutoCloseable {
     private final Path stateRoot;
     private final List<PipelineApp> apps = new ArrayList<>();
     private final List<String> urls = new ArrayList<>();
+    private final List<Instance> instances = new ArrayList<>();
+
+    /** How instance {@code i} was started, to start it again the same way; and the states it went through. */
+    private record Instance(int port, Map<String, String> settings, PaymentGateway gateway, HttpAccess access,
+            List<KafkaStreams.State> states) {
+    }
 
     private InJvmPipeline(final KafkaClusterTestKit cluster, final Path stateRoot) {
         this.cluster = cluster;
@@ -95,6 +105,18 @@ public final class InJvmPipeline implements AutoCloseable {
     /** With the routes guarded and limited by {@code access}, and every instance charging through {@code gateway}. */
     public static InJvmPipeline start(final int instances, final int partitions, final HttpAccess access,
             final PaymentGateway gateway) throws Exception {
+        return start(instances, partitions, access, gateway, instance -> Map.of());
+    }
+
+    /** With further settings for instance {@code i} from {@code settings}, e.g. its {@code group.instance.id}. */
+    public static InJvmPipeline start(final int instances, final int partitions, final AdminAuth auth,
+            final PaymentGateway gateway, final IntFunction<Map<String, String>> settings) throws Exception {
+        return start(instances, partitions, HttpAccess.admin(auth), gateway, settings);
+    }
+
+    /** The same, with the routes guarded and limited by {@code access}. */
+    public static InJvmPipeline start(final int instances, final int partitions, final HttpAccess access,
+            final PaymentGateway gateway, final IntFunction<Map<String, String>> settings) throws Exception {
         final KafkaClusterTestKit cluster = startKafka();
         final InJvmPipeline pipeline = new InJvmPipeline(cluster, Files.createTempDirectory("in-jvm-pipeline"));
         final Properties admin = new Properties();
@@ -105,16 +127,40 @@ public final class InJvmPipeline implements AutoCloseable {
         }
         for (int i = 0; i < instances; i++) {
             final int port = LoopbackPorts.free(1).get(0);
-            pipeline.apps.add(PipelineApp.start(cluster.bootstrapServers(),
-                    Map.of(StreamsConfig.REPLICATION_FACTOR_CONFIG, "1",
-                            StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), "0"),
-                    pipeline.stateRoot.resolve("i" + i), pipeline.stateRoot.resolve("data"), "127.0.0.1",
-                    new HostInfo("127.0.0.1", port),
-                    gateway, MailSettings.outbox(pipeline.outbox()), access,
-                    (next, previous) -> { }));
+            final Map<String, String> instanceSettings = new HashMap<>(Map.of(StreamsConfig.REPLICATION_FACTOR_CONFIG, "1",
+                    StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), "0"));
+            instanceSettings.putAll(settings.apply(i));
+            pipeline.instances.add(new Instance(port, Map.copyOf(instanceSettings), gateway, access,
+                    new CopyOnWriteArrayList<>()));
+            pipeline.apps.add(pipeline.startInstance(i));
             pipeline.urls.add("http://127.0.0.1:" + port);
         }
         return pipeline;
+    }
+
+    private PipelineApp startInstance(final int i) throws InterruptedException {
+        final Instance instance = instances.get(i);
+        return PipelineApp.start(cluster.bootstrapServers(), instance.settings(), stateRoot.resolve("i" + i),
+                stateRoot.resolve("data"), "127.0.0.1", new HostInfo("127.0.0.1", instance.port()), instance.gateway(),
+                MailSettings.outbox(outbox()), instance.access(), (next, previous) -> instance.states().add(next));
+    }
+
+    /**
+     * Stops instance {@code i} and starts it again on the same state directory, settings and port,
+     * as a restart of its process would; returns once it is started (not yet RUNNING).
+     *
+     * @param leaveGroup whether it leaves the consumer group when it stops
+     */
+    public PipelineApp restart(final int i, final boolean leaveGroup) throws InterruptedException {
+        apps.get(i).close(leaveGroup);
+        final PipelineApp started = startInstance(i);
+        apps.set(i, started);
+        return started;
+    }
+
+    /** The states instance {@code i}'s streams app went through, in order, over all its starts. */
+    public List<KafkaStreams.State> states(final int i) {
+        return List.copyOf(instances.get(i).states());
     }
 
     public PipelineApp app(final int instance) {

@@ -15,6 +15,7 @@ import io.javalin.http.Handler;
 import io.javalin.http.HttpResponseException;
 import io.micrometer.core.instrument.Gauge;
 import io.purchasepipeline.app.Publisher;
+import io.purchasepipeline.app.health.Probes;
 import io.purchasepipeline.serdes.FlagAction;
 import io.purchasepipeline.serdes.FlagCommand;
 import io.purchasepipeline.serdes.JsonSerde;
@@ -41,8 +42,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.function.Supplier;
-import org.apache.kafka.streams.KafkaStreams;
 import org.eclipse.jetty.http.HttpException;
 import org.eclipse.jetty.io.EofException;
 import org.eclipse.jetty.server.Connector;
@@ -57,6 +56,8 @@ import org.slf4j.LoggerFactory;
 public final class HttpApi implements AutoCloseable {
 
     static final long MAX_WAIT_MS = 30_000;
+    /** About what the embedded broker takes to restart. */
+    static final int KAFKA_RETRY_AFTER_SECONDS = 5;
     private static final String JSON = "application/json";
     /** The request's correlation id: taken from the client when it sends a sane one, else made here. */
     static final String CORRELATION_HEADER = "X-Correlation-Id";
@@ -86,7 +87,7 @@ public final class HttpApi implements AutoCloseable {
     private final SeatDesk seats;
     private final QueryRouter queries;
     private final OrderWaiters waiters;
-    private final Supplier<KafkaStreams.State> state;
+    private final Probes probes;
     private final ApiMetrics metrics;
     private final HttpAccess access;
     private final Javalin server;
@@ -96,14 +97,14 @@ public final class HttpApi implements AutoCloseable {
      *        the caller of a customer route is, and how often one client may write
      */
     public HttpApi(final OrderIntake intake, final Publisher publisher, final SeatDesk seats, final QueryRouter queries,
-            final OrderWaiters waiters, final Supplier<KafkaStreams.State> state, final ApiMetrics metrics,
+            final OrderWaiters waiters, final Probes probes, final ApiMetrics metrics,
             final HttpAccess access) {
         this.intake = intake;
         this.publisher = publisher;
         this.seats = seats;
         this.queries = queries;
         this.waiters = waiters;
-        this.state = state;
+        this.probes = probes;
         this.metrics = metrics;
         this.access = access;
         Gauge.builder("http.server.connections", this::openConnections).description("HTTP connections open now")
@@ -124,7 +125,9 @@ public final class HttpApi implements AutoCloseable {
             config.routes.delete("/customers/{id}/flag", this::clearFlag);
             readRoute(config, "/customers/{id}/flag", this::getFlag);
             readRoute(config, "/analytics", this::analytics);
-            readRoute(config, "/health", this::health);
+            readRoute(config, "/health", ctx -> probe(ctx, probes.health()));
+            readRoute(config, "/health/live", ctx -> probe(ctx, probes.live()));
+            readRoute(config, "/health/ready", ctx -> probe(ctx, probes.ready()));
             readRoute(config, "/metrics", this::metrics);
             config.routes.before(ctx -> {
                 ctx.attribute("started", System.nanoTime());
@@ -186,6 +189,7 @@ public final class HttpApi implements AutoCloseable {
 
     private void placeOrder(final Context ctx) throws InterruptedException {
         final String customer = customerWithinLimits(ctx);
+        refuseWhileKafkaIsDown();
         final Order order = intake.place(forCustomer(body(ctx, PlaceOrderRequest.class), customer),
                 ctx.header("Idempotency-Key"), correlationId(ctx));
         ctx.status(202).header("Location", "/orders/" + order.orderId());
@@ -245,8 +249,9 @@ public final class HttpApi implements AutoCloseable {
     }
 
     private void reserveSeat(final Context ctx) throws InterruptedException {
-        final SeatResult result = seats.send(ctx.pathParam("id"), user(ctx, customerWithinLimits(ctx)), SeatAction.RESERVE,
-                correlationId(ctx));
+        final String user = user(ctx, customerWithinLimits(ctx));
+        refuseWhileKafkaIsDown();
+        final SeatResult result = seats.send(ctx.pathParam("id"), user, SeatAction.RESERVE, correlationId(ctx));
         switch (result.outcome()) {
             case RESERVED -> {
                 ctx.status(201).header("Location", "/api/v1/seats/" + result.seatId());
@@ -259,8 +264,9 @@ public final class HttpApi implements AutoCloseable {
     }
 
     private void releaseSeat(final Context ctx) throws InterruptedException {
-        final SeatResult result = seats.send(ctx.pathParam("id"), user(ctx, customerWithinLimits(ctx)), SeatAction.RELEASE,
-                correlationId(ctx));
+        final String user = user(ctx, customerWithinLimits(ctx));
+        refuseWhileKafkaIsDown();
+        final SeatResult result = seats.send(ctx.pathParam("id"), user, SeatAction.RELEASE, correlationId(ctx));
         switch (result.outcome()) {
             case RELEASED -> ctx.status(204);
             case RESERVED_BY_OTHER -> throw new ApiException(409, "reserved by someone else",
@@ -309,10 +315,9 @@ public final class HttpApi implements AutoCloseable {
                 ? new QueryResult.Found<>(AnalyticsSnapshot.empty()) : result, "analytics", snapshot -> snapshot);
     }
 
-    private void health(final Context ctx) {
-        final KafkaStreams.State current = state.get();
-        ctx.status(current == KafkaStreams.State.RUNNING ? 200 : 503);
-        json(ctx, Map.of("status", current.name()));
+    private void probe(final Context ctx, final Probes.Answer answer) {
+        ctx.status(answer.status());
+        json(ctx, answer.body());
     }
 
     private void metrics(final Context ctx) {
@@ -324,11 +329,22 @@ public final class HttpApi implements AutoCloseable {
     /** Writes one record and waits until Kafka has it (acks=all), so a 202 is never lost. */
     private <V> void publish(final Topic<V> topic, final String key, final V value, final Context ctx, final String what)
             throws InterruptedException {
+        refuseWhileKafkaIsDown();
         try {
             publisher.send(topic, key, value, correlationId(ctx)).get(10, TimeUnit.SECONDS);
         } catch (ExecutionException | TimeoutException e) {
             throw ApiException.unavailable(what + " could not be stored: " + e.getMessage(), 1);
         }
+    }
+
+    /**
+     * A write while Kafka is known to be down is answered 503 at once: the client retries after a
+     * broker restart's worth of seconds instead of holding a connection until the producer gives up.
+     */
+    private void refuseWhileKafkaIsDown() {
+        probes.kafka().problem().ifPresent(problem -> {
+            throw ApiException.unavailable(problem, KAFKA_RETRY_AFTER_SECONDS);
+        });
     }
 
     static String correlationId(final Context ctx) {

@@ -25,6 +25,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Properties;
 import java.util.Set;
@@ -61,8 +62,14 @@ import org.slf4j.LoggerFactory;
  * The pid of the running child is written to {@link #pidFile()} so that it can be stopped or killed
  * from outside.
  *
- * <p>Stopping the node when the application exits (a shutdown hook) is the caller's business;
- * {@link #stop()} and {@link #kill()} may be called any number of times. Instances are thread-safe.
+ * <p>Stopping the node when the application exits (a shutdown hook) is the caller's business, except
+ * for a node {@linkplain Builder#ownedByThisProcess() owned by this process}, which also stops by
+ * itself when this process dies without running its hooks. {@link #stop()} and {@link #kill()} may be
+ * called any number of times. Instances are thread-safe.
+ *
+ * <p>A node only ever serves its own data on its own port: a taken port is refused before the JVM is
+ * launched, and readiness requires the cluster id this data was formatted with, since every node
+ * here is node 1 on 127.0.0.1 and another Kafka on the port would otherwise pass for this one.
  */
 public final class BrokerNode implements AutoCloseable {
 
@@ -109,6 +116,11 @@ public final class BrokerNode implements AutoCloseable {
     /** Empty: a single node formatted as a standalone quorum; else every voter of the quorum, this node included. */
     private final List<ClusterMember> quorum;
     private final Map<String, String> brokerProperties;
+    /** Whether the child exits when this process dies (a {@code run}'s embedded broker), or may outlive it. */
+    private final boolean stopWithThisProcess;
+    /** Whether a node left running on this data by a process that died is stopped to start this one. */
+    private final boolean replaceOrphan;
+    private volatile Runnable onUnexpectedExit = () -> { };
 
     private volatile Process process;
     private volatile boolean stopRequested;
@@ -119,6 +131,12 @@ public final class BrokerNode implements AutoCloseable {
     BrokerNode(final int nodeId, final int port, final int controllerPort, final Path dataDir, final Path pidFile,
                final String maxHeap, final String clusterId, final List<ClusterMember> quorum,
                final Map<String, String> brokerProperties) {
+        this(nodeId, port, controllerPort, dataDir, pidFile, maxHeap, clusterId, quorum, brokerProperties, false, false);
+    }
+
+    private BrokerNode(final int nodeId, final int port, final int controllerPort, final Path dataDir, final Path pidFile,
+               final String maxHeap, final String clusterId, final List<ClusterMember> quorum,
+               final Map<String, String> brokerProperties, final boolean stopWithThisProcess, final boolean replaceOrphan) {
         if (!HEAP_SIZE.matcher(maxHeap).matches()) {
             throw new IllegalArgumentException("not a heap size such as 512m: " + maxHeap);
         }
@@ -136,6 +154,8 @@ public final class BrokerNode implements AutoCloseable {
         this.clusterId = Objects.requireNonNull(clusterId);
         this.quorum = List.copyOf(quorum);
         this.brokerProperties = Map.copyOf(brokerProperties);
+        this.stopWithThisProcess = stopWithThisProcess;
+        this.replaceOrphan = replaceOrphan;
         this.port = port;
         this.controllerPort = controllerPort;
     }
@@ -166,14 +186,18 @@ public final class BrokerNode implements AutoCloseable {
         Files.createDirectories(logDir());
         port = configuredPort == 0 ? freePort() : configuredPort;
         controllerPort = configuredControllerPort == 0 ? freePort() : configuredControllerPort;
+        refuseIfTaken(port, "client");
+        refuseIfTaken(controllerPort, "controller");
         final Path config = writeServerProperties();
         final Path log4jConfig = extractLog4jConfig();
         if (!isFormatted()) {
             format(config, log4jConfig);
         }
         appendToStdoutLog("starting Kafka node " + nodeId);
-        final Process started = new ProcessBuilder(
-                ChildJvm.command(maxHeap, log4jConfig, logDir(), KAFKA_MAIN, List.of(config.toString())))
+        final Process started = new ProcessBuilder(stopWithThisProcess
+                ? ChildJvm.command(maxHeap, log4jConfig, logDir(), ParentWatch.class.getName(),
+                        List.of(Long.toString(ProcessHandle.current().pid()), KAFKA_MAIN, config.toString()))
+                : ChildJvm.command(maxHeap, log4jConfig, logDir(), KAFKA_MAIN, List.of(config.toString())))
                 .directory(dataDir.toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(stdoutLog().toFile()))
@@ -183,6 +207,7 @@ public final class BrokerNode implements AutoCloseable {
         process = started;
         try {
             Files.writeString(pidFile, started.pid() + System.lineSeparator());
+            Files.writeString(ownerFile(), ProcessHandle.current().pid() + System.lineSeparator());
         } catch (IOException e) {
             kill();
             throw e;
@@ -222,10 +247,19 @@ public final class BrokerNode implements AutoCloseable {
                 checkProgress(running, deadline, timeout, "was not ready (" + lastProblem + ")");
                 final long remainingMs = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
                 try {
-                    final Collection<Node> live = admin.describeCluster(new DescribeClusterOptions()
-                                    .timeoutMs((int) Math.max(1, Math.min(remainingMs, PROBE_TIMEOUT.toMillis()))))
-                            .nodes().get();
-                    if (live.stream().anyMatch(node -> node.id() == nodeId)) {
+                    final var cluster = admin.describeCluster(new DescribeClusterOptions()
+                                    .timeoutMs((int) Math.max(1, Math.min(remainingMs, PROBE_TIMEOUT.toMillis()))));
+                    final Collection<Node> live = cluster.nodes().get();
+                    // every node these classes start is node 1 on 127.0.0.1: only the cluster id this data
+                    // directory was formatted with tells our broker from another one answering on the port
+                    final String answering = cluster.clusterId().get();
+                    final String formatted = formattedClusterId();
+                    if (!answering.equals(formatted)) {
+                        throw new BrokerStartupException("Port " + port + " is answered by another Kafka (cluster id "
+                                + answering + "), not by Kafka node " + nodeId + " of " + dataDir + " (cluster id "
+                                + formatted + "); that Kafka is left alone");
+                    }
+                    if (live.stream().anyMatch(node -> node.id() == nodeId && node.port() == port)) {
                         LOG.info("Kafka node {} ready at {} after {} ms", nodeId, bootstrapServers(),
                                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedAtNanos));
                         return;
@@ -363,6 +397,11 @@ public final class BrokerNode implements AutoCloseable {
         props.put("share.coordinator.state.topic.min.isr", minInsync);
         // a development cluster has no herd of consumers joining at once: don't make the first one wait
         props.put("group.initial.rebalance.delay.ms", "0");
+        // A producer asking for a topic that does not exist makes Kafka create it with one partition
+        // (num.partitions): that is how a repartition topic got 1 partition instead of 6 when an app
+        // wrote to a broker that was not its own. Every topic here is created on purpose, with its
+        // partition count: by the app's provisioner, or by Kafka Streams for its internal topics.
+        props.put("auto.create.topics.enable", "false");
         if (clusterSize > 1) {
             props.put("broker.heartbeat.interval.ms", "500");
             props.put("broker.session.timeout.ms", "3000");
@@ -391,7 +430,7 @@ public final class BrokerNode implements AutoCloseable {
     }
 
     /** A port free on the loopback address right now (another process may still take it before use). */
-    static int freePort() throws IOException {
+    public static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(LOOPBACK))) {
             return socket.getLocalPort();
         }
@@ -487,18 +526,22 @@ public final class BrokerNode implements AutoCloseable {
      * JVM and with a message buried in its log. The pid file alone cannot tell: it may be left over
      * from a crash, or name a pid since reused by another program.
      */
-    private void refuseIfRunningElsewhere() throws IOException {
+    private void refuseIfRunningElsewhere() throws IOException, InterruptedException {
         final Path lockFile = storageDir().resolve(".lock");
         if (!Files.exists(lockFile)) {
             return;
         }
-        try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.WRITE);
-             FileLock lock = channel.tryLock()) {
-            if (lock != null) {
+        if (!isLocked(lockFile)) {
+            return;
+        }
+        if (replaceOrphan && stopOrphan()) {
+            final long deadline = System.nanoTime() + STOP_GRACE.toNanos();
+            while (isLocked(lockFile) && System.nanoTime() < deadline) {
+                Thread.sleep(POLL_INTERVAL.toMillis());
+            }
+            if (!isLocked(lockFile)) {
                 return;
             }
-        } catch (OverlappingFileLockException e) {
-            // held by this very JVM: in use all the same
         }
         String owner = "";
         try {
@@ -508,6 +551,56 @@ public final class BrokerNode implements AutoCloseable {
         }
         throw new IllegalStateException("Kafka node " + nodeId + " already runs" + owner + " on the data in "
                 + dataDir + "; stop it first");
+    }
+
+    /**
+     * Stops the node this data directory's pid file names when the process that started it is gone
+     * (a {@code run} killed before its broker noticed): SIGTERM for a clean shutdown, SIGKILL after
+     * the grace period. A node whose owner lives is another {@code run}'s, and a pid that is not a
+     * broker on this data (a reused pid) is left alone.
+     *
+     * @return whether such a node was found and stopped
+     */
+    private boolean stopOrphan() {
+        final Optional<ProcessHandle> broker = readPid(pidFile).flatMap(ProcessHandle::of).filter(ProcessHandle::isAlive)
+                .filter(handle -> handle.info().commandLine().map(line -> line.contains(dataDir.toString())).orElse(false));
+        if (broker.isEmpty() || readPid(ownerFile()).flatMap(ProcessHandle::of).filter(ProcessHandle::isAlive).isPresent()) {
+            return false;
+        }
+        final ProcessHandle orphan = broker.get();
+        LOG.warn("Kafka node {} (pid {}) was left running on {} by a process that died; stopping it to start this one",
+                nodeId, orphan.pid(), dataDir);
+        orphan.destroy();
+        try {
+            orphan.onExit().get(STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException | ExecutionException e) {
+            orphan.destroyForcibly();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return true;
+    }
+
+    private static Optional<Long> readPid(final Path file) {
+        try {
+            return Optional.of(Long.parseLong(Files.readString(file).trim()));
+        } catch (IOException | NumberFormatException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** Whether a process (a running Kafka) holds the lock on this data directory. */
+    private static boolean isLocked(final Path lockFile) throws IOException {
+        try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.WRITE);
+             FileLock lock = channel.tryLock()) {
+            return lock == null;
+        } catch (NoSuchFileException e) {
+            // a broker that shut down cleanly removed it
+            return false;
+        } catch (OverlappingFileLockException e) {
+            // held by this very JVM: in use all the same
+            return true;
+        }
     }
 
     private boolean acceptsConnections() {
@@ -537,6 +630,7 @@ public final class BrokerNode implements AutoCloseable {
         if (!stopRequested && process == exited) {
             LOG.warn("Kafka node {} (pid {}) exited unexpectedly with code {}; see its logs in {}",
                     nodeId, exited.pid(), exited.exitValue(), logDir());
+            onUnexpectedExit.run();
         }
     }
 
@@ -565,6 +659,42 @@ public final class BrokerNode implements AutoCloseable {
     private void appendToStdoutLog(final String event) throws IOException {
         Files.writeString(stdoutLog(), "---- " + Instant.now() + " " + event + System.lineSeparator(),
                 StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    }
+
+    /** Told when the node's process exits without having been asked to (a crash, a kill). */
+    public void onUnexpectedExit(final Runnable listener) {
+        this.onUnexpectedExit = Objects.requireNonNull(listener);
+    }
+
+    /** The cluster id this node's storage was formatted with. */
+    String formattedClusterId() {
+        final Properties meta = new Properties();
+        try (var reader = Files.newBufferedReader(storageDir().resolve("meta.properties"))) {
+            meta.load(reader);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("cannot read the cluster id of " + dataDir, e);
+        }
+        return meta.getProperty("cluster.id");
+    }
+
+    /** Where the pid of the process that started the running node is kept, to tell a live owner from a dead one. */
+    private Path ownerFile() {
+        return pidFile.resolveSibling(pidFile.getFileName() + ".owner");
+    }
+
+    /**
+     * A port someone else listens on is a clear error here, before a JVM is launched: a broker that
+     * cannot bind dies, but its readiness probe might meanwhile be answered by whoever holds the port.
+     */
+    private void refuseIfTaken(final int candidate, final String what) throws IOException {
+        try (ServerSocket socket = new ServerSocket()) {
+            socket.setReuseAddress(true);
+            socket.bind(new InetSocketAddress(InetAddress.getByName(LOOPBACK), candidate), 1);
+        } catch (java.net.BindException e) {
+            throw new BrokerStartupException("Port " + candidate + " on " + LOOPBACK + " is taken (another Kafka or "
+                    + "program), so Kafka node " + nodeId + " of " + dataDir + " cannot use it as its " + what
+                    + " port; stop that program, choose another port, or use that Kafka with --bootstrap-servers");
+        }
     }
 
     private Path storageDir() {
@@ -614,6 +744,7 @@ public final class BrokerNode implements AutoCloseable {
         private Path pidFile;
         private String maxHeap = DEFAULT_MAX_HEAP;
         private final Map<String, String> properties = new LinkedHashMap<>();
+        private boolean owned;
 
         private Builder(final Path dataDir) {
             this.dataDir = Objects.requireNonNull(dataDir);
@@ -640,6 +771,17 @@ public final class BrokerNode implements AutoCloseable {
             return this;
         }
 
+        /**
+         * The node exits when this process does, however this process ends (the embedded broker of
+         * {@code run}); and a node of the same data left running by a process that died is stopped
+         * so that this one can start. Default off: a node started with {@code broker --detach}
+         * outlives the command that started it.
+         */
+        public Builder ownedByThisProcess() {
+            this.owned = true;
+            return this;
+        }
+
         /** An additional broker setting, e.g. {@code offsets.topic.num.partitions}; overrides the defaults. */
         public Builder property(final String key, final String value) {
             properties.put(Objects.requireNonNull(key), Objects.requireNonNull(value));
@@ -650,7 +792,7 @@ public final class BrokerNode implements AutoCloseable {
             final Map<String, String> merged = new LinkedHashMap<>(clusterDefaults(1));
             merged.putAll(properties);
             return new BrokerNode(1, port, 0, dataDir, pidFile != null ? pidFile : dataDir.resolve("broker.pid"),
-                    maxHeap, Uuid.randomUuid().toString(), List.of(), merged);
+                    maxHeap, Uuid.randomUuid().toString(), List.of(), merged, owned, owned);
         }
     }
 }

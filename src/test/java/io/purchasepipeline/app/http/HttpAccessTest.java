@@ -3,7 +3,11 @@ package io.purchasepipeline.app.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.nimbusds.jwt.JWTClaimsSet;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.purchasepipeline.app.Publisher;
+import io.purchasepipeline.app.health.KafkaAvailability;
+import io.purchasepipeline.app.health.Probes;
+import io.purchasepipeline.app.health.RestoreProgress;
 import io.purchasepipeline.app.kafka.LoopbackPorts;
 import io.purchasepipeline.serdes.Order;
 import io.purchasepipeline.serdes.SeatAction;
@@ -258,7 +262,8 @@ class HttpAccessTest {
         final int port = LoopbackPorts.free(1).get(0);
         // the store lookups of the query routes are never reached in these tests: no queries to route
         api = new HttpApi(new OrderIntake(kafka.publisher, 5_000), kafka.publisher, kafka.seats,
-                new QueryRouter(null, Duration.ofSeconds(1)), new OrderWaiters(), () -> KafkaStreams.State.RUNNING,
+                new QueryRouter(null, Duration.ofSeconds(1)), new OrderWaiters(),
+                new Probes(() -> KafkaStreams.State.RUNNING, new RestoreProgress(new SimpleMeterRegistry()), KafkaAvailability.ASSUMED),
                 new ApiMetrics(), access).start("127.0.0.1", port);
     }
 

@@ -291,13 +291,16 @@ class HttpOnBrokerTest {
             final HttpResponse<String> health = get(i, "/health");
             assertThat(health.statusCode()).isEqualTo(200);
             assertThat(json(health).get("status").asText()).isEqualTo("RUNNING");
+            assertThat(get(i, "/health/live").statusCode()).isEqualTo(200);
+            // the restore listener is registered: every restore it saw has ended
+            awaitJson(i, "/health/ready", ready -> ready.get("ready").asBoolean() && ready.get("restoring").isEmpty());
         }
         final List<String> metrics = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
             final HttpResponse<String> scrape = get(i, "/metrics");
             assertThat(scrape.statusCode()).isEqualTo(200);
             assertThat(scrape.headers().firstValue("Content-Type")).hasValueSatisfying(type -> assertThat(type).startsWith("text/plain"));
-            assertThat(scrape.body()).contains("kafka_stream_",
+            assertThat(scrape.body()).contains("kafka_stream_", "pipeline_restore_records_remaining 0.0",
                     "http_server_requests_seconds_count{method=\"GET\",route=\"/health\",status=\"200\"}");
             metrics.add(scrape.body());
         }
@@ -329,6 +332,8 @@ class HttpOnBrokerTest {
 
         final HttpResponse<String> health = get(2, "/health");
         assertThat(health.statusCode()).isEqualTo(503);
+        assertThat(get(2, "/health/live").statusCode()).as("a closed streams app makes no progress").isEqualTo(503);
+        assertThat(get(2, "/health/ready").statusCode()).isEqualTo(503);
         for (final var product : DemoCatalog.products()) {
             final long started = System.nanoTime();
             final HttpResponse<String> answer = get(0, "/products/" + product.sku());

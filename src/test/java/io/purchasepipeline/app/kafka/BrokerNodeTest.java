@@ -14,7 +14,13 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -50,6 +56,17 @@ class BrokerNodeTest {
             assertThat(consumeAll(node.bootstrapServers(), TOPIC, 1)).containsExactly("kept");
             clusterId = metaProperty(dataDir, "cluster.id");
 
+            // a write to a topic nobody created does not create it (with one partition, whatever it needs)
+            try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
+                    ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, node.bootstrapServers(), ProducerConfig.MAX_BLOCK_MS_CONFIG, 2_000),
+                    new StringSerializer(), new StringSerializer())) {
+                assertThatThrownBy(() -> producer.send(new ProducerRecord<>("never-created", "v")).get())
+                        .hasCauseInstanceOf(org.apache.kafka.common.errors.TimeoutException.class);
+            }
+            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, node.bootstrapServers()))) {
+                assertThat(admin.listTopics().names().get()).doesNotContain("never-created");
+            }
+
             node.stop();
             assertThat(node.isRunning()).isFalse();
             assertThat(ProcessHandle.of(firstPid).filter(ProcessHandle::isAlive)).isEmpty();
@@ -69,14 +86,27 @@ class BrokerNodeTest {
     @Test
     @Timeout(300)
     void reportsWhyANodeDiedWithTheTailOfItsLog() throws Exception {
-        try (ServerSocket taken = new ServerSocket(LoopbackPorts.free(1).get(0), 1, InetAddress.getByName("127.0.0.1"));
-             BrokerNode node = BrokerNode.standalone(tmp.resolve("kafka")).port(taken.getLocalPort()).build()) {
+        try (BrokerNode node = BrokerNode.standalone(tmp.resolve("kafka")).port(LoopbackPorts.free(1).get(0))
+                .maxHeap("1m").build()) {
             node.start();
             assertThatThrownBy(() -> node.awaitReady(READY_TIMEOUT))
                     .isInstanceOf(BrokerStartupException.class)
                     .hasMessageContaining("Kafka node 1")
                     .hasMessageContaining("exited with code")
-                    .hasMessageContaining("Address already in use");
+                    .hasMessageContaining("Too small maximum heap");
+        }
+    }
+
+    @Test
+    void refusesATakenPortInOneLineBeforeLaunchingAnything() throws Exception {
+        try (ServerSocket taken = new ServerSocket(LoopbackPorts.free(1).get(0), 1, InetAddress.getByName("127.0.0.1"));
+             BrokerNode node = BrokerNode.standalone(tmp.resolve("kafka")).port(taken.getLocalPort()).build()) {
+            assertThatThrownBy(node::start)
+                    .isInstanceOf(BrokerStartupException.class)
+                    .hasMessageStartingWith("Port " + taken.getLocalPort() + " on 127.0.0.1 is taken")
+                    .hasMessageNotContaining("\n");
+            assertThat(node.isRunning()).isFalse();
+            assertThat(node.pidFile()).doesNotExist();
         }
     }
 
