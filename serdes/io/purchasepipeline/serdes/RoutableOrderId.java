@@ -9,13 +9,13 @@ import org.apache.kafka.common.utils.Utils;
 /**
  * Order ids that say where their order lives. An order lives in the task of its customer (the
  * partition of its customer id on {@code orders}), so an id ends with the customer id's murmur2
- * hash, the same hash Kafka's default partitioner takes: {@code <base>.<8 hex digits>}. Any
+ * hash, the same hash Kafka's default partitioner takes: {@code <base>-<8 hex digits>}. Any
  * instance finds an order's partition from its id alone, for any partition count, with no lookup
  * topic and no broadcast. Clients treat the id as an opaque string.
  */
 public final class RoutableOrderId {
 
-    private static final Pattern SUFFIX = Pattern.compile(".*\\.[0-9a-f]{8}");
+    private static final Pattern SUFFIX = Pattern.compile(".+-[0-9a-f]{8}");
     private static final int SUFFIX_LENGTH = 9;
 
     private RoutableOrderId() {
@@ -28,7 +28,7 @@ public final class RoutableOrderId {
 
     /** {@code base} made routable to {@code customerId}'s partition. */
     public static String of(final String base, final String customerId) {
-        return base + "." + String.format("%08x", hash(customerId));
+        return base + "-" + String.format("%08x", hash(customerId));
     }
 
     /** The part before the routing suffix, or the id itself when it has none. */
@@ -51,7 +51,7 @@ public final class RoutableOrderId {
 
     /** Whether {@code orderId} routes to the partition of {@code customerId}. */
     public static boolean belongsTo(final String orderId, final String customerId) {
-        return routable(orderId) && orderId.endsWith("." + String.format("%08x", hash(customerId)));
+        return routable(orderId) && orderId.endsWith("-" + String.format("%08x", hash(customerId)));
     }
 
     private static int hash(final String customerId) {

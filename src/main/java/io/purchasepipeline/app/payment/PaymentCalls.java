@@ -48,7 +48,10 @@ public final class PaymentCalls {
                         request.currency());
                 case VOID -> gateway.voidAuthorisation(request.idempotencyKey(), request.authorisationId());
             };
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | LinkageError e) {
+            // a gateway client that throws (a bug, a class missing from its library) gives no answer; the
+            // order asks again, and the worker goes on with every other request
+            log.warn("The payment gateway failed on {}: {}", request.idempotencyKey(), e.toString());
             call = CompletableFuture.failedFuture(e);
         }
         // a copy, so that the timeout does not complete a future the gateway may share or keep
