@@ -28,8 +28,10 @@ import io.purchasepipeline.topology.PurchaseTopology;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.Executors;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -48,8 +50,12 @@ import org.apache.kafka.streams.state.HostInfo;
  * One instance of the application: the streams app and the HTTP endpoint that takes orders and
  * answers queries for any key. {@code run} starts one; tests start several in one JVM.
  */
-public record PipelineApp(KafkaStreams streams, HttpApi http, SeatDesk seats, Publisher publisher, EbookWorker ebooks,
+public record PipelineApp(KafkaStreams streams, KafkaStreamsMetrics streamsMetrics, HttpApi http, SeatDesk seats,
+        Publisher publisher, EbookWorker ebooks,
         MailSender mail, PaymentWorker payments) implements AutoCloseable {
+
+    /** How often the streams app's metrics are looked through for new ones (tasks come and go). */
+    static final Duration METRICS_REFRESH = Duration.ofSeconds(5);
 
     /** How far behind a standby may be and still answer a query while the owner cannot. */
     public static final long MAX_STANDBY_LAG = 10_000;
@@ -97,7 +103,15 @@ public record PipelineApp(KafkaStreams streams, HttpApi http, SeatDesk seats, Pu
         }
         streams.setUncaughtExceptionHandler(exception -> StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD);
         streams.setStateListener(onState);
-        new KafkaStreamsMetrics(streams).bindTo(metrics.registry());
+        // a task's metrics (end-to-end latency per node, restores) exist only once it is assigned: looked
+        // for every few seconds instead of Micrometer's minute, so /metrics shows them soon after a rebalance
+        final KafkaStreamsMetrics streamsMetrics = new KafkaStreamsMetrics(streams, List.of(),
+                Executors.newSingleThreadScheduledExecutor(runnable -> {
+                    final Thread thread = new Thread(runnable, "streams-metrics");
+                    thread.setDaemon(true);
+                    return thread;
+                }), METRICS_REFRESH);
+        streamsMetrics.bindTo(metrics.registry());
         final RestoreProgress restores = new RestoreProgress(metrics.registry());
         streams.setGlobalStateRestoreListener(restores);
 
@@ -121,7 +135,7 @@ public record PipelineApp(KafkaStreams streams, HttpApi http, SeatDesk seats, Pu
                 Attachments.ebooks(library::pdfFor));
         final PaymentWorker paymentWorker = PaymentWorker.start(clientProps(bootstrapServers, clientSettings),
                 PaymentWorker.GROUP_ID + "-" + advertised.host() + ":" + advertised.port(), gateway, payments);
-        return new PipelineApp(streams, http, seats, publisher, ebooks, mailSender, paymentWorker);
+        return new PipelineApp(streams, streamsMetrics, http, seats, publisher, ebooks, mailSender, paymentWorker);
     }
 
     static Properties producerProps(final String bootstrapServers, final Map<String, String> clientSettings) {
@@ -177,6 +191,7 @@ public record PipelineApp(KafkaStreams streams, HttpApi http, SeatDesk seats, Pu
         ebooks.close();
         mail.close();
         payments.close();
+        streamsMetrics.close();
         // a static member leaves through the admin client (KIP-812): its consumer alone would not
         streams.close(CloseOptions.groupMembershipOperation(leaveGroup ? CloseOptions.GroupMembershipOperation.LEAVE_GROUP
                 : CloseOptions.GroupMembershipOperation.REMAIN_IN_GROUP).withTimeout(Duration.ofSeconds(30)));

@@ -128,6 +128,8 @@ class PoisonOnBrokerTest {
 
         assertThat(awaitEnd(orderId)).isEqualTo("COMPLETED");
         assertThat(gateway.crashes.get()).as("the gateway client crashed once").isEqualTo(1);
+        // the capture is asked once the order completed
+        await("the order's capture", () -> gateway.simulator.captures(orderId) > 0);
         assertThat(gateway.simulator.captures(orderId)).as("charged once").isEqualTo(1);
         final JsonNode events = JsonSerde.MAPPER.readTree(get("/orders/" + orderId + "/events").body());
         // the crash was answered UNAVAILABLE: the order waited, asked again and completed

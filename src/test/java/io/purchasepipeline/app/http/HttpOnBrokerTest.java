@@ -305,8 +305,15 @@ class HttpOnBrokerTest {
             metrics.add(scrape.body());
         }
         // where a hop's time goes: end-to-end latency per task (its sub-topology is the task id's first
-        // number) at the nodes records enter and leave, and the stream threads' commits
-        assertThat(String.join("\n", metrics)).contains("kafka_stream_processor_node_record_e2e_latency_avg{",
+        // number) at the nodes records enter and leave, and the stream threads' commits; a task's metrics
+        // are found a few seconds after it is assigned
+        final long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        String scrape = get(0, "/metrics").body();
+        while (!scrape.contains("kafka_stream_processor_node_record_e2e_latency_avg{") && System.nanoTime() < deadline) {
+            Thread.sleep(500);
+            scrape = get(0, "/metrics").body();
+        }
+        assertThat(scrape).contains("kafka_stream_processor_node_record_e2e_latency_avg{",
                 "processor_node_id=\"orders-source\"", "kafka_stream_thread_commit_latency_avg{");
         // each instance counts the orders and seat answers its own tasks decided
         assertThat(String.join("\n", metrics)).contains("pipeline_orders_ended_total{status=\"COMPLETED\"}",
