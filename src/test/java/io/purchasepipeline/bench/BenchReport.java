@@ -23,7 +23,7 @@ import java.util.regex.Pattern;
 
 /**
  * Assembles what {@code bench/run} measured into {@code bench/results/<stamp>.json},
- * {@code bench/results/latest.json} and the README's table {@code bench/results/latest.md}.
+ * {@code bench/results/latest.json} and the table of docs/performance.md, {@code bench/results/latest.md}.
  * Inputs: the output of Kafka's {@code ProducerPerformance}, the JSON summaries of {@code load}
  * (at the maximum rate, at 1,000 orders/s, one per scaling step) and the JSON of
  * {@code bench/contention} when that bench ran.
@@ -371,7 +371,7 @@ public final class BenchReport {
         return node == null ? NullNode.instance : node;
     }
 
-    /** The README's table. */
+    /** The table of docs/performance.md. */
     static String markdown(final JsonNode r) {
         final StringBuilder md = new StringBuilder();
         final JsonNode m = r.path("machine");
