@@ -82,36 +82,38 @@ public final class InventoryLedger {
      */
     public LineResult hold(final ReservationCommand command) {
         final Inventory current = inventory.get(command.sku());
-        final LineOutcome outcome = tryHold(command, current);
-        return result(command, outcome == LineOutcome.HELD ? inventory.get(command.sku()) : current, outcome);
+        final Inventory held = tryHold(command, current);
+        if (held == null) {
+            return result(command, current, refusal(command, current));
+        }
+        inventory.put(held.sku(), held);
+        return result(command, held, LineOutcome.HELD);
     }
 
-    private LineOutcome tryHold(final ReservationCommand command, final Inventory current) {
+    /** Why {@code command} cannot be held, when {@link #tryHold} holds nothing. */
+    private static LineOutcome refusal(final ReservationCommand command, final Inventory current) {
         if (current == null) {
             return LineOutcome.UNKNOWN_SKU;
         }
-        final int quantity = command.quantity();
-        if (quantity <= 0 || current.kind() == ProductKind.SEAT && quantity != 1) {
+        if (command.quantity() <= 0 || current.kind() == ProductKind.SEAT && command.quantity() != 1) {
             return LineOutcome.INVALID_QUANTITY;
         }
-        switch (current.kind()) {
-            case PHYSICAL -> {
-                if (current.available() < quantity) {
-                    return LineOutcome.OUT_OF_STOCK;
-                }
-                inventory.put(current.sku(), current.withCounts(current.available() - quantity,
-                        current.held() + quantity, current.sold()));
-            }
-            case SEAT -> {
-                if (current.seatHolder() != null) {
-                    return LineOutcome.SEAT_TAKEN;
-                }
-                inventory.put(current.sku(), current.withSeat(SeatHolder.order(command.orderId(), command.customerId())));
-            }
-            case DIGITAL -> inventory.put(current.sku(),
-                    current.withCounts(current.available(), current.held() + quantity, current.sold()));
+        return current.kind() == ProductKind.SEAT ? LineOutcome.SEAT_TAKEN : LineOutcome.OUT_OF_STOCK;
+    }
+
+    /** The SKU's state with the line held, or null when it cannot be. */
+    private static Inventory tryHold(final ReservationCommand command, final Inventory current) {
+        final int quantity = command.quantity();
+        if (current == null || quantity <= 0 || current.kind() == ProductKind.SEAT && quantity != 1) {
+            return null;
         }
-        return LineOutcome.HELD;
+        return switch (current.kind()) {
+            case PHYSICAL -> current.available() < quantity ? null
+                    : current.withCounts(current.available() - quantity, current.held() + quantity, current.sold());
+            case SEAT -> current.seatHolder() != null ? null
+                    : current.withSeat(SeatHolder.order(command.orderId(), command.customerId()));
+            case DIGITAL -> current.withCounts(current.available(), current.held() + quantity, current.sold());
+        };
     }
 
     /** Turns a held line into a sale. A line this SKU does not hold for the order is refused whole. */

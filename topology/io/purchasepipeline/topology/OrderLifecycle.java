@@ -89,12 +89,9 @@ final class OrderLifecycle implements Processor<String, OrderInput, String, Orde
         apply(machine.apply(state, record.value(), now), record.timestamp());
     }
 
+    /** A first-seen order: the intake, in this task, already dropped an order id the store has. */
     private void place(final FraudCheckedOrder checked, final String correlationId, final long now, final long timestamp) {
         final String orderId = checked.order().orderId();
-        if (orders.get(orderId) != null) {
-            log.debug("Order {} already placed: ignored", orderId);
-            return;
-        }
         timers.put(PipelineStores.placedKey(now, orderId), orderId);
         apply(machine.place(checked, correlationId, now), timestamp);
     }
