@@ -70,7 +70,7 @@ public final class PurchaseTopology {
 
         // 1. Intake: valid, first-seen orders; the customer hears at once that the order is in.
         final KStream<String, Order> orders = builder.stream(Topics.ORDERS.name(), Topics.ORDERS.consumed())
-                .process(OrderIntake.supplier(), Named.as("order-intake"), StoreNames.ORDERS);
+                .process(OrderAdmission.supplier(), Named.as("order-intake"), StoreNames.ORDERS);
         orders.map((customerId, order) -> toEmail(Emails.of(order, EmailKind.ORDER_RECEIVED)), Named.as("order-received-email"))
                 .to(Topics.EMAILS.name(), Topics.EMAILS.produced("order-received"));
 

@@ -3,7 +3,7 @@ package io.purchasepipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.purchasepipeline.app.kafka.BrokerNode;
+import io.purchasepipeline.tools.kafka.BrokerNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import java.io.IOException;

@@ -150,7 +150,7 @@ class BenchReportTest {
 
     @Test
     void theShippedCommitIntervalAndTheHopsAreRead() {
-        final java.util.Properties shipped = io.purchasepipeline.app.StreamsSettings.of("127.0.0.1:9", Path.of("state"),
+        final java.util.Properties shipped = io.purchasepipeline.runtime.StreamsSettings.of("127.0.0.1:9", Path.of("state"),
                 Map.of());
         // exactly-once's own default (100 ms, not the 30 s of at-least-once) unless the settings set one
         assertThat(OrderPath.commitIntervalMs()).isEqualTo(Long.parseLong(shipped.getProperty(

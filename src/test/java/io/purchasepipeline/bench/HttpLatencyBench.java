@@ -2,10 +2,10 @@ package io.purchasepipeline.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.purchasepipeline.app.InJvmPipeline;
-import io.purchasepipeline.app.http.AdminAuth;
-import io.purchasepipeline.app.http.HttpAccess;
-import io.purchasepipeline.app.http.TestTokens;
+import io.purchasepipeline.instance.InJvmPipeline;
+import io.purchasepipeline.http.AdminAuth;
+import io.purchasepipeline.http.HttpAccess;
+import io.purchasepipeline.http.TestTokens;
 import io.purchasepipeline.serdes.JsonSerde;
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.purchasepipeline.app.load.OrderMix;
+import io.purchasepipeline.tools.load.OrderMix;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;

@@ -1,6 +1,6 @@
 package io.purchasepipeline.bench;
 
-import io.purchasepipeline.app.StreamsSettings;
+import io.purchasepipeline.runtime.StreamsSettings;
 import java.nio.file.Path;
 import java.util.Map;
 import org.apache.kafka.streams.StreamsConfig;

@@ -1,6 +1,6 @@
 package io.purchasepipeline.bench;
 
-import io.purchasepipeline.app.StreamsSettings;
+import io.purchasepipeline.runtime.StreamsSettings;
 import io.purchasepipeline.serdes.CorrelationId;
 import io.purchasepipeline.serdes.Order;
 import io.purchasepipeline.serdes.OrderEvent;

@@ -2,7 +2,7 @@ package io.purchasepipeline.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.purchasepipeline.app.load.OrderMix;
+import io.purchasepipeline.tools.load.OrderMix;
 import io.purchasepipeline.serdes.Order;
 import io.purchasepipeline.serdes.OrderLine;
 import io.purchasepipeline.serdes.PaymentDetails;

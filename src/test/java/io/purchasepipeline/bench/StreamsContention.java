@@ -1,15 +1,15 @@
 package io.purchasepipeline.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.purchasepipeline.app.InJvmPipeline;
-import io.purchasepipeline.app.PipelineApp;
-import io.purchasepipeline.app.http.HttpAccess;
-import io.purchasepipeline.app.StreamsSettings;
-import io.purchasepipeline.app.TopicProvisioner;
-import io.purchasepipeline.app.http.AdminAuth;
-import io.purchasepipeline.app.kafka.LoopbackPorts;
-import io.purchasepipeline.app.mail.MailSettings;
-import io.purchasepipeline.app.payment.PaymentSimulator;
+import io.purchasepipeline.instance.InJvmPipeline;
+import io.purchasepipeline.instance.PipelineApp;
+import io.purchasepipeline.http.HttpAccess;
+import io.purchasepipeline.runtime.StreamsSettings;
+import io.purchasepipeline.runtime.TopicProvisioner;
+import io.purchasepipeline.http.AdminAuth;
+import io.purchasepipeline.tools.kafka.LoopbackPorts;
+import io.purchasepipeline.mail.MailSettings;
+import io.purchasepipeline.payment.PaymentSimulator;
 import io.purchasepipeline.bench.ContentionCheck.KeyState;
 import io.purchasepipeline.serdes.JsonSerde;
 import io.purchasepipeline.serdes.LineResult;

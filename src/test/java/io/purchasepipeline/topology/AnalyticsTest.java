@@ -4,7 +4,7 @@ import static io.purchasepipeline.topology.PipelineDriver.line;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import io.purchasepipeline.app.payment.PaymentSimulator;
+import io.purchasepipeline.payment.PaymentSimulator;
 import io.purchasepipeline.serdes.Alert;
 import io.purchasepipeline.serdes.EbookGenerated;
 import io.purchasepipeline.serdes.EmailKind;

@@ -3,7 +3,7 @@ package io.purchasepipeline.topology;
 import static io.purchasepipeline.topology.PipelineDriver.line;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.purchasepipeline.app.payment.PaymentSimulator;
+import io.purchasepipeline.payment.PaymentSimulator;
 import io.purchasepipeline.serdes.CorrelationId;
 import io.purchasepipeline.serdes.Order;
 import io.purchasepipeline.serdes.OrderEvent;

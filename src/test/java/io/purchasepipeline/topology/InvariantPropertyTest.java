@@ -2,7 +2,7 @@ package io.purchasepipeline.topology;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.purchasepipeline.app.payment.PaymentSimulator;
+import io.purchasepipeline.payment.PaymentSimulator;
 import io.purchasepipeline.serdes.FlagAction;
 import io.purchasepipeline.serdes.Order;
 import io.purchasepipeline.serdes.OrderEvent;

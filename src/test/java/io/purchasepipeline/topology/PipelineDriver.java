@@ -1,6 +1,6 @@
 package io.purchasepipeline.topology;
 
-import io.purchasepipeline.app.StreamsSettings;
+import io.purchasepipeline.runtime.StreamsSettings;
 import io.purchasepipeline.serdes.Alert;
 import io.purchasepipeline.serdes.EbookGenerated;
 import io.purchasepipeline.serdes.EbookRequest;

@@ -2,8 +2,7 @@ package io.purchasepipeline.topology;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.purchasepipeline.app.StreamsSettings;
-import io.purchasepipeline.app.TopologyDiagram;
+import io.purchasepipeline.runtime.StreamsSettings;
 import io.purchasepipeline.serdes.Topics;
 import io.purchasepipeline.stores.StoreNames;
 import java.io.IOException;

@@ -3,12 +3,12 @@ package io.purchasepipeline.topology;
 import static io.purchasepipeline.topology.PipelineDriver.line;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.purchasepipeline.app.InvariantChecker;
-import io.purchasepipeline.app.RecordFeed;
-import io.purchasepipeline.app.VerificationReport;
-import io.purchasepipeline.app.VerificationReport.SkuStock;
-import io.purchasepipeline.app.VerificationReport.Violation;
-import io.purchasepipeline.app.payment.PaymentSimulator;
+import io.purchasepipeline.verify.InvariantChecker;
+import io.purchasepipeline.verify.TopicRecordDecoder;
+import io.purchasepipeline.verify.VerificationReport;
+import io.purchasepipeline.verify.VerificationReport.SkuStock;
+import io.purchasepipeline.verify.VerificationReport.Violation;
+import io.purchasepipeline.payment.PaymentSimulator;
 import io.purchasepipeline.serdes.Order;
 import io.purchasepipeline.serdes.OrderEvent;
 import io.purchasepipeline.serdes.OrderLine;
@@ -36,7 +36,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The real topology in a test driver, its topics handed to {@code verify}'s checker as a broker
- * would hand them (raw bytes through {@link RecordFeed}): a drained run with every kind of outcome
+ * would hand them (raw bytes through {@link TopicRecordDecoder}): a drained run with every kind of outcome
  * passes, and the same records with one forged or lost record fail on the invariant it breaks.
  */
 class VerifyPipelineTest {
@@ -195,7 +195,7 @@ class VerifyPipelineTest {
 
     private static VerificationReport check(final List<ConsumerRecord<byte[], byte[]>> records, final boolean allowPending) {
         final InvariantChecker checker = new InvariantChecker(allowPending);
-        final RecordFeed feed = new RecordFeed(checker);
+        final TopicRecordDecoder feed = new TopicRecordDecoder(checker);
         records.forEach(feed::accept);
         return checker.report();
     }

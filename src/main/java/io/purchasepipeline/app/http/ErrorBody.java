@@ -1,7 +1,0 @@
-package io.purchasepipeline.app.http;
-
-import java.util.List;
-
-/** The body of every error answer. */
-public record ErrorBody(String error, List<String> details) {
-}

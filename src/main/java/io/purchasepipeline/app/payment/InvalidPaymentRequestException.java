@@ -1,9 +1,0 @@
-package io.purchasepipeline.app.payment;
-
-/** A record on {@code payment-requests} that no gateway can be asked: it goes to {@code dead-letters}. */
-public final class InvalidPaymentRequestException extends RuntimeException {
-
-    public InvalidPaymentRequestException(final String message) {
-        super(message);
-    }
-}

@@ -1,0 +1,203 @@
+package io.purchasepipeline.instance;
+
+import io.purchasepipeline.runtime.KafkaAvailability;
+import io.purchasepipeline.runtime.Probes;
+import io.purchasepipeline.runtime.RestoreProgress;
+import io.purchasepipeline.runtime.StreamsGroupSettings;
+import io.purchasepipeline.runtime.StreamsSettings;
+import io.purchasepipeline.runtime.TopicWriter;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.purchasepipeline.ebook.EbookLibrary;
+import io.purchasepipeline.ebook.EbookWorker;
+import io.purchasepipeline.http.ApiMetrics;
+import io.purchasepipeline.http.HttpAccess;
+import io.purchasepipeline.http.HttpApi;
+import io.purchasepipeline.http.OrderSubmission;
+import io.purchasepipeline.http.OrderWaiters;
+import io.purchasepipeline.http.QueryRouter;
+import io.purchasepipeline.http.SeatCommandSender;
+import io.purchasepipeline.mail.Attachments;
+import io.purchasepipeline.mail.MailSender;
+import io.purchasepipeline.mail.MailSettings;
+import io.purchasepipeline.payment.PaymentGateway;
+import io.purchasepipeline.payment.PaymentWorker;
+import io.purchasepipeline.serdes.SeatResult;
+import io.purchasepipeline.serdes.Topics;
+import io.purchasepipeline.stores.AnalyticsSnapshot;
+import io.purchasepipeline.stores.InteractiveQueries;
+import io.purchasepipeline.stores.StoreNames;
+import io.purchasepipeline.topology.PipelineConfig;
+import io.purchasepipeline.topology.PurchaseTopology;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.Executors;
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.streams.CloseOptions;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.apache.kafka.streams.state.HostInfo;
+
+/**
+ * One instance of the application: the streams app and the HTTP endpoint that takes orders and
+ * answers queries for any key. {@code run} starts one; tests start several in one JVM.
+ */
+public record PipelineApp(KafkaStreams streams, KafkaStreamsMetrics streamsMetrics, HttpApi http, SeatCommandSender seats,
+        TopicWriter publisher, EbookWorker ebooks,
+        MailSender mail, PaymentWorker payments) implements AutoCloseable {
+
+    /** How often the streams app's metrics are looked through for new ones (tasks come and go). */
+    static final Duration METRICS_REFRESH = Duration.ofSeconds(5);
+
+    /** How far behind a standby may be and still answer a query while the owner cannot. */
+    public static final long MAX_STANDBY_LAG = 10_000;
+
+    /**
+     * @param clientSettings extra settings (security, streams overrides, {@code pipeline.*} rules)
+     * @param stateDir this instance's own RocksDB directory
+     * @param dataDir where outputs live: the e-books under {@code ebooks/}
+     * @param httpHost the address the endpoint binds to
+     * @param advertised how other instances reach this one's endpoint ({@code application.server})
+     * @param gateway what this instance's payment worker asks
+     * @param mail where the mail sender delivers the emails: a mail server or the outbox
+     * @param access who may use the operator routes, who a customer is, how often one client may write
+     * @param onState told of the streams app's state changes (set before it starts)
+     */
+    public static PipelineApp start(final String bootstrapServers, final Map<String, String> clientSettings, final Path stateDir,
+            final Path dataDir, final String httpHost, final HostInfo advertised, final PaymentGateway gateway,
+            final MailSettings mail, final HttpAccess access, final KafkaStreams.StateListener onState)
+            throws InterruptedException {
+        return start(bootstrapServers, clientSettings, stateDir, dataDir, httpHost, advertised, gateway,
+                PaymentWorker.Settings.DEFAULT, mail, access, onState, KafkaAvailability.ASSUMED);
+    }
+
+    /**
+     * The same, with this instance's payment worker set by {@code payments}.
+     *
+     * @param kafka what is known of Kafka's availability (the embedded broker's supervisor knows it)
+     */
+    public static PipelineApp start(final String bootstrapServers, final Map<String, String> clientSettings, final Path stateDir,
+            final Path dataDir, final String httpHost, final HostInfo advertised, final PaymentGateway gateway,
+            final PaymentWorker.Settings payments, final MailSettings mail, final HttpAccess access,
+            final KafkaStreams.StateListener onState, final KafkaAvailability kafka) throws InterruptedException {
+        final Map<String, String> overrides = new HashMap<>(clientSettings);
+        overrides.put(StreamsConfig.APPLICATION_SERVER_CONFIG, advertised.host() + ":" + advertised.port());
+        final Properties props = StreamsSettings.of(bootstrapServers, stateDir, overrides);
+        final ApiMetrics metrics = new ApiMetrics();
+        final OrderWaiters waiters = new OrderWaiters();
+        final KafkaStreams streams = new KafkaStreams(PurchaseTopology.build(PipelineConfig.from(props),
+                event -> {
+                    waiters.changed(event);
+                    metrics.changed(event);
+                }, props), props);
+        try (Admin groupAdmin = Admin.create(clientProps(bootstrapServers, clientSettings))) {
+            StreamsGroupSettings.apply(groupAdmin, props);
+        }
+        streams.setUncaughtExceptionHandler(exception -> StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD);
+        streams.setStateListener(onState);
+        // a task's metrics (end-to-end latency per node, restores) exist only once it is assigned: looked
+        // for every few seconds instead of Micrometer's minute, so /metrics shows them soon after a rebalance
+        final KafkaStreamsMetrics streamsMetrics = new KafkaStreamsMetrics(streams, List.of(),
+                Executors.newSingleThreadScheduledExecutor(runnable -> {
+                    final Thread thread = new Thread(runnable, "streams-metrics");
+                    thread.setDaemon(true);
+                    return thread;
+                }), METRICS_REFRESH);
+        streamsMetrics.bindTo(metrics.registry());
+        final RestoreProgress restores = new RestoreProgress(metrics.registry());
+        streams.setGlobalStateRestoreListener(restores);
+
+        final TopicWriter publisher = new TopicWriter(new KafkaProducer<>(producerProps(bootstrapServers, clientSettings),
+                new ByteArraySerializer(), new ByteArraySerializer()));
+        final SeatCommandSender seats = new SeatCommandSender(publisher, new KafkaConsumer<>(answerReaderProps(bootstrapServers, clientSettings),
+                new StringDeserializer(), Topics.SEAT_RESERVATION_RESULTS.valueSerde().deserializer()),
+                Duration.ofSeconds(5), (SeatResult result) -> metrics.seatAnswered(result));
+        final InteractiveQueries queries = new InteractiveQueries(streams, advertised, MAX_STANDBY_LAG);
+        metrics.bindAnalytics(() -> queries.getIfLocal(StoreNames.ANALYTICS, AnalyticsSnapshot.KEY));
+        streams.start();
+        final HttpApi http = new HttpApi(new OrderSubmission(publisher, 10_000), publisher, seats,
+                new QueryRouter(queries, Duration.ofSeconds(2)), waiters, new Probes(streams::state, restores, kafka), metrics,
+                access)
+                .start(httpHost, advertised.port());
+        // one library for the worker and the completion email, so both find (or make) the same PDF
+        final EbookLibrary library = EbookLibrary.in(dataDir);
+        final EbookWorker ebooks = EbookWorker.start(clientProps(bootstrapServers, clientSettings),
+                "purchase-pipeline-ebooks-" + advertised.host() + ":" + advertised.port(), library);
+        final MailSender mailSender = MailSender.start(clientProps(bootstrapServers, clientSettings), mail,
+                Attachments.ebooks(library::pdfFor));
+        final PaymentWorker paymentWorker = PaymentWorker.start(clientProps(bootstrapServers, clientSettings),
+                PaymentWorker.GROUP_ID + "-" + advertised.host() + ":" + advertised.port(), gateway, payments);
+        return new PipelineApp(streams, streamsMetrics, http, seats, publisher, ebooks, mailSender, paymentWorker);
+    }
+
+    public static Properties producerProps(final String bootstrapServers, final Map<String, String> clientSettings) {
+        final Properties props = clientProps(bootstrapServers, clientSettings);
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        props.put(ProducerConfig.LINGER_MS_CONFIG, "1");
+        // send() waits for the topic's metadata up to max.block.ms (60 s by default) before the intake's
+        // own bound even starts: with Kafka unreachable an HTTP request hung for 40 s and more
+        props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "5000");
+        return props;
+    }
+
+    public static Properties answerReaderProps(final String bootstrapServers, final Map<String, String> clientSettings) {
+        final Properties props = clientProps(bootstrapServers, clientSettings);
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        return props;
+    }
+
+    /**
+     * Only the client settings: {@code pipeline.*} and streams-only keys would make clients warn, the
+     * streams app's {@code group.protocol} ({@code streams}) is a value a plain consumer rejects, and
+     * the instance id names this instance in the streams app's group only.
+     */
+    public static Properties clientProps(final String bootstrapServers, final Map<String, String> clientSettings) {
+        final Properties props = new Properties();
+        clientSettings.forEach((key, value) -> {
+            if (!key.startsWith("pipeline.") && !key.equals(StreamsConfig.GROUP_PROTOCOL_CONFIG)
+                    && !key.equals(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG)) {
+                props.put(key, value);
+            }
+        });
+        props.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        return props;
+    }
+
+    /** Stops, leaving the group: its tasks move to the other instances at once. */
+    @Override
+    public void close() throws InterruptedException {
+        close(true);
+    }
+
+    /**
+     * Stops. Leaving the group hands the tasks over at once (a clean stop, a scale-down); staying
+     * (a static member that will be back: a rolling restart) keeps them assigned to this instance
+     * until the session timeout, so that coming back in time moves nothing. A dynamic member that
+     * does not leave only delays the rebalance: it comes back as a new member anyway.
+     */
+    public void close(final boolean leaveGroup) throws InterruptedException {
+        http.close();
+        seats.close();
+        ebooks.close();
+        mail.close();
+        payments.close();
+        streamsMetrics.close();
+        // a static member leaves through the admin client (KIP-812): its consumer alone would not
+        streams.close(CloseOptions.groupMembershipOperation(leaveGroup ? CloseOptions.GroupMembershipOperation.LEAVE_GROUP
+                : CloseOptions.GroupMembershipOperation.REMAIN_IN_GROUP).withTimeout(Duration.ofSeconds(30)));
+        publisher.close();
+    }
+}

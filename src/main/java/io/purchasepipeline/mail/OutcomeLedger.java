@@ -1,0 +1,331 @@
+package io.purchasepipeline.mail;
+
+import io.purchasepipeline.serdes.EmailOutcome;
+import io.purchasepipeline.serdes.Topics;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsResult;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.CloseOptions;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RecordDeserializationException;
+import org.apache.kafka.common.errors.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The mail sender's ledger: what became of each email, on the compacted {@code email-outcomes}
+ * topic, keyed by email id and written to the same partition number as the email on
+ * {@code emails}, so the owner of an email partition owns its outcomes too.
+ *
+ * <p>Every write is a Kafka transaction that also commits the sender's position on
+ * {@code emails} for its consumer group. The group coordinator accepts that commit only from a
+ * current member of the group, so a sender that lost its partitions without noticing (paused too
+ * long, cut off) cannot record an email as being sent, and so does not send it.
+ *
+ * <p>An owner reads the outcomes of a partition before it handles the partition's emails. It
+ * first asks for the group's committed position, which Kafka answers only once no transaction of
+ * an earlier owner touching that position is open; it then reads the outcomes, read-committed, up
+ * to their end as it was after that. So whatever an earlier owner recorded as being sent, this
+ * one knows.
+ */
+final class OutcomeLedger implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(OutcomeLedger.class);
+
+    /** A transaction holds one record and a position; a sender that dies in one holds up its partition this long at most. */
+    static final Duration TRANSACTION_TIMEOUT = Duration.ofSeconds(10);
+    /** Long enough for an earlier owner's open transaction to end or be aborted by the broker. */
+    private static final Duration LOAD_TIMEOUT = TRANSACTION_TIMEOUT.plusSeconds(50);
+    private static final String OUTCOMES = Topics.EMAIL_OUTCOMES.name();
+
+    private final Supplier<Producer<byte[], byte[]>> producers;
+    private final Consumer<String, EmailOutcome> reader;
+    private final Admin admin;
+    /** Null after a fatal error: made again for the next write. */
+    private Producer<byte[], byte[]> producer;
+    /** Per partition number of {@code emails}: the latest status of each email id there. */
+    private final Map<Integer, Map<String, EmailOutcome.Status>> statuses = new HashMap<>();
+    /** Per partition number: when each email that is SENDING there was marked, which sets when it may go again. */
+    private final Map<Integer, Map<String, Long>> marks = new HashMap<>();
+    /** Positions of emails that needed no outcome (already handled), committed with the next write. */
+    private final Map<TopicPartition, OffsetAndMetadata> positions = new HashMap<>();
+    /** Final outcomes recorded here and not yet written: they go with the next transaction, whatever it is. */
+    private final List<Staged> staged = new ArrayList<>();
+
+    /**
+     * Final outcomes of partitions this sender lost before it could write them: if a partition
+     * comes back, its emails are found SENDING, and this says they were in fact delivered.
+     */
+    private final Map<String, EmailOutcome> unwritten = new HashMap<>();
+
+    private record Staged(TopicPartition emails, EmailOutcome outcome) {
+    }
+
+    /**
+     * A write that did not happen, as far as this sender can tell (a commit that timed out may
+     * still land; writing the same outcome again then does no harm).
+     */
+    static final class WriteFailed extends Exception {
+        WriteFailed(final RuntimeException cause) {
+            super(cause.toString(), cause);
+        }
+    }
+
+    /**
+     * @param producers makes a transactional producer, ready ({@code initTransactions} done)
+     * @param reader a consumer without a group, read-committed, for loading outcomes
+     */
+    OutcomeLedger(final Supplier<Producer<byte[], byte[]>> producers, final Consumer<String, EmailOutcome> reader,
+            final Admin admin) {
+        this.producers = producers;
+        this.reader = reader;
+        this.admin = admin;
+    }
+
+    boolean loaded(final TopicPartition emails) {
+        return statuses.containsKey(emails.partition());
+    }
+
+    /** The latest status of an email in a loaded partition, null when it has none. */
+    EmailOutcome.Status status(final TopicPartition emails, final String emailId) {
+        return statuses.get(emails.partition()).get(emailId);
+    }
+
+    /** When the SENDING mark of an email in a loaded partition was written (its sender's clock, epoch ms), 0 when unknown. */
+    long markedAt(final TopicPartition emails, final String emailId) {
+        return marks.get(emails.partition()).getOrDefault(emailId, 0L);
+    }
+
+    /**
+     * Reads the outcomes of these partitions of {@code emails} (see the class comment). On failure
+     * they stay not loaded, and their emails must wait.
+     *
+     * @param group the sender's consumer, member of the group that owns the partitions
+     */
+    void load(final Collection<TopicPartition> emails, final Consumer<?, ?> group) {
+        if (emails.isEmpty()) {
+            return;
+        }
+        group.committed(Set.copyOf(emails), LOAD_TIMEOUT);
+        final List<TopicPartition> outcomes = emails.stream()
+                .map(partition -> new TopicPartition(OUTCOMES, partition.partition())).toList();
+        final Map<TopicPartition, Long> ends = ends(outcomes);
+        final Map<Integer, Map<String, EmailOutcome.Status>> read = new HashMap<>();
+        final Map<Integer, Map<String, Long>> readMarks = new HashMap<>();
+        outcomes.forEach(partition -> {
+            read.put(partition.partition(), new HashMap<>());
+            readMarks.put(partition.partition(), new HashMap<>());
+        });
+        final long deadline = System.nanoTime() + LOAD_TIMEOUT.toNanos();
+        reader.assign(outcomes);
+        try {
+            reader.seekToBeginning(outcomes);
+            while (outcomes.stream().anyMatch(partition -> reader.position(partition) < ends.get(partition))) {
+                if (System.nanoTime() - deadline > 0) {
+                    throw new TimeoutException("Reading " + outcomes + " to " + ends + " took longer than " + LOAD_TIMEOUT);
+                }
+                try {
+                    for (final ConsumerRecord<String, EmailOutcome> outcome : reader.poll(Duration.ofMillis(200))) {
+                        apply(read.get(outcome.partition()), readMarks.get(outcome.partition()), outcome);
+                    }
+                } catch (RecordDeserializationException e) {
+                    log.warn("Skipping an unreadable outcome at {} offset {}: {}", e.topicPartition(), e.offset(), e.getMessage());
+                    reader.seek(e.topicPartition(), e.offset() + 1);
+                }
+            }
+        } finally {
+            reader.assign(List.of());
+        }
+        statuses.putAll(read);
+        marks.putAll(readMarks);
+        log.info("Email outcomes loaded for partitions {} of {}: {} emails known",
+                emails.stream().map(TopicPartition::partition).sorted().toList(), Topics.EMAILS.name(),
+                read.values().stream().mapToInt(Map::size).sum());
+    }
+
+    private Map<TopicPartition, Long> ends(final List<TopicPartition> outcomes) {
+        try {
+            // the high watermark, past any transaction still open: reading up to it waits for that transaction to end
+            final Map<TopicPartition, OffsetSpec> latest = outcomes.stream()
+                    .collect(Collectors.toMap(Function.identity(), partition -> OffsetSpec.latest()));
+            final Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends = admin.listOffsets(latest).all()
+                    .get(LOAD_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            return ends.entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey, end -> end.getValue().offset()));
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof KafkaException kafka ? kafka : new KafkaException(e.getCause());
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new TimeoutException("No end offsets for " + outcomes + " within " + LOAD_TIMEOUT, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new KafkaException("Interrupted while reading the end offsets of " + outcomes, e);
+        }
+    }
+
+    private static void apply(final Map<String, EmailOutcome.Status> statuses, final Map<String, Long> marks,
+            final ConsumerRecord<String, EmailOutcome> outcome) {
+        if (outcome.key() == null) {
+            return;
+        }
+        if (outcome.value() == null) {
+            statuses.remove(outcome.key());
+        } else {
+            statuses.put(outcome.key(), outcome.value().status());
+        }
+        if (outcome.value() != null && outcome.value().status() == EmailOutcome.Status.SENDING) {
+            marks.put(outcome.key(), outcome.value().at());
+        } else {
+            marks.remove(outcome.key());
+        }
+    }
+
+    /** Drops what this sender knew of partitions it no longer owns. */
+    void forget(final Collection<TopicPartition> emails) {
+        for (final TopicPartition partition : emails) {
+            statuses.remove(partition.partition());
+            marks.remove(partition.partition());
+            positions.remove(partition);
+            staged.stream().filter(outcome -> outcome.emails().equals(partition))
+                    .forEach(outcome -> unwritten.put(outcome.outcome().emailId(), outcome.outcome()));
+            staged.removeIf(outcome -> outcome.emails().equals(partition));
+        }
+    }
+
+    /** The email before {@code next} needed no outcome; its position is committed with the next write. */
+    void skip(final TopicPartition emails, final long next) {
+        positions.put(emails, new OffsetAndMetadata(next));
+    }
+
+    /**
+     * Records an email's final outcome (SENT, REDELIVERED, BOUNCED) and the position past it, to be
+     * written with the next transaction: the next email's SENDING mark, or {@link #flush} at the end
+     * of a poll. So a delivery costs one transaction, not two. Known here at once; if this sender
+     * stops before that transaction, the email stays SENDING for the next owner, which hands it
+     * over again, exactly as when a sender stops between a delivery and its own write.
+     */
+    void record(final TopicPartition emails, final EmailOutcome outcome, final long next) {
+        staged.add(new Staged(emails, outcome));
+        unwritten.remove(outcome.emailId());
+        positions.put(emails, new OffsetAndMetadata(next));
+        statuses.get(emails.partition()).put(outcome.emailId(), outcome.status());
+        marks.get(emails.partition()).remove(outcome.emailId());
+    }
+
+    /** The final outcome this sender knows for an email of a partition it lost before writing it, or null. */
+    EmailOutcome unwritten(final String emailId) {
+        return unwritten.get(emailId);
+    }
+
+    /**
+     * Records an outcome and the sender's position in one transaction (with any outcome recorded
+     * before it), and waits for it.
+     *
+     * @param outcome null withdraws a SENDING that turned out not to be sent, so that the email is
+     *        tried again (known at once here, even when the write fails)
+     * @param next the position to commit: the email's own offset while it is not done, the one after it when done
+     */
+    void write(final TopicPartition emails, final String emailId, final EmailOutcome outcome, final long next,
+            final ConsumerGroupMetadata group) throws WriteFailed {
+        if (outcome == null) {
+            statuses.get(emails.partition()).remove(emailId);
+            marks.get(emails.partition()).remove(emailId);
+        }
+        positions.put(emails, new OffsetAndMetadata(next));
+        commit(List.of(outcomeRecord(emails, emailId, outcome)), group);
+        if (outcome != null) {
+            statuses.get(emails.partition()).put(emailId, outcome.status());
+            if (outcome.status() == EmailOutcome.Status.SENDING) {
+                marks.get(emails.partition()).put(emailId, outcome.at());
+            }
+        }
+    }
+
+    /**
+     * Writes the dead letter of a record that is no email it can deliver, with the sender's
+     * position past it, in one transaction: the letter is written once, and the record is not
+     * read again, whatever stops the sender when.
+     */
+    void deadLetter(final TopicPartition emails, final ProducerRecord<byte[], byte[]> letter, final long next,
+            final ConsumerGroupMetadata group) throws WriteFailed {
+        positions.put(emails, new OffsetAndMetadata(next));
+        commit(List.of(letter), group);
+    }
+
+    /** Commits the outcomes recorded and the positions of skipped emails, if any. */
+    void flush(final ConsumerGroupMetadata group) throws WriteFailed {
+        if (!positions.isEmpty() || !staged.isEmpty()) {
+            commit(List.of(), group);
+        }
+    }
+
+    private static ProducerRecord<byte[], byte[]> outcomeRecord(final TopicPartition emails, final String emailId,
+            final EmailOutcome outcome) {
+        return new ProducerRecord<>(OUTCOMES, emails.partition(), Topics.EMAIL_OUTCOMES.keySerde().serializer()
+                .serialize(OUTCOMES, emailId), Topics.EMAIL_OUTCOMES.valueSerde().serializer().serialize(OUTCOMES, outcome));
+    }
+
+    private void commit(final List<ProducerRecord<byte[], byte[]>> records, final ConsumerGroupMetadata group)
+            throws WriteFailed {
+        try {
+            if (producer == null) {
+                producer = producers.get();
+            }
+            producer.beginTransaction();
+            // the outcomes recorded before go first: an email's SENT lands before the next one's SENDING
+            for (final Staged outcome : staged) {
+                producer.send(outcomeRecord(outcome.emails(), outcome.outcome().emailId(), outcome.outcome()));
+            }
+            for (final ProducerRecord<byte[], byte[]> record : records) {
+                producer.send(record);
+            }
+            producer.sendOffsetsToTransaction(Map.copyOf(positions), group);
+            producer.commitTransaction();
+            positions.clear();
+            staged.clear();
+        } catch (KafkaException | IllegalStateException e) {
+            abort();
+            throw new WriteFailed(e);
+        }
+    }
+
+    /** Aborts the open transaction; a producer that cannot (fenced, broken) is replaced on the next write. */
+    private void abort() {
+        if (producer == null) {
+            return;
+        }
+        try {
+            producer.abortTransaction();
+        } catch (KafkaException | IllegalStateException e) {
+            log.warn("Replacing the email outcomes producer, which cannot abort its transaction: {}", e.toString());
+            producer.close(Duration.ZERO);
+            producer = null;
+        }
+    }
+
+    @Override
+    public void close() {
+        if (producer != null) {
+            producer.close(Duration.ofSeconds(5));
+        }
+        reader.close(CloseOptions.timeout(Duration.ofSeconds(5)));
+        admin.close(Duration.ofSeconds(5));
+    }
+}

@@ -1,0 +1,438 @@
+package io.purchasepipeline.payment;
+
+import io.purchasepipeline.runtime.DeadLetters;
+import io.purchasepipeline.serdes.CorrelationId;
+import io.purchasepipeline.serdes.PaymentRequest;
+import io.purchasepipeline.serdes.PaymentResult;
+import io.purchasepipeline.serdes.Topics;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.AuthorizationException;
+import org.apache.kafka.common.errors.OutOfOrderSequenceException;
+import org.apache.kafka.common.errors.ProducerFencedException;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.errors.TimeoutException;
+import org.apache.kafka.common.errors.UnsupportedVersionException;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The payment service: reads {@code payment-requests} (read-committed, in its own consumer group,
+ * so that workers on any number of machines share the partitions), asks the gateway with up to
+ * {@code concurrency} calls in flight, and writes one {@link PaymentResult} per request to
+ * {@code payment-results}, keyed like the request (the customer id) and carrying its correlation
+ * id.
+ *
+ * <p>Calls end in any order; results are committed in the order of their requests. Every commit
+ * interval, the requests answered at the head of each partition go out in one Kafka transaction
+ * together with the group's position past them, so a result is visible exactly when its request
+ * is never read again. A request still in flight holds back the ones behind it on its partition
+ * (at most one call timeout). Whatever was not committed (a crash, a fenced or failed
+ * transaction, a partition handed to another worker) is read again and asked again under the
+ * same idempotency key, so the gateway answers it without charging again; the answers this worker
+ * had not committed are dropped.
+ *
+ * <p>A call without an answer within the call timeout is answered {@code UNAVAILABLE}: the
+ * order asks again later. A record that is no payment request a gateway could be asked
+ * (unreadable, without key, or missing what its operation needs) goes to {@code dead-letters}
+ * with the reason in headers ({@link DeadLetters}), in the same way and transaction as a result;
+ * the requests after it go on.
+ */
+public final class PaymentWorker implements AutoCloseable {
+
+    /** The consumer group of every payment worker. */
+    public static final String GROUP_ID = "purchase-pipeline-payments";
+    public static final int DEFAULT_CONCURRENCY = 64;
+
+    private static final Logger log = LoggerFactory.getLogger(PaymentWorker.class);
+    /** How often answered requests are committed: as Kafka Streams commits under exactly-once. */
+    private static final Duration COMMIT_INTERVAL = Duration.ofMillis(100);
+    private static final Duration IDLE_POLL = Duration.ofMillis(200);
+    /** While calls are out, the loop comes back this often to commit what was answered. */
+    private static final Duration BUSY_POLL = Duration.ofMillis(5);
+    /** A worker killed inside a commit holds up readers of its partitions this long at most. */
+    private static final Duration TRANSACTION_TIMEOUT = Duration.ofSeconds(10);
+    private static final Duration STOP_WAIT = Duration.ofSeconds(30);
+
+    /**
+     * @param concurrency the most gateway calls in flight at once
+     * @param callTimeout how long a call may take before it counts as unanswered
+     */
+    public record Settings(int concurrency, Duration callTimeout) {
+
+        public static final Settings DEFAULT = new Settings(DEFAULT_CONCURRENCY, PaymentCalls.DEFAULT_TIMEOUT);
+
+        public Settings {
+            if (concurrency < 1) {
+                throw new IllegalArgumentException("the payment concurrency must be at least 1, not " + concurrency);
+            }
+        }
+    }
+
+    /** A request read and not yet committed; {@code output} is set once it is answered (a result or a dead letter). */
+    private static final class Entry {
+        final ConsumerRecord<byte[], byte[]> record;
+        PaymentRequest request;
+        volatile ProducerRecord<byte[], byte[]> output;
+
+        Entry(final ConsumerRecord<byte[], byte[]> record) {
+            this.record = record;
+        }
+    }
+
+    private final Consumer<byte[], byte[]> consumer;
+    private final Producer<byte[], byte[]> producer;
+    private final PaymentCalls calls;
+    private final int concurrency;
+    private final Thread thread;
+    private volatile boolean running = true;
+    /** Set when the producer cannot go on (fenced by a worker with its transactional id): nothing more is committed. */
+    private boolean broken;
+
+    /** Per partition, in offset order: what was read and not committed. */
+    private final Map<TopicPartition, Deque<Entry>> uncommitted = new HashMap<>();
+    /** Read, well formed, not yet asked: waits for a free call. */
+    private final Deque<Entry> waiting = new ArrayDeque<>();
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private long lastCommit = System.nanoTime();
+
+    private PaymentWorker(final Consumer<byte[], byte[]> consumer, final Producer<byte[], byte[]> producer,
+            final PaymentCalls calls, final int concurrency) {
+        this.consumer = consumer;
+        this.producer = producer;
+        this.calls = calls;
+        this.concurrency = concurrency;
+        this.thread = new Thread(this::run, "payment-worker");
+    }
+
+    /**
+     * Starts a worker in a thread of its own.
+     *
+     * @param clientProps bootstrap servers and security settings
+     * @param transactionalId unique among the workers running at once, and best kept across a
+     *        restart, so that the new producer aborts what the stopped one left open
+     */
+    public static PaymentWorker start(final Properties clientProps, final String transactionalId,
+            final PaymentGateway gateway, final Settings settings) {
+        final PaymentWorker worker = new PaymentWorker(
+                new KafkaConsumer<>(consumerProps(clientProps, settings), new ByteArrayDeserializer(),
+                        new ByteArrayDeserializer()),
+                new KafkaProducer<>(producerProps(clientProps, transactionalId), new ByteArraySerializer(),
+                        new ByteArraySerializer()),
+                new PaymentCalls(gateway, settings.callTimeout()), settings.concurrency());
+        worker.thread.start();
+        log.info("Payment worker started: up to {} calls in flight, {} ms call timeout", settings.concurrency(),
+                settings.callTimeout().toMillis());
+        return worker;
+    }
+
+    private void run() {
+        boolean canCommit = false;
+        try {
+            if (!initTransactions()) {
+                return;
+            }
+            canCommit = true;
+            consumer.subscribe(List.of(Topics.PAYMENT_REQUESTS.name()), new Rebalance());
+            while (running && !broken) {
+                read(consumer.poll(uncommitted.isEmpty() ? IDLE_POLL : BUSY_POLL));
+                launch();
+                throttle();
+                if (System.nanoTime() - lastCommit >= COMMIT_INTERVAL.toNanos()) {
+                    commitAnswered();
+                }
+            }
+            if (broken) {
+                log.error("Payment worker stopped: its producer cannot go on (another worker with its transactional id, "
+                        + "or no right to write); its uncommitted requests are read again by the group");
+            }
+        } catch (WakeupException e) {
+            log.debug("Payment worker stopping");
+        } catch (RuntimeException e) {
+            log.error("Payment worker stopped", e);
+        } finally {
+            if (canCommit && !broken) {
+                handOver();
+            }
+            consumer.close();
+            producer.close();
+        }
+    }
+
+    /** False when told to stop first; a broker that is slow to answer is waited for. */
+    private boolean initTransactions() {
+        while (running) {
+            try {
+                producer.initTransactions();
+                return true;
+            } catch (TimeoutException e) {
+                log.warn("Payment worker: Kafka did not answer in time, trying again", e);
+            }
+        }
+        return false;
+    }
+
+    private void read(final ConsumerRecords<byte[], byte[]> records) {
+        for (final ConsumerRecord<byte[], byte[]> record : records) {
+            final Entry entry = new Entry(record);
+            uncommitted.computeIfAbsent(new TopicPartition(record.topic(), record.partition()),
+                    partition -> new ArrayDeque<>()).add(entry);
+            try {
+                entry.request = readable(record);
+                waiting.add(entry);
+            } catch (SerializationException | InvalidPaymentRequestException e) {
+                log.warn("The record at {}-{} offset {} is no payment request; it goes to {}: {}", record.topic(),
+                        record.partition(), record.offset(), Topics.DEAD_LETTERS, e.getMessage());
+                entry.output = DeadLetters.of(record, e);
+            }
+        }
+    }
+
+    private static PaymentRequest readable(final ConsumerRecord<byte[], byte[]> record) {
+        if (record.key() == null) {
+            throw new InvalidPaymentRequestException("a payment request without a key (the customer id) has no way back "
+                    + "to its order");
+        }
+        final PaymentRequest request = Topics.PAYMENT_REQUESTS.valueSerde().deserializer()
+                .deserialize(record.topic(), record.headers(), record.value());
+        final String problem = PaymentRequests.problem(request);
+        if (problem != null) {
+            throw new InvalidPaymentRequestException(problem);
+        }
+        return request;
+    }
+
+    /** Asks the gateway for waiting requests while calls are free. */
+    private void launch() {
+        while (inFlight.get() < concurrency && !waiting.isEmpty()) {
+            final Entry entry = waiting.poll();
+            inFlight.incrementAndGet();
+            calls.answer(entry.request).whenComplete((result, failure) -> {
+                // PaymentCalls answers every call, UNAVAILABLE when the gateway did not
+                entry.output = resultRecord(entry.record, result);
+                inFlight.decrementAndGet();
+            });
+        }
+    }
+
+    /** Reads no more while a full round of calls waits for a free one; the consumer stays in its group meanwhile. */
+    private void throttle() {
+        if (waiting.size() >= concurrency) {
+            consumer.pause(consumer.assignment());
+        } else if (!consumer.paused().isEmpty()) {
+            consumer.resume(consumer.paused());
+        }
+    }
+
+    /**
+     * Writes the answered requests at the head of each partition, with the position past them, in
+     * one transaction. When it fails, everything not committed is read again.
+     */
+    private void commitAnswered() {
+        lastCommit = System.nanoTime();
+        if (broken) {
+            return;
+        }
+        final Map<TopicPartition, OffsetAndMetadata> positions = new HashMap<>();
+        final Map<TopicPartition, Integer> counts = new HashMap<>();
+        final List<ProducerRecord<byte[], byte[]>> outputs = new ArrayList<>();
+        uncommitted.forEach((partition, entries) -> {
+            int count = 0;
+            for (final Entry entry : entries) {
+                final ProducerRecord<byte[], byte[]> output = entry.output;
+                if (output == null) {
+                    break;
+                }
+                outputs.add(output);
+                positions.put(partition, new OffsetAndMetadata(entry.record.offset() + 1));
+                count++;
+            }
+            if (count > 0) {
+                counts.put(partition, count);
+            }
+        });
+        if (positions.isEmpty()) {
+            return;
+        }
+        try {
+            producer.beginTransaction();
+            outputs.forEach(producer::send);
+            producer.sendOffsetsToTransaction(positions, consumer.groupMetadata());
+            commit();
+        } catch (ProducerFencedException | OutOfOrderSequenceException | AuthorizationException
+                | UnsupportedVersionException e) {
+            broken = true;
+            log.error("Payment worker: its producer cannot go on", e);
+            return;
+        } catch (KafkaException e) {
+            log.warn("Payment worker: committing {} answers failed; what was not committed is read again", outputs.size(), e);
+            try {
+                producer.abortTransaction();
+            } catch (KafkaException abortFailed) {
+                broken = true;
+                log.error("Payment worker: the failed transaction cannot be aborted; the worker stops", abortFailed);
+            }
+            rewind();
+            return;
+        }
+        counts.forEach((partition, count) -> {
+            final Deque<Entry> entries = uncommitted.get(partition);
+            for (int i = 0; i < count; i++) {
+                entries.poll();
+            }
+            if (entries.isEmpty()) {
+                uncommitted.remove(partition);
+            }
+        });
+    }
+
+    /** A commit that timed out must be tried again (it cannot be aborted); it may have gone through. */
+    private void commit() {
+        while (true) {
+            try {
+                producer.commitTransaction();
+                return;
+            } catch (TimeoutException e) {
+                if (!running) {
+                    throw e;
+                }
+                log.warn("Payment worker: Kafka did not confirm the commit in time, trying again", e);
+            }
+        }
+    }
+
+    /** Back to the first uncommitted request of each partition still ours; answers still to come are dropped. */
+    private void rewind() {
+        final Set<TopicPartition> assigned = consumer.assignment();
+        uncommitted.forEach((partition, entries) -> {
+            if (assigned.contains(partition) && !entries.isEmpty()) {
+                consumer.seek(partition, entries.peekFirst().record.offset());
+            }
+        });
+        uncommitted.clear();
+        waiting.clear();
+    }
+
+    private void forget(final Collection<TopicPartition> partitions) {
+        final Set<TopicPartition> gone = new HashSet<>(partitions);
+        partitions.forEach(uncommitted::remove);
+        waiting.removeIf(entry -> gone.contains(new TopicPartition(entry.record.topic(), entry.record.partition())));
+    }
+
+    /** On a clean stop: what was answered is committed, the rest is left to the next owner. */
+    private void handOver() {
+        try {
+            commitAnswered();
+        } catch (KafkaException e) {
+            log.warn("Payment worker: the last answers were not committed; they are asked again by the next owner", e);
+        }
+    }
+
+    private static ProducerRecord<byte[], byte[]> resultRecord(final ConsumerRecord<byte[], byte[]> request,
+            final PaymentResult result) {
+        final String topic = Topics.PAYMENT_RESULTS.name();
+        final ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic, null, request.key(),
+                Topics.PAYMENT_RESULTS.valueSerde().serializer().serialize(topic, result));
+        final String correlationId = CorrelationId.of(request.headers());
+        if (correlationId != null) {
+            CorrelationId.headers(correlationId).forEach(record.headers()::add);
+        }
+        return record;
+    }
+
+    /** Stops at once: answers not yet committed are committed if they are in, the rest is read again by the next owner. */
+    @Override
+    public void close() {
+        running = false;
+        consumer.wakeup();
+        try {
+            thread.join(STOP_WAIT.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (thread.isAlive()) {
+            log.warn("The payment worker did not stop within {}", STOP_WAIT);
+        }
+    }
+
+    /** Partitions that go take their uncommitted requests with them; what was answered goes first. */
+    private final class Rebalance implements ConsumerRebalanceListener {
+
+        @Override
+        public void onPartitionsRevoked(final Collection<TopicPartition> partitions) {
+            if (!partitions.isEmpty()) {
+                try {
+                    commitAnswered();
+                } catch (KafkaException e) {
+                    log.warn("Payment worker: answers not committed before a rebalance; the next owner asks again", e);
+                }
+                forget(partitions);
+            }
+        }
+
+        @Override
+        public void onPartitionsLost(final Collection<TopicPartition> partitions) {
+            forget(partitions);
+        }
+
+        @Override
+        public void onPartitionsAssigned(final Collection<TopicPartition> partitions) {
+            // nothing to load: the group's committed positions say where to start
+        }
+    }
+
+    private static Properties consumerProps(final Properties clientProps, final Settings settings) {
+        final Properties props = new Properties();
+        props.putAll(clientProps);
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, GROUP_ID);
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        props.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
+        props.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
+        // enough to keep every call busy without reading far ahead of them
+        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Integer.toString(Math.max(settings.concurrency(), 50)));
+        return props;
+    }
+
+    private static Properties producerProps(final Properties clientProps, final String transactionalId) {
+        final Properties props = new Properties();
+        // as the mail sender: the next transaction often starts while the last one's markers are written
+        props.put(ProducerConfig.RETRY_BACKOFF_MS_CONFIG, "5");
+        props.put(ProducerConfig.RETRY_BACKOFF_MAX_MS_CONFIG, "500");
+        props.putAll(clientProps);
+        props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
+        props.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, (int) TRANSACTION_TIMEOUT.toMillis());
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        props.put(ProducerConfig.LINGER_MS_CONFIG, "0");
+        return props;
+    }
+}

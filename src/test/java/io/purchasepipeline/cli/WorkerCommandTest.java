@@ -1,0 +1,102 @@
+package io.purchasepipeline.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.groups.Tuple.tuple;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.purchasepipeline.instance.InJvmPipeline;
+import io.purchasepipeline.runtime.TopicProvisioner;
+import io.purchasepipeline.tools.kafka.KafkaTestClients;
+import io.purchasepipeline.payment.PaymentSimulator;
+import io.purchasepipeline.serdes.PaymentOperation;
+import io.purchasepipeline.serdes.PaymentRequest;
+import io.purchasepipeline.serdes.PaymentResult;
+import io.purchasepipeline.serdes.PaymentStatus;
+import io.purchasepipeline.serdes.Topics;
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.test.KafkaClusterTestKit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** {@code worker}: its options, its errors, and a payment worker that answers. */
+class WorkerCommandTest {
+
+    private final CliUnderTest cli = new CliUnderTest();
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "worker payment --bootstrap-servers k:9092 --payment-timeout-share 1.5 | --payment-timeout-share is a share from 0 to 1 | worker payment",
+            "worker payment --bootstrap-servers k:9092 --payment-concurrency 0     | --payment-concurrency must be at least 1      | worker payment",
+            "worker payment --bootstrap-servers k:9092 --payment-latency soon      | 'soon' is not a duration                      | worker payment",
+            "worker fraud --bootstrap-servers k:9092                               | Unmatched argument                            | worker",
+            "run --payment-concurrency 0                                           | --payment-concurrency must be at least 1      | run",
+            "run --payment-jitter -5ms                                             | is not a duration                             | run"})
+    void refusesBadOptionsWithTheReason(final String options, final String reason, final String usage) {
+        final int exit = cli.execute(options.trim().split("\\s+"));
+
+        assertThat(exit).isEqualTo(2);
+        assertThat(cli.err()).contains(reason).contains("Usage: purchase-pipeline " + usage);
+    }
+
+    @Test
+    void aWorkerNeedsAKafka() {
+        final String configured = System.getenv("KAFKA_BOOTSTRAP_SERVERS");
+        assumeTrue(configured == null || configured.isBlank());
+
+        final int exit = cli.execute("worker", "ebook");
+
+        assertThat(exit).isEqualTo(2);
+        assertThat(cli.err()).contains("A worker needs a Kafka: give --bootstrap-servers or set KAFKA_BOOTSTRAP_SERVERS");
+    }
+
+    @Test
+    void runsAPaymentWorkerUntilStopped() throws Exception {
+        try (KafkaClusterTestKit cluster = InJvmPipeline.startKafka()) {
+            final Properties client = new Properties();
+            client.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers());
+            try (Admin admin = Admin.create(client)) {
+                new TopicProvisioner(admin, 2, TopicProvisioner.Retention.BROKER_DEFAULT).provision();
+            }
+            final WorkerCommand command = cli.subcommand("worker");
+            final CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> cli.execute("worker", "payment",
+                    "--bootstrap-servers", cluster.bootstrapServers(), "--payment-latency", "20ms",
+                    "--payment-concurrency", "4", "--instance-id", "cli-test"));
+            final PaymentRequest request = new PaymentRequest("o-" + UUID.randomUUID(), "alice", PaymentOperation.AUTHORISE,
+                    BigDecimal.TEN, "EUR", PaymentSimulator.APPROVED_CARD, null);
+            try (KafkaProducer<String, PaymentRequest> producer = new KafkaProducer<>(Map.of(
+                    CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers()),
+                    Topics.PAYMENT_REQUESTS.keySerde().serializer(), Topics.PAYMENT_REQUESTS.valueSerde().serializer())) {
+                producer.send(new ProducerRecord<>(Topics.PAYMENT_REQUESTS.name(), "alice", request)).get();
+            }
+
+            final long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            List<ConsumerRecord<String, PaymentResult>> results = List.of();
+            while (results.isEmpty()) {
+                assertThat(System.nanoTime()).as("waiting for the result").isLessThan(deadline);
+                Thread.sleep(200);
+                results = KafkaTestClients.readCommitted(client, Topics.PAYMENT_RESULTS.name(), new StringDeserializer(),
+                        Topics.PAYMENT_RESULTS.valueSerde().deserializer());
+            }
+            command.stop();
+
+            assertThat(exit.get(60, TimeUnit.SECONDS)).isZero();
+            assertThat(results).extracting(record -> record.value().orderId(), record -> record.value().status())
+                    .containsExactly(tuple(request.orderId(), PaymentStatus.APPROVED));
+            assertThat(cli.out()).contains("Payment worker (built-in simulator, latency 20 ms", "until stopped");
+        }
+    }
+}

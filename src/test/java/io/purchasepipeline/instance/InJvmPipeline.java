@@ -1,0 +1,198 @@
+package io.purchasepipeline.instance;
+
+import io.purchasepipeline.runtime.DemoCatalog;
+import io.purchasepipeline.runtime.TopicProvisioner;
+import io.purchasepipeline.http.AdminAuth;
+import io.purchasepipeline.http.HttpAccess;
+import io.purchasepipeline.tools.kafka.BrokerNode;
+import io.purchasepipeline.tools.kafka.LoopbackPorts;
+import io.purchasepipeline.mail.MailSettings;
+import io.purchasepipeline.payment.PaymentGateway;
+import io.purchasepipeline.payment.PaymentSimulator;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.IntFunction;
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.security.auth.SecurityProtocol;
+import org.apache.kafka.common.test.KafkaClusterTestKit;
+import org.apache.kafka.common.test.TestKitNodes;
+import org.apache.kafka.common.utils.Utils;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.state.HostInfo;
+
+/**
+ * A real single-node Kafka in this JVM, the topics as {@code run} makes them, the demo catalog,
+ * and {@code n} application instances with their HTTP endpoints on free loopback ports.
+ */
+public final class InJvmPipeline implements AutoCloseable {
+
+    private final KafkaClusterTestKit cluster;
+    private final Path stateRoot;
+    private final List<PipelineApp> apps = new ArrayList<>();
+    private final List<String> urls = new ArrayList<>();
+    private final List<Instance> instances = new ArrayList<>();
+
+    /** How instance {@code i} was started, to start it again the same way; and the states it went through. */
+    private record Instance(int port, Map<String, String> settings, PaymentGateway gateway, HttpAccess access,
+            List<KafkaStreams.State> states) {
+    }
+
+    private InJvmPipeline(final KafkaClusterTestKit cluster, final Path stateRoot) {
+        this.cluster = cluster;
+        this.stateRoot = stateRoot;
+    }
+
+    /** A ready single-node Kafka in this JVM, its internal topics small, for exactly-once on one node. */
+    public static KafkaClusterTestKit startKafka() throws Exception {
+        return startKafka(SecurityProtocol.PLAINTEXT);
+    }
+
+    /**
+     * The same, its clients' listener speaking {@code protocol}. With {@code SASL_PLAINTEXT} the
+     * mechanism is PLAIN and an authorizer lets only the super user {@code plain-admin} do anything.
+     */
+    public static KafkaClusterTestKit startKafka(final SecurityProtocol protocol) throws Exception {
+        final KafkaClusterTestKit.Builder builder = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder().setCombined(true)
+                .setNumBrokerNodes(1).setNumControllerNodes(1).setBrokerSecurityProtocol(protocol)
+                .setControllerSecurityProtocol(protocol).build())
+                .setConfigProp("offsets.topic.replication.factor", "1")
+                .setConfigProp("offsets.topic.num.partitions", "3")
+                .setConfigProp("transaction.state.log.replication.factor", "1")
+                .setConfigProp("transaction.state.log.min.isr", "1")
+                .setConfigProp("transaction.state.log.num.partitions", "3")
+                .setConfigProp("group.initial.rebalance.delay.ms", "0");
+        // the streams protocol's broker settings of the embedded broker and the local cluster, except
+        // the standby count, which the app sets on its own group (StreamsGroupSettings)
+        BrokerNode.streamsGroupDefaults().forEach((key, value) -> {
+            if (!key.equals("group.streams.num.standby.replicas")) {
+                builder.setConfigProp(key, value);
+            }
+        });
+        final KafkaClusterTestKit cluster = builder.build();
+        cluster.format();
+        cluster.startup();
+        cluster.waitForReadyBrokers();
+        return cluster;
+    }
+
+    public static InJvmPipeline start(final int instances, final int partitions) throws Exception {
+        return start(instances, partitions, AdminAuth.open());
+    }
+
+    /** With the operator routes guarded by {@code auth}. */
+    public static InJvmPipeline start(final int instances, final int partitions, final AdminAuth auth) throws Exception {
+        return start(instances, partitions, auth, new PaymentSimulator());
+    }
+
+    /** With the operator routes guarded by {@code auth}, and every instance charging through {@code gateway}. */
+    public static InJvmPipeline start(final int instances, final int partitions, final AdminAuth auth,
+            final PaymentGateway gateway) throws Exception {
+        return start(instances, partitions, HttpAccess.admin(auth), gateway);
+    }
+
+    /** With the routes guarded and limited by {@code access}. */
+    public static InJvmPipeline start(final int instances, final int partitions, final HttpAccess access) throws Exception {
+        return start(instances, partitions, access, new PaymentSimulator());
+    }
+
+    /** With the routes guarded and limited by {@code access}, and every instance charging through {@code gateway}. */
+    public static InJvmPipeline start(final int instances, final int partitions, final HttpAccess access,
+            final PaymentGateway gateway) throws Exception {
+        return start(instances, partitions, access, gateway, instance -> Map.of());
+    }
+
+    /** With further settings for instance {@code i} from {@code settings}, e.g. its {@code group.instance.id}. */
+    public static InJvmPipeline start(final int instances, final int partitions, final AdminAuth auth,
+            final PaymentGateway gateway, final IntFunction<Map<String, String>> settings) throws Exception {
+        return start(instances, partitions, HttpAccess.admin(auth), gateway, settings);
+    }
+
+    /** The same, with the routes guarded and limited by {@code access}. */
+    public static InJvmPipeline start(final int instances, final int partitions, final HttpAccess access,
+            final PaymentGateway gateway, final IntFunction<Map<String, String>> settings) throws Exception {
+        final KafkaClusterTestKit cluster = startKafka();
+        final InJvmPipeline pipeline = new InJvmPipeline(cluster, Files.createTempDirectory("in-jvm-pipeline"));
+        final Properties admin = new Properties();
+        admin.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers());
+        try (Admin client = Admin.create(admin)) {
+            new TopicProvisioner(client, partitions, TopicProvisioner.Retention.BROKER_DEFAULT).provision();
+            DemoCatalog.loadIfEmpty(client, admin);
+        }
+        for (int i = 0; i < instances; i++) {
+            final int port = LoopbackPorts.free(1).get(0);
+            final Map<String, String> instanceSettings = new HashMap<>(Map.of(StreamsConfig.REPLICATION_FACTOR_CONFIG, "1",
+                    StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), "0"));
+            instanceSettings.putAll(settings.apply(i));
+            pipeline.instances.add(new Instance(port, Map.copyOf(instanceSettings), gateway, access,
+                    new CopyOnWriteArrayList<>()));
+            pipeline.apps.add(pipeline.startInstance(i));
+            pipeline.urls.add("http://127.0.0.1:" + port);
+        }
+        return pipeline;
+    }
+
+    private PipelineApp startInstance(final int i) throws InterruptedException {
+        final Instance instance = instances.get(i);
+        return PipelineApp.start(cluster.bootstrapServers(), instance.settings(), stateRoot.resolve("i" + i),
+                stateRoot.resolve("data"), "127.0.0.1", new HostInfo("127.0.0.1", instance.port()), instance.gateway(),
+                MailSettings.outbox(outbox()), instance.access(), (next, previous) -> instance.states().add(next));
+    }
+
+    /**
+     * Stops instance {@code i} and starts it again on the same state directory, settings and port,
+     * as a restart of its process would; returns once it is started (not yet RUNNING).
+     *
+     * @param leaveGroup whether it leaves the consumer group when it stops
+     */
+    public PipelineApp restart(final int i, final boolean leaveGroup) throws InterruptedException {
+        apps.get(i).close(leaveGroup);
+        final PipelineApp started = startInstance(i);
+        apps.set(i, started);
+        return started;
+    }
+
+    /** The states instance {@code i}'s streams app went through, in order, over all its starts. */
+    public List<KafkaStreams.State> states(final int i) {
+        return List.copyOf(instances.get(i).states());
+    }
+
+    public PipelineApp app(final int instance) {
+        return apps.get(instance);
+    }
+
+    /** The base URL of instance {@code instance}'s endpoint. */
+    public String url(final int instance) {
+        return urls.get(instance);
+    }
+
+    public List<String> urls() {
+        return List.copyOf(urls);
+    }
+
+    /** Where the instances' mail senders write the emails. */
+    public Path outbox() {
+        return stateRoot.resolve("data").resolve("outbox");
+    }
+
+    public String bootstrapServers() {
+        return cluster.bootstrapServers();
+    }
+
+    @Override
+    public void close() throws Exception {
+        for (final PipelineApp app : apps) {
+            app.close();
+        }
+        cluster.close();
+        Utils.delete(stateRoot.toFile());
+    }
+}
