@@ -16,6 +16,7 @@ import io.purchasepipeline.http.HttpAccess;
 import io.purchasepipeline.mail.MailSettings;
 import io.purchasepipeline.payment.PaymentSimulator;
 import io.purchasepipeline.payment.PaymentWorker;
+import io.purchasepipeline.payment.PaymentGateway;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -151,7 +152,7 @@ final class RunCommand implements Callable<Integer> {
         final Map<String, String> clientSettings = clientSettings();
         final GroupMembership membership = GroupMembership.of(instanceId, System.getenv("HOSTNAME"));
         final MailSettings mail = mailOptions.settings(dataDir);
-        final PaymentSimulator payments = new PaymentSimulator(paymentOptions.simulator());
+        final PaymentGateway payments = paymentOptions.gateway();
         final PaymentWorker.Settings paymentWorker = paymentOptions.worker();
         EmbeddedKafka broker = null;
         String bootstrap = bootstrapServers;

@@ -9,6 +9,7 @@ import io.purchasepipeline.mail.MailSender;
 import io.purchasepipeline.mail.MailSettings;
 import io.purchasepipeline.payment.PaymentSimulator;
 import io.purchasepipeline.payment.PaymentWorker;
+import io.purchasepipeline.payment.PaymentGateway;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;
@@ -55,12 +56,13 @@ final class WorkerCommand {
     private final CountDownLatch stopRequested = new CountDownLatch(1);
 
     @Command(name = "payment", mixinStandardHelpOptions = true,
-            description = "Answers payment-requests on payment-results through the built-in gateway simulator.")
+            description = "Answers payment-requests on payment-results through a payment provider's API "
+                    + "(--payment-gateway-url) or the built-in gateway simulator.")
     int payment(@Mixin final PaymentOptions payments) throws Exception {
-        final PaymentSimulator.Behaviour behaviour = payments.simulator();
+        final PaymentGateway gateway = payments.gateway();
         final PaymentWorker.Settings settings = payments.worker();
         final Properties client = clientProps();
-        try (PaymentSimulator gateway = new PaymentSimulator(behaviour);
+        try (AutoCloseable stopsGateway = gateway instanceof AutoCloseable closeable ? closeable : () -> { };
                 PaymentWorker worker = PaymentWorker.start(client, PaymentWorker.GROUP_ID + "-" + instance(), gateway,
                         settings)) {
             return serve("Payment worker (" + payments.describe() + ")");

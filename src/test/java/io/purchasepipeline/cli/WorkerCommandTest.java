@@ -8,6 +8,7 @@ import io.purchasepipeline.instance.InJvmPipeline;
 import io.purchasepipeline.runtime.TopicProvisioner;
 import io.purchasepipeline.tools.kafka.KafkaTestClients;
 import io.purchasepipeline.payment.PaymentSimulator;
+import io.purchasepipeline.payment.SimulatedProvider;
 import io.purchasepipeline.serdes.PaymentOperation;
 import io.purchasepipeline.serdes.PaymentRequest;
 import io.purchasepipeline.serdes.PaymentResult;
@@ -15,6 +16,7 @@ import io.purchasepipeline.serdes.PaymentStatus;
 import io.purchasepipeline.serdes.Topics;
 import java.math.BigDecimal;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -44,7 +46,9 @@ class WorkerCommandTest {
             "worker payment --bootstrap-servers k:9092 --payment-latency soon      | 'soon' is not a duration                      | worker payment",
             "worker fraud --bootstrap-servers k:9092                               | Unmatched argument                            | worker",
             "run --payment-concurrency 0                                           | --payment-concurrency must be at least 1      | run",
-            "run --payment-jitter -5ms                                             | is not a duration                             | run"})
+            "run --payment-jitter -5ms                                             | is not a duration                             | run",
+            "worker payment --bootstrap-servers k:9092 --payment-gateway-url ftp://pay.example | must be an http or https URL | worker payment",
+            "run --payment-gateway-url http://pay.example/v1 --payment-latency 5ms | do not apply to --payment-gateway-url        | run"})
     void refusesBadOptionsWithTheReason(final String options, final String reason, final String usage) {
         final int exit = cli.execute(options.trim().split("\\s+"));
 
@@ -66,37 +70,66 @@ class WorkerCommandTest {
     @Test
     void runsAPaymentWorkerUntilStopped() throws Exception {
         try (KafkaClusterTestKit cluster = InJvmPipeline.startKafka()) {
-            final Properties client = new Properties();
-            client.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers());
-            try (Admin admin = Admin.create(client)) {
-                new TopicProvisioner(admin, 2, TopicProvisioner.Retention.BROKER_DEFAULT).provision();
-            }
-            final WorkerCommand command = cli.subcommand("worker");
-            final CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> cli.execute("worker", "payment",
-                    "--bootstrap-servers", cluster.bootstrapServers(), "--payment-latency", "20ms",
-                    "--payment-concurrency", "4", "--instance-id", "cli-test"));
-            final PaymentRequest request = new PaymentRequest("o-" + UUID.randomUUID(), "alice", PaymentOperation.AUTHORISE,
-                    BigDecimal.TEN, "EUR", PaymentSimulator.APPROVED_CARD, null);
-            try (KafkaProducer<String, PaymentRequest> producer = new KafkaProducer<>(Map.of(
-                    CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers()),
-                    Topics.PAYMENT_REQUESTS.keySerde().serializer(), Topics.PAYMENT_REQUESTS.valueSerde().serializer())) {
-                producer.send(new ProducerRecord<>(Topics.PAYMENT_REQUESTS.name(), "alice", request)).get();
-            }
+            final PaymentRequest request = authorise();
+            final List<ConsumerRecord<String, PaymentResult>> results = answered(cluster, request,
+                    "--payment-latency", "20ms");
 
-            final long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            List<ConsumerRecord<String, PaymentResult>> results = List.of();
-            while (results.isEmpty()) {
-                assertThat(System.nanoTime()).as("waiting for the result").isLessThan(deadline);
-                Thread.sleep(200);
-                results = KafkaTestClients.readCommitted(client, Topics.PAYMENT_RESULTS.name(), new StringDeserializer(),
-                        Topics.PAYMENT_RESULTS.valueSerde().deserializer());
-            }
-            command.stop();
-
-            assertThat(exit.get(60, TimeUnit.SECONDS)).isZero();
             assertThat(results).extracting(record -> record.value().orderId(), record -> record.value().status())
                     .containsExactly(tuple(request.orderId(), PaymentStatus.APPROVED));
             assertThat(cli.out()).contains("Payment worker (built-in simulator, latency 20 ms", "until stopped");
         }
+    }
+
+    @Test
+    void asksAPaymentProvidersApiWhenGivenItsUrl() throws Exception {
+        try (KafkaClusterTestKit cluster = InJvmPipeline.startKafka();
+                SimulatedProvider provider = SimulatedProvider.start(PaymentSimulator.Behaviour.INSTANT)) {
+            final PaymentRequest request = authorise();
+            final List<ConsumerRecord<String, PaymentResult>> results = answered(cluster, request,
+                    "--payment-gateway-url", provider.url().toString());
+
+            assertThat(results).extracting(record -> record.value().orderId(), record -> record.value().status())
+                    .containsExactly(tuple(request.orderId(), PaymentStatus.APPROVED));
+            assertThat(provider.simulator().authorisations(request.orderId())).isEqualTo(1);
+            assertThat(cli.out()).contains("Payment worker (the provider's API at " + provider.url());
+        }
+    }
+
+    private static PaymentRequest authorise() {
+        return new PaymentRequest("o-" + UUID.randomUUID(), "alice", PaymentOperation.AUTHORISE,
+                BigDecimal.TEN, "EUR", PaymentSimulator.APPROVED_CARD, null);
+    }
+
+    /** Runs {@code worker payment} with {@code options} until it has answered {@code request}, then stops it. */
+    private List<ConsumerRecord<String, PaymentResult>> answered(final KafkaClusterTestKit cluster,
+            final PaymentRequest request, final String... options) throws Exception {
+        final Properties client = new Properties();
+        client.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers());
+        try (Admin admin = Admin.create(client)) {
+            new TopicProvisioner(admin, 2, TopicProvisioner.Retention.BROKER_DEFAULT).provision();
+        }
+        final WorkerCommand command = cli.subcommand("worker");
+        final List<String> args = new ArrayList<>(List.of("worker", "payment",
+                "--bootstrap-servers", cluster.bootstrapServers(), "--payment-concurrency", "4", "--instance-id", "cli-test"));
+        args.addAll(List.of(options));
+        final CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> cli.execute(args.toArray(String[]::new)));
+        try (KafkaProducer<String, PaymentRequest> producer = new KafkaProducer<>(Map.of(
+                CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers()),
+                Topics.PAYMENT_REQUESTS.keySerde().serializer(), Topics.PAYMENT_REQUESTS.valueSerde().serializer())) {
+            producer.send(new ProducerRecord<>(Topics.PAYMENT_REQUESTS.name(), "alice", request)).get();
+        }
+
+        final long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        List<ConsumerRecord<String, PaymentResult>> results = List.of();
+        while (results.isEmpty()) {
+            assertThat(System.nanoTime()).as("waiting for the result").isLessThan(deadline);
+            Thread.sleep(200);
+            results = KafkaTestClients.readCommitted(client, Topics.PAYMENT_RESULTS.name(), new StringDeserializer(),
+                    Topics.PAYMENT_RESULTS.valueSerde().deserializer());
+        }
+        command.stop();
+
+        assertThat(exit.get(60, TimeUnit.SECONDS)).isZero();
+        return results;
     }
 }

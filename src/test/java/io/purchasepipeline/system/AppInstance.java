@@ -59,6 +59,8 @@ public final class AppInstance implements AutoCloseable {
     private final List<String> runArgs;
     private final String maxHeap;
     private final int httpPort;
+    /** The line of its output that says this start is ready. */
+    private final String readyMarker;
 
     private Process process;
     /** Where this start's output begins in the log file, so that an earlier start's RUNNING line is not taken for this one's. */
@@ -76,19 +78,38 @@ public final class AppInstance implements AutoCloseable {
 
     AppInstance(final String instanceId, final Path dataDir, final String bootstrapServers, final List<String> extraArgs,
                 final String maxHeap) {
+        this(instanceId, dataDir, maxHeap, freePort(), List.of("run"), bootstrapServers, extraArgs,
+                "(instance " + instanceId + "): RUNNING");
+    }
+
+    private AppInstance(final String instanceId, final Path dataDir, final String maxHeap, final int httpPort,
+            final List<String> command, final String bootstrapServers, final List<String> extraArgs, final String readyMarker) {
         this.instanceId = Objects.requireNonNull(instanceId);
         this.dataDir = dataDir.toAbsolutePath().normalize();
         this.maxHeap = Objects.requireNonNull(maxHeap);
         // instances on one machine cannot all listen on the default port
-        this.httpPort = freePort();
-        final List<String> args = new ArrayList<>(List.of("run"));
+        this.httpPort = httpPort;
+        this.readyMarker = readyMarker;
+        final List<String> args = new ArrayList<>(command);
         if (bootstrapServers != null) {
             args.addAll(List.of("--bootstrap-servers", bootstrapServers));
         }
-        args.addAll(List.of("--instance-id", instanceId, "--data-dir", this.dataDir.toString(),
-                "--http-port", Integer.toString(httpPort)));
+        args.addAll(List.of("--instance-id", instanceId, "--data-dir", this.dataDir.toString()));
+        if (httpPort > 0) {
+            args.addAll(List.of("--http-port", Integer.toString(httpPort)));
+        }
         args.addAll(extraArgs);
         this.runArgs = List.copyOf(args);
+    }
+
+    /**
+     * One {@code worker KIND} ({@code payment}, {@code mail}, {@code ebook}) as a separate JVM, ready
+     * once it says it runs against Kafka.
+     */
+    static AppInstance worker(final String kind, final String instanceId, final Path dataDir, final String bootstrapServers,
+            final List<String> extraArgs) {
+        return new AppInstance(instanceId, dataDir, "192m", 0, List.of("worker", kind),
+                Objects.requireNonNull(bootstrapServers), extraArgs, "running against Kafka at");
     }
 
     /** Launches the JVM; returns at once. See {@link #awaitRunning(Duration)}. */
@@ -114,13 +135,14 @@ public final class AppInstance implements AutoCloseable {
     }
 
     /**
-     * Waits for the "Streams app ... (instance N): RUNNING" line of the current start.
+     * Waits for the current start's ready line: "Streams app ... (instance N): RUNNING", or a
+     * worker's "... running against Kafka at ...".
      *
      * @throws IllegalStateException if the process exits first or the line does not come in time;
      *                               the message ends with the tail of the log
      */
     void awaitRunning(final Duration timeout) throws IOException, InterruptedException {
-        final String marker = "(instance " + instanceId + "): RUNNING";
+        final String marker = readyMarker;
         final long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
             final Process running;

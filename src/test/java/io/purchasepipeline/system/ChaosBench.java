@@ -12,6 +12,8 @@ import io.purchasepipeline.tools.kafka.KafkaTestClients;
 import io.purchasepipeline.tools.kafka.LoopbackPorts;
 import io.purchasepipeline.tools.kafka.LocalCluster;
 import io.purchasepipeline.mail.EmailIds;
+import io.purchasepipeline.payment.PaymentSimulator;
+import io.purchasepipeline.payment.SimulatedProvider;
 import io.purchasepipeline.serdes.EmailOutcome;
 import io.purchasepipeline.serdes.OrderStatus;
 import io.purchasepipeline.serdes.Product;
@@ -52,8 +54,9 @@ import picocli.CommandLine;
 /**
  * The chaos run ({@code bench/chaos}): three brokers ({@code cluster --brokers 3}'s own nodes) and
  * three app instances as processes under a steady load of orders and direct seat commands, while app
- * instances are killed with {@code kill -9} and restarted over and over and one broker is killed and
- * restarted. Then the load stops, the pipeline drains and {@code verify} reads every topic. Every
+ * instances are killed with {@code kill -9} and restarted over and over, payment workers (processes of
+ * their own, asking one {@link SimulatedProvider} on loopback that answers in 100-300 ms) are killed
+ * mid-call and restarted, and one broker is killed and restarted. Then the load stops, the pipeline drains and {@code verify} reads every topic. Every
  * email goes to one SMTP server in this JVM, which counts what it received by Message-ID against
  * the emails requested on {@code emails} ({@link MailTally}).
  *
@@ -78,13 +81,21 @@ class ChaosBench {
     private static final int SEATS = 20;
     /** Every run, the quick one too, kills at least this many instances. */
     private static final int MIN_INSTANCE_KILLS = 2;
+    /** Payment workers run as processes of their own, besides the one in every instance. */
+    private static final int PAYMENT_WORKERS = 2;
+    /** Every run, the quick one too, kills at least this many of them. */
+    private static final int MIN_WORKER_KILLS = 2;
+    private static final Duration WORKER_RESTART_AFTER = Duration.ofSeconds(3);
+    /** The provider answers in 100-300 ms, so that a kill finds calls in flight; 1% of answers are lost. */
+    private static final PaymentSimulator.Behaviour PROVIDER = new PaymentSimulator.Behaviour(Duration.ofMillis(100),
+            Duration.ofMillis(200), 0.01, 42);
 
     @TempDir
     Path tmp;
 
     /** What the run does, from system properties. */
     record Plan(int ordersPerSecond, int orders, int seatCommandsPerSecond, Duration instanceKillEvery,
-            Duration restartAfter, int brokerKills, Duration drain, Duration mailDrain) {
+            Duration workerKillEvery, Duration restartAfter, int brokerKills, Duration drain, Duration mailDrain) {
 
         static Plan fromSystemProperties() {
             final boolean quick = Boolean.getBoolean("chaos.quick");
@@ -92,6 +103,7 @@ class ChaosBench {
             final int orders = Integer.getInteger("chaos.orders", quick ? 2_400 : 100_000);
             return new Plan(rate, orders, Integer.getInteger("chaos.seat-rate", 5),
                     Duration.ofSeconds(Integer.getInteger("chaos.kill-every-s", quick ? 35 : 120)),
+                    Duration.ofSeconds(Integer.getInteger("chaos.worker-kill-every-s", quick ? 25 : 90)),
                     Duration.ofSeconds(8), Integer.getInteger("chaos.broker-kills", quick ? 1 : 3),
                     Duration.ofSeconds(Integer.getInteger("chaos.drain-s", quick ? 240 : 900)),
                     Duration.ofSeconds(Integer.getInteger("chaos.mail-drain-s", quick ? 300 : 1800)));
@@ -125,8 +137,12 @@ class ChaosBench {
             }
         }, 5, 5, TimeUnit.SECONDS);
         final List<AppInstance> instances = new ArrayList<>();
+        final List<AppInstance> paymentWorkers = new ArrayList<>();
         final Map<String, Object> result = new LinkedHashMap<>();
-        try (LocalCluster cluster = LocalCluster.builder(tmp.resolve("cluster")).brokers(3)
+        // one provider that every payment worker asks, as they would share a real one: its ledger
+        // outlives the workers, so it sees a call repeated after a kill
+        try (SimulatedProvider provider = SimulatedProvider.start(PROVIDER);
+             LocalCluster cluster = LocalCluster.builder(tmp.resolve("cluster")).brokers(3)
                 .ports(ports.subList(0, 3), ports.subList(3, 6)).maxHeap("448m")
                 .property("offsets.topic.num.partitions", "6")
                 .property("transaction.state.log.num.partitions", "6")
@@ -155,18 +171,30 @@ class ChaosBench {
                         List.of("--no-demo-catalog", "--partitions", Integer.toString(PARTITIONS),
                                 "--kafka-config", kafkaConfig.toString(),
                                 "--smtp-host", "127.0.0.1", "--smtp-port", Integer.toString(ports.get(6)),
-                                "--smtp-tls", "none")));
+                                "--smtp-tls", "none", "--payment-gateway-url", provider.url().toString())));
+            }
+            for (int id = 1; id <= PAYMENT_WORKERS; id++) {
+                paymentWorkers.add(AppInstance.worker("payment", "payment-" + id, tmp.resolve("payment-" + id), bootstrap,
+                        List.of("--payment-gateway-url", provider.url().toString())));
             }
             for (final AppInstance instance : instances) {
                 instance.start();
             }
+            for (final AppInstance worker : paymentWorkers) {
+                worker.start();
+            }
             for (final AppInstance instance : instances) {
                 instance.awaitRunning(READY);
+            }
+            for (final AppInstance worker : paymentWorkers) {
+                worker.awaitRunning(READY);
             }
             PipelineSetup.awaitProductsApplied(bootstrap, catalog.values(), READY);
 
             int instanceKills = 0;
+            int workerKills = 0;
             int brokerKills = 0;
+            final List<Integer> callsInFlightAtWorkerKills = new ArrayList<>();
             final Random random = new Random(42);
             final Map<String, OrderTraffic.Placed> placed;
             final long seatCommands;
@@ -181,10 +209,11 @@ class ChaosBench {
                 final long brokerKillEvery = plan.loadTime().toNanos() / (plan.brokerKills() + 1);
                 long nextInstanceKill = loadStart + plan.instanceKillEvery().toNanos();
                 long nextBrokerKill = loadStart + brokerKillEvery + plan.instanceKillEvery().toNanos() / 2;
+                long nextWorkerKill = loadStart + plan.workerKillEvery().toNanos();
                 // a kill's restart takes as long as the machine needs: the load goes on until the
                 // kills the run promises have happened (at most twice the planned load time)
-                while (System.nanoTime() < loadEnd || (instanceKills < MIN_INSTANCE_KILLS || brokerKills < plan.brokerKills())
-                        && System.nanoTime() < loadEnd + plan.loadTime().toNanos()) {
+                while (System.nanoTime() < loadEnd || (instanceKills < MIN_INSTANCE_KILLS || brokerKills < plan.brokerKills()
+                        || workerKills < MIN_WORKER_KILLS) && System.nanoTime() < loadEnd + plan.loadTime().toNanos()) {
                     final long now = System.nanoTime();
                     if (now >= nextInstanceKill) {
                         final int index = random.nextInt(INSTANCES);
@@ -196,6 +225,18 @@ class ChaosBench {
                         victim.start();
                         victim.awaitRunning(READY);
                         nextInstanceKill = System.nanoTime() + plan.instanceKillEvery().toNanos();
+                    } else if (now >= nextWorkerKill) {
+                        final AppInstance victim = paymentWorkers.get(random.nextInt(PAYMENT_WORKERS));
+                        final int inFlight = provider.callsInFlight();
+                        callsInFlightAtWorkerKills.add(inFlight);
+                        LOG.info("Chaos: kill -9 of {} with {} provider calls in flight", victim.instanceId(), inFlight);
+                        victim.kill();
+                        workerKills++;
+                        // a worker comes back faster than an instance: it has no state to restore
+                        Thread.sleep(WORKER_RESTART_AFTER.toMillis());
+                        victim.start();
+                        victim.awaitRunning(READY);
+                        nextWorkerKill = System.nanoTime() + plan.workerKillEvery().toNanos();
                     } else if (brokerKills < plan.brokerKills() && now >= nextBrokerKill) {
                         final int node = 1 + random.nextInt(3);
                         LOG.info("Chaos: kill -9 of broker {}", node);
@@ -261,11 +302,18 @@ class ChaosBench {
                 result.put("orders_not_acknowledged", traffic.failed());
                 result.put("seat_commands", seatCommands);
                 result.put("instance_kills", instanceKills);
+                result.put("worker_kills", workerKills);
+                result.put("provider_calls_in_flight_at_worker_kills", callsInFlightAtWorkerKills);
                 result.put("broker_kills", brokerKills);
                 result.put("lost", missing.size());
                 result.put("duplicated", duplicated);
                 result.put("oversold", verify.violations("physical-stock") + verify.violations("seat-holders"));
-                result.put("double_charged", verify.violations("charged-once"));
+                // charged twice as the orders say (completed twice, or completed and otherwise ended),
+                // and as the provider saw it: authorised or captured twice, or captured after a void
+                final Map<String, String> providerDoubleCharges = provider.simulator().doubleCharges();
+                result.put("double_charged", verify.violations("charged-once") + providerDoubleCharges.size());
+                result.put("provider_double_charges", providerDoubleCharges);
+                result.put("provider_calls", provider.simulator().calls());
                 result.put("duplicate_email_requests", verify.violations("email-ids"));
                 // counted on the mail server's side: what it received against what was requested
                 result.putAll(emails.asResult());
@@ -282,6 +330,9 @@ class ChaosBench {
             for (final AppInstance instance : instances) {
                 instance.kill();
             }
+            for (final AppInstance worker : paymentWorkers) {
+                worker.kill();
+            }
             mailCounter.shutdownNow();
             smtp.stop();
         }
@@ -295,6 +346,7 @@ class ChaosBench {
                 .containsEntry("emails_lost", 0L).containsEntry("mail_failures", List.of());
         assertThat(result.get("verify_exit")).isEqualTo(0);
         assertThat((int) result.get("instance_kills")).isGreaterThanOrEqualTo(MIN_INSTANCE_KILLS);
+        assertThat((int) result.get("worker_kills")).isGreaterThanOrEqualTo(MIN_WORKER_KILLS);
         assertThat((int) result.get("broker_kills")).isGreaterThanOrEqualTo(1);
     }
 
