@@ -109,6 +109,11 @@ final class RunCommand implements Callable<Integer> {
     @Mixin
     private PaymentOptions paymentOptions;
 
+    @Option(names = "--payment-worker", negatable = true, defaultValue = "${env:PAYMENT_WORKER:-true}", fallbackValue = "true",
+            description = "Run a payment worker in this instance (the default); --no-payment-worker leaves the payments "
+                    + "to `worker payment` processes (env PAYMENT_WORKER)")
+    private boolean paymentWorkerHere;
+
     @Option(names = "--admin-token", defaultValue = "${env:ADMIN_TOKEN}",
             description = "The bearer token PUT /products and the /customers/{id}/flag routes require (env ADMIN_TOKEN, "
                     + "which keeps it out of the process list); none: those routes are open")
@@ -152,7 +157,7 @@ final class RunCommand implements Callable<Integer> {
         final Map<String, String> clientSettings = clientSettings();
         final GroupMembership membership = GroupMembership.of(instanceId, System.getenv("HOSTNAME"));
         final MailSettings mail = mailOptions.settings(dataDir);
-        final PaymentGateway payments = paymentOptions.gateway();
+        final PaymentGateway payments = paymentWorkerHere ? paymentOptions.gateway() : null;
         final PaymentWorker.Settings paymentWorker = paymentOptions.worker();
         EmbeddedKafka broker = null;
         String bootstrap = bootstrapServers;
@@ -198,7 +203,8 @@ final class RunCommand implements Callable<Integer> {
         System.out.printf("HTTP: http://%s:%d (advertised to other instances as %s:%d)%n", httpHost, app.http().port(),
                 advertised.host(), advertised.port());
         System.out.printf("Mail: %s%n", mail.describe());
-        System.out.printf("Payments: %s%n", paymentOptions.describe());
+        System.out.printf("Payments: %s%n", paymentWorkerHere ? paymentOptions.describe()
+                : "no worker in this instance: `worker payment` processes answer them");
         final CountDownLatch stopped = new CountDownLatch(1);
         final EmbeddedKafka embedded = broker;
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -83,7 +83,8 @@ public record PipelineApp(KafkaStreams streams, KafkaStreamsMetrics streamsMetri
     }
 
     /**
-     * The same, with this instance's payment worker set by {@code payments}.
+     * The same, with this instance's payment worker set by {@code payments}; a null {@code gateway}
+     * runs none in this instance (the payments are left to {@code worker payment} processes).
      *
      * @param kafka what is known of Kafka's availability (the embedded broker's supervisor knows it)
      */
@@ -136,8 +137,8 @@ public record PipelineApp(KafkaStreams streams, KafkaStreamsMetrics streamsMetri
                 "purchase-pipeline-ebooks-" + advertised.host() + ":" + advertised.port(), library);
         final MailSender mailSender = MailSender.start(clientProps(bootstrapServers, clientSettings), mail,
                 Attachments.ebooks(library::pdfFor));
-        final PaymentWorker paymentWorker = PaymentWorker.start(clientProps(bootstrapServers, clientSettings),
-                PaymentWorker.GROUP_ID + "-" + advertised.host() + ":" + advertised.port(), gateway, payments);
+        final PaymentWorker paymentWorker = gateway == null ? null : PaymentWorker.start(clientProps(bootstrapServers,
+                clientSettings), PaymentWorker.GROUP_ID + "-" + advertised.host() + ":" + advertised.port(), gateway, payments);
         return new PipelineApp(streams, streamsMetrics, http, seats, publisher, ebooks, mailSender, paymentWorker);
     }
 
@@ -193,7 +194,9 @@ public record PipelineApp(KafkaStreams streams, KafkaStreamsMetrics streamsMetri
         seats.close();
         ebooks.close();
         mail.close();
-        payments.close();
+        if (payments != null) {
+            payments.close();
+        }
         streamsMetrics.close();
         // a static member leaves through the admin client (KIP-812): its consumer alone would not
         streams.close(CloseOptions.groupMembershipOperation(leaveGroup ? CloseOptions.GroupMembershipOperation.LEAVE_GROUP

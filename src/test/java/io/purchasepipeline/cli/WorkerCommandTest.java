@@ -9,6 +9,12 @@ import io.purchasepipeline.runtime.TopicProvisioner;
 import io.purchasepipeline.tools.kafka.KafkaTestClients;
 import io.purchasepipeline.payment.PaymentSimulator;
 import io.purchasepipeline.payment.SimulatedProvider;
+import io.purchasepipeline.http.HttpAccess;
+import io.purchasepipeline.serdes.JsonSerde;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import io.purchasepipeline.serdes.PaymentOperation;
 import io.purchasepipeline.serdes.PaymentRequest;
 import io.purchasepipeline.serdes.PaymentResult;
@@ -92,6 +98,37 @@ class WorkerCommandTest {
                     .containsExactly(tuple(request.orderId(), PaymentStatus.APPROVED));
             assertThat(provider.simulator().authorisations(request.orderId())).isEqualTo(1);
             assertThat(cli.out()).contains("Payment worker (the provider's API at " + provider.url());
+        }
+    }
+
+    @Test
+    void anInstanceWithoutItsOwnPaymentWorkerLeavesThePaymentsToWorkerPayment() throws Exception {
+        try (InJvmPipeline pipeline = InJvmPipeline.start(1, 2, HttpAccess.open(), null)) {
+            final HttpClient http = HttpClient.newHttpClient();
+            final HttpResponse<String> placed = http.send(HttpRequest.newBuilder(URI.create(pipeline.url(0) + "/orders"))
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"customerId\":\"carol\",\"customerName\":\"Carol\","
+                            + "\"email\":\"carol@example.com\",\"items\":[{\"sku\":\"mug\",\"quantity\":1}],"
+                            + "\"payment\":{\"card\":\"" + PaymentSimulator.APPROVED_CARD + "\"}}")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(placed.statusCode()).isEqualTo(202);
+            final String orderId = JsonSerde.MAPPER.readTree(placed.body()).path("orderId").asText();
+            final URI order = URI.create(pipeline.url(0) + "/orders/" + orderId + "?waitMs=20000");
+
+            // held, and waiting for an authorisation nobody gives
+            final String waiting = http.send(HttpRequest.newBuilder(URI.create(pipeline.url(0) + "/orders/" + orderId
+                    + "?waitMs=5000")).build(), HttpResponse.BodyHandlers.ofString()).body();
+            assertThat(JsonSerde.MAPPER.readTree(waiting).path("status").asText()).isNotEqualTo("COMPLETED");
+
+            final WorkerCommand command = cli.subcommand("worker");
+            final CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> cli.execute("worker", "payment",
+                    "--bootstrap-servers", pipeline.bootstrapServers(), "--instance-id", "standalone"));
+            final String ended = http.send(HttpRequest.newBuilder(order).build(), HttpResponse.BodyHandlers.ofString()).body();
+            command.stop();
+
+            assertThat(JsonSerde.MAPPER.readTree(ended).path("status").asText()).isEqualTo("COMPLETED");
+            assertThat(exit.get(60, TimeUnit.SECONDS)).isZero();
+            assertThat(pipeline.app(0).payments()).as("the instance's own payment worker").isNull();
         }
     }
 
