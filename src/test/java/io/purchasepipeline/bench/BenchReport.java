@@ -63,10 +63,15 @@ public final class BenchReport {
      * @param passthrough250 {@code load}'s summary of the pass-through app at 250 orders/s
      * @param pipelineMixes {@code load}'s summaries by mix: uniform, hot, flash, flash_64
      * @param orderFlow {@code bench/order-flow}'s results (the order flow in PostgreSQL)
+     * @param payments {@code load}'s summaries with the payment worker's gateway answering at once and
+     *                 slowly, side by side: {@code max-0}, {@code max-slow} (maximum rate),
+     *                 {@code 250-0}, {@code 250-slow} (250 orders/s)
+     * @param slowGatewayP99Ms the slow gateway's p99 answer time
      */
     record Extra(JsonNode census, int hops, long commitIntervalMs, JsonNode passthrough250,
-                 Map<String, JsonNode> pipelineMixes, JsonNode orderFlow) {
-        static final Extra NONE = new Extra(null, 0, 0, null, Map.of(), null);
+                 Map<String, JsonNode> pipelineMixes, JsonNode orderFlow, Map<String, JsonNode> payments,
+                 long slowGatewayP99Ms) {
+        static final Extra NONE = new Extra(null, 0, 0, null, Map.of(), null, Map.of(), 0);
     }
 
     /** The mixes of the order-flow comparison, as keys of {@code latest.json} end. */
@@ -94,6 +99,8 @@ public final class BenchReport {
         JsonNode passthrough = null;
         JsonNode orderFlow = null;
         final Map<String, JsonNode> mixes = new TreeMap<>();
+        final Map<String, JsonNode> payments = new TreeMap<>();
+        long slowGatewayP99Ms = 0;
         for (int i = 0; i < args.length; i += 2) {
             final String value = args[i + 1];
             switch (args[i]) {
@@ -115,12 +122,16 @@ public final class BenchReport {
                 case "--order-flow" -> orderFlow = readOrNull(Path.of(value));
                 case "--mix" -> mixes.put(value.substring(0, value.indexOf('=')),
                         readOrNull(Path.of(value.substring(value.indexOf('=') + 1))));
+                case "--payment" -> payments.put(value.substring(0, value.indexOf('=')),
+                        readOrNull(Path.of(value.substring(value.indexOf('=') + 1))));
+                case "--slow-gateway-p99-ms" -> slowGatewayP99Ms = Long.parseLong(value);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
         final Inputs inputs = new Inputs(stamp, quick, wall, loadAverage, recordSize, raw, loadMax, load1000,
                 belowSaturation, scaling, contention, note,
-                new Extra(census, OrderPath.hops(), OrderPath.commitIntervalMs(), passthrough, mixes, orderFlow));
+                new Extra(census, OrderPath.hops(), OrderPath.commitIntervalMs(), passthrough, mixes, orderFlow,
+                        payments, slowGatewayP99Ms));
         final ObjectNode report = assemble(inputs, machine(loadAverage));
         Files.createDirectories(outDir);
         final String json = MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(report) + "\n";
@@ -240,6 +251,23 @@ public final class BenchReport {
         for (final String mix : List.of("uniform", "hot", "flash_64")) {
             out.set("order_flow_ratio_vs_sql_" + mix, ratio(out.get("pipeline_orders_per_s_" + mix),
                     out.get("sql_orders_per_s_" + mix), 2));
+        }
+        // a slow gateway must cost throughput nothing (the calls are in flight off the stream thread)
+        // and latency no more than its own answer time
+        final Map<String, JsonNode> pay = x.payments();
+        out.set("payment_orders_per_s_0", number(pay.get("max-0"), "achievedPerSecond"));
+        out.set("payment_orders_per_s_slow", number(pay.get("max-slow"), "achievedPerSecond"));
+        out.set("payment_latency_ratio", ratio(out.get("payment_orders_per_s_slow"), out.get("payment_orders_per_s_0"), 2));
+        final JsonNode p99Fast = number(pay.containsKey("250-0") ? pay.get("250-0").get("latencyMs") : null, "p99");
+        final JsonNode p99Slow = number(pay.containsKey("250-slow") ? pay.get("250-slow").get("latencyMs") : null, "p99");
+        out.set("payment_p99_at_250_0", p99Fast);
+        out.set("payment_p99_at_250_slow", p99Slow);
+        out.set("payment_p99_growth_at_250_ms", p99Fast.isNumber() && p99Slow.isNumber()
+                ? NODES.numberNode(Math.round(p99Slow.asDouble() - p99Fast.asDouble())) : NullNode.instance);
+        if (x.slowGatewayP99Ms() > 0) {
+            out.put("payment_slow_gateway_p99_ms", x.slowGatewayP99Ms());
+        } else {
+            out.putNull("payment_slow_gateway_p99_ms");
         }
     }
 
@@ -430,6 +458,12 @@ public final class BenchReport {
                 fmt(r.get("passthrough_p50_at_250"), "%,.0f") + " / " + fmt(r.get("passthrough_p99_at_250"), "%,.0f")
                         + " ms (" + fmt(r.get("p99_ratio_vs_passthrough_at_250"), "%.2f×") + ")",
                 "`PassThroughApp`, `load --rate 250 --orders-topic passthrough-orders --events-topic passthrough-events`");
+        row(md, "payment gateway answering in " + fmt(r.get("payment_slow_gateway_p99_ms"), "%,.0f")
+                        + " ms instead of at once: orders/s at max (ratio); p99 at 250/s",
+                fmt(r.get("payment_orders_per_s_slow"), "%,.0f") + " vs " + fmt(r.get("payment_orders_per_s_0"), "%,.0f")
+                        + " (" + fmt(r.get("payment_latency_ratio"), "%.2f×") + "); " + fmt(r.get("payment_p99_at_250_slow"), "%,.0f")
+                        + " vs " + fmt(r.get("payment_p99_at_250_0"), "%,.0f") + " ms",
+                "`worker payment --payment-latency 0ms` then `200ms`, each with `load --rate max` and `--rate 250`");
         final List<String> pipeline = new ArrayList<>();
         final List<String> sql = new ArrayList<>();
         for (final String mix : MIXES) {

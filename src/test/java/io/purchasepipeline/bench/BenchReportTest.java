@@ -110,7 +110,9 @@ class BenchReportTest {
                 base.load1000(), base.belowSaturation(), base.scaling(), null, null,
                 new BenchReport.Extra(census, 3, 100, load("250", 250, 70, true),
                         Map.of("uniform", load("max", 1650, 900, true), "hot", load("max", 2400, 900, true),
-                                "flash", load("max", 1000, 900, true), "flash_64", load("max", 2280, 90, true)), flow));
+                                "flash", load("max", 1000, 900, true), "flash_64", load("max", 2280, 90, true)), flow,
+                        Map.of("max-0", load("max", 1000, 900, true), "max-slow", load("max", 950, 1000, true),
+                                "250-0", load("250", 250, 400, true), "250-slow", load("250", 250, 620, true)), 200));
 
         final ObjectNode r = assemble(in);
 
@@ -132,6 +134,9 @@ class BenchReportTest {
         assertThat(r.get("order_flow_ratio_vs_sql_uniform").asDouble()).isEqualTo(0.5);
         assertThat(r.get("order_flow_ratio_vs_sql_hot").asDouble()).isEqualTo(1.0);
         assertThat(r.get("order_flow_ratio_vs_sql_flash_64").asDouble()).isEqualTo(3.0);
+        assertThat(r.get("payment_latency_ratio").asDouble()).isEqualTo(0.95);   // 950 / 1,000
+        assertThat(r.get("payment_p99_growth_at_250_ms").asLong()).isEqualTo(220);
+        assertThat(r.get("payment_slow_gateway_p99_ms").asLong()).isEqualTo(200);
         assertThat(r.get("orders_per_s").asDouble()).isEqualTo(104.5);           // the keys it had stay
         assertThat(r.get("census").get("records_written").asLong()).isEqualTo(52000);
     }
@@ -141,7 +146,8 @@ class BenchReportTest {
         final ObjectNode r = assemble(inputs(null, null));
         for (final String key : java.util.List.of("records_written_per_order", "records_read_per_order",
                 "passthrough_p99_at_250", "p99_ratio_vs_passthrough_at_250", "sql_orders_per_s_uniform",
-                "pipeline_orders_per_s_flash_64", "order_flow_ratio_vs_sql_flash_64", "p99_over_floor_at_250", "hops")) {
+                "pipeline_orders_per_s_flash_64", "order_flow_ratio_vs_sql_flash_64", "p99_over_floor_at_250", "hops",
+                "payment_latency_ratio", "payment_p99_growth_at_250_ms", "payment_slow_gateway_p99_ms")) {
             assertThat(r.has(key)).as(key).isTrue();
             assertThat(r.get(key).isNull()).as(key).isTrue();
         }
