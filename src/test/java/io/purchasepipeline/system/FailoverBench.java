@@ -204,9 +204,13 @@ class FailoverBench {
                     .map(setting -> setting.getKey() + "=" + setting.getValue())
                     .collect(Collectors.joining(System.lineSeparator())));
             for (int id = 1; id <= INSTANCES; id++) {
-                final AppInstance instance = new AppInstance(Integer.toString(id), dir.resolve("i" + id), bootstrap,
-                        List.of("--no-demo-catalog", "--partitions", Integer.toString(PARTITIONS),
-                                "--kafka-config", kafkaConfig.toString()));
+                final List<String> args = new ArrayList<>(List.of("--no-demo-catalog", "--partitions",
+                        Integer.toString(PARTITIONS), "--kafka-config", kafkaConfig.toString()));
+                if (SHIPPED.equals(scenario.name())) {
+                    // as the Kubernetes manifests run it: a stopped pod keeps its tasks through its restart
+                    args.add("--no-leave-group-on-stop");
+                }
+                final AppInstance instance = new AppInstance(Integer.toString(id), dir.resolve("i" + id), bootstrap, args);
                 instances.add(instance);
                 instance.start();
             }
