@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.purchasepipeline.system.OrderEventLog.Seen;
 import io.purchasepipeline.tools.kafka.LocalCluster;
 import io.purchasepipeline.payment.PaymentSimulator;
+import io.purchasepipeline.runtime.StreamsSettings;
 import io.purchasepipeline.serdes.JsonSerde;
 import io.purchasepipeline.serdes.Order;
 import io.purchasepipeline.serdes.OrderLine;
