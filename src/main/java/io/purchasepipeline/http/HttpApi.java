@@ -129,6 +129,7 @@ public final class HttpApi implements AutoCloseable {
             readRoute(config, "/health/live", ctx -> probe(ctx, probes.live()));
             readRoute(config, "/health/ready", ctx -> probe(ctx, probes.ready()));
             readRoute(config, "/metrics", this::metrics);
+            readRoute(config, "/openapi.json", ApiDescription.load()::serve);
             config.routes.before(ctx -> {
                 ctx.attribute("started", System.nanoTime());
                 ctx.header(CORRELATION_HEADER, correlationId(ctx));
@@ -169,6 +170,12 @@ public final class HttpApi implements AutoCloseable {
 
     public int port() {
         return server.port();
+    }
+
+    /** Every route the server answers, as {@code "METHOD /path"}, from its own router. */
+    public List<String> routes() {
+        return server.unsafe.internalRouter.allHttpHandlers().stream().filter(handler -> handler.endpoint.method.isHttpMethod())
+                .map(handler -> handler.endpoint.method.name() + " " + handler.endpoint.path).toList();
     }
 
     /** Connections open now, idle ones included (a gauge on /metrics). */

@@ -48,6 +48,7 @@ class HealthRoutesTest {
 
     @AfterEach
     void stop() {
+        DescribedAnswers.assertDescribed(metrics.scrape());
         http.close();
     }
 

@@ -67,6 +67,7 @@ class HttpAccessTest {
 
     private FakeKafka kafka;
     private HttpApi api;
+    private ApiMetrics metrics;
 
     @BeforeAll
     static void captureTheLog() {
@@ -97,6 +98,7 @@ class HttpAccessTest {
     @AfterEach
     void stop() throws Exception {
         if (api != null) {
+            DescribedAnswers.assertDescribed(metrics.scrape());
             api.close();
         }
         kafka.close();
@@ -264,7 +266,7 @@ class HttpAccessTest {
         api = new HttpApi(new OrderSubmission(kafka.publisher, 5_000), kafka.publisher, kafka.seats,
                 new QueryRouter(null, Duration.ofSeconds(1)), new OrderWaiters(),
                 new Probes(() -> KafkaStreams.State.RUNNING, new RestoreProgress(new SimpleMeterRegistry()), KafkaAvailability.ASSUMED),
-                new ApiMetrics(), access).start("127.0.0.1", port);
+                metrics = new ApiMetrics(), access).start("127.0.0.1", port);
     }
 
     private static int warnings() {

@@ -3,14 +3,21 @@ package io.purchasepipeline.instance;
 import io.purchasepipeline.runtime.DemoCatalog;
 import io.purchasepipeline.runtime.TopicProvisioner;
 import io.purchasepipeline.http.AdminAuth;
+import io.purchasepipeline.http.DescribedAnswers;
 import io.purchasepipeline.http.HttpAccess;
 import io.purchasepipeline.tools.kafka.BrokerNode;
 import io.purchasepipeline.tools.kafka.LoopbackPorts;
 import io.purchasepipeline.mail.MailSettings;
 import io.purchasepipeline.payment.PaymentGateway;
 import io.purchasepipeline.payment.PaymentSimulator;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -187,12 +194,33 @@ public final class InJvmPipeline implements AutoCloseable {
         return cluster.bootstrapServers();
     }
 
+    /**
+     * Stops everything; then every status the instances answered in the test (their own counts on
+     * {@code /metrics}) must be in the API description for its route.
+     */
     @Override
     public void close() throws Exception {
+        final List<String> scrapes = metricsScrapes();
         for (final PipelineApp app : apps) {
             app.close();
         }
         cluster.close();
         Utils.delete(stateRoot.toFile());
+        scrapes.forEach(DescribedAnswers::assertDescribed);
+    }
+
+    /** The metrics of the instances still serving. */
+    private List<String> metricsScrapes() throws InterruptedException {
+        final List<String> scrapes = new ArrayList<>();
+        final HttpClient client = HttpClient.newHttpClient();
+        for (final String url : urls) {
+            try {
+                scrapes.add(client.send(HttpRequest.newBuilder(URI.create(url + "/metrics")).timeout(Duration.ofSeconds(5))
+                        .build(), HttpResponse.BodyHandlers.ofString()).body());
+            } catch (IOException e) {
+                // stopped by the test: what it answered is gone with it
+            }
+        }
+        return scrapes;
     }
 }
