@@ -494,6 +494,10 @@ public final class HttpApi implements AutoCloseable {
             return ctx.bodyAsBytes();
         } catch (Exception e) {
             // the stream's IOException (a broken chunk, a client gone halfway) is thrown undeclared
+            if (timedOut(e)) {
+                throw new ApiException(408, "request timeout", List.of("the body did not arrive within "
+                        + HttpLimits.REQUEST_TIMEOUT.toSeconds() + " s"));
+            }
             if (clientFault(e) > 0) {
                 throw ApiException.badRequest("malformed body", List.of("the body cannot be read: " + e.getMessage()));
             }
@@ -526,6 +530,16 @@ public final class HttpApi implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             log.debug("A refused body was not read to its end: {}", e.toString());
         }
+    }
+
+    /** Whether the request stream gave up waiting for the client (Jetty's request timeout). */
+    private static boolean timedOut(final Throwable e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof TimeoutException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

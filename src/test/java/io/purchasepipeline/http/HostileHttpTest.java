@@ -212,6 +212,8 @@ class HostileHttpTest {
                     .isBetween(timeout.minusSeconds(1), timeout.plusSeconds(10));
             assertThat(slowBody.get(2, TimeUnit.MINUTES)).as("a client trickling its body")
                     .isBetween(timeout.minusSeconds(1), timeout.plusSeconds(10));
+            await("the trickled body answered 408 (not a 500 and an error in the log)", () -> DescribedAnswers.answered(
+                    wrap(() -> exchange(get("/metrics"))).text()).contains(new DescribedAnswers.Answer("POST", "/orders", 408)));
             assertThat(idle.get(2, TimeUnit.MINUTES)).as("a client that sends nothing")
                     .isBetween(HttpLimits.IDLE_TIMEOUT.minusSeconds(1), HttpLimits.IDLE_TIMEOUT.plusSeconds(10));
             assertThat(longPoll.get(2, TimeUnit.MINUTES).status()).as("a long poll outlasting the request timeout").isEqualTo(404);
