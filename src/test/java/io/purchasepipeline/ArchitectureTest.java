@@ -37,18 +37,20 @@ class ArchitectureTest {
                 .layer("verify").definedBy("io.purchasepipeline.verify..")
                 .layer("load tool").definedBy("io.purchasepipeline.tools.load..")
                 .layer("kafka tool").definedBy("io.purchasepipeline.tools.kafka..")
+                .layer("log tool").definedBy("io.purchasepipeline.tools.log..")
                 .whereLayer("cli").mayNotBeAccessedByAnyLayer()
                 .whereLayer("instance").mayOnlyBeAccessedByLayers("cli")
                 .whereLayer("http").mayOnlyBeAccessedByLayers("cli", "instance")
                 .whereLayer("workers").mayOnlyBeAccessedByLayers("cli", "instance", "http", "load tool")
-                .whereLayer("runtime").mayOnlyBeAccessedByLayers("cli", "instance", "http", "workers")
+                .whereLayer("runtime").mayOnlyBeAccessedByLayers("cli", "instance", "http", "workers", "log tool")
                 .whereLayer("verify").mayOnlyBeAccessedByLayers("cli", "load tool")
                 .whereLayer("load tool").mayOnlyBeAccessedByLayers("cli")
                 .whereLayer("kafka tool").mayOnlyBeAccessedByLayers("cli", "runtime")
+                .whereLayer("log tool").mayOnlyBeAccessedByLayers("cli")
                 .whereLayer("topology").mayOnlyBeAccessedByLayers("cli", "instance", "http", "runtime", "load tool")
                 .whereLayer("stores").mayOnlyBeAccessedByLayers("topology", "cli", "instance", "http", "runtime")
                 .whereLayer("serdes").mayOnlyBeAccessedByLayers("stores", "topology", "cli", "instance", "http",
-                        "workers", "runtime", "verify", "load tool")
+                        "workers", "runtime", "verify", "load tool", "log tool")
                 .check(PRODUCTION);
     }
 

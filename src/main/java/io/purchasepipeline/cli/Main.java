@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
 @Command(name = "purchase-pipeline", mixinStandardHelpOptions = true,
         description = "An e-commerce purchase pipeline as one Kafka Streams application.",
         subcommands = {RunCommand.class, ClusterCommand.class, BrokerCommand.class, LoadCommand.class,
-                VerifyCommand.class, WorkerCommand.class})
+                VerifyCommand.class, WorkerCommand.class, LogCommand.class})
 public final class Main implements Runnable {
 
     private static final Logger log = LoggerFactory.getLogger(Main.class);

@@ -1,6 +1,5 @@
 package io.purchasepipeline.cli;
 
-import io.purchasepipeline.runtime.ClientSettings;
 import io.purchasepipeline.runtime.DemoCatalog;
 import io.purchasepipeline.runtime.GroupMembership;
 import io.purchasepipeline.instance.PipelineApp;
@@ -46,9 +45,9 @@ final class RunCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
-    @Option(names = "--bootstrap-servers", defaultValue = "${env:KAFKA_BOOTSTRAP_SERVERS}",
-            description = "Kafka to use (env KAFKA_BOOTSTRAP_SERVERS); none: start an embedded broker")
-    private String bootstrapServers;
+    /** Without bootstrap servers, {@code run} starts an embedded broker. */
+    @Mixin
+    private KafkaOptions kafka;
 
     @Option(names = "--data-dir", defaultValue = "${env:DATA_DIR:-./data}",
             description = "Where state, the embedded broker and outputs live (env DATA_DIR, default ./data)")
@@ -66,10 +65,6 @@ final class RunCommand implements Callable<Integer> {
                     + "tasks move at once. With --instance-id, --no-leave-group-on-stop keeps them for this instance "
                     + "through a restart (a rolling update) until the session timeout")
     private boolean leaveGroupOnStop;
-
-    @Option(names = "--kafka-config", description = "A properties file of extra client settings (SASL/TLS) "
-            + "and pipeline.* rules")
-    private Path kafkaConfig;
 
     @Option(names = "--demo-catalog", negatable = true,
             description = "Load a sample catalog when the catalog is empty (default: on with the embedded broker)")
@@ -160,7 +155,7 @@ final class RunCommand implements Callable<Integer> {
         final PaymentGateway payments = paymentWorkerHere ? paymentOptions.gateway() : null;
         final PaymentWorker.Settings paymentWorker = paymentOptions.worker();
         EmbeddedKafka broker = null;
-        String bootstrap = bootstrapServers;
+        String bootstrap = kafka.bootstrapServers();
         if (bootstrap == null || bootstrap.isBlank()) {
             final long started = System.nanoTime();
             broker = EmbeddedKafka.start(dataDir.resolve("kafka"), brokerPort, Duration.ofMinutes(2));
@@ -257,6 +252,6 @@ final class RunCommand implements Callable<Integer> {
     }
 
     private Map<String, String> clientSettings() throws IOException {
-        return ClientSettings.load(kafkaConfig);
+        return kafka.settings();
     }
 }
