@@ -98,6 +98,13 @@ public final class LogCommand implements Callable<Integer> {
                 reader.run(entry -> {
                     out.println(entry.line());
                     out.flush();
+                }, partitions -> {
+                    if (following) {
+                        final PrintWriter err = spec.commandLine().getErr();
+                        err.printf("log: caught up on %d partitions of %s; following until stopped (Ctrl-C)%n", partitions,
+                                kafka.bootstrapServers() != null ? kafka.bootstrapServers() : EMBEDDED_DEFAULT);
+                        err.flush();
+                    }
                 });
             } finally {
                 running = null;

@@ -1,5 +1,6 @@
 package io.purchasepipeline.tools.log;
 
+import io.purchasepipeline.serdes.Topics;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;
@@ -10,6 +11,7 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Consumer;
+import java.util.function.IntConsumer;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.CommonClientConfigs;
@@ -49,7 +51,8 @@ public final class PipelineLogReader implements AutoCloseable {
     private final boolean follow;
     private final LogFilter filter;
     private final RecordSummaries summaries = new RecordSummaries();
-    private final TimeOrderedMerge merge = new TimeOrderedMerge();
+    private final TimeOrderedMerge merge = new TimeOrderedMerge(Set.of(Topics.ORDERS.name(), Topics.CATALOG.name(),
+            Topics.CUSTOMER_FLAGS.name(), Topics.SEAT_RESERVATIONS.name()));
     /** Each assigned partition's end (last stable offset) when it was assigned. */
     private final Map<TopicPartition, Long> ends = new HashMap<>();
     /** Assigned partitions not yet read up to {@link #ends}. */
@@ -72,28 +75,23 @@ public final class PipelineLogReader implements AutoCloseable {
     /**
      * Reads until caught up, or until stopped when following.
      *
-     * @return how many entries went to {@code out}
+     * @param onCaughtUp told once, with the number of partitions heard, when every partition of the
+     *        topics there at the start has been read up to its end as it was then
      * @throws IllegalStateException when no topic matches (not following), or nothing moves for a minute while catching up
      */
-    public long run(final Consumer<LogEntry> out) {
-        final long[] printed = {0};
-        final Consumer<LogEntry> counted = entry -> {
-            out.accept(entry);
-            printed[0]++;
-        };
+    public void run(final Consumer<LogEntry> out, final IntConsumer onCaughtUp) {
         try {
-            read(counted);
+            read(out, onCaughtUp);
         } catch (WakeupException e) {
             if (!stopping) {
                 throw e;
             }
         }
         // stopped or caught up: what is buffered has nothing left to wait for
-        merge.drain(Set.of(), counted);
-        return printed[0];
+        merge.drain(Set.of(), out);
     }
 
-    private void read(final Consumer<LogEntry> out) {
+    private void read(final Consumer<LogEntry> out, final IntConsumer onCaughtUp) {
         final Map<String, List<PartitionInfo>> existing = consumer.listTopics();
         topicsAtStart = existing.keySet().stream().filter(name -> topics.matcher(name).matches()).collect(Collectors.toSet());
         if (topicsAtStart.isEmpty() && !follow) {
@@ -102,6 +100,7 @@ public final class PipelineLogReader implements AutoCloseable {
         final Set<TopicPartition> expected = topicsAtStart.stream().flatMap(topic -> existing.get(topic).stream())
                 .map(info -> new TopicPartition(info.topic(), info.partition())).collect(Collectors.toSet());
         consumer.subscribe(topics, new Assignments());
+        boolean caughtUp = false;
         long lastProgress = System.nanoTime();
         Map<TopicPartition, Long> lastPositions = Map.of();
         while (!stopping) {
@@ -114,8 +113,12 @@ public final class PipelineLogReader implements AutoCloseable {
             final Map<TopicPartition, Long> positions = catchUp();
             merge.drain(behind, out);
             bound();
-            if (!follow && assignedOnce.containsAll(expected) && behind.isEmpty()) {
-                return;
+            if (!caughtUp && assignedOnce.containsAll(expected) && behind.isEmpty()) {
+                caughtUp = true;
+                onCaughtUp.accept(consumer.assignment().size());
+                if (!follow) {
+                    return;
+                }
             }
             if (follow || !positions.equals(lastPositions)) {
                 lastProgress = System.nanoTime();

@@ -12,6 +12,10 @@ import org.apache.kafka.common.TopicPartition;
 
 /**
  * Puts the records of many partitions in one order: by timestamp, each partition's own order kept.
+ * Records the pipeline writes carry the timestamp of the record they came from, so one
+ * millisecond often holds a cause and its effects: at equal timestamps a record of a topic that
+ * only the outside writes (an order, a product definition) goes before the pipeline's own, which
+ * go as they were read.
  * A record is let out only when no partition that may still hold an earlier one is waited for: a
  * partition behind its end (as the log started) with nothing buffered holds the others back. Once
  * every partition has caught up, whatever is buffered goes out at once, in timestamp order.
@@ -22,11 +26,16 @@ final class TimeOrderedMerge {
     private record Pending(LogEntry entry, long arrival) {
     }
 
-    private static final Comparator<Pending> EARLIEST = Comparator.comparingLong((Pending pending) -> pending.entry().timestamp())
-            .thenComparingLong(Pending::arrival);
-
+    private final Comparator<Pending> earliest;
     private final Map<TopicPartition, Deque<Pending>> buffered = new HashMap<>();
     private long arrivals;
+
+    /** @param inputs the topics only the outside writes: the causes of what the pipeline writes */
+    TimeOrderedMerge(final Set<String> inputs) {
+        this.earliest = Comparator.comparingLong((Pending pending) -> pending.entry().timestamp())
+                .thenComparing(pending -> !inputs.contains(pending.entry().topic()))
+                .thenComparingLong(Pending::arrival);
+    }
 
     void add(final TopicPartition partition, final LogEntry entry) {
         buffered.computeIfAbsent(partition, ignored -> new ArrayDeque<>()).add(new Pending(entry, arrivals++));
@@ -54,17 +63,16 @@ final class TimeOrderedMerge {
             return;
         }
         while (true) {
-            Deque<Pending> earliest = null;
+            Deque<Pending> next = null;
             for (final Map.Entry<TopicPartition, Deque<Pending>> queue : buffered.entrySet()) {
-                if (!queue.getValue().isEmpty()
-                        && (earliest == null || EARLIEST.compare(queue.getValue().peek(), earliest.peek()) < 0)) {
-                    earliest = queue.getValue();
+                if (!queue.getValue().isEmpty() && (next == null || earliest.compare(queue.getValue().peek(), next.peek()) < 0)) {
+                    next = queue.getValue();
                 }
             }
-            if (earliest == null) {
+            if (next == null) {
                 return;
             }
-            out.accept(earliest.poll().entry());
+            out.accept(next.poll().entry());
             for (final TopicPartition partition : behind) {
                 if (waitedFor.test(partition)) {
                     return;

@@ -13,7 +13,7 @@ class TimeOrderedMergeTest {
     private static final TopicPartition ORDERS = new TopicPartition("orders", 0);
     private static final TopicPartition EVENTS = new TopicPartition("order-events", 1);
 
-    private final TimeOrderedMerge merge = new TimeOrderedMerge();
+    private final TimeOrderedMerge merge = new TimeOrderedMerge(Set.of(ORDERS.topic()));
     private final List<String> out = new ArrayList<>();
 
     @Test
@@ -45,14 +45,16 @@ class TimeOrderedMergeTest {
     }
 
     @Test
-    void equalTimestampsGoOutAsTheyWereRead() {
+    void atEqualTimestampsWhatCameFromOutsideGoesFirstThenTheRestAsRead() {
+        final TopicPartition emails = new TopicPartition("emails", 0);
         merge.add(EVENTS, entry(EVENTS, 0, 100));
+        merge.add(emails, entry(emails, 0, 100));
         merge.add(ORDERS, entry(ORDERS, 0, 100));
         merge.add(EVENTS, entry(EVENTS, 1, 100));
 
         merge.drain(Set.of(), this::print);
 
-        assertThat(out).containsExactly("order-events@0", "orders@0", "order-events@1");
+        assertThat(out).containsExactly("orders@0", "order-events@0", "emails@0", "order-events@1");
     }
 
     @Test
