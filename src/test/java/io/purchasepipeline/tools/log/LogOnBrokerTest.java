@@ -163,6 +163,19 @@ class LogOnBrokerTest {
                 .allSatisfy(line -> assertThat(line.group(0)).contains(third).doesNotContain(first).doesNotContain(second));
     }
 
+    @Test
+    void topicsThatMatchNothingAreOneClearLineAndAFailure() {
+        final CliUnderTest cli = new CliUnderTest();
+
+        final int exit = cli.execute("log", "--bootstrap-servers", pipeline.bootstrapServers(), "--from-beginning",
+                "--topics", "no-such-topic.*");
+
+        assertThat(exit).isEqualTo(1);
+        assertThat(cli.err()).isEqualTo("purchase-pipeline: No topic matches no-such-topic.* in this Kafka: has the pipeline "
+                + "run here?" + System.lineSeparator());
+        assertThat(cli.out()).isEmpty();
+    }
+
     // ---- helpers
 
     private static List<Matcher> lines(final String out) {

@@ -1,0 +1,32 @@
+package io.purchasepipeline.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.purchasepipeline.runtime.TopicProvisioner;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+class LogCommandTest {
+
+    @Test
+    void hearsThePipelinesPublicAndInternalTopicsAndNoOther() {
+        final Pattern topics = Pattern.compile(LogCommand.defaultTopics());
+
+        assertThat(TopicProvisioner.topicNames()).isNotEmpty().allMatch(topic -> topics.matcher(topic).matches());
+        assertThat(topics.matcher("purchase-pipeline-order-status-changelog").matches()).isTrue();
+        assertThat(topics.matcher("purchase-pipeline-analytics-counts-repartition").matches()).isTrue();
+        assertThat(topics.matcher("__consumer_offsets").matches()).isFalse();
+        assertThat(topics.matcher("orders-archive").matches()).isFalse();
+        assertThat(topics.matcher("another-app-orders-changelog").matches()).isFalse();
+    }
+
+    @Test
+    void aTopicPatternThatIsNoRegexIsAUsageErrorBeforeKafkaIsAsked() {
+        final CliUnderTest cli = new CliUnderTest();
+
+        final int exit = cli.execute("log", "--bootstrap-servers", "127.0.0.1:1", "--from-beginning", "--topics", "orders(");
+
+        assertThat(exit).isEqualTo(2);
+        assertThat(cli.err()).startsWith("--topics is not a regular expression: Unclosed group");
+    }
+}
