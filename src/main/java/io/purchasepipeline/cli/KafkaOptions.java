@@ -16,7 +16,8 @@ import picocli.CommandLine.Option;
 public final class KafkaOptions {
 
     @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT[,...]", defaultValue = "${env:KAFKA_BOOTSTRAP_SERVERS}",
-            description = "Kafka to use (env KAFKA_BOOTSTRAP_SERVERS)")
+            description = "Kafka to use (env KAFKA_BOOTSTRAP_SERVERS); without it run starts an embedded broker, and log "
+                    + "reads the one at 127.0.0.1:9092")
     private String bootstrapServers;
 
     @Option(names = "--kafka-config", paramLabel = "FILE",

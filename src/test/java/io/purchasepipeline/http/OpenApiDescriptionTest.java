@@ -8,16 +8,22 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.purchasepipeline.runtime.KafkaAvailability;
 import io.purchasepipeline.runtime.Probes;
 import io.purchasepipeline.runtime.RestoreProgress;
+import io.purchasepipeline.serdes.Alert;
+import io.purchasepipeline.serdes.OrderEvent;
+import io.purchasepipeline.stores.AnalyticsSnapshot;
+import io.purchasepipeline.stores.WindowCounts;
 import io.swagger.v3.oas.models.SpecVersion;
 import io.swagger.v3.parser.OpenAPIV3Parser;
 import io.swagger.v3.parser.core.models.ParseOptions;
 import io.swagger.v3.parser.core.models.SwaggerParseResult;
+import java.lang.reflect.RecordComponent;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -182,6 +188,32 @@ class OpenApiDescriptionTest {
                 "HEAD /customers/{id}/flag");
     }
 
+    /** The described bodies name exactly the fields of the types the routes read and write, so neither drifts alone. */
+    @Test
+    void bodySchemasNameTheFieldsOfTheTypesTheRoutesReadAndWrite() {
+        final JsonNode schemas = DescribedAnswers.document().path("components").path("schemas");
+        final Map<String, Class<? extends Record>> types = new LinkedHashMap<>();
+        types.put("PlaceOrderRequest", PlaceOrderRequest.class);
+        types.put("Order", QueryResponses.OrderView.class);
+        types.put("OrderEvent", OrderEvent.class);
+        types.put("PutProductRequest", ProductRequests.PutProduct.class);
+        types.put("Product", QueryResponses.ProductView.class);
+        types.put("Seat", QueryResponses.SeatView.class);
+        types.put("PutFlagRequest", FlagRequests.PutFlag.class);
+        types.put("Flag", QueryResponses.FlagView.class);
+        types.put("Analytics", AnalyticsSnapshot.class);
+        types.put("WindowCounts", WindowCounts.class);
+        types.put("Alert", Alert.class);
+        types.put("Error", ErrorBody.class);
+
+        types.forEach((schema, type) -> assertThat(fieldNames(schemas.path(schema).path("properties"))).as(schema)
+                .containsExactlyInAnyOrderElementsOf(componentNames(type)));
+        assertThat(fieldNames(schemas.path("Order").path("properties").path("lines").path("items").path("properties")))
+                .as("an order's lines").containsExactlyInAnyOrderElementsOf(componentNames(QueryResponses.LineView.class));
+        assertThat(fieldNames(schemas.path("PlaceOrderRequest").path("properties").path("items").path("items").path("properties")))
+                .as("an order's items").containsExactlyInAnyOrderElementsOf(componentNames(PlaceOrderRequest.Item.class));
+    }
+
     @Test
     void aStatusAnsweredButNotDescribedIsCaught() {
         final String scrape = """
@@ -253,6 +285,16 @@ class OpenApiDescriptionTest {
     private static JsonNode resolve(final JsonNode document, final JsonNode node) {
         final String ref = node.path("$ref").asText("");
         return ref.startsWith("#/") ? document.at(ref.substring(1)) : node;
+    }
+
+    private static List<String> fieldNames(final JsonNode properties) {
+        final List<String> names = new ArrayList<>();
+        properties.fieldNames().forEachRemaining(names::add);
+        return names;
+    }
+
+    private static List<String> componentNames(final Class<? extends Record> type) {
+        return Arrays.stream(type.getRecordComponents()).map(RecordComponent::getName).toList();
     }
 
     private static Set<String> minus(final Set<String> these, final Set<String> those) {

@@ -7,8 +7,6 @@ package io.purchasepipeline.tools.log;
  */
 public record LogFilter(String orderId, String correlationId) {
 
-    static final LogFilter ALL = new LogFilter(null, null);
-
     public boolean matches(final LogEntry entry) {
         return (orderId == null || entry.orderIds().contains(orderId))
                 && (correlationId == null || correlationId.equals(entry.correlationId()));
