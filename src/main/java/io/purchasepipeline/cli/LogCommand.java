@@ -32,7 +32,8 @@ import picocli.CommandLine.Spec;
                         + "started, and exits; add --follow to go on listening until stopped (Ctrl-C).",
                 "Kafka: --bootstrap-servers, else KAFKA_BOOTSTRAP_SERVERS, else the embedded broker at 127.0.0.1:9092."},
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:caught up, or stopped while following", "1:Kafka could not be read, or no topic matches"})
+        exitCodeList = {"0:caught up, or stopped while following", "1:Kafka could not be read, or no topic matches",
+                "2:an option is wrong"})
 public final class LogCommand implements Callable<Integer> {
 
     /** Where {@code run} puts its embedded broker by default. */

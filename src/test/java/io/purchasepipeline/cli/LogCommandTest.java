@@ -21,6 +21,18 @@ class LogCommandTest {
     }
 
     @Test
+    void aKafkaThatDoesNotAnswerIsOneClearLineAndExitOne() {
+        final CliUnderTest cli = new CliUnderTest();
+
+        final int exit = cli.execute("log", "--bootstrap-servers", "127.0.0.1:1", "--from-beginning");
+
+        assertThat(exit).isEqualTo(1);
+        assertThat(cli.err()).isEqualTo("purchase-pipeline: Kafka at 127.0.0.1:1 did not answer within 20 s: is it running "
+                + "there? (--bootstrap-servers, KAFKA_BOOTSTRAP_SERVERS)" + System.lineSeparator());
+        assertThat(cli.out()).isEmpty();
+    }
+
+    @Test
     void aTopicPatternThatIsNoRegexIsAUsageErrorBeforeKafkaIsAsked() {
         final CliUnderTest cli = new CliUnderTest();
 

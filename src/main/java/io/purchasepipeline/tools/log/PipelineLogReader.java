@@ -23,6 +23,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
@@ -42,10 +43,13 @@ public final class PipelineLogReader implements AutoCloseable {
     private static final Duration POLL = Duration.ofMillis(200);
     /** Giving up when nothing moves for this long beats waiting forever on an unreachable broker. */
     private static final Duration STALL_LIMIT = Duration.ofSeconds(60);
+    /** How long Kafka has to answer the first question before the log gives up on it. */
+    private static final Duration REACH = Duration.ofSeconds(20);
     /** A partition with this many entries waiting for the others is paused until they go out. */
     private static final int MAX_BUFFERED = 1_000;
 
     private final KafkaConsumer<byte[], byte[]> consumer;
+    private final String servers;
     private final Pattern topics;
     private final boolean fromBeginning;
     private final boolean follow;
@@ -66,6 +70,7 @@ public final class PipelineLogReader implements AutoCloseable {
             final LogFilter filter) {
         this.consumer = new KafkaConsumer<>(readerProps(clientProps, follow), new ByteArrayDeserializer(),
                 new ByteArrayDeserializer());
+        this.servers = clientProps.getProperty(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG);
         this.topics = topics;
         this.fromBeginning = fromBeginning;
         this.follow = follow;
@@ -77,7 +82,8 @@ public final class PipelineLogReader implements AutoCloseable {
      *
      * @param onCaughtUp told once, with the number of partitions heard, when every partition of the
      *        topics there at the start has been read up to its end as it was then
-     * @throws IllegalStateException when no topic matches (not following), or nothing moves for a minute while catching up
+     * @throws IllegalStateException when Kafka does not answer, no topic matches (not following), or nothing moves
+     *         for a minute while catching up
      */
     public void run(final Consumer<LogEntry> out, final IntConsumer onCaughtUp) {
         try {
@@ -92,7 +98,13 @@ public final class PipelineLogReader implements AutoCloseable {
     }
 
     private void read(final Consumer<LogEntry> out, final IntConsumer onCaughtUp) {
-        final Map<String, List<PartitionInfo>> existing = consumer.listTopics();
+        final Map<String, List<PartitionInfo>> existing;
+        try {
+            existing = consumer.listTopics(REACH);
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("Kafka at " + servers + " did not answer within " + REACH.toSeconds()
+                    + " s: is it running there? (--bootstrap-servers, KAFKA_BOOTSTRAP_SERVERS)");
+        }
         topicsAtStart = existing.keySet().stream().filter(name -> topics.matcher(name).matches()).collect(Collectors.toSet());
         if (topicsAtStart.isEmpty() && !follow) {
             throw new IllegalStateException("No topic matches " + topics + " in this Kafka: has the pipeline run here?");
