@@ -2,20 +2,26 @@ package io.purchasepipeline.stores;
 
 import io.purchasepipeline.serdes.RoutableOrderId;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
+import java.util.function.Predicate;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyQueryMetadata;
+import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.LagInfo;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.processor.StreamPartitioner;
 import org.apache.kafka.streams.state.HostInfo;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
@@ -69,6 +75,53 @@ public final class InteractiveQueries {
             Thread.sleep(pause.toMillis());
         }
         return result;
+    }
+
+    /**
+     * Each key's answer from its active owner, without waiting: found or not found here, the
+     * instance to ask, or unavailable now. For a listing of many keys, which asks each owner once
+     * for all of its keys instead of once per key.
+     */
+    public <V> Map<String, QueryResult<V>> getEach(final String store, final Collection<String> keys) {
+        final Map<String, QueryResult<V>> results = new LinkedHashMap<>();
+        for (final String key : keys) {
+            results.put(key, addressable(store, key) ? tryActive(store, key) : new QueryResult.NotFound<>());
+        }
+        return results;
+    }
+
+    /**
+     * Up to {@code limit} entries of the global store {@code store} in key order, from just after
+     * {@code after} (null: from the start), whose key starts with {@code prefix} and whose value
+     * {@code matches}. At most {@code maxScanned} entries are looked at, so a filter that matches
+     * little costs no more than a bounded read; {@link StorePage#next()} says where to go on.
+     *
+     * @throws InvalidStateStoreException when the global store cannot be read now (still restoring)
+     */
+    public <V> StorePage<V> globalPage(final String store, final String prefix, final String after,
+            final Predicate<V> matches, final int limit, final int maxScanned) {
+        final ReadOnlyKeyValueStore<String, V> global =
+                streams.store(StoreQueryParameters.fromNameAndType(store, QueryableStoreTypes.<String, V>keyValueStore()));
+        final String from = after == null || after.compareTo(prefix) < 0 ? prefix : after;
+        // keys are ASCII (SKUs): every key with the prefix sorts below the prefix followed by U+FFFF
+        final String to = prefix.isEmpty() ? null : prefix + '\uffff';
+        final List<KeyValue<String, V>> entries = new ArrayList<>();
+        String last = null;
+        int scanned = 0;
+        try (KeyValueIterator<String, V> range = global.range(from.isEmpty() ? null : from, to)) {
+            while (range.hasNext() && entries.size() < limit && scanned < maxScanned) {
+                final KeyValue<String, V> entry = range.next();
+                if (entry.key.equals(after)) {
+                    continue;
+                }
+                scanned++;
+                last = entry.key;
+                if (matches.test(entry.value)) {
+                    entries.add(entry);
+                }
+            }
+            return new StorePage<>(entries, range.hasNext() ? last : null);
+        }
     }
 
     /** This instance's answer if it owns the key now, else null; never waits (for metrics). */

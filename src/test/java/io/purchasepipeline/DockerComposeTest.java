@@ -241,6 +241,100 @@ class DockerComposeTest {
         });
     }
 
+    @Test
+    void prometheusScrapesEveryAppInstanceOnTheContainerPortItServes() throws IOException {
+        final JsonNode prometheus = compose.path("services").path("prometheus");
+        assertThat(prometheus.path("image").asText()).startsWith("prom/prometheus:");
+        final String configFile = texts(prometheus.path("command")).stream().filter(arg -> arg.startsWith("--config.file="))
+                .map(arg -> arg.substring("--config.file=".length())).findFirst().orElseThrow();
+        final JsonNode scrape = new YAMLMapper().readTree(mounted(prometheus, configFile).toFile());
+
+        final List<String> targets = new ArrayList<>();
+        scrape.path("scrape_configs").forEach(job -> {
+            assertThat(job.path("metrics_path").asText()).as(job.path("job_name").asText()).isEqualTo("/metrics");
+            job.path("static_configs").forEach(config -> targets.addAll(texts(config.path("targets"))));
+        });
+        final List<String> instances = apps.entrySet().stream()
+                .map(app -> app.getKey() + ":" + containerPort(texts(app.getValue().path("ports")).get(0))).toList();
+        assertThat(targets).as("one target per instance, at the port its endpoint listens on in its container")
+                .containsExactlyInAnyOrderElementsOf(instances);
+        apps.values().forEach(app -> assertThat(String.join(" ", texts(app.path("healthcheck").path("test"))))
+                .contains("/dev/tcp/127.0.0.1/" + containerPort(texts(app.path("ports")).get(0)) + " "));
+        assertThat(texts(prometheus.path("depends_on"))).containsExactlyInAnyOrderElementsOf(apps.keySet());
+        assertThat(texts(prometheus.path("ports"))).singleElement().asString().startsWith("127.0.0.1:");
+        assertThat(namedVolumes(prometheus)).allSatisfy(volume -> assertThat(fieldNames(compose.path("volumes"))).contains(volume));
+    }
+
+    @Test
+    void grafanaIsProvisionedWithThePrometheusDataSourceAndTheDashboard() throws IOException {
+        final JsonNode grafana = compose.path("services").path("grafana");
+        assertThat(grafana.path("image").asText()).startsWith("grafana/grafana:");
+        assertThat(texts(grafana.path("depends_on"))).contains("prometheus");
+        assertThat(env(grafana).get("GF_SECURITY_ADMIN_PASSWORD")).matches("\\$\\{GRAFANA_ADMIN_PASSWORD:\\?[^}]+}");
+        assertThat(texts(grafana.path("ports"))).singleElement().asString().startsWith("127.0.0.1:");
+
+        final Path provisioning = mounted(grafana, "/etc/grafana/provisioning");
+        final JsonNode source = new YAMLMapper().readTree(provisioning.resolve("datasources/prometheus.yml").toFile())
+                .path("datasources").get(0);
+        final String prometheusPort = containerPort(texts(compose.path("services").path("prometheus").path("ports")).get(0));
+        assertThat(source.path("type").asText()).isEqualTo("prometheus");
+        assertThat(source.path("url").asText()).isEqualTo("http://prometheus:" + prometheusPort);
+
+        final JsonNode provider = new YAMLMapper().readTree(provisioning.resolve("dashboards/purchase-pipeline.yml").toFile())
+                .path("providers").get(0);
+        final Path dashboards = mounted(grafana, provider.path("options").path("path").asText());
+        assertThat(dashboards.resolve(DashboardQueries.DASHBOARD.getFileName())).isEqualTo(DashboardQueries.DASHBOARD);
+        assertThat(env(grafana).get("GF_DASHBOARDS_DEFAULT_HOME_DASHBOARD_PATH"))
+                .isEqualTo(provider.path("options").path("path").asText() + "/" + DashboardQueries.DASHBOARD.getFileName());
+
+        final JsonNode dashboard = DashboardQueries.dashboard();
+        final List<JsonNode> panels = new ArrayList<>();
+        dashboard.path("panels").forEach(panels::add);
+        assertThat(panels).isNotEmpty().allSatisfy(panel -> {
+            assertThat(panel.path("datasource").path("uid").asText()).as(panel.path("title").asText())
+                    .isEqualTo(source.path("uid").asText());
+            assertThat(panel.path("targets")).as(panel.path("title").asText()).isNotEmpty().allSatisfy(target ->
+                    assertThat(target.path("datasource").path("uid").asText()).isEqualTo(source.path("uid").asText()));
+        });
+        assertThat(panels.stream().map(panel -> panel.path("id").asInt()).toList()).doesNotHaveDuplicates();
+        assertThat(namedVolumes(grafana)).allSatisfy(volume -> assertThat(fieldNames(compose.path("volumes"))).contains(volume));
+    }
+
+    @Test
+    void theDashboardShowsOrdersHttpStreamsAndTheJvm() throws IOException {
+        // what an operator looks at first; that each name is exported is checked against a running app
+        // (DashboardMetricsOnBrokerTest)
+        assertThat(DashboardQueries.metricNames(DashboardQueries.dashboard())).contains(
+                "pipeline_orders_ended_total", "http_server_requests_seconds_bucket",
+                "kafka_stream_processor_node_record_e2e_latency_avg", "kafka_stream_thread_commit_latency_avg",
+                "jvm_memory_used_bytes", "jvm_gc_pause_seconds_sum");
+        assertThat(DashboardQueries.metricNames(
+                "histogram_quantile(0.99, sum by (le, route) (rate(http_server_requests_seconds_bucket{route!=\"/x\"}[1m])))"
+                        + " / on (route) max(up) and bool topk(3, process_cpu_usage offset 5m)"))
+                .as("functions, labels, keywords and strings are not metric names")
+                .containsExactly("http_server_requests_seconds_bucket", "process_cpu_usage", "up");
+    }
+
+    /** The host path (relative to docker/) mounted at {@code target} in {@code service}. */
+    private static Path mounted(final JsonNode service, final String target) {
+        final String mount = texts(service.path("volumes")).stream()
+                .filter(volume -> volume.split(":")[1].equals(target)).findFirst().orElse(null);
+        assertThat(mount).as("a mount at " + target).isNotNull().startsWith("./");
+        final Path host = DOCKER.resolve(mount.split(":")[0]).normalize();
+        assertThat(host).exists();
+        return host;
+    }
+
+    private static List<String> namedVolumes(final JsonNode service) {
+        return texts(service.path("volumes")).stream().filter(volume -> !volume.startsWith(".") && !volume.startsWith("/"))
+                .map(volume -> volume.substring(0, volume.indexOf(':'))).toList();
+    }
+
+    /** The container's side of a published port ({@code 127.0.0.1:8081:8080} → {@code 8080}). */
+    private static String containerPort(final String published) {
+        return published.substring(published.lastIndexOf(':') + 1);
+    }
+
     private static List<String[]> dockerfileInstructions() throws IOException {
         final String joined = Files.readAllLines(DOCKERFILE).stream()
                 .filter(line -> !line.isBlank() && !line.strip().startsWith("#"))

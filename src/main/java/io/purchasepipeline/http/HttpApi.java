@@ -90,15 +90,17 @@ public final class HttpApi implements AutoCloseable {
     private final Probes probes;
     private final ApiMetrics metrics;
     private final HttpAccess access;
+    private final OperatorPage page;
     private final Javalin server;
 
     /**
      * @param access who may use the operator routes ({@code PUT /products}, the customer flags), who
      *        the caller of a customer route is, and how often one client may write
+     * @param page the operator page and its read routes; closed with the endpoint
      */
     public HttpApi(final OrderSubmission intake, final TopicWriter publisher, final SeatCommandSender seats, final QueryRouter queries,
             final OrderWaiters waiters, final Probes probes, final ApiMetrics metrics,
-            final HttpAccess access) {
+            final HttpAccess access, final OperatorPage page) {
         this.intake = intake;
         this.publisher = publisher;
         this.seats = seats;
@@ -107,6 +109,7 @@ public final class HttpApi implements AutoCloseable {
         this.probes = probes;
         this.metrics = metrics;
         this.access = access;
+        this.page = page;
         Gauge.builder("http.server.connections", this::openConnections).description("HTTP connections open now")
                 .register(metrics.registry());
         this.server = Javalin.create(config -> {
@@ -130,6 +133,7 @@ public final class HttpApi implements AutoCloseable {
             readRoute(config, "/health/ready", ctx -> probe(ctx, probes.ready()));
             readRoute(config, "/metrics", this::metrics);
             readRoute(config, "/openapi.json", ApiDescription.load()::serve);
+            page.routes(config, this::operator);
             config.routes.before(ctx -> {
                 ctx.attribute("started", System.nanoTime());
                 ctx.header(CORRELATION_HEADER, correlationId(ctx));
@@ -190,6 +194,11 @@ public final class HttpApi implements AutoCloseable {
     @Override
     public void close() {
         server.stop();
+        try {
+            page.close();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     // ---- orders
@@ -205,7 +214,7 @@ public final class HttpApi implements AutoCloseable {
 
     private void getOrder(final Context ctx) throws InterruptedException {
         final String orderId = ctx.pathParam("id");
-        final String customer = customer(ctx);
+        final String customer = orderReader(ctx);
         final long waitMs = waitMs(ctx);
         final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMs);
         final CompletableFuture<Void> ended = waiters.register(orderId);
@@ -225,7 +234,7 @@ public final class HttpApi implements AutoCloseable {
 
     private void getOrderEvents(final Context ctx) throws InterruptedException {
         final String orderId = ctx.pathParam("id");
-        final String customer = customer(ctx);
+        final String customer = orderReader(ctx);
         answer(ctx, owned(customer, queries.lookup(ctx, StoreNames.ORDERS, orderId, Duration.ZERO)), "order " + orderId,
                 OrderState::events);
     }
@@ -373,6 +382,19 @@ public final class HttpApi implements AutoCloseable {
     }
 
     /**
+     * Whose orders the caller may read: null for anyone's (tokens off, or an operator: the operator
+     * page opens any order's trail), else the verified customer's own.
+     */
+    private String orderReader(final Context ctx) {
+        final String authorization = ctx.header(AUTHORIZATION);
+        if (!access.customers().required() || access.admin().accepts(authorization)) {
+            return null;
+        }
+        final CustomerTokens.Caller caller = access.customers().verify(authorization);
+        return caller.admin() ? null : caller.subject();
+    }
+
+    /**
      * {@link #customer}, within the per-client limits: the address's share is taken before the
      * token is verified, so a flood costs no signature checks.
      */
@@ -479,7 +501,7 @@ public final class HttpApi implements AutoCloseable {
      * A GET route, and HEAD on the same path running the same handler: the server sends the status
      * and headers without the body. (Left to the framework, HEAD answers 200 without running it.)
      */
-    private static void readRoute(final JavalinConfig config, final String path, final Handler handler) {
+    static void readRoute(final JavalinConfig config, final String path, final Handler handler) {
         config.routes.get(path, handler);
         config.routes.head(path, handler);
     }
@@ -601,7 +623,7 @@ public final class HttpApi implements AutoCloseable {
         json(ctx.status(status), new ErrorBody(error, new ArrayList<>(details)));
     }
 
-    private static void json(final Context ctx, final Object value) {
+    static void json(final Context ctx, final Object value) {
         try {
             ctx.contentType(JSON).result(JsonSerde.MAPPER.writeValueAsBytes(value));
         } catch (JsonProcessingException e) {

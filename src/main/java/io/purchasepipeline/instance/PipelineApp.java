@@ -3,6 +3,7 @@ package io.purchasepipeline.instance;
 import io.purchasepipeline.runtime.KafkaAvailability;
 import io.purchasepipeline.runtime.Probes;
 import io.purchasepipeline.runtime.RestoreProgress;
+import io.purchasepipeline.runtime.RuntimeMetrics;
 import io.purchasepipeline.runtime.StreamsGroupSettings;
 import io.purchasepipeline.runtime.StreamsSettings;
 import io.purchasepipeline.runtime.TopicWriter;
@@ -12,8 +13,11 @@ import io.purchasepipeline.ebook.EbookWorker;
 import io.purchasepipeline.http.ApiMetrics;
 import io.purchasepipeline.http.HttpAccess;
 import io.purchasepipeline.http.HttpApi;
+import io.purchasepipeline.http.OperatorPage;
+import io.purchasepipeline.http.OrderEventTail;
 import io.purchasepipeline.http.OrderSubmission;
 import io.purchasepipeline.http.OrderWaiters;
+import io.purchasepipeline.http.ProductListing;
 import io.purchasepipeline.http.QueryRouter;
 import io.purchasepipeline.http.SeatCommandSender;
 import io.purchasepipeline.mail.Attachments;
@@ -53,8 +57,8 @@ import org.apache.kafka.streams.state.HostInfo;
  * One instance of the application: the streams app and the HTTP endpoint that takes orders and
  * answers queries for any key. {@code run} starts one; tests start several in one JVM.
  */
-public record PipelineApp(KafkaStreams streams, KafkaStreamsMetrics streamsMetrics, HttpApi http, SeatCommandSender seats,
-        TopicWriter publisher, EbookWorker ebooks,
+public record PipelineApp(KafkaStreams streams, KafkaStreamsMetrics streamsMetrics, RuntimeMetrics runtimeMetrics, HttpApi http,
+        SeatCommandSender seats, TopicWriter publisher, EbookWorker ebooks,
         MailSender mail, PaymentWorker payments) implements AutoCloseable {
 
     /** How often the streams app's metrics are looked through for new ones (tasks come and go). */
@@ -116,20 +120,30 @@ public record PipelineApp(KafkaStreams streams, KafkaStreamsMetrics streamsMetri
                     return thread;
                 }), METRICS_REFRESH);
         streamsMetrics.bindTo(metrics.registry());
+        final RuntimeMetrics runtimeMetrics = RuntimeMetrics.bindTo(metrics.registry(), METRICS_REFRESH);
         final RestoreProgress restores = new RestoreProgress(metrics.registry());
         streams.setGlobalStateRestoreListener(restores);
 
-        final TopicWriter publisher = new TopicWriter(new KafkaProducer<>(producerProps(bootstrapServers, clientSettings),
-                new ByteArraySerializer(), new ByteArraySerializer()));
-        final SeatCommandSender seats = new SeatCommandSender(publisher, new KafkaConsumer<>(answerReaderProps(bootstrapServers, clientSettings),
-                new StringDeserializer(), Topics.SEAT_RESERVATION_RESULTS.valueSerde().deserializer()),
-                Duration.ofSeconds(5), (SeatResult result) -> metrics.seatAnswered(result));
+        final String instance = advertised.host() + ":" + advertised.port();
+        final KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(
+                named(producerProps(bootstrapServers, clientSettings), "purchase-pipeline-http-" + instance),
+                new ByteArraySerializer(), new ByteArraySerializer());
+        final TopicWriter publisher = new TopicWriter(producer);
+        final KafkaConsumer<String, SeatResult> seatAnswers = new KafkaConsumer<>(
+                named(answerReaderProps(bootstrapServers, clientSettings), "purchase-pipeline-seat-answers-" + instance),
+                new StringDeserializer(), Topics.SEAT_RESERVATION_RESULTS.valueSerde().deserializer());
+        runtimeMetrics.client(producer).client(seatAnswers);
+        final SeatCommandSender seats = new SeatCommandSender(publisher, seatAnswers, Duration.ofSeconds(5),
+                (SeatResult result) -> metrics.seatAnswered(result));
         final InteractiveQueries queries = new InteractiveQueries(streams, advertised, MAX_STANDBY_LAG);
         metrics.bindAnalytics(() -> queries.getIfLocal(StoreNames.ANALYTICS, AnalyticsSnapshot.KEY));
         streams.start();
+        final OperatorPage page = new OperatorPage(OrderEventTail.start(clientProps(bootstrapServers, clientSettings),
+                "purchase-pipeline-order-events-tail-" + instance, runtimeMetrics),
+                new ProductListing(queries, Duration.ofSeconds(2)));
         final HttpApi http = new HttpApi(new OrderSubmission(publisher, 10_000), publisher, seats,
                 new QueryRouter(queries, Duration.ofSeconds(2)), waiters, new Probes(streams::state, restores, kafka), metrics,
-                access)
+                access, page)
                 .start(httpHost, advertised.port());
         // one library for the worker and the completion email, so both find (or make) the same PDF
         final EbookLibrary library = EbookLibrary.in(dataDir);
@@ -139,7 +153,8 @@ public record PipelineApp(KafkaStreams streams, KafkaStreamsMetrics streamsMetri
                 Attachments.ebooks(library::pdfFor));
         final PaymentWorker paymentWorker = gateway == null ? null : PaymentWorker.start(clientProps(bootstrapServers,
                 clientSettings), PaymentWorker.GROUP_ID + "-" + advertised.host() + ":" + advertised.port(), gateway, payments);
-        return new PipelineApp(streams, streamsMetrics, http, seats, publisher, ebooks, mailSender, paymentWorker);
+        return new PipelineApp(streams, streamsMetrics, runtimeMetrics, http, seats, publisher, ebooks, mailSender,
+                paymentWorker);
     }
 
     public static Properties producerProps(final String bootstrapServers, final Map<String, String> clientSettings) {
@@ -150,6 +165,12 @@ public record PipelineApp(KafkaStreams streams, KafkaStreamsMetrics streamsMetri
         // send() waits for the topic's metadata up to max.block.ms (60 s by default) before the intake's
         // own bound even starts: with Kafka unreachable an HTTP request hung for 40 s and more
         props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "5000");
+        return props;
+    }
+
+    /** {@code props} with the client's id: its metrics and log lines say which of the instance's clients it is. */
+    private static Properties named(final Properties props, final String clientId) {
+        props.put(CommonClientConfigs.CLIENT_ID_CONFIG, clientId);
         return props;
     }
 
@@ -198,6 +219,7 @@ public record PipelineApp(KafkaStreams streams, KafkaStreamsMetrics streamsMetri
             payments.close();
         }
         streamsMetrics.close();
+        runtimeMetrics.close();
         // a static member leaves through the admin client (KIP-812): its consumer alone would not
         streams.close(CloseOptions.groupMembershipOperation(leaveGroup ? CloseOptions.GroupMembershipOperation.LEAVE_GROUP
                 : CloseOptions.GroupMembershipOperation.REMAIN_IN_GROUP).withTimeout(Duration.ofSeconds(30)));

@@ -20,11 +20,12 @@ import org.junit.jupiter.api.Test;
  * Customer tokens on two running instances sharing one real broker: a customer reads their own
  * order from either instance (one of them forwards the query, token and all, to the owner), and
  * another customer's order is not there for anyone else; a seat reserved by one customer cannot
- * be released by another.
+ * be released by another. An operator reads any customer's order.
  */
 class CustomerTokensOnBrokerTest {
 
     private static final TestTokens PROVIDER = TestTokens.generate("shop");
+    private static final String ADMIN_TOKEN = "tokens-on-broker-admin-3c1d";
     private static final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private static InJvmPipeline pipeline;
@@ -32,7 +33,7 @@ class CustomerTokensOnBrokerTest {
 
     @BeforeAll
     static void start() throws Exception {
-        pipeline = InJvmPipeline.start(2, 4, HttpAccess.admin(AdminAuth.open()).withCustomers(PROVIDER.verifier()));
+        pipeline = InJvmPipeline.start(2, 4, HttpAccess.admin(AdminAuth.of(ADMIN_TOKEN)).withCustomers(PROVIDER.verifier()));
         urls = pipeline.urls();
         // both instances running, the demo catalog's seats served
         for (int instance = 0; instance < 2; instance++) {
@@ -76,6 +77,31 @@ class CustomerTokensOnBrokerTest {
                                 .replace("no-such-order", orderId));
             }
             assertThat(send(instance, "GET", "/orders/" + orderId, null, "").statusCode()).isEqualTo(401);
+        }
+    }
+
+    @Test
+    void anOperatorReadsAnyCustomersOrderAndItsTrailFromEveryInstance() throws Exception {
+        final String carol = PROVIDER.rs256("carol");
+        final String operator = PROVIDER.rs256(TestTokens.claims("ops-1").claim("roles", List.of("admin")).build());
+        final HttpResponse<String> placed = send(1, "POST", "/orders", carol, "{\"customerName\":\"Carol\",\"email\":"
+                + "\"carol@example.com\",\"items\":[{\"sku\":\"mug\",\"quantity\":1}],\"payment\":{\"card\":\""
+                + PaymentSimulator.APPROVED_CARD + "\"}}");
+        assertThat(placed.statusCode()).as(placed.body()).isEqualTo(202);
+        final String orderId = json(placed).get("orderId").asText();
+        assertThat(json(send(0, "GET", "/orders/" + orderId + "?waitMs=30000", carol, "")).get("status").asText())
+                .isEqualTo("COMPLETED");
+
+        for (int instance = 0; instance < 2; instance++) {
+            for (final String token : List.of(ADMIN_TOKEN, operator)) {
+                final HttpResponse<String> order = send(instance, "GET", "/orders/" + orderId, token, "");
+                assertThat(order.statusCode()).as("instance %d: %s", instance, order.body()).isEqualTo(200);
+                assertThat(json(order).get("customerId").asText()).isEqualTo("carol");
+                final HttpResponse<String> trail = send(instance, "GET", "/orders/" + orderId + "/events", token, "");
+                assertThat(trail.statusCode()).isEqualTo(200);
+                assertThat(json(trail).findValuesAsText("status")).endsWith("COMPLETED");
+            }
+            assertThat(send(instance, "GET", "/orders/" + orderId, "not-the-admin-token", "").statusCode()).isEqualTo(401);
         }
     }
 

@@ -43,7 +43,7 @@ class HealthRoutesTest {
         metrics = new ApiMetrics();
         restores = new RestoreProgress(metrics.registry());
         http = new HttpApi(null, null, null, null, null, new Probes(state::get, restores, kafkaProblem::get), metrics,
-                HttpAccess.admin(AdminAuth.of(null))).start("127.0.0.1", 0);
+                HttpAccess.admin(AdminAuth.of(null)), new OperatorPage(null, null)).start("127.0.0.1", 0);
     }
 
     @AfterEach

@@ -10,6 +10,8 @@ import io.purchasepipeline.runtime.Probes;
 import io.purchasepipeline.runtime.RestoreProgress;
 import io.purchasepipeline.tools.kafka.LoopbackPorts;
 import io.purchasepipeline.serdes.Order;
+import io.purchasepipeline.serdes.OrderEvent;
+import io.purchasepipeline.serdes.OrderStatus;
 import io.purchasepipeline.serdes.SeatAction;
 import io.purchasepipeline.serdes.SeatCommand;
 import io.purchasepipeline.serdes.SeatOutcome;
@@ -29,8 +31,6 @@ import java.util.Map;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.ConsumerRecords;
-import org.apache.kafka.clients.consumer.MockConsumer;
 import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -212,6 +212,46 @@ class HttpAccessTest {
     }
 
     @Test
+    void theLatestOrdersAreAnOperatorRouteAndThePageItselfIsOpenToAll() throws Exception {
+        start(tokensOn());
+        kafka.orderEvent(new OrderEvent("o-7-ab12", 1, OrderStatus.RESERVING, "holds asked", 1_765_000_000_000L, "c-7"));
+        final String admin = "Authorization: Bearer " + ADMIN_TOKEN + "\r\n";
+        final String operator = "Authorization: Bearer "
+                + show(PROVIDER.rs256(TestTokens.claims("ops-2").claim("roles", List.of("admin")).build())) + "\r\n";
+        final String customer = "Authorization: Bearer " + show(PROVIDER.rs256("alice")) + "\r\n";
+
+        final RawHttp.Answer anonymous = exchange(request("GET", "/orders", "", ""));
+        assertThat(anonymous.status()).isEqualTo(401);
+        assertThat(anonymous.json().get("error").asText()).isEqualTo("unauthorized");
+        assertThat(exchange(request("GET", "/orders", customer, "")).status()).as("a customer").isEqualTo(403);
+        assertThat(exchange(request("GET", "/orders", operator, "")).status()).as("the admin role").isEqualTo(200);
+        final long deadline = System.nanoTime() + ANSWER_WITHIN.toNanos();
+        RawHttp.Answer latest = exchange(request("GET", "/orders", admin, ""));
+        while (latest.json().get("orders").isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+            latest = exchange(request("GET", "/orders", admin, ""));
+        }
+        assertThat(latest.status()).isEqualTo(200);
+        assertThat(latest.json().get("orders").get(0).get("orderId").asText()).isEqualTo("o-7-ab12");
+        assertThat(latest.json().get("orders").get(0).get("status").asText()).isEqualTo("RESERVING");
+        assertThat(exchange(request("GET", "/orders?limit=0", admin, "")).status()).isEqualTo(400);
+        assertThat(exchange(request("GET", "/orders?seconds=301", admin, "")).status()).isEqualTo(400);
+
+        final RawHttp.Answer page = exchange(request("GET", "/", "", ""));
+        assertThat(page.status()).isEqualTo(200);
+        assertThat(page.headers().get("content-type")).startsWith("text/html");
+        assertThat(page.headers().get("content-security-policy")).contains("default-src 'none'", "script-src 'self'",
+                "connect-src 'self'");
+        assertThat(page.text()).contains("src=\"/operator/operator.js\"", "href=\"/operator/operator.css\"");
+        final RawHttp.Answer script = exchange(request("GET", "/operator/operator.js", "", ""));
+        assertThat(script.status()).isEqualTo(200);
+        assertThat(script.headers().get("content-type")).startsWith("text/javascript");
+        assertThat(exchange(request("GET", "/operator/operator.css", "", "")).headers().get("content-type"))
+                .startsWith("text/css");
+        assertThat(exchange(request("GET", "/operator/elsewhere.js", "", "")).status()).isEqualTo(404);
+    }
+
+    @Test
     void withoutTokensTheCustomerRoutesTrustTheCallerAndSaySoOnceAtStart() throws Exception {
         final int before = warnings();
         start(HttpAccess.admin(AdminAuth.open()));
@@ -266,7 +306,8 @@ class HttpAccessTest {
         api = new HttpApi(new OrderSubmission(kafka.publisher, 5_000), kafka.publisher, kafka.seats,
                 new QueryRouter(null, Duration.ofSeconds(1)), new OrderWaiters(),
                 new Probes(() -> KafkaStreams.State.RUNNING, new RestoreProgress(new SimpleMeterRegistry()), KafkaAvailability.ASSUMED),
-                metrics = new ApiMetrics(), access).start("127.0.0.1", port);
+                metrics = new ApiMetrics(), access, new OperatorPage(new OrderEventTail(kafka.events).start(), null))
+                .start("127.0.0.1", port);
     }
 
     private static int warnings() {
@@ -315,7 +356,7 @@ class HttpAccessTest {
     /** A producer that keeps what it is sent, and answers each seat command at once, as the seat's owner task would. */
     private static final class FakeKafka implements AutoCloseable {
 
-        private final PollingMockConsumer results = new PollingMockConsumer();
+        private final PollingMockConsumer<String, SeatResult> results = new PollingMockConsumer<>();
         private final MockProducer<byte[], byte[]> producer = new MockProducer<>(true, null, new ByteArraySerializer(),
                 new ByteArraySerializer()) {
             private long offset;
@@ -336,12 +377,29 @@ class HttpAccessTest {
         };
         private final TopicWriter publisher = new TopicWriter(producer);
         private final SeatCommandSender seats;
+        /** What the operator page's latest orders read: one partition of order-events. */
+        private final PollingMockConsumer<byte[], byte[]> events = new PollingMockConsumer<>();
+        private final TopicPartition eventsPartition = new TopicPartition(Topics.ORDER_EVENTS.name(), 0);
+        private long eventOffset;
 
         FakeKafka() {
+            events.updatePartitions(eventsPartition.topic(), List.of(new PartitionInfo(eventsPartition.topic(), 0, null, null, null)));
+            events.updateBeginningOffsets(Map.of(eventsPartition, 0L));
+            events.updateEndOffsets(Map.of(eventsPartition, 0L));
             final TopicPartition partition = new TopicPartition(Topics.SEAT_RESERVATION_RESULTS.name(), 0);
             results.updatePartitions(partition.topic(), List.of(new PartitionInfo(partition.topic(), 0, null, null, null)));
             results.updateEndOffsets(Map.of(partition, 0L));
             seats = new SeatCommandSender(publisher, results, Duration.ofSeconds(5), result -> { });
+        }
+
+        /** An order event on order-events, once the latest orders read its partition. */
+        void orderEvent(final OrderEvent event) throws InterruptedException {
+            final long deadline = System.nanoTime() + ANSWER_WITHIN.toNanos();
+            while (events.assignment().isEmpty() && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            events.addRecord(new ConsumerRecord<>(eventsPartition.topic(), 0, eventOffset++, event.orderId().getBytes(StandardCharsets.UTF_8),
+                    Topics.ORDER_EVENTS.valueSerde().serializer().serialize(eventsPartition.topic(), event)));
         }
 
         List<Order> orders() {
@@ -359,27 +417,6 @@ class HttpAccessTest {
         @Override
         public void close() throws InterruptedException {
             seats.close();
-        }
-    }
-
-    /** A mock consumer whose empty poll waits a little, as a real one does, instead of spinning. */
-    private static final class PollingMockConsumer extends MockConsumer<String, SeatResult> {
-
-        PollingMockConsumer() {
-            super("latest");
-        }
-
-        @Override
-        public ConsumerRecords<String, SeatResult> poll(final Duration timeout) {
-            final ConsumerRecords<String, SeatResult> records = super.poll(timeout);
-            if (records.isEmpty()) {
-                try {
-                    Thread.sleep(5);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-            return records;
         }
     }
 }

@@ -265,6 +265,74 @@ class HttpOnBrokerTest {
     }
 
     @Test
+    @Order(8)
+    void anyInstanceListsTheCatalogWithEachOwnersStock() throws Exception {
+        final List<String> demo = DemoCatalog.products().stream().map(product -> product.sku()).sorted().toList();
+        for (int i = 0; i < 3; i++) {
+            final JsonNode page = json(get(i, "/products?limit=200"));
+            assertThat(page.get("unavailable")).as("every owner answered").isEmpty();
+            final List<String> skus = page.get("products").findValuesAsText("sku");
+            assertThat(skus).as("in SKU order").isSorted().containsAll(demo);
+            // the counts are the owners': each SKU as its own route answers it
+            for (final JsonNode listed : page.get("products")) {
+                final JsonNode alone = json(get(i, "/products/" + listed.get("sku").asText()));
+                assertThat(listed).as(listed.get("sku").asText()).isEqualTo(alone);
+            }
+        }
+
+        final JsonNode first = json(get(1, "/products?limit=2"));
+        assertThat(first.get("products")).hasSize(2);
+        final String next = first.get("next").asText();
+        assertThat(next).isEqualTo(first.get("products").get(1).get("sku").asText());
+        final JsonNode second = json(get(2, "/products?limit=2&after=" + next));
+        assertThat(second.get("products").get(0).get("sku").asText()).isGreaterThan(next);
+
+        final JsonNode seats = json(get(0, "/products?kind=SEAT&limit=200")).get("products");
+        assertThat(seats.findValuesAsText("kind")).containsOnly("SEAT");
+        assertThat(seats.findValuesAsText("sku")).containsAll(DemoCatalog.products().stream()
+                .filter(product -> product.kind() == io.purchasepipeline.serdes.ProductKind.SEAT).map(product -> product.sku())
+                .toList());
+        assertThat(json(get(0, "/products?kind=PHYSICAL,DIGITAL&prefix=book-")).get("products").findValuesAsText("sku"))
+                .containsExactly("book-kafka", "book-streams");
+        assertThat(json(get(2, "/products?sku=mug&sku=book-kafka&sku=no-such-sku")).get("products").findValuesAsText("sku"))
+                .as("in the order asked; an unknown SKU left out").containsExactly("mug", "book-kafka");
+
+        for (final String bad : List.of("limit=0", "limit=201", "limit=x", "kind=CHAIR", "prefix=a%20b", "after=%2e%2e%2f",
+                "sku=bad%20sku")) {
+            final HttpResponse<String> refused = get(0, "/products?" + bad);
+            assertThat(refused.statusCode()).as(bad).isEqualTo(400);
+            assertThat(json(refused).get("error").asText()).as(bad).startsWith("invalid");
+        }
+    }
+
+    @Test
+    @Order(8)
+    void anyInstanceListsTheLatestOrdersAndTheirEndsPerSecond() throws Exception {
+        final HttpResponse<String> placed = post(2, "/orders", order("latest-lee", "mug", 1), Map.of());
+        final String orderId = json(placed).get("orderId").asText();
+        assertThat(json(get(0, "/orders/" + orderId + "?waitMs=20000")).get("status").asText()).isEqualTo("COMPLETED");
+
+        for (int i = 0; i < 3; i++) {
+            // the tail follows order-events: a poll's lag behind the order's own store
+            awaitJson(i, "/orders?limit=100", latest -> latest.get("orders").findParents("orderId").stream().anyMatch(order ->
+                    order.get("orderId").asText().equals(orderId) && order.get("status").asText().equals("COMPLETED")));
+            final JsonNode latest = json(get(i, "/orders?limit=100&seconds=300"));
+            final JsonNode mine = latest.get("orders").findParents("orderId").stream()
+                    .filter(order -> order.get("orderId").asText().equals(orderId)).findFirst().orElseThrow();
+            assertThat(mine.get("status").asText()).isEqualTo("COMPLETED");
+            final JsonNode ended = latest.get("endedPerSecond");
+            assertThat(ended.get("seconds").asInt()).isEqualTo(300);
+            assertThat(ended.get("counts").get("COMPLETED")).hasSize(300);
+            long completed = 0;
+            for (final JsonNode second : ended.get("counts").get("COMPLETED")) {
+                completed += second.asLong();
+            }
+            assertThat(completed).as("instance " + i + " saw the completions of the last five minutes").isGreaterThanOrEqualTo(1);
+        }
+        assertThat(get(0, "/orders?limit=101").statusCode()).isEqualTo(400);
+    }
+
+    @Test
     @Order(9)
     void refusesWhatTheContractRefuses() throws Exception {
         final HttpResponse<String> unknown = get(0, "/no/such/route");

@@ -256,8 +256,8 @@ class OpenApiDescriptionTest {
     private ApiMetrics start(final HttpAccess access) {
         final ApiMetrics metrics = new ApiMetrics();
         http = new HttpApi(null, null, null, null, null, new Probes(() -> KafkaStreams.State.CREATED,
-                new RestoreProgress(new SimpleMeterRegistry()), KafkaAvailability.ASSUMED), metrics, access)
-                .start("127.0.0.1", 0);
+                new RestoreProgress(new SimpleMeterRegistry()), KafkaAvailability.ASSUMED), metrics, access,
+                new OperatorPage(null, null)).start("127.0.0.1", 0);
         return metrics;
     }
 
