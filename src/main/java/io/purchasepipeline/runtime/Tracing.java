@@ -86,16 +86,17 @@ public final class Tracing implements AutoCloseable {
 
     /** The URL spans are posted to, for an OTLP/HTTP receiver's base URL. */
     static String tracesUrl(final String endpoint) {
+        final String problem = "an OTLP/HTTP endpoint is an http:// or https:// URL with a host, e.g. "
+                + "http://localhost:4318, not " + endpoint;
         final URI uri;
         try {
             uri = URI.create(endpoint.strip());
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("not a URL: " + endpoint, e);
+            throw new IllegalArgumentException(problem, e);
         }
         final String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
         if (!scheme.equals("http") && !scheme.equals("https") || uri.getHost() == null) {
-            throw new IllegalArgumentException("an OTLP/HTTP endpoint is an http:// or https:// URL with a host, "
-                    + "e.g. http://localhost:4318, not " + endpoint);
+            throw new IllegalArgumentException(problem);
         }
         final String base = uri.toString().replaceAll("/+$", "");
         return base.endsWith(TRACES_PATH) ? base : base + TRACES_PATH;
