@@ -9,16 +9,17 @@ import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
 import io.opentelemetry.context.Scope;
 import io.opentelemetry.context.propagation.TextMapGetter;
-import io.opentelemetry.context.propagation.TextMapPropagator;
 import io.purchasepipeline.serdes.TraceParent;
 import java.util.List;
 
 /**
  * A server span around a request that starts an order's trace: a child of the caller's span when
  * the request carries a W3C {@code traceparent} (the storefront's trace goes on), else the root of
- * a new trace. The span is the current context while the handler runs, so the record the handler
+ * a new trace (W3C trace context, whatever propagators {@code telemetry} was built with, as in the
+ * records). The span is the current context while the handler runs, so the record the handler
  * writes carries it ({@code TopicWriter}).
  */
 public final class RequestSpans {
@@ -44,11 +45,9 @@ public final class RequestSpans {
     public static final RequestSpans UNTRACED = new RequestSpans(TraceParent.UNTRACED);
 
     private final Tracer tracer;
-    private final TextMapPropagator propagator;
 
     public RequestSpans(final OpenTelemetry telemetry) {
         this.tracer = telemetry.getTracer("io.purchasepipeline.http");
-        this.propagator = telemetry.getPropagators().getTextMapPropagator();
     }
 
     /** {@code handler} run inside a server span named after {@code method} and {@code route}. */
@@ -56,7 +55,8 @@ public final class RequestSpans {
         final String name = method + " " + route;
         return ctx -> {
             final Span span = tracer.spanBuilder(name).setSpanKind(SpanKind.SERVER)
-                    .setParent(propagator.extract(io.opentelemetry.context.Context.root(), ctx, HEADERS))
+                    .setParent(W3CTraceContextPropagator.getInstance().extract(io.opentelemetry.context.Context.root(), ctx,
+                            HEADERS))
                     .setAttribute(METHOD, method).setAttribute(ROUTE, route).startSpan();
             int status = 500;
             try (Scope scope = span.makeCurrent()) {
