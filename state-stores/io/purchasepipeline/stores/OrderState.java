@@ -22,6 +22,12 @@ import java.util.function.UnaryOperator;
  * @param placedAt when the order's task took it in (wall clock): its hold deadline counts from here
  * @param payment what the gateway said so far
  * @param steps the audit trail; the last step is the current status
+ * @param traceparent the W3C trace context of the hop that placed the order, or null when it is
+ *        not traced. What a timer makes for the order (an expiry, a payment asked again) has no
+ *        record behind it to take a context from: its span is a child of this one, so it joins the
+ *        order's trace. Kept here rather than derived from the order id, since a storefront's trace
+ *        that the order continues has an id of its own; 55 characters, only for traced orders, and
+ *        no record more.
  */
 public record OrderState(
         Order order,
@@ -31,7 +37,8 @@ public record OrderState(
         long placedAt,
         PaymentState payment,
         List<Step> steps,
-        String correlationId) {
+        String correlationId,
+        String traceparent) {
 
     /** One entry of the audit trail. */
     public record Step(OrderStatus status, long at, String detail) {
@@ -68,7 +75,7 @@ public record OrderState(
     public OrderState moveTo(final OrderStatus next, final String detail, final long at) {
         final List<Step> trail = new ArrayList<>(steps);
         trail.add(new Step(next, at, detail));
-        return new OrderState(order, fraudReasons, lines, total, placedAt, payment, trail, correlationId);
+        return new OrderState(order, fraudReasons, lines, total, placedAt, payment, trail, correlationId, traceparent);
     }
 
     /** The audit trail as the events on {@code order-events}. */
@@ -93,11 +100,11 @@ public record OrderState(
 
     public OrderState withLines(final UnaryOperator<LineState> change) {
         return new OrderState(order, fraudReasons, lines.stream().map(change).toList(), total, placedAt, payment, steps,
-                correlationId);
+                correlationId, traceparent);
     }
 
     public OrderState withPayment(final PaymentState next) {
-        return new OrderState(order, fraudReasons, lines, total, placedAt, next, steps, correlationId);
+        return new OrderState(order, fraudReasons, lines, total, placedAt, next, steps, correlationId, traceparent);
     }
 
     @JsonIgnore

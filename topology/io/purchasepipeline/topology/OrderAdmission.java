@@ -2,8 +2,11 @@ package io.purchasepipeline.topology;
 
 import static io.purchasepipeline.stores.InvalidCommandException.require;
 
+import io.opentelemetry.api.trace.Span;
 import io.purchasepipeline.serdes.Order;
 import io.purchasepipeline.serdes.OrderLine;
+import io.purchasepipeline.serdes.Topics;
+import io.purchasepipeline.serdes.TraceParent;
 import io.purchasepipeline.stores.OrderState;
 import io.purchasepipeline.stores.StoreNames;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -21,17 +24,26 @@ import org.slf4j.LoggerFactory;
  * request) is dropped, so every order is processed once. The order's own state is the memory of
  * what was seen: it is kept for the order retention, and one customer's orders all come to this
  * task, the one that keeps them.
+ *
+ * <p>A new order opens the span of its first hop, around everything its task does with it in one
+ * go (intake, fraud check, holds and authorisation asked, emails): what it forwards carries that
+ * span's context.
  */
 final class OrderAdmission implements Processor<String, Order, String, Order> {
 
     private static final Logger log = LoggerFactory.getLogger(OrderAdmission.class);
 
+    private final HopSpans spans;
     private ProcessorContext<String, Order> context;
     private KeyValueStore<String, OrderState> orders;
 
+    private OrderAdmission(final HopSpans spans) {
+        this.spans = spans;
+    }
+
     /** Reads the {@code order-status} store, which the topology adds and {@link OrderLifecycle} writes. */
-    static ProcessorSupplier<String, Order, String, Order> supplier() {
-        return OrderAdmission::new;
+    static ProcessorSupplier<String, Order, String, Order> supplier(final HopSpans spans) {
+        return () -> new OrderAdmission(spans);
     }
 
     @Override
@@ -48,7 +60,15 @@ final class OrderAdmission implements Processor<String, Order, String, Order> {
             log.debug("Order {} seen before: dropped", order.orderId());
             return;
         }
-        context.forward(record);
+        final Span span = spans.start("order intake", record.headers(), Topics.ORDERS.name(), order.orderId(), null);
+        try {
+            context.forward(record.withHeaders(TraceParent.with(record.headers(), span.getSpanContext())));
+        } catch (RuntimeException e) {
+            HopSpans.failed(span, e);
+            throw e;
+        } finally {
+            span.end();
+        }
     }
 
     static void validate(final String key, final Order order) {

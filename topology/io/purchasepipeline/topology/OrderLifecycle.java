@@ -1,13 +1,18 @@
 package io.purchasepipeline.topology;
 
+import io.opentelemetry.api.trace.Span;
 import io.purchasepipeline.serdes.CorrelationId;
 import io.purchasepipeline.serdes.FraudCheckedOrder;
+import io.purchasepipeline.serdes.Topics;
+import io.purchasepipeline.serdes.TraceParent;
 import io.purchasepipeline.stores.OrderState;
 import io.purchasepipeline.stores.PipelineStores;
 import io.purchasepipeline.stores.StoreNames;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -30,6 +35,10 @@ import org.slf4j.LoggerFactory;
  * (its hold expiry, and later the end of its retention) and payment operations to ask again. A
  * wall-clock punctuation scans each from a cursor, so no scan passes over what an earlier one
  * already handled or deleted.
+ *
+ * <p>Each input is a hop of the order's trace (a new order's, in the span {@link OrderAdmission}
+ * opened; an answer's, in a span of its own; a timer's, in a span under the context the order's
+ * state keeps), and every record it forwards carries that hop's context with the correlation id.
  */
 final class OrderLifecycle implements Processor<String, OrderInput, String, OrderOutput> {
 
@@ -38,23 +47,25 @@ final class OrderLifecycle implements Processor<String, OrderInput, String, Orde
     private final PipelineConfig config;
     private final OrderMachine machine;
     private final OrderStatusListener listener;
+    private final HopSpans spans;
     private ProcessorContext<String, OrderOutput> context;
     private KeyValueStore<String, OrderState> orders;
     private KeyValueStore<String, String> timers;
 
-    private OrderLifecycle(final PipelineConfig config, final OrderStatusListener listener) {
+    private OrderLifecycle(final PipelineConfig config, final OrderStatusListener listener, final HopSpans spans) {
         this.config = config;
         this.machine = new OrderMachine(config);
         this.listener = listener;
+        this.spans = spans;
     }
 
     /** The {@code order-status} store is added to the topology on its own: the intake reads it too. */
     static ProcessorSupplier<String, OrderInput, String, OrderOutput> supplier(final PipelineConfig config,
-            final OrderStatusListener listener) {
+            final OrderStatusListener listener, final HopSpans spans) {
         return new ProcessorSupplier<>() {
             @Override
             public Processor<String, OrderInput, String, OrderOutput> get() {
-                return new OrderLifecycle(config, listener);
+                return new OrderLifecycle(config, listener, spans);
             }
 
             @Override
@@ -76,7 +87,8 @@ final class OrderLifecycle implements Processor<String, OrderInput, String, Orde
     public void process(final Record<String, OrderInput> record) {
         final long now = context.currentSystemTimeMs();
         if (record.value() instanceof OrderInput.Checked checked) {
-            place(checked.order(), CorrelationId.of(record.headers()), now, record.timestamp());
+            place(checked.order(), CorrelationId.of(record.headers()), TraceParent.format(TraceParent.of(record.headers())),
+                    now, record.timestamp());
             return;
         }
         final String orderId = orderIdOf(record.value());
@@ -86,17 +98,36 @@ final class OrderLifecycle implements Processor<String, OrderInput, String, Orde
                     record.value().getClass().getSimpleName(), orderId);
             return;
         }
-        apply(machine.apply(state, record.value(), now), record.timestamp());
+        final boolean line = record.value() instanceof OrderInput.LineAnswered;
+        // an answer from a client that does not pass the context on still joins the order's trace
+        final Span span = spans.start(line ? "order line answered" : "order payment answered", record.headers(),
+                line ? Topics.RESERVATION_RESULTS.name() : Topics.PAYMENT_RESULTS.name(), orderId, state.traceparent());
+        try {
+            apply(machine.apply(state, record.value(), now), record.timestamp(), span);
+        } catch (RuntimeException e) {
+            HopSpans.failed(span, e);
+            throw e;
+        } finally {
+            span.end();
+        }
     }
 
     /** A first-seen order: the intake, in this task, already dropped an order id the store has. */
-    private void place(final FraudCheckedOrder checked, final String correlationId, final long now, final long timestamp) {
+    private void place(final FraudCheckedOrder checked, final String correlationId, final String traceparent,
+            final long now, final long timestamp) {
         final String orderId = checked.order().orderId();
         timers.put(PipelineStores.placedKey(now, orderId), orderId);
-        apply(machine.place(checked, correlationId, now), timestamp);
+        apply(machine.place(checked, correlationId, traceparent, now), timestamp, traceparent);
     }
 
-    private void apply(final Transition transition, final long timestamp) {
+    private void apply(final Transition transition, final long timestamp, final Span span) {
+        final String status = transition.state().status().name();
+        span.setAttribute(HopSpans.STATUS, status);
+        apply(transition, timestamp, TraceParent.format(span.getSpanContext()));
+    }
+
+    /** @param traceparent the context of the hop, for every record it forwards (null: not traced) */
+    private void apply(final Transition transition, final long timestamp, final String traceparent) {
         final OrderState state = transition.state();
         if (transition.changed()) {
             orders.put(state.orderId(), state);
@@ -105,7 +136,11 @@ final class OrderLifecycle implements Processor<String, OrderInput, String, Orde
             timers.put(PipelineStores.retryKey(transition.retryPaymentAt(), state.orderId()), state.orderId());
         }
         for (final OrderOutput output : transition.outputs()) {
-            context.forward(new Record<>(output.key(), output, timestamp, CorrelationId.headers(state.correlationId())));
+            final Headers headers = CorrelationId.headers(state.correlationId());
+            if (traceparent != null) {
+                headers.add(TraceParent.HEADER, traceparent.getBytes(StandardCharsets.UTF_8));
+            }
+            context.forward(new Record<>(output.key(), output, timestamp, headers));
             if (output instanceof OrderOutput.Event event) {
                 listener.changed(event.event());
             }
@@ -127,7 +162,7 @@ final class OrderLifecycle implements Processor<String, OrderInput, String, Orde
         for (final KeyValue<String, String> due : scan(PipelineStores.EXPIRY_CURSOR, now - config.holdTimeout().toMillis())) {
             final OrderState state = orders.get(due.value);
             if (state != null && !state.ended()) {
-                apply(machine.apply(state, new OrderInput.HoldTimeout(), now), now);
+                onTimer("order hold timeout", state, new OrderInput.HoldTimeout(), now);
             }
         }
         for (final KeyValue<String, String> due : range(PipelineStores.lowerBound(PipelineStores.RETRY_PREFIX),
@@ -135,12 +170,24 @@ final class OrderLifecycle implements Processor<String, OrderInput, String, Orde
             timers.delete(due.key);
             final OrderState state = orders.get(due.value);
             if (state != null) {
-                apply(machine.apply(state, new OrderInput.PaymentRetryDue(), now), now);
+                onTimer("order payment retry", state, new OrderInput.PaymentRetryDue(), now);
             }
         }
         for (final KeyValue<String, String> due : scan(PipelineStores.PURGE_CURSOR, now - config.orderRetention().toMillis())) {
             orders.delete(due.value);
             timers.delete(due.key);
+        }
+    }
+
+    private void onTimer(final String name, final OrderState state, final OrderInput input, final long now) {
+        final Span span = spans.startTimer(name, state.traceparent(), state.orderId());
+        try {
+            apply(machine.apply(state, input, now), now, span);
+        } catch (RuntimeException e) {
+            HopSpans.failed(span, e);
+            throw e;
+        } finally {
+            span.end();
         }
     }
 

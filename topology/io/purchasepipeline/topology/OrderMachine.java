@@ -49,14 +49,18 @@ final class OrderMachine {
         this.config = config;
     }
 
-    /** A new order ({@code current} is null): rejected for fraud, or on its way to holds and payment. */
-    Transition place(final FraudCheckedOrder checked, final String correlationId, final long now) {
+    /**
+     * A new order ({@code current} is null): rejected for fraud, or on its way to holds and payment.
+     *
+     * @param traceparent the trace context of the hop that placed it (null: not traced), kept for its timers
+     */
+    Transition place(final FraudCheckedOrder checked, final String correlationId, final String traceparent, final long now) {
         final Order order = checked.order();
         final List<LineState> lines = mergedLines(order, checked.unitPrices());
         final boolean priced = lines.stream().allMatch(line -> line.unitPrice() != null);
         final BigDecimal total = priced ? total(lines) : null;
         final OrderState fresh = new OrderState(order, checked.reasons(), lines, total, now, PaymentState.NONE, List.of(),
-                correlationId);
+                correlationId, traceparent);
         final List<OrderOutput> outputs = new ArrayList<>();
         if (checked.fraudulent()) {
             final OrderState rejected = fresh.moveTo(OrderStatus.REJECTED_FRAUD,
@@ -192,7 +196,8 @@ final class OrderMachine {
             // every line is priced now: the authorisation that could not go with the holds goes now
             final List<OrderOutput> outputs = new ArrayList<>();
             final OrderState priced = authorising(new OrderState(state.order(), state.fraudReasons(), state.lines(),
-                    total(state.lines()), state.placedAt(), state.payment(), state.steps(), state.correlationId()), outputs);
+                    total(state.lines()), state.placedAt(), state.payment(), state.steps(), state.correlationId(),
+                    state.traceparent()), outputs);
             return priced.payment().approved() ? decide(priced, now) : new Transition(priced, true, outputs, null);
         }
         if (!state.payment().approved()) {

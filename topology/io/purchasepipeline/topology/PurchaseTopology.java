@@ -1,5 +1,6 @@
 package io.purchasepipeline.topology;
 
+import io.opentelemetry.api.OpenTelemetry;
 import io.purchasepipeline.serdes.EmailKind;
 import io.purchasepipeline.serdes.EmailRequest;
 import io.purchasepipeline.serdes.FraudCheckedOrder;
@@ -8,6 +9,7 @@ import io.purchasepipeline.serdes.Order;
 import io.purchasepipeline.serdes.OrderEvent;
 import io.purchasepipeline.serdes.Topic;
 import io.purchasepipeline.serdes.Topics;
+import io.purchasepipeline.serdes.TraceParent;
 import io.purchasepipeline.stores.PipelineStores;
 import io.purchasepipeline.stores.StoreNames;
 import io.purchasepipeline.stores.WindowCounts;
@@ -60,6 +62,16 @@ public final class PurchaseTopology {
 
     /** The same, with {@code listener} told of every order status change as it is made. */
     public static Topology build(final PipelineConfig config, final OrderStatusListener listener, final Properties props) {
+        return build(config, listener, TraceParent.UNTRACED, props);
+    }
+
+    /**
+     * The same, each hop of an order a span of {@code telemetry}'s (see {@link HopSpans}); with
+     * {@link TraceParent#UNTRACED}, contexts that come in are passed on and nothing is recorded.
+     */
+    public static Topology build(final PipelineConfig config, final OrderStatusListener listener,
+            final OpenTelemetry telemetry, final Properties props) {
+        final HopSpans spans = telemetry == TraceParent.UNTRACED ? HopSpans.UNTRACED : new HopSpans(telemetry);
         final StreamsBuilder builder = new StreamsBuilder();
 
         builder.addGlobalStore(PipelineStores.productCatalog(), Topics.PRODUCTS.name(),
@@ -70,7 +82,7 @@ public final class PurchaseTopology {
 
         // 1. Intake: valid, first-seen orders; the customer hears at once that the order is in.
         final KStream<String, Order> orders = builder.stream(Topics.ORDERS.name(), Topics.ORDERS.consumed())
-                .process(OrderAdmission.supplier(), Named.as("order-intake"), StoreNames.ORDERS);
+                .process(OrderAdmission.supplier(spans), Named.as("order-intake"), StoreNames.ORDERS);
         orders.map((customerId, order) -> toEmail(Emails.of(order, EmailKind.ORDER_RECEIVED)), Named.as("order-received-email"))
                 .to(Topics.EMAILS.name(), Topics.EMAILS.produced("order-received"));
 
@@ -95,7 +107,7 @@ public final class PurchaseTopology {
                 .merge(builder.stream(Topics.PAYMENT_RESULTS.name(), Topics.PAYMENT_RESULTS.consumed())
                         .<OrderInput>mapValues(OrderInput.PaymentAnswered::new, Named.as("payment-answered")), Named.as("order-inputs"));
         final BranchedKStream<String, OrderOutput> orderOutputs = orderInputs
-                .process(OrderLifecycle.supplier(config, listener), Named.as("order-lifecycle"), StoreNames.ORDERS)
+                .process(OrderLifecycle.supplier(config, listener, spans), Named.as("order-lifecycle"), StoreNames.ORDERS)
                 .split(Named.as("order-"));
         for (final OrderOutput.Route route : OrderOutput.Route.values()) {
             if (route != OrderOutput.Route.EVENT) {
@@ -120,7 +132,7 @@ public final class PurchaseTopology {
                 .merge(builder.stream(Topics.SEAT_RESERVATIONS.name(), Topics.SEAT_RESERVATIONS.consumed())
                         .<SkuCommand>mapValues(SkuCommand.Seat::new, Named.as("seat")), Named.as("sku-commands"));
         final BranchedKStream<String, SkuOutput> skuOutputs = skuCommands
-                .process(SkuReservations.supplier(), Named.as("sku-reservations"))
+                .process(SkuReservations.supplier(spans), Named.as("sku-reservations"))
                 .split(Named.as("sku-"));
         for (final SkuOutput.Route route : SkuOutput.Route.values()) {
             to(skuOutputs, routeName(route.name()), output -> output.route() == route, SkuOutput::value, topicOf(route));

@@ -1,7 +1,11 @@
 package io.purchasepipeline.topology;
 
+import io.opentelemetry.api.trace.Span;
+import io.purchasepipeline.serdes.LineResult;
 import io.purchasepipeline.serdes.Product;
 import io.purchasepipeline.serdes.ReservationCommand;
+import io.purchasepipeline.serdes.Topics;
+import io.purchasepipeline.serdes.TraceParent;
 import io.purchasepipeline.stores.Inventory;
 import io.purchasepipeline.stores.InvalidCommandException;
 import io.purchasepipeline.stores.InventoryLedger;
@@ -23,17 +27,25 @@ import org.apache.kafka.streams.state.StoreBuilder;
  * <p>Forwards a {@link SkuOutput}: an order line's answer keyed by the order's customer (back to
  * the order's task), a seat command's answer keyed by seat id, and the applied {@link Product} keyed
  * by SKU (for every instance's catalog).
+ *
+ * <p>An order's command is a hop of the order's trace: one span, its answer carrying the span's
+ * context back to the order's task.
  */
 final class SkuReservations implements Processor<String, SkuCommand, String, SkuOutput> {
 
+    private final HopSpans spans;
     private ProcessorContext<String, SkuOutput> context;
     private InventoryLedger ledger;
 
-    static ProcessorSupplier<String, SkuCommand, String, SkuOutput> supplier() {
+    private SkuReservations(final HopSpans spans) {
+        this.spans = spans;
+    }
+
+    static ProcessorSupplier<String, SkuCommand, String, SkuOutput> supplier(final HopSpans spans) {
         return new ProcessorSupplier<>() {
             @Override
             public Processor<String, SkuCommand, String, SkuOutput> get() {
-                return new SkuReservations();
+                return new SkuReservations(spans);
             }
 
             @Override
@@ -70,10 +82,25 @@ final class SkuReservations implements Processor<String, SkuCommand, String, Sku
         InvalidCommandException.require(command != null && command.action() != null && command.orderId() != null
                 && command.customerId() != null && record.key().equals(command.sku()),
                 "malformed reservation command for " + record.key());
-        switch (command.action()) {
-            case HOLD -> send(record, new SkuOutput.LineAnswer(ledger.hold(command)));
-            case CONFIRM -> ledger.confirm(command);
-            case RELEASE -> ledger.release(command);
+        final Span span = spans.start("sku reservation", record.headers(), Topics.RESERVATION_COMMANDS.name(),
+                command.orderId(), null).setAttribute(HopSpans.SKU, command.sku())
+                .setAttribute(HopSpans.ACTION, command.action().name());
+        try {
+            switch (command.action()) {
+                case HOLD -> {
+                    final LineResult held = ledger.hold(command);
+                    span.setAttribute(HopSpans.OUTCOME, String.valueOf(held.outcome()));
+                    send(record.withHeaders(TraceParent.with(record.headers(), span.getSpanContext())),
+                            new SkuOutput.LineAnswer(held));
+                }
+                case CONFIRM -> ledger.confirm(command);
+                case RELEASE -> ledger.release(command);
+            }
+        } catch (RuntimeException e) {
+            HopSpans.failed(span, e);
+            throw e;
+        } finally {
+            span.end();
         }
     }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.purchasepipeline.tools.kafka.BrokerNode;
+import io.purchasepipeline.runtime.Tracing;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import java.io.IOException;
@@ -25,7 +26,7 @@ import org.junit.jupiter.api.Test;
 /**
  * No Docker engine runs the deployment in the build, so this reads docker/compose.yml and docker/Dockerfile
  * and checks the wiring that would only show at {@code docker compose up}: quorum, replication, listeners,
- * the app's bootstrap servers, start order and per-replica state.
+ * the app's bootstrap servers, start order and per-replica state, and where the spans go.
  */
 class DockerComposeTest {
 
@@ -33,6 +34,10 @@ class DockerComposeTest {
     private static final Path COMPOSE_FILE = DOCKER.resolve("compose.yml");
     private static final Path DOCKERFILE = DOCKER.resolve("Dockerfile");
     private static final String KAFKA_IMAGE = "apache/kafka:";
+    private static final String JAEGER = "jaeger";
+    /** The ports Jaeger's OTLP receivers listen on in its container. */
+    private static final int JAEGER_OTLP_HTTP = 4318;
+    private static final int JAEGER_OTLP_GRPC = 4317;
 
     private static JsonNode compose;
     private static Map<String, JsonNode> brokers;
@@ -176,6 +181,24 @@ class DockerComposeTest {
             hostPorts.add(published);
         });
         assertThat(hostPorts).doesNotHaveDuplicates();
+    }
+
+    @Test
+    void runsJaegerWithItsOtlpReceiversAndUiOnLoopback() {
+        final JsonNode jaeger = compose.path("services").path(JAEGER);
+        assertThat(jaeger.path("image").asText()).startsWith("jaegertracing/jaeger:");
+        assertThat(texts(jaeger.path("ports"))).contains("127.0.0.1:16686:16686",
+                "127.0.0.1:4317:" + JAEGER_OTLP_GRPC, "127.0.0.1:4318:" + JAEGER_OTLP_HTTP);
+    }
+
+    @Test
+    void everyInstanceSendsItsSpansToJaegersOtlpHttpReceiver() {
+        assertThat(apps.values()).allSatisfy(app -> {
+            final String endpoint = env(app).get("OTEL_EXPORTER_OTLP_ENDPOINT");
+            assertThat(endpoint).isEqualTo("http://" + JAEGER + ":" + JAEGER_OTLP_HTTP);
+            // what `run` makes of it: no refusal at start
+            assertThat(Tracing.otlp(endpoint).describe()).isEqualTo("OTLP/HTTP to " + endpoint + "/v1/traces");
+        });
     }
 
     @Test

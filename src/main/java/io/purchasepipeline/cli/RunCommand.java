@@ -16,6 +16,7 @@ import io.purchasepipeline.mail.MailSettings;
 import io.purchasepipeline.payment.PaymentSimulator;
 import io.purchasepipeline.payment.PaymentWorker;
 import io.purchasepipeline.payment.PaymentGateway;
+import io.purchasepipeline.runtime.Tracing;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -109,6 +110,9 @@ final class RunCommand implements Callable<Integer> {
                     + "to `worker payment` processes (env PAYMENT_WORKER)")
     private boolean paymentWorkerHere;
 
+    @Mixin
+    private TracingOptions tracingOptions;
+
     @Option(names = "--admin-token", defaultValue = "${env:ADMIN_TOKEN}",
             description = "The bearer token PUT /products and the /customers/{id}/flag routes require (env ADMIN_TOKEN, "
                     + "which keeps it out of the process list); none: those routes are open")
@@ -154,6 +158,7 @@ final class RunCommand implements Callable<Integer> {
         final MailSettings mail = mailOptions.settings(dataDir);
         final PaymentGateway payments = paymentWorkerHere ? paymentOptions.gateway() : null;
         final PaymentWorker.Settings paymentWorker = paymentOptions.worker();
+        final Tracing tracing = tracingOptions.tracing();
         EmbeddedKafka broker = null;
         String bootstrap = kafka.bootstrapServers();
         if (bootstrap == null || bootstrap.isBlank()) {
@@ -194,12 +199,13 @@ final class RunCommand implements Callable<Integer> {
                         System.out.printf("Streams app %s (instance %s): %s%n", StreamsSettings.APPLICATION_ID,
                                 name, next);
                     }
-                }, broker != null ? broker : KafkaAvailability.ASSUMED);
+                }, broker != null ? broker : KafkaAvailability.ASSUMED, tracing);
         System.out.printf("HTTP: http://%s:%d (advertised to other instances as %s:%d)%n", httpHost, app.http().port(),
                 advertised.host(), advertised.port());
         System.out.printf("Mail: %s%n", mail.describe());
         System.out.printf("Payments: %s%n", paymentWorkerHere ? paymentOptions.describe()
                 : "no worker in this instance: `worker payment` processes answer them");
+        System.out.printf("Tracing: %s%n", tracing.describe());
         final CountDownLatch stopped = new CountDownLatch(1);
         final EmbeddedKafka embedded = broker;
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -208,6 +214,7 @@ final class RunCommand implements Callable<Integer> {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+            tracing.close();
             if (embedded != null) {
                 embedded.close();
             }

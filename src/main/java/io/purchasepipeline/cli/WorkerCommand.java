@@ -10,6 +10,7 @@ import io.purchasepipeline.mail.MailSettings;
 import io.purchasepipeline.payment.PaymentSimulator;
 import io.purchasepipeline.payment.PaymentWorker;
 import io.purchasepipeline.payment.PaymentGateway;
+import io.purchasepipeline.runtime.Tracing;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;
@@ -53,18 +54,24 @@ final class WorkerCommand {
                     + "restarts (env INSTANCE_ID; default: a new random one)")
     private String instanceId;
 
+    @Mixin
+    private TracingOptions tracingOptions;
+
     private final CountDownLatch stopRequested = new CountDownLatch(1);
 
     @Command(name = "payment", mixinStandardHelpOptions = true,
             description = "Answers payment-requests on payment-results through a payment provider's API "
                     + "(--payment-gateway-url) or the built-in gateway simulator.")
     int payment(@Mixin final PaymentOptions payments) throws Exception {
+        // checked first: it starts nothing until a role asks for it
+        final Tracing tracing = tracingOptions.tracing();
         final PaymentGateway gateway = payments.gateway();
         final PaymentWorker.Settings settings = payments.worker();
         final Properties client = clientProps();
-        try (AutoCloseable stopsGateway = gateway instanceof AutoCloseable closeable ? closeable : () -> { };
+        try (tracing;
+                AutoCloseable stopsGateway = gateway instanceof AutoCloseable closeable ? closeable : () -> { };
                 PaymentWorker worker = PaymentWorker.start(client, PaymentWorker.GROUP_ID + "-" + instance(), gateway,
-                        settings)) {
+                        settings, tracing.forRole(Tracing.Role.PAYMENT))) {
             return serve("Payment worker (" + payments.describe() + ")");
         }
     }
@@ -75,7 +82,9 @@ final class WorkerCommand {
         final MailSettings mail = mailOptions.settings(dataDir);
         final Properties client = clientProps();
         final EbookLibrary library = EbookLibrary.in(dataDir);
-        try (MailSender sender = MailSender.start(client, mail, Attachments.ebooks(library::pdfFor))) {
+        try (Tracing tracing = tracingOptions.tracing();
+                MailSender sender = MailSender.start(client, mail, Attachments.ebooks(library::pdfFor),
+                        tracing.forRole(Tracing.Role.MAIL))) {
             return serve("Mail sender (" + mail.describe() + ")");
         }
     }
@@ -84,8 +93,9 @@ final class WorkerCommand {
             description = "Makes the e-books asked for on ebook-requests, into <data-dir>/ebooks.")
     int ebook() throws Exception {
         final Properties client = clientProps();
-        try (EbookWorker worker = EbookWorker.start(client, EbookWorker.GROUP_ID + "-" + instance(),
-                EbookLibrary.in(dataDir))) {
+        try (Tracing tracing = tracingOptions.tracing();
+                EbookWorker worker = EbookWorker.start(client, EbookWorker.GROUP_ID + "-" + instance(),
+                        EbookLibrary.in(dataDir), tracing.forRole(Tracing.Role.EBOOK))) {
             return serve("E-book worker (e-books in " + dataDir.resolve("ebooks") + ")");
         }
     }

@@ -1,8 +1,12 @@
 package io.purchasepipeline.ebook;
 
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.trace.Span;
+import io.purchasepipeline.runtime.RecordSpans;
 import io.purchasepipeline.serdes.EbookGenerated;
 import io.purchasepipeline.serdes.EbookRequest;
 import io.purchasepipeline.serdes.Topics;
+import io.purchasepipeline.serdes.TraceParent;
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -50,6 +54,8 @@ import org.slf4j.LoggerFactory;
  * a second count when requests are read once more (offsets reset, a request published twice). The
  * PDF's own existence cannot be that ledger: the mail sender may make the file first, and the book
  * would then never be counted.
+ *
+ * <p>Making a book is a span of its order's trace, a child of the request's context.
  */
 public final class EbookWorker implements AutoCloseable {
 
@@ -65,15 +71,17 @@ public final class EbookWorker implements AutoCloseable {
     private final Producer<String, EbookGenerated> producer;
     private final EbookLibrary library;
     private final Path ledger;
+    private final RecordSpans spans;
     private final CountDownLatch stopping = new CountDownLatch(1);
     private final Thread thread;
 
     private EbookWorker(final Consumer<String, EbookRequest> consumer, final Producer<String, EbookGenerated> producer,
-            final EbookLibrary library, final Path ledger) {
+            final EbookLibrary library, final Path ledger, final RecordSpans spans) {
         this.consumer = consumer;
         this.producer = producer;
         this.library = library;
         this.ledger = ledger;
+        this.spans = spans;
         this.thread = new Thread(this::run, "ebook-worker");
     }
 
@@ -86,6 +94,12 @@ public final class EbookWorker implements AutoCloseable {
      * @param library where the books are kept; the ledger of counted books lives beside it
      */
     public static EbookWorker start(final Properties clientProps, final String transactionalId, final EbookLibrary library) {
+        return start(clientProps, transactionalId, library, TraceParent.UNTRACED);
+    }
+
+    /** The same, each book a span of {@code telemetry}'s. */
+    public static EbookWorker start(final Properties clientProps, final String transactionalId, final EbookLibrary library,
+            final OpenTelemetry telemetry) {
         final Properties consumerProps = new Properties();
         consumerProps.putAll(clientProps);
         consumerProps.put(ConsumerConfig.GROUP_ID_CONFIG, GROUP_ID);
@@ -104,7 +118,7 @@ public final class EbookWorker implements AutoCloseable {
                         Topics.EBOOK_REQUESTS.valueSerde().deserializer()),
                 new KafkaProducer<>(producerProps, Topics.EBOOKS_GENERATED.keySerde().serializer(),
                         Topics.EBOOKS_GENERATED.valueSerde().serializer()),
-                library, library.root().resolveSibling("ebook-ledger"));
+                library, library.root().resolveSibling("ebook-ledger"), new RecordSpans(telemetry));
         worker.thread.start();
         return worker;
     }
@@ -170,7 +184,7 @@ public final class EbookWorker implements AutoCloseable {
             for (final TopicPartition partition : batch.partitions()) {
                 for (final ConsumerRecord<String, EbookRequest> record : batch.records(partition)) {
                     if (complete(record.value())) {
-                        make(record.value(), counted);
+                        make(record, counted);
                     } else {
                         log.warn("E-book worker: passing over a request without order, customer or SKU at {} offset {}",
                                 partition, record.offset());
@@ -212,6 +226,19 @@ public final class EbookWorker implements AutoCloseable {
     /** A request without its ids could never be made, however often it was tried. */
     private static boolean complete(final EbookRequest request) {
         return request != null && request.orderId() != null && request.customerId() != null && request.sku() != null;
+    }
+
+    private void make(final ConsumerRecord<String, EbookRequest> record, final Set<Path> counted) throws IOException {
+        final EbookRequest request = record.value();
+        final Span span = spans.start("ebook make", record.headers(), Topics.EBOOK_REQUESTS.name(), request.orderId());
+        try {
+            make(request, counted);
+        } catch (IOException | RuntimeException e) {
+            RecordSpans.failed(span, e);
+            throw e;
+        } finally {
+            span.end();
+        }
     }
 
     private void make(final EbookRequest request, final Set<Path> counted) throws IOException {

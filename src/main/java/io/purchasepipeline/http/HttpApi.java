@@ -101,6 +101,13 @@ public final class HttpApi implements AutoCloseable {
     public HttpApi(final OrderSubmission intake, final TopicWriter publisher, final SeatCommandSender seats, final QueryRouter queries,
             final OrderWaiters waiters, final Probes probes, final ApiMetrics metrics,
             final HttpAccess access, final OperatorPage page) {
+        this(intake, publisher, seats, queries, waiters, probes, metrics, access, page, RequestSpans.UNTRACED);
+    }
+
+    /** The same, a placed order's trace starting with a server span of {@code spans}'. */
+    public HttpApi(final OrderSubmission intake, final TopicWriter publisher, final SeatCommandSender seats, final QueryRouter queries,
+            final OrderWaiters waiters, final Probes probes, final ApiMetrics metrics,
+            final HttpAccess access, final OperatorPage page, final RequestSpans spans) {
         this.intake = intake;
         this.publisher = publisher;
         this.seats = seats;
@@ -116,7 +123,7 @@ public final class HttpApi implements AutoCloseable {
             HttpLimits.apply(config);
             config.http.prefer405over404 = true;
             config.startup.showJavalinBanner = false;
-            config.routes.post("/orders", this::placeOrder);
+            config.routes.post("/orders", spans.around("POST", "/orders", this::placeOrder));
             readRoute(config, "/orders/{id}", this::getOrder);
             readRoute(config, "/orders/{id}/events", this::getOrderEvents);
             config.routes.put("/products/{sku}", this::putProduct);

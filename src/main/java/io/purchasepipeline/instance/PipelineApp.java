@@ -7,6 +7,7 @@ import io.purchasepipeline.runtime.RuntimeMetrics;
 import io.purchasepipeline.runtime.StreamsGroupSettings;
 import io.purchasepipeline.runtime.StreamsSettings;
 import io.purchasepipeline.runtime.TopicWriter;
+import io.purchasepipeline.runtime.Tracing;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.purchasepipeline.ebook.EbookLibrary;
 import io.purchasepipeline.ebook.EbookWorker;
@@ -19,6 +20,7 @@ import io.purchasepipeline.http.OrderSubmission;
 import io.purchasepipeline.http.OrderWaiters;
 import io.purchasepipeline.http.ProductListing;
 import io.purchasepipeline.http.QueryRouter;
+import io.purchasepipeline.http.RequestSpans;
 import io.purchasepipeline.http.SeatCommandSender;
 import io.purchasepipeline.mail.Attachments;
 import io.purchasepipeline.mail.MailSender;
@@ -83,7 +85,7 @@ public record PipelineApp(KafkaStreams streams, KafkaStreamsMetrics streamsMetri
             final MailSettings mail, final HttpAccess access, final KafkaStreams.StateListener onState)
             throws InterruptedException {
         return start(bootstrapServers, clientSettings, stateDir, dataDir, httpHost, advertised, gateway,
-                PaymentWorker.Settings.DEFAULT, mail, access, onState, KafkaAvailability.ASSUMED);
+                PaymentWorker.Settings.DEFAULT, mail, access, onState, KafkaAvailability.ASSUMED, Tracing.off());
     }
 
     /**
@@ -91,11 +93,13 @@ public record PipelineApp(KafkaStreams streams, KafkaStreamsMetrics streamsMetri
      * runs none in this instance (the payments are left to {@code worker payment} processes).
      *
      * @param kafka what is known of Kafka's availability (the embedded broker's supervisor knows it)
+     * @param tracing where the spans of each role go (the caller closes it, after this app)
      */
     public static PipelineApp start(final String bootstrapServers, final Map<String, String> clientSettings, final Path stateDir,
             final Path dataDir, final String httpHost, final HostInfo advertised, final PaymentGateway gateway,
             final PaymentWorker.Settings payments, final MailSettings mail, final HttpAccess access,
-            final KafkaStreams.StateListener onState, final KafkaAvailability kafka) throws InterruptedException {
+            final KafkaStreams.StateListener onState, final KafkaAvailability kafka, final Tracing tracing)
+            throws InterruptedException {
         final Map<String, String> overrides = new HashMap<>(clientSettings);
         overrides.put(StreamsConfig.APPLICATION_SERVER_CONFIG, advertised.host() + ":" + advertised.port());
         final Properties props = StreamsSettings.of(bootstrapServers, stateDir, overrides);
@@ -105,7 +109,7 @@ public record PipelineApp(KafkaStreams streams, KafkaStreamsMetrics streamsMetri
                 event -> {
                     waiters.changed(event);
                     metrics.changed(event);
-                }, props), props);
+                }, tracing.forRole(Tracing.Role.PIPELINE), props), props);
         try (Admin groupAdmin = Admin.create(clientProps(bootstrapServers, clientSettings))) {
             StreamsGroupSettings.apply(groupAdmin, props);
         }
@@ -143,16 +147,18 @@ public record PipelineApp(KafkaStreams streams, KafkaStreamsMetrics streamsMetri
                 new ProductListing(queries, Duration.ofSeconds(2)));
         final HttpApi http = new HttpApi(new OrderSubmission(publisher, 10_000), publisher, seats,
                 new QueryRouter(queries, Duration.ofSeconds(2)), waiters, new Probes(streams::state, restores, kafka), metrics,
-                access, page)
+                access, page, new RequestSpans(tracing.forRole(Tracing.Role.PIPELINE)))
                 .start(httpHost, advertised.port());
         // one library for the worker and the completion email, so both find (or make) the same PDF
         final EbookLibrary library = EbookLibrary.in(dataDir);
         final EbookWorker ebooks = EbookWorker.start(clientProps(bootstrapServers, clientSettings),
-                "purchase-pipeline-ebooks-" + advertised.host() + ":" + advertised.port(), library);
+                "purchase-pipeline-ebooks-" + advertised.host() + ":" + advertised.port(), library,
+                tracing.forRole(Tracing.Role.EBOOK));
         final MailSender mailSender = MailSender.start(clientProps(bootstrapServers, clientSettings), mail,
-                Attachments.ebooks(library::pdfFor));
+                Attachments.ebooks(library::pdfFor), tracing.forRole(Tracing.Role.MAIL));
         final PaymentWorker paymentWorker = gateway == null ? null : PaymentWorker.start(clientProps(bootstrapServers,
-                clientSettings), PaymentWorker.GROUP_ID + "-" + advertised.host() + ":" + advertised.port(), gateway, payments);
+                clientSettings), PaymentWorker.GROUP_ID + "-" + advertised.host() + ":" + advertised.port(), gateway, payments,
+                tracing.forRole(Tracing.Role.PAYMENT));
         return new PipelineApp(streams, streamsMetrics, runtimeMetrics, http, seats, publisher, ebooks, mailSender,
                 paymentWorker);
     }

@@ -1,9 +1,15 @@
 package io.purchasepipeline.mail;
 
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.context.Scope;
 import io.purchasepipeline.runtime.DeadLetters;
+import io.purchasepipeline.runtime.RecordSpans;
 import io.purchasepipeline.serdes.EmailOutcome;
 import io.purchasepipeline.serdes.EmailRequest;
 import io.purchasepipeline.serdes.Topics;
+import io.purchasepipeline.serdes.TraceParent;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
 import jakarta.mail.internet.AddressException;
@@ -93,6 +99,9 @@ import org.slf4j.LoggerFactory;
  * fails to compose the same way every time) goes to {@code dead-letters} as it was read, with the
  * reason, topic, partition and offset in the headers Kafka Streams uses ({@link DeadLetters}), in
  * one transaction with the position past it; the emails after it go on.
+ *
+ * <p>Each turn at an email is a span of its order's trace, a child of the email record's context,
+ * with the outcome it came to ({@code WAITING} when the email is read again later).
  */
 public final class MailSender implements AutoCloseable {
 
@@ -103,6 +112,7 @@ public final class MailSender implements AutoCloseable {
     private static final Duration POLL = Duration.ofMillis(200);
     private static final Duration STOP_WAIT = Duration.ofSeconds(30);
     private static final Duration CHECK_TIMEOUT = Duration.ofSeconds(30);
+    private static final AttributeKey<String> EMAIL_KIND = AttributeKey.stringKey("purchase.email.kind");
 
     /** Bytes, read here: a record that is no email is a dead letter, written as it was read. */
     private final Consumer<byte[], byte[]> consumer;
@@ -111,6 +121,7 @@ public final class MailSender implements AutoCloseable {
     private final MessageComposer composer;
     private final Attachments attachments;
     private final RetryPolicy retry;
+    private final RecordSpans spans;
     private final Duration redeliveryDelay;
     private final Thread thread;
     private volatile boolean running = true;
@@ -128,9 +139,10 @@ public final class MailSender implements AutoCloseable {
     }
 
     private MailSender(final Properties clientProps, final MailSettings settings, final Attachments attachments,
-            final RetryPolicy retry, final Delivery delivery) throws AddressException {
+            final RetryPolicy retry, final Delivery delivery, final RecordSpans spans) throws AddressException {
         this.attachments = attachments;
         this.retry = retry;
+        this.spans = spans;
         this.redeliveryDelay = settings.redeliveryDelay();
         this.composer = new MessageComposer(Session.getInstance(new Properties()), settings.from(), new MailTemplates());
         this.delivery = delivery;
@@ -148,21 +160,35 @@ public final class MailSender implements AutoCloseable {
      *         not co-partitioned
      */
     public static MailSender start(final Properties clientProps, final MailSettings settings, final Attachments attachments) {
-        return start(clientProps, settings, attachments, RetryPolicy.DEFAULT);
+        return start(clientProps, settings, attachments, TraceParent.UNTRACED);
+    }
+
+    /** The same, each email's handling a span of {@code telemetry}'s. */
+    public static MailSender start(final Properties clientProps, final MailSettings settings, final Attachments attachments,
+            final OpenTelemetry telemetry) {
+        return start(clientProps, settings, attachments, RetryPolicy.DEFAULT, delivery(settings), new RecordSpans(telemetry));
     }
 
     static MailSender start(final Properties clientProps, final MailSettings settings, final Attachments attachments,
             final RetryPolicy retry) {
-        return start(clientProps, settings, attachments, retry, settings.smtp() == null ? new OutboxDelivery(settings.outbox())
-                : new SmtpDelivery(settings.smtp(), settings.from()));
+        return start(clientProps, settings, attachments, retry, delivery(settings));
     }
 
     static MailSender start(final Properties clientProps, final MailSettings settings, final Attachments attachments,
             final RetryPolicy retry, final Delivery delivery) {
+        return start(clientProps, settings, attachments, retry, delivery, RecordSpans.UNTRACED);
+    }
+
+    private static Delivery delivery(final MailSettings settings) {
+        return settings.smtp() == null ? new OutboxDelivery(settings.outbox()) : new SmtpDelivery(settings.smtp(), settings.from());
+    }
+
+    private static MailSender start(final Properties clientProps, final MailSettings settings, final Attachments attachments,
+            final RetryPolicy retry, final Delivery delivery, final RecordSpans spans) {
         checkTopics(clientProps);
         final MailSender sender;
         try {
-            sender = new MailSender(clientProps, settings, attachments, retry, delivery);
+            sender = new MailSender(clientProps, settings, attachments, retry, delivery, spans);
         } catch (AddressException e) {
             throw new IllegalArgumentException("Not a valid sender address: " + settings.from(), e);
         }
@@ -236,6 +262,24 @@ public final class MailSender implements AutoCloseable {
         } catch (SerializationException | InvalidEmailException e) {
             return deadLetter(partition, record, e);
         }
+        final Span span = spans.start("email send", record.headers(), Topics.EMAILS.name(), email.orderId())
+                .setAttribute(EMAIL_KIND, email.kind().name());
+        try (Scope scope = span.makeCurrent()) {
+            final boolean done = handle(partition, record, email);
+            if (!done) {
+                span.setAttribute(RecordSpans.OUTCOME, "WAITING");
+            }
+            return done;
+        } catch (RuntimeException e) {
+            RecordSpans.failed(span, e);
+            throw e;
+        } finally {
+            span.end();
+        }
+    }
+
+    private boolean handle(final TopicPartition partition, final ConsumerRecord<byte[], byte[]> record,
+            final EmailRequest email) {
         final EmailOutcome.Status status = ledger.status(partition, email.emailId());
         if (status == EmailOutcome.Status.SENDING) {
             return settleInterrupted(partition, record, email);
@@ -414,6 +458,8 @@ public final class MailSender implements AutoCloseable {
      */
     private boolean complete(final TopicPartition partition, final ConsumerRecord<byte[], byte[]> record,
             final EmailOutcome outcome) {
+        // the span of the email at hand, when it is traced
+        Span.current().setAttribute(RecordSpans.OUTCOME, outcome.status().name());
         ledger.record(partition, outcome, record.offset() + 1);
         unavailable = null;
         return true;

@@ -1,10 +1,15 @@
 package io.purchasepipeline.payment;
 
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanContext;
 import io.purchasepipeline.runtime.DeadLetters;
+import io.purchasepipeline.runtime.RecordSpans;
 import io.purchasepipeline.serdes.CorrelationId;
 import io.purchasepipeline.serdes.PaymentRequest;
 import io.purchasepipeline.serdes.PaymentResult;
 import io.purchasepipeline.serdes.Topics;
+import io.purchasepipeline.serdes.TraceParent;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -48,7 +53,8 @@ import org.slf4j.LoggerFactory;
  * so that workers on any number of machines share the partitions), asks the gateway with up to
  * {@code concurrency} calls in flight, and writes one {@link PaymentResult} per request to
  * {@code payment-results}, keyed like the request (the customer id) and carrying its correlation
- * id.
+ * id. Each call is a span of the order's trace, a child of the request's context; the result
+ * carries the span's.
  *
  * <p>Calls end in any order; results are committed in the order of their requests. Every commit
  * interval, the requests answered at the head of each partition go out in one Kafka transaction
@@ -110,6 +116,7 @@ public final class PaymentWorker implements AutoCloseable {
     private final Consumer<byte[], byte[]> consumer;
     private final Producer<byte[], byte[]> producer;
     private final PaymentCalls calls;
+    private final RecordSpans spans;
     private final int concurrency;
     private final Thread thread;
     private volatile boolean running = true;
@@ -124,10 +131,11 @@ public final class PaymentWorker implements AutoCloseable {
     private long lastCommit = System.nanoTime();
 
     private PaymentWorker(final Consumer<byte[], byte[]> consumer, final Producer<byte[], byte[]> producer,
-            final PaymentCalls calls, final int concurrency) {
+            final PaymentCalls calls, final RecordSpans spans, final int concurrency) {
         this.consumer = consumer;
         this.producer = producer;
         this.calls = calls;
+        this.spans = spans;
         this.concurrency = concurrency;
         this.thread = new Thread(this::run, "payment-worker");
     }
@@ -141,12 +149,18 @@ public final class PaymentWorker implements AutoCloseable {
      */
     public static PaymentWorker start(final Properties clientProps, final String transactionalId,
             final PaymentGateway gateway, final Settings settings) {
+        return start(clientProps, transactionalId, gateway, settings, TraceParent.UNTRACED);
+    }
+
+    /** The same, each call a span of {@code telemetry}'s. */
+    public static PaymentWorker start(final Properties clientProps, final String transactionalId,
+            final PaymentGateway gateway, final Settings settings, final OpenTelemetry telemetry) {
         final PaymentWorker worker = new PaymentWorker(
                 new KafkaConsumer<>(consumerProps(clientProps, settings), new ByteArrayDeserializer(),
                         new ByteArrayDeserializer()),
                 new KafkaProducer<>(producerProps(clientProps, transactionalId), new ByteArraySerializer(),
                         new ByteArraySerializer()),
-                new PaymentCalls(gateway, settings.callTimeout()), settings.concurrency());
+                new PaymentCalls(gateway, settings.callTimeout()), new RecordSpans(telemetry), settings.concurrency());
         worker.thread.start();
         log.info("Payment worker started: up to {} calls in flight, {} ms call timeout", settings.concurrency(),
                 settings.callTimeout().toMillis());
@@ -234,9 +248,13 @@ public final class PaymentWorker implements AutoCloseable {
         while (inFlight.get() < concurrency && !waiting.isEmpty()) {
             final Entry entry = waiting.poll();
             inFlight.incrementAndGet();
+            final Span span = spans.start("payment " + entry.request.operation().name().toLowerCase(java.util.Locale.ROOT),
+                    entry.record.headers(), Topics.PAYMENT_REQUESTS.name(), entry.request.orderId());
             calls.answer(entry.request).whenComplete((result, failure) -> {
                 // PaymentCalls answers every call, UNAVAILABLE when the gateway did not
-                entry.output = resultRecord(entry.record, result);
+                span.setAttribute(RecordSpans.OUTCOME, result.status().name());
+                span.end();
+                entry.output = resultRecord(entry.record, result, span.getSpanContext());
                 inFlight.decrementAndGet();
             });
         }
@@ -356,7 +374,7 @@ public final class PaymentWorker implements AutoCloseable {
     }
 
     private static ProducerRecord<byte[], byte[]> resultRecord(final ConsumerRecord<byte[], byte[]> request,
-            final PaymentResult result) {
+            final PaymentResult result, final SpanContext span) {
         final String topic = Topics.PAYMENT_RESULTS.name();
         final ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic, null, request.key(),
                 Topics.PAYMENT_RESULTS.valueSerde().serializer().serialize(topic, result));
@@ -364,6 +382,7 @@ public final class PaymentWorker implements AutoCloseable {
         if (correlationId != null) {
             CorrelationId.headers(correlationId).forEach(record.headers()::add);
         }
+        TraceParent.put(record.headers(), span);
         return record;
     }
 

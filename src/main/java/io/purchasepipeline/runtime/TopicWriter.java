@@ -1,7 +1,9 @@
 package io.purchasepipeline.runtime;
 
+import io.opentelemetry.context.Context;
 import io.purchasepipeline.serdes.CorrelationId;
 import io.purchasepipeline.serdes.Topic;
+import io.purchasepipeline.serdes.TraceParent;
 import java.time.Duration;
 import java.util.concurrent.Future;
 import org.apache.kafka.clients.producer.Producer;
@@ -21,11 +23,15 @@ public final class TopicWriter implements AutoCloseable {
         return send(topic, key, value, null);
     }
 
-    /** With {@code correlationId} in the record's header (none when it is null). */
+    /**
+     * With {@code correlationId} in the record's header (none when it is null), and the current
+     * span's trace context (that of the request being served) when there is one.
+     */
     public <V> Future<RecordMetadata> send(final Topic<V> topic, final String key, final V value, final String correlationId) {
         return producer.send(new ProducerRecord<>(topic.name(), null,
                 topic.keySerde().serializer().serialize(topic.name(), key),
-                topic.valueSerde().serializer().serialize(topic.name(), value), CorrelationId.headers(correlationId)));
+                topic.valueSerde().serializer().serialize(topic.name(), value),
+                TraceParent.inject(Context.current(), CorrelationId.headers(correlationId))));
     }
 
     /** Bounded: with Kafka gone, unsent records are given up after a while rather than waited for forever. */

@@ -10,6 +10,9 @@ import io.purchasepipeline.tools.kafka.LoopbackPorts;
 import io.purchasepipeline.mail.MailSettings;
 import io.purchasepipeline.payment.PaymentGateway;
 import io.purchasepipeline.payment.PaymentSimulator;
+import io.purchasepipeline.payment.PaymentWorker;
+import io.purchasepipeline.runtime.KafkaAvailability;
+import io.purchasepipeline.runtime.Tracing;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -47,6 +50,7 @@ public final class InJvmPipeline implements AutoCloseable {
     private final List<PipelineApp> apps = new ArrayList<>();
     private final List<String> urls = new ArrayList<>();
     private final List<Instance> instances = new ArrayList<>();
+    private Tracing tracing = Tracing.off();
 
     /** How instance {@code i} was started, to start it again the same way; and the states it went through. */
     private record Instance(int port, Map<String, String> settings, PaymentGateway gateway, HttpAccess access,
@@ -126,8 +130,21 @@ public final class InJvmPipeline implements AutoCloseable {
     /** The same, with the routes guarded and limited by {@code access}. */
     public static InJvmPipeline start(final int instances, final int partitions, final HttpAccess access,
             final PaymentGateway gateway, final IntFunction<Map<String, String>> settings) throws Exception {
+        return start(instances, partitions, access, gateway, settings, Tracing.off());
+    }
+
+    /** Every instance's spans going where {@code tracing} sends them (closed with the pipeline). */
+    public static InJvmPipeline start(final int instances, final int partitions, final Tracing tracing) throws Exception {
+        return start(instances, partitions, HttpAccess.admin(AdminAuth.open()), new PaymentSimulator(), instance -> Map.of(),
+                tracing);
+    }
+
+    private static InJvmPipeline start(final int instances, final int partitions, final HttpAccess access,
+            final PaymentGateway gateway, final IntFunction<Map<String, String>> settings, final Tracing tracing)
+            throws Exception {
         final KafkaClusterTestKit cluster = startKafka();
         final InJvmPipeline pipeline = new InJvmPipeline(cluster, Files.createTempDirectory("in-jvm-pipeline"));
+        pipeline.tracing = tracing;
         final Properties admin = new Properties();
         admin.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers());
         try (Admin client = Admin.create(admin)) {
@@ -151,7 +168,8 @@ public final class InJvmPipeline implements AutoCloseable {
         final Instance instance = instances.get(i);
         return PipelineApp.start(cluster.bootstrapServers(), instance.settings(), stateRoot.resolve("i" + i),
                 stateRoot.resolve("data"), "127.0.0.1", new HostInfo("127.0.0.1", instance.port()), instance.gateway(),
-                MailSettings.outbox(outbox()), instance.access(), (next, previous) -> instance.states().add(next));
+                PaymentWorker.Settings.DEFAULT, MailSettings.outbox(outbox()), instance.access(),
+                (next, previous) -> instance.states().add(next), KafkaAvailability.ASSUMED, tracing);
     }
 
     /**
@@ -204,6 +222,7 @@ public final class InJvmPipeline implements AutoCloseable {
         for (final PipelineApp app : apps) {
             app.close();
         }
+        tracing.close();
         cluster.close();
         Utils.delete(stateRoot.toFile());
         scrapes.forEach(DescribedAnswers::assertDescribed);

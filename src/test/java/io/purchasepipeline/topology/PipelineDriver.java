@@ -1,5 +1,6 @@
 package io.purchasepipeline.topology;
 
+import io.opentelemetry.api.OpenTelemetry;
 import io.purchasepipeline.runtime.StreamsSettings;
 import io.purchasepipeline.serdes.Alert;
 import io.purchasepipeline.serdes.EbookGenerated;
@@ -22,6 +23,7 @@ import io.purchasepipeline.serdes.SeatCommand;
 import io.purchasepipeline.serdes.SeatResult;
 import io.purchasepipeline.serdes.Topic;
 import io.purchasepipeline.serdes.Topics;
+import io.purchasepipeline.serdes.TraceParent;
 import io.purchasepipeline.stores.AnalyticsSnapshot;
 import io.purchasepipeline.stores.Inventory;
 import io.purchasepipeline.stores.OrderState;
@@ -78,10 +80,16 @@ final class PipelineDriver implements AutoCloseable {
     private final TestOutputTopic<String, Alert> alerts;
     private final TestInputTopic<String, EmailOutcome> emailOutcomes;
     private final TestInputTopic<String, EbookGenerated> ebooksGenerated;
+    private final List<TestRecord<String, PaymentRequest>> answered = new ArrayList<>();
     private Instant recordTime = START;
     private int sequence;
 
     PipelineDriver(final GatewayDesk payments, final Map<String, String> settings) {
+        this(payments, settings, TraceParent.UNTRACED);
+    }
+
+    /** With each hop of an order a span of {@code telemetry}'s. */
+    PipelineDriver(final GatewayDesk payments, final Map<String, String> settings, final OpenTelemetry telemetry) {
         this.payments = payments;
         try {
             stateDir = Files.createTempDirectory("pipeline-driver");
@@ -89,7 +97,8 @@ final class PipelineDriver implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         props = StreamsSettings.of("localhost:9092", stateDir, settings);
-        driver = new TopologyTestDriver(PurchaseTopology.build(PipelineConfig.from(props), props), props, START);
+        driver = new TopologyTestDriver(PurchaseTopology.build(PipelineConfig.from(props), OrderStatusListener.NONE, telemetry,
+                props), props, START);
         orders = input(Topics.ORDERS);
         catalog = input(Topics.CATALOG);
         seats = input(Topics.SEAT_RESERVATIONS);
@@ -197,16 +206,28 @@ final class PipelineDriver implements AutoCloseable {
 
     /**
      * Plays the payment worker: answers every request the topology made, and the requests those
-     * answers lead to, until none is left (or the desk is silent).
+     * answers lead to, until none is left (or the desk is silent). An answer carries its request's
+     * headers (correlation id, trace context), as the worker's do.
      */
     void answerPayments() {
-        List<PaymentRequest> asked = paymentRequests.readValuesToList();
+        List<TestRecord<String, PaymentRequest>> asked = paymentRequests.readRecordsToList();
         while (!asked.isEmpty()) {
-            for (final PaymentRequest request : asked) {
-                payAnswer(payments.answer(request));
+            for (final TestRecord<String, PaymentRequest> request : asked) {
+                answered.add(request);
+                final PaymentResult result = payments.answer(request.value());
+                if (result != null) {
+                    paymentResults.pipeInput(new TestRecord<>(result.customerId(), result, request.headers(), recordTime));
+                }
             }
-            asked = paymentRequests.readValuesToList();
+            asked = paymentRequests.readRecordsToList();
         }
+    }
+
+    /** The payment requests {@link #answerPayments()} took since the last call, as written (headers too). */
+    List<TestRecord<String, PaymentRequest>> takenPaymentRequests() {
+        final List<TestRecord<String, PaymentRequest>> taken = List.copyOf(answered);
+        answered.clear();
+        return taken;
     }
 
     /** The payment worker answers again: the requests it held get their answers now. */
