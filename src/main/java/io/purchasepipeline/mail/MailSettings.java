@@ -39,10 +39,12 @@ public record MailSettings(String from, Smtp smtp, Path outbox, Duration redeliv
         } catch (AddressException e) {
             throw new IllegalArgumentException("Not a valid sender address: " + from, e);
         }
+        // the emails add /orders/<id> to it: a query or a fragment would end up before that
         if (publicUrl != null && (!publicUrl.isAbsolute() || publicUrl.getHost() == null
-                || !List.of("http", "https").contains(publicUrl.getScheme().toLowerCase(Locale.ROOT)))) {
-            throw new IllegalArgumentException("The public URL must be an http or https address with a host, e.g. "
-                    + "https://shop.example.com, not " + publicUrl);
+                || !List.of("http", "https").contains(publicUrl.getScheme().toLowerCase(Locale.ROOT))
+                || publicUrl.getRawQuery() != null || publicUrl.getRawFragment() != null)) {
+            throw new IllegalArgumentException("The public URL must be an http or https address with a host and no query, "
+                    + "e.g. https://shop.example.com, not " + publicUrl);
         }
     }
 
