@@ -6,15 +6,16 @@ import java.util.Map;
 
 /**
  * An order with the fraud check's verdict, on its way to the order's state machine in the same
- * task. {@code unitPrices} are the catalog's prices when the order was checked (a SKU the catalog
- * does not know yet has none); an empty reason list means the order is clean.
+ * task. {@code unitPrices} and {@code productNames} are the catalog's when the order was checked (a
+ * SKU the catalog does not know yet has neither); an empty reason list means the order is clean.
  */
 public record FraudCheckedOrder(Order order, Map<String, BigDecimal> unitPrices, BigDecimal estimatedTotal,
-        List<FraudReason> reasons) {
+        List<FraudReason> reasons, Map<String, String> productNames) {
 
     public FraudCheckedOrder {
         unitPrices = unitPrices == null ? Map.of() : Map.copyOf(unitPrices);
         reasons = reasons == null ? List.of() : List.copyOf(reasons);
+        productNames = productNames == null ? Map.of() : Map.copyOf(productNames);
     }
 
     public boolean fraudulent() {

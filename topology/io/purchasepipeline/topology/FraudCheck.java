@@ -94,7 +94,9 @@ final class FraudCheck implements Processor<String, CustomerCommand, String, Fra
     private void check(final Record<String, Order> record) {
         final Order order = record.value();
         final String customerId = record.key();
-        final Map<String, BigDecimal> prices = unitPrices(order);
+        final Map<String, BigDecimal> prices = new HashMap<>();
+        final Map<String, String> names = new HashMap<>();
+        lookUp(order, prices, names);
         final BigDecimal total = estimatedTotal(order, prices);
         final List<FraudReason> reasons = new ArrayList<>();
         if (flagged.get(customerId) != null) {
@@ -109,7 +111,7 @@ final class FraudCheck implements Processor<String, CustomerCommand, String, Fra
         if (!reasons.isEmpty() && !reasons.contains(FraudReason.FLAGGED_CUSTOMER)) {
             flagged.put(customerId, "order " + order.orderId() + ": " + reasons);
         }
-        context.forward(record.withValue(new FraudCheckedOrder(order, prices, total, reasons)));
+        context.forward(record.withValue(new FraudCheckedOrder(order, prices, total, reasons, names)));
     }
 
     /** Counts this order too: the limit is on how many the customer placed, whatever became of them. */
@@ -126,16 +128,20 @@ final class FraudCheck implements Processor<String, CustomerCommand, String, Fra
         return count;
     }
 
-    /** From the global catalog: a SKU it does not know yet has no price here, and fails or is priced at reservation. */
-    private Map<String, BigDecimal> unitPrices(final Order order) {
-        final Map<String, BigDecimal> prices = new HashMap<>();
+    /**
+     * Prices and names from the global catalog: a SKU it does not know yet has neither here, and
+     * fails or is priced at reservation.
+     */
+    private void lookUp(final Order order, final Map<String, BigDecimal> prices, final Map<String, String> names) {
         for (final OrderLine line : order.items()) {
             final Product product = catalog.get(line.sku());
             if (product != null && product.price() != null) {
                 prices.put(line.sku(), product.price());
             }
+            if (product != null && product.name() != null) {
+                names.put(line.sku(), product.name());
+            }
         }
-        return prices;
     }
 
     private static BigDecimal estimatedTotal(final Order order, final Map<String, BigDecimal> prices) {

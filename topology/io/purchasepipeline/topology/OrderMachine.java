@@ -6,7 +6,6 @@ import io.purchasepipeline.serdes.EmailKind;
 import io.purchasepipeline.serdes.FraudCheckedOrder;
 import io.purchasepipeline.serdes.LineResult;
 import io.purchasepipeline.serdes.Order;
-import io.purchasepipeline.serdes.OrderLine;
 import io.purchasepipeline.serdes.OrderStatus;
 import io.purchasepipeline.serdes.PaymentOperation;
 import io.purchasepipeline.serdes.PaymentRequest;
@@ -21,9 +20,7 @@ import io.purchasepipeline.stores.OrderState.PaymentState;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
@@ -56,12 +53,14 @@ final class OrderMachine {
      */
     Transition place(final FraudCheckedOrder checked, final String correlationId, final String traceparent, final long now) {
         final Order order = checked.order();
-        final List<LineState> lines = mergedLines(order, checked.unitPrices());
-        final boolean priced = lines.stream().allMatch(line -> line.unitPrice() != null);
-        final BigDecimal total = priced ? total(lines) : null;
+        final List<LineState> lines = OrderLines.of(checked);
+        final BigDecimal total = OrderLines.total(lines);
+        final boolean priced = total != null;
         final OrderState fresh = new OrderState(order, checked.reasons(), lines, total, now, PaymentState.NONE, List.of(),
                 correlationId, traceparent);
         final List<OrderOutput> outputs = new ArrayList<>();
+        // the receipt itemises the order at the prices the fraud check just looked up
+        outputs.add(new OrderOutput.Email(Emails.received(order, lines, config.currency())));
         if (checked.fraudulent()) {
             final OrderState rejected = fresh.moveTo(OrderStatus.REJECTED_FRAUD,
                     "order received; fraud check: " + checked.reasons(), now);
@@ -90,7 +89,7 @@ final class OrderMachine {
         if (input instanceof OrderInput.HoldTimeout) {
             return state.ended() ? Transition.unchanged(state)
                     : release(state, OrderStatus.EXPIRED, "no payment outcome within " + config.holdTimeout(),
-                            EmailKind.ORDER_EXPIRED, Map.of(), now);
+                            EmailKind.ORDER_EXPIRED, null, now);
         }
         if (input instanceof OrderInput.PaymentRetryDue) {
             return retry(state);
@@ -153,7 +152,7 @@ final class OrderMachine {
         }
         if (result.status().refused()) {
             return release(updated, OrderStatus.PAYMENT_DECLINED, "payment " + result.status(), EmailKind.PAYMENT_FAILED,
-                    Map.of("reason", result.status().name()), now);
+                    result.status(), now);
         }
         return decide(updated, now);
     }
@@ -189,8 +188,7 @@ final class OrderMachine {
         if (!state.allHeld()) {
             final String missing = state.lines().stream().filter(line -> !line.held())
                     .map(line -> line.sku() + ": " + line.outcome()).collect(Collectors.joining(", "));
-            return release(state, OrderStatus.REJECTED_OUT_OF_STOCK, missing, EmailKind.OUT_OF_STOCK,
-                    Map.of("unavailable", missing), now);
+            return release(state, OrderStatus.REJECTED_OUT_OF_STOCK, missing, EmailKind.OUT_OF_STOCK, null, now);
         }
         if (state.total() == null) {
             // every line is priced now: the authorisation that could not go with the holds goes now
@@ -220,8 +218,7 @@ final class OrderMachine {
         }
         final List<EbookTitle> ebooks = completed.lines().stream().filter(line -> line.kind() == ProductKind.DIGITAL)
                 .map(line -> new EbookTitle(line.sku(), line.name())).toList();
-        outputs.add(new OrderOutput.Email(Emails.of(completed.order(), EmailKind.ORDER_COMPLETED,
-                Map.of("total", completed.total().toPlainString(), "currency", config.currency()), ebooks)));
+        outputs.add(new OrderOutput.Email(Emails.completed(completed, config.currency(), ebooks)));
         final Order order = completed.order();
         for (final EbookTitle ebook : ebooks) {
             outputs.add(new OrderOutput.Ebook(new EbookRequest(order.orderId(), order.customerId(), order.customerName(),
@@ -230,9 +227,13 @@ final class OrderMachine {
         return new Transition(completed, true, outputs, null);
     }
 
-    /** Ends the order without a sale: every held line given back, the authorisation voided, the customer told. */
+    /**
+     * Ends the order without a sale: every held line given back, the authorisation voided, the customer told.
+     *
+     * @param payment the gateway's refusal, when that is why
+     */
     private Transition release(final OrderState state, final OrderStatus status, final String detail,
-            final EmailKind email, final Map<String, String> details, final long now) {
+            final EmailKind email, final PaymentStatus payment, final long now) {
         OrderState released = state.moveTo(status, detail, now);
         final List<OrderOutput> outputs = new ArrayList<>();
         outputs.add(new OrderOutput.Event(released.lastEvent()));
@@ -245,7 +246,7 @@ final class OrderMachine {
             released = released.withPayment(released.payment().asking(PaymentOperation.VOID));
             outputs.add(payment(released, PaymentOperation.VOID));
         }
-        outputs.add(new OrderOutput.Email(Emails.of(released.order(), email, details)));
+        outputs.add(new OrderOutput.Email(Emails.released(released, email, config.currency(), payment)));
         return new Transition(released, true, outputs, null);
     }
 
@@ -283,16 +284,5 @@ final class OrderMachine {
 
     private static BigDecimal total(final List<LineState> lines) {
         return lines.stream().map(LineState::amount).reduce(BigDecimal.ZERO, BigDecimal::add);
-    }
-
-    /** One line per SKU: two lines for one SKU are one hold of their sum. */
-    private static List<LineState> mergedLines(final Order order, final Map<String, BigDecimal> prices) {
-        final Map<String, Integer> quantities = new LinkedHashMap<>();
-        for (final OrderLine line : order.items()) {
-            quantities.merge(line.sku(), line.quantity(), Integer::sum);
-        }
-        return quantities.entrySet().stream()
-                .map(entry -> new LineState(entry.getKey(), entry.getValue(), prices.get(entry.getKey()), null, null, null))
-                .toList();
     }
 }

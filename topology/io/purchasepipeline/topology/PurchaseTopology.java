@@ -1,7 +1,6 @@
 package io.purchasepipeline.topology;
 
 import io.opentelemetry.api.OpenTelemetry;
-import io.purchasepipeline.serdes.EmailKind;
 import io.purchasepipeline.serdes.EmailRequest;
 import io.purchasepipeline.serdes.FraudCheckedOrder;
 import io.purchasepipeline.serdes.JsonSerde;
@@ -32,8 +31,8 @@ import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.Record;
 
 /**
- * The whole purchase pipeline as one topology. It reads like the pipeline: intake, order-received
- * email, fraud check branching into rejected and clean, each order's life from holds and payment to
+ * The whole purchase pipeline as one topology. It reads like the pipeline: intake, fraud check
+ * branching into rejected and clean, each order's life from its receipt, holds and payment to
  * settlement, e-books and emails, and reservation per SKU.
  *
  * <p>Two keys, two kinds of task. The customer's task (customer id) takes the customer's orders in,
@@ -80,11 +79,10 @@ public final class PurchaseTopology {
         // the orders' states: written by the order's life, read by the intake to drop replays
         builder.addStateStore(PipelineStores.orders());
 
-        // 1. Intake: valid, first-seen orders; the customer hears at once that the order is in.
+        // 1. Intake: valid, first-seen orders. The customer's receipt goes with the order's first step
+        // (4-7), itemised at the catalog's prices, which the fraud check looks up.
         final KStream<String, Order> orders = builder.stream(Topics.ORDERS.name(), Topics.ORDERS.consumed())
                 .process(OrderAdmission.supplier(spans), Named.as("order-intake"), StoreNames.ORDERS);
-        orders.map((customerId, order) -> toEmail(Emails.of(order, EmailKind.ORDER_RECEIVED)), Named.as("order-received-email"))
-                .to(Topics.EMAILS.name(), Topics.EMAILS.produced("order-received"));
 
         // 2. Fraud check, per customer, branching on its verdict.
         final KStream<String, CustomerCommand> customerCommands = orders
@@ -94,7 +92,8 @@ public final class PurchaseTopology {
         final Map<String, KStream<String, FraudCheckedOrder>> verdicts = customerCommands
                 .process(FraudCheck.supplier(config), Named.as("fraud-check"))
                 .split(Named.as("fraud-"))
-                .branch((customerId, checked) -> checked.fraudulent(), Branched.withFunction(PurchaseTopology::rejectForFraud, "rejected"))
+                .branch((customerId, checked) -> checked.fraudulent(),
+                        Branched.withFunction(rejected -> rejectForFraud(rejected, config.currency()), "rejected"))
                 .defaultBranch(Branched.as("clean"));
 
         // 4-7. Each order's life, in its customer's task: holds and authorisation, settlement,
@@ -165,9 +164,9 @@ public final class PurchaseTopology {
     }
 
     /** The rejected branch: the customer gets a security notice; the order goes on to be recorded as rejected. */
-    private static KStream<String, FraudCheckedOrder> rejectForFraud(final KStream<String, FraudCheckedOrder> rejected) {
-        rejected.map((customerId, checked) -> toEmail(Emails.of(checked.order(), EmailKind.SECURITY_NOTICE,
-                        Map.of("reasons", checked.reasons().toString()))), Named.as("security-notice-email"))
+    private static KStream<String, FraudCheckedOrder> rejectForFraud(final KStream<String, FraudCheckedOrder> rejected,
+            final String currency) {
+        rejected.map((customerId, checked) -> toEmail(Emails.securityNotice(checked, currency)), Named.as("security-notice-email"))
                 .to(Topics.EMAILS.name(), Topics.EMAILS.produced("security-notice"));
         return rejected;
     }

@@ -39,8 +39,13 @@ final class MailOptions {
                     + "(env MAIL_REDELIVERY_DELAY, default 5s)")
     private Duration mailRedeliveryDelay;
 
+    @Option(names = "--public-url", defaultValue = "${env:PUBLIC_URL}", paramLabel = "URL",
+            description = "Where customers reach the shop, e.g. https://shop.example.com (env PUBLIC_URL): every email "
+                    + "links to its order at <URL>/orders/<id>; none: the emails carry no link")
+    private String publicUrl;
+
     MailSettings settings(final Path dataDir) {
         return MailSettings.of(smtpHost, smtpPort, smtpUser, smtpPassword, smtpTls, mailFrom, dataDir.resolve("outbox"),
-                mailRedeliveryDelay);
+                mailRedeliveryDelay, publicUrl);
     }
 }

@@ -8,6 +8,7 @@ import io.purchasepipeline.runtime.TopicProvisioner;
 import com.nimbusds.jose.jwk.JWKSet;
 import io.purchasepipeline.http.AdminAuth;
 import io.purchasepipeline.runtime.KafkaAvailability;
+import io.purchasepipeline.runtime.KafkaReachability;
 import io.purchasepipeline.runtime.EmbeddedKafka;
 import io.purchasepipeline.http.ClientLimits;
 import io.purchasepipeline.http.CustomerTokens;
@@ -38,10 +39,18 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code run}: the streams app, on the given Kafka or on an embedded single-node broker. */
+/**
+ * {@code run}: the streams app, on the given Kafka or on an embedded single-node broker. The usual
+ * mistakes (a data directory it cannot write, a port in use, a Kafka that does not answer, a
+ * settings file that is not there) are told in one sentence before anything starts; once the
+ * pipeline is up it says where everything is ({@link Banner}).
+ */
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = "Runs the pipeline. Without Kafka settings it starts an embedded single-node Kafka broker first.")
 final class RunCommand implements Callable<Integer> {
+
+    /** How long a Kafka that took a connection has to answer, before the run gives up on it. */
+    private static final Duration KAFKA_ANSWER_TIMEOUT = Duration.ofSeconds(10);
 
     @Spec
     private CommandSpec spec;
@@ -159,6 +168,8 @@ final class RunCommand implements Callable<Integer> {
         final PaymentGateway payments = paymentWorkerHere ? paymentOptions.gateway() : null;
         final PaymentWorker.Settings paymentWorker = paymentOptions.worker();
         final Tracing tracing = tracingOptions.tracing();
+        StartupChecks.writable(dataDir);
+        StartupChecks.free(httpHost, httpPort, "--http-port (env HTTP_PORT)");
         EmbeddedKafka broker = null;
         String bootstrap = kafka.bootstrapServers();
         if (bootstrap == null || bootstrap.isBlank()) {
@@ -171,6 +182,9 @@ final class RunCommand implements Callable<Integer> {
         final Properties clientProps = new Properties();
         clientProps.putAll(clientSettings);
         clientProps.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        if (broker == null) {
+            KafkaReachability.check(clientProps, KAFKA_ANSWER_TIMEOUT);
+        }
 
         final short replication;
         try (Admin admin = Admin.create(clientProps)) {
@@ -190,22 +204,30 @@ final class RunCommand implements Callable<Integer> {
         if (replication >= 3) {
             overrides.put(StreamsConfig.topicPrefix(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG), "2");
         }
+        if (broker != null) {
+            // the embedded default is one instance: a standby has no other instance to live on, and
+            // Kafka Streams would warn of every one it cannot place at every rebalance
+            overrides.putIfAbsent(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, "0");
+        }
         final HostInfo advertised = new HostInfo(advertisedHost(), httpPort);
         final String name = membership.name();
-        System.out.println("Group membership: " + membership.describe());
+        final CountDownLatch running = new CountDownLatch(1);
         final PipelineApp app = PipelineApp.start(bootstrap, overrides, dataDir.resolve("state").resolve(name),
                 dataDir, httpHost, advertised, payments, paymentWorker, mail, access, (next, previous) -> {
                     if (next == KafkaStreams.State.RUNNING || next == KafkaStreams.State.ERROR) {
                         System.out.printf("Streams app %s (instance %s): %s%n", StreamsSettings.APPLICATION_ID,
                                 name, next);
                     }
+                    if (next == KafkaStreams.State.RUNNING) {
+                        running.countDown();
+                    }
                 }, broker != null ? broker : KafkaAvailability.ASSUMED, tracing);
-        System.out.printf("HTTP: http://%s:%d (advertised to other instances as %s:%d)%n", httpHost, app.http().port(),
-                advertised.host(), advertised.port());
-        System.out.printf("Mail: %s%n", mail.describe());
-        System.out.printf("Payments: %s%n", paymentWorkerHere ? paymentOptions.describe()
-                : "no worker in this instance: `worker payment` processes answer them");
-        System.out.printf("Tracing: %s%n", tracing.describe());
+        final Banner banner = new Banner("http://" + reachableHost() + ":" + app.http().port(), bootstrap,
+                broker == null ? null : dataDir.resolve("kafka"),
+                name + (membership.instanceId() != null ? ", static membership" : ""), mail, paymentWorkerHere
+                        ? paymentOptions.describe() : "no worker in this instance: `worker payment` processes answer them",
+                tracing.exporting() ? tracing.describe() : null,
+                !access.admin().required() && !access.customers().required(), Banner.thisProgram());
         final CountDownLatch stopped = new CountDownLatch(1);
         final EmbeddedKafka embedded = broker;
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -220,8 +242,15 @@ final class RunCommand implements Callable<Integer> {
             }
             stopped.countDown();
         }, "shutdown"));
+        running.await();
+        System.out.print(banner.text());
         stopped.await();
         return 0;
+    }
+
+    /** The endpoint's host as a user on this machine types it: a wildcard bind address is no address to them. */
+    private String reachableHost() {
+        return "0.0.0.0".equals(httpHost) || "::".equals(httpHost) ? "localhost" : httpHost;
     }
 
     /** Where other instances can reach this one: a wildcard bind address is no address to them. */

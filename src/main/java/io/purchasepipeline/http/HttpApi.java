@@ -34,6 +34,8 @@ import io.purchasepipeline.stores.StoreNames;
 import java.io.IOException;
 import java.io.InputStream;
 import java.math.BigDecimal;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,6 +48,7 @@ import org.eclipse.jetty.http.HttpException;
 import org.eclipse.jetty.io.EofException;
 import org.eclipse.jetty.server.Connector;
 import org.slf4j.Logger;
+import org.slf4j.event.Level;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -163,20 +166,34 @@ public final class HttpApi implements AutoCloseable {
         });
     }
 
+    /**
+     * Listens on {@code host:port}. Open routes are a warning when others can reach them; on the
+     * loopback address, where only this machine can, they are the local default and no warning.
+     */
     public HttpApi start(final String host, final int port) {
         server.start(host, port);
+        final Level open = openRoutesLevel(host);
         if (!access.admin().required() && !access.customers().required()) {
-            log.warn("No admin token is set (ADMIN_TOKEN or --admin-token): PUT /products/<sku> and the "
+            log.atLevel(open).log("No admin token is set (ADMIN_TOKEN or --admin-token): PUT /products/<sku> and the "
                     + "/customers/<id>/flag routes are open to anyone who can reach {}:{}", host, server.port());
         }
         if (access.customers().required()) {
             log.info("HTTP access: {}; {}", access.customers(), access.limits());
         } else {
-            log.warn("No customer tokens are verified (AUTH_JWKS or --auth-jwks, or --auth-public-key): POST /orders, "
-                    + "GET /orders/<id> and the seat routes trust the customer id and user the caller names; {}",
+            log.atLevel(open).log("No customer tokens are verified (AUTH_JWKS or --auth-jwks, or --auth-public-key): "
+                    + "POST /orders, GET /orders/<id> and the seat routes trust the customer id and user the caller names; {}",
                     access.limits());
         }
         return this;
+    }
+
+    /** How loudly open routes are told: a warning when other machines can reach {@code host}. */
+    static Level openRoutesLevel(final String host) {
+        try {
+            return InetAddress.getByName(host).isLoopbackAddress() ? Level.DEBUG : Level.WARN;
+        } catch (UnknownHostException e) {
+            return Level.WARN;
+        }
     }
 
     public int port() {

@@ -144,7 +144,8 @@ public final class MailSender implements AutoCloseable {
         this.retry = retry;
         this.spans = spans;
         this.redeliveryDelay = settings.redeliveryDelay();
-        this.composer = new MessageComposer(Session.getInstance(new Properties()), settings.from(), new MailTemplates());
+        this.composer = new MessageComposer(Session.getInstance(new Properties()), settings.from(),
+                new MailTemplates(settings.publicUrl()));
         this.delivery = delivery;
         this.consumer = new KafkaConsumer<>(consumerProps(clientProps), new ByteArrayDeserializer(), new ByteArrayDeserializer());
         this.ledger = new OutcomeLedger(() -> transactionalProducer(clientProps), new KafkaConsumer<>(readerProps(clientProps),

@@ -2,8 +2,11 @@ package io.purchasepipeline.mail;
 
 import jakarta.mail.internet.AddressException;
 import jakarta.mail.internet.InternetAddress;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 
@@ -17,8 +20,9 @@ import java.util.Objects;
  * @param redeliveryDelay how long after its interrupted hand-over began an email is handed to the
  *        mail server again (see {@link MailSender}): long enough for a hand-over still under way
  *        to end, short enough that a second copy lands next to the first
+ * @param publicUrl where customers reach the shop: every email links to its order there; null: no link
  */
-public record MailSettings(String from, Smtp smtp, Path outbox, Duration redeliveryDelay) {
+public record MailSettings(String from, Smtp smtp, Path outbox, Duration redeliveryDelay, URI publicUrl) {
 
     public static final String DEFAULT_FROM = "orders@purchase-pipeline.local";
     public static final int DEFAULT_SMTP_PORT = 587;
@@ -35,9 +39,21 @@ public record MailSettings(String from, Smtp smtp, Path outbox, Duration redeliv
         } catch (AddressException e) {
             throw new IllegalArgumentException("Not a valid sender address: " + from, e);
         }
+        // the emails add /orders/<id> to it: a query or a fragment would end up before that
+        if (publicUrl != null && (!publicUrl.isAbsolute() || publicUrl.getHost() == null
+                || !List.of("http", "https").contains(publicUrl.getScheme().toLowerCase(Locale.ROOT))
+                || publicUrl.getRawQuery() != null || publicUrl.getRawFragment() != null)) {
+            throw new IllegalArgumentException("The public URL must be an http or https address with a host and no query, "
+                    + "e.g. https://shop.example.com, not " + publicUrl);
+        }
     }
 
-    /** Settings with the default redelivery delay. */
+    /** Settings with no link in the emails. */
+    public MailSettings(final String from, final Smtp smtp, final Path outbox, final Duration redeliveryDelay) {
+        this(from, smtp, outbox, redeliveryDelay, null);
+    }
+
+    /** Settings with the default redelivery delay and no link in the emails. */
     public MailSettings(final String from, final Smtp smtp, final Path outbox) {
         this(from, smtp, outbox, DEFAULT_REDELIVERY_DELAY);
     }
@@ -84,15 +100,26 @@ public record MailSettings(String from, Smtp smtp, Path outbox, Duration redeliv
      * else the outbox.
      *
      * @param security {@code starttls}, {@code tls} or {@code none}
+     * @param publicUrl where customers reach the shop; null or blank: no link in the emails
      */
     public static MailSettings of(final String host, final int port, final String user, final String password,
-            final String security, final String from, final Path outbox, final Duration redeliveryDelay) {
+            final String security, final String from, final Path outbox, final Duration redeliveryDelay,
+            final String publicUrl) {
+        final URI link = publicUrl == null || publicUrl.isBlank() ? null : uri(publicUrl.trim());
         if (host == null || host.isBlank()) {
-            return new MailSettings(from, null, outbox, redeliveryDelay);
+            return new MailSettings(from, null, outbox, redeliveryDelay, link);
         }
         final String login = user == null || user.isBlank() ? null : user;
         return new MailSettings(from, new Smtp(host.trim(), port, login, login == null ? null : password,
-                Security.parse(security)), outbox, redeliveryDelay);
+                Security.parse(security)), outbox, redeliveryDelay, link);
+    }
+
+    private static URI uri(final String text) {
+        try {
+            return new URI(text);
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException("The public URL is no URL: " + text + " (" + e.getReason() + ")", e);
+        }
     }
 
     /** Every email as a file in {@code outbox}, from the default sender. */
@@ -102,7 +129,8 @@ public record MailSettings(String from, Smtp smtp, Path outbox, Duration redeliv
 
     /** One line for the operator, without the password. */
     public String describe() {
-        return smtp == null ? "outbox " + outbox.toAbsolutePath().normalize() + ", from " + from
-                : smtp + ", from " + from + ", an interrupted hand-over redelivered after " + redeliveryDelay.toMillis() + " ms";
+        return (smtp == null ? "outbox " + outbox.toAbsolutePath().normalize() + ", from " + from
+                : smtp + ", from " + from + ", an interrupted hand-over redelivered after " + redeliveryDelay.toMillis() + " ms")
+                + (publicUrl == null ? "" : ", linking to orders under " + publicUrl);
     }
 }

@@ -1,171 +1,105 @@
 package io.purchasepipeline.mail;
 
+import com.samskivert.mustache.Mustache;
+import com.samskivert.mustache.Template;
+import io.purchasepipeline.serdes.EbookTitle;
 import io.purchasepipeline.serdes.EmailKind;
+import io.purchasepipeline.serdes.EmailLine;
 import io.purchasepipeline.serdes.EmailRequest;
+import io.purchasepipeline.serdes.FraudReason;
+import io.purchasepipeline.serdes.LineOutcome;
+import io.purchasepipeline.serdes.OrderStatus;
+import io.purchasepipeline.serdes.PaymentStatus;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.Reader;
 import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import java.util.EnumMap;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Properties;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 
 /**
- * The words of every email: a subject, a plain-text body and an HTML body per kind, from the
- * resources beside this class ({@code <kind>.txt}, {@code <kind>.html} inside {@code layout.html},
- * the subjects and phrases in {@code texts.properties}). A template names values as
- * {@code {{name}}}; in HTML every value is escaped, as names and reasons come from customers.
- * All templates are read and checked when this is made, so a broken one stops the start, not a delivery.
+ * The words of every email: a subject, a plain-text body and an HTML body per kind, Mustache
+ * templates among the resources beside this class ({@code <kind>.txt}, {@code <kind>.html}, the
+ * parts they share: {@code header}, {@code order}, {@code ebooks}, {@code footer}; the subjects and
+ * phrases in {@code texts.properties}). The HTML templates escape every value, as names come from
+ * customers and the catalog; the plain-text ones write values as they are. Every template is
+ * compiled and tried on a sample of its kind when this is made, so a broken one stops the start,
+ * not a delivery.
  */
 final class MailTemplates {
 
-    /** What a template may name; every name is always given (empty when the email has no such value). */
-    private static final List<String> NAMES =
-            List.of("customerName", "orderId", "total", "unavailable", "reason", "reasons", "ebooks");
-    private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{([A-Za-z]+)}}");
-
-    private final Properties texts;
-    private final String layout;
-    private final Map<EmailKind, String> plain = new EnumMap<>(EmailKind.class);
-    private final Map<EmailKind, String> html = new EnumMap<>(EmailKind.class);
+    private final EmailView views;
+    private final Map<EmailKind, Template> subjects = new EnumMap<>(EmailKind.class);
+    private final Map<EmailKind, Template> plain = new EnumMap<>(EmailKind.class);
+    private final Map<EmailKind, Template> html = new EnumMap<>(EmailKind.class);
 
     /** One email's words. */
     record Rendered(String subject, String text, String html) {
     }
 
+    /** Emails without a link to the order. */
     MailTemplates() {
-        texts = new Properties();
-        try (Reader reader = new InputStreamReader(open("texts.properties"), StandardCharsets.UTF_8)) {
+        this(null);
+    }
+
+    /** @param publicUrl where customers reach the shop: every email links to its order there; null: no link */
+    MailTemplates(final URI publicUrl) {
+        final Properties texts = new Properties();
+        try (Reader reader = reader("texts.properties")) {
             texts.load(reader);
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot read the mail texts", e);
         }
-        layout = checked("layout.html", read("layout.html"), List.of("subject", "body", "orderId"));
+        views = new EmailView(texts, publicUrl);
+        // a name no template value has is an error, not an empty string; an empty list or string skips its section
+        final Mustache.Compiler strict = Mustache.compiler().emptyStringIsFalse(true).strictSections(true);
+        final Mustache.Compiler htmlCompiler = strict.escapeHTML(true).withLoader(name -> reader(name + ".html"));
+        final Mustache.Compiler textCompiler = strict.escapeHTML(false).withLoader(name -> reader(name + ".txt"));
         for (final EmailKind kind : EmailKind.values()) {
             final String name = kind.name().toLowerCase(Locale.ROOT);
-            plain.put(kind, checked(name + ".txt", read(name + ".txt"), NAMES));
-            html.put(kind, checked(name + ".html", read(name + ".html"), NAMES));
-            checked("subject of " + kind, text("subject." + kind.name()), NAMES);
+            subjects.put(kind, textCompiler.compile(views.text("subject." + kind.name())));
+            plain.put(kind, compile(textCompiler, name + ".txt"));
+            html.put(kind, compile(htmlCompiler, name + ".html"));
+            render(sample(kind), true);
         }
     }
 
     /** @param attached whether files go with the email, as its e-book list says so */
     Rendered render(final EmailRequest email, final boolean attached) {
-        final Map<String, String> values = values(email);
-        final Map<String, String> escaped = new HashMap<>();
-        values.forEach((name, value) -> escaped.put(name, escapeHtml(value)));
-        final List<OrderedEbook> ebooks = OrderedEbook.of(email);
-        final String intro = text(attached ? "ebooks.attached" : "ebooks.listed");
-        values.put("ebooks", ebooks.isEmpty() ? ""
-                : "\n" + intro + "\n" + ebooks.stream().map(ebook -> "- " + ebook.title() + "\n")
-                        .collect(Collectors.joining()));
-        escaped.put("ebooks", ebooks.isEmpty() ? ""
-                : "<p>" + escapeHtml(intro) + "</p>\n<ul>\n" + ebooks.stream()
-                        .map(ebook -> "<li>" + escapeHtml(ebook.title()) + "</li>\n").collect(Collectors.joining()) + "</ul>");
-        final String subject = fill(text("subject." + email.kind().name()), values);
-        final String body = fill(html.get(email.kind()), escaped);
-        return new Rendered(subject, fill(plain.get(email.kind()), values),
-                fill(layout, Map.of("subject", escapeHtml(subject), "body", body, "orderId", escaped.get("orderId"))));
+        final Map<String, Object> view = views.of(email, attached);
+        final String subject = subjects.get(email.kind()).execute(view);
+        view.put("subject", subject);
+        return new Rendered(subject, plain.get(email.kind()).execute(view), html.get(email.kind()).execute(view));
     }
 
-    private Map<String, String> values(final EmailRequest email) {
-        final Map<String, String> details = email.details();
-        final Map<String, String> values = new HashMap<>();
-        values.put("customerName", firstOf(email.customerName(), email.customerId(), "customer"));
-        values.put("orderId", Objects.requireNonNullElse(email.orderId(), ""));
-        values.put("total", details.getOrDefault("total", ""));
-        values.put("unavailable", details.getOrDefault("unavailable", ""));
-        values.put("reason", phrase("payment.", details.getOrDefault("reason", "")));
-        values.put("reasons", reasons(details.getOrDefault("reasons", "")));
-        return values;
+    /** An email of {@code kind} that names every value a template may use. */
+    private static EmailRequest sample(final EmailKind kind) {
+        return new EmailRequest("sample/" + kind, kind, "sample", "customer", "Customer", "customer@example.com",
+                OrderStatus.PENDING, List.of(new EmailLine("sku", "Product", 2, BigDecimal.ONE, LineOutcome.OUT_OF_STOCK)),
+                BigDecimal.valueOf(2), "EUR", List.of(FraudReason.VELOCITY), PaymentStatus.DECLINED,
+                List.of(new EbookTitle("sku", "Title")));
     }
 
-    /** The fraud check's reasons arrive as a list's text, {@code [AMOUNT_LIMIT, VELOCITY]}. */
-    private String reasons(final String list) {
-        return Arrays.stream(list.replace("[", "").replace("]", "").split(",")).map(String::trim)
-                .filter(reason -> !reason.isEmpty()).map(reason -> phrase("reason.", reason))
-                .collect(Collectors.joining("; "));
-    }
-
-    /** The phrase for a code, or the code itself in words when there is none. */
-    private String phrase(final String prefix, final String code) {
-        return code.isEmpty() ? "" : texts.getProperty(prefix + code, code.toLowerCase(Locale.ROOT).replace('_', ' '));
-    }
-
-    private String text(final String key) {
-        final String text = texts.getProperty(key);
-        if (text == null) {
-            throw new IllegalStateException("texts.properties has no " + key);
-        }
-        return text;
-    }
-
-    private static String fill(final String template, final Map<String, String> values) {
-        final Matcher matcher = PLACEHOLDER.matcher(template);
-        final StringBuilder out = new StringBuilder(template.length() + 256);
-        while (matcher.find()) {
-            matcher.appendReplacement(out, Matcher.quoteReplacement(values.get(matcher.group(1))));
-        }
-        matcher.appendTail(out);
-        return out.toString();
-    }
-
-    private static String checked(final String what, final String template, final List<String> allowed) {
-        final Matcher matcher = PLACEHOLDER.matcher(template);
-        while (matcher.find()) {
-            if (!allowed.contains(matcher.group(1))) {
-                throw new IllegalStateException("Mail template " + what + " names an unknown value " + matcher.group());
-            }
-        }
-        return template;
-    }
-
-    static String escapeHtml(final String text) {
-        final StringBuilder out = new StringBuilder(text.length() + 16);
-        for (int i = 0; i < text.length(); i++) {
-            final char c = text.charAt(i);
-            switch (c) {
-                case '&' -> out.append("&amp;");
-                case '<' -> out.append("&lt;");
-                case '>' -> out.append("&gt;");
-                case '"' -> out.append("&quot;");
-                case '\'' -> out.append("&#39;");
-                default -> out.append(c);
-            }
-        }
-        return out.toString();
-    }
-
-    private static String firstOf(final String value, final String fallback, final String last) {
-        if (value != null && !value.isBlank()) {
-            return value;
-        }
-        return fallback != null && !fallback.isBlank() ? fallback : last;
-    }
-
-    private static String read(final String name) {
-        try (InputStream in = open(name)) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    private static Template compile(final Mustache.Compiler compiler, final String name) {
+        try (Reader reader = reader(name)) {
+            return compiler.compile(reader);
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot read the mail template " + name, e);
         }
     }
 
-    private static InputStream open(final String name) {
+    private static Reader reader(final String name) {
         final InputStream in = MailTemplates.class.getResourceAsStream(name);
         if (in == null) {
             throw new IllegalStateException("The mail template " + name + " is missing from the application");
         }
-        return in;
+        return new InputStreamReader(in, StandardCharsets.UTF_8);
     }
 }

@@ -11,6 +11,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.streams.processor.StateRestoreListener;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 
 /**
  * Where the restoration of this instance's active stores stands, per store and changelog partition:
@@ -44,7 +45,9 @@ public final class RestoreProgress implements StateRestoreListener {
             final long endingOffset) {
         final Restore restore = restores.computeIfAbsent(partition, p -> register(new Restore(store, p)));
         restore.begin(startingOffset, endingOffset);
-        LOG.info("Restoring store {} from {}: {} records (offsets {} to {})", store, partition,
+        // an empty changelog (every store of a first start) is no news: dozens of lines before anything useful
+        LOG.atLevel(endingOffset > startingOffset ? Level.INFO : Level.DEBUG).log(
+                "Restoring store {} from {}: {} records (offsets {} to {})", store, partition,
                 endingOffset - startingOffset, startingOffset, endingOffset);
     }
 
@@ -65,7 +68,8 @@ public final class RestoreProgress implements StateRestoreListener {
             restore.completed = true;
         }
         final long tookMs = restore == null ? 0 : (System.nanoTime() - restore.startedNanos) / 1_000_000;
-        LOG.info("Restored store {} from {}: {} records in {} ms", store, partition, totalRestored, tookMs);
+        LOG.atLevel(totalRestored > 0 ? Level.INFO : Level.DEBUG).log("Restored store {} from {}: {} records in {} ms",
+                store, partition, totalRestored, tookMs);
     }
 
     /** The task moved to another instance before its store was restored: nothing is restoring here any more. */

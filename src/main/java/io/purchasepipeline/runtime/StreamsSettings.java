@@ -45,6 +45,11 @@ public final class StreamsSettings {
         props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG,
                 LogAndContinueProcessingExceptionHandler.class.getName());
         props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, "true");
+        // The partition assignor makes a StreamsConfig of its own from the main consumer's settings, which
+        // do not carry the one above (Kafka 4.4), and warns at every start that the handler is off for the
+        // global thread, which it is not. Given to the main consumer too, the assignor's copy has it; the
+        // consumer itself ignores a key it does not know.
+        props.put(StreamsConfig.mainConsumerPrefix(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG), "true");
         // The classic rebalance protocol, with failure detection in 10 s instead of the consumer's 45 s
         // (bench/failover: 47 s to recover from a kill -9 instead of 133 s). The streams protocol
         // (KIP-1071) recovered faster still (19 s), but in Kafka 4.3 its interactive-query metadata

@@ -1,6 +1,7 @@
 package io.purchasepipeline.runtime;
 
 import io.purchasepipeline.serdes.Topics;
+import io.purchasepipeline.topology.PurchaseTopology;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -23,6 +24,10 @@ import org.slf4j.LoggerFactory;
  * the partitions, replication and clean-up policy the pipeline needs (not the broker's defaults).
  * Topics that exist are checked, not recreated: the co-partitioned ones must agree on their
  * partition count, or one key would be split over two tasks.
+ *
+ * <p>The repartition topics are made here too, as Kafka Streams would make them: otherwise its
+ * consumer asks for them before its first rebalance creates them, and each of its first metadata
+ * answers warns that they do not exist.
  */
 public final class TopicProvisioner {
 
@@ -76,6 +81,13 @@ public final class TopicProvisioner {
                 missing.add(new NewTopic(name, partitions, replication).configs(configs(name, replication, retention)));
             }
         }
+        final short internalReplication = existing.contains(Topics.ORDERS.name()) ? replicationOf(Topics.ORDERS.name())
+                : replication;
+        REPARTITION_TOPICS.forEach((name, count) -> {
+            if (!existing.contains(name)) {
+                missing.add(new NewTopic(name, count, internalReplication).configs(repartitionConfigs(internalReplication)));
+            }
+        });
         if (!missing.isEmpty()) {
             for (final var created : admin.createTopics(missing).values().entrySet()) {
                 try {
@@ -92,6 +104,34 @@ public final class TopicProvisioner {
         }
         checkCoPartitioned();
         return replicationOf(Topics.ORDERS.name());
+    }
+
+    /**
+     * The topology's repartition topics (its application id, the name it gives, {@code -repartition})
+     * and their partitions, as {@link PurchaseTopology} asks for them.
+     */
+    static final Map<String, Integer> REPARTITION_TOPICS = Map.of(
+            repartitionTopic(PurchaseTopology.ANALYTICS_COUNTS), 1,
+            repartitionTopic(PurchaseTopology.ANALYTICS_ORDER_COUNTS), 1);
+
+    static String repartitionTopic(final String name) {
+        return StreamsSettings.APPLICATION_ID + "-" + name + "-repartition";
+    }
+
+    /**
+     * What Kafka Streams gives a repartition topic it makes (its {@code RepartitionTopicConfig}): records
+     * kept until Streams deletes them once read, whatever the broker's retention.
+     */
+    static Map<String, String> repartitionConfigs(final short replication) {
+        final Map<String, String> configs = new HashMap<>(Map.of(
+                TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE,
+                TopicConfig.RETENTION_MS_CONFIG, "-1",
+                TopicConfig.SEGMENT_BYTES_CONFIG, Integer.toString(50 * 1024 * 1024),
+                TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, "CreateTime"));
+        if (replication >= 3) {
+            configs.put(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, "2");
+        }
+        return configs;
     }
 
     private short replicationOf(final String topic) throws ExecutionException, InterruptedException {

@@ -138,8 +138,8 @@ class MailSenderTest {
         assertThat(texts.get(EmailKind.SECURITY_NOTICE))
                 .contains("the order total is above what we accept in a single order; many orders were placed");
         assertThat(texts.get(EmailKind.PAYMENT_FAILED)).contains("did not go through: the card was declined.");
-        assertThat(texts.get(EmailKind.OUT_OF_STOCK)).contains("(sku-lamp: OUT_OF_STOCK)");
-        assertThat(texts.get(EmailKind.ORDER_COMPLETED)).contains("59.90 has been charged");
+        assertThat(texts.get(EmailKind.OUT_OF_STOCK)).contains("2 x €49.00 = €98.00 (not available in this quantity)");
+        assertThat(texts.get(EmailKind.ORDER_COMPLETED)).contains("€117.90 has been charged");
     }
 
     @Test
@@ -508,7 +508,7 @@ class MailSenderTest {
             return file;
         });
         start(smtp(greenMail.getSmtp().getPort()), ebooks);
-        final EmailRequest email = email(EmailKind.ORDER_COMPLETED, "reader@example.com", Map.of("total", "24.00"),
+        final EmailRequest email = SampleEmails.withEbooks(email(EmailKind.ORDER_COMPLETED, "reader@example.com"),
                 List.of(new EbookTitle("ebook-kafka", "Kafka in Depth"), new EbookTitle("ebook-streams", "Streams & Tables")));
 
         produce(List.of(email));
@@ -590,25 +590,7 @@ class MailSenderTest {
     }
 
     private EmailRequest email(final EmailKind kind, final String to) {
-        final Map<String, String> details = switch (kind) {
-            case ORDER_RECEIVED, ORDER_EXPIRED -> Map.of();
-            case SECURITY_NOTICE -> Map.of("reasons", "[AMOUNT_LIMIT, VELOCITY]");
-            case OUT_OF_STOCK -> Map.of("unavailable", "sku-lamp: OUT_OF_STOCK");
-            case PAYMENT_FAILED -> Map.of("reason", "DECLINED");
-            case ORDER_COMPLETED -> Map.of("total", "59.90");
-        };
-        return email(kind, to, details);
-    }
-
-    private EmailRequest email(final EmailKind kind, final String to, final Map<String, String> details) {
-        return email(kind, to, details, List.of());
-    }
-
-    private EmailRequest email(final EmailKind kind, final String to, final Map<String, String> details,
-            final List<EbookTitle> ebooks) {
-        final String orderId = run + "-" + UUID.randomUUID();
-        return new EmailRequest(EmailRequest.idFor(orderId, kind), kind, orderId, "customer-7", "Zoë <Admin> & Co", to, details,
-                ebooks);
+        return SampleEmails.of(kind, run + "-" + UUID.randomUUID(), "Zoë <Admin> & Co", to);
     }
 
     private static String expectedSubject(final EmailRequest email) {

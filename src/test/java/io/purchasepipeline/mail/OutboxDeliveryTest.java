@@ -13,7 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Properties;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -66,8 +65,7 @@ class OutboxDeliveryTest {
     }
 
     private static EmailRequest email(final String orderId) {
-        return new EmailRequest(EmailRequest.idFor(orderId, EmailKind.ORDER_COMPLETED), EmailKind.ORDER_COMPLETED, orderId, "c-1",
-                "Ann", "ann@example.com", Map.of());
+        return SampleEmails.of(EmailKind.ORDER_COMPLETED, orderId, "Ann", "ann@example.com");
     }
 
     /** A channel that keeps what it is given and the size of every write. */

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.purchasepipeline.tools.kafka.KafkaTestClients;
 import io.purchasepipeline.serdes.Topics;
+import io.purchasepipeline.topology.PipelineConfig;
+import io.purchasepipeline.topology.PurchaseTopology;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
@@ -14,6 +16,7 @@ import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
+import org.apache.kafka.streams.TopologyDescription;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -57,6 +60,32 @@ class TopicProvisionerTest {
         assertThat(config(Topics.ORDER_EVENTS.name(), TopicConfig.CLEANUP_POLICY_CONFIG)).isEqualTo("delete");
         assertThat(config(Topics.ORDER_EVENTS.name(), TopicConfig.RETENTION_MS_CONFIG)).isEqualTo("604800000");
         assertThat(config(Topics.ORDER_EVENTS.name(), TopicConfig.RETENTION_BYTES_CONFIG)).isEqualTo("1073741824");
+    }
+
+    @Test
+    void makesTheRepartitionTopicsAsKafkaStreamsWouldSoItsConsumerNeverAsksForMissingOnes() throws Exception {
+        new TopicProvisioner(admin, 4, WEEK).provision();
+
+        for (final String topic : TopicProvisioner.REPARTITION_TOPICS.keySet()) {
+            assertThat(admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions()).as(topic).hasSize(1);
+            assertThat(config(topic, TopicConfig.CLEANUP_POLICY_CONFIG)).isEqualTo("delete");
+            assertThat(config(topic, TopicConfig.RETENTION_MS_CONFIG)).as("kept until Streams deletes what it read").isEqualTo("-1");
+        }
+    }
+
+    @Test
+    void theRepartitionTopicsAreTheTopologysOwn() {
+        final java.util.Properties props = StreamsSettings.of("unused:9092", java.nio.file.Path.of("unused"), Map.of());
+        final java.util.Set<String> repartition = new java.util.TreeSet<>();
+        PurchaseTopology.build(PipelineConfig.from(props), props).describe().subtopologies()
+                .forEach(subtopology -> subtopology.nodes().forEach(node -> {
+                    if (node instanceof TopologyDescription.Source source) {
+                        source.topicSet().stream().filter(topic -> topic.endsWith("-repartition"))
+                                .forEach(topic -> repartition.add(StreamsSettings.APPLICATION_ID + "-" + topic));
+                    }
+                }));
+
+        assertThat(TopicProvisioner.REPARTITION_TOPICS.keySet()).containsExactlyInAnyOrderElementsOf(repartition);
     }
 
     /**

@@ -122,7 +122,7 @@ class MailBench {
             for (int i = 0; i < count; i++) {
                 final String orderId = "bench-" + UUID.randomUUID();
                 final EmailRequest email = new EmailRequest(EmailRequest.idFor(orderId, EmailKind.ORDER_RECEIVED),
-                        EmailKind.ORDER_RECEIVED, orderId, "customer-" + i, "Customer " + i, "c" + i + "@example.com", Map.of());
+                        EmailKind.ORDER_RECEIVED, orderId, "customer-" + i, "Customer " + i, "c" + i + "@example.com");
                 sent.add(producer.send(new ProducerRecord<>(Topics.EMAILS.name(), email.emailId(), email)));
             }
             for (final Future<RecordMetadata> written : sent) {

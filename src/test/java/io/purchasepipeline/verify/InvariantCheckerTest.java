@@ -492,7 +492,7 @@ class InvariantCheckerTest {
 
     private void email(final String emailId) {
         checker.email(at(Topics.EMAILS.name()), new EmailRequest(emailId, EmailKind.ORDER_RECEIVED, "o", "c", "C",
-                "c@example.com", Map.of()));
+                "c@example.com"));
     }
 
     private static OrderLine line(final String sku, final int quantity) {

@@ -213,7 +213,7 @@ public final class BrokerNode implements AutoCloseable {
             throw e;
         }
         started.onExit().thenAccept(this::reportUnexpectedExit);
-        LOG.info("Started Kafka node {} (pid {}) on {}, controller port {}, data in {}",
+        LOG.debug("Started Kafka node {} (pid {}) on {}, controller port {}, data in {}",
                 nodeId, started.pid(), bootstrapServers(), controllerPort, dataDir);
     }
 
@@ -260,7 +260,7 @@ public final class BrokerNode implements AutoCloseable {
                                 + formatted + "); that Kafka is left alone");
                     }
                     if (live.stream().anyMatch(node -> node.id() == nodeId && node.port() == port)) {
-                        LOG.info("Kafka node {} ready at {} after {} ms", nodeId, bootstrapServers(),
+                        LOG.debug("Kafka node {} ready at {} after {} ms", nodeId, bootstrapServers(),
                                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedAtNanos));
                         return;
                     }
@@ -516,7 +516,7 @@ public final class BrokerNode implements AutoCloseable {
         if (formatter.exitValue() != 0) {
             throw failure("could not format its storage (exit code " + formatter.exitValue() + ")");
         }
-        LOG.info("Formatted the storage of Kafka node {} (cluster id {}) in {} ms", nodeId, clusterId,
+        LOG.debug("Formatted the storage of Kafka node {} (cluster id {}) in {} ms", nodeId, clusterId,
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos));
     }
 

@@ -1,6 +1,7 @@
 package io.purchasepipeline.tools.kafka;
 
 import java.io.File;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -16,6 +17,16 @@ import java.util.stream.Collectors;
  */
 final class ChildJvm {
 
+    /**
+     * Starts the child in a session of its own (util-linux, on every Linux this runs on). A terminal's
+     * Ctrl-C, and a supervisor's signal to the process group, go to every process of the group at
+     * once: a broker in the application's group would stop while the application's clients still
+     * use it, and each of them would warn. On its own, the child stops when its parent stops it,
+     * after those clients are closed, or by itself when the parent is gone ({@link ParentWatch}).
+     * {@code setsid} replaces itself with the child: the pid is the child's.
+     */
+    private static final Path SETSID = Path.of("/usr/bin/setsid");
+
     private ChildJvm() {
     }
 
@@ -28,7 +39,11 @@ final class ChildJvm {
      */
     static List<String> command(final String maxHeap, final Path log4jConfig, final Path logDir,
                                 final String mainClass, final List<String> args) {
-        final List<String> command = new ArrayList<>(List.of(
+        final List<String> command = new ArrayList<>();
+        if (Files.isExecutable(SETSID)) {
+            command.add(SETSID.toString());
+        }
+        command.addAll(List.of(
                 javaBinary(),
                 "-Xmx" + maxHeap,
                 // a broker short of heap is better dead (and reported) than limping
