@@ -44,9 +44,8 @@ record Banner(String apiUrl, String kafka, Path embeddedData, String instance, M
             lines.add(row("Access", "open: no --admin-token, and customers are who they say (no --auth-jwks)"));
         }
         lines.add("Try:");
-        lines.add("  curl -s -XPOST " + apiUrl + "/orders -d '{\"customerId\":\"alice\",\"customerName\":\"Alice\","
-                + "\"email\":\"alice@example.com\",\"items\":[{\"sku\":\"book-kafka\",\"quantity\":2}],"
-                + "\"payment\":{\"card\":\"4242424242424242\"}}'");
+        // no example order here: its card number would be in every log this banner goes to
+        lines.add("  POST " + apiUrl + "/orders as the README shows, then");
         lines.add("  curl -s '" + apiUrl + "/orders/<orderId>?waitMs=5000'");
         lines.add("  " + launcher + " load --duration 30s"
                 + (LOAD_DEFAULT_KAFKA.equals(kafka) ? "" : " --bootstrap-servers " + kafka));

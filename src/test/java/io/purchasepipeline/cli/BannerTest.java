@@ -26,9 +26,7 @@ class BannerTest {
                 "  Payments       built-in simulator",
                 "  Access         open: no --admin-token, and customers are who they say (no --auth-jwks)",
                 "Try:",
-                "  curl -s -XPOST http://127.0.0.1:8080/orders -d '{\"customerId\":\"alice\",\"customerName\":\"Alice\","
-                        + "\"email\":\"alice@example.com\",\"items\":[{\"sku\":\"book-kafka\",\"quantity\":2}],"
-                        + "\"payment\":{\"card\":\"4242424242424242\"}}'",
+                "  POST http://127.0.0.1:8080/orders as the README shows, then",
                 "  curl -s 'http://127.0.0.1:8080/orders/<orderId>?waitMs=5000'",
                 "  java -jar target/purchase-pipeline.jar load --duration 30s",
                 "Ctrl-C stops it.");

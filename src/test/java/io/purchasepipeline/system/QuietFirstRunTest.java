@@ -64,7 +64,7 @@ class QuietFirstRunTest {
         assertThat(banner).contains("API            " + api + "\n", "Operator page  " + api + "/\n",
                 "Outbox         " + dir.resolve("data/outbox") + "  (each email a .eml file",
                 "embedded broker, data in " + dir.resolve("data/kafka") + ")", "Try:\n",
-                "curl -s -XPOST " + api + "/orders -d '{", "load --duration 30s --bootstrap-servers 127.0.0.1:");
+                "POST " + api + "/orders as the README shows, then", "load --duration 30s --bootstrap-servers 127.0.0.1:");
         final HttpResponse<String> placed = HTTP.send(HttpRequest.newBuilder(URI.create(api + "/orders"))
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString("{\"customerId\":\"alice\",\"customerName\":\"Alice\","
