@@ -1,5 +1,6 @@
 package io.purchasepipeline.http;
 
+import io.purchasepipeline.system.HeadlessChromium;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -18,7 +19,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.apache.kafka.common.utils.Utils;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -27,9 +27,6 @@ import org.openqa.selenium.OutputType;
 import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.support.ui.ExpectedConditions;
@@ -43,52 +40,33 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  */
 class OperatorPageBrowserTest {
 
-    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
     private static final String TOKEN = "operator-page-admin-token-7f3a";
     private static final String SKU = "book-streams";
     private static final Duration SETTLE = Duration.ofSeconds(90);
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private static InJvmPipeline pipeline;
-    private static ChromeDriverService driverService;
+    private static HeadlessChromium chromium;
     private static WebDriver browser;
-    private static Path profile;
 
     @BeforeAll
     static void start() throws Exception {
-        // not a skip: without a browser this test cannot say whether the page works
-        assertThat(CHROMIUM).as("Debian's chromium is installed (apt-get install chromium chromium-driver; .ci/run does it)")
-                .isExecutable();
-        assertThat(CHROMEDRIVER).as("Debian's chromium-driver is installed (apt-get install chromium-driver)").isExecutable();
         pipeline = InJvmPipeline.start(2, 4, AdminAuth.of(TOKEN));
         awaitStatus(1, "/products/" + SKU, 200);
         awaitStatus(0, "/api/v1/seats/concert-A3", 200);
 
-        profile = Files.createTempDirectory("chromium-profile");
-        // the driver named outright: Selenium Manager would otherwise look for one to download
-        driverService = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build();
-        final ChromeOptions options = new ChromeOptions().setBinary(CHROMIUM.toFile()).addArguments(
-                "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--window-size=1400,1300",
-                "--user-data-dir=" + profile);
-        options.setCapability("goog:loggingPrefs", Map.of(LogType.BROWSER, "ALL"));
-        browser = new ChromeDriver(driverService, options);
+        // not a skip: without a browser this test cannot say whether the page works (start says what to install)
+        chromium = HeadlessChromium.start(1400, 1300);
+        browser = chromium.driver();
     }
 
     @AfterAll
     static void stop() throws Exception {
-        if (browser != null) {
-            browser.quit();
-        }
-        if (driverService != null) {
-            driverService.stop();
+        if (chromium != null) {
+            chromium.close();
         }
         if (pipeline != null) {
             pipeline.close();
-        }
-        if (profile != null) {
-            Utils.delete(profile.toFile());
         }
     }
 
@@ -152,7 +130,7 @@ class OperatorPageBrowserTest {
         wait.until(ExpectedConditions.textToBe(By.id("trail-order"), last));
         assertThat(browser.findElement(By.id("token-form")).isDisplayed()).isFalse();
 
-        Files.write(Path.of("target", "operator-page-test.png"), ((ChromeDriver) browser).getScreenshotAs(OutputType.BYTES));
+        Files.write(Path.of("target", "operator-page-test.png"), chromium.driver().getScreenshotAs(OutputType.BYTES));
         final List<String> problems = browser.manage().logs().get(LogType.BROWSER).getAll().stream().map(LogEntry::getMessage)
                 .filter(message -> message.contains("Content Security Policy") || message.contains("Uncaught"))
                 .toList();
