@@ -66,7 +66,7 @@ public final class OperatorPage implements AutoCloseable {
     private void latestOrders(final Context ctx) {
         final int limit = number(ctx, "limit", DEFAULT_ORDERS, 1, MAX_ORDERS);
         final int seconds = number(ctx, "seconds", DEFAULT_SECONDS, 1, RecentOrders.SECONDS_KEPT);
-        HttpApi.json(ctx.status(200), tail.view(limit, seconds, System.currentTimeMillis()));
+        Responses.json(ctx.status(200), tail.view(limit, seconds, System.currentTimeMillis()));
     }
 
     private static void serve(final Context ctx, final Asset asset) {

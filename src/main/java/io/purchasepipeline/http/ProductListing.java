@@ -75,7 +75,7 @@ public final class ProductListing {
     void list(final Context ctx) throws InterruptedException {
         final List<String> named = ctx.queryParams("sku");
         if (!named.isEmpty()) {
-            HttpApi.json(ctx.status(200), stock(ctx, skus(named), null));
+            Responses.json(ctx.status(200), stock(ctx, skus(named), null));
             return;
         }
         final int limit = limit(ctx.queryParam("limit"));
@@ -90,7 +90,7 @@ public final class ProductListing {
         } catch (InvalidStateStoreException e) {
             throw ApiException.unavailable("the product catalog is not readable yet: " + e.getMessage(), 1);
         }
-        HttpApi.json(ctx.status(200), stock(ctx, page.entries().stream().map(entry -> entry.key).toList(), page.next()));
+        Responses.json(ctx.status(200), stock(ctx, page.entries().stream().map(entry -> entry.key).toList(), page.next()));
     }
 
     /** The stock of {@code skus}, in that order; a SKU nobody has is left out. */
@@ -131,7 +131,7 @@ public final class ProductListing {
         return HttpRequest.newBuilder(URI.create("http://" + host.host() + ":" + host.port() + "/products?" + query))
                 .timeout(forwardTimeout)
                 .header(QueryRouter.FORWARDED, queries.self().host() + ":" + queries.self().port())
-                .header(HttpApi.CORRELATION_HEADER, HttpApi.correlationId(ctx))
+                .header(CorrelationIds.HEADER, CorrelationIds.of(ctx))
                 .GET().build();
     }
 
