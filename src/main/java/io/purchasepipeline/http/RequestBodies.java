@@ -1,14 +1,9 @@
 package io.purchasepipeline.http;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.cfg.CoercionAction;
-import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
-import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.databind.type.LogicalType;
 import io.javalin.http.Context;
+import io.purchasepipeline.serdes.JsonMappers;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.List;
@@ -25,21 +20,7 @@ final class RequestBodies {
     /** 12 to 19 digits, perhaps in groups: what may be a card number, never echoed in an error. */
     private static final Pattern CARD_LIKE = Pattern.compile("(?<!\\d)(?:\\d[ -]?){11,18}\\d(?!\\d)");
     private static final Logger log = LoggerFactory.getLogger(RequestBodies.class);
-    /**
-     * Request bodies are read strictly: a value of the wrong type (a number for a name, a fraction
-     * for a quantity) is a 400, not silently converted; fields a client adds are ignored.
-     */
-    private static final ObjectMapper REQUESTS = JsonMapper.builder()
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-            .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
-            .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
-            .withCoercionConfig(LogicalType.Textual, text -> text.setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
-                    .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
-                    .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail))
-            .build();
+    private static final ObjectMapper REQUESTS = JsonMappers.requests();
 
     private RequestBodies() {
     }
