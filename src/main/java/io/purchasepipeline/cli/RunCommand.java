@@ -1,5 +1,6 @@
 package io.purchasepipeline.cli;
 
+import io.purchasepipeline.runtime.KafkaClients;
 import io.purchasepipeline.runtime.DemoCatalog;
 import io.purchasepipeline.runtime.GroupMembership;
 import io.purchasepipeline.instance.PipelineApp;
@@ -23,10 +24,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.streams.KafkaStreams;
@@ -179,19 +178,17 @@ final class RunCommand implements Callable<Integer> {
             System.out.printf("Kafka: embedded broker at %s (data in %s), ready in %.1f s%n", bootstrap,
                     dataDir.resolve("kafka"), (System.nanoTime() - started) / 1e9);
         }
-        final Properties clientProps = new Properties();
-        clientProps.putAll(clientSettings);
-        clientProps.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        final KafkaClients clients = KafkaClients.of(bootstrap, clientSettings);
         if (broker == null) {
-            KafkaReachability.check(clientProps, KAFKA_ANSWER_TIMEOUT);
+            KafkaReachability.check(clients.connection(), KAFKA_ANSWER_TIMEOUT);
         }
 
         final short replication;
-        try (Admin admin = Admin.create(clientProps)) {
+        try (Admin admin = clients.admin()) {
             replication = new TopicProvisioner(admin, partitions,
                     new TopicProvisioner.Retention(retentionMs, retentionBytes)).provision();
             if (demoCatalog != null ? demoCatalog : broker != null) {
-                final int loaded = DemoCatalog.loadIfEmpty(admin, clientProps);
+                final int loaded = DemoCatalog.loadIfEmpty(admin, clients);
                 if (loaded > 0) {
                     System.out.printf("Catalog: loaded %d sample products and seats%n", loaded);
                 }

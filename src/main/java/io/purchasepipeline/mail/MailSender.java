@@ -5,6 +5,7 @@ import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.context.Scope;
 import io.purchasepipeline.runtime.DeadLetters;
+import io.purchasepipeline.runtime.KafkaClients;
 import io.purchasepipeline.runtime.RecordSpans;
 import io.purchasepipeline.serdes.EmailOutcome;
 import io.purchasepipeline.serdes.EmailRequest;
@@ -35,11 +36,9 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
-import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.SerializationException;
@@ -138,7 +137,7 @@ public final class MailSender implements AutoCloseable {
         }
     }
 
-    private MailSender(final Properties clientProps, final MailSettings settings, final Attachments attachments,
+    private MailSender(final KafkaClients clients, final MailSettings settings, final Attachments attachments,
             final RetryPolicy retry, final Delivery delivery, final RecordSpans spans) throws AddressException {
         this.attachments = attachments;
         this.retry = retry;
@@ -147,49 +146,51 @@ public final class MailSender implements AutoCloseable {
         this.composer = new MessageComposer(Session.getInstance(new Properties()), settings.from(),
                 new MailTemplates(settings.publicUrl()));
         this.delivery = delivery;
-        this.consumer = new KafkaConsumer<>(consumerProps(clientProps), new ByteArrayDeserializer(), new ByteArrayDeserializer());
-        this.ledger = new OutcomeLedger(() -> transactionalProducer(clientProps), new KafkaConsumer<>(readerProps(clientProps),
-                new StringDeserializer(), Topics.EMAIL_OUTCOMES.valueSerde().deserializer()), Admin.create(clientProps));
+        // each email costs a round trip to the mail server and one small transaction
+        this.consumer = new KafkaConsumer<>(clients.groupConsumer(GROUP_ID, 50), new ByteArrayDeserializer(),
+                new ByteArrayDeserializer());
+        this.ledger = new OutcomeLedger(() -> transactionalProducer(clients), new KafkaConsumer<>(ledgerReader(clients),
+                new StringDeserializer(), Topics.EMAIL_OUTCOMES.valueSerde().deserializer()), clients.admin());
         this.thread = new Thread(this::run, "mail-sender");
     }
 
     /**
      * Starts delivering in a thread of its own.
      *
-     * @param clientProps the Kafka connection (bootstrap servers, security)
+     * @param clients the Kafka connection (bootstrap servers, security)
      * @throws IllegalStateException when {@code emails} and {@code email-outcomes} are missing or
      *         not co-partitioned
      */
-    public static MailSender start(final Properties clientProps, final MailSettings settings, final Attachments attachments) {
-        return start(clientProps, settings, attachments, TraceParent.UNTRACED);
+    public static MailSender start(final KafkaClients clients, final MailSettings settings, final Attachments attachments) {
+        return start(clients, settings, attachments, TraceParent.UNTRACED);
     }
 
     /** The same, each email's handling a span of {@code telemetry}'s. */
-    public static MailSender start(final Properties clientProps, final MailSettings settings, final Attachments attachments,
+    public static MailSender start(final KafkaClients clients, final MailSettings settings, final Attachments attachments,
             final OpenTelemetry telemetry) {
-        return start(clientProps, settings, attachments, RetryPolicy.DEFAULT, delivery(settings), new RecordSpans(telemetry));
+        return start(clients, settings, attachments, RetryPolicy.DEFAULT, delivery(settings), new RecordSpans(telemetry));
     }
 
-    static MailSender start(final Properties clientProps, final MailSettings settings, final Attachments attachments,
+    static MailSender start(final KafkaClients clients, final MailSettings settings, final Attachments attachments,
             final RetryPolicy retry) {
-        return start(clientProps, settings, attachments, retry, delivery(settings));
+        return start(clients, settings, attachments, retry, delivery(settings));
     }
 
-    static MailSender start(final Properties clientProps, final MailSettings settings, final Attachments attachments,
+    static MailSender start(final KafkaClients clients, final MailSettings settings, final Attachments attachments,
             final RetryPolicy retry, final Delivery delivery) {
-        return start(clientProps, settings, attachments, retry, delivery, RecordSpans.UNTRACED);
+        return start(clients, settings, attachments, retry, delivery, RecordSpans.UNTRACED);
     }
 
     private static Delivery delivery(final MailSettings settings) {
         return settings.smtp() == null ? new OutboxDelivery(settings.outbox()) : new SmtpDelivery(settings.smtp(), settings.from());
     }
 
-    private static MailSender start(final Properties clientProps, final MailSettings settings, final Attachments attachments,
+    private static MailSender start(final KafkaClients clients, final MailSettings settings, final Attachments attachments,
             final RetryPolicy retry, final Delivery delivery, final RecordSpans spans) {
-        checkTopics(clientProps);
+        checkTopics(clients);
         final MailSender sender;
         try {
-            sender = new MailSender(clientProps, settings, attachments, retry, delivery, spans);
+            sender = new MailSender(clients, settings, attachments, retry, delivery, spans);
         } catch (AddressException e) {
             throw new IllegalArgumentException("Not a valid sender address: " + settings.from(), e);
         }
@@ -199,9 +200,9 @@ public final class MailSender implements AutoCloseable {
     }
 
     /** The outcomes must sit on the partition number of their email: same key, same partition count. */
-    private static void checkTopics(final Properties clientProps) {
+    private static void checkTopics(final KafkaClients clients) {
         final List<String> topics = List.of(Topics.EMAILS.name(), Topics.EMAIL_OUTCOMES.name());
-        try (Admin admin = Admin.create(clientProps)) {
+        try (Admin admin = clients.admin()) {
             final Map<String, TopicDescription> described = admin.describeTopics(topics).allTopicNames()
                     .get(CHECK_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             final Set<Integer> counts = new HashSet<>();
@@ -600,56 +601,19 @@ public final class MailSender implements AutoCloseable {
         }
     }
 
-    private static Properties consumerProps(final Properties clientProps) {
-        final Properties props = new Properties();
-        props.putAll(clientProps);
-        props.put(ConsumerConfig.GROUP_ID_CONFIG, GROUP_ID);
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        props.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
-        // partitions that stay with an instance keep their loaded outcomes through a rebalance
-        props.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
-        // each email costs a round trip to the mail server and one small transaction
-        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "50");
-        return props;
-    }
-
-    private static Properties readerProps(final Properties clientProps) {
-        final Properties props = new Properties();
-        props.putAll(clientProps);
-        props.remove(ConsumerConfig.GROUP_ID_CONFIG);
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        props.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
+    private static Properties ledgerReader(final KafkaClients clients) {
+        final Properties props = clients.committedReader();
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "5000");
         return props;
     }
 
-    /**
-     * The ledger's producer: transactional, its id unique to this sender. Each email's transaction
-     * starts right after the last one committed, whose markers the coordinator may still be
-     * writing; until they are written (milliseconds) it answers "concurrent transactions" and the
-     * client backs off. At the client's default backoff (100 ms) that wait was most of each
-     * email's time on three brokers, so the backoff starts at 5 ms here; a backoff set in the
-     * client settings is kept.
-     */
-    static Properties transactionalProducerProps(final Properties clientProps) {
-        final Properties props = new Properties();
-        props.put(ProducerConfig.RETRY_BACKOFF_MS_CONFIG, "5");
-        props.put(ProducerConfig.RETRY_BACKOFF_MAX_MS_CONFIG, "500");
-        props.putAll(clientProps);
-        // fencing comes from the consumer group (each commit carries its generation), not from the id
-        props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, GROUP_ID + "-" + UUID.randomUUID());
-        props.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, (int) OutcomeLedger.TRANSACTION_TIMEOUT.toMillis());
-        props.put(ProducerConfig.ACKS_CONFIG, "all");
-        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-        props.put(ProducerConfig.LINGER_MS_CONFIG, "0");
-        return props;
+    /** The ledger's producer: its id unique to this sender, as fencing comes from the consumer group (each commit carries its generation). */
+    static Properties transactionalProducerProps(final KafkaClients clients) {
+        return clients.transactionalProducer(GROUP_ID + "-" + UUID.randomUUID(), OutcomeLedger.TRANSACTION_TIMEOUT);
     }
 
-    private static Producer<byte[], byte[]> transactionalProducer(final Properties clientProps) {
-        final Properties props = transactionalProducerProps(clientProps);
+    private static Producer<byte[], byte[]> transactionalProducer(final KafkaClients clients) {
+        final Properties props = transactionalProducerProps(clients);
         final Producer<byte[], byte[]> producer = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
         try {
             producer.initTransactions();

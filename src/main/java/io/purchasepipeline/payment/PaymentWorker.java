@@ -1,5 +1,7 @@
 package io.purchasepipeline.payment;
 
+import io.purchasepipeline.runtime.Transactions;
+import io.purchasepipeline.runtime.KafkaClients;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
@@ -27,12 +29,10 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
-import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
@@ -40,7 +40,6 @@ import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.OutOfOrderSequenceException;
 import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.errors.SerializationException;
-import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.UnsupportedVersionException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -143,23 +142,23 @@ public final class PaymentWorker implements AutoCloseable {
     /**
      * Starts a worker in a thread of its own.
      *
-     * @param clientProps bootstrap servers and security settings
+     * @param clients the Kafka connection (bootstrap servers, security)
      * @param transactionalId unique among the workers running at once, and best kept across a
      *        restart, so that the new producer aborts what the stopped one left open
      */
-    public static PaymentWorker start(final Properties clientProps, final String transactionalId,
+    public static PaymentWorker start(final KafkaClients clients, final String transactionalId,
             final PaymentGateway gateway, final Settings settings) {
-        return start(clientProps, transactionalId, gateway, settings, TraceParent.UNTRACED);
+        return start(clients, transactionalId, gateway, settings, TraceParent.UNTRACED);
     }
 
     /** The same, each call a span of {@code telemetry}'s. */
-    public static PaymentWorker start(final Properties clientProps, final String transactionalId,
+    public static PaymentWorker start(final KafkaClients clients, final String transactionalId,
             final PaymentGateway gateway, final Settings settings, final OpenTelemetry telemetry) {
         final PaymentWorker worker = new PaymentWorker(
-                new KafkaConsumer<>(consumerProps(clientProps, settings), new ByteArrayDeserializer(),
+                new KafkaConsumer<>(consumerProps(clients, settings), new ByteArrayDeserializer(),
                         new ByteArrayDeserializer()),
-                new KafkaProducer<>(producerProps(clientProps, transactionalId), new ByteArraySerializer(),
-                        new ByteArraySerializer()),
+                new KafkaProducer<>(clients.transactionalProducer(transactionalId, TRANSACTION_TIMEOUT),
+                        new ByteArraySerializer(), new ByteArraySerializer()),
                 new PaymentCalls(gateway, settings.callTimeout()), new RecordSpans(telemetry), settings.concurrency());
         worker.thread.start();
         log.info("Payment worker started: up to {} calls in flight, {} ms call timeout", settings.concurrency(),
@@ -170,7 +169,7 @@ public final class PaymentWorker implements AutoCloseable {
     private void run() {
         boolean canCommit = false;
         try {
-            if (!initTransactions()) {
+            if (!Transactions.init(producer, () -> running, "Payment worker")) {
                 return;
             }
             canCommit = true;
@@ -198,19 +197,6 @@ public final class PaymentWorker implements AutoCloseable {
             consumer.close();
             producer.close();
         }
-    }
-
-    /** False when told to stop first; a broker that is slow to answer is waited for. */
-    private boolean initTransactions() {
-        while (running) {
-            try {
-                producer.initTransactions();
-                return true;
-            } catch (TimeoutException e) {
-                log.warn("Payment worker: Kafka did not answer in time, trying again", e);
-            }
-        }
-        return false;
     }
 
     private void read(final ConsumerRecords<byte[], byte[]> records) {
@@ -303,7 +289,7 @@ public final class PaymentWorker implements AutoCloseable {
             producer.beginTransaction();
             outputs.forEach(producer::send);
             producer.sendOffsetsToTransaction(positions, consumer.groupMetadata());
-            commit();
+            Transactions.commit(producer, () -> running, "Payment worker");
         } catch (ProducerFencedException | OutOfOrderSequenceException | AuthorizationException
                 | UnsupportedVersionException e) {
             broken = true;
@@ -329,21 +315,6 @@ public final class PaymentWorker implements AutoCloseable {
                 uncommitted.remove(partition);
             }
         });
-    }
-
-    /** A commit that timed out must be tried again (it cannot be aborted); it may have gone through. */
-    private void commit() {
-        while (true) {
-            try {
-                producer.commitTransaction();
-                return;
-            } catch (TimeoutException e) {
-                if (!running) {
-                    throw e;
-                }
-                log.warn("Payment worker: Kafka did not confirm the commit in time, trying again", e);
-            }
-        }
     }
 
     /** Back to the first uncommitted request of each partition still ours; answers still to come are dropped. */
@@ -427,35 +398,13 @@ public final class PaymentWorker implements AutoCloseable {
         }
     }
 
-    private static Properties consumerProps(final Properties clientProps, final Settings settings) {
-        final Properties props = new Properties();
-        props.putAll(clientProps);
-        props.put(ConsumerConfig.GROUP_ID_CONFIG, GROUP_ID);
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        props.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
-        props.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
+    private static Properties consumerProps(final KafkaClients clients, final Settings settings) {
+        // enough to keep every call busy without reading far ahead of them
+        final Properties props = clients.groupConsumer(GROUP_ID, Math.max(settings.concurrency(), 50));
         // a worker that dies hands its partitions on within 10 s, as the stream threads do, instead of
         // the consumer's 45 s in which the orders on those partitions wait for their payments
         props.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, "10000");
         props.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, "3000");
-        // enough to keep every call busy without reading far ahead of them
-        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Integer.toString(Math.max(settings.concurrency(), 50)));
-        return props;
-    }
-
-    private static Properties producerProps(final Properties clientProps, final String transactionalId) {
-        final Properties props = new Properties();
-        // as the mail sender: the next transaction often starts while the last one's markers are written
-        props.put(ProducerConfig.RETRY_BACKOFF_MS_CONFIG, "5");
-        props.put(ProducerConfig.RETRY_BACKOFF_MAX_MS_CONFIG, "500");
-        props.putAll(clientProps);
-        props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
-        props.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, (int) TRANSACTION_TIMEOUT.toMillis());
-        props.put(ProducerConfig.ACKS_CONFIG, "all");
-        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-        props.put(ProducerConfig.LINGER_MS_CONFIG, "0");
         return props;
     }
 }

@@ -1,5 +1,6 @@
 package io.purchasepipeline.instance;
 
+import io.purchasepipeline.runtime.KafkaClients;
 import io.purchasepipeline.runtime.DemoCatalog;
 import io.purchasepipeline.runtime.TopicProvisioner;
 import io.purchasepipeline.http.AdminAuth;
@@ -149,7 +150,7 @@ public final class InJvmPipeline implements AutoCloseable {
         admin.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers());
         try (Admin client = Admin.create(admin)) {
             new TopicProvisioner(client, partitions, TopicProvisioner.Retention.BROKER_DEFAULT).provision();
-            DemoCatalog.loadIfEmpty(client, admin);
+            DemoCatalog.loadIfEmpty(client, KafkaClients.of(admin));
         }
         for (int i = 0; i < instances; i++) {
             final int port = LoopbackPorts.free(1).get(0);
