@@ -3,6 +3,7 @@ package io.purchasepipeline.cli;
 import io.purchasepipeline.runtime.KafkaClients;
 import io.purchasepipeline.runtime.DemoCatalog;
 import io.purchasepipeline.runtime.GroupMembership;
+import io.purchasepipeline.instance.InstanceSettings;
 import io.purchasepipeline.instance.PipelineApp;
 import io.purchasepipeline.runtime.StreamsSettings;
 import io.purchasepipeline.runtime.TopicProvisioner;
@@ -209,8 +210,12 @@ final class RunCommand implements Callable<Integer> {
         final HostInfo advertised = new HostInfo(advertisedHost(), httpPort);
         final String name = membership.name();
         final CountDownLatch running = new CountDownLatch(1);
-        final PipelineApp app = PipelineApp.start(bootstrap, overrides, dataDir.resolve("state").resolve(name),
-                dataDir, httpHost, advertised, payments, paymentWorker, mail, access, (next, previous) -> {
+        final PipelineApp app = PipelineApp.start(InstanceSettings.on(bootstrap, overrides)
+                .storage(dataDir.resolve("state").resolve(name), dataDir)
+                .http(httpHost, advertised, access)
+                .payments(payments, paymentWorker)
+                .mail(mail)
+                .onState((next, previous) -> {
                     if (next == KafkaStreams.State.RUNNING || next == KafkaStreams.State.ERROR) {
                         System.out.printf("Streams app %s (instance %s): %s%n", StreamsSettings.APPLICATION_ID,
                                 name, next);
@@ -218,7 +223,10 @@ final class RunCommand implements Callable<Integer> {
                     if (next == KafkaStreams.State.RUNNING) {
                         running.countDown();
                     }
-                }, broker != null ? broker : KafkaAvailability.ASSUMED, tracing);
+                })
+                .kafka(broker != null ? broker : KafkaAvailability.ASSUMED)
+                .tracing(tracing)
+                .build());
         final Banner banner = new Banner("http://" + reachableHost() + ":" + app.http().port(), bootstrap,
                 broker == null ? null : dataDir.resolve("kafka"),
                 name + (membership.instanceId() != null ? ", static membership" : ""), mail, paymentWorkerHere

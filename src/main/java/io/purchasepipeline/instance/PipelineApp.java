@@ -67,37 +67,20 @@ public record PipelineApp(KafkaStreams streams, KafkaStreamsMetrics streamsMetri
     /** How far behind a standby may be and still answer a query while the owner cannot. */
     public static final long MAX_STANDBY_LAG = 10_000;
 
-    /**
-     * @param clientSettings extra settings (security, streams overrides, {@code pipeline.*} rules)
-     * @param stateDir this instance's own RocksDB directory
-     * @param dataDir where outputs live: the e-books under {@code ebooks/}
-     * @param httpHost the address the endpoint binds to
-     * @param advertised how other instances reach this one's endpoint ({@code application.server})
-     * @param gateway what this instance's payment worker asks
-     * @param mail where the mail sender delivers the emails: a mail server or the outbox
-     * @param access who may use the operator routes, who a customer is, how often one client may write
-     * @param onState told of the streams app's state changes (set before it starts)
-     */
-    public static PipelineApp start(final String bootstrapServers, final Map<String, String> clientSettings, final Path stateDir,
-            final Path dataDir, final String httpHost, final HostInfo advertised, final PaymentGateway gateway,
-            final MailSettings mail, final HttpAccess access, final KafkaStreams.StateListener onState)
-            throws InterruptedException {
-        return start(bootstrapServers, clientSettings, stateDir, dataDir, httpHost, advertised, gateway,
-                PaymentWorker.Settings.DEFAULT, mail, access, onState, KafkaAvailability.ASSUMED, Tracing.off());
-    }
-
-    /**
-     * The same, with this instance's payment worker set by {@code payments}; a null {@code gateway}
-     * runs none in this instance (the payments are left to {@code worker payment} processes).
-     *
-     * @param kafka what is known of Kafka's availability (the embedded broker's supervisor knows it)
-     * @param tracing where the spans of each role go (the caller closes it, after this app)
-     */
-    public static PipelineApp start(final String bootstrapServers, final Map<String, String> clientSettings, final Path stateDir,
-            final Path dataDir, final String httpHost, final HostInfo advertised, final PaymentGateway gateway,
-            final PaymentWorker.Settings payments, final MailSettings mail, final HttpAccess access,
-            final KafkaStreams.StateListener onState, final KafkaAvailability kafka, final Tracing tracing)
-            throws InterruptedException {
+    /** Starts one instance: the streams app, then the HTTP endpoint, then the workers. */
+    public static PipelineApp start(final InstanceSettings settings) throws InterruptedException {
+        final String bootstrapServers = settings.bootstrapServers();
+        final Map<String, String> clientSettings = settings.clientSettings();
+        final Path stateDir = settings.stateDir();
+        final Path dataDir = settings.dataDir();
+        final String httpHost = settings.httpHost();
+        final HostInfo advertised = settings.advertised();
+        final PaymentGateway gateway = settings.gateway();
+        final PaymentWorker.Settings payments = settings.payments();
+        final MailSettings mail = settings.mail();
+        final HttpAccess access = settings.access();
+        final KafkaAvailability kafka = settings.kafka();
+        final Tracing tracing = settings.tracing();
         final Map<String, String> overrides = new HashMap<>(clientSettings);
         overrides.put(StreamsConfig.APPLICATION_SERVER_CONFIG, advertised.host() + ":" + advertised.port());
         final Properties props = StreamsSettings.of(bootstrapServers, stateDir, overrides);
@@ -113,7 +96,7 @@ public record PipelineApp(KafkaStreams streams, KafkaStreamsMetrics streamsMetri
             StreamsGroupSettings.apply(groupAdmin, props);
         }
         streams.setUncaughtExceptionHandler(exception -> StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD);
-        streams.setStateListener(onState);
+        streams.setStateListener(settings.onState());
         // a task's metrics (end-to-end latency per node, restores) exist only once it is assigned: looked
         // for every few seconds instead of Micrometer's minute, so /metrics shows them soon after a rebalance
         final KafkaStreamsMetrics streamsMetrics = new KafkaStreamsMetrics(streams, List.of(),

@@ -11,8 +11,6 @@ import io.purchasepipeline.tools.kafka.LoopbackPorts;
 import io.purchasepipeline.mail.MailSettings;
 import io.purchasepipeline.payment.PaymentGateway;
 import io.purchasepipeline.payment.PaymentSimulator;
-import io.purchasepipeline.payment.PaymentWorker;
-import io.purchasepipeline.runtime.KafkaAvailability;
 import io.purchasepipeline.runtime.Tracing;
 import java.io.IOException;
 import java.net.URI;
@@ -167,10 +165,14 @@ public final class InJvmPipeline implements AutoCloseable {
 
     private PipelineApp startInstance(final int i) throws InterruptedException {
         final Instance instance = instances.get(i);
-        return PipelineApp.start(cluster.bootstrapServers(), instance.settings(), stateRoot.resolve("i" + i),
-                stateRoot.resolve("data"), "127.0.0.1", new HostInfo("127.0.0.1", instance.port()), instance.gateway(),
-                PaymentWorker.Settings.DEFAULT, MailSettings.outbox(outbox()), instance.access(),
-                (next, previous) -> instance.states().add(next), KafkaAvailability.ASSUMED, tracing);
+        return PipelineApp.start(InstanceSettings.on(cluster.bootstrapServers(), instance.settings())
+                .storage(stateRoot.resolve("i" + i), stateRoot.resolve("data"))
+                .http("127.0.0.1", new HostInfo("127.0.0.1", instance.port()), instance.access())
+                .payments(instance.gateway())
+                .mail(MailSettings.outbox(outbox()))
+                .onState((next, previous) -> instance.states().add(next))
+                .tracing(tracing)
+                .build());
     }
 
     /**
