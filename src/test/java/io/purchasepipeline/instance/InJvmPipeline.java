@@ -1,12 +1,12 @@
 package io.purchasepipeline.instance;
 
+import io.purchasepipeline.tools.kafka.BrokerSettings;
 import io.purchasepipeline.runtime.KafkaClients;
 import io.purchasepipeline.runtime.DemoCatalog;
 import io.purchasepipeline.runtime.TopicProvisioner;
 import io.purchasepipeline.http.AdminAuth;
 import io.purchasepipeline.http.DescribedAnswers;
 import io.purchasepipeline.http.HttpAccess;
-import io.purchasepipeline.tools.kafka.BrokerNode;
 import io.purchasepipeline.tools.kafka.LoopbackPorts;
 import io.purchasepipeline.mail.MailSettings;
 import io.purchasepipeline.payment.PaymentGateway;
@@ -82,7 +82,7 @@ public final class InJvmPipeline implements AutoCloseable {
                 .setConfigProp("group.initial.rebalance.delay.ms", "0");
         // the streams protocol's broker settings of the embedded broker and the local cluster, except
         // the standby count, which the app sets on its own group (StreamsGroupSettings)
-        BrokerNode.streamsGroupDefaults().forEach((key, value) -> {
+        BrokerSettings.streamsGroupDefaults().forEach((key, value) -> {
             if (!key.equals("group.streams.num.standby.replicas")) {
                 builder.setConfigProp(key, value);
             }
