@@ -15,7 +15,7 @@ class MailSenderSettingsTest {
 
     @Test
     void theLedgerProducerIsTransactionalWithinTheLedgersTimeout() {
-        final Properties props = MailSender.transactionalProducerProps(clients);
+        final Properties props = MailKafka.ledgerProducerProps(clients);
 
         assertThat((String) props.get(ProducerConfig.TRANSACTIONAL_ID_CONFIG)).startsWith(MailSender.GROUP_ID + "-");
         assertThat(props.get(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG))
@@ -25,8 +25,8 @@ class MailSenderSettingsTest {
 
     @Test
     void eachSenderHasItsOwnTransactionalId() {
-        assertThat(MailSender.transactionalProducerProps(clients).get(ProducerConfig.TRANSACTIONAL_ID_CONFIG))
-                .isNotEqualTo(MailSender.transactionalProducerProps(clients).get(ProducerConfig.TRANSACTIONAL_ID_CONFIG));
+        assertThat(MailKafka.ledgerProducerProps(clients).get(ProducerConfig.TRANSACTIONAL_ID_CONFIG))
+                .isNotEqualTo(MailKafka.ledgerProducerProps(clients).get(ProducerConfig.TRANSACTIONAL_ID_CONFIG));
     }
 
     private static Properties connection() {
