@@ -9,13 +9,7 @@ import io.purchasepipeline.stores.StoreNames;
 import java.time.Duration;
 
 /** {@code GET /analytics}: the last windows' counts, from whichever instance keeps them. */
-final class AnalyticsRoutes {
-
-    private final QueryRouter queries;
-
-    AnalyticsRoutes(final QueryRouter queries) {
-        this.queries = queries;
-    }
+record AnalyticsRoutes(QueryRouter queries) {
 
     void get(final Context ctx) throws InterruptedException {
         final QueryResult<AnalyticsSnapshot> result = queries.lookup(ctx, StoreNames.ANALYTICS, AnalyticsSnapshot.KEY,

@@ -12,17 +12,7 @@ import java.time.Duration;
 import java.util.Map;
 
 /** {@code /customers/{id}/flag}: an operator flags a customer as a fraud risk, clears the flag, or reads it. */
-final class CustomerFlagRoutes {
-
-    private final QueryRouter queries;
-    private final Callers callers;
-    private final KafkaWrites writes;
-
-    CustomerFlagRoutes(final QueryRouter queries, final Callers callers, final KafkaWrites writes) {
-        this.queries = queries;
-        this.callers = callers;
-        this.writes = writes;
-    }
+record CustomerFlagRoutes(QueryRouter queries, Callers callers, KafkaWrites writes) {
 
     void flag(final Context ctx) throws InterruptedException {
         callers.operator(ctx);

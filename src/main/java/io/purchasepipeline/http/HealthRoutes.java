@@ -6,15 +6,7 @@ import io.javalin.http.Context;
 import io.purchasepipeline.runtime.Probes;
 
 /** What the platform reads: {@code /health}, {@code /health/live}, {@code /health/ready} and {@code /metrics}. */
-final class HealthRoutes {
-
-    private final Probes probes;
-    private final ApiMetrics metrics;
-
-    HealthRoutes(final Probes probes, final ApiMetrics metrics) {
-        this.probes = probes;
-        this.metrics = metrics;
-    }
+record HealthRoutes(Probes probes, ApiMetrics metrics) {
 
     void health(final Context ctx) {
         probe(ctx, probes.health());

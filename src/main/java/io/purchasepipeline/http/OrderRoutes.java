@@ -17,24 +17,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /** {@code POST /orders}, {@code GET /orders/{id}} (optionally waiting for the order's end) and its events. */
-final class OrderRoutes {
+record OrderRoutes(OrderSubmission intake, QueryRouter queries, OrderWaiters waiters, Callers callers, KafkaWrites writes) {
 
     static final long MAX_WAIT_MS = 30_000;
-
-    private final OrderSubmission intake;
-    private final QueryRouter queries;
-    private final OrderWaiters waiters;
-    private final Callers callers;
-    private final KafkaWrites writes;
-
-    OrderRoutes(final OrderSubmission intake, final QueryRouter queries, final OrderWaiters waiters, final Callers callers,
-            final KafkaWrites writes) {
-        this.intake = intake;
-        this.queries = queries;
-        this.waiters = waiters;
-        this.callers = callers;
-        this.writes = writes;
-    }
 
     void place(final Context ctx) throws InterruptedException {
         final String customer = callers.customerWithinLimits(ctx);

@@ -11,17 +11,7 @@ import java.time.Duration;
 import java.util.Map;
 
 /** {@code PUT /products/{sku}} (an operator's) and {@code GET /products/{sku}}. */
-final class ProductRoutes {
-
-    private final QueryRouter queries;
-    private final Callers callers;
-    private final KafkaWrites writes;
-
-    ProductRoutes(final QueryRouter queries, final Callers callers, final KafkaWrites writes) {
-        this.queries = queries;
-        this.callers = callers;
-        this.writes = writes;
-    }
+record ProductRoutes(QueryRouter queries, Callers callers, KafkaWrites writes) {
 
     void put(final Context ctx) throws InterruptedException {
         callers.operator(ctx);

@@ -14,19 +14,7 @@ import java.time.Duration;
 import java.util.List;
 
 /** {@code /api/v1/seats/{id}}: a seat, and its reservation made or released through its owner task. */
-final class SeatRoutes {
-
-    private final SeatCommandSender seats;
-    private final QueryRouter queries;
-    private final Callers callers;
-    private final KafkaWrites writes;
-
-    SeatRoutes(final SeatCommandSender seats, final QueryRouter queries, final Callers callers, final KafkaWrites writes) {
-        this.seats = seats;
-        this.queries = queries;
-        this.callers = callers;
-        this.writes = writes;
-    }
+record SeatRoutes(SeatCommandSender seats, QueryRouter queries, Callers callers, KafkaWrites writes) {
 
     void get(final Context ctx) throws InterruptedException {
         final String seatId = ctx.pathParam("id");

@@ -15,21 +15,11 @@ import org.apache.kafka.common.Node;
  * metadata it returns lists it as a live (registered and unfenced) broker of the cluster its data
  * was formatted for.
  */
-final class ReadinessProbe {
+record ReadinessProbe(int nodeId, int port, NodeDirectory dir) {
 
     private static final Duration POLL_INTERVAL = Duration.ofMillis(250);
     /** Upper bound of one probe, so that a dead or hung node is noticed quickly. */
     private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(5);
-
-    private final int nodeId;
-    private final int port;
-    private final NodeDirectory dir;
-
-    ReadinessProbe(final int nodeId, final int port, final NodeDirectory dir) {
-        this.nodeId = nodeId;
-        this.port = port;
-        this.dir = dir;
-    }
 
     /** Returns once the node is ready; throws when {@code running} exits or {@code timeout} passes first. */
     void await(final Process running, final Duration timeout) throws InterruptedException {
