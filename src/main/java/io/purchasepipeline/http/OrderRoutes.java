@@ -9,7 +9,6 @@ import io.purchasepipeline.stores.OrderState;
 import io.purchasepipeline.stores.QueryResult;
 import io.purchasepipeline.stores.StoreNames;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -19,7 +18,7 @@ import java.util.concurrent.TimeoutException;
 /** {@code POST /orders}, {@code GET /orders/{id}} (optionally waiting for the order's end) and its events. */
 record OrderRoutes(OrderSubmission intake, QueryRouter queries, OrderWaiters waiters, Callers callers, KafkaWrites writes) {
 
-    static final long MAX_WAIT_MS = 30_000;
+    static final int MAX_WAIT_MS = 30_000;
 
     void place(final Context ctx) throws InterruptedException {
         final String customer = callers.customerWithinLimits(ctx);
@@ -33,7 +32,7 @@ record OrderRoutes(OrderSubmission intake, QueryRouter queries, OrderWaiters wai
     void get(final Context ctx) throws InterruptedException {
         final String orderId = ctx.pathParam("id");
         final String customer = callers.orderReader(ctx);
-        final long waitMs = waitMs(ctx);
+        final long waitMs = QueryParams.number(ctx, "waitMs", 0, 0, MAX_WAIT_MS);
         final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMs);
         final CompletableFuture<Void> ended = waiters.register(orderId);
         try {
@@ -75,22 +74,6 @@ record OrderRoutes(OrderSubmission intake, QueryRouter queries, OrderWaiters wai
             return new QueryResult.NotFound<>();
         }
         return result;
-    }
-
-    private static long waitMs(final Context ctx) {
-        final String value = ctx.queryParam("waitMs");
-        if (value == null) {
-            return 0;
-        }
-        try {
-            final long waitMs = Long.parseLong(value);
-            if (waitMs >= 0 && waitMs <= MAX_WAIT_MS) {
-                return waitMs;
-            }
-        } catch (NumberFormatException e) {
-            // answered below
-        }
-        throw ApiException.badRequest("invalid waitMs", List.of("waitMs: 0 to " + MAX_WAIT_MS));
     }
 
     private static boolean ended(final QueryResult<OrderState> result) {

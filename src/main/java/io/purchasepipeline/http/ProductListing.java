@@ -78,7 +78,7 @@ public final class ProductListing {
             Responses.json(ctx.status(200), stock(ctx, skus(named), null));
             return;
         }
-        final int limit = limit(ctx.queryParam("limit"));
+        final int limit = QueryParams.number(ctx, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT);
         final Set<ProductKind> kinds = kinds(ctx.queryParam("kind"));
         final String prefix = skuText("prefix", ctx.queryParam("prefix"));
         final String after = skuText("after", ctx.queryParam("after"));
@@ -163,21 +163,6 @@ public final class ProductListing {
             }
         });
         return skus;
-    }
-
-    private static int limit(final String value) {
-        if (value == null) {
-            return DEFAULT_LIMIT;
-        }
-        try {
-            final int limit = Integer.parseInt(value);
-            if (limit >= 1 && limit <= MAX_LIMIT) {
-                return limit;
-            }
-        } catch (NumberFormatException e) {
-            // answered below
-        }
-        throw ApiException.badRequest("invalid limit", List.of("limit: 1 to " + MAX_LIMIT));
     }
 
     /** {@code kind=SEAT} or {@code kind=PHYSICAL,DIGITAL}; every kind when absent. */
