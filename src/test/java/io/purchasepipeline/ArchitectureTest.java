@@ -42,7 +42,7 @@ class ArchitectureTest {
                 .whereLayer("instance").mayOnlyBeAccessedByLayers("cli")
                 .whereLayer("http").mayOnlyBeAccessedByLayers("cli", "instance")
                 .whereLayer("workers").mayOnlyBeAccessedByLayers("cli", "instance", "http", "load tool")
-                .whereLayer("runtime").mayOnlyBeAccessedByLayers("cli", "instance", "http", "workers", "log tool")
+                .whereLayer("runtime").mayOnlyBeAccessedByLayers("cli", "instance", "http", "workers", "load tool", "log tool")
                 .whereLayer("verify").mayOnlyBeAccessedByLayers("cli", "load tool")
                 .whereLayer("load tool").mayOnlyBeAccessedByLayers("cli")
                 .whereLayer("kafka tool").mayOnlyBeAccessedByLayers("cli", "runtime")

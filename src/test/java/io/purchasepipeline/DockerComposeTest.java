@@ -2,8 +2,8 @@ package io.purchasepipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.purchasepipeline.tools.kafka.BrokerSettings;
 import com.fasterxml.jackson.databind.JsonNode;
-import io.purchasepipeline.tools.kafka.BrokerNode;
 import io.purchasepipeline.runtime.Tracing;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
@@ -96,7 +96,7 @@ class DockerComposeTest {
 
     @Test
     void configuresTheStreamsRebalanceProtocolAsTheLocalBrokersDo() {
-        final Map<String, String> expected = BrokerNode.streamsGroupDefaults().entrySet().stream().collect(Collectors.toMap(
+        final Map<String, String> expected = BrokerSettings.streamsGroupDefaults().entrySet().stream().collect(Collectors.toMap(
                 setting -> "KAFKA_" + setting.getKey().toUpperCase(Locale.ROOT).replace('.', '_'), Map.Entry::getValue));
         assertThat(expected).containsKey("KAFKA_GROUP_STREAMS_SESSION_TIMEOUT_MS");
         assertThat(brokers.values()).allSatisfy(broker -> assertThat(env(broker)).containsAllEntriesOf(expected));

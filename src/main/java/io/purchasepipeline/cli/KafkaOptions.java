@@ -1,6 +1,6 @@
 package io.purchasepipeline.cli;
 
-import io.purchasepipeline.instance.PipelineApp;
+import io.purchasepipeline.runtime.KafkaClients;
 import io.purchasepipeline.runtime.ClientSettings;
 
 import java.io.IOException;
@@ -39,6 +39,6 @@ public final class KafkaOptions {
      * {@code fallback} (the embedded broker's address, for the commands that read a local pipeline).
      */
     public Properties clientProps(final String fallback) throws IOException {
-        return PipelineApp.clientProps(bootstrapServers() != null ? bootstrapServers() : fallback, settings());
+        return KafkaClients.of(bootstrapServers() != null ? bootstrapServers() : fallback, settings()).connection();
     }
 }

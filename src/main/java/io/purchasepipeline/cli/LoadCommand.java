@@ -1,5 +1,6 @@
 package io.purchasepipeline.cli;
 
+import io.purchasepipeline.runtime.KafkaClients;
 import io.purchasepipeline.tools.load.CardMix;
 import io.purchasepipeline.tools.load.EventWatcher;
 import io.purchasepipeline.tools.load.LoadCatalog;
@@ -24,13 +25,9 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.Callable;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
-import org.apache.kafka.clients.CommonClientConfigs;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.errors.TimeoutException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -38,6 +35,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
+// Over 300 lines: 24 option declarations with their help texts; the run itself is in tools/load.
 /**
  * {@code load}: drives orders at a running pipeline and measures how long each takes from placed
  * to terminal. Orders go straight to {@code orders} as the HTTP intake writes them; each ends when
@@ -171,7 +169,7 @@ public final class LoadCommand implements Callable<Integer> {
         validate();
         final PrintWriter stdout = spec.commandLine().getOut();
         final Map<String, String> settings = ClientSettings.load(kafkaConfig);
-        final Properties clientProps = clientProps(settings);
+        final KafkaClients clients = clients(settings);
         final long mixSeed = seed != null ? seed : new SecureRandom().nextLong();
         final OrderIds ids = new OrderIds(new SecureRandom().nextLong());
         final long limit = orders != null ? orders : duration != null ? Long.MAX_VALUE : DEFAULT_ORDERS;
@@ -188,17 +186,17 @@ public final class LoadCommand implements Callable<Integer> {
         try {
             if (setup) {
                 final long started = System.nanoTime();
-                final int defined = catalog.define(clientProps, timeout);
+                final int defined = catalog.define(clients, timeout);
                 stdout.printf(Locale.ROOT, "Catalog: %d load products applied by the pipeline in %.1f s%n", defined,
                         (System.nanoTime() - started) / 1e9);
                 stdout.flush();
             }
             final Outcomes outcomes = new Outcomes(ids, maxInFlight);
-            final OrderSender.Stop stopped = drive(clientProps, ids, new OrderMix(mixSpec, catalog, ids, mixSeed), outcomes,
+            final OrderSender.Stop stopped = drive(clients, ids, new OrderMix(mixSpec, catalog, ids, mixSeed), outcomes,
                     limit);
             // as `verify` judges them; orders still in flight (another client's, an earlier run's) are
             // tolerated: this run's own orders are held to ending exactly once by Outcomes
-            final VerificationReport report = verify ? VerifyCommand.check(clientProps, true) : null;
+            final VerificationReport report = verify ? VerifyCommand.check(clients, true) : null;
             final LoadSummary summary = LoadSummary.of(ids.runTag(), mixSeed, summarySettings(), outcomes.result(),
                     outcomes.firstFailure(), stopped, report);
             stdout.print(summary.text());
@@ -214,12 +212,12 @@ public final class LoadCommand implements Callable<Integer> {
     }
 
     /** Sends the orders and waits, at most the timeout after the last, until every one sent has ended. */
-    private OrderSender.Stop drive(final Properties clientProps, final OrderIds ids, final OrderMix mix,
+    private OrderSender.Stop drive(final KafkaClients clients, final OrderIds ids, final OrderMix mix,
                                    final Outcomes outcomes, final long limit) throws InterruptedException {
         final OrderSender.Stop stopped;
-        try (KafkaProducer<String, Order> producer = new KafkaProducer<>(producerProps(clientProps),
+        try (KafkaProducer<String, Order> producer = new KafkaProducer<>(clients.idempotentProducer(),
                 Topics.ORDERS.keySerde().serializer(), Topics.ORDERS.valueSerde().serializer());
-             EventWatcher watcher = EventWatcher.start(clientProps, eventsTopic, outcomes, ids, timeout)) {
+             EventWatcher watcher = EventWatcher.start(clients, eventsTopic, outcomes, ids, timeout)) {
             // the orders topic's metadata before the clock starts, so the first order does not wait for it
             producer.partitionsFor(ordersTopic);
             try (Progress progress = progress(limit, outcomes)) {
@@ -281,29 +279,9 @@ public final class LoadCommand implements Callable<Integer> {
         }
     }
 
-    private Properties clientProps(final Map<String, String> settings) {
-        final Properties props = new Properties();
-        // the pipeline's rules share the file with the client settings; Kafka's clients do not know them
-        settings.forEach((name, value) -> {
-            if (!name.startsWith("pipeline.")) {
-                props.put(name, value);
-            }
-        });
-        // no group: nothing committed, the pipeline's own groups left alone, any number of runs side by side
-        props.remove(ConsumerConfig.GROUP_ID_CONFIG);
-        props.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        props.putIfAbsent(CommonClientConfigs.CLIENT_ID_CONFIG, "purchase-pipeline-load");
-        return props;
-    }
-
-    private static Properties producerProps(final Properties clientProps) {
-        final Properties props = new Properties();
-        props.putAll(clientProps);
-        props.put(ProducerConfig.ACKS_CONFIG, "all");
-        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-        // as the HTTP intake's producer
-        props.put(ProducerConfig.LINGER_MS_CONFIG, "1");
-        return props;
+    /** No group: nothing committed, the pipeline's own groups left alone, any number of runs side by side. */
+    private KafkaClients clients(final Map<String, String> settings) {
+        return KafkaClients.of(bootstrapServers, settings).namedByDefault("purchase-pipeline-load");
     }
 
     private LoadSummary.Settings summarySettings() {

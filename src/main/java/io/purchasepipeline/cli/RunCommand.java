@@ -1,7 +1,9 @@
 package io.purchasepipeline.cli;
 
+import io.purchasepipeline.runtime.KafkaClients;
 import io.purchasepipeline.runtime.DemoCatalog;
 import io.purchasepipeline.runtime.GroupMembership;
+import io.purchasepipeline.instance.InstanceSettings;
 import io.purchasepipeline.instance.PipelineApp;
 import io.purchasepipeline.runtime.StreamsSettings;
 import io.purchasepipeline.runtime.TopicProvisioner;
@@ -23,10 +25,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.streams.KafkaStreams;
@@ -179,19 +179,17 @@ final class RunCommand implements Callable<Integer> {
             System.out.printf("Kafka: embedded broker at %s (data in %s), ready in %.1f s%n", bootstrap,
                     dataDir.resolve("kafka"), (System.nanoTime() - started) / 1e9);
         }
-        final Properties clientProps = new Properties();
-        clientProps.putAll(clientSettings);
-        clientProps.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        final KafkaClients clients = KafkaClients.of(bootstrap, clientSettings);
         if (broker == null) {
-            KafkaReachability.check(clientProps, KAFKA_ANSWER_TIMEOUT);
+            KafkaReachability.check(clients.connection(), KAFKA_ANSWER_TIMEOUT);
         }
 
         final short replication;
-        try (Admin admin = Admin.create(clientProps)) {
+        try (Admin admin = clients.admin()) {
             replication = new TopicProvisioner(admin, partitions,
                     new TopicProvisioner.Retention(retentionMs, retentionBytes)).provision();
             if (demoCatalog != null ? demoCatalog : broker != null) {
-                final int loaded = DemoCatalog.loadIfEmpty(admin, clientProps);
+                final int loaded = DemoCatalog.loadIfEmpty(admin, clients);
                 if (loaded > 0) {
                     System.out.printf("Catalog: loaded %d sample products and seats%n", loaded);
                 }
@@ -212,8 +210,12 @@ final class RunCommand implements Callable<Integer> {
         final HostInfo advertised = new HostInfo(advertisedHost(), httpPort);
         final String name = membership.name();
         final CountDownLatch running = new CountDownLatch(1);
-        final PipelineApp app = PipelineApp.start(bootstrap, overrides, dataDir.resolve("state").resolve(name),
-                dataDir, httpHost, advertised, payments, paymentWorker, mail, access, (next, previous) -> {
+        final PipelineApp app = PipelineApp.start(InstanceSettings.on(bootstrap, overrides)
+                .storage(dataDir.resolve("state").resolve(name), dataDir)
+                .http(httpHost, advertised, access)
+                .payments(payments, paymentWorker)
+                .mail(mail)
+                .onState((next, previous) -> {
                     if (next == KafkaStreams.State.RUNNING || next == KafkaStreams.State.ERROR) {
                         System.out.printf("Streams app %s (instance %s): %s%n", StreamsSettings.APPLICATION_ID,
                                 name, next);
@@ -221,7 +223,10 @@ final class RunCommand implements Callable<Integer> {
                     if (next == KafkaStreams.State.RUNNING) {
                         running.countDown();
                     }
-                }, broker != null ? broker : KafkaAvailability.ASSUMED, tracing);
+                })
+                .kafka(broker != null ? broker : KafkaAvailability.ASSUMED)
+                .tracing(tracing)
+                .build());
         final Banner banner = new Banner("http://" + reachableHost() + ":" + app.http().port(), bootstrap,
                 broker == null ? null : dataDir.resolve("kafka"),
                 name + (membership.instanceId() != null ? ", static membership" : ""), mail, paymentWorkerHere

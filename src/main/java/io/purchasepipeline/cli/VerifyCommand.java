@@ -1,5 +1,6 @@
 package io.purchasepipeline.cli;
 
+import io.purchasepipeline.runtime.KafkaClients;
 import io.purchasepipeline.runtime.ClientSettings;
 import io.purchasepipeline.verify.InvariantChecker;
 import io.purchasepipeline.verify.RecordPosition;
@@ -20,11 +21,9 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
-import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -74,7 +73,7 @@ public final class VerifyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        final VerificationReport report = check(clientProps(), allowPending);
+        final VerificationReport report = check(clients(), allowPending);
         System.out.print(report.text());
         if (json != null) {
             final Path parent = json.toAbsolutePath().getParent();
@@ -91,35 +90,26 @@ public final class VerifyCommand implements Callable<Integer> {
      * Reads the pipeline's topics from the beginning to their committed ends and judges the
      * invariants: what this command prints, for other commands ({@code load}) too.
      *
-     * @param clientProps the Kafka to read and its client settings (SASL/TLS)
+     * @param clients the Kafka to read and its client settings (SASL/TLS)
      * @param allowPending whether orders without a terminal state yet are tolerated
      */
-    public static VerificationReport check(final Properties clientProps, final boolean allowPending) {
+    public static VerificationReport check(final KafkaClients clients, final boolean allowPending) {
         final InvariantChecker checker = new InvariantChecker(allowPending);
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(readerProps(clientProps), new ByteArrayDeserializer(),
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(readerProps(clients), new ByteArrayDeserializer(),
                 new ByteArrayDeserializer())) {
             readToEnd(consumer, checker);
         }
         return checker.report();
     }
 
-    private Properties clientProps() throws IOException {
-        final Properties props = new Properties();
-        props.putAll(ClientSettings.load(kafkaConfig));
-        props.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        return props;
+    private KafkaClients clients() throws IOException {
+        return KafkaClients.of(bootstrapServers, ClientSettings.load(kafkaConfig));
     }
 
-    private static Properties readerProps(final Properties clientProps) {
-        final Properties props = new Properties();
-        props.putAll(clientProps);
-        // no group: offsets are never committed and the pipeline's own groups are left alone
-        props.remove(ConsumerConfig.GROUP_ID_CONFIG);
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, IsolationLevel.READ_COMMITTED.toString());
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        props.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
+    /** No group: offsets are never committed and the pipeline's own groups are left alone. */
+    private static Properties readerProps(final KafkaClients clients) {
+        final Properties props = clients.namedByDefault("purchase-pipeline-verify").committedReader();
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        props.putIfAbsent(CommonClientConfigs.CLIENT_ID_CONFIG, "purchase-pipeline-verify");
         return props;
     }
 

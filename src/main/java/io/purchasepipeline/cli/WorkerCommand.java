@@ -1,7 +1,7 @@
 package io.purchasepipeline.cli;
 
+import io.purchasepipeline.runtime.KafkaClients;
 import io.purchasepipeline.runtime.ClientSettings;
-import io.purchasepipeline.instance.PipelineApp;
 import io.purchasepipeline.ebook.EbookLibrary;
 import io.purchasepipeline.ebook.EbookWorker;
 import io.purchasepipeline.mail.Attachments;
@@ -14,7 +14,6 @@ import io.purchasepipeline.runtime.Tracing;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
@@ -67,7 +66,7 @@ final class WorkerCommand {
         final Tracing tracing = tracingOptions.tracing();
         final PaymentGateway gateway = payments.gateway();
         final PaymentWorker.Settings settings = payments.worker();
-        final Properties client = clientProps();
+        final KafkaClients client = clients();
         try (tracing;
                 AutoCloseable stopsGateway = gateway instanceof AutoCloseable closeable ? closeable : () -> { };
                 PaymentWorker worker = PaymentWorker.start(client, PaymentWorker.GROUP_ID + "-" + instance(), gateway,
@@ -80,7 +79,7 @@ final class WorkerCommand {
             description = "Delivers the emails on the emails topic, over SMTP or into <data-dir>/outbox.")
     int mail(@Mixin final MailOptions mailOptions) throws Exception {
         final MailSettings mail = mailOptions.settings(dataDir);
-        final Properties client = clientProps();
+        final KafkaClients client = clients();
         final EbookLibrary library = EbookLibrary.in(dataDir);
         try (Tracing tracing = tracingOptions.tracing();
                 MailSender sender = MailSender.start(client, mail, Attachments.ebooks(library::pdfFor),
@@ -92,7 +91,7 @@ final class WorkerCommand {
     @Command(name = "ebook", mixinStandardHelpOptions = true,
             description = "Makes the e-books asked for on ebook-requests, into <data-dir>/ebooks.")
     int ebook() throws Exception {
-        final Properties client = clientProps();
+        final KafkaClients client = clients();
         try (Tracing tracing = tracingOptions.tracing();
                 EbookWorker worker = EbookWorker.start(client, EbookWorker.GROUP_ID + "-" + instance(),
                         EbookLibrary.in(dataDir), tracing.forRole(Tracing.Role.EBOOK))) {
@@ -119,13 +118,13 @@ final class WorkerCommand {
         return 0;
     }
 
-    private Properties clientProps() throws IOException {
+    private KafkaClients clients() throws IOException {
         if (bootstrapServers == null || bootstrapServers.isBlank()) {
             throw new CommandLine.ParameterException(spec.commandLine(),
                     "A worker needs a Kafka: give --bootstrap-servers or set KAFKA_BOOTSTRAP_SERVERS");
         }
         final Map<String, String> settings = ClientSettings.load(kafkaConfig);
-        return PipelineApp.clientProps(bootstrapServers, settings);
+        return KafkaClients.of(bootstrapServers, settings);
     }
 
     private String instance() {

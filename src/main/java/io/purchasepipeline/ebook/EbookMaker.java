@@ -26,6 +26,7 @@ import org.apache.pdfbox.pdmodel.common.PDRectangle;
 import org.apache.pdfbox.pdmodel.font.PDFont;
 import org.apache.pdfbox.pdmodel.font.PDType0Font;
 
+// Over 300 lines: one book's layout (title page, text pages, footer, fonts), each step drawing on the same document.
 /**
  * Lays out one buyer's copy of an e-book: a title page with the product, the buyer and the order,
  * a few pages of text, and on every page a footer with the buyer's name and customer id, so that a

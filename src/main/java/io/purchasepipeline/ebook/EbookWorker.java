@@ -1,5 +1,7 @@
 package io.purchasepipeline.ebook;
 
+import io.purchasepipeline.runtime.Transactions;
+import io.purchasepipeline.runtime.KafkaClients;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.trace.Span;
 import io.purchasepipeline.runtime.RecordSpans;
@@ -16,19 +18,16 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.Consumer;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
@@ -36,7 +35,6 @@ import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.OutOfOrderSequenceException;
 import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.errors.RecordDeserializationException;
-import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -66,6 +64,8 @@ public final class EbookWorker implements AutoCloseable {
     private static final Duration POLL = Duration.ofMillis(500);
     /** How long to wait before reading a batch again after it failed (a full disk, a lost broker). */
     private static final Duration RETRY_AFTER = Duration.ofSeconds(1);
+    /** Kafka's default: a batch of books may take a while to make, and its transaction stays open meanwhile. */
+    private static final Duration TRANSACTION_TIMEOUT = Duration.ofMinutes(1);
 
     private final Consumer<String, EbookRequest> consumer;
     private final Producer<String, EbookGenerated> producer;
@@ -88,35 +88,23 @@ public final class EbookWorker implements AutoCloseable {
     /**
      * Starts a worker in a thread of its own.
      *
-     * @param clientProps bootstrap servers and security settings
+     * @param clients the Kafka connection (bootstrap servers, security)
      * @param transactionalId unique among the instances running at once, and best kept across a
      *        restart, so that the new producer aborts what the crashed one left open
      * @param library where the books are kept; the ledger of counted books lives beside it
      */
-    public static EbookWorker start(final Properties clientProps, final String transactionalId, final EbookLibrary library) {
-        return start(clientProps, transactionalId, library, TraceParent.UNTRACED);
+    public static EbookWorker start(final KafkaClients clients, final String transactionalId, final EbookLibrary library) {
+        return start(clients, transactionalId, library, TraceParent.UNTRACED);
     }
 
     /** The same, each book a span of {@code telemetry}'s. */
-    public static EbookWorker start(final Properties clientProps, final String transactionalId, final EbookLibrary library,
+    public static EbookWorker start(final KafkaClients clients, final String transactionalId, final EbookLibrary library,
             final OpenTelemetry telemetry) {
-        final Properties consumerProps = new Properties();
-        consumerProps.putAll(clientProps);
-        consumerProps.put(ConsumerConfig.GROUP_ID_CONFIG, GROUP_ID);
-        consumerProps.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        consumerProps.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        consumerProps.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        // a few seconds of PDFs per transaction, far inside max.poll.interval.ms
-        consumerProps.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "50");
-        final Properties producerProps = new Properties();
-        producerProps.putAll(clientProps);
-        producerProps.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
-        producerProps.put(ProducerConfig.ACKS_CONFIG, "all");
-        producerProps.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         final EbookWorker worker = new EbookWorker(
-                new KafkaConsumer<>(consumerProps, Topics.EBOOK_REQUESTS.keySerde().deserializer(),
+                // a few seconds of PDFs per transaction, far inside max.poll.interval.ms
+                new KafkaConsumer<>(clients.groupConsumer(GROUP_ID, 50), Topics.EBOOK_REQUESTS.keySerde().deserializer(),
                         Topics.EBOOK_REQUESTS.valueSerde().deserializer()),
-                new KafkaProducer<>(producerProps, Topics.EBOOKS_GENERATED.keySerde().serializer(),
+                new KafkaProducer<>(clients.transactionalProducer(transactionalId, TRANSACTION_TIMEOUT), Topics.EBOOKS_GENERATED.keySerde().serializer(),
                         Topics.EBOOKS_GENERATED.valueSerde().serializer()),
                 library, library.root().resolveSibling("ebook-ledger"), new RecordSpans(telemetry));
         worker.thread.start();
@@ -125,7 +113,7 @@ public final class EbookWorker implements AutoCloseable {
 
     private void run() {
         try {
-            if (!initTransactions()) {
+            if (!Transactions.init(producer, () -> stopping.getCount() > 0, "E-book worker")) {
                 return;
             }
             consumer.subscribe(List.of(Topics.EBOOK_REQUESTS.name()));
@@ -145,19 +133,6 @@ public final class EbookWorker implements AutoCloseable {
             consumer.close();
             producer.close();
         }
-    }
-
-    /** False when told to stop first; a broker that is slow to answer is waited for. */
-    private boolean initTransactions() throws InterruptedException {
-        while (stopping.getCount() > 0) {
-            try {
-                producer.initTransactions();
-                return true;
-            } catch (TimeoutException e) {
-                log.warn("E-book worker: Kafka did not answer in time, trying again", e);
-            }
-        }
-        return false;
     }
 
     /** A record nobody can read is passed over, so that it does not stop the requests behind it. */
@@ -193,7 +168,7 @@ public final class EbookWorker implements AutoCloseable {
                 }
             }
             producer.sendOffsetsToTransaction(next, consumer.groupMetadata());
-            commit();
+            Transactions.commit(producer, () -> stopping.getCount() > 0, "E-book worker");
         } catch (ProducerFencedException | OutOfOrderSequenceException | AuthorizationException e) {
             throw e;
         } catch (IOException | KafkaException e) {
@@ -206,21 +181,6 @@ public final class EbookWorker implements AutoCloseable {
             markCounted(mark);
         }
         return true;
-    }
-
-    /** A commit that timed out must be tried again (it cannot be aborted); it may have gone through. */
-    private void commit() {
-        while (true) {
-            try {
-                producer.commitTransaction();
-                return;
-            } catch (TimeoutException e) {
-                if (stopping.getCount() == 0) {
-                    throw e;
-                }
-                log.warn("E-book worker: Kafka did not confirm the commit in time, trying again", e);
-            }
-        }
     }
 
     /** A request without its ids could never be made, however often it was tried. */

@@ -5,7 +5,6 @@ import io.javalin.http.Context;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Consumer;
@@ -64,9 +63,9 @@ public final class OperatorPage implements AutoCloseable {
     }
 
     private void latestOrders(final Context ctx) {
-        final int limit = number(ctx, "limit", DEFAULT_ORDERS, 1, MAX_ORDERS);
-        final int seconds = number(ctx, "seconds", DEFAULT_SECONDS, 1, RecentOrders.SECONDS_KEPT);
-        HttpApi.json(ctx.status(200), tail.view(limit, seconds, System.currentTimeMillis()));
+        final int limit = QueryParams.number(ctx, "limit", DEFAULT_ORDERS, 1, MAX_ORDERS);
+        final int seconds = QueryParams.number(ctx, "seconds", DEFAULT_SECONDS, 1, RecentOrders.SECONDS_KEPT);
+        Responses.json(ctx.status(200), tail.view(limit, seconds, System.currentTimeMillis()));
     }
 
     private static void serve(final Context ctx, final Asset asset) {
@@ -75,22 +74,6 @@ public final class OperatorPage implements AutoCloseable {
                 .header("Cache-Control", "no-cache")
                 .contentType(asset.contentType())
                 .result(asset.bytes());
-    }
-
-    private static int number(final Context ctx, final String name, final int absent, final int min, final int max) {
-        final String value = ctx.queryParam(name);
-        if (value == null) {
-            return absent;
-        }
-        try {
-            final int number = Integer.parseInt(value);
-            if (number >= min && number <= max) {
-                return number;
-            }
-        } catch (NumberFormatException e) {
-            // answered below
-        }
-        throw ApiException.badRequest("invalid " + name, List.of(name + ": " + min + " to " + max));
     }
 
     private static Asset asset(final String name, final String contentType) {

@@ -1,5 +1,6 @@
 package io.purchasepipeline.http;
 
+import io.purchasepipeline.runtime.KafkaClients;
 import io.purchasepipeline.runtime.RuntimeMetrics;
 import io.purchasepipeline.serdes.OrderEvent;
 import io.purchasepipeline.serdes.Topics;
@@ -61,16 +62,12 @@ public final class OrderEventTail implements AutoCloseable {
     /**
      * Starts reading in a thread of its own; returns at once.
      *
-     * @param clientProps the instance's client settings (bootstrap servers, security)
+     * @param clients the instance's Kafka connection (bootstrap servers, security)
      * @param clientId names the consumer in Kafka's metrics and logs
      * @param metrics where the consumer's metrics go
      */
-    public static OrderEventTail start(final Properties clientProps, final String clientId, final RuntimeMetrics metrics) {
-        final Properties props = new Properties();
-        props.putAll(clientProps);
-        props.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+    public static OrderEventTail start(final KafkaClients clients, final String clientId, final RuntimeMetrics metrics) {
+        final Properties props = clients.named(clientId).committedReader();
         // a position the log no longer has (retention moved on) continues from the end: the tail is what matters
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
         final KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(),

@@ -75,10 +75,10 @@ public final class ProductListing {
     void list(final Context ctx) throws InterruptedException {
         final List<String> named = ctx.queryParams("sku");
         if (!named.isEmpty()) {
-            HttpApi.json(ctx.status(200), stock(ctx, skus(named), null));
+            Responses.json(ctx.status(200), stock(ctx, skus(named), null));
             return;
         }
-        final int limit = limit(ctx.queryParam("limit"));
+        final int limit = QueryParams.number(ctx, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT);
         final Set<ProductKind> kinds = kinds(ctx.queryParam("kind"));
         final String prefix = skuText("prefix", ctx.queryParam("prefix"));
         final String after = skuText("after", ctx.queryParam("after"));
@@ -90,7 +90,7 @@ public final class ProductListing {
         } catch (InvalidStateStoreException e) {
             throw ApiException.unavailable("the product catalog is not readable yet: " + e.getMessage(), 1);
         }
-        HttpApi.json(ctx.status(200), stock(ctx, page.entries().stream().map(entry -> entry.key).toList(), page.next()));
+        Responses.json(ctx.status(200), stock(ctx, page.entries().stream().map(entry -> entry.key).toList(), page.next()));
     }
 
     /** The stock of {@code skus}, in that order; a SKU nobody has is left out. */
@@ -131,7 +131,7 @@ public final class ProductListing {
         return HttpRequest.newBuilder(URI.create("http://" + host.host() + ":" + host.port() + "/products?" + query))
                 .timeout(forwardTimeout)
                 .header(QueryRouter.FORWARDED, queries.self().host() + ":" + queries.self().port())
-                .header(HttpApi.CORRELATION_HEADER, HttpApi.correlationId(ctx))
+                .header(CorrelationIds.HEADER, CorrelationIds.of(ctx))
                 .GET().build();
     }
 
@@ -163,21 +163,6 @@ public final class ProductListing {
             }
         });
         return skus;
-    }
-
-    private static int limit(final String value) {
-        if (value == null) {
-            return DEFAULT_LIMIT;
-        }
-        try {
-            final int limit = Integer.parseInt(value);
-            if (limit >= 1 && limit <= MAX_LIMIT) {
-                return limit;
-            }
-        } catch (NumberFormatException e) {
-            // answered below
-        }
-        throw ApiException.badRequest("invalid limit", List.of("limit: 1 to " + MAX_LIMIT));
     }
 
     /** {@code kind=SEAT} or {@code kind=PHYSICAL,DIGITAL}; every kind when absent. */

@@ -93,15 +93,15 @@ public final class QueryRouter {
                         + ctx.path() + (query == null || query.isEmpty() ? "" : "?" + query)))
                 .timeout(forwardTimeout.plus(extraWait))
                 .header(FORWARDED, queries.self().host() + ":" + queries.self().port())
-                .header(HttpApi.CORRELATION_HEADER, HttpApi.correlationId(ctx))
+                .header(CorrelationIds.HEADER, CorrelationIds.of(ctx))
                 .GET();
         if (fromCopy) {
             request.header(FROM_COPY, "true");
         }
         // the owner checks the operator routes' token itself
-        final String authorization = ctx.header(HttpApi.AUTHORIZATION);
+        final String authorization = ctx.header(Callers.AUTHORIZATION);
         if (authorization != null) {
-            request.header(HttpApi.AUTHORIZATION, authorization);
+            request.header(Callers.AUTHORIZATION, authorization);
         }
         final HttpResponse<byte[]> response;
         try {

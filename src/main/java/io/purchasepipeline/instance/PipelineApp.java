@@ -1,6 +1,7 @@
 package io.purchasepipeline.instance;
 
 import io.purchasepipeline.runtime.KafkaAvailability;
+import io.purchasepipeline.runtime.KafkaClients;
 import io.purchasepipeline.runtime.Probes;
 import io.purchasepipeline.runtime.RestoreProgress;
 import io.purchasepipeline.runtime.RuntimeMetrics;
@@ -41,12 +42,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Executors;
-import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.streams.CloseOptions;
@@ -69,40 +67,24 @@ public record PipelineApp(KafkaStreams streams, KafkaStreamsMetrics streamsMetri
     /** How far behind a standby may be and still answer a query while the owner cannot. */
     public static final long MAX_STANDBY_LAG = 10_000;
 
-    /**
-     * @param clientSettings extra settings (security, streams overrides, {@code pipeline.*} rules)
-     * @param stateDir this instance's own RocksDB directory
-     * @param dataDir where outputs live: the e-books under {@code ebooks/}
-     * @param httpHost the address the endpoint binds to
-     * @param advertised how other instances reach this one's endpoint ({@code application.server})
-     * @param gateway what this instance's payment worker asks
-     * @param mail where the mail sender delivers the emails: a mail server or the outbox
-     * @param access who may use the operator routes, who a customer is, how often one client may write
-     * @param onState told of the streams app's state changes (set before it starts)
-     */
-    public static PipelineApp start(final String bootstrapServers, final Map<String, String> clientSettings, final Path stateDir,
-            final Path dataDir, final String httpHost, final HostInfo advertised, final PaymentGateway gateway,
-            final MailSettings mail, final HttpAccess access, final KafkaStreams.StateListener onState)
-            throws InterruptedException {
-        return start(bootstrapServers, clientSettings, stateDir, dataDir, httpHost, advertised, gateway,
-                PaymentWorker.Settings.DEFAULT, mail, access, onState, KafkaAvailability.ASSUMED, Tracing.off());
-    }
-
-    /**
-     * The same, with this instance's payment worker set by {@code payments}; a null {@code gateway}
-     * runs none in this instance (the payments are left to {@code worker payment} processes).
-     *
-     * @param kafka what is known of Kafka's availability (the embedded broker's supervisor knows it)
-     * @param tracing where the spans of each role go (the caller closes it, after this app)
-     */
-    public static PipelineApp start(final String bootstrapServers, final Map<String, String> clientSettings, final Path stateDir,
-            final Path dataDir, final String httpHost, final HostInfo advertised, final PaymentGateway gateway,
-            final PaymentWorker.Settings payments, final MailSettings mail, final HttpAccess access,
-            final KafkaStreams.StateListener onState, final KafkaAvailability kafka, final Tracing tracing)
-            throws InterruptedException {
+    /** Starts one instance: the streams app, then the HTTP endpoint, then the workers. */
+    public static PipelineApp start(final InstanceSettings settings) throws InterruptedException {
+        final String bootstrapServers = settings.bootstrapServers();
+        final Map<String, String> clientSettings = settings.clientSettings();
+        final Path stateDir = settings.stateDir();
+        final Path dataDir = settings.dataDir();
+        final String httpHost = settings.httpHost();
+        final HostInfo advertised = settings.advertised();
+        final PaymentGateway gateway = settings.gateway();
+        final PaymentWorker.Settings payments = settings.payments();
+        final MailSettings mail = settings.mail();
+        final HttpAccess access = settings.access();
+        final KafkaAvailability kafka = settings.kafka();
+        final Tracing tracing = settings.tracing();
         final Map<String, String> overrides = new HashMap<>(clientSettings);
         overrides.put(StreamsConfig.APPLICATION_SERVER_CONFIG, advertised.host() + ":" + advertised.port());
         final Properties props = StreamsSettings.of(bootstrapServers, stateDir, overrides);
+        final KafkaClients clients = KafkaClients.of(bootstrapServers, clientSettings);
         final ApiMetrics metrics = new ApiMetrics();
         final OrderWaiters waiters = new OrderWaiters();
         final KafkaStreams streams = new KafkaStreams(PurchaseTopology.build(PipelineConfig.from(props),
@@ -110,11 +92,11 @@ public record PipelineApp(KafkaStreams streams, KafkaStreamsMetrics streamsMetri
                     waiters.changed(event);
                     metrics.changed(event);
                 }, tracing.forRole(Tracing.Role.PIPELINE), props), props);
-        try (Admin groupAdmin = Admin.create(clientProps(bootstrapServers, clientSettings))) {
+        try (Admin groupAdmin = clients.admin()) {
             StreamsGroupSettings.apply(groupAdmin, props);
         }
         streams.setUncaughtExceptionHandler(exception -> StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD);
-        streams.setStateListener(onState);
+        streams.setStateListener(settings.onState());
         // a task's metrics (end-to-end latency per node, restores) exist only once it is assigned: looked
         // for every few seconds instead of Micrometer's minute, so /metrics shows them soon after a rebalance
         final KafkaStreamsMetrics streamsMetrics = new KafkaStreamsMetrics(streams, List.of(),
@@ -130,11 +112,11 @@ public record PipelineApp(KafkaStreams streams, KafkaStreamsMetrics streamsMetri
 
         final String instance = advertised.host() + ":" + advertised.port();
         final KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(
-                named(producerProps(bootstrapServers, clientSettings), "purchase-pipeline-http-" + instance),
+                clients.named("purchase-pipeline-http-" + instance).waitedOnProducer(),
                 new ByteArraySerializer(), new ByteArraySerializer());
         final TopicWriter publisher = new TopicWriter(producer);
         final KafkaConsumer<String, SeatResult> seatAnswers = new KafkaConsumer<>(
-                named(answerReaderProps(bootstrapServers, clientSettings), "purchase-pipeline-seat-answers-" + instance),
+                clients.named("purchase-pipeline-seat-answers-" + instance).committedReader(),
                 new StringDeserializer(), Topics.SEAT_RESERVATION_RESULTS.valueSerde().deserializer());
         runtimeMetrics.client(producer).client(seatAnswers);
         final SeatCommandSender seats = new SeatCommandSender(publisher, seatAnswers, Duration.ofSeconds(5),
@@ -142,7 +124,7 @@ public record PipelineApp(KafkaStreams streams, KafkaStreamsMetrics streamsMetri
         final InteractiveQueries queries = new InteractiveQueries(streams, advertised, MAX_STANDBY_LAG);
         metrics.bindAnalytics(() -> queries.getIfLocal(StoreNames.ANALYTICS, AnalyticsSnapshot.KEY));
         streams.start();
-        final OperatorPage page = new OperatorPage(OrderEventTail.start(clientProps(bootstrapServers, clientSettings),
+        final OperatorPage page = new OperatorPage(OrderEventTail.start(clients,
                 "purchase-pipeline-order-events-tail-" + instance, runtimeMetrics),
                 new ProductListing(queries, Duration.ofSeconds(2)));
         final HttpApi http = new HttpApi(new OrderSubmission(publisher, 10_000), publisher, seats,
@@ -151,57 +133,16 @@ public record PipelineApp(KafkaStreams streams, KafkaStreamsMetrics streamsMetri
                 .start(httpHost, advertised.port());
         // one library for the worker and the completion email, so both find (or make) the same PDF
         final EbookLibrary library = EbookLibrary.in(dataDir);
-        final EbookWorker ebooks = EbookWorker.start(clientProps(bootstrapServers, clientSettings),
+        final EbookWorker ebooks = EbookWorker.start(clients,
                 "purchase-pipeline-ebooks-" + advertised.host() + ":" + advertised.port(), library,
                 tracing.forRole(Tracing.Role.EBOOK));
-        final MailSender mailSender = MailSender.start(clientProps(bootstrapServers, clientSettings), mail,
+        final MailSender mailSender = MailSender.start(clients, mail,
                 Attachments.ebooks(library::pdfFor), tracing.forRole(Tracing.Role.MAIL));
-        final PaymentWorker paymentWorker = gateway == null ? null : PaymentWorker.start(clientProps(bootstrapServers,
-                clientSettings), PaymentWorker.GROUP_ID + "-" + advertised.host() + ":" + advertised.port(), gateway, payments,
+        final PaymentWorker paymentWorker = gateway == null ? null : PaymentWorker.start(clients,
+                PaymentWorker.GROUP_ID + "-" + advertised.host() + ":" + advertised.port(), gateway, payments,
                 tracing.forRole(Tracing.Role.PAYMENT));
         return new PipelineApp(streams, streamsMetrics, runtimeMetrics, http, seats, publisher, ebooks, mailSender,
                 paymentWorker);
-    }
-
-    public static Properties producerProps(final String bootstrapServers, final Map<String, String> clientSettings) {
-        final Properties props = clientProps(bootstrapServers, clientSettings);
-        props.put(ProducerConfig.ACKS_CONFIG, "all");
-        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-        props.put(ProducerConfig.LINGER_MS_CONFIG, "1");
-        // send() waits for the topic's metadata up to max.block.ms (60 s by default) before the intake's
-        // own bound even starts: with Kafka unreachable an HTTP request hung for 40 s and more
-        props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "5000");
-        return props;
-    }
-
-    /** {@code props} with the client's id: its metrics and log lines say which of the instance's clients it is. */
-    private static Properties named(final Properties props, final String clientId) {
-        props.put(CommonClientConfigs.CLIENT_ID_CONFIG, clientId);
-        return props;
-    }
-
-    public static Properties answerReaderProps(final String bootstrapServers, final Map<String, String> clientSettings) {
-        final Properties props = clientProps(bootstrapServers, clientSettings);
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        return props;
-    }
-
-    /**
-     * Only the client settings: {@code pipeline.*} and streams-only keys would make clients warn, the
-     * streams app's {@code group.protocol} ({@code streams}) is a value a plain consumer rejects, and
-     * the instance id names this instance in the streams app's group only.
-     */
-    public static Properties clientProps(final String bootstrapServers, final Map<String, String> clientSettings) {
-        final Properties props = new Properties();
-        clientSettings.forEach((key, value) -> {
-            if (!key.startsWith("pipeline.") && !key.equals(StreamsConfig.GROUP_PROTOCOL_CONFIG)
-                    && !key.equals(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG)) {
-                props.put(key, value);
-            }
-        });
-        props.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        return props;
     }
 
     /** Stops, leaving the group: its tasks move to the other instances at once. */

@@ -31,6 +31,7 @@ import org.apache.kafka.common.errors.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+// Over 300 lines: the ledger's load, writes and flush share one transaction protocol that is easiest checked in one place.
 /**
  * The mail sender's ledger: what became of each email, on the compacted {@code email-outcomes}
  * topic, keyed by email id and written to the same partition number as the email on

@@ -1,8 +1,18 @@
 package io.purchasepipeline.payment;
 
+import io.opentelemetry.api.trace.SpanContext;
+import io.purchasepipeline.serdes.CorrelationId;
 import io.purchasepipeline.serdes.PaymentRequest;
+import io.purchasepipeline.serdes.PaymentResult;
+import io.purchasepipeline.serdes.Topics;
+import io.purchasepipeline.serdes.TraceParent;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
 
-/** What a {@link PaymentRequest} must carry before a gateway can be asked: no retry would make up for a missing field. */
+/**
+ * A {@link PaymentRequest} as read from Kafka, with what it must carry before a gateway can be asked
+ * (no retry would make up for a missing field), and its answer as written back.
+ */
 public final class PaymentRequests {
 
     private PaymentRequests() {
@@ -28,5 +38,34 @@ public final class PaymentRequests {
 
     private static boolean blank(final String value) {
         return value == null || value.isBlank();
+    }
+
+    /** The payment request in {@code record}, checked for what every gateway call needs. */
+    static PaymentRequest readable(final ConsumerRecord<byte[], byte[]> record) {
+        if (record.key() == null) {
+            throw new InvalidPaymentRequestException("a payment request without a key (the customer id) has no way back "
+                    + "to its order");
+        }
+        final PaymentRequest request = Topics.PAYMENT_REQUESTS.valueSerde().deserializer()
+                .deserialize(record.topic(), record.headers(), record.value());
+        final String problem = PaymentRequests.problem(request);
+        if (problem != null) {
+            throw new InvalidPaymentRequestException(problem);
+        }
+        return request;
+    }
+
+    /** The answer to {@code request} on {@code payment-results}: keyed like it, with its correlation id and {@code span}'s context. */
+    static ProducerRecord<byte[], byte[]> resultRecord(final ConsumerRecord<byte[], byte[]> request,
+            final PaymentResult result, final SpanContext span) {
+        final String topic = Topics.PAYMENT_RESULTS.name();
+        final ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic, null, request.key(),
+                Topics.PAYMENT_RESULTS.valueSerde().serializer().serialize(topic, result));
+        final String correlationId = CorrelationId.of(request.headers());
+        if (correlationId != null) {
+            CorrelationId.headers(correlationId).forEach(record.headers()::add);
+        }
+        TraceParent.put(record.headers(), span);
+        return record;
     }
 }

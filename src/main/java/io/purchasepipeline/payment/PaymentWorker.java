@@ -1,24 +1,17 @@
 package io.purchasepipeline.payment;
 
+import io.purchasepipeline.runtime.Transactions;
+import io.purchasepipeline.runtime.KafkaClients;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.trace.Span;
-import io.opentelemetry.api.trace.SpanContext;
 import io.purchasepipeline.runtime.DeadLetters;
 import io.purchasepipeline.runtime.RecordSpans;
-import io.purchasepipeline.serdes.CorrelationId;
-import io.purchasepipeline.serdes.PaymentRequest;
 import io.purchasepipeline.serdes.PaymentResult;
 import io.purchasepipeline.serdes.Topics;
 import io.purchasepipeline.serdes.TraceParent;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Deque;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -27,20 +20,15 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
-import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.OutOfOrderSequenceException;
 import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.errors.SerializationException;
-import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.UnsupportedVersionException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -48,6 +36,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+// Over 300 lines: the read, call, commit and hand-over steps of one loop share its producer, consumer and calls in flight.
 /**
  * The payment service: reads {@code payment-requests} (read-committed, in its own consumer group,
  * so that workers on any number of machines share the partitions), asks the gateway with up to
@@ -102,17 +91,6 @@ public final class PaymentWorker implements AutoCloseable {
         }
     }
 
-    /** A request read and not yet committed; {@code output} is set once it is answered (a result or a dead letter). */
-    private static final class Entry {
-        final ConsumerRecord<byte[], byte[]> record;
-        PaymentRequest request;
-        volatile ProducerRecord<byte[], byte[]> output;
-
-        Entry(final ConsumerRecord<byte[], byte[]> record) {
-            this.record = record;
-        }
-    }
-
     private final Consumer<byte[], byte[]> consumer;
     private final Producer<byte[], byte[]> producer;
     private final PaymentCalls calls;
@@ -123,10 +101,7 @@ public final class PaymentWorker implements AutoCloseable {
     /** Set when the producer cannot go on (fenced by a worker with its transactional id): nothing more is committed. */
     private boolean broken;
 
-    /** Per partition, in offset order: what was read and not committed. */
-    private final Map<TopicPartition, Deque<Entry>> uncommitted = new HashMap<>();
-    /** Read, well formed, not yet asked: waits for a free call. */
-    private final Deque<Entry> waiting = new ArrayDeque<>();
+    private final Uncommitted uncommitted = new Uncommitted();
     private final AtomicInteger inFlight = new AtomicInteger();
     private long lastCommit = System.nanoTime();
 
@@ -143,23 +118,23 @@ public final class PaymentWorker implements AutoCloseable {
     /**
      * Starts a worker in a thread of its own.
      *
-     * @param clientProps bootstrap servers and security settings
+     * @param clients the Kafka connection (bootstrap servers, security)
      * @param transactionalId unique among the workers running at once, and best kept across a
      *        restart, so that the new producer aborts what the stopped one left open
      */
-    public static PaymentWorker start(final Properties clientProps, final String transactionalId,
+    public static PaymentWorker start(final KafkaClients clients, final String transactionalId,
             final PaymentGateway gateway, final Settings settings) {
-        return start(clientProps, transactionalId, gateway, settings, TraceParent.UNTRACED);
+        return start(clients, transactionalId, gateway, settings, TraceParent.UNTRACED);
     }
 
     /** The same, each call a span of {@code telemetry}'s. */
-    public static PaymentWorker start(final Properties clientProps, final String transactionalId,
+    public static PaymentWorker start(final KafkaClients clients, final String transactionalId,
             final PaymentGateway gateway, final Settings settings, final OpenTelemetry telemetry) {
         final PaymentWorker worker = new PaymentWorker(
-                new KafkaConsumer<>(consumerProps(clientProps, settings), new ByteArrayDeserializer(),
+                new KafkaConsumer<>(consumerProps(clients, settings), new ByteArrayDeserializer(),
                         new ByteArrayDeserializer()),
-                new KafkaProducer<>(producerProps(clientProps, transactionalId), new ByteArraySerializer(),
-                        new ByteArraySerializer()),
+                new KafkaProducer<>(clients.transactionalProducer(transactionalId, TRANSACTION_TIMEOUT),
+                        new ByteArraySerializer(), new ByteArraySerializer()),
                 new PaymentCalls(gateway, settings.callTimeout()), new RecordSpans(telemetry), settings.concurrency());
         worker.thread.start();
         log.info("Payment worker started: up to {} calls in flight, {} ms call timeout", settings.concurrency(),
@@ -170,7 +145,7 @@ public final class PaymentWorker implements AutoCloseable {
     private void run() {
         boolean canCommit = false;
         try {
-            if (!initTransactions()) {
+            if (!Transactions.init(producer, () -> running, "Payment worker")) {
                 return;
             }
             canCommit = true;
@@ -200,27 +175,12 @@ public final class PaymentWorker implements AutoCloseable {
         }
     }
 
-    /** False when told to stop first; a broker that is slow to answer is waited for. */
-    private boolean initTransactions() {
-        while (running) {
-            try {
-                producer.initTransactions();
-                return true;
-            } catch (TimeoutException e) {
-                log.warn("Payment worker: Kafka did not answer in time, trying again", e);
-            }
-        }
-        return false;
-    }
-
     private void read(final ConsumerRecords<byte[], byte[]> records) {
         for (final ConsumerRecord<byte[], byte[]> record : records) {
-            final Entry entry = new Entry(record);
-            uncommitted.computeIfAbsent(new TopicPartition(record.topic(), record.partition()),
-                    partition -> new ArrayDeque<>()).add(entry);
+            final Uncommitted.Entry entry = uncommitted.add(record);
             try {
-                entry.request = readable(record);
-                waiting.add(entry);
+                entry.request = PaymentRequests.readable(record);
+                uncommitted.awaitCall(entry);
             } catch (SerializationException | InvalidPaymentRequestException e) {
                 log.warn("The record at {}-{} offset {} is no payment request; it goes to {}: {}", record.topic(),
                         record.partition(), record.offset(), Topics.DEAD_LETTERS, e.getMessage());
@@ -229,24 +189,10 @@ public final class PaymentWorker implements AutoCloseable {
         }
     }
 
-    private static PaymentRequest readable(final ConsumerRecord<byte[], byte[]> record) {
-        if (record.key() == null) {
-            throw new InvalidPaymentRequestException("a payment request without a key (the customer id) has no way back "
-                    + "to its order");
-        }
-        final PaymentRequest request = Topics.PAYMENT_REQUESTS.valueSerde().deserializer()
-                .deserialize(record.topic(), record.headers(), record.value());
-        final String problem = PaymentRequests.problem(request);
-        if (problem != null) {
-            throw new InvalidPaymentRequestException(problem);
-        }
-        return request;
-    }
-
     /** Asks the gateway for waiting requests while calls are free. */
     private void launch() {
-        while (inFlight.get() < concurrency && !waiting.isEmpty()) {
-            final Entry entry = waiting.poll();
+        while (inFlight.get() < concurrency && uncommitted.waitingCount() > 0) {
+            final Uncommitted.Entry entry = uncommitted.nextWaiting();
             inFlight.incrementAndGet();
             final Span span = spans.start("payment " + entry.request.operation().name().toLowerCase(java.util.Locale.ROOT),
                     entry.record.headers(), Topics.PAYMENT_REQUESTS.name(), entry.request.orderId());
@@ -254,7 +200,7 @@ public final class PaymentWorker implements AutoCloseable {
                 // PaymentCalls answers every call, UNAVAILABLE when the gateway did not
                 span.setAttribute(RecordSpans.OUTCOME, result.status().name());
                 span.end();
-                entry.output = resultRecord(entry.record, result, span.getSpanContext());
+                entry.output = PaymentRequests.resultRecord(entry.record, result, span.getSpanContext());
                 inFlight.decrementAndGet();
             });
         }
@@ -262,7 +208,7 @@ public final class PaymentWorker implements AutoCloseable {
 
     /** Reads no more while a full round of calls waits for a free one; the consumer stays in its group meanwhile. */
     private void throttle() {
-        if (waiting.size() >= concurrency) {
+        if (uncommitted.waitingCount() >= concurrency) {
             consumer.pause(consumer.assignment());
         } else if (!consumer.paused().isEmpty()) {
             consumer.resume(consumer.paused());
@@ -278,39 +224,23 @@ public final class PaymentWorker implements AutoCloseable {
         if (broken) {
             return;
         }
-        final Map<TopicPartition, OffsetAndMetadata> positions = new HashMap<>();
-        final Map<TopicPartition, Integer> counts = new HashMap<>();
-        final List<ProducerRecord<byte[], byte[]>> outputs = new ArrayList<>();
-        uncommitted.forEach((partition, entries) -> {
-            int count = 0;
-            for (final Entry entry : entries) {
-                final ProducerRecord<byte[], byte[]> output = entry.output;
-                if (output == null) {
-                    break;
-                }
-                outputs.add(output);
-                positions.put(partition, new OffsetAndMetadata(entry.record.offset() + 1));
-                count++;
-            }
-            if (count > 0) {
-                counts.put(partition, count);
-            }
-        });
-        if (positions.isEmpty()) {
+        final Uncommitted.Answered answered = uncommitted.answeredHeads();
+        if (answered.positions().isEmpty()) {
             return;
         }
         try {
             producer.beginTransaction();
-            outputs.forEach(producer::send);
-            producer.sendOffsetsToTransaction(positions, consumer.groupMetadata());
-            commit();
+            answered.outputs().forEach(producer::send);
+            producer.sendOffsetsToTransaction(answered.positions(), consumer.groupMetadata());
+            Transactions.commit(producer, () -> running, "Payment worker");
         } catch (ProducerFencedException | OutOfOrderSequenceException | AuthorizationException
                 | UnsupportedVersionException e) {
             broken = true;
             log.error("Payment worker: its producer cannot go on", e);
             return;
         } catch (KafkaException e) {
-            log.warn("Payment worker: committing {} answers failed; what was not committed is read again", outputs.size(), e);
+            log.warn("Payment worker: committing {} answers failed; what was not committed is read again",
+                    answered.outputs().size(), e);
             try {
                 producer.abortTransaction();
             } catch (KafkaException abortFailed) {
@@ -320,48 +250,17 @@ public final class PaymentWorker implements AutoCloseable {
             rewind();
             return;
         }
-        counts.forEach((partition, count) -> {
-            final Deque<Entry> entries = uncommitted.get(partition);
-            for (int i = 0; i < count; i++) {
-                entries.poll();
-            }
-            if (entries.isEmpty()) {
-                uncommitted.remove(partition);
-            }
-        });
-    }
-
-    /** A commit that timed out must be tried again (it cannot be aborted); it may have gone through. */
-    private void commit() {
-        while (true) {
-            try {
-                producer.commitTransaction();
-                return;
-            } catch (TimeoutException e) {
-                if (!running) {
-                    throw e;
-                }
-                log.warn("Payment worker: Kafka did not confirm the commit in time, trying again", e);
-            }
-        }
+        uncommitted.committed(answered);
     }
 
     /** Back to the first uncommitted request of each partition still ours; answers still to come are dropped. */
     private void rewind() {
         final Set<TopicPartition> assigned = consumer.assignment();
-        uncommitted.forEach((partition, entries) -> {
-            if (assigned.contains(partition) && !entries.isEmpty()) {
-                consumer.seek(partition, entries.peekFirst().record.offset());
+        uncommitted.rewind((partition, offset) -> {
+            if (assigned.contains(partition)) {
+                consumer.seek(partition, offset);
             }
         });
-        uncommitted.clear();
-        waiting.clear();
-    }
-
-    private void forget(final Collection<TopicPartition> partitions) {
-        final Set<TopicPartition> gone = new HashSet<>(partitions);
-        partitions.forEach(uncommitted::remove);
-        waiting.removeIf(entry -> gone.contains(new TopicPartition(entry.record.topic(), entry.record.partition())));
     }
 
     /** On a clean stop: what was answered is committed, the rest is left to the next owner. */
@@ -371,19 +270,6 @@ public final class PaymentWorker implements AutoCloseable {
         } catch (KafkaException e) {
             log.warn("Payment worker: the last answers were not committed; they are asked again by the next owner", e);
         }
-    }
-
-    private static ProducerRecord<byte[], byte[]> resultRecord(final ConsumerRecord<byte[], byte[]> request,
-            final PaymentResult result, final SpanContext span) {
-        final String topic = Topics.PAYMENT_RESULTS.name();
-        final ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic, null, request.key(),
-                Topics.PAYMENT_RESULTS.valueSerde().serializer().serialize(topic, result));
-        final String correlationId = CorrelationId.of(request.headers());
-        if (correlationId != null) {
-            CorrelationId.headers(correlationId).forEach(record.headers()::add);
-        }
-        TraceParent.put(record.headers(), span);
-        return record;
     }
 
     /** Stops at once: answers not yet committed are committed if they are in, the rest is read again by the next owner. */
@@ -412,13 +298,13 @@ public final class PaymentWorker implements AutoCloseable {
                 } catch (KafkaException e) {
                     log.warn("Payment worker: answers not committed before a rebalance; the next owner asks again", e);
                 }
-                forget(partitions);
+                uncommitted.forget(partitions);
             }
         }
 
         @Override
         public void onPartitionsLost(final Collection<TopicPartition> partitions) {
-            forget(partitions);
+            uncommitted.forget(partitions);
         }
 
         @Override
@@ -427,35 +313,13 @@ public final class PaymentWorker implements AutoCloseable {
         }
     }
 
-    private static Properties consumerProps(final Properties clientProps, final Settings settings) {
-        final Properties props = new Properties();
-        props.putAll(clientProps);
-        props.put(ConsumerConfig.GROUP_ID_CONFIG, GROUP_ID);
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        props.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
-        props.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
+    private static Properties consumerProps(final KafkaClients clients, final Settings settings) {
+        // enough to keep every call busy without reading far ahead of them
+        final Properties props = clients.groupConsumer(GROUP_ID, Math.max(settings.concurrency(), 50));
         // a worker that dies hands its partitions on within 10 s, as the stream threads do, instead of
         // the consumer's 45 s in which the orders on those partitions wait for their payments
         props.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, "10000");
         props.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, "3000");
-        // enough to keep every call busy without reading far ahead of them
-        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Integer.toString(Math.max(settings.concurrency(), 50)));
-        return props;
-    }
-
-    private static Properties producerProps(final Properties clientProps, final String transactionalId) {
-        final Properties props = new Properties();
-        // as the mail sender: the next transaction often starts while the last one's markers are written
-        props.put(ProducerConfig.RETRY_BACKOFF_MS_CONFIG, "5");
-        props.put(ProducerConfig.RETRY_BACKOFF_MAX_MS_CONFIG, "500");
-        props.putAll(clientProps);
-        props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
-        props.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, (int) TRANSACTION_TIMEOUT.toMillis());
-        props.put(ProducerConfig.ACKS_CONFIG, "all");
-        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-        props.put(ProducerConfig.LINGER_MS_CONFIG, "0");
         return props;
     }
 }

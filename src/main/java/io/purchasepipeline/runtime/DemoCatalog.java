@@ -7,13 +7,11 @@ import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -39,7 +37,7 @@ public final class DemoCatalog {
     }
 
     /** Loads the sample when {@code catalog} has never had a record; returns how many were loaded. */
-    public static int loadIfEmpty(final Admin admin, final Properties clientProps) throws ExecutionException, InterruptedException {
+    public static int loadIfEmpty(final Admin admin, final KafkaClients clients) throws ExecutionException, InterruptedException {
         final Map<TopicPartition, OffsetSpec> ends = new java.util.HashMap<>();
         admin.describeTopics(List.of(Topics.CATALOG.name())).allTopicNames().get().get(Topics.CATALOG.name())
                 .partitions().forEach(p -> ends.put(new TopicPartition(Topics.CATALOG.name(), p.partition()), OffsetSpec.latest()));
@@ -48,12 +46,8 @@ public final class DemoCatalog {
         if (records > 0) {
             return 0;
         }
-        final Properties props = new Properties();
-        props.putAll(clientProps);
-        props.put(ProducerConfig.ACKS_CONFIG, "all");
-        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         final List<Product> products = products();
-        try (KafkaProducer<String, Product> producer = new KafkaProducer<>(props, new StringSerializer(),
+        try (KafkaProducer<String, Product> producer = new KafkaProducer<>(clients.idempotentProducer(), new StringSerializer(),
                 Topics.CATALOG.valueSerde().serializer())) {
             for (final Product product : products) {
                 producer.send(new ProducerRecord<>(Topics.CATALOG.name(), product.sku(), product));

@@ -1,6 +1,7 @@
 package io.purchasepipeline.runtime;
 
 import io.purchasepipeline.tools.kafka.BrokerNode;
+import io.purchasepipeline.tools.kafka.Loopback;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -45,7 +46,7 @@ public final class EmbeddedKafka implements KafkaAvailability, AutoCloseable {
      */
     public static EmbeddedKafka start(final Path dataDir, final int port, final Duration readyTimeout)
             throws IOException, InterruptedException {
-        final BrokerNode node = BrokerNode.standalone(dataDir).port(port == 0 ? BrokerNode.freePort() : port)
+        final BrokerNode node = BrokerNode.standalone(dataDir).port(port == 0 ? Loopback.freePort() : port)
                 .ownedByThisProcess().build();
         final EmbeddedKafka kafka = new EmbeddedKafka(node, readyTimeout);
         node.onUnexpectedExit(kafka::died);

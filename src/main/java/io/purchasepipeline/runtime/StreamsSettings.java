@@ -55,7 +55,7 @@ public final class StreamsSettings {
         // (KIP-1071) recovered faster still (19 s), but in Kafka 4.3 its interactive-query metadata
         // can send a key to the wrong instance while tasks move (KAFKA-20887): an order that exists
         // was answered 404. Choose it with group.protocol=streams in --kafka-config once that is
-        // fixed; the local brokers already carry its settings (BrokerNode.streamsGroupDefaults).
+        // fixed; the local brokers already carry its settings (BrokerSettings.streamsGroupDefaults).
         props.put(StreamsConfig.GROUP_PROTOCOL_CONFIG, "classic");
         props.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), "10000");
         props.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG), "3000");

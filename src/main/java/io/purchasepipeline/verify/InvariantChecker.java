@@ -26,6 +26,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Stream;
 
+// Over 300 lines: one method per invariant of the contract, each reading the same summaries of the topics.
 /**
  * Checks the contract's invariants from what the pipeline's topics hold, not from its stores: the
  * topics are the durable, public record of what was asked ({@code orders}) and what happened

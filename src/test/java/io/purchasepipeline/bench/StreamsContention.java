@@ -2,6 +2,7 @@ package io.purchasepipeline.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.purchasepipeline.instance.InJvmPipeline;
+import io.purchasepipeline.instance.InstanceSettings;
 import io.purchasepipeline.instance.PipelineApp;
 import io.purchasepipeline.http.HttpAccess;
 import io.purchasepipeline.runtime.StreamsSettings;
@@ -111,9 +112,12 @@ final class StreamsContention implements AutoCloseable {
         settings.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, "1");
         settings.putAll(streamsOverrides);
         final int port = LoopbackPorts.free(1).get(0);
-        final PipelineApp app = PipelineApp.start(kafka.bootstrapServers(), settings, root.resolve("state"),
-                root.resolve("data"), "127.0.0.1", new HostInfo("127.0.0.1", port), new PaymentSimulator(),
-                MailSettings.outbox(root.resolve("data").resolve("outbox")), HttpAccess.open(), (next, previous) -> { });
+        final PipelineApp app = PipelineApp.start(InstanceSettings.on(kafka.bootstrapServers(), settings)
+                .storage(root.resolve("state"), root.resolve("data"))
+                .http("127.0.0.1", new HostInfo("127.0.0.1", port), HttpAccess.open())
+                .payments(new PaymentSimulator())
+                .mail(MailSettings.outbox(root.resolve("data").resolve("outbox")))
+                .build());
         final StreamsContention streams = new StreamsContention(kafka, app, "http://127.0.0.1:" + port, root,
                 producerSettings);
         streams.awaitRunning();

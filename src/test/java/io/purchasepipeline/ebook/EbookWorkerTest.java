@@ -3,6 +3,7 @@ package io.purchasepipeline.ebook;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.groups.Tuple.tuple;
 
+import io.purchasepipeline.runtime.KafkaClients;
 import io.purchasepipeline.instance.InJvmPipeline;
 import io.purchasepipeline.runtime.TopicProvisioner;
 import io.purchasepipeline.serdes.EbookGenerated;
@@ -83,15 +84,15 @@ class EbookWorkerTest {
         publish(List.of(new EbookRequest(null, "alice", "João Ñúñez", "alice@example.com", "ebook-exactly-once", TITLE)));
         publish(asked);
 
-        try (EbookWorker worker = EbookWorker.start(clientProps(), "test-ebooks-replay", library)) {
+        try (EbookWorker worker = EbookWorker.start(KafkaClients.of(clientProps()), "test-ebooks-replay", library)) {
             awaitCaughtUp();
         }
         publish(asked);
-        try (EbookWorker again = EbookWorker.start(clientProps(), "test-ebooks-replay", library)) {
+        try (EbookWorker again = EbookWorker.start(KafkaClients.of(clientProps()), "test-ebooks-replay", library)) {
             awaitCaughtUp();
         }
         forgetGroupOffsets();
-        try (EbookWorker fromTheStart = EbookWorker.start(clientProps(), "test-ebooks-replay", library)) {
+        try (EbookWorker fromTheStart = EbookWorker.start(KafkaClients.of(clientProps()), "test-ebooks-replay", library)) {
             awaitCaughtUp();
         }
 
@@ -121,7 +122,7 @@ class EbookWorkerTest {
         Files.writeString(blocker, "in the way");
         publish(asked);
 
-        try (EbookWorker worker = EbookWorker.start(clientProps(), "test-ebooks-abort", library)) {
+        try (EbookWorker worker = EbookWorker.start(KafkaClients.of(clientProps()), "test-ebooks-abort", library)) {
             await(() -> Files.exists(library.root().resolve(asked.get(1).orderId()).resolve(asked.get(1).sku() + ".pdf")));
             Thread.sleep(2_000);
             assertThat(generatedFor(asked)).extracting(EbookGenerated::orderId).doesNotContain(asked.get(2).orderId());

@@ -115,7 +115,7 @@ class HealthRoutesTest {
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(ORDER))
                 .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(order.statusCode()).isEqualTo(503);
-        assertThat(order.headers().firstValue("Retry-After")).contains(Integer.toString(HttpApi.KAFKA_RETRY_AFTER_SECONDS));
+        assertThat(order.headers().firstValue("Retry-After")).contains(Integer.toString(KafkaWrites.KAFKA_RETRY_AFTER_SECONDS));
         assertThat(json(order).get("details").get(0).asText()).isEqualTo("the embedded Kafka broker is restarting");
     }
 

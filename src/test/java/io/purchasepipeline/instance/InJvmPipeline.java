@@ -1,17 +1,16 @@
 package io.purchasepipeline.instance;
 
+import io.purchasepipeline.tools.kafka.BrokerSettings;
+import io.purchasepipeline.runtime.KafkaClients;
 import io.purchasepipeline.runtime.DemoCatalog;
 import io.purchasepipeline.runtime.TopicProvisioner;
 import io.purchasepipeline.http.AdminAuth;
 import io.purchasepipeline.http.DescribedAnswers;
 import io.purchasepipeline.http.HttpAccess;
-import io.purchasepipeline.tools.kafka.BrokerNode;
 import io.purchasepipeline.tools.kafka.LoopbackPorts;
 import io.purchasepipeline.mail.MailSettings;
 import io.purchasepipeline.payment.PaymentGateway;
 import io.purchasepipeline.payment.PaymentSimulator;
-import io.purchasepipeline.payment.PaymentWorker;
-import io.purchasepipeline.runtime.KafkaAvailability;
 import io.purchasepipeline.runtime.Tracing;
 import java.io.IOException;
 import java.net.URI;
@@ -83,7 +82,7 @@ public final class InJvmPipeline implements AutoCloseable {
                 .setConfigProp("group.initial.rebalance.delay.ms", "0");
         // the streams protocol's broker settings of the embedded broker and the local cluster, except
         // the standby count, which the app sets on its own group (StreamsGroupSettings)
-        BrokerNode.streamsGroupDefaults().forEach((key, value) -> {
+        BrokerSettings.streamsGroupDefaults().forEach((key, value) -> {
             if (!key.equals("group.streams.num.standby.replicas")) {
                 builder.setConfigProp(key, value);
             }
@@ -149,7 +148,7 @@ public final class InJvmPipeline implements AutoCloseable {
         admin.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers());
         try (Admin client = Admin.create(admin)) {
             new TopicProvisioner(client, partitions, TopicProvisioner.Retention.BROKER_DEFAULT).provision();
-            DemoCatalog.loadIfEmpty(client, admin);
+            DemoCatalog.loadIfEmpty(client, KafkaClients.of(admin));
         }
         for (int i = 0; i < instances; i++) {
             final int port = LoopbackPorts.free(1).get(0);
@@ -166,10 +165,14 @@ public final class InJvmPipeline implements AutoCloseable {
 
     private PipelineApp startInstance(final int i) throws InterruptedException {
         final Instance instance = instances.get(i);
-        return PipelineApp.start(cluster.bootstrapServers(), instance.settings(), stateRoot.resolve("i" + i),
-                stateRoot.resolve("data"), "127.0.0.1", new HostInfo("127.0.0.1", instance.port()), instance.gateway(),
-                PaymentWorker.Settings.DEFAULT, MailSettings.outbox(outbox()), instance.access(),
-                (next, previous) -> instance.states().add(next), KafkaAvailability.ASSUMED, tracing);
+        return PipelineApp.start(InstanceSettings.on(cluster.bootstrapServers(), instance.settings())
+                .storage(stateRoot.resolve("i" + i), stateRoot.resolve("data"))
+                .http("127.0.0.1", new HostInfo("127.0.0.1", instance.port()), instance.access())
+                .payments(instance.gateway())
+                .mail(MailSettings.outbox(outbox()))
+                .onState((next, previous) -> instance.states().add(next))
+                .tracing(tracing)
+                .build());
     }
 
     /**

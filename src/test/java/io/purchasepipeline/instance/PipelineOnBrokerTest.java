@@ -2,6 +2,7 @@ package io.purchasepipeline.instance;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.purchasepipeline.runtime.KafkaClients;
 import io.purchasepipeline.runtime.DemoCatalog;
 import io.purchasepipeline.runtime.StreamsSettings;
 import io.purchasepipeline.runtime.TopicProvisioner;
@@ -75,7 +76,7 @@ class PipelineOnBrokerTest {
             send(Topics.CATALOG.name(), product.sku(), Topics.CATALOG.valueSerde().serializer().serialize("", product));
         }
         events = consumer(Topics.ORDER_EVENTS.name());
-        payments = PaymentWorker.start(clientProps(), "pipeline-on-broker-payments", new PaymentSimulator(),
+        payments = PaymentWorker.start(KafkaClients.of(clientProps()), "pipeline-on-broker-payments", new PaymentSimulator(),
                 PaymentWorker.Settings.DEFAULT);
     }
 

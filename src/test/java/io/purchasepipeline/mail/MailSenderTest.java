@@ -3,6 +3,7 @@ package io.purchasepipeline.mail;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
+import io.purchasepipeline.runtime.KafkaClients;
 import com.icegreen.greenmail.junit5.GreenMailExtension;
 import com.icegreen.greenmail.util.ServerSetupTest;
 import io.purchasepipeline.instance.InJvmPipeline;
@@ -350,7 +351,7 @@ class MailSenderTest {
             final Properties dyingClient = new Properties();
             dyingClient.putAll(client);
             dyingClient.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, "5000");
-            senders.add(MailSender.start(dyingClient, settings, Attachments.NONE, QUICK, dying));
+            senders.add(MailSender.start(KafkaClients.of(dyingClient), settings, Attachments.NONE, QUICK, dying));
 
             // one partition: the settled email's SENT is written with the interrupted one's SENDING
             produce(List.of(settled, interrupted), 2);
@@ -750,7 +751,7 @@ class MailSenderTest {
     // ---- Kafka
 
     private MailSender start(final MailSettings settings, final Attachments attachments) {
-        final MailSender sender = MailSender.start(client, settings, attachments, QUICK);
+        final MailSender sender = MailSender.start(KafkaClients.of(client), settings, attachments, QUICK);
         senders.add(sender);
         return sender;
     }

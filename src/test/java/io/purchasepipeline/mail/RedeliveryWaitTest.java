@@ -13,22 +13,22 @@ class RedeliveryWaitTest {
 
     @Test
     void waitsWhatIsLeftOfTheDelaySinceTheMark() {
-        assertThat(MailSender.redeliveryWait(DELAY, NOW - 2_000, NOW)).isEqualTo(Duration.ofSeconds(3));
+        assertThat(EmailHandler.redeliveryWait(DELAY, NOW - 2_000, NOW)).isEqualTo(Duration.ofSeconds(3));
     }
 
     @Test
     void goesAtOnceWhenTheDelayHasPassedOrTheMarkIsUnknown() {
-        assertThat(MailSender.redeliveryWait(DELAY, NOW - 60_000, NOW)).isZero();
-        assertThat(MailSender.redeliveryWait(DELAY, 0, NOW)).isZero();
+        assertThat(EmailHandler.redeliveryWait(DELAY, NOW - 60_000, NOW)).isZero();
+        assertThat(EmailHandler.redeliveryWait(DELAY, 0, NOW)).isZero();
     }
 
     @Test
     void aMarkFromAClockAheadOfThisOneWaitsNoLongerThanTheDelay() {
-        assertThat(MailSender.redeliveryWait(DELAY, NOW + Duration.ofHours(1).toMillis(), NOW)).isEqualTo(DELAY);
+        assertThat(EmailHandler.redeliveryWait(DELAY, NOW + Duration.ofHours(1).toMillis(), NOW)).isEqualTo(DELAY);
     }
 
     @Test
     void noDelayMeansAtOnce() {
-        assertThat(MailSender.redeliveryWait(Duration.ZERO, NOW, NOW)).isZero();
+        assertThat(EmailHandler.redeliveryWait(Duration.ZERO, NOW, NOW)).isZero();
     }
 }

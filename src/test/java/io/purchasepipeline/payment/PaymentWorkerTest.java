@@ -2,6 +2,7 @@ package io.purchasepipeline.payment;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.purchasepipeline.runtime.KafkaClients;
 import io.purchasepipeline.runtime.DeadLetters;
 import io.purchasepipeline.instance.InJvmPipeline;
 import io.purchasepipeline.runtime.TopicProvisioner;
@@ -85,7 +86,7 @@ class PaymentWorkerTest {
         final PaymentRequest unanswered = authorise("dave", Cards.mask(PaymentSimulator.UNAVAILABLE_CARD));
         final List<PaymentRequest> asked = List.of(approved, declined, poor, unanswered);
         try (PaymentSimulator gateway = new PaymentSimulator();
-                PaymentWorker worker = PaymentWorker.start(clientProps(), "test-payments-statuses", gateway,
+                PaymentWorker worker = PaymentWorker.start(KafkaClients.of(clientProps()), "test-payments-statuses", gateway,
                         PaymentWorker.Settings.DEFAULT)) {
             publish(asked);
             awaitCaughtUp();
@@ -115,7 +116,7 @@ class PaymentWorkerTest {
     void aCallWithoutAnswerWithinTheCallTimeoutIsUnavailable() throws Exception {
         final List<PaymentRequest> asked = List.of(authorise("erin", PaymentSimulator.APPROVED_CARD));
         try (PaymentSimulator silent = new PaymentSimulator(new PaymentSimulator.Behaviour(Duration.ZERO, Duration.ZERO, 1, 1));
-                PaymentWorker worker = PaymentWorker.start(clientProps(), "test-payments-timeout", silent,
+                PaymentWorker worker = PaymentWorker.start(KafkaClients.of(clientProps()), "test-payments-timeout", silent,
                         new PaymentWorker.Settings(4, Duration.ofMillis(300)))) {
             publish(asked);
             awaitCaughtUp();
@@ -130,7 +131,7 @@ class PaymentWorkerTest {
         final List<PaymentRequest> asked = IntStream.range(0, 10)
                 .mapToObj(i -> authorise("frank-" + i, PaymentSimulator.APPROVED_CARD)).toList();
         try (PaymentSimulator gateway = new PaymentSimulator()) {
-            try (PaymentWorker worker = PaymentWorker.start(clientProps(), "test-payments-replay", gateway,
+            try (PaymentWorker worker = PaymentWorker.start(KafkaClients.of(clientProps()), "test-payments-replay", gateway,
                     PaymentWorker.Settings.DEFAULT)) {
                 publish(asked);
                 awaitCaughtUp();
@@ -159,13 +160,13 @@ class PaymentWorkerTest {
             final PaymentWorker.Settings settings = new PaymentWorker.Settings(8, Duration.ofMillis(600));
             publish(asked);
             final int committedAtClose;
-            try (PaymentWorker first = PaymentWorker.start(clientProps(), "test-payments-restart", gateway, settings)) {
+            try (PaymentWorker first = PaymentWorker.start(KafkaClients.of(clientProps()), "test-payments-restart", gateway, settings)) {
                 await(() -> !resultsFor(asked).isEmpty());
             }
             committedAtClose = resultsFor(asked).size();
             assertThat(committedAtClose).as("closed in the middle").isBetween(1, asked.size() - 1);
 
-            try (PaymentWorker second = PaymentWorker.start(clientProps(), "test-payments-restart", gateway, settings)) {
+            try (PaymentWorker second = PaymentWorker.start(KafkaClients.of(clientProps()), "test-payments-restart", gateway, settings)) {
                 awaitCaughtUp();
             }
 
@@ -183,10 +184,10 @@ class PaymentWorkerTest {
                 new PaymentSimulator.Behaviour(Duration.ofMillis(100), Duration.ofMillis(100), 0, 5))) {
             final PaymentWorker.Settings settings = new PaymentWorker.Settings(4, Duration.ofSeconds(2));
             publish(asked);
-            try (PaymentWorker zombie = PaymentWorker.start(clientProps(), "test-payments-fenced", gateway, settings)) {
+            try (PaymentWorker zombie = PaymentWorker.start(KafkaClients.of(clientProps()), "test-payments-fenced", gateway, settings)) {
                 await(() -> !resultsFor(asked).isEmpty());
                 // the same transactional id: the zombie's producer is fenced, its open transaction aborted
-                try (PaymentWorker successor = PaymentWorker.start(clientProps(), "test-payments-fenced", gateway, settings)) {
+                try (PaymentWorker successor = PaymentWorker.start(KafkaClients.of(clientProps()), "test-payments-fenced", gateway, settings)) {
                     awaitCaughtUp();
                 }
             }
@@ -201,7 +202,7 @@ class PaymentWorkerTest {
         final List<PaymentRequest> asked = IntStream.range(0, 60)
                 .mapToObj(i -> authorise("ivy-" + i, PaymentSimulator.APPROVED_CARD)).toList();
         try (CountingGateway gateway = new CountingGateway();
-                PaymentWorker worker = PaymentWorker.start(clientProps(), "test-payments-concurrency", gateway,
+                PaymentWorker worker = PaymentWorker.start(KafkaClients.of(clientProps()), "test-payments-concurrency", gateway,
                         new PaymentWorker.Settings(6, Duration.ofSeconds(5)))) {
             publish(asked);
             awaitCaughtUp();
@@ -220,7 +221,7 @@ class PaymentWorkerTest {
         final String noKey = "{\"orderId\":\"o-nokey-" + UUID.randomUUID() + "\",\"customerId\":\"judy\","
                 + "\"operation\":\"VOID\",\"authorisationId\":\"auth-1\"}";
         try (PaymentSimulator gateway = new PaymentSimulator();
-                PaymentWorker worker = PaymentWorker.start(clientProps(), "test-payments-dead-letters", gateway,
+                PaymentWorker worker = PaymentWorker.start(KafkaClients.of(clientProps()), "test-payments-dead-letters", gateway,
                         PaymentWorker.Settings.DEFAULT)) {
             send("judy", notJson, null);
             send("judy", noCard, null);

@@ -2,9 +2,9 @@ package io.purchasepipeline.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.purchasepipeline.instance.PipelineApp;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -55,8 +55,9 @@ class ClientSettingsTest {
     void securitySettingsReachThePlainClientsButNotThePipelineRules() throws Exception {
         final Map<String, String> settings = ClientSettings.load(file());
 
-        for (final Properties props : List.of(PipelineApp.clientProps("broker:9093", settings),
-                PipelineApp.producerProps("broker:9093", settings), PipelineApp.answerReaderProps("broker:9093", settings))) {
+        final KafkaClients clients = KafkaClients.of("broker:9093", settings);
+        for (final Properties props : List.of(clients.connection(), clients.committedReader(), clients.groupConsumer("g", 1),
+                clients.idempotentProducer(), clients.waitedOnProducer(), clients.transactionalProducer("t", Duration.ofSeconds(1)))) {
             assertThat(plain(props)).containsAllEntriesOf(SECURITY).containsEntry("bootstrap.servers", "broker:9093")
                     .doesNotContainKey("pipeline.fraud.amount.limit");
         }

@@ -1,6 +1,6 @@
 package io.purchasepipeline.system;
 
-import io.purchasepipeline.tools.kafka.BrokerNode;
+import io.purchasepipeline.tools.kafka.BrokerSettings;
 import io.purchasepipeline.tools.kafka.LoopbackPorts;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -159,14 +159,14 @@ class FailoverBench {
      * protocols fail over to a warm copy.
      */
     private static List<Scenario> scenarios() {
-        // the local brokers now ship the 10 s settings (BrokerNode.streamsGroupDefaults): the 45 s
+        // the local brokers now ship the 10 s settings (BrokerSettings.streamsGroupDefaults): the 45 s
         // scenario puts Kafka's own defaults back
         final Map<String, String> streamsStandby = new LinkedHashMap<>(Map.of("group.streams.num.standby.replicas", "1"));
         streamsStandby.put("group.streams.min.session.timeout.ms", "45000");
         streamsStandby.put("group.streams.session.timeout.ms", "45000");
         streamsStandby.put("group.streams.min.heartbeat.interval.ms", "5000");
         streamsStandby.put("group.streams.heartbeat.interval.ms", "5000");
-        final Map<String, String> streamsFast = new LinkedHashMap<>(BrokerNode.streamsGroupDefaults());
+        final Map<String, String> streamsFast = new LinkedHashMap<>(BrokerSettings.streamsGroupDefaults());
         return List.of(
                 new Scenario(SHIPPED, "classic", Long.parseLong(StreamsSettings.of("127.0.0.1:9", Path.of("state"), Map.of())
                         .getProperty(StreamsConfig.mainConsumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG))), 3_000,

@@ -1,5 +1,6 @@
 package io.purchasepipeline.system;
 
+import io.purchasepipeline.runtime.KafkaClients;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
 import io.purchasepipeline.tools.kafka.LocalCluster;
@@ -75,7 +76,7 @@ class MailBench {
                     tmp.resolve("outbox"));
             // not measured: the topics' leaders settle and the sender's group forms
             produce(client, 20);
-            try (MailSender warmUp = MailSender.start(client, settings, Attachments.NONE)) {
+            try (MailSender warmUp = MailSender.start(KafkaClients.of(client), settings, Attachments.NONE)) {
                 final long started = System.nanoTime();
                 while (smtp.getReceivedMessages().length < 20 && System.nanoTime() - started < ROUND_LIMIT.toNanos()) {
                     Thread.sleep(20);
@@ -89,7 +90,7 @@ class MailBench {
                     props.putAll(setting.getValue());
                     final int before = smtp.getReceivedMessages().length;
                     final long started = System.nanoTime();
-                    try (MailSender sender = MailSender.start(props, settings, Attachments.NONE)) {
+                    try (MailSender sender = MailSender.start(KafkaClients.of(props), settings, Attachments.NONE)) {
                         while (smtp.getReceivedMessages().length < before + emails) {
                             if (System.nanoTime() - started > ROUND_LIMIT.toNanos()) {
                                 throw new AssertionError("round " + round + " (" + setting.getKey() + ") delivered "

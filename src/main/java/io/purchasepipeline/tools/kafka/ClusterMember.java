@@ -18,11 +18,11 @@ record ClusterMember(int nodeId, int port, int controllerPort, Uuid directoryId)
 
     /** This member as one entry of {@code kafka-storage format --initial-controllers}. */
     String initialControllerEntry() {
-        return nodeId + "@" + BrokerNode.LOOPBACK + ":" + controllerPort + ":" + directoryId;
+        return nodeId + "@" + Loopback.ADDRESS + ":" + controllerPort + ":" + directoryId;
     }
 
     /** This member's controller endpoint, for {@code controller.quorum.bootstrap.servers}. */
     String controllerEndpoint() {
-        return BrokerNode.LOOPBACK + ":" + controllerPort;
+        return Loopback.ADDRESS + ":" + controllerPort;
     }
 }

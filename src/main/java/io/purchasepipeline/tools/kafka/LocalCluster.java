@@ -52,7 +52,7 @@ public final class LocalCluster implements AutoCloseable {
                          final Map<String, String> properties) {
         this.dir = dir;
         this.clusterId = layout.clusterId();
-        final Map<String, String> merged = new LinkedHashMap<>(BrokerNode.clusterDefaults(layout.members().size()));
+        final Map<String, String> merged = new LinkedHashMap<>(BrokerSettings.clusterDefaults(layout.members().size()));
         merged.putAll(properties);
         this.nodes = layout.members().stream()
                 .map(member -> new BrokerNode(member.nodeId(), member.port(), member.controllerPort(),

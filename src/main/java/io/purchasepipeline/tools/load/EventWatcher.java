@@ -1,17 +1,15 @@
 package io.purchasepipeline.tools.load;
 
+import io.purchasepipeline.runtime.KafkaClients;
 import io.purchasepipeline.serdes.OrderEvent;
 import io.purchasepipeline.serdes.Topics;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import java.util.Properties;
 import org.apache.kafka.clients.consumer.CloseOptions;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.errors.WakeupException;
@@ -47,14 +45,9 @@ public final class EventWatcher implements AutoCloseable {
     }
 
     /** Positions the reader at the end of every partition, then starts reading; returns once the positions are fixed. */
-    public static EventWatcher start(final Properties clientProps, final String topic, final Outcomes outcomes,
+    public static EventWatcher start(final KafkaClients clients, final String topic, final Outcomes outcomes,
                               final OrderIds ids, final Duration timeout) {
-        final Properties props = new Properties();
-        props.putAll(clientProps);
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, IsolationLevel.READ_COMMITTED.toString());
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        props.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
-        final KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(),
+        final KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(clients.committedReader(), new ByteArrayDeserializer(),
                 new ByteArrayDeserializer());
         try {
             final List<TopicPartition> partitions = consumer.partitionsFor(topic, timeout).stream()

@@ -1,5 +1,6 @@
 package io.purchasepipeline.tools.load;
 
+import io.purchasepipeline.runtime.KafkaClients;
 import io.purchasepipeline.serdes.Product;
 import io.purchasepipeline.serdes.ProductKind;
 import io.purchasepipeline.serdes.Topics;
@@ -8,19 +9,15 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.stream.Collectors;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 
 /**
@@ -81,10 +78,10 @@ public final class LoadCatalog {
      * @return how many products were defined
      * @throws IllegalStateException when the pipeline did not apply them all in {@code timeout}
      */
-    public int define(final Properties clientProps, final Duration timeout) throws ExecutionException, InterruptedException {
+    public int define(final KafkaClients clients, final Duration timeout) throws ExecutionException, InterruptedException {
         final List<Product> products = products();
         final Set<String> waiting = products.stream().map(Product::sku).collect(Collectors.toCollection(HashSet::new));
-        try (KafkaConsumer<String, Product> applied = new KafkaConsumer<>(consumerProps(clientProps),
+        try (KafkaConsumer<String, Product> applied = new KafkaConsumer<>(clients.committedReader(),
                 Topics.PRODUCTS.keySerde().deserializer(), Topics.PRODUCTS.valueSerde().deserializer())) {
             final List<TopicPartition> partitions = applied.partitionsFor(Topics.PRODUCTS.name(), timeout).stream()
                     .map(info -> new TopicPartition(info.topic(), info.partition())).toList();
@@ -96,7 +93,7 @@ public final class LoadCatalog {
             // the end is looked up lazily: fix it now, before anything is written
             partitions.forEach(applied::position);
 
-            write(clientProps, products);
+            write(clients, products);
 
             final long deadline = System.nanoTime() + timeout.toNanos();
             while (!waiting.isEmpty() && System.nanoTime() - deadline < 0) {
@@ -113,13 +110,9 @@ public final class LoadCatalog {
         return products.size();
     }
 
-    private static void write(final Properties clientProps, final List<Product> products)
+    private static void write(final KafkaClients clients, final List<Product> products)
             throws ExecutionException, InterruptedException {
-        final Properties props = new Properties();
-        props.putAll(clientProps);
-        props.put(ProducerConfig.ACKS_CONFIG, "all");
-        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-        try (KafkaProducer<String, Product> producer = new KafkaProducer<>(props, Topics.CATALOG.keySerde().serializer(),
+        try (KafkaProducer<String, Product> producer = new KafkaProducer<>(clients.idempotentProducer(), Topics.CATALOG.keySerde().serializer(),
                 Topics.CATALOG.valueSerde().serializer())) {
             final List<Future<RecordMetadata>> acks = new ArrayList<>(products.size());
             for (final Product product : products) {
@@ -129,14 +122,5 @@ public final class LoadCatalog {
                 ack.get();
             }
         }
-    }
-
-    private static Properties consumerProps(final Properties clientProps) {
-        final Properties props = new Properties();
-        props.putAll(clientProps);
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, IsolationLevel.READ_COMMITTED.toString());
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        props.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
-        return props;
     }
 }

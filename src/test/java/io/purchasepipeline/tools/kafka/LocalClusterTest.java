@@ -100,15 +100,15 @@ class LocalClusterTest {
 
     @Test
     void sizesReplicationToTheNumberOfNodes() {
-        assertThat(BrokerNode.clusterDefaults(1))
+        assertThat(BrokerSettings.clusterDefaults(1))
                 .containsEntry("offsets.topic.replication.factor", "1")
                 .containsEntry("transaction.state.log.min.isr", "1")
                 .containsEntry("min.insync.replicas", "1")
                 .doesNotContainKey("broker.session.timeout.ms");
-        assertThat(BrokerNode.clusterDefaults(2))
+        assertThat(BrokerSettings.clusterDefaults(2))
                 .containsEntry("default.replication.factor", "2")
                 .containsEntry("min.insync.replicas", "1");
-        assertThat(BrokerNode.clusterDefaults(5))
+        assertThat(BrokerSettings.clusterDefaults(5))
                 .containsEntry("default.replication.factor", "3")
                 .containsEntry("offsets.topic.replication.factor", "3")
                 .containsEntry("share.coordinator.state.topic.replication.factor", "3")
