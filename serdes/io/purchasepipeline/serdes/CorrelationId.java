@@ -14,8 +14,7 @@ public final class CorrelationId {
 
     public static final String HEADER = "correlation-id";
 
-    private CorrelationId() {
-    }
+    private CorrelationId() {}
 
     /** The id in {@code headers}, or null. */
     public static String of(final Headers headers) {

@@ -39,9 +39,26 @@ public record EmailRequest(
     }
 
     /** An email about nothing but the order's id: no lines, no reasons, no e-book. */
-    public EmailRequest(final String emailId, final EmailKind kind, final String orderId, final String customerId,
-            final String customerName, final String to) {
-        this(emailId, kind, orderId, customerId, customerName, to, null, List.of(), null, null, List.of(), null,
+    public EmailRequest(
+            final String emailId,
+            final EmailKind kind,
+            final String orderId,
+            final String customerId,
+            final String customerName,
+            final String to) {
+        this(
+                emailId,
+                kind,
+                orderId,
+                customerId,
+                customerName,
+                to,
+                null,
+                List.of(),
+                null,
+                null,
+                List.of(),
+                null,
                 List.of());
     }
 

@@ -1,5 +1,4 @@
 package io.purchasepipeline.serdes;
 
 /** An operator's command on {@code customer-flags}, keyed by customer id. */
-public record FlagCommand(String customerId, FlagAction action, String reason) {
-}
+public record FlagCommand(String customerId, FlagAction action, String reason) {}

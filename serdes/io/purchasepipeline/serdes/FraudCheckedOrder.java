@@ -9,8 +9,12 @@ import java.util.Map;
  * task. {@code unitPrices} and {@code productNames} are the catalog's when the order was checked (a
  * SKU the catalog does not know yet has neither); an empty reason list means the order is clean.
  */
-public record FraudCheckedOrder(Order order, Map<String, BigDecimal> unitPrices, BigDecimal estimatedTotal,
-        List<FraudReason> reasons, Map<String, String> productNames) {
+public record FraudCheckedOrder(
+        Order order,
+        Map<String, BigDecimal> unitPrices,
+        BigDecimal estimatedTotal,
+        List<FraudReason> reasons,
+        Map<String, String> productNames) {
 
     public FraudCheckedOrder {
         unitPrices = unitPrices == null ? Map.of() : Map.copyOf(unitPrices);

@@ -16,16 +16,15 @@ import com.fasterxml.jackson.databind.type.LogicalType;
  */
 public final class JsonMappers {
 
-    private JsonMappers() {
-    }
+    private JsonMappers() {}
 
     /**
      * Events, store values and every answer the application writes: nulls are left out so that old
      * and new readers see the same payload.
      */
     public static ObjectMapper events() {
-        return common()
-                .defaultPropertyInclusion(JsonInclude.Value.construct(JsonInclude.Include.NON_NULL, JsonInclude.Include.NON_NULL))
+        return common().defaultPropertyInclusion(
+                        JsonInclude.Value.construct(JsonInclude.Include.NON_NULL, JsonInclude.Include.NON_NULL))
                 .build();
     }
 
@@ -34,13 +33,14 @@ public final class JsonMappers {
      * a quantity) or anything after the document is refused, not silently converted.
      */
     public static ObjectMapper requests() {
-        return common()
-                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+        return common().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
                 .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
                 .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
-                .withCoercionConfig(LogicalType.Textual, text -> text.setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
-                        .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
-                        .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail))
+                .withCoercionConfig(
+                        LogicalType.Textual,
+                        text -> text.setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+                                .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+                                .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail))
                 .build();
     }
 

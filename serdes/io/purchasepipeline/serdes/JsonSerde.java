@@ -57,8 +57,8 @@ public final class JsonSerde<T> implements Serde<T> {
                 }
                 return value;
             } catch (JsonProcessingException e) {
-                throw new SerializationException("Payload on " + topic + " is not a valid " + type + ": "
-                        + e.getOriginalMessage(), e);
+                throw new SerializationException(
+                        "Payload on " + topic + " is not a valid " + type + ": " + e.getOriginalMessage(), e);
             } catch (IOException e) {
                 throw new SerializationException("Payload on " + topic + " cannot be read as " + type, e);
             }

@@ -14,5 +14,4 @@ public record LineResult(
         ProductKind kind,
         String productName,
         BigDecimal unitPrice,
-        int quantity) {
-}
+        int quantity) {}

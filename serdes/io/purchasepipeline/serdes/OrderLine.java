@@ -1,5 +1,4 @@
 package io.purchasepipeline.serdes;
 
 /** One line of an order: how many units of one SKU. */
-public record OrderLine(String sku, int quantity) {
-}
+public record OrderLine(String sku, int quantity) {}

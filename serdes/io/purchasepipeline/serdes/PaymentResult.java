@@ -11,5 +11,4 @@ public record PaymentResult(
         PaymentOperation operation,
         PaymentStatus status,
         String paymentId,
-        String detail) {
-}
+        String detail) {}

@@ -8,5 +8,4 @@ import java.math.BigDecimal;
  * never races a sale and compaction keeps the truth. It is ignored for SEAT (always one) and
  * DIGITAL (unlimited).
  */
-public record Product(String sku, String name, ProductKind kind, BigDecimal price, Long stock) {
-}
+public record Product(String sku, String name, ProductKind kind, BigDecimal price, Long stock) {}

@@ -18,8 +18,7 @@ public final class RoutableOrderId {
     private static final Pattern SUFFIX = Pattern.compile(".+-[0-9a-f]{8}");
     private static final int SUFFIX_LENGTH = 9;
 
-    private RoutableOrderId() {
-    }
+    private RoutableOrderId() {}
 
     /** A new random id for an order of {@code customerId}. */
     public static String random(final String customerId) {

@@ -1,5 +1,4 @@
 package io.purchasepipeline.serdes;
 
 /** The answer to a {@link SeatCommand}, on {@code seat-reservation-results} keyed by seat id. */
-public record SeatResult(String requestId, String seatId, String user, SeatOutcome outcome, String reservedFor) {
-}
+public record SeatResult(String requestId, String seatId, String user, SeatOutcome outcome, String reservedFor) {}

@@ -53,10 +53,14 @@ public final class Topics {
      * partition count, or one key would land on two tasks. The order's path loops through them
      * (customer → SKU → customer), so they are provisioned up front rather than made by Kafka Streams.
      */
-    public static final List<String> CO_PARTITIONED =
-            List.of(ORDERS.name(), CUSTOMER_FLAGS.name(), CATALOG.name(), SEAT_RESERVATIONS.name(),
-                    RESERVATION_COMMANDS.name(), RESERVATION_RESULTS.name(), PAYMENT_RESULTS.name());
+    public static final List<String> CO_PARTITIONED = List.of(
+            ORDERS.name(),
+            CUSTOMER_FLAGS.name(),
+            CATALOG.name(),
+            SEAT_RESERVATIONS.name(),
+            RESERVATION_COMMANDS.name(),
+            RESERVATION_RESULTS.name(),
+            PAYMENT_RESULTS.name());
 
-    private Topics() {
-    }
+    private Topics() {}
 }

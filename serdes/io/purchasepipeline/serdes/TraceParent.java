@@ -30,8 +30,8 @@ public final class TraceParent {
      * came, nothing is recorded and, without a context coming in, nothing is added. What every
      * process runs with when no trace exporter is configured.
      */
-    public static final OpenTelemetry UNTRACED = OpenTelemetry.propagating(
-            ContextPropagators.create(W3CTraceContextPropagator.getInstance()));
+    public static final OpenTelemetry UNTRACED =
+            OpenTelemetry.propagating(ContextPropagators.create(W3CTraceContextPropagator.getInstance()));
 
     private static final TextMapGetter<Headers> GETTER = new TextMapGetter<>() {
         @Override
@@ -56,8 +56,7 @@ public final class TraceParent {
         }
     };
 
-    private TraceParent() {
-    }
+    private TraceParent() {}
 
     /** The span context in {@code headers}; an invalid one when they carry none (or a malformed one). */
     public static SpanContext of(final Headers headers) {

@@ -9,8 +9,13 @@ import java.util.Map;
  * each rate's running baseline (and how many windows made it), and the alerts of the last closed
  * window.
  */
-public record AnalyticsSnapshot(WindowCounts current, WindowCounts lastClosed, Map<String, Double> lastRates,
-        Map<String, Double> baselines, Map<String, Long> baselineWindows, List<Alert> activeAlerts) {
+public record AnalyticsSnapshot(
+        WindowCounts current,
+        WindowCounts lastClosed,
+        Map<String, Double> lastRates,
+        Map<String, Double> baselines,
+        Map<String, Long> baselineWindows,
+        List<Alert> activeAlerts) {
 
     public static final String KEY = "snapshot";
 

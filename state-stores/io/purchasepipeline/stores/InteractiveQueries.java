@@ -36,7 +36,8 @@ public final class InteractiveQueries {
         final OptionalInt partition = RoutableOrderId.partition(orderId, partitions);
         return partition.isPresent() ? Optional.of(Set.of(partition.getAsInt())) : Optional.empty();
     };
-    private static final List<Duration> BACKOFF = List.of(Duration.ofMillis(50), Duration.ofMillis(150), Duration.ofMillis(300));
+    private static final List<Duration> BACKOFF =
+            List.of(Duration.ofMillis(50), Duration.ofMillis(150), Duration.ofMillis(300));
 
     private final KafkaStreams streams;
     private final HostInfo self;
@@ -98,10 +99,15 @@ public final class InteractiveQueries {
      *
      * @throws InvalidStateStoreException when the global store cannot be read now (still restoring)
      */
-    public <V> StorePage<V> globalPage(final String store, final String prefix, final String after,
-            final Predicate<V> matches, final int limit, final int maxScanned) {
-        final ReadOnlyKeyValueStore<String, V> global =
-                streams.store(StoreQueryParameters.fromNameAndType(store, QueryableStoreTypes.<String, V>keyValueStore()));
+    public <V> StorePage<V> globalPage(
+            final String store,
+            final String prefix,
+            final String after,
+            final Predicate<V> matches,
+            final int limit,
+            final int maxScanned) {
+        final ReadOnlyKeyValueStore<String, V> global = streams.store(
+                StoreQueryParameters.fromNameAndType(store, QueryableStoreTypes.<String, V>keyValueStore()));
         final String from = after == null || after.compareTo(prefix) < 0 ? prefix : after;
         // keys are ASCII (SKUs): every key with the prefix sorts below the prefix followed by U+FFFF
         final String to = prefix.isEmpty() ? null : prefix + '\uffff';
@@ -154,7 +160,8 @@ public final class InteractiveQueries {
         }
         final LagInfo lag = lags == null ? null : lags.get(metadata.partition());
         if (lag == null) {
-            return new QueryResult.Unavailable<>("no copy of " + store + " partition " + metadata.partition() + " here");
+            return new QueryResult.Unavailable<>(
+                    "no copy of " + store + " partition " + metadata.partition() + " here");
         }
         if (lag.offsetLag() > maxStandbyLag) {
             return new QueryResult.Unavailable<>("copy of " + store + " partition " + metadata.partition() + " is "
@@ -181,9 +188,9 @@ public final class InteractiveQueries {
 
     private <V> QueryResult<V> read(final String store, final String key, final int partition, final boolean stale) {
         try {
-            StoreQueryParameters<ReadOnlyKeyValueStore<String, V>> parameters =
-                    StoreQueryParameters.fromNameAndType(store, QueryableStoreTypes.<String, V>keyValueStore())
-                            .withPartition(partition);
+            StoreQueryParameters<ReadOnlyKeyValueStore<String, V>> parameters = StoreQueryParameters.fromNameAndType(
+                            store, QueryableStoreTypes.<String, V>keyValueStore())
+                    .withPartition(partition);
             if (stale) {
                 parameters = parameters.enableStaleStores();
             }
@@ -209,8 +216,10 @@ public final class InteractiveQueries {
         } catch (IllegalStateException e) {
             return null;
         }
-        if (metadata == null || Objects.equals(metadata, KeyQueryMetadata.NOT_AVAILABLE)
-                || metadata.activeHost() == null || metadata.activeHost().port() < 0) {
+        if (metadata == null
+                || Objects.equals(metadata, KeyQueryMetadata.NOT_AVAILABLE)
+                || metadata.activeHost() == null
+                || metadata.activeHost().port() < 0) {
             return null;
         }
         return metadata;

@@ -48,9 +48,11 @@ public final class InventoryLedger {
         require(product.name() != null && !product.name().isBlank(), "product " + sku + " has no name");
         require(product.kind() != null, "product " + sku + " has no kind");
         require(product.price() != null && product.price().signum() >= 0, "product " + sku + " needs a price >= 0");
-        require(product.kind() != ProductKind.PHYSICAL || product.stock() != null && product.stock() >= 0,
+        require(
+                product.kind() != ProductKind.PHYSICAL || product.stock() != null && product.stock() >= 0,
                 "PHYSICAL product " + sku + " needs a stock >= 0");
-        require(current == null || current.kind() == product.kind() || current.held() + current.sold() == 0,
+        require(
+                current == null || current.kind() == product.kind() || current.held() + current.sold() == 0,
                 "SKU " + sku + " cannot change kind while units are held or sold");
 
         final Inventory next = switch (product.kind()) {
@@ -59,16 +61,37 @@ public final class InventoryLedger {
                 final long sold = current == null ? 0 : current.sold();
                 final long stocked = Math.max(product.stock(), held + sold);
                 if (stocked != product.stock()) {
-                    log.warn("Stock of {} set to {} but {} are held or sold: nothing more will be sold", sku,
-                            product.stock(), held + sold);
+                    log.warn(
+                            "Stock of {} set to {} but {} are held or sold: nothing more will be sold",
+                            sku,
+                            product.stock(),
+                            held + sold);
                 }
-                yield new Inventory(sku, product.name(), product.kind(), product.price(), stocked,
-                        stocked - held - sold, held, sold, null);
+                yield new Inventory(
+                        sku,
+                        product.name(),
+                        product.kind(),
+                        product.price(),
+                        stocked,
+                        stocked - held - sold,
+                        held,
+                        sold,
+                        null);
             }
-            case SEAT -> new Inventory(sku, product.name(), product.kind(), product.price(), 0, 0, 0, 0, null)
-                    .withSeat(current == null ? null : current.seatHolder());
-            case DIGITAL -> new Inventory(sku, product.name(), product.kind(), product.price(), 0, 0,
-                    current == null ? 0 : current.held(), current == null ? 0 : current.sold(), null);
+            case SEAT ->
+                new Inventory(sku, product.name(), product.kind(), product.price(), 0, 0, 0, 0, null)
+                        .withSeat(current == null ? null : current.seatHolder());
+            case DIGITAL ->
+                new Inventory(
+                        sku,
+                        product.name(),
+                        product.kind(),
+                        product.price(),
+                        0,
+                        0,
+                        current == null ? 0 : current.held(),
+                        current == null ? 0 : current.sold(),
+                        null);
         };
         inventory.put(sku, next);
         return next;
@@ -108,10 +131,14 @@ public final class InventoryLedger {
             return null;
         }
         return switch (current.kind()) {
-            case PHYSICAL -> current.available() < quantity ? null
-                    : current.withCounts(current.available() - quantity, current.held() + quantity, current.sold());
-            case SEAT -> current.seatHolder() != null ? null
-                    : current.withSeat(SeatHolder.order(command.orderId(), command.customerId()));
+            case PHYSICAL ->
+                current.available() < quantity
+                        ? null
+                        : current.withCounts(current.available() - quantity, current.held() + quantity, current.sold());
+            case SEAT ->
+                current.seatHolder() != null
+                        ? null
+                        : current.withSeat(SeatHolder.order(command.orderId(), command.customerId()));
             case DIGITAL -> current.withCounts(current.available(), current.held() + quantity, current.sold());
         };
     }
@@ -119,22 +146,33 @@ public final class InventoryLedger {
     /** Turns a held line into a sale. A line this SKU does not hold for the order is refused whole. */
     public void confirm(final ReservationCommand command) {
         final Inventory current = held(command);
-        inventory.put(current.sku(), switch (current.kind()) {
-            case SEAT -> current.withSeat(current.seatHolder().sell());
-            case PHYSICAL, DIGITAL -> current.withCounts(current.available(), current.held() - command.quantity(),
-                    current.sold() + command.quantity());
-        });
+        inventory.put(
+                current.sku(),
+                switch (current.kind()) {
+                    case SEAT -> current.withSeat(current.seatHolder().sell());
+                    case PHYSICAL, DIGITAL ->
+                        current.withCounts(
+                                current.available(),
+                                current.held() - command.quantity(),
+                                current.sold() + command.quantity());
+                });
     }
 
     /** Gives a held line back. A line this SKU does not hold for the order is refused whole. */
     public void release(final ReservationCommand command) {
         final Inventory current = held(command);
-        inventory.put(current.sku(), switch (current.kind()) {
-            case SEAT -> current.withSeat(null);
-            case PHYSICAL -> current.withCounts(current.available() + command.quantity(),
-                    current.held() - command.quantity(), current.sold());
-            case DIGITAL -> current.withCounts(current.available(), current.held() - command.quantity(), current.sold());
-        });
+        inventory.put(
+                current.sku(),
+                switch (current.kind()) {
+                    case SEAT -> current.withSeat(null);
+                    case PHYSICAL ->
+                        current.withCounts(
+                                current.available() + command.quantity(),
+                                current.held() - command.quantity(),
+                                current.sold());
+                    case DIGITAL ->
+                        current.withCounts(current.available(), current.held() - command.quantity(), current.sold());
+                });
     }
 
     /**
@@ -143,16 +181,22 @@ public final class InventoryLedger {
      */
     private Inventory held(final ReservationCommand command) {
         final Inventory current = inventory.get(command.sku());
-        require(current != null, command.action() + " of " + command.sku() + " for order " + command.orderId()
-                + ": no such SKU");
+        require(
+                current != null,
+                command.action() + " of " + command.sku() + " for order " + command.orderId() + ": no such SKU");
         if (current.kind() == ProductKind.SEAT) {
-            require(current.seatHolder() != null && current.seatHolder().isOrder(command.orderId())
-                    && !current.seatHolder().sold(), command.action() + " of seat " + command.sku() + " for order "
-                    + command.orderId() + ": the seat is not held for it");
+            require(
+                    current.seatHolder() != null
+                            && current.seatHolder().isOrder(command.orderId())
+                            && !current.seatHolder().sold(),
+                    command.action() + " of seat " + command.sku() + " for order " + command.orderId()
+                            + ": the seat is not held for it");
         } else {
-            require(command.quantity() > 0 && current.held() >= command.quantity(), command.action() + " of "
-                    + command.quantity() + " " + command.sku() + " for order " + command.orderId() + ": only "
-                    + current.held() + " held");
+            require(
+                    command.quantity() > 0 && current.held() >= command.quantity(),
+                    command.action() + " of "
+                            + command.quantity() + " " + command.sku() + " for order " + command.orderId() + ": only "
+                            + current.held() + " held");
         }
         return current;
     }
@@ -173,8 +217,10 @@ public final class InventoryLedger {
                     yield seatResult(command, SeatOutcome.RESERVED, command.user());
                 }
                 // the same user asking again (a retried request) is told what is true: the seat is theirs
-                yield seatResult(command, holder.isUser(command.user()) ? SeatOutcome.RESERVED
-                        : SeatOutcome.ALREADY_RESERVED, holder.reservedFor());
+                yield seatResult(
+                        command,
+                        holder.isUser(command.user()) ? SeatOutcome.RESERVED : SeatOutcome.ALREADY_RESERVED,
+                        holder.reservedFor());
             }
             case RELEASE -> {
                 if (holder == null) {
@@ -189,13 +235,18 @@ public final class InventoryLedger {
         };
     }
 
-    private static SeatResult seatResult(final SeatCommand command, final SeatOutcome outcome, final String reservedFor) {
+    private static SeatResult seatResult(
+            final SeatCommand command, final SeatOutcome outcome, final String reservedFor) {
         return new SeatResult(command.requestId(), command.seatId(), command.user(), outcome, reservedFor);
     }
 
-    private static LineResult result(final ReservationCommand command, final Inventory inventory,
-            final LineOutcome outcome) {
-        return new LineResult(command.orderId(), command.customerId(), command.sku(), outcome,
+    private static LineResult result(
+            final ReservationCommand command, final Inventory inventory, final LineOutcome outcome) {
+        return new LineResult(
+                command.orderId(),
+                command.customerId(),
+                command.sku(),
+                outcome,
                 inventory == null ? null : inventory.kind(),
                 inventory == null ? null : inventory.name(),
                 inventory == null ? BigDecimal.ZERO : inventory.price(),

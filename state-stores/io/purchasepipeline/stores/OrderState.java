@@ -41,8 +41,7 @@ public record OrderState(
         String traceparent) {
 
     /** One entry of the audit trail. */
-    public record Step(OrderStatus status, long at, String detail) {
-    }
+    public record Step(OrderStatus status, long at, String detail) {}
 
     public OrderState {
         fraudReasons = fraudReasons == null ? List.of() : List.copyOf(fraudReasons);
@@ -99,8 +98,16 @@ public record OrderState(
     }
 
     public OrderState withLines(final UnaryOperator<LineState> change) {
-        return new OrderState(order, fraudReasons, lines.stream().map(change).toList(), total, placedAt, payment, steps,
-                correlationId, traceparent);
+        return new OrderState(
+                order,
+                fraudReasons,
+                lines.stream().map(change).toList(),
+                total,
+                placedAt,
+                payment,
+                steps,
+                correlationId,
+                traceparent);
     }
 
     public OrderState withPayment(final PaymentState next) {
@@ -122,8 +129,12 @@ public record OrderState(
      * none), the authorisation's outcome and id, and how many times the pending operation was
      * asked without an answer.
      */
-    public record PaymentState(PaymentOperation pending, PaymentStatus authorisation, String authorisationId,
-            PaymentStatus capture, int unanswered) {
+    public record PaymentState(
+            PaymentOperation pending,
+            PaymentStatus authorisation,
+            String authorisationId,
+            PaymentStatus capture,
+            int unanswered) {
 
         public static final PaymentState NONE = new PaymentState(null, null, null, null, 0);
 
@@ -158,13 +169,16 @@ public record OrderState(
             if (authorisation == null) {
                 return pending == null ? null : pending.name().toLowerCase(java.util.Locale.ROOT) + " asked";
             }
-            final StringBuilder text = new StringBuilder(authorisation.approved() ? "authorised" : authorisation.name()
-                    .toLowerCase(java.util.Locale.ROOT));
+            final StringBuilder text = new StringBuilder(
+                    authorisation.approved()
+                            ? "authorised"
+                            : authorisation.name().toLowerCase(java.util.Locale.ROOT));
             if (authorisationId != null) {
                 text.append(' ').append(authorisationId);
             }
             if (capture != null) {
-                text.append(", capture ").append(capture.approved() ? "done" : capture.name().toLowerCase(java.util.Locale.ROOT));
+                text.append(", capture ")
+                        .append(capture.approved() ? "done" : capture.name().toLowerCase(java.util.Locale.ROOT));
             }
             return text.toString();
         }

@@ -17,32 +17,36 @@ import org.apache.kafka.streams.state.WindowStore;
  */
 public final class PipelineStores {
 
-    private PipelineStores() {
-    }
+    private PipelineStores() {}
 
     /** One entry per order and customer at the order's time; duplicates kept, so each order counts. */
     public static StoreBuilder<WindowStore<String, String>> customerOrderTimes(final Duration window) {
         return Stores.windowStoreBuilder(
                 Stores.persistentWindowStore(StoreNames.CUSTOMER_ORDER_TIMES, window.multipliedBy(2), window, true),
-                Serdes.String(), Serdes.String());
+                Serdes.String(),
+                Serdes.String());
     }
 
     /** Flagged customers and why, until an operator clears the flag. */
     public static StoreBuilder<KeyValueStore<String, String>> flaggedCustomers() {
         return Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(StoreNames.FLAGGED_CUSTOMERS), Serdes.String(), Serdes.String())
+                        Stores.persistentKeyValueStore(StoreNames.FLAGGED_CUSTOMERS), Serdes.String(), Serdes.String())
                 .withCachingEnabled();
     }
 
     public static StoreBuilder<KeyValueStore<String, Inventory>> inventory() {
         return Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(StoreNames.INVENTORY), Serdes.String(), JsonSerde.of(Inventory.class))
+                        Stores.persistentKeyValueStore(StoreNames.INVENTORY),
+                        Serdes.String(),
+                        JsonSerde.of(Inventory.class))
                 .withCachingEnabled();
     }
 
     public static StoreBuilder<KeyValueStore<String, OrderState>> orders() {
         return Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(StoreNames.ORDERS), Serdes.String(), JsonSerde.of(OrderState.class))
+                        Stores.persistentKeyValueStore(StoreNames.ORDERS),
+                        Serdes.String(),
+                        JsonSerde.of(OrderState.class))
                 .withCachingEnabled();
     }
 
@@ -55,32 +59,38 @@ public final class PipelineStores {
      */
     public static StoreBuilder<KeyValueStore<String, String>> orderTimers() {
         return Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(StoreNames.ORDER_TIMERS), Serdes.String(), Serdes.String())
+                        Stores.persistentKeyValueStore(StoreNames.ORDER_TIMERS), Serdes.String(), Serdes.String())
                 .withCachingEnabled();
     }
 
     public static StoreBuilder<KeyValueStore<Long, WindowCounts>> analyticsTally(final String name) {
-        return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), Serdes.Long(),
-                JsonSerde.of(WindowCounts.class))
+        return Stores.keyValueStoreBuilder(
+                        Stores.persistentKeyValueStore(name), Serdes.Long(), JsonSerde.of(WindowCounts.class))
                 .withCachingEnabled();
     }
 
     public static StoreBuilder<KeyValueStore<Long, WindowCounts>> analyticsWindows() {
-        return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.ANALYTICS_WINDOWS), Serdes.Long(),
-                JsonSerde.of(WindowCounts.class))
+        return Stores.keyValueStoreBuilder(
+                        Stores.persistentKeyValueStore(StoreNames.ANALYTICS_WINDOWS),
+                        Serdes.Long(),
+                        JsonSerde.of(WindowCounts.class))
                 .withCachingEnabled();
     }
 
     public static StoreBuilder<KeyValueStore<String, AnalyticsSnapshot>> analytics() {
-        return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.ANALYTICS), Serdes.String(),
-                JsonSerde.of(AnalyticsSnapshot.class))
+        return Stores.keyValueStoreBuilder(
+                        Stores.persistentKeyValueStore(StoreNames.ANALYTICS),
+                        Serdes.String(),
+                        JsonSerde.of(AnalyticsSnapshot.class))
                 .withCachingEnabled();
     }
 
     /** Global: filled from the products topic on every instance; logging off, the topic is its changelog. */
     public static StoreBuilder<KeyValueStore<String, Product>> productCatalog() {
         return Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(StoreNames.PRODUCT_CATALOG), Serdes.String(), JsonSerde.of(Product.class))
+                        Stores.persistentKeyValueStore(StoreNames.PRODUCT_CATALOG),
+                        Serdes.String(),
+                        JsonSerde.of(Product.class))
                 .withLoggingDisabled();
     }
 

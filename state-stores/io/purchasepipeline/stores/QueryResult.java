@@ -6,18 +6,14 @@ import org.apache.kafka.streams.state.HostInfo;
 public sealed interface QueryResult<V> {
 
     /** Found in a store of this instance. */
-    record Found<V>(V value) implements QueryResult<V> {
-    }
+    record Found<V>(V value) implements QueryResult<V> {}
 
     /** The key belongs to another instance. */
-    record Elsewhere<V>(HostInfo host) implements QueryResult<V> {
-    }
+    record Elsewhere<V>(HostInfo host) implements QueryResult<V> {}
 
     /** The key's owner has no value for it. */
-    record NotFound<V>() implements QueryResult<V> {
-    }
+    record NotFound<V>() implements QueryResult<V> {}
 
     /** Nobody can answer now (a rebalance, a store still restoring): ask again shortly. */
-    record Unavailable<V>(String reason) implements QueryResult<V> {
-    }
+    record Unavailable<V>(String reason) implements QueryResult<V> {}
 }

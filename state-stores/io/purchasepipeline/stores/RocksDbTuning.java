@@ -28,6 +28,7 @@ public final class RocksDbTuning implements RocksDBConfigSetter {
      * compaction threads busy, under half the throughput (RocksDbTuningTest; measured in the README).
      */
     private static final long WRITE_BUFFER_BYTES = 2L * 1024 * 1024;
+
     private static final long BLOCK_SIZE = 16L * 1024;
 
     /**

@@ -6,7 +6,10 @@ package io.purchasepipeline.stores;
  */
 public record SeatHolder(Type type, String id, String reservedFor, boolean sold) {
 
-    public enum Type { ORDER, USER }
+    public enum Type {
+        ORDER,
+        USER
+    }
 
     public static SeatHolder order(final String orderId, final String customerId) {
         return new SeatHolder(Type.ORDER, orderId, customerId, false);

@@ -24,6 +24,5 @@ public final class StoreNames {
     /** Every instance's copy of the product definitions (prices for the fraud check). */
     public static final String PRODUCT_CATALOG = "product-catalog";
 
-    private StoreNames() {
-    }
+    private StoreNames() {}
 }

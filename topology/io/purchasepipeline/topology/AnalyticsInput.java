@@ -7,12 +7,9 @@ import io.purchasepipeline.serdes.OrderEvent;
 /** What analytics counts, from three topics merged into one stream. */
 sealed interface AnalyticsInput {
 
-    record Status(OrderEvent event) implements AnalyticsInput {
-    }
+    record Status(OrderEvent event) implements AnalyticsInput {}
 
-    record Email(EmailOutcome outcome) implements AnalyticsInput {
-    }
+    record Email(EmailOutcome outcome) implements AnalyticsInput {}
 
-    record Ebook(EbookGenerated ebook) implements AnalyticsInput {
-    }
+    record Ebook(EbookGenerated ebook) implements AnalyticsInput {}
 }

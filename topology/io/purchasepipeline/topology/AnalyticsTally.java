@@ -42,8 +42,8 @@ final class AnalyticsTally implements Processor<String, AnalyticsInput, String, 
      *     customer's task, which sees the orders' events as they are made; {@link StoreNames#ANALYTICS_TALLY} for
      *     what the workers report)
      */
-    static ProcessorSupplier<String, AnalyticsInput, String, WindowCounts> supplier(final AnalyticsConfig config,
-            final String store) {
+    static ProcessorSupplier<String, AnalyticsInput, String, WindowCounts> supplier(
+            final AnalyticsConfig config, final String store) {
         return new ProcessorSupplier<>() {
             @Override
             public Processor<String, AnalyticsInput, String, WindowCounts> get() {

@@ -82,8 +82,11 @@ final class AnalyticsWindows implements Processor<String, WindowCounts, String, 
     /** The end (exclusive) of the windows already closed, as remembered in the snapshot. */
     private long closedUpTo() {
         final AnalyticsSnapshot snapshot = snapshot();
-        return snapshot.lastClosed() == null ? Long.MIN_VALUE
-                : snapshot.lastClosed().windowStart() + config.window().toMillis() + config.grace().toMillis();
+        return snapshot.lastClosed() == null
+                ? Long.MIN_VALUE
+                : snapshot.lastClosed().windowStart()
+                        + config.window().toMillis()
+                        + config.grace().toMillis();
     }
 
     private void closeDue(final long now) {
@@ -101,8 +104,15 @@ final class AnalyticsWindows implements Processor<String, WindowCounts, String, 
                 current = window.value;
             }
         }
-        snapshots.put(AnalyticsSnapshot.KEY, new AnalyticsSnapshot(current, snapshot.lastClosed(), snapshot.lastRates(),
-                snapshot.baselines(), snapshot.baselineWindows(), snapshot.activeAlerts()));
+        snapshots.put(
+                AnalyticsSnapshot.KEY,
+                new AnalyticsSnapshot(
+                        current,
+                        snapshot.lastClosed(),
+                        snapshot.lastRates(),
+                        snapshot.baselines(),
+                        snapshot.baselineWindows(),
+                        snapshot.activeAlerts()));
     }
 
     private AnalyticsSnapshot close(final AnalyticsSnapshot before, final WindowCounts window, final long now) {
@@ -126,8 +136,16 @@ final class AnalyticsWindows implements Processor<String, WindowCounts, String, 
             final double lower = Math.max(0, baseline - halfWidth);
             final double upper = Math.min(1, baseline + halfWidth);
             if (rate.value() < lower || rate.value() > upper) {
-                final Alert alert = new Alert(metric, window.windowStart(), windowEnd, rate.value(), baseline, lower, upper,
-                        rate.volume(), now);
+                final Alert alert = new Alert(
+                        metric,
+                        window.windowStart(),
+                        windowEnd,
+                        rate.value(),
+                        baseline,
+                        lower,
+                        upper,
+                        rate.volume(),
+                        now);
                 alerts.add(alert);
                 context.forward(new Record<>(metric, alert, windowEnd));
             }

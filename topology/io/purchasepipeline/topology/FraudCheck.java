@@ -56,7 +56,8 @@ final class FraudCheck implements Processor<String, CustomerCommand, String, Fra
 
             @Override
             public Set<StoreBuilder<?>> stores() {
-                return Set.of(PipelineStores.flaggedCustomers(), PipelineStores.customerOrderTimes(config.velocityWindow()));
+                return Set.of(
+                        PipelineStores.flaggedCustomers(), PipelineStores.customerOrderTimes(config.velocityWindow()));
             }
         };
     }
@@ -81,11 +82,14 @@ final class FraudCheck implements Processor<String, CustomerCommand, String, Fra
     /** Checked whole before the store is touched, so a bad command reaches {@code dead-letters} and changes nothing. */
     private void changeFlag(final String customerId, final FlagCommand command) {
         InvalidCommandException.require(command != null, "flag record for " + customerId + " without a value");
-        InvalidCommandException.require(customerId != null && customerId.equals(command.customerId()),
+        InvalidCommandException.require(
+                customerId != null && customerId.equals(command.customerId()),
                 "flag command for " + command.customerId() + " is keyed by " + customerId + ", not by its customer");
-        InvalidCommandException.require(command.action() != null, "flag command for " + customerId + " without an action");
+        InvalidCommandException.require(
+                command.action() != null, "flag command for " + customerId + " without an action");
         switch (command.action()) {
-            case FLAG -> flagged.put(customerId, command.reason() == null ? "flagged by an operator" : command.reason());
+            case FLAG ->
+                flagged.put(customerId, command.reason() == null ? "flagged by an operator" : command.reason());
             case CLEAR -> flagged.delete(customerId);
         }
         log.info("Customer {}: fraud flag {}", customerId, command.action());
@@ -118,8 +122,8 @@ final class FraudCheck implements Processor<String, CustomerCommand, String, Fra
     private int ordersInWindow(final String customerId, final String orderId, final long at) {
         orderTimes.put(customerId, orderId, at);
         int count = 0;
-        try (WindowStoreIterator<String> times = orderTimes.fetch(customerId,
-                at - config.velocityWindow().toMillis() + 1, at)) {
+        try (WindowStoreIterator<String> times =
+                orderTimes.fetch(customerId, at - config.velocityWindow().toMillis() + 1, at)) {
             while (times.hasNext()) {
                 times.next();
                 count++;

@@ -38,21 +38,28 @@ final class HopSpans {
     }
 
     /** A hop caused by a record: its parent is the context the record carries, else {@code fallback}'s. */
-    Span start(final String name, final Headers headers, final String topic, final String orderId, final String fallback) {
+    Span start(
+            final String name, final Headers headers, final String topic, final String orderId, final String fallback) {
         SpanContext parent = TraceParent.of(headers);
         if (!parent.isValid()) {
             parent = TraceParent.parse(fallback);
         }
-        return tracer.spanBuilder(name).setSpanKind(SpanKind.CONSUMER).setParent(Context.root().with(Span.wrap(parent)))
-                .setAttribute(MESSAGING_SYSTEM, "kafka").setAttribute(DESTINATION, topic)
-                .setAttribute(ORDER_ID, orderId).startSpan();
+        return tracer.spanBuilder(name)
+                .setSpanKind(SpanKind.CONSUMER)
+                .setParent(Context.root().with(Span.wrap(parent)))
+                .setAttribute(MESSAGING_SYSTEM, "kafka")
+                .setAttribute(DESTINATION, topic)
+                .setAttribute(ORDER_ID, orderId)
+                .startSpan();
     }
 
     /** A hop a timer caused: its parent is the order's own context, kept with its state ({@code traceparent}). */
     Span startTimer(final String name, final String traceparent, final String orderId) {
-        return tracer.spanBuilder(name).setSpanKind(SpanKind.INTERNAL)
+        return tracer.spanBuilder(name)
+                .setSpanKind(SpanKind.INTERNAL)
                 .setParent(Context.root().with(Span.wrap(TraceParent.parse(traceparent))))
-                .setAttribute(ORDER_ID, orderId).startSpan();
+                .setAttribute(ORDER_ID, orderId)
+                .startSpan();
     }
 
     /** Ends {@code span}, marked as failed by {@code failure}. */

@@ -75,15 +75,19 @@ final class OrderAdmission implements Processor<String, Order, String, Order> {
         require(order != null, "order record without a value");
         require(notBlank(order.orderId()), "order without an orderId");
         require(notBlank(order.customerId()), "order " + order.orderId() + " without a customerId");
-        require(order.customerId().equals(key),
+        require(
+                order.customerId().equals(key),
                 "order " + order.orderId() + " is keyed by " + key + ", not by its customer " + order.customerId());
         require(notBlank(order.email()), "order " + order.orderId() + " without an email");
         require(!order.items().isEmpty(), "order " + order.orderId() + " has no items");
         for (final OrderLine line : order.items()) {
             require(line != null && notBlank(line.sku()), "order " + order.orderId() + " has a line without a sku");
-            require(line.quantity() > 0, "order " + order.orderId() + " asks for " + line.quantity() + " of " + line.sku());
+            require(
+                    line.quantity() > 0,
+                    "order " + order.orderId() + " asks for " + line.quantity() + " of " + line.sku());
         }
-        require(order.payment() != null && notBlank(order.payment().card()),
+        require(
+                order.payment() != null && notBlank(order.payment().card()),
                 "order " + order.orderId() + " without payment details");
     }
 

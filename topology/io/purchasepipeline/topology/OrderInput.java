@@ -8,22 +8,17 @@ import io.purchasepipeline.serdes.PaymentResult;
 sealed interface OrderInput {
 
     /** The order, fresh from the fraud check (clean or not). */
-    record Checked(FraudCheckedOrder order) implements OrderInput {
-    }
+    record Checked(FraudCheckedOrder order) implements OrderInput {}
 
     /** A SKU's answer to the order's HOLD. */
-    record LineAnswered(LineResult result) implements OrderInput {
-    }
+    record LineAnswered(LineResult result) implements OrderInput {}
 
     /** The payment worker's answer to one of the order's payment operations. */
-    record PaymentAnswered(PaymentResult result) implements OrderInput {
-    }
+    record PaymentAnswered(PaymentResult result) implements OrderInput {}
 
     /** The hold timeout passed since the order was placed. */
-    record HoldTimeout() implements OrderInput {
-    }
+    record HoldTimeout() implements OrderInput {}
 
     /** Time to ask the gateway again for an operation it did not answer. */
-    record PaymentRetryDue() implements OrderInput {
-    }
+    record PaymentRetryDue() implements OrderInput {}
 }

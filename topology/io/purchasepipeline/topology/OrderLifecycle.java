@@ -60,8 +60,8 @@ final class OrderLifecycle implements Processor<String, OrderInput, String, Orde
     }
 
     /** The {@code order-status} store is added to the topology on its own: the intake reads it too. */
-    static ProcessorSupplier<String, OrderInput, String, OrderOutput> supplier(final PipelineConfig config,
-            final OrderStatusListener listener, final HopSpans spans) {
+    static ProcessorSupplier<String, OrderInput, String, OrderOutput> supplier(
+            final PipelineConfig config, final OrderStatusListener listener, final HopSpans spans) {
         return new ProcessorSupplier<>() {
             @Override
             public Processor<String, OrderInput, String, OrderOutput> get() {
@@ -87,21 +87,31 @@ final class OrderLifecycle implements Processor<String, OrderInput, String, Orde
     public void process(final Record<String, OrderInput> record) {
         final long now = context.currentSystemTimeMs();
         if (record.value() instanceof OrderInput.Checked checked) {
-            place(checked.order(), CorrelationId.of(record.headers()), TraceParent.format(TraceParent.of(record.headers())),
-                    now, record.timestamp());
+            place(
+                    checked.order(),
+                    CorrelationId.of(record.headers()),
+                    TraceParent.format(TraceParent.of(record.headers())),
+                    now,
+                    record.timestamp());
             return;
         }
         final String orderId = orderIdOf(record.value());
         final OrderState state = orders.get(orderId);
         if (state == null) {
-            log.warn("{} for order {}, which this task does not have (forgotten after its retention?): ignored",
-                    record.value().getClass().getSimpleName(), orderId);
+            log.warn(
+                    "{} for order {}, which this task does not have (forgotten after its retention?): ignored",
+                    record.value().getClass().getSimpleName(),
+                    orderId);
             return;
         }
         final boolean line = record.value() instanceof OrderInput.LineAnswered;
         // an answer from a client that does not pass the context on still joins the order's trace
-        final Span span = spans.start(line ? "order line answered" : "order payment answered", record.headers(),
-                line ? Topics.RESERVATION_RESULTS.name() : Topics.PAYMENT_RESULTS.name(), orderId, state.traceparent());
+        final Span span = spans.start(
+                line ? "order line answered" : "order payment answered",
+                record.headers(),
+                line ? Topics.RESERVATION_RESULTS.name() : Topics.PAYMENT_RESULTS.name(),
+                orderId,
+                state.traceparent());
         try {
             apply(machine.apply(state, record.value(), now), record.timestamp(), span);
         } catch (RuntimeException e) {
@@ -113,8 +123,12 @@ final class OrderLifecycle implements Processor<String, OrderInput, String, Orde
     }
 
     /** A first-seen order: the intake, in this task, already dropped an order id the store has. */
-    private void place(final FraudCheckedOrder checked, final String correlationId, final String traceparent,
-            final long now, final long timestamp) {
+    private void place(
+            final FraudCheckedOrder checked,
+            final String correlationId,
+            final String traceparent,
+            final long now,
+            final long timestamp) {
         final String orderId = checked.order().orderId();
         timers.put(PipelineStores.placedKey(now, orderId), orderId);
         apply(machine.place(checked, correlationId, traceparent, now), timestamp, traceparent);
@@ -159,13 +173,15 @@ final class OrderLifecycle implements Processor<String, OrderInput, String, Orde
 
     /** Expires orders past their hold timeout, asks the gateway again, and forgets orders past their retention. */
     private void onTimer(final long now) {
-        for (final KeyValue<String, String> due : scan(PipelineStores.EXPIRY_CURSOR, now - config.holdTimeout().toMillis())) {
+        for (final KeyValue<String, String> due :
+                scan(PipelineStores.EXPIRY_CURSOR, now - config.holdTimeout().toMillis())) {
             final OrderState state = orders.get(due.value);
             if (state != null && !state.ended()) {
                 onTimer("order hold timeout", state, new OrderInput.HoldTimeout(), now);
             }
         }
-        for (final KeyValue<String, String> due : range(PipelineStores.lowerBound(PipelineStores.RETRY_PREFIX),
+        for (final KeyValue<String, String> due : range(
+                PipelineStores.lowerBound(PipelineStores.RETRY_PREFIX),
                 PipelineStores.upperBound(PipelineStores.RETRY_PREFIX, now))) {
             timers.delete(due.key);
             final OrderState state = orders.get(due.value);
@@ -173,7 +189,8 @@ final class OrderLifecycle implements Processor<String, OrderInput, String, Orde
                 onTimer("order payment retry", state, new OrderInput.PaymentRetryDue(), now);
             }
         }
-        for (final KeyValue<String, String> due : scan(PipelineStores.PURGE_CURSOR, now - config.orderRetention().toMillis())) {
+        for (final KeyValue<String, String> due :
+                scan(PipelineStores.PURGE_CURSOR, now - config.orderRetention().toMillis())) {
             orders.delete(due.value);
             timers.delete(due.key);
         }
@@ -197,8 +214,9 @@ final class OrderLifecycle implements Processor<String, OrderInput, String, Orde
      */
     private List<KeyValue<String, String>> scan(final String cursor, final long placedBefore) {
         final String last = timers.get(cursor);
-        final List<KeyValue<String, String>> due = range(last == null ? PipelineStores.lowerBound(PipelineStores.PLACED_PREFIX)
-                : last, PipelineStores.upperBound(PipelineStores.PLACED_PREFIX, placedBefore));
+        final List<KeyValue<String, String>> due = range(
+                last == null ? PipelineStores.lowerBound(PipelineStores.PLACED_PREFIX) : last,
+                PipelineStores.upperBound(PipelineStores.PLACED_PREFIX, placedBefore));
         if (!due.isEmpty() && due.get(0).key.equals(last)) {
             due.remove(0);
         }

@@ -11,8 +11,7 @@ import java.util.Map;
 /** An order's lines as the pipeline holds them, priced and named by the catalog when the order was checked. */
 final class OrderLines {
 
-    private OrderLines() {
-    }
+    private OrderLines() {}
 
     /** One line per SKU: two lines for one SKU are one hold of their sum. */
     static List<LineState> of(final FraudCheckedOrder checked) {
@@ -21,14 +20,20 @@ final class OrderLines {
             quantities.merge(line.sku(), line.quantity(), Integer::sum);
         }
         return quantities.entrySet().stream()
-                .map(entry -> new LineState(entry.getKey(), entry.getValue(), checked.unitPrices().get(entry.getKey()),
-                        null, null, checked.productNames().get(entry.getKey())))
+                .map(entry -> new LineState(
+                        entry.getKey(),
+                        entry.getValue(),
+                        checked.unitPrices().get(entry.getKey()),
+                        null,
+                        null,
+                        checked.productNames().get(entry.getKey())))
                 .toList();
     }
 
     /** The sum of the lines' amounts; null while a line has no price. */
     static BigDecimal total(final List<LineState> lines) {
         return lines.stream().allMatch(line -> line.unitPrice() != null)
-                ? lines.stream().map(LineState::amount).reduce(BigDecimal.ZERO, BigDecimal::add) : null;
+                ? lines.stream().map(LineState::amount).reduce(BigDecimal.ZERO, BigDecimal::add)
+                : null;
     }
 }

@@ -51,24 +51,28 @@ final class OrderMachine {
      *
      * @param traceparent the trace context of the hop that placed it (null: not traced), kept for its timers
      */
-    Transition place(final FraudCheckedOrder checked, final String correlationId, final String traceparent, final long now) {
+    Transition place(
+            final FraudCheckedOrder checked, final String correlationId, final String traceparent, final long now) {
         final Order order = checked.order();
         final List<LineState> lines = OrderLines.of(checked);
         final BigDecimal total = OrderLines.total(lines);
         final boolean priced = total != null;
-        final OrderState fresh = new OrderState(order, checked.reasons(), lines, total, now, PaymentState.NONE, List.of(),
-                correlationId, traceparent);
+        final OrderState fresh = new OrderState(
+                order, checked.reasons(), lines, total, now, PaymentState.NONE, List.of(), correlationId, traceparent);
         final List<OrderOutput> outputs = new ArrayList<>();
         // the receipt itemises the order at the prices the fraud check just looked up
         outputs.add(new OrderOutput.Email(Emails.received(order, lines, config.currency())));
         if (checked.fraudulent()) {
-            final OrderState rejected = fresh.moveTo(OrderStatus.REJECTED_FRAUD,
-                    "order received; fraud check: " + checked.reasons(), now);
+            final OrderState rejected =
+                    fresh.moveTo(OrderStatus.REJECTED_FRAUD, "order received; fraud check: " + checked.reasons(), now);
             outputs.add(new OrderOutput.Event(rejected.lastEvent()));
             return new Transition(rejected, true, outputs, null);
         }
-        OrderState reserving = fresh.moveTo(OrderStatus.RESERVING, "order received; fraud check passed; holding "
-                + lines.size() + " SKU(s)" + (priced ? ", authorising " + money(total) : ""), now);
+        OrderState reserving = fresh.moveTo(
+                OrderStatus.RESERVING,
+                "order received; fraud check passed; holding " + lines.size() + " SKU(s)"
+                        + (priced ? ", authorising " + money(total) : ""),
+                now);
         outputs.add(new OrderOutput.Event(reserving.lastEvent()));
         for (final LineState line : lines) {
             outputs.add(command(reserving, line, ReservationAction.HOLD));
@@ -87,9 +91,15 @@ final class OrderMachine {
             return paid(state, payment.result(), now);
         }
         if (input instanceof OrderInput.HoldTimeout) {
-            return state.ended() ? Transition.unchanged(state)
-                    : release(state, OrderStatus.EXPIRED, "no payment outcome within " + config.holdTimeout(),
-                            EmailKind.ORDER_EXPIRED, null, now);
+            return state.ended()
+                    ? Transition.unchanged(state)
+                    : release(
+                            state,
+                            OrderStatus.EXPIRED,
+                            "no payment outcome within " + config.holdTimeout(),
+                            EmailKind.ORDER_EXPIRED,
+                            null,
+                            now);
         }
         if (input instanceof OrderInput.PaymentRetryDue) {
             return retry(state);
@@ -98,17 +108,20 @@ final class OrderMachine {
     }
 
     private Transition answered(final OrderState state, final LineResult result, final long now) {
-        final LineState line = state.lines().stream().filter(candidate -> candidate.sku().equals(result.sku()))
-                .findFirst().orElse(null);
+        final LineState line = state.lines().stream()
+                .filter(candidate -> candidate.sku().equals(result.sku()))
+                .findFirst()
+                .orElse(null);
         if (line == null || !line.waiting()) {
             return Transition.unchanged(state);
         }
         final OrderState updated = state.withLines(candidate -> candidate == line
-                ? candidate.answered(result.outcome(), result.kind(), result.productName()) : candidate);
+                ? candidate.answered(result.outcome(), result.kind(), result.productName())
+                : candidate);
         if (state.ended()) {
             // released before this answer came: a unit held now is given back at once
-            final List<OrderOutput> outputs = result.outcome().held()
-                    ? List.of(command(updated, line, ReservationAction.RELEASE)) : List.of();
+            final List<OrderOutput> outputs =
+                    result.outcome().held() ? List.of(command(updated, line, ReservationAction.RELEASE)) : List.of();
             return new Transition(updated, true, outputs, null);
         }
         return decide(priced(updated, result), now);
@@ -116,10 +129,17 @@ final class OrderMachine {
 
     /** A line the catalog could not price at placement takes the price its SKU answered with. */
     private static OrderState priced(final OrderState state, final LineResult result) {
-        return state.total() != null ? state : state.withLines(line -> line.sku().equals(result.sku())
-                && line.unitPrice() == null
-                ? new LineState(line.sku(), line.quantity(), result.unitPrice(), line.outcome(), line.kind(), line.name())
-                : line);
+        return state.total() != null
+                ? state
+                : state.withLines(line -> line.sku().equals(result.sku()) && line.unitPrice() == null
+                        ? new LineState(
+                                line.sku(),
+                                line.quantity(),
+                                result.unitPrice(),
+                                line.outcome(),
+                                line.kind(),
+                                line.name())
+                        : line);
     }
 
     private Transition paid(final OrderState state, final PaymentResult result, final long now) {
@@ -128,15 +148,22 @@ final class OrderMachine {
             // an authorisation asked again is answered by its first answer; a capture or a void is
             // asked again until the gateway answers it
             return result.operation() == PaymentOperation.AUTHORISE && payment.pending() != PaymentOperation.AUTHORISE
-                    ? Transition.unchanged(state) : unanswered(state, result.operation(), now);
+                    ? Transition.unchanged(state)
+                    : unanswered(state, result.operation(), now);
         }
         return switch (result.operation()) {
             case AUTHORISE -> authorised(state, result, now);
-            case CAPTURE -> new Transition(state.withPayment(payment.captured(result.status())),
-                    payment.pending() == PaymentOperation.CAPTURE || !result.status().approved(), List.of(), null);
-            case VOID -> payment.pending() == PaymentOperation.VOID
-                    ? new Transition(state.withPayment(payment.voided()), true, List.of(), null)
-                    : Transition.unchanged(state);
+            case CAPTURE ->
+                new Transition(
+                        state.withPayment(payment.captured(result.status())),
+                        payment.pending() == PaymentOperation.CAPTURE
+                                || !result.status().approved(),
+                        List.of(),
+                        null);
+            case VOID ->
+                payment.pending() == PaymentOperation.VOID
+                        ? new Transition(state.withPayment(payment.voided()), true, List.of(), null)
+                        : Transition.unchanged(state);
         };
     }
 
@@ -147,27 +174,36 @@ final class OrderMachine {
         final OrderState updated = state.withPayment(state.payment().authorised(result.status(), result.paymentId()));
         if (state.ended()) {
             // released before the gateway answered: an authorisation that came after is given back
-            return result.status().approved() && result.paymentId() != null ? voiding(updated)
+            return result.status().approved() && result.paymentId() != null
+                    ? voiding(updated)
                     : new Transition(updated, true, List.of(), null);
         }
         if (result.status().refused()) {
-            return release(updated, OrderStatus.PAYMENT_DECLINED, "payment " + result.status(), EmailKind.PAYMENT_FAILED,
-                    result.status(), now);
+            return release(
+                    updated,
+                    OrderStatus.PAYMENT_DECLINED,
+                    "payment " + result.status(),
+                    EmailKind.PAYMENT_FAILED,
+                    result.status(),
+                    now);
         }
         return decide(updated, now);
     }
 
     /** The gateway did not answer: ask again later, sooner at first. */
     private Transition unanswered(final OrderState state, final PaymentOperation operation, final long now) {
-        final PaymentState payment = state.payment().pending() == operation ? state.payment()
+        final PaymentState payment = state.payment().pending() == operation
+                ? state.payment()
                 : state.payment().asking(operation);
         OrderState updated = state.withPayment(payment.withoutAnswer());
         final List<OrderOutput> outputs = new ArrayList<>();
         if (operation == PaymentOperation.AUTHORISE && state.status() == OrderStatus.RESERVING) {
-            updated = updated.moveTo(OrderStatus.AWAITING_PAYMENT, "the payment gateway did not answer; asking again", now);
+            updated = updated.moveTo(
+                    OrderStatus.AWAITING_PAYMENT, "the payment gateway did not answer; asking again", now);
             outputs.add(new OrderOutput.Event(updated.lastEvent()));
         }
-        final long delay = Math.min(MAX_RETRY_DELAY.toMillis(),
+        final long delay = Math.min(
+                MAX_RETRY_DELAY.toMillis(),
                 config.timerInterval().toMillis() << Math.min(updated.payment().unanswered() - 1, 10));
         return new Transition(updated, true, outputs, now + delay);
     }
@@ -186,16 +222,27 @@ final class OrderMachine {
             return new Transition(state, true, List.of(), null);
         }
         if (!state.allHeld()) {
-            final String missing = state.lines().stream().filter(line -> !line.held())
-                    .map(line -> line.sku() + ": " + line.outcome()).collect(Collectors.joining(", "));
+            final String missing = state.lines().stream()
+                    .filter(line -> !line.held())
+                    .map(line -> line.sku() + ": " + line.outcome())
+                    .collect(Collectors.joining(", "));
             return release(state, OrderStatus.REJECTED_OUT_OF_STOCK, missing, EmailKind.OUT_OF_STOCK, null, now);
         }
         if (state.total() == null) {
             // every line is priced now: the authorisation that could not go with the holds goes now
             final List<OrderOutput> outputs = new ArrayList<>();
-            final OrderState priced = authorising(new OrderState(state.order(), state.fraudReasons(), state.lines(),
-                    total(state.lines()), state.placedAt(), state.payment(), state.steps(), state.correlationId(),
-                    state.traceparent()), outputs);
+            final OrderState priced = authorising(
+                    new OrderState(
+                            state.order(),
+                            state.fraudReasons(),
+                            state.lines(),
+                            total(state.lines()),
+                            state.placedAt(),
+                            state.payment(),
+                            state.steps(),
+                            state.correlationId(),
+                            state.traceparent()),
+                    outputs);
             return priced.payment().approved() ? decide(priced, now) : new Transition(priced, true, outputs, null);
         }
         if (!state.payment().approved()) {
@@ -205,9 +252,13 @@ final class OrderMachine {
     }
 
     private Transition complete(final OrderState state, final long now) {
-        final OrderState completed = state.moveTo(OrderStatus.COMPLETED, state.payment().authorisationId() == null
-                ? "nothing to pay" : "payment " + state.payment().authorisationId() + " authorised; capturing "
-                + money(state.total()), now);
+        final OrderState completed = state.moveTo(
+                OrderStatus.COMPLETED,
+                state.payment().authorisationId() == null
+                        ? "nothing to pay"
+                        : "payment " + state.payment().authorisationId() + " authorised; capturing "
+                                + money(state.total()),
+                now);
         final List<OrderOutput> outputs = new ArrayList<>();
         outputs.add(new OrderOutput.Event(completed.lastEvent()));
         for (final LineState line : completed.lines()) {
@@ -216,13 +267,20 @@ final class OrderMachine {
         if (completed.payment().authorisationId() != null) {
             outputs.add(payment(completed, PaymentOperation.CAPTURE));
         }
-        final List<EbookTitle> ebooks = completed.lines().stream().filter(line -> line.kind() == ProductKind.DIGITAL)
-                .map(line -> new EbookTitle(line.sku(), line.name())).toList();
+        final List<EbookTitle> ebooks = completed.lines().stream()
+                .filter(line -> line.kind() == ProductKind.DIGITAL)
+                .map(line -> new EbookTitle(line.sku(), line.name()))
+                .toList();
         outputs.add(new OrderOutput.Email(Emails.completed(completed, config.currency(), ebooks)));
         final Order order = completed.order();
         for (final EbookTitle ebook : ebooks) {
-            outputs.add(new OrderOutput.Ebook(new EbookRequest(order.orderId(), order.customerId(), order.customerName(),
-                    order.email(), ebook.sku(), ebook.title())));
+            outputs.add(new OrderOutput.Ebook(new EbookRequest(
+                    order.orderId(),
+                    order.customerId(),
+                    order.customerName(),
+                    order.email(),
+                    ebook.sku(),
+                    ebook.title())));
         }
         return new Transition(completed, true, outputs, null);
     }
@@ -232,8 +290,13 @@ final class OrderMachine {
      *
      * @param payment the gateway's refusal, when that is why
      */
-    private Transition release(final OrderState state, final OrderStatus status, final String detail,
-            final EmailKind email, final PaymentStatus payment, final long now) {
+    private Transition release(
+            final OrderState state,
+            final OrderStatus status,
+            final String detail,
+            final EmailKind email,
+            final PaymentStatus payment,
+            final long now) {
         OrderState released = state.moveTo(status, detail, now);
         final List<OrderOutput> outputs = new ArrayList<>();
         outputs.add(new OrderOutput.Event(released.lastEvent()));
@@ -266,14 +329,18 @@ final class OrderMachine {
     }
 
     private static OrderOutput command(final OrderState state, final LineState line, final ReservationAction action) {
-        return new OrderOutput.SkuCommand(new ReservationCommand(state.orderId(), line.sku(), action, line.quantity(),
-                state.customerId()));
+        return new OrderOutput.SkuCommand(
+                new ReservationCommand(state.orderId(), line.sku(), action, line.quantity(), state.customerId()));
     }
 
     private OrderOutput payment(final OrderState state, final PaymentOperation operation) {
         final Order order = state.order();
-        return new OrderOutput.Payment(new PaymentRequest(order.orderId(), order.customerId(), operation,
-                operation == PaymentOperation.VOID ? null : state.total(), config.currency(),
+        return new OrderOutput.Payment(new PaymentRequest(
+                order.orderId(),
+                order.customerId(),
+                operation,
+                operation == PaymentOperation.VOID ? null : state.total(),
+                config.currency(),
                 operation == PaymentOperation.AUTHORISE ? order.payment().card() : null,
                 operation == PaymentOperation.AUTHORISE ? null : state.payment().authorisationId()));
     }

@@ -10,7 +10,7 @@ import io.purchasepipeline.serdes.OrderEvent;
 @FunctionalInterface
 public interface OrderStatusListener {
 
-    OrderStatusListener NONE = event -> { };
+    OrderStatusListener NONE = event -> {};
 
     void changed(OrderEvent event);
 }

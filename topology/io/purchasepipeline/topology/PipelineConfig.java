@@ -35,16 +35,28 @@ public record PipelineConfig(
     public static final String ORDER_RETENTION_MS = "pipeline.order.retention.ms";
     public static final String CURRENCY = "pipeline.currency";
 
-    public static final PipelineConfig DEFAULTS = new PipelineConfig(new BigDecimal("4500.00"), 5,
-            Duration.ofMinutes(1), Duration.ofMinutes(10), Duration.ofSeconds(1), Duration.ofDays(7), "EUR",
+    public static final PipelineConfig DEFAULTS = new PipelineConfig(
+            new BigDecimal("4500.00"),
+            5,
+            Duration.ofMinutes(1),
+            Duration.ofMinutes(10),
+            Duration.ofSeconds(1),
+            Duration.ofDays(7),
+            "EUR",
             AnalyticsConfig.DEFAULTS);
 
     public PipelineConfig {
-        if (fraudAmountLimit.signum() < 0 || velocityMaxOrders < 1 || velocityWindow.isNegative()
-                || velocityWindow.isZero() || holdTimeout.isNegative() || holdTimeout.isZero()
-                || timerInterval.isNegative() || timerInterval.isZero()
+        if (fraudAmountLimit.signum() < 0
+                || velocityMaxOrders < 1
+                || velocityWindow.isNegative()
+                || velocityWindow.isZero()
+                || holdTimeout.isNegative()
+                || holdTimeout.isZero()
+                || timerInterval.isNegative()
+                || timerInterval.isZero()
                 || orderRetention.compareTo(holdTimeout.multipliedBy(2)) < 0
-                || currency == null || !currency.matches("[A-Z]{3}")) {
+                || currency == null
+                || !currency.matches("[A-Z]{3}")) {
             throw new IllegalArgumentException("Invalid pipeline settings: " + fraudAmountLimit + ", "
                     + velocityMaxOrders + ", " + velocityWindow + ", " + holdTimeout + ", " + timerInterval
                     + ", " + orderRetention + ", " + currency
@@ -61,7 +73,9 @@ public record PipelineConfig(
                 Duration.ofMillis(number(props, HOLD_TIMEOUT_MS, DEFAULTS.holdTimeout.toMillis())),
                 Duration.ofMillis(number(props, TIMER_INTERVAL_MS, DEFAULTS.timerInterval.toMillis())),
                 Duration.ofMillis(number(props, ORDER_RETENTION_MS, DEFAULTS.orderRetention.toMillis())),
-                props.get(CURRENCY) == null ? DEFAULTS.currency : props.get(CURRENCY).toString().trim(),
+                props.get(CURRENCY) == null
+                        ? DEFAULTS.currency
+                        : props.get(CURRENCY).toString().trim(),
                 AnalyticsConfig.from(props));
     }
 

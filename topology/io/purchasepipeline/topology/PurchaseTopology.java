@@ -51,8 +51,7 @@ public final class PurchaseTopology {
     /** The exactly-once commit boundaries an order crosses from placed to ended. */
     public static final int ORDER_PATH_HOPS = 3;
 
-    private PurchaseTopology() {
-    }
+    private PurchaseTopology() {}
 
     /** The production topology; {@code props} are the application's settings, not changed here. */
     public static Topology build(final PipelineConfig config, final Properties props) {
@@ -60,7 +59,8 @@ public final class PurchaseTopology {
     }
 
     /** The same, with {@code listener} told of every order status change as it is made. */
-    public static Topology build(final PipelineConfig config, final OrderStatusListener listener, final Properties props) {
+    public static Topology build(
+            final PipelineConfig config, final OrderStatusListener listener, final Properties props) {
         return build(config, listener, TraceParent.UNTRACED, props);
     }
 
@@ -68,12 +68,17 @@ public final class PurchaseTopology {
      * The same, each hop of an order a span of {@code telemetry}'s (see {@link HopSpans}); with
      * {@link TraceParent#UNTRACED}, contexts that come in are passed on and nothing is recorded.
      */
-    public static Topology build(final PipelineConfig config, final OrderStatusListener listener,
-            final OpenTelemetry telemetry, final Properties props) {
+    public static Topology build(
+            final PipelineConfig config,
+            final OrderStatusListener listener,
+            final OpenTelemetry telemetry,
+            final Properties props) {
         final HopSpans spans = telemetry == TraceParent.UNTRACED ? HopSpans.UNTRACED : new HopSpans(telemetry);
         final StreamsBuilder builder = new StreamsBuilder();
 
-        builder.addGlobalStore(PipelineStores.productCatalog(), Topics.PRODUCTS.name(),
+        builder.addGlobalStore(
+                PipelineStores.productCatalog(),
+                Topics.PRODUCTS.name(),
                 Consumed.with(Serdes.String(), Topics.PRODUCTS.valueSerde()).withName("catalog-replica"),
                 CatalogReplica::new);
         // the orders' states: written by the order's life, read by the intake to drop replays
@@ -85,14 +90,17 @@ public final class PurchaseTopology {
                 .process(OrderAdmission.supplier(spans), Named.as("order-intake"), StoreNames.ORDERS);
 
         // 2. Fraud check, per customer, branching on its verdict.
-        final KStream<String, CustomerCommand> customerCommands = orders
-                .<CustomerCommand>mapValues(CustomerCommand.PlaceOrder::new, Named.as("place-order"))
-                .merge(builder.stream(Topics.CUSTOMER_FLAGS.name(), Topics.CUSTOMER_FLAGS.consumed())
-                        .<CustomerCommand>mapValues(CustomerCommand.ChangeFlag::new, Named.as("change-flag")), Named.as("customer-commands"));
+        final KStream<String, CustomerCommand> customerCommands = orders.<CustomerCommand>mapValues(
+                        CustomerCommand.PlaceOrder::new, Named.as("place-order"))
+                .merge(
+                        builder.stream(Topics.CUSTOMER_FLAGS.name(), Topics.CUSTOMER_FLAGS.consumed())
+                                .<CustomerCommand>mapValues(CustomerCommand.ChangeFlag::new, Named.as("change-flag")),
+                        Named.as("customer-commands"));
         final Map<String, KStream<String, FraudCheckedOrder>> verdicts = customerCommands
                 .process(FraudCheck.supplier(config), Named.as("fraud-check"))
                 .split(Named.as("fraud-"))
-                .branch((customerId, checked) -> checked.fraudulent(),
+                .branch(
+                        (customerId, checked) -> checked.fraudulent(),
                         Branched.withFunction(rejected -> rejectForFraud(rejected, config.currency()), "rejected"))
                 .defaultBranch(Branched.as("clean"));
 
@@ -101,61 +109,88 @@ public final class PurchaseTopology {
         final KStream<String, OrderInput> orderInputs = verdicts.get("fraud-clean")
                 .merge(verdicts.get("fraud-rejected"), Named.as("checked-orders"))
                 .<OrderInput>mapValues(OrderInput.Checked::new, Named.as("order-checked"))
-                .merge(builder.stream(Topics.RESERVATION_RESULTS.name(), Topics.RESERVATION_RESULTS.consumed())
-                        .<OrderInput>mapValues(OrderInput.LineAnswered::new, Named.as("line-answered")), Named.as("order-lines"))
-                .merge(builder.stream(Topics.PAYMENT_RESULTS.name(), Topics.PAYMENT_RESULTS.consumed())
-                        .<OrderInput>mapValues(OrderInput.PaymentAnswered::new, Named.as("payment-answered")), Named.as("order-inputs"));
+                .merge(
+                        builder.stream(Topics.RESERVATION_RESULTS.name(), Topics.RESERVATION_RESULTS.consumed())
+                                .<OrderInput>mapValues(OrderInput.LineAnswered::new, Named.as("line-answered")),
+                        Named.as("order-lines"))
+                .merge(
+                        builder.stream(Topics.PAYMENT_RESULTS.name(), Topics.PAYMENT_RESULTS.consumed())
+                                .<OrderInput>mapValues(OrderInput.PaymentAnswered::new, Named.as("payment-answered")),
+                        Named.as("order-inputs"));
         final BranchedKStream<String, OrderOutput> orderOutputs = orderInputs
-                .process(OrderLifecycle.supplier(config, listener, spans), Named.as("order-lifecycle"), StoreNames.ORDERS)
+                .process(
+                        OrderLifecycle.supplier(config, listener, spans),
+                        Named.as("order-lifecycle"),
+                        StoreNames.ORDERS)
                 .split(Named.as("order-"));
         for (final OrderOutput.Route route : OrderOutput.Route.values()) {
             if (route != OrderOutput.Route.EVENT) {
-                to(orderOutputs, routeName(route.name()), output -> output.route() == route, OrderOutput::value,
+                to(
+                        orderOutputs,
+                        routeName(route.name()),
+                        output -> output.route() == route,
+                        OrderOutput::value,
                         topicOf(route));
             }
         }
         final KStream<String, OrderEvent> events = orderOutputs
                 .branch((orderId, output) -> output.route() == OrderOutput.Route.EVENT, Branched.as("event"))
-                .defaultBranch(Branched.withConsumer(unrouted -> unrouted.process(Unrouted::new, Named.as("order-no-route")),
-                        "unrouted"))
+                .defaultBranch(Branched.withConsumer(
+                        unrouted -> unrouted.process(Unrouted::new, Named.as("order-no-route")), "unrouted"))
                 .get("order-event")
                 .mapValues(output -> Topics.ORDER_EVENTS.valueType().cast(output.value()), Named.as("event-value"));
         events.to(Topics.ORDER_EVENTS.name(), Topics.ORDER_EVENTS.produced("event"));
 
         // 3. Reservation, per SKU: orders' commands, the catalog and direct seat commands, one at a time.
-        final KStream<String, SkuCommand> skuCommands = builder
-                .stream(Topics.RESERVATION_COMMANDS.name(), Topics.RESERVATION_COMMANDS.consumed())
+        final KStream<String, SkuCommand> skuCommands = builder.stream(
+                        Topics.RESERVATION_COMMANDS.name(), Topics.RESERVATION_COMMANDS.consumed())
                 .<SkuCommand>mapValues(SkuCommand.Reserve::new, Named.as("reserve"))
-                .merge(builder.stream(Topics.CATALOG.name(), Topics.CATALOG.consumed())
-                        .<SkuCommand>mapValues(SkuCommand.Define::new, Named.as("define")), Named.as("sku-commands-catalog"))
-                .merge(builder.stream(Topics.SEAT_RESERVATIONS.name(), Topics.SEAT_RESERVATIONS.consumed())
-                        .<SkuCommand>mapValues(SkuCommand.Seat::new, Named.as("seat")), Named.as("sku-commands"));
+                .merge(
+                        builder.stream(Topics.CATALOG.name(), Topics.CATALOG.consumed())
+                                .<SkuCommand>mapValues(SkuCommand.Define::new, Named.as("define")),
+                        Named.as("sku-commands-catalog"))
+                .merge(
+                        builder.stream(Topics.SEAT_RESERVATIONS.name(), Topics.SEAT_RESERVATIONS.consumed())
+                                .<SkuCommand>mapValues(SkuCommand.Seat::new, Named.as("seat")),
+                        Named.as("sku-commands"));
         final BranchedKStream<String, SkuOutput> skuOutputs = skuCommands
                 .process(SkuReservations.supplier(spans), Named.as("sku-reservations"))
                 .split(Named.as("sku-"));
         for (final SkuOutput.Route route : SkuOutput.Route.values()) {
-            to(skuOutputs, routeName(route.name()), output -> output.route() == route, SkuOutput::value, topicOf(route));
+            to(
+                    skuOutputs,
+                    routeName(route.name()),
+                    output -> output.route() == route,
+                    SkuOutput::value,
+                    topicOf(route));
         }
-        skuOutputs.defaultBranch(Branched.withConsumer(unrouted -> unrouted.process(Unrouted::new, Named.as("sku-no-route")),
-                "unrouted"));
+        skuOutputs.defaultBranch(Branched.withConsumer(
+                unrouted -> unrouted.process(Unrouted::new, Named.as("sku-no-route")), "unrouted"));
 
         // 8. Analytics: per-window counts in each task that sees what happens (the orders' events in the
         // customer's task, as they are made; the workers' reports from their topics), combined on one key,
         // judged against baselines.
-        final KStream<String, WindowCounts> orderCounts = events
-                .<AnalyticsInput>mapValues(AnalyticsInput.Status::new, Named.as("count-status"))
-                .process(AnalyticsTally.supplier(config.analytics(), StoreNames.ANALYTICS_ORDER_TALLY),
+        final KStream<String, WindowCounts> orderCounts = events.<AnalyticsInput>mapValues(
+                        AnalyticsInput.Status::new, Named.as("count-status"))
+                .process(
+                        AnalyticsTally.supplier(config.analytics(), StoreNames.ANALYTICS_ORDER_TALLY),
                         Named.as("analytics-order-tally"))
                 .repartition(Repartitioned.with(Serdes.String(), JsonSerde.of(WindowCounts.class))
-                        .withName(ANALYTICS_ORDER_COUNTS).withNumberOfPartitions(1));
+                        .withName(ANALYTICS_ORDER_COUNTS)
+                        .withNumberOfPartitions(1));
         builder.stream(Topics.EMAIL_OUTCOMES.name(), Topics.EMAIL_OUTCOMES.consumed())
                 .filter((emailId, outcome) -> outcome != null, Named.as("email-outcomes-present"))
                 .<AnalyticsInput>mapValues(AnalyticsInput.Email::new, Named.as("count-email"))
-                .merge(builder.stream(Topics.EBOOKS_GENERATED.name(), Topics.EBOOKS_GENERATED.consumed())
-                        .<AnalyticsInput>mapValues(AnalyticsInput.Ebook::new, Named.as("count-ebook")), Named.as("analytics-inputs"))
-                .process(AnalyticsTally.supplier(config.analytics(), StoreNames.ANALYTICS_TALLY), Named.as("analytics-tally"))
+                .merge(
+                        builder.stream(Topics.EBOOKS_GENERATED.name(), Topics.EBOOKS_GENERATED.consumed())
+                                .<AnalyticsInput>mapValues(AnalyticsInput.Ebook::new, Named.as("count-ebook")),
+                        Named.as("analytics-inputs"))
+                .process(
+                        AnalyticsTally.supplier(config.analytics(), StoreNames.ANALYTICS_TALLY),
+                        Named.as("analytics-tally"))
                 .repartition(Repartitioned.with(Serdes.String(), JsonSerde.of(WindowCounts.class))
-                        .withName(ANALYTICS_COUNTS).withNumberOfPartitions(1))
+                        .withName(ANALYTICS_COUNTS)
+                        .withNumberOfPartitions(1))
                 .merge(orderCounts, Named.as("analytics-counts-merged"))
                 .process(AnalyticsWindows.supplier(config.analytics()), Named.as("analytics-windows"))
                 .to(Topics.ALERTS.name(), Topics.ALERTS.produced("alerts"));
@@ -164,9 +199,11 @@ public final class PurchaseTopology {
     }
 
     /** The rejected branch: the customer gets a security notice; the order goes on to be recorded as rejected. */
-    private static KStream<String, FraudCheckedOrder> rejectForFraud(final KStream<String, FraudCheckedOrder> rejected,
-            final String currency) {
-        rejected.map((customerId, checked) -> toEmail(Emails.securityNotice(checked, currency)), Named.as("security-notice-email"))
+    private static KStream<String, FraudCheckedOrder> rejectForFraud(
+            final KStream<String, FraudCheckedOrder> rejected, final String currency) {
+        rejected.map(
+                        (customerId, checked) -> toEmail(Emails.securityNotice(checked, currency)),
+                        Named.as("security-notice-email"))
                 .to(Topics.EMAILS.name(), Topics.EMAILS.produced("security-notice"));
         return rejected;
     }
@@ -200,12 +237,20 @@ public final class PurchaseTopology {
     }
 
     /** A branch for the outputs that {@code matches} takes, their values written to {@code topic}. */
-    private static <O, V> void to(final BranchedKStream<String, O> outputs, final String name,
-            final Predicate<O> matches, final Function<O, Object> value, final Topic<V> topic) {
-        outputs.branch((key, output) -> matches.test(output),
-                Branched.withConsumer(matching -> matching
-                        .mapValues(output -> topic.valueType().cast(value.apply(output)), Named.as(name + "-value"))
-                        .to(topic.name(), topic.produced(name)), name));
+    private static <O, V> void to(
+            final BranchedKStream<String, O> outputs,
+            final String name,
+            final Predicate<O> matches,
+            final Function<O, Object> value,
+            final Topic<V> topic) {
+        outputs.branch(
+                (key, output) -> matches.test(output),
+                Branched.withConsumer(
+                        matching -> matching.mapValues(
+                                        output -> topic.valueType().cast(value.apply(output)),
+                                        Named.as(name + "-value"))
+                                .to(topic.name(), topic.produced(name)),
+                        name));
     }
 
     /** An output no branch takes is a bug in the topology: it stops the task loudly rather than vanish. */

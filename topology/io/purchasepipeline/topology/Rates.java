@@ -12,11 +12,9 @@ final class Rates {
     static final String OUT_OF_STOCK = "out_of_stock_rate";
     static final String EMAIL_BOUNCE = "email_bounce_rate";
 
-    record Rate(double value, long volume) {
-    }
+    record Rate(double value, long volume) {}
 
-    private Rates() {
-    }
+    private Rates() {}
 
     /** The window's rates; a rate with nothing to measure is left out. */
     static Map<String, Rate> of(final WindowCounts counts) {

@@ -6,8 +6,8 @@ import io.purchasepipeline.serdes.Product;
 import io.purchasepipeline.serdes.ReservationCommand;
 import io.purchasepipeline.serdes.Topics;
 import io.purchasepipeline.serdes.TraceParent;
-import io.purchasepipeline.stores.Inventory;
 import io.purchasepipeline.stores.InvalidCommandException;
+import io.purchasepipeline.stores.Inventory;
 import io.purchasepipeline.stores.InventoryLedger;
 import io.purchasepipeline.stores.PipelineStores;
 import io.purchasepipeline.stores.StoreNames;
@@ -69,28 +69,45 @@ final class SkuReservations implements Processor<String, SkuCommand, String, Sku
             apply(record, reserve.command());
         } else if (record.value() instanceof SkuCommand.Define define) {
             final Inventory applied = ledger.define(sku, define.product());
-            send(record, new SkuOutput.Applied(sku, applied == null ? null
-                    : new Product(sku, applied.name(), applied.kind(), applied.price(), applied.stocked())));
+            send(
+                    record,
+                    new SkuOutput.Applied(
+                            sku,
+                            applied == null
+                                    ? null
+                                    : new Product(
+                                            sku, applied.name(), applied.kind(), applied.price(), applied.stocked())));
         } else if (record.value() instanceof SkuCommand.Seat seat) {
-            InvalidCommandException.require(seat.command() != null && sku.equals(seat.command().seatId()),
+            InvalidCommandException.require(
+                    seat.command() != null && sku.equals(seat.command().seatId()),
                     "seat command keyed by " + sku + " names another seat");
             send(record, new SkuOutput.SeatAnswer(ledger.seat(seat.command())));
         }
     }
 
     private void apply(final Record<String, SkuCommand> record, final ReservationCommand command) {
-        InvalidCommandException.require(command != null && command.action() != null && command.orderId() != null
-                && command.customerId() != null && record.key().equals(command.sku()),
+        InvalidCommandException.require(
+                command != null
+                        && command.action() != null
+                        && command.orderId() != null
+                        && command.customerId() != null
+                        && record.key().equals(command.sku()),
                 "malformed reservation command for " + record.key());
-        final Span span = spans.start("sku reservation", record.headers(), Topics.RESERVATION_COMMANDS.name(),
-                command.orderId(), null).setAttribute(HopSpans.SKU, command.sku())
+        final Span span = spans.start(
+                        "sku reservation",
+                        record.headers(),
+                        Topics.RESERVATION_COMMANDS.name(),
+                        command.orderId(),
+                        null)
+                .setAttribute(HopSpans.SKU, command.sku())
                 .setAttribute(HopSpans.ACTION, command.action().name());
         try {
             switch (command.action()) {
                 case HOLD -> {
                     final LineResult held = ledger.hold(command);
                     span.setAttribute(HopSpans.OUTCOME, String.valueOf(held.outcome()));
-                    send(record.withHeaders(TraceParent.with(record.headers(), span.getSpanContext())),
+                    send(
+                            record.withHeaders(TraceParent.with(record.headers(), span.getSpanContext())),
                             new SkuOutput.LineAnswer(held));
                 }
                 case CONFIRM -> ledger.confirm(command);

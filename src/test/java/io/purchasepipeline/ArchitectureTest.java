@@ -25,48 +25,89 @@ class ArchitectureTest {
     void roomsDependOneWay() {
         layeredArchitecture()
                 .consideringOnlyDependenciesInLayers()
-                .layer("serdes").definedBy("io.purchasepipeline.serdes..")
-                .layer("stores").definedBy("io.purchasepipeline.stores..")
-                .layer("topology").definedBy("io.purchasepipeline.topology..")
-                .layer("cli").definedBy("io.purchasepipeline.cli..")
-                .layer("instance").definedBy("io.purchasepipeline.instance..")
-                .layer("http").definedBy("io.purchasepipeline.http..")
-                .layer("workers").definedBy("io.purchasepipeline.mail..", "io.purchasepipeline.ebook..",
-                        "io.purchasepipeline.payment..")
-                .layer("runtime").definedBy("io.purchasepipeline.runtime..")
-                .layer("verify").definedBy("io.purchasepipeline.verify..")
-                .layer("load tool").definedBy("io.purchasepipeline.tools.load..")
-                .layer("kafka tool").definedBy("io.purchasepipeline.tools.kafka..")
-                .layer("log tool").definedBy("io.purchasepipeline.tools.log..")
-                .whereLayer("cli").mayNotBeAccessedByAnyLayer()
-                .whereLayer("instance").mayOnlyBeAccessedByLayers("cli")
-                .whereLayer("http").mayOnlyBeAccessedByLayers("cli", "instance")
-                .whereLayer("workers").mayOnlyBeAccessedByLayers("cli", "instance", "http", "load tool")
-                .whereLayer("runtime").mayOnlyBeAccessedByLayers("cli", "instance", "http", "workers", "load tool", "log tool")
-                .whereLayer("verify").mayOnlyBeAccessedByLayers("cli", "load tool")
-                .whereLayer("load tool").mayOnlyBeAccessedByLayers("cli")
-                .whereLayer("kafka tool").mayOnlyBeAccessedByLayers("cli", "runtime")
-                .whereLayer("log tool").mayOnlyBeAccessedByLayers("cli")
-                .whereLayer("topology").mayOnlyBeAccessedByLayers("cli", "instance", "http", "runtime", "load tool")
-                .whereLayer("stores").mayOnlyBeAccessedByLayers("topology", "cli", "instance", "http", "runtime")
-                .whereLayer("serdes").mayOnlyBeAccessedByLayers("stores", "topology", "cli", "instance", "http",
-                        "workers", "runtime", "verify", "load tool", "log tool")
+                .layer("serdes")
+                .definedBy("io.purchasepipeline.serdes..")
+                .layer("stores")
+                .definedBy("io.purchasepipeline.stores..")
+                .layer("topology")
+                .definedBy("io.purchasepipeline.topology..")
+                .layer("cli")
+                .definedBy("io.purchasepipeline.cli..")
+                .layer("instance")
+                .definedBy("io.purchasepipeline.instance..")
+                .layer("http")
+                .definedBy("io.purchasepipeline.http..")
+                .layer("workers")
+                .definedBy("io.purchasepipeline.mail..", "io.purchasepipeline.ebook..", "io.purchasepipeline.payment..")
+                .layer("runtime")
+                .definedBy("io.purchasepipeline.runtime..")
+                .layer("verify")
+                .definedBy("io.purchasepipeline.verify..")
+                .layer("load tool")
+                .definedBy("io.purchasepipeline.tools.load..")
+                .layer("kafka tool")
+                .definedBy("io.purchasepipeline.tools.kafka..")
+                .layer("log tool")
+                .definedBy("io.purchasepipeline.tools.log..")
+                .whereLayer("cli")
+                .mayNotBeAccessedByAnyLayer()
+                .whereLayer("instance")
+                .mayOnlyBeAccessedByLayers("cli")
+                .whereLayer("http")
+                .mayOnlyBeAccessedByLayers("cli", "instance")
+                .whereLayer("workers")
+                .mayOnlyBeAccessedByLayers("cli", "instance", "http", "load tool")
+                .whereLayer("runtime")
+                .mayOnlyBeAccessedByLayers("cli", "instance", "http", "workers", "load tool", "log tool")
+                .whereLayer("verify")
+                .mayOnlyBeAccessedByLayers("cli", "load tool")
+                .whereLayer("load tool")
+                .mayOnlyBeAccessedByLayers("cli")
+                .whereLayer("kafka tool")
+                .mayOnlyBeAccessedByLayers("cli", "runtime")
+                .whereLayer("log tool")
+                .mayOnlyBeAccessedByLayers("cli")
+                .whereLayer("topology")
+                .mayOnlyBeAccessedByLayers("cli", "instance", "http", "runtime", "load tool")
+                .whereLayer("stores")
+                .mayOnlyBeAccessedByLayers("topology", "cli", "instance", "http", "runtime")
+                .whereLayer("serdes")
+                .mayOnlyBeAccessedByLayers(
+                        "stores",
+                        "topology",
+                        "cli",
+                        "instance",
+                        "http",
+                        "workers",
+                        "runtime",
+                        "verify",
+                        "load tool",
+                        "log tool")
                 .check(PRODUCTION);
     }
 
     @Test
     void workersKnowNothingOfEachOther() {
-        noClasses().that().resideInAPackage("io.purchasepipeline.mail..")
-                .should().dependOnClassesThat().resideInAnyPackage("io.purchasepipeline.ebook..",
-                        "io.purchasepipeline.payment..")
+        noClasses()
+                .that()
+                .resideInAPackage("io.purchasepipeline.mail..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("io.purchasepipeline.ebook..", "io.purchasepipeline.payment..")
                 .check(PRODUCTION);
-        noClasses().that().resideInAPackage("io.purchasepipeline.ebook..")
-                .should().dependOnClassesThat().resideInAnyPackage("io.purchasepipeline.mail..",
-                        "io.purchasepipeline.payment..")
+        noClasses()
+                .that()
+                .resideInAPackage("io.purchasepipeline.ebook..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("io.purchasepipeline.mail..", "io.purchasepipeline.payment..")
                 .check(PRODUCTION);
-        noClasses().that().resideInAPackage("io.purchasepipeline.payment..")
-                .should().dependOnClassesThat().resideInAnyPackage("io.purchasepipeline.mail..",
-                        "io.purchasepipeline.ebook..")
+        noClasses()
+                .that()
+                .resideInAPackage("io.purchasepipeline.payment..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("io.purchasepipeline.mail..", "io.purchasepipeline.ebook..")
                 .check(PRODUCTION);
     }
 

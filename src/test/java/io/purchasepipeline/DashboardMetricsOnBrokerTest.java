@@ -24,7 +24,8 @@ import org.junit.jupiter.api.Test;
 class DashboardMetricsOnBrokerTest {
 
     private static final Duration SETTLE = Duration.ofSeconds(90);
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     @Test
     void everyMetricTheDashboardReadsIsOnMetricsOfARunningInstance() throws Exception {
@@ -32,11 +33,14 @@ class DashboardMetricsOnBrokerTest {
         try (InJvmPipeline pipeline = InJvmPipeline.start(1, 2)) {
             final String url = pipeline.url(0);
             awaitStatus(url + "/products/book-kafka", 200);
-            final HttpResponse<String> placed = HTTP.send(HttpRequest.newBuilder(URI.create(url + "/orders"))
-                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(
-                            "{\"customerId\":\"dash-1\",\"customerName\":\"Dash\",\"email\":\"dash@example.com\","
-                                    + "\"items\":[{\"sku\":\"book-kafka\",\"quantity\":1}],"
-                                    + "\"payment\":{\"card\":\"" + PaymentSimulator.APPROVED_CARD + "\"}}")).build(),
+            final HttpResponse<String> placed = HTTP.send(
+                    HttpRequest.newBuilder(URI.create(url + "/orders"))
+                            .header("Content-Type", "application/json")
+                            .POST(HttpRequest.BodyPublishers.ofString(
+                                    "{\"customerId\":\"dash-1\",\"customerName\":\"Dash\",\"email\":\"dash@example.com\","
+                                            + "\"items\":[{\"sku\":\"book-kafka\",\"quantity\":1}],"
+                                            + "\"payment\":{\"card\":\"" + PaymentSimulator.APPROVED_CARD + "\"}}"))
+                            .build(),
                     HttpResponse.BodyHandlers.ofString());
             assertThat(placed.statusCode()).isEqualTo(202);
             final String location = placed.headers().firstValue("Location").orElseThrow();
@@ -66,19 +70,24 @@ class DashboardMetricsOnBrokerTest {
 
     /** The names of the samples in a Prometheus text scrape. */
     private static Set<String> exported(final String scrape) {
-        return Arrays.stream(scrape.split("\n")).filter(line -> !line.isBlank() && !line.startsWith("#"))
-                .map(line -> line.split("[{ ]", 2)[0]).collect(Collectors.toCollection(TreeSet::new));
+        return Arrays.stream(scrape.split("\n"))
+                .filter(line -> !line.isBlank() && !line.startsWith("#"))
+                .map(line -> line.split("[{ ]", 2)[0])
+                .collect(Collectors.toCollection(TreeSet::new));
     }
 
     private static String get(final String url) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create(url)).GET().build(), HttpResponse.BodyHandlers.ofString()).body();
+        return HTTP.send(HttpRequest.newBuilder(URI.create(url)).GET().build(), HttpResponse.BodyHandlers.ofString())
+                .body();
     }
 
     private static void awaitStatus(final String url, final int status) throws Exception {
         final long deadline = System.nanoTime() + SETTLE.toNanos();
         int last = -1;
         while (System.nanoTime() < deadline) {
-            last = HTTP.send(HttpRequest.newBuilder(URI.create(url)).GET().build(), HttpResponse.BodyHandlers.discarding())
+            last = HTTP.send(
+                            HttpRequest.newBuilder(URI.create(url)).GET().build(),
+                            HttpResponse.BodyHandlers.discarding())
                     .statusCode();
             if (last == status) {
                 return;

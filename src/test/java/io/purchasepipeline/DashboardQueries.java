@@ -18,16 +18,29 @@ public final class DashboardQueries {
 
     private static final Pattern STRING = Pattern.compile("\"(?:[^\"\\\\]|\\\\.)*\"");
     private static final Pattern MATCHERS = Pattern.compile("\\{[^}]*}");
-    private static final Pattern GROUPING = Pattern.compile("\\b(?:by|without|on|ignoring|group_left|group_right)\\s*\\([^)]*\\)");
+    private static final Pattern GROUPING =
+            Pattern.compile("\\b(?:by|without|on|ignoring|group_left|group_right)\\s*\\([^)]*\\)");
     private static final Pattern RANGE = Pattern.compile("\\[[^]]*]");
     /** Numbers and durations ({@code 0.99}, {@code offset 5m}), which are never names. */
     private static final Pattern NUMBER = Pattern.compile("(?<![a-zA-Z0-9_:])\\d[a-zA-Z0-9_.]*");
-    private static final Pattern IDENTIFIER = Pattern.compile("[a-zA-Z_:][a-zA-Z0-9_:]*");
-    private static final Set<String> KEYWORDS = Set.of("and", "or", "unless", "bool", "offset", "by", "without", "on",
-            "ignoring", "group_left", "group_right", "inf", "nan");
 
-    private DashboardQueries() {
-    }
+    private static final Pattern IDENTIFIER = Pattern.compile("[a-zA-Z_:][a-zA-Z0-9_:]*");
+    private static final Set<String> KEYWORDS = Set.of(
+            "and",
+            "or",
+            "unless",
+            "bool",
+            "offset",
+            "by",
+            "without",
+            "on",
+            "ignoring",
+            "group_left",
+            "group_right",
+            "inf",
+            "nan");
+
+    private DashboardQueries() {}
 
     public static JsonNode dashboard() throws IOException {
         return new JsonMapper().readTree(DASHBOARD.toFile());
@@ -36,8 +49,10 @@ public final class DashboardQueries {
     /** Every panel's PromQL expressions. */
     public static List<String> expressions(final JsonNode dashboard) {
         final List<String> expressions = new ArrayList<>();
-        dashboard.path("panels").forEach(panel -> panel.path("targets").forEach(target ->
-                expressions.add(target.path("expr").asText())));
+        dashboard
+                .path("panels")
+                .forEach(panel -> panel.path("targets")
+                        .forEach(target -> expressions.add(target.path("expr").asText())));
         return expressions;
     }
 
@@ -52,7 +67,8 @@ public final class DashboardQueries {
         final Matcher identifier = IDENTIFIER.matcher(rest);
         while (identifier.find()) {
             final String name = identifier.group();
-            final boolean function = rest.substring(identifier.end()).stripLeading().startsWith("(");
+            final boolean function =
+                    rest.substring(identifier.end()).stripLeading().startsWith("(");
             if (!function && !KEYWORDS.contains(name.toLowerCase(java.util.Locale.ROOT))) {
                 names.add(name);
             }

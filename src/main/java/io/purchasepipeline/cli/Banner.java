@@ -19,8 +19,16 @@ import java.util.List;
  * @param openAccess whether the operator and customer routes take anyone's word (no token configured)
  * @param launcher how this program was started, e.g. {@code java -jar target/purchase-pipeline.jar}
  */
-record Banner(String apiUrl, String kafka, Path embeddedData, String instance, MailSettings mail, String payments,
-        String tracing, boolean openAccess, String launcher) {
+record Banner(
+        String apiUrl,
+        String kafka,
+        Path embeddedData,
+        String instance,
+        MailSettings mail,
+        String payments,
+        String tracing,
+        boolean openAccess,
+        String launcher) {
 
     /** The default of {@code load}'s {@code --bootstrap-servers}: the embedded broker's default port. */
     static final String LOAD_DEFAULT_KAFKA = "127.0.0.1:9092";
@@ -31,11 +39,20 @@ record Banner(String apiUrl, String kafka, Path embeddedData, String instance, M
         lines.add("purchase-pipeline is running (instance " + instance + ")");
         lines.add(row("API", apiUrl));
         lines.add(row("Operator page", apiUrl + "/"));
-        lines.add(mail.smtp() == null
-                ? row("Outbox", mail.outbox().toAbsolutePath().normalize() + "  (each email a .eml file; --smtp-host sends them)")
-                : row("Mail", mail.smtp() + ", from " + mail.from()));
-        lines.add(row("Kafka", kafka + (embeddedData == null ? ""
-                : "  (embedded broker, data in " + embeddedData.toAbsolutePath().normalize() + ")")));
+        lines.add(
+                mail.smtp() == null
+                        ? row(
+                                "Outbox",
+                                mail.outbox().toAbsolutePath().normalize()
+                                        + "  (each email a .eml file; --smtp-host sends them)")
+                        : row("Mail", mail.smtp() + ", from " + mail.from()));
+        lines.add(row(
+                "Kafka",
+                kafka
+                        + (embeddedData == null
+                                ? ""
+                                : "  (embedded broker, data in "
+                                        + embeddedData.toAbsolutePath().normalize() + ")")));
         lines.add(row("Payments", payments));
         if (tracing != null) {
             lines.add(row("Tracing", tracing));

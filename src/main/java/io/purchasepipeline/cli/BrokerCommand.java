@@ -21,9 +21,13 @@ import picocli.CommandLine.Spec;
  * once the node serves and leaves it running, which is what chaos scripts want; the {@code cluster}
  * command stops such a node along with the others.
  */
-@Command(name = "broker", mixinStandardHelpOptions = true,
-        description = {"Restarts one broker of the local cluster made by `cluster` in <data-dir>/cluster,",
-                "e.g. after it was killed; stays in the foreground until stopped unless --detach."})
+@Command(
+        name = "broker",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Restarts one broker of the local cluster made by `cluster` in <data-dir>/cluster,",
+            "e.g. after it was killed; stays in the foreground until stopped unless --detach."
+        })
 final class BrokerCommand implements Callable<Integer> {
 
     /** The file LocalCluster saves a cluster's identity in: no such file, no cluster to restart a node of. */
@@ -32,16 +36,22 @@ final class BrokerCommand implements Callable<Integer> {
     @Option(names = "--node-id", required = true, description = "The broker to start, 1..N")
     private int nodeId;
 
-    @Option(names = "--data-dir", defaultValue = "${env:DATA_DIR:-./data}",
+    @Option(
+            names = "--data-dir",
+            defaultValue = "${env:DATA_DIR:-./data}",
             description = "The cluster lives in <data-dir>/cluster (env DATA_DIR, default ./data)")
     private Path dataDir;
 
-    @Option(names = "--max-heap", defaultValue = BrokerNode.DEFAULT_MAX_HEAP,
+    @Option(
+            names = "--max-heap",
+            defaultValue = BrokerNode.DEFAULT_MAX_HEAP,
             description = "Maximum heap of the broker (default ${DEFAULT-VALUE})")
     private String maxHeap;
 
-    @Option(names = "--detach", description = "Exit once the broker serves and leave it running (its pid is in "
-            + "<data-dir>/cluster/broker-N.pid; stopping `cluster` stops it too)")
+    @Option(
+            names = "--detach",
+            description = "Exit once the broker serves and leave it running (its pid is in "
+                    + "<data-dir>/cluster/broker-N.pid; stopping `cluster` stops it too)")
     private boolean detach;
 
     @Spec
@@ -54,19 +64,23 @@ final class BrokerCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         final Path dir = ClusterCommand.clusterDir(dataDir).toAbsolutePath().normalize();
         if (!Files.isRegularFile(dir.resolve(CLUSTER_IDENTITY_FILE))) {
-            throw new IllegalStateException("no Kafka cluster in " + dir + ": create one with the cluster command first");
+            throw new IllegalStateException(
+                    "no Kafka cluster in " + dir + ": create one with the cluster command first");
         }
         final LocalCluster cluster = LocalCluster.builder(dir).maxHeap(maxHeap).open();
         if (nodeId < 1 || nodeId > cluster.size()) {
-            throw new IllegalArgumentException("no node " + nodeId + " in the Kafka cluster in " + dir
-                    + ": its nodes are 1.." + cluster.size());
+            throw new IllegalArgumentException(
+                    "no node " + nodeId + " in the Kafka cluster in " + dir + ": its nodes are 1.." + cluster.size());
         }
         final BrokerNode node = cluster.node(nodeId);
         if (!detach) {
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                stopping = true;
-                node.stop();
-            }, "broker-shutdown"));
+            Runtime.getRuntime()
+                    .addShutdownHook(new Thread(
+                            () -> {
+                                stopping = true;
+                                node.stop();
+                            },
+                            "broker-shutdown"));
         }
         final long startNanos = System.nanoTime();
         node.start();
@@ -82,8 +96,9 @@ final class BrokerCommand implements Callable<Integer> {
         }
         final long pid = node.pid().orElseThrow();
         final PrintWriter out = spec.commandLine().getOut();
-        out.printf("Kafka node %d ready at %s in %.1f s (pid %d, data in %s)%n", nodeId, node.bootstrapServers(),
-                (System.nanoTime() - startNanos) / 1e9, pid, node.dataDir());
+        out.printf(
+                "Kafka node %d ready at %s in %.1f s (pid %d, data in %s)%n",
+                nodeId, node.bootstrapServers(), (System.nanoTime() - startNanos) / 1e9, pid, node.dataDir());
         if (detach) {
             out.printf("Left running; its pid is in %s, and stopping `cluster` stops it%n", node.pidFile());
             return 0;

@@ -36,10 +36,14 @@ import picocli.CommandLine.Spec;
  * child of that other command, not of this one, yet it still belongs to this cluster: stopping the
  * cluster finds it through its pid file and stops it too, so that no broker outlives the cluster.
  */
-@Command(name = "cluster", mixinStandardHelpOptions = true,
-        description = {"Runs a local multi-broker Kafka cluster (KRaft, each broker its own process) until stopped.",
-                "Broker N listens on 127.0.0.1:<first-port + N - 1>; its pid is in <data-dir>/cluster/broker-N.pid.",
-                "Topics get replication factor 3 and min.insync.replicas=2 with three brokers or more."})
+@Command(
+        name = "cluster",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Runs a local multi-broker Kafka cluster (KRaft, each broker its own process) until stopped.",
+            "Broker N listens on 127.0.0.1:<first-port + N - 1>; its pid is in <data-dir>/cluster/broker-N.pid.",
+            "Topics get replication factor 3 and min.insync.replicas=2 with three brokers or more."
+        })
 final class ClusterCommand implements Callable<Integer> {
 
     /** A node took ~13 s to serve on a busy two-core machine; the first start also formats the storage. */
@@ -52,24 +56,34 @@ final class ClusterCommand implements Callable<Integer> {
     /** The main class every Kafka broker process runs. */
     private static final String KAFKA_MAIN = "kafka.Kafka";
 
-    @Option(names = "--brokers", defaultValue = "3",
+    @Option(
+            names = "--brokers",
+            defaultValue = "3",
             description = "Number of brokers, each its own process (default ${DEFAULT-VALUE}); "
                     + "an existing cluster must be given the number it was created with")
     private int brokers;
 
-    @Option(names = "--data-dir", defaultValue = "${env:DATA_DIR:-./data}",
+    @Option(
+            names = "--data-dir",
+            defaultValue = "${env:DATA_DIR:-./data}",
             description = "The cluster lives in <data-dir>/cluster (env DATA_DIR, default ./data)")
     private Path dataDir;
 
-    @Option(names = "--max-heap", defaultValue = BrokerNode.DEFAULT_MAX_HEAP,
+    @Option(
+            names = "--max-heap",
+            defaultValue = BrokerNode.DEFAULT_MAX_HEAP,
             description = "Maximum heap of each broker (default ${DEFAULT-VALUE})")
     private String maxHeap;
 
-    @Option(names = "--first-port", defaultValue = "" + LocalCluster.DEFAULT_FIRST_PORT,
+    @Option(
+            names = "--first-port",
+            defaultValue = "" + LocalCluster.DEFAULT_FIRST_PORT,
             description = "Client port of broker 1; broker N gets the next ones (default ${DEFAULT-VALUE})")
     private int firstPort;
 
-    @Option(names = "--first-controller-port", defaultValue = "" + LocalCluster.DEFAULT_FIRST_CONTROLLER_PORT,
+    @Option(
+            names = "--first-controller-port",
+            defaultValue = "" + LocalCluster.DEFAULT_FIRST_CONTROLLER_PORT,
             description = "Controller port of broker 1; broker N gets the next ones (default ${DEFAULT-VALUE})")
     private int firstControllerPort;
 
@@ -84,6 +98,7 @@ final class ClusterCommand implements Callable<Integer> {
      * running after this process is gone.
      */
     private final Object lifecycle = new Object();
+
     private boolean launched;
     private boolean stopped;
 
@@ -164,13 +179,16 @@ final class ClusterCommand implements Callable<Integer> {
         }
         for (final int first : List.of(firstPort, firstControllerPort)) {
             if (first < 1 || first + brokers - 1 > 65535) {
-                throw new ParameterException(spec.commandLine(),
+                throw new ParameterException(
+                        spec.commandLine(),
                         "ports " + first + ".." + (first + brokers - 1) + " are not all valid ports");
             }
         }
         if (Math.abs(firstPort - firstControllerPort) < brokers) {
-            throw new ParameterException(spec.commandLine(), "client ports from " + firstPort
-                    + " and controller ports from " + firstControllerPort + " overlap for " + brokers + " brokers");
+            throw new ParameterException(
+                    spec.commandLine(),
+                    "client ports from " + firstPort + " and controller ports from " + firstControllerPort
+                            + " overlap for " + brokers + " brokers");
         }
     }
 
@@ -180,9 +198,12 @@ final class ClusterCommand implements Callable<Integer> {
 
     private void printReady(final LocalCluster cluster, final double seconds) {
         final PrintWriter out = spec.commandLine().getOut();
-        out.printf("Kafka cluster of %d brokers ready in %.1f s (data in %s)%n", cluster.size(), seconds, cluster.dir());
+        out.printf(
+                "Kafka cluster of %d brokers ready in %.1f s (data in %s)%n", cluster.size(), seconds, cluster.dir());
         for (final BrokerNode node : cluster.nodes()) {
-            out.printf("  node %d: %s, pid %d%n", node.nodeId(), node.bootstrapServers(), node.pid().orElseThrow());
+            out.printf(
+                    "  node %d: %s, pid %d%n",
+                    node.nodeId(), node.bootstrapServers(), node.pid().orElseThrow());
         }
         out.printf("Bootstrap servers: %s%n", cluster.bootstrapServers());
         out.println("Ctrl-C stops every broker; `broker --node-id N` restarts one that was killed.");
@@ -214,8 +235,9 @@ final class ClusterCommand implements Callable<Integer> {
             cluster.stopAll();
             restarted.forEach(RestartedNode::awaitExit);
             if (launched) {
-                spec.commandLine().getOut().printf("Stopped the Kafka cluster in %.1f s%n",
-                        (System.nanoTime() - startNanos) / 1e9);
+                spec.commandLine()
+                        .getOut()
+                        .printf("Stopped the Kafka cluster in %.1f s%n", (System.nanoTime() - startNanos) / 1e9);
             }
         }
     }
@@ -252,10 +274,15 @@ final class ClusterCommand implements Callable<Integer> {
         }
         final String config = node.dataDir().resolve("server.properties").toString();
         final Optional<List<String>> arguments = commandLineOf(process.get());
-        if (arguments.isPresent() && arguments.get().contains(KAFKA_MAIN) && arguments.get().contains(config)) {
+        if (arguments.isPresent()
+                && arguments.get().contains(KAFKA_MAIN)
+                && arguments.get().contains(config)) {
             return process;
         }
-        LOG.warn("The pid file {} names process {}, which {}: leaving it alone", node.pidFile(), pid,
+        LOG.warn(
+                "The pid file {} names process {}, which {}: leaving it alone",
+                node.pidFile(),
+                pid,
                 arguments.isPresent() ? "is not Kafka node " + node.nodeId() : "cannot be inspected");
         return Optional.empty();
     }
@@ -272,7 +299,8 @@ final class ClusterCommand implements Callable<Integer> {
         }
         try {
             // the arguments, each ended by a NUL character
-            return Optional.of(List.of(Files.readString(procCommandLine, StandardCharsets.UTF_8).split("\0")));
+            return Optional.of(List.of(
+                    Files.readString(procCommandLine, StandardCharsets.UTF_8).split("\0")));
         } catch (IOException e) {
             // it exited meanwhile, or is not ours to inspect
             return Optional.empty();
@@ -288,7 +316,10 @@ final class ClusterCommand implements Callable<Integer> {
                 process.onExit().get(STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS);
                 LOG.info("Stopped Kafka node {} (pid {}), which another command had restarted", nodeId, process.pid());
             } catch (TimeoutException | ExecutionException e) {
-                LOG.warn("Kafka node {} (pid {}) did not stop within {} s, killing it", nodeId, process.pid(),
+                LOG.warn(
+                        "Kafka node {} (pid {}) did not stop within {} s, killing it",
+                        nodeId,
+                        process.pid(),
                         STOP_GRACE.toSeconds());
                 process.destroyForcibly();
             } catch (InterruptedException e) {

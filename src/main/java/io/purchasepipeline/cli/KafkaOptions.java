@@ -1,8 +1,7 @@
 package io.purchasepipeline.cli;
 
-import io.purchasepipeline.runtime.KafkaClients;
 import io.purchasepipeline.runtime.ClientSettings;
-
+import io.purchasepipeline.runtime.KafkaClients;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;
@@ -15,12 +14,18 @@ import picocli.CommandLine.Option;
  */
 public final class KafkaOptions {
 
-    @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT[,...]", defaultValue = "${env:KAFKA_BOOTSTRAP_SERVERS}",
-            description = "Kafka to use (env KAFKA_BOOTSTRAP_SERVERS); without it run starts an embedded broker, and log "
-                    + "reads the one at 127.0.0.1:9092")
+    @Option(
+            names = "--bootstrap-servers",
+            paramLabel = "HOST:PORT[,...]",
+            defaultValue = "${env:KAFKA_BOOTSTRAP_SERVERS}",
+            description =
+                    "Kafka to use (env KAFKA_BOOTSTRAP_SERVERS); without it run starts an embedded broker, and log "
+                            + "reads the one at 127.0.0.1:9092")
     private String bootstrapServers;
 
-    @Option(names = "--kafka-config", paramLabel = "FILE",
+    @Option(
+            names = "--kafka-config",
+            paramLabel = "FILE",
             description = "A properties file of extra client settings (SASL/TLS) and pipeline.* rules")
     private Path kafkaConfig;
 
@@ -39,6 +44,7 @@ public final class KafkaOptions {
      * {@code fallback} (the embedded broker's address, for the commands that read a local pipeline).
      */
     public Properties clientProps(final String fallback) throws IOException {
-        return KafkaClients.of(bootstrapServers() != null ? bootstrapServers() : fallback, settings()).connection();
+        return KafkaClients.of(bootstrapServers() != null ? bootstrapServers() : fallback, settings())
+                .connection();
     }
 }

@@ -1,6 +1,10 @@
 package io.purchasepipeline.cli;
 
+import io.purchasepipeline.runtime.ClientSettings;
 import io.purchasepipeline.runtime.KafkaClients;
+import io.purchasepipeline.serdes.JsonSerde;
+import io.purchasepipeline.serdes.Order;
+import io.purchasepipeline.serdes.Topics;
 import io.purchasepipeline.tools.load.CardMix;
 import io.purchasepipeline.tools.load.EventWatcher;
 import io.purchasepipeline.tools.load.LoadCatalog;
@@ -11,12 +15,8 @@ import io.purchasepipeline.tools.load.OrderSender;
 import io.purchasepipeline.tools.load.Outcomes;
 import io.purchasepipeline.tools.load.Progress;
 import io.purchasepipeline.tools.load.Rate;
-import io.purchasepipeline.runtime.ClientSettings;
-import io.purchasepipeline.verify.VerificationReport;
-import io.purchasepipeline.serdes.JsonSerde;
-import io.purchasepipeline.serdes.Order;
-import io.purchasepipeline.serdes.Topics;
 import io.purchasepipeline.topology.PipelineConfig;
+import io.purchasepipeline.verify.VerificationReport;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -43,15 +43,20 @@ import picocli.CommandLine.Spec;
  * products and waits until the pipeline applied them; after it, the contract's invariants are
  * checked over the topics as {@code verify} checks them.
  */
-@Command(name = "load", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(
+        name = "load",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
         description = "Drives orders at a running pipeline, at a fixed rate or as fast as it keeps up, and reports "
                 + "throughput, placed -> terminal latency, terminal states and the invariants.",
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:every order sent ended exactly once and the invariants hold",
-                "1:the run could not be done: Kafka did not answer, the pipeline did not apply the catalog, "
-                        + "or Kafka did not take an order",
-                "2:invalid options",
-                "3:an order did not end within the timeout, ended twice, or an invariant is broken"})
+        exitCodeList = {
+            "0:every order sent ended exactly once and the invariants hold",
+            "1:the run could not be done: Kafka did not answer, the pipeline did not apply the catalog, "
+                    + "or Kafka did not take an order",
+            "2:invalid options",
+            "3:an order did not end within the timeout, ended twice, or an invariant is broken"
+        })
 public final class LoadCommand implements Callable<Integer> {
 
     private static final long DEFAULT_ORDERS = 10_000;
@@ -59,102 +64,176 @@ public final class LoadCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
-    @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT[,...]",
+    @Option(
+            names = "--bootstrap-servers",
+            paramLabel = "HOST:PORT[,...]",
             defaultValue = "${env:KAFKA_BOOTSTRAP_SERVERS:-127.0.0.1:9092}",
             description = "Kafka of the running pipeline (env KAFKA_BOOTSTRAP_SERVERS, default ${DEFAULT-VALUE}, "
                     + "where `run` starts its embedded broker)")
     private String bootstrapServers;
 
-    @Option(names = "--kafka-config", paramLabel = "FILE",
-            description = "A properties file of extra client settings (SASL/TLS) and the pipeline.* rules, as given to `run`")
+    @Option(
+            names = "--kafka-config",
+            paramLabel = "FILE",
+            description =
+                    "A properties file of extra client settings (SASL/TLS) and the pipeline.* rules, as given to `run`")
     private Path kafkaConfig;
 
-    @Option(names = "--orders", paramLabel = "N",
+    @Option(
+            names = "--orders",
+            paramLabel = "N",
             description = "Orders to send (default " + DEFAULT_ORDERS + " unless --duration is given; with both, "
                     + "whichever comes first)")
     private Long orders;
 
-    @Option(names = "--duration", paramLabel = "DURATION", converter = DurationConverter.class,
+    @Option(
+            names = "--duration",
+            paramLabel = "DURATION",
+            converter = DurationConverter.class,
             description = "How long to send, e.g. 30s or 2m")
     private Duration duration;
 
-    @Option(names = "--rate", paramLabel = "N|max", defaultValue = "max", converter = Rate.Converter.class,
-            description = "Orders per second, or max (also 0): as fast as the pipeline ends them (default ${DEFAULT-VALUE})")
+    @Option(
+            names = "--rate",
+            paramLabel = "N|max",
+            defaultValue = "max",
+            converter = Rate.Converter.class,
+            description =
+                    "Orders per second, or max (also 0): as fast as the pipeline ends them (default ${DEFAULT-VALUE})")
     private Rate rate;
 
-    @Option(names = "--max-in-flight", paramLabel = "N", defaultValue = "10000",
-            description = "Orders sent and not yet ended, at most; the sender waits for room (default ${DEFAULT-VALUE})")
+    @Option(
+            names = "--max-in-flight",
+            paramLabel = "N",
+            defaultValue = "10000",
+            description =
+                    "Orders sent and not yet ended, at most; the sender waits for room (default ${DEFAULT-VALUE})")
     private int maxInFlight;
 
-    @Option(names = "--skus", paramLabel = "N", defaultValue = "1000",
+    @Option(
+            names = "--skus",
+            paramLabel = "N",
+            defaultValue = "1000",
             description = "PHYSICAL SKUs to order from (default ${DEFAULT-VALUE})")
     private int skus;
 
-    @Option(names = "--hot-skus", paramLabel = "N", defaultValue = "10",
+    @Option(
+            names = "--hot-skus",
+            paramLabel = "N",
+            defaultValue = "10",
             description = "How many of the SKUs are hot, with --hot-share (default ${DEFAULT-VALUE})")
     private int hotSkus;
 
-    @Option(names = "--hot-share", paramLabel = "SHARE",
-            description = "Share of the PHYSICAL lines that go to the hot SKUs, e.g. 0.9 (default: lines spread evenly)")
+    @Option(
+            names = "--hot-share",
+            paramLabel = "SHARE",
+            description =
+                    "Share of the PHYSICAL lines that go to the hot SKUs, e.g. 0.9 (default: lines spread evenly)")
     private Double hotShare;
 
-    @Option(names = "--seat-storm", paramLabel = "SHARE", defaultValue = "0",
-            description = "Share of the orders that race for one of the storm seats: one buyer wins each seat, the others "
-                    + "end REJECTED_OUT_OF_STOCK (default ${DEFAULT-VALUE})")
+    @Option(
+            names = "--seat-storm",
+            paramLabel = "SHARE",
+            defaultValue = "0",
+            description =
+                    "Share of the orders that race for one of the storm seats: one buyer wins each seat, the others "
+                            + "end REJECTED_OUT_OF_STOCK (default ${DEFAULT-VALUE})")
     private double seatStorm;
 
-    @Option(names = "--storm-seats", paramLabel = "N", defaultValue = "10",
+    @Option(
+            names = "--storm-seats",
+            paramLabel = "N",
+            defaultValue = "10",
             description = "Seats the storm orders race for, fresh for each run (default ${DEFAULT-VALUE})")
     private int stormSeats;
 
-    @Option(names = "--max-lines", paramLabel = "N", defaultValue = "3",
-            description = "PHYSICAL lines per order, 1 to N of 1 to " + OrderMix.MAX_QUANTITY + " units (default ${DEFAULT-VALUE})")
+    @Option(
+            names = "--max-lines",
+            paramLabel = "N",
+            defaultValue = "3",
+            description = "PHYSICAL lines per order, 1 to N of 1 to " + OrderMix.MAX_QUANTITY
+                    + " units (default ${DEFAULT-VALUE})")
     private int maxLines;
 
-    @Option(names = "--digital-share", paramLabel = "SHARE", defaultValue = "0",
-            description = "Share of the orders that also buy the load e-book, a personalised PDF each (default ${DEFAULT-VALUE})")
+    @Option(
+            names = "--digital-share",
+            paramLabel = "SHARE",
+            defaultValue = "0",
+            description =
+                    "Share of the orders that also buy the load e-book, a personalised PDF each (default ${DEFAULT-VALUE})")
     private double digitalShare;
 
-    @Option(names = "--customers", paramLabel = "N", defaultValue = "1000000",
+    @Option(
+            names = "--customers",
+            paramLabel = "N",
+            defaultValue = "1000000",
             description = "Customers taking turns; each must stay under the fraud check's velocity limit "
                     + "(default ${DEFAULT-VALUE})")
     private long customers;
 
-    @Option(names = "--cards", paramLabel = "NAME=WEIGHT[,...]", defaultValue = CardMix.DEFAULT,
+    @Option(
+            names = "--cards",
+            paramLabel = "NAME=WEIGHT[,...]",
+            defaultValue = CardMix.DEFAULT,
             converter = CardMix.Converter.class,
             description = "Test cards by weight: approved, declined, insufficient-funds (default ${DEFAULT-VALUE})")
     private CardMix cards;
 
-    @Option(names = "--seed", paramLabel = "N", description = "Seed of the order mix, to send the same orders again "
-            + "(default: random, printed)")
+    @Option(
+            names = "--seed",
+            paramLabel = "N",
+            description = "Seed of the order mix, to send the same orders again " + "(default: random, printed)")
     private Long seed;
 
-    @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "60s", converter = DurationConverter.class,
+    @Option(
+            names = "--timeout",
+            paramLabel = "DURATION",
+            defaultValue = "60s",
+            converter = DurationConverter.class,
             description = "How long to wait for the pipeline: to apply the catalog, to make room in a full window, "
                     + "and for the last orders to end after the last is sent (default ${DEFAULT-VALUE})")
     private Duration timeout;
 
-    @Option(names = "--setup", negatable = true, defaultValue = "true", fallbackValue = "true",
+    @Option(
+            names = "--setup",
+            negatable = true,
+            defaultValue = "true",
+            fallbackValue = "true",
             description = "Define the load products (load-sku-N, the run's storm seats, load-ebook) and wait until the "
                     + "pipeline applied them (default: on)")
     private boolean setup;
 
-    @Option(names = "--verify", negatable = true, defaultValue = "true", fallbackValue = "true",
+    @Option(
+            names = "--verify",
+            negatable = true,
+            defaultValue = "true",
+            fallbackValue = "true",
             description = "After the run, check the invariants over the topics as `verify` does (default: on)")
     private boolean verify;
 
-    @Option(names = "--mix", paramLabel = "uniform|hot|flash", converter = OrderMix.KindConverter.class,
-            description = "A preset of the PHYSICAL lines: uniform (spread evenly over --skus), hot (90%% of the lines on "
-                    + "the first 10 SKUs), flash (every order is one unit of the same SKU, a flash sale); instead of "
-                    + "--hot-share and --hot-skus")
+    @Option(
+            names = "--mix",
+            paramLabel = "uniform|hot|flash",
+            converter = OrderMix.KindConverter.class,
+            description =
+                    "A preset of the PHYSICAL lines: uniform (spread evenly over --skus), hot (90%% of the lines on "
+                            + "the first 10 SKUs), flash (every order is one unit of the same SKU, a flash sale); instead of "
+                            + "--hot-share and --hot-skus")
     private OrderMix.Kind mix;
 
-    @Option(names = "--orders-topic", paramLabel = "TOPIC", defaultValue = "orders",
-            description = "Where to send the orders (default ${DEFAULT-VALUE}); another topic drives another application "
-                    + "that reads orders and writes order events, such as a benchmark's pass-through")
+    @Option(
+            names = "--orders-topic",
+            paramLabel = "TOPIC",
+            defaultValue = "orders",
+            description =
+                    "Where to send the orders (default ${DEFAULT-VALUE}); another topic drives another application "
+                            + "that reads orders and writes order events, such as a benchmark's pass-through")
     private String ordersTopic;
 
-    @Option(names = "--events-topic", paramLabel = "TOPIC", defaultValue = "order-events",
+    @Option(
+            names = "--events-topic",
+            paramLabel = "TOPIC",
+            defaultValue = "order-events",
             description = "Where the orders' terminal events are read (default ${DEFAULT-VALUE})")
     private String eventsTopic;
 
@@ -173,32 +252,52 @@ public final class LoadCommand implements Callable<Integer> {
         final long mixSeed = seed != null ? seed : new SecureRandom().nextLong();
         final OrderIds ids = new OrderIds(new SecureRandom().nextLong());
         final long limit = orders != null ? orders : duration != null ? Long.MAX_VALUE : DEFAULT_ORDERS;
-        final OrderMix.Spec mixSpec = mix != null ? OrderMix.Spec.of(mix, skus, maxLines, customers, cards)
-                : new OrderMix.Spec(skus, hotSkus, hotShare, maxLines, seatStorm, stormSeats, digitalShare, customers, cards);
-        final LoadCatalog catalog = new LoadCatalog(ids.runTag(), skus, seatStorm > 0 ? stormSeats : 0, digitalShare > 0);
+        final OrderMix.Spec mixSpec = mix != null
+                ? OrderMix.Spec.of(mix, skus, maxLines, customers, cards)
+                : new OrderMix.Spec(
+                        skus, hotSkus, hotShare, maxLines, seatStorm, stormSeats, digitalShare, customers, cards);
+        final LoadCatalog catalog =
+                new LoadCatalog(ids.runTag(), skus, seatStorm > 0 ? stormSeats : 0, digitalShare > 0);
         warnAboutVelocity(mixSpec, PipelineConfig.from(settings), limit);
 
-        stdout.printf(Locale.ROOT, "Load: %s at rate %s (at most %,d in flight) on %s; run %s, seed %d%n",
-                limit == Long.MAX_VALUE ? "orders for " + seconds(duration)
-                        : String.format(Locale.ROOT, "%,d orders", limit) + (duration == null ? "" : " within " + seconds(duration)),
-                rate, maxInFlight, bootstrapServers, ids.runTag(), mixSeed);
+        stdout.printf(
+                Locale.ROOT,
+                "Load: %s at rate %s (at most %,d in flight) on %s; run %s, seed %d%n",
+                limit == Long.MAX_VALUE
+                        ? "orders for " + seconds(duration)
+                        : String.format(Locale.ROOT, "%,d orders", limit)
+                                + (duration == null ? "" : " within " + seconds(duration)),
+                rate,
+                maxInFlight,
+                bootstrapServers,
+                ids.runTag(),
+                mixSeed);
         stdout.flush();
         try {
             if (setup) {
                 final long started = System.nanoTime();
                 final int defined = catalog.define(clients, timeout);
-                stdout.printf(Locale.ROOT, "Catalog: %d load products applied by the pipeline in %.1f s%n", defined,
+                stdout.printf(
+                        Locale.ROOT,
+                        "Catalog: %d load products applied by the pipeline in %.1f s%n",
+                        defined,
                         (System.nanoTime() - started) / 1e9);
                 stdout.flush();
             }
             final Outcomes outcomes = new Outcomes(ids, maxInFlight);
-            final OrderSender.Stop stopped = drive(clients, ids, new OrderMix(mixSpec, catalog, ids, mixSeed), outcomes,
-                    limit);
+            final OrderSender.Stop stopped =
+                    drive(clients, ids, new OrderMix(mixSpec, catalog, ids, mixSeed), outcomes, limit);
             // as `verify` judges them; orders still in flight (another client's, an earlier run's) are
             // tolerated: this run's own orders are held to ending exactly once by Outcomes
             final VerificationReport report = verify ? VerifyCommand.check(clients, true) : null;
-            final LoadSummary summary = LoadSummary.of(ids.runTag(), mixSeed, summarySettings(), outcomes.result(),
-                    outcomes.firstFailure(), stopped, report);
+            final LoadSummary summary = LoadSummary.of(
+                    ids.runTag(),
+                    mixSeed,
+                    summarySettings(),
+                    outcomes.result(),
+                    outcomes.firstFailure(),
+                    stopped,
+                    report);
             stdout.print(summary.text());
             if (out != null) {
                 write(summary);
@@ -207,17 +306,25 @@ public final class LoadCommand implements Callable<Integer> {
             stdout.flush();
             return summary.exitCode();
         } catch (TimeoutException e) {
-            throw new IllegalStateException("Kafka at " + bootstrapServers + " did not answer in time: " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "Kafka at " + bootstrapServers + " did not answer in time: " + e.getMessage(), e);
         }
     }
 
     /** Sends the orders and waits, at most the timeout after the last, until every one sent has ended. */
-    private OrderSender.Stop drive(final KafkaClients clients, final OrderIds ids, final OrderMix mix,
-                                   final Outcomes outcomes, final long limit) throws InterruptedException {
+    private OrderSender.Stop drive(
+            final KafkaClients clients,
+            final OrderIds ids,
+            final OrderMix mix,
+            final Outcomes outcomes,
+            final long limit)
+            throws InterruptedException {
         final OrderSender.Stop stopped;
-        try (KafkaProducer<String, Order> producer = new KafkaProducer<>(clients.idempotentProducer(),
-                Topics.ORDERS.keySerde().serializer(), Topics.ORDERS.valueSerde().serializer());
-             EventWatcher watcher = EventWatcher.start(clients, eventsTopic, outcomes, ids, timeout)) {
+        try (KafkaProducer<String, Order> producer = new KafkaProducer<>(
+                        clients.idempotentProducer(),
+                        Topics.ORDERS.keySerde().serializer(),
+                        Topics.ORDERS.valueSerde().serializer());
+                EventWatcher watcher = EventWatcher.start(clients, eventsTopic, outcomes, ids, timeout)) {
             // the orders topic's metadata before the clock starts, so the first order does not wait for it
             producer.partitionsFor(ordersTopic);
             try (Progress progress = progress(limit, outcomes)) {
@@ -225,8 +332,10 @@ public final class LoadCommand implements Callable<Integer> {
                 final long deadline = System.nanoTime() + timeout.toNanos();
                 while (outcomes.snapshot().inFlight() > 0 && System.nanoTime() - deadline < 0) {
                     if (watcher.failure() != null) {
-                        throw new IllegalStateException("Reading " + eventsTopic + " failed: "
-                                + watcher.failure().getMessage(), watcher.failure());
+                        throw new IllegalStateException(
+                                "Reading " + eventsTopic + " failed: "
+                                        + watcher.failure().getMessage(),
+                                watcher.failure());
                     }
                     Thread.sleep(50);
                 }
@@ -239,7 +348,8 @@ public final class LoadCommand implements Callable<Integer> {
         if (noProgress || System.console() == null) {
             return Progress.NONE;
         }
-        final long expected = limit != Long.MAX_VALUE ? limit : rate.max() ? -1 : rate.perSecond() * duration.toSeconds();
+        final long expected =
+                limit != Long.MAX_VALUE ? limit : rate.max() ? -1 : rate.perSecond() * duration.toSeconds();
         return Progress.bar(expected, new ConsoleProgressBarConsumer(System.err), outcomes::snapshot);
     }
 
@@ -249,7 +359,9 @@ public final class LoadCommand implements Callable<Integer> {
         requireOption(maxInFlight >= 1, "--max-in-flight must be at least 1");
         requireOption(skus >= 1, "--skus must be at least 1");
         requireOption(hotShare == null || hotShare >= 0 && hotShare <= 1, "--hot-share is a share from 0 to 1");
-        requireOption(hotShare == null || hotSkus >= 1 && hotSkus <= skus, "--hot-skus must be from 1 to --skus (" + skus + ")");
+        requireOption(
+                hotShare == null || hotSkus >= 1 && hotSkus <= skus,
+                "--hot-skus must be from 1 to --skus (" + skus + ")");
         requireOption(seatStorm >= 0 && seatStorm <= 1, "--seat-storm is a share from 0 to 1");
         requireOption(seatStorm == 0 || stormSeats >= 1, "--storm-seats must be at least 1 with a --seat-storm");
         requireOption(seatStorm == 0 || setup, "--seat-storm needs --setup: each run races for seats of its own");
@@ -257,9 +369,11 @@ public final class LoadCommand implements Callable<Integer> {
         requireOption(digitalShare >= 0 && digitalShare <= 1, "--digital-share is a share from 0 to 1");
         requireOption(customers >= 1, "--customers must be at least 1");
         requireOption(!timeout.isZero(), "--timeout must be longer than 0");
-        requireOption(mix == null || hotShare == null && seatStorm == 0 && digitalShare == 0,
+        requireOption(
+                mix == null || hotShare == null && seatStorm == 0 && digitalShare == 0,
                 "--mix is a preset of the PHYSICAL lines: leave out --hot-share, --seat-storm and --digital-share with it");
-        requireOption(mix != OrderMix.Kind.HOT || skus > OrderMix.HOT_MIX_SKUS,
+        requireOption(
+                mix != OrderMix.Kind.HOT || skus > OrderMix.HOT_MIX_SKUS,
                 "--mix hot needs more than " + OrderMix.HOT_MIX_SKUS + " --skus");
     }
 
@@ -273,9 +387,16 @@ public final class LoadCommand implements Callable<Integer> {
     private void warnAboutVelocity(final OrderMix.Spec mixSpec, final PipelineConfig rules, final long limit) {
         final double safe = mixSpec.velocitySafeRate(rules);
         if (rate.max() ? limit > customers : rate.perSecond() > safe) {
-            spec.commandLine().getErr().printf(Locale.ROOT, "Warning: %,d customers take turns; above %,.0f orders/s each places more "
-                            + "than %d orders in %d s and the fraud check rejects them: raise --customers%n", customers, safe,
-                    rules.velocityMaxOrders(), rules.velocityWindow().toSeconds());
+            spec.commandLine()
+                    .getErr()
+                    .printf(
+                            Locale.ROOT,
+                            "Warning: %,d customers take turns; above %,.0f orders/s each places more "
+                                    + "than %d orders in %d s and the fraud check rejects them: raise --customers%n",
+                            customers,
+                            safe,
+                            rules.velocityMaxOrders(),
+                            rules.velocityWindow().toSeconds());
         }
     }
 
@@ -286,12 +407,21 @@ public final class LoadCommand implements Callable<Integer> {
 
     private LoadSummary.Settings summarySettings() {
         final OrderMix.Spec spec = mix != null ? OrderMix.Spec.of(mix, skus, maxLines, customers, cards) : null;
-        return new LoadSummary.Settings(rate.toString(), orders != null || duration == null
-                ? Long.valueOf(orders != null ? orders : DEFAULT_ORDERS) : null,
-                duration == null ? null : duration.toMillis() / 1000.0, maxInFlight, skus,
-                spec != null ? spec.hotSkus() : hotSkus, spec != null ? spec.hotShare() : hotShare,
-                spec != null ? spec.maxLines() : maxLines, seatStorm, stormSeats, digitalShare, customers,
-                cards.labelled(), timeout.toMillis() / 1000.0);
+        return new LoadSummary.Settings(
+                rate.toString(),
+                orders != null || duration == null ? Long.valueOf(orders != null ? orders : DEFAULT_ORDERS) : null,
+                duration == null ? null : duration.toMillis() / 1000.0,
+                maxInFlight,
+                skus,
+                spec != null ? spec.hotSkus() : hotSkus,
+                spec != null ? spec.hotShare() : hotShare,
+                spec != null ? spec.maxLines() : maxLines,
+                seatStorm,
+                stormSeats,
+                digitalShare,
+                customers,
+                cards.labelled(),
+                timeout.toMillis() / 1000.0);
     }
 
     private static String seconds(final Duration duration) {

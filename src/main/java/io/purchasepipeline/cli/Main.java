@@ -6,10 +6,19 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** The one jar's entry point: {@code run} (the default) and the other commands. */
-@Command(name = "purchase-pipeline", mixinStandardHelpOptions = true,
+@Command(
+        name = "purchase-pipeline",
+        mixinStandardHelpOptions = true,
         description = "An e-commerce purchase pipeline as one Kafka Streams application.",
-        subcommands = {RunCommand.class, ClusterCommand.class, BrokerCommand.class, LoadCommand.class,
-                VerifyCommand.class, WorkerCommand.class, LogCommand.class})
+        subcommands = {
+            RunCommand.class,
+            ClusterCommand.class,
+            BrokerCommand.class,
+            LoadCommand.class,
+            VerifyCommand.class,
+            WorkerCommand.class,
+            LogCommand.class
+        })
 public final class Main implements Runnable {
 
     private static final Logger log = LoggerFactory.getLogger(Main.class);

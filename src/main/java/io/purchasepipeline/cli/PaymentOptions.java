@@ -1,10 +1,10 @@
 package io.purchasepipeline.cli;
 
+import io.purchasepipeline.payment.HttpPaymentGateway;
 import io.purchasepipeline.payment.PaymentCalls;
+import io.purchasepipeline.payment.PaymentGateway;
 import io.purchasepipeline.payment.PaymentSimulator;
 import io.purchasepipeline.payment.PaymentWorker;
-import io.purchasepipeline.payment.HttpPaymentGateway;
-import io.purchasepipeline.payment.PaymentGateway;
 import java.net.URI;
 import java.time.Duration;
 import picocli.CommandLine;
@@ -23,24 +23,38 @@ final class PaymentOptions {
     @Spec(Spec.Target.MIXEE)
     private CommandSpec spec;
 
-    @Option(names = "--payment-gateway-url", defaultValue = "${env:PAYMENT_GATEWAY_URL}", paramLabel = "URL",
-            description = "A payment provider's JSON API (see HttpPaymentGateway), e.g. https://payments.example.com/v1 "
-                    + "(env PAYMENT_GATEWAY_URL); none: the built-in simulator")
+    @Option(
+            names = "--payment-gateway-url",
+            defaultValue = "${env:PAYMENT_GATEWAY_URL}",
+            paramLabel = "URL",
+            description =
+                    "A payment provider's JSON API (see HttpPaymentGateway), e.g. https://payments.example.com/v1 "
+                            + "(env PAYMENT_GATEWAY_URL); none: the built-in simulator")
     private URI gatewayUrl;
 
-    @Option(names = "--payment-latency", defaultValue = "0ms", converter = DurationConverter.class,
+    @Option(
+            names = "--payment-latency",
+            defaultValue = "0ms",
+            converter = DurationConverter.class,
             description = "How long the built-in gateway simulator takes to answer, e.g. 200ms (default 0ms)")
     private Duration latency;
 
-    @Option(names = "--payment-jitter", defaultValue = "0ms", converter = DurationConverter.class,
+    @Option(
+            names = "--payment-jitter",
+            defaultValue = "0ms",
+            converter = DurationConverter.class,
             description = "Up to this much more, at random, per answer (default 0ms)")
     private Duration jitter;
 
-    @Option(names = "--payment-timeout-share", defaultValue = "0",
+    @Option(
+            names = "--payment-timeout-share",
+            defaultValue = "0",
             description = "The share of gateway calls whose answer is lost, from 0 to 1 (default 0)")
     private double timeoutShare;
 
-    @Option(names = "--payment-concurrency", defaultValue = "" + PaymentWorker.DEFAULT_CONCURRENCY,
+    @Option(
+            names = "--payment-concurrency",
+            defaultValue = "" + PaymentWorker.DEFAULT_CONCURRENCY,
             description = "Gateway calls in flight at most, per payment worker (default "
                     + PaymentWorker.DEFAULT_CONCURRENCY + ")")
     private int concurrency;
@@ -56,12 +70,14 @@ final class PaymentOptions {
         }
         final String scheme = gatewayUrl.getScheme();
         if (!("http".equalsIgnoreCase(scheme) || "https".equalsIgnoreCase(scheme)) || gatewayUrl.getHost() == null) {
-            throw new CommandLine.ParameterException(spec.commandLine(),
-                    "--payment-gateway-url must be an http or https URL, not " + gatewayUrl);
+            throw new CommandLine.ParameterException(
+                    spec.commandLine(), "--payment-gateway-url must be an http or https URL, not " + gatewayUrl);
         }
         if (!latency.isZero() || !jitter.isZero() || timeoutShare != 0) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--payment-latency, --payment-jitter and "
-                    + "--payment-timeout-share shape the built-in simulator: they do not apply to --payment-gateway-url");
+            throw new CommandLine.ParameterException(
+                    spec.commandLine(),
+                    "--payment-latency, --payment-jitter and "
+                            + "--payment-timeout-share shape the built-in simulator: they do not apply to --payment-gateway-url");
         }
         return new HttpPaymentGateway(gatewayUrl, PaymentCalls.DEFAULT_TIMEOUT);
     }
@@ -69,7 +85,8 @@ final class PaymentOptions {
     /** The simulator as the options describe it; a bad option is reported with the usage. */
     PaymentSimulator.Behaviour simulator() {
         if (!(timeoutShare >= 0 && timeoutShare <= 1)) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--payment-timeout-share is a share from 0 to 1");
+            throw new CommandLine.ParameterException(
+                    spec.commandLine(), "--payment-timeout-share is a share from 0 to 1");
         }
         return new PaymentSimulator.Behaviour(latency, jitter, timeoutShare, System.nanoTime());
     }

@@ -15,8 +15,7 @@ import java.nio.file.Path;
  */
 final class StartupChecks {
 
-    private StartupChecks() {
-    }
+    private StartupChecks() {}
 
     /** The data directory exists, or can be made, and a file can be written in it. */
     static void writable(final Path dataDir) {
@@ -24,8 +23,10 @@ final class StartupChecks {
             Files.createDirectories(dataDir);
             Files.delete(Files.createTempFile(dataDir, ".write-check", ""));
         } catch (IOException e) {
-            throw new IllegalStateException("The data directory " + dataDir.toAbsolutePath().normalize()
-                    + " cannot be written (" + reason(dataDir, e) + "): choose another with --data-dir (env DATA_DIR)", e);
+            throw new IllegalStateException(
+                    "The data directory " + dataDir.toAbsolutePath().normalize() + " cannot be written ("
+                            + reason(dataDir, e) + "): choose another with --data-dir (env DATA_DIR)",
+                    e);
         }
     }
 
@@ -41,8 +42,10 @@ final class StartupChecks {
         try (ServerSocket socket = new ServerSocket()) {
             socket.bind(new InetSocketAddress(host, port));
         } catch (BindException e) {
-            throw new IllegalStateException("Port " + port + " on " + host + " is taken (is another run using it?): "
-                    + "choose another with " + option, e);
+            throw new IllegalStateException(
+                    "Port " + port + " on " + host + " is taken (is another run using it?): " + "choose another with "
+                            + option,
+                    e);
         } catch (IOException | IllegalArgumentException e) {
             throw new IllegalStateException("Cannot listen on " + host + ":" + port + " (" + e.getMessage() + ")", e);
         }

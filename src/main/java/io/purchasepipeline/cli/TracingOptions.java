@@ -13,7 +13,10 @@ final class TracingOptions {
     @Spec(Spec.Target.MIXEE)
     private CommandSpec spec;
 
-    @Option(names = "--otlp-endpoint", defaultValue = "${env:OTEL_EXPORTER_OTLP_ENDPOINT}", paramLabel = "URL",
+    @Option(
+            names = "--otlp-endpoint",
+            defaultValue = "${env:OTEL_EXPORTER_OTLP_ENDPOINT}",
+            paramLabel = "URL",
             scope = ScopeType.INHERIT,
             description = "Export spans (one trace per order) over OTLP/HTTP to this receiver's base URL, e.g. "
                     + "http://localhost:4318 (env OTEL_EXPORTER_OTLP_ENDPOINT); none: nothing is recorded, and a "

@@ -1,13 +1,13 @@
 package io.purchasepipeline.cli;
 
-import io.purchasepipeline.runtime.KafkaClients;
 import io.purchasepipeline.runtime.ClientSettings;
+import io.purchasepipeline.runtime.KafkaClients;
+import io.purchasepipeline.serdes.JsonSerde;
+import io.purchasepipeline.serdes.Topics;
 import io.purchasepipeline.verify.InvariantChecker;
 import io.purchasepipeline.verify.RecordPosition;
 import io.purchasepipeline.verify.TopicRecordDecoder;
 import io.purchasepipeline.verify.VerificationReport;
-import io.purchasepipeline.serdes.JsonSerde;
-import io.purchasepipeline.serdes.Topics;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,7 +38,9 @@ import picocli.CommandLine.Option;
  * (nothing committed, no rebalance, any number of runs side by side), only committed records, up
  * to the end offsets taken when it starts, so a running pipeline is checked as of that moment.
  */
-@Command(name = "verify", mixinStandardHelpOptions = true,
+@Command(
+        name = "verify",
+        mixinStandardHelpOptions = true,
         description = "Reads the pipeline's topics from the beginning and checks the invariants: every accepted order "
                 + "reaches exactly one terminal state, no order is charged twice, no PHYSICAL SKU is oversold, no seat "
                 + "goes to two holders, no email id is sent twice.",
@@ -55,20 +57,29 @@ public final class VerifyCommand implements Callable<Integer> {
     /** Giving up when no partition moves for this long beats waiting forever on an unreachable broker. */
     private static final Duration STALL_LIMIT = Duration.ofSeconds(60);
 
-    @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT[,...]",
+    @Option(
+            names = "--bootstrap-servers",
+            paramLabel = "HOST:PORT[,...]",
             defaultValue = "${env:KAFKA_BOOTSTRAP_SERVERS:-127.0.0.1:9092}",
             description = "Kafka to read (env KAFKA_BOOTSTRAP_SERVERS, default ${DEFAULT-VALUE})")
     private String bootstrapServers;
 
-    @Option(names = "--kafka-config", paramLabel = "FILE", description = "A properties file of extra client settings (SASL/TLS)")
+    @Option(
+            names = "--kafka-config",
+            paramLabel = "FILE",
+            description = "A properties file of extra client settings (SASL/TLS)")
     private Path kafkaConfig;
 
-    @Option(names = "--json", paramLabel = "FILE",
+    @Option(
+            names = "--json",
+            paramLabel = "FILE",
             description = "Also write the report as JSON: counts per terminal state and each check's violations")
     private Path json;
 
-    @Option(names = "--allow-pending",
-            description = "Report orders without a terminal state yet but do not fail on them (a pipeline still working)")
+    @Option(
+            names = "--allow-pending",
+            description =
+                    "Report orders without a terminal state yet but do not fail on them (a pipeline still working)")
     private boolean allowPending;
 
     @Override
@@ -95,8 +106,8 @@ public final class VerifyCommand implements Callable<Integer> {
      */
     public static VerificationReport check(final KafkaClients clients, final boolean allowPending) {
         final InvariantChecker checker = new InvariantChecker(allowPending);
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(readerProps(clients), new ByteArrayDeserializer(),
-                new ByteArrayDeserializer())) {
+        try (KafkaConsumer<byte[], byte[]> consumer =
+                new KafkaConsumer<>(readerProps(clients), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             readToEnd(consumer, checker);
         }
         return checker.report();
@@ -108,20 +119,26 @@ public final class VerifyCommand implements Callable<Integer> {
 
     /** No group: offsets are never committed and the pipeline's own groups are left alone. */
     private static Properties readerProps(final KafkaClients clients) {
-        final Properties props = clients.namedByDefault("purchase-pipeline-verify").committedReader();
+        final Properties props =
+                clients.namedByDefault("purchase-pipeline-verify").committedReader();
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         return props;
     }
 
     private static void readToEnd(final KafkaConsumer<byte[], byte[]> consumer, final InvariantChecker checker) {
         final Map<String, List<PartitionInfo>> existing = consumer.listTopics();
-        final List<String> missing = TopicRecordDecoder.TOPICS.stream().filter(topic -> !existing.containsKey(topic)).toList();
+        final List<String> missing = TopicRecordDecoder.TOPICS.stream()
+                .filter(topic -> !existing.containsKey(topic))
+                .toList();
         if (!missing.isEmpty()) {
-            throw new IllegalStateException("No topic " + String.join(", ", missing) + " in this Kafka: has the pipeline run here?");
+            throw new IllegalStateException(
+                    "No topic " + String.join(", ", missing) + " in this Kafka: has the pipeline run here?");
         }
         final List<TopicPartition> events = partitions(existing, Topics.ORDER_EVENTS.name());
-        final List<TopicPartition> others = TopicRecordDecoder.TOPICS.stream().filter(topic -> !topic.equals(Topics.ORDER_EVENTS.name()))
-                .flatMap(topic -> partitions(existing, topic).stream()).toList();
+        final List<TopicPartition> others = TopicRecordDecoder.TOPICS.stream()
+                .filter(topic -> !topic.equals(Topics.ORDER_EVENTS.name()))
+                .flatMap(topic -> partitions(existing, topic).stream())
+                .toList();
         consumer.assign(Stream.concat(events.stream(), others.stream()).toList());
         // order-events' ends first: every other topic is then read at least as far as the events it is
         // compared with (their orders, dead letters, the stock and seat reservations they saw)
@@ -162,13 +179,18 @@ public final class VerifyCommand implements Callable<Integer> {
                 lastProgress = System.nanoTime();
             } else if (System.nanoTime() - lastProgress > STALL_LIMIT.toNanos()) {
                 throw new IllegalStateException("Nothing read for " + STALL_LIMIT.toSeconds() + " s; still to read: "
-                        + open.stream().map(partition -> partition + " up to offset " + ends.get(partition)).sorted().toList());
+                        + open.stream()
+                                .map(partition -> partition + " up to offset " + ends.get(partition))
+                                .sorted()
+                                .toList());
             }
         }
         log.info("Read {} records", read);
     }
 
     private static List<TopicPartition> partitions(final Map<String, List<PartitionInfo>> topics, final String topic) {
-        return topics.get(topic).stream().map(info -> new TopicPartition(topic, info.partition())).toList();
+        return topics.get(topic).stream()
+                .map(info -> new TopicPartition(topic, info.partition()))
+                .toList();
     }
 }

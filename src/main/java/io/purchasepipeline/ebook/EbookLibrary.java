@@ -33,8 +33,7 @@ public final class EbookLibrary {
     private final EbookMaker maker;
 
     /** One book on disk: its path, its name under the library's root, and its size. */
-    public record Ebook(Path file, String name, int pages, long bytes, boolean made) {
-    }
+    public record Ebook(Path file, String name, int pages, long bytes, boolean made) {}
 
     public EbookLibrary(final Path root, final EbookMaker maker) {
         this.root = root;
@@ -56,25 +55,36 @@ public final class EbookLibrary {
      *
      * @return {@code <data-dir>/ebooks/<orderId>/<sku>.pdf}
      */
-    public Path pdfFor(final String orderId, final String customerId, final String customerName, final String sku,
-            final String title) throws IOException {
-        return store(new Personalisation(orderId, customerId, customerName, sku, title)).file();
+    public Path pdfFor(
+            final String orderId,
+            final String customerId,
+            final String customerName,
+            final String sku,
+            final String title)
+            throws IOException {
+        return store(new Personalisation(orderId, customerId, customerName, sku, title))
+                .file();
     }
 
     /** Like {@link #pdfFor}, telling also whether this call made the file, and its pages and size. */
     public Ebook ebookFor(final Personalisation book) throws IOException {
         final Stored stored = store(book);
         if (stored.made() != null) {
-            return new Ebook(stored.file(), stored.name(), stored.made().pages(), stored.made().bytes().length, true);
+            return new Ebook(
+                    stored.file(),
+                    stored.name(),
+                    stored.made().pages(),
+                    stored.made().bytes().length,
+                    true);
         }
         try (PDDocument existing = Loader.loadPDF(stored.file().toFile())) {
-            return new Ebook(stored.file(), stored.name(), existing.getNumberOfPages(), Files.size(stored.file()), false);
+            return new Ebook(
+                    stored.file(), stored.name(), existing.getNumberOfPages(), Files.size(stored.file()), false);
         }
     }
 
     /** A book's file, and the PDF when this call made it (null when the file was there already). */
-    private record Stored(Path file, String name, EbookMaker.Pdf made) {
-    }
+    private record Stored(Path file, String name, EbookMaker.Pdf made) {}
 
     private Stored store(final Personalisation book) throws IOException {
         Objects.requireNonNull(book.orderId(), "orderId");
@@ -92,7 +102,8 @@ public final class EbookLibrary {
         // a name of its own per writer: two callers making the same book never write into one file
         final Path temp = dir.resolve("." + fileName + "." + UUID.randomUUID() + ".tmp");
         try {
-            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            try (FileChannel channel =
+                    FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
                 final ByteBuffer bytes = ByteBuffer.wrap(pdf.bytes());
                 while (bytes.hasRemaining()) {
                     channel.write(bytes);

@@ -54,14 +54,14 @@ public final class EbookMaker {
     private static final float FOOTER_BASELINE = 30;
     /** Room kept at the right of the footer for "12 / 12". */
     private static final float PAGE_NUMBER_WIDTH = 40;
+
     private static final float BODY_SIZE = 10.5f;
     private static final float BODY_LEADING = 15;
     private static final float INK = 0.1f;
     private static final float GREY = 0.45f;
 
     /** A rendered e-book. */
-    public record Pdf(byte[] bytes, int pages) {
-    }
+    public record Pdf(byte[] bytes, int pages) {}
 
     private final Face regular;
     private final Face bold;
@@ -79,8 +79,10 @@ public final class EbookMaker {
         try (PDDocument document = new PDDocument()) {
             final Typeface text = regular.embedIn(document);
             final Typeface heading = bold.embedIn(document);
-            final List<String> footer = text.wrap("Personal copy of " + name + " \u00b7 customer " + book.customerId(),
-                    FOOTER_SIZE, TEXT_WIDTH - PAGE_NUMBER_WIDTH);
+            final List<String> footer = text.wrap(
+                    "Personal copy of " + name + " \u00b7 customer " + book.customerId(),
+                    FOOTER_SIZE,
+                    TEXT_WIDTH - PAGE_NUMBER_WIDTH);
             final Layout layout = new Layout(FOOTER_BASELINE + footer.size() * FOOTER_LEADING + 14);
 
             layout.newPage();
@@ -99,7 +101,12 @@ public final class EbookMaker {
             final List<Chapter> chapters = chapters(book, name, title);
             for (int i = 0; i < chapters.size(); i++) {
                 layout.newPage();
-                layout.left(heading, 15, 20, 0, "Chapter " + (i + 1) + " \u00b7 " + chapters.get(i).heading());
+                layout.left(
+                        heading,
+                        15,
+                        20,
+                        0,
+                        "Chapter " + (i + 1) + " \u00b7 " + chapters.get(i).heading());
                 for (final String paragraph : chapters.get(i).paragraphs()) {
                     layout.space(8);
                     layout.left(text, BODY_SIZE, BODY_LEADING, INK, paragraph);
@@ -109,7 +116,8 @@ public final class EbookMaker {
             draw(document, layout.pages, text, footer);
             final PDDocumentInformation info = document.getDocumentInformation();
             info.setTitle(title);
-            info.setSubject("Personal copy of " + name + " (customer " + book.customerId() + "), order " + book.orderId());
+            info.setSubject(
+                    "Personal copy of " + name + " (customer " + book.customerId() + "), order " + book.orderId());
             info.setCreator("purchase-pipeline");
             final COSString id = new COSString(documentId(book));
             document.getDocument().setDocumentID(new COSArray(List.of(id, id)));
@@ -120,8 +128,12 @@ public final class EbookMaker {
         }
     }
 
-    private static void draw(final PDDocument document, final List<List<Line>> pages, final Typeface footerFace,
-            final List<String> footer) throws IOException {
+    private static void draw(
+            final PDDocument document,
+            final List<List<Line>> pages,
+            final Typeface footerFace,
+            final List<String> footer)
+            throws IOException {
         final float right = PAGE.getWidth() - MARGIN;
         final float rule = FOOTER_BASELINE + (footer.size() - 1) * FOOTER_LEADING + 12;
         for (int i = 0; i < pages.size(); i++) {
@@ -137,12 +149,26 @@ public final class EbookMaker {
                 content.lineTo(right, rule);
                 content.stroke();
                 for (int n = 0; n < footer.size(); n++) {
-                    show(content, new Line(footer.get(n), footerFace, FOOTER_SIZE, MARGIN,
-                            FOOTER_BASELINE + (footer.size() - 1 - n) * FOOTER_LEADING, GREY));
+                    show(
+                            content,
+                            new Line(
+                                    footer.get(n),
+                                    footerFace,
+                                    FOOTER_SIZE,
+                                    MARGIN,
+                                    FOOTER_BASELINE + (footer.size() - 1 - n) * FOOTER_LEADING,
+                                    GREY));
                 }
                 final String number = (i + 1) + " / " + pages.size();
-                show(content, new Line(number, footerFace, FOOTER_SIZE, right - footerFace.width(number, FOOTER_SIZE),
-                        FOOTER_BASELINE, GREY));
+                show(
+                        content,
+                        new Line(
+                                number,
+                                footerFace,
+                                FOOTER_SIZE,
+                                right - footerFace.width(number, FOOTER_SIZE),
+                                FOOTER_BASELINE,
+                                GREY));
             }
         }
     }
@@ -159,39 +185,54 @@ public final class EbookMaker {
     /** The demo text: this shop's books tell how they were made. */
     private static List<Chapter> chapters(final Personalisation book, final String name, final String title) {
         return List.of(
-                new Chapter("About this copy", List.of(
-                        "This copy of \u201c" + title + "\u201d was made for " + name + " (customer " + book.customerId()
-                                + ") when order " + book.orderId() + " was completed. The foot of every page carries "
-                                + "that name and customer id: the book is yours, and it says so wherever it goes.",
-                        "It is a demonstration edition. The shop that sold it exists to show how an order travels "
-                                + "through a streaming pipeline, so the book is short, and it tells the story of how "
-                                + "it came to be rather than the one its title promises.")),
-                new Chapter("How it was made", List.of(
-                        "The order was placed over HTTP and answered at once. From then on every step happened in one "
-                                + "Kafka Streams application: a fraud check, a reservation of each line on the "
-                                + "partition that owns its product, and a payment charged once, with the order id as "
-                                + "its idempotency key.",
-                        "When the payment was approved the order completed, and for each digital line a request for "
-                                + "an e-book was written to a topic keyed by the customer, so that one customer's "
-                                + "books are made in the order they were bought. A worker read the request, laid out "
-                                + "these pages and stored the file.")),
-                new Chapter("Exactly once", List.of(
-                        "Making a book is a side effect: it happens outside Kafka, and a crash can make a worker read "
-                                + "the same request twice. This one is harmless to repeat. The file depends on the "
-                                + "order, the buyer and the product alone, so making it again gives the very same "
-                                + "bytes, and it is written under a temporary name and renamed into place, so that "
-                                + "no one ever sees half a book.",
-                        "The record that tells analytics a book was made is another matter, as counting it twice "
-                                + "would be wrong. It is written in the same Kafka transaction that moves the worker "
-                                + "past the request, so it is counted once however often the request is read.")));
+                new Chapter(
+                        "About this copy",
+                        List.of(
+                                "This copy of \u201c" + title + "\u201d was made for " + name + " (customer "
+                                        + book.customerId()
+                                        + ") when order " + book.orderId()
+                                        + " was completed. The foot of every page carries "
+                                        + "that name and customer id: the book is yours, and it says so wherever it goes.",
+                                "It is a demonstration edition. The shop that sold it exists to show how an order travels "
+                                        + "through a streaming pipeline, so the book is short, and it tells the story of how "
+                                        + "it came to be rather than the one its title promises.")),
+                new Chapter(
+                        "How it was made",
+                        List.of(
+                                "The order was placed over HTTP and answered at once. From then on every step happened in one "
+                                        + "Kafka Streams application: a fraud check, a reservation of each line on the "
+                                        + "partition that owns its product, and a payment charged once, with the order id as "
+                                        + "its idempotency key.",
+                                "When the payment was approved the order completed, and for each digital line a request for "
+                                        + "an e-book was written to a topic keyed by the customer, so that one customer's "
+                                        + "books are made in the order they were bought. A worker read the request, laid out "
+                                        + "these pages and stored the file.")),
+                new Chapter(
+                        "Exactly once",
+                        List.of(
+                                "Making a book is a side effect: it happens outside Kafka, and a crash can make a worker read "
+                                        + "the same request twice. This one is harmless to repeat. The file depends on the "
+                                        + "order, the buyer and the product alone, so making it again gives the very same "
+                                        + "bytes, and it is written under a temporary name and renamed into place, so that "
+                                        + "no one ever sees half a book.",
+                                "The record that tells analytics a book was made is another matter, as counting it twice "
+                                        + "would be wrong. It is written in the same Kafka transaction that moves the worker "
+                                        + "past the request, so it is counted once however often the request is read.")));
     }
 
     /** 16 bytes of a digest of everything the book shows, like the file identifiers PDF writers derive. */
     private static byte[] documentId(final Personalisation book) {
-        final String identity = String.join("\u0000", "ebook/1", book.orderId(), book.customerId(),
-                String.valueOf(book.customerName()), book.sku(), String.valueOf(book.title()));
+        final String identity = String.join(
+                "\u0000",
+                "ebook/1",
+                book.orderId(),
+                book.customerId(),
+                String.valueOf(book.customerName()),
+                book.sku(),
+                String.valueOf(book.title()));
         try {
-            return Arrays.copyOf(MessageDigest.getInstance("SHA-256").digest(identity.getBytes(StandardCharsets.UTF_8)), 16);
+            return Arrays.copyOf(
+                    MessageDigest.getInstance("SHA-256").digest(identity.getBytes(StandardCharsets.UTF_8)), 16);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every Java platform has SHA-256", e);
         }
@@ -201,11 +242,9 @@ public final class EbookMaker {
         return value == null || value.isBlank() ? fallback : value;
     }
 
-    private record Chapter(String heading, List<String> paragraphs) {
-    }
+    private record Chapter(String heading, List<String> paragraphs) {}
 
-    private record Line(String text, Typeface face, float size, float x, float y, float grey) {
-    }
+    private record Line(String text, Typeface face, float size, float x, float y, float grey) {}
 
     /** A font file as read from the class path, and which characters it can draw. */
     private record Face(byte[] file, CmapLookup characters) {
@@ -319,7 +358,12 @@ public final class EbookMaker {
             }
         }
 
-        private void add(final String text, final Typeface face, final float size, final float leading, final float grey,
+        private void add(
+                final String text,
+                final Typeface face,
+                final float size,
+                final float leading,
+                final float grey,
                 final float x) {
             if (y - leading < bottom) {
                 newPage();

@@ -1,10 +1,10 @@
 package io.purchasepipeline.ebook;
 
-import io.purchasepipeline.runtime.Transactions;
-import io.purchasepipeline.runtime.KafkaClients;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.trace.Span;
+import io.purchasepipeline.runtime.KafkaClients;
 import io.purchasepipeline.runtime.RecordSpans;
+import io.purchasepipeline.runtime.Transactions;
 import io.purchasepipeline.serdes.EbookGenerated;
 import io.purchasepipeline.serdes.EbookRequest;
 import io.purchasepipeline.serdes.Topics;
@@ -75,8 +75,12 @@ public final class EbookWorker implements AutoCloseable {
     private final CountDownLatch stopping = new CountDownLatch(1);
     private final Thread thread;
 
-    private EbookWorker(final Consumer<String, EbookRequest> consumer, final Producer<String, EbookGenerated> producer,
-            final EbookLibrary library, final Path ledger, final RecordSpans spans) {
+    private EbookWorker(
+            final Consumer<String, EbookRequest> consumer,
+            final Producer<String, EbookGenerated> producer,
+            final EbookLibrary library,
+            final Path ledger,
+            final RecordSpans spans) {
         this.consumer = consumer;
         this.producer = producer;
         this.library = library;
@@ -93,20 +97,30 @@ public final class EbookWorker implements AutoCloseable {
      *        restart, so that the new producer aborts what the crashed one left open
      * @param library where the books are kept; the ledger of counted books lives beside it
      */
-    public static EbookWorker start(final KafkaClients clients, final String transactionalId, final EbookLibrary library) {
+    public static EbookWorker start(
+            final KafkaClients clients, final String transactionalId, final EbookLibrary library) {
         return start(clients, transactionalId, library, TraceParent.UNTRACED);
     }
 
     /** The same, each book a span of {@code telemetry}'s. */
-    public static EbookWorker start(final KafkaClients clients, final String transactionalId, final EbookLibrary library,
+    public static EbookWorker start(
+            final KafkaClients clients,
+            final String transactionalId,
+            final EbookLibrary library,
             final OpenTelemetry telemetry) {
         final EbookWorker worker = new EbookWorker(
                 // a few seconds of PDFs per transaction, far inside max.poll.interval.ms
-                new KafkaConsumer<>(clients.groupConsumer(GROUP_ID, 50), Topics.EBOOK_REQUESTS.keySerde().deserializer(),
+                new KafkaConsumer<>(
+                        clients.groupConsumer(GROUP_ID, 50),
+                        Topics.EBOOK_REQUESTS.keySerde().deserializer(),
                         Topics.EBOOK_REQUESTS.valueSerde().deserializer()),
-                new KafkaProducer<>(clients.transactionalProducer(transactionalId, TRANSACTION_TIMEOUT), Topics.EBOOKS_GENERATED.keySerde().serializer(),
+                new KafkaProducer<>(
+                        clients.transactionalProducer(transactionalId, TRANSACTION_TIMEOUT),
+                        Topics.EBOOKS_GENERATED.keySerde().serializer(),
                         Topics.EBOOKS_GENERATED.valueSerde().serializer()),
-                library, library.root().resolveSibling("ebook-ledger"), new RecordSpans(telemetry));
+                library,
+                library.root().resolveSibling("ebook-ledger"),
+                new RecordSpans(telemetry));
         worker.thread.start();
         return worker;
     }
@@ -140,7 +154,8 @@ public final class EbookWorker implements AutoCloseable {
         try {
             return consumer.poll(POLL);
         } catch (RecordDeserializationException e) {
-            log.warn("E-book worker: passing over unreadable record at {} offset {}", e.topicPartition(), e.offset(), e);
+            log.warn(
+                    "E-book worker: passing over unreadable record at {} offset {}", e.topicPartition(), e.offset(), e);
             consumer.seek(e.topicPartition(), e.offset() + 1);
             return ConsumerRecords.empty();
         }
@@ -161,8 +176,10 @@ public final class EbookWorker implements AutoCloseable {
                     if (complete(record.value())) {
                         make(record, counted);
                     } else {
-                        log.warn("E-book worker: passing over a request without order, customer or SKU at {} offset {}",
-                                partition, record.offset());
+                        log.warn(
+                                "E-book worker: passing over a request without order, customer or SKU at {} offset {}",
+                                partition,
+                                record.offset());
                     }
                     next.put(partition, new OffsetAndMetadata(record.offset() + 1));
                 }
@@ -172,7 +189,11 @@ public final class EbookWorker implements AutoCloseable {
         } catch (ProducerFencedException | OutOfOrderSequenceException | AuthorizationException e) {
             throw e;
         } catch (IOException | KafkaException e) {
-            log.warn("E-book worker: batch of {} requests failed, reading it again in {}", batch.count(), RETRY_AFTER, e);
+            log.warn(
+                    "E-book worker: batch of {} requests failed, reading it again in {}",
+                    batch.count(),
+                    RETRY_AFTER,
+                    e);
             producer.abortTransaction();
             rewind(batch);
             return false;
@@ -202,17 +223,29 @@ public final class EbookWorker implements AutoCloseable {
     }
 
     private void make(final EbookRequest request, final Set<Path> counted) throws IOException {
-        final EbookLibrary.Ebook ebook = library.ebookFor(new Personalisation(request.orderId(), request.customerId(),
-                request.customerName(), request.sku(), request.title()));
+        final EbookLibrary.Ebook ebook = library.ebookFor(new Personalisation(
+                request.orderId(), request.customerId(), request.customerName(), request.sku(), request.title()));
         final Path mark = ledger.resolve(ebook.name());
         if (Files.exists(mark) || !counted.add(mark)) {
             log.debug("E-book {} already counted", ebook.name());
             return;
         }
-        producer.send(new ProducerRecord<>(Topics.EBOOKS_GENERATED.name(), request.customerId(),
-                new EbookGenerated(request.orderId(), request.customerId(), request.sku(), ebook.name(), ebook.pages(),
-                        ebook.bytes(), System.currentTimeMillis())));
-        log.info("E-book {} ({} pages, {} bytes) {}", ebook.name(), ebook.pages(), ebook.bytes(),
+        producer.send(new ProducerRecord<>(
+                Topics.EBOOKS_GENERATED.name(),
+                request.customerId(),
+                new EbookGenerated(
+                        request.orderId(),
+                        request.customerId(),
+                        request.sku(),
+                        ebook.name(),
+                        ebook.pages(),
+                        ebook.bytes(),
+                        System.currentTimeMillis())));
+        log.info(
+                "E-book {} ({} pages, {} bytes) {}",
+                ebook.name(),
+                ebook.pages(),
+                ebook.bytes(),
                 ebook.made() ? "made" : "was already on disk");
     }
 

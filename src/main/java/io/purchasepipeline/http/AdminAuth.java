@@ -61,8 +61,12 @@ public final class AdminAuth {
 
     /** The credentials of an {@code Authorization: Bearer} header (the scheme in any case), else null. */
     static String bearer(final String authorization) {
-        if (authorization == null || authorization.length() <= SCHEME.length()
-                || !authorization.substring(0, SCHEME.length()).toLowerCase(Locale.ROOT).equals(SCHEME)) {
+        if (authorization == null
+                || authorization.length() <= SCHEME.length()
+                || !authorization
+                        .substring(0, SCHEME.length())
+                        .toLowerCase(Locale.ROOT)
+                        .equals(SCHEME)) {
             return null;
         }
         final String token = authorization.substring(SCHEME.length()).strip();

@@ -12,10 +12,15 @@ import java.time.Duration;
 record AnalyticsRoutes(QueryRouter queries) {
 
     void get(final Context ctx) throws InterruptedException {
-        final QueryResult<AnalyticsSnapshot> result = queries.lookup(ctx, StoreNames.ANALYTICS, AnalyticsSnapshot.KEY,
-                Duration.ZERO);
+        final QueryResult<AnalyticsSnapshot> result =
+                queries.lookup(ctx, StoreNames.ANALYTICS, AnalyticsSnapshot.KEY, Duration.ZERO);
         // nothing counted yet is an empty picture, not a missing resource
-        answer(ctx, result instanceof QueryResult.NotFound<AnalyticsSnapshot>
-                ? new QueryResult.Found<>(AnalyticsSnapshot.empty()) : result, "analytics", snapshot -> snapshot);
+        answer(
+                ctx,
+                result instanceof QueryResult.NotFound<AnalyticsSnapshot>
+                        ? new QueryResult.Found<>(AnalyticsSnapshot.empty())
+                        : result,
+                "analytics",
+                snapshot -> snapshot);
     }
 }

@@ -17,7 +17,11 @@ public final class ApiException extends RuntimeException {
         this(status, error, details, null, null);
     }
 
-    private ApiException(final int status, final String error, final List<String> details, final Integer retryAfterSeconds,
+    private ApiException(
+            final int status,
+            final String error,
+            final List<String> details,
+            final Integer retryAfterSeconds,
             final String challenge) {
         super(error);
         this.status = status;
@@ -45,13 +49,21 @@ public final class ApiException extends RuntimeException {
      * is ours and fixed, never a piece of the token.
      */
     public static ApiException invalidToken(final String description) {
-        return new ApiException(401, "unauthorized", List.of(description), null,
+        return new ApiException(
+                401,
+                "unauthorized",
+                List.of(description),
+                null,
                 BEARER + ", error=\"invalid_token\", error_description=\"" + description + "\"");
     }
 
     /** A valid token without the role the route needs: RFC 6750's {@code insufficient_scope}. */
     public static ApiException insufficientRole(final String description) {
-        return new ApiException(403, "forbidden", List.of(description), null,
+        return new ApiException(
+                403,
+                "forbidden",
+                List.of(description),
+                null,
                 BEARER + ", error=\"insufficient_scope\", error_description=\"" + description + "\"");
     }
 
@@ -62,8 +74,8 @@ public final class ApiException extends RuntimeException {
 
     /** The client sent more than its share; it may try again after {@code retryAfterSeconds}. */
     public static ApiException tooManyRequests(final String detail, final long retryAfterSeconds) {
-        return new ApiException(429, "too many requests", List.of(detail), (int) Math.min(Integer.MAX_VALUE, retryAfterSeconds),
-                null);
+        return new ApiException(
+                429, "too many requests", List.of(detail), (int) Math.min(Integer.MAX_VALUE, retryAfterSeconds), null);
     }
 
     /** Nothing is wrong with the request; the answer is not to be had now. */

@@ -15,7 +15,9 @@ final class Callers {
 
     /** The verified customer; null when tokens are off and the customer routes trust the caller. */
     String customer(final Context ctx) {
-        return access.customers().required() ? access.customers().verify(ctx.header(AUTHORIZATION)).subject() : null;
+        return access.customers().required()
+                ? access.customers().verify(ctx.header(AUTHORIZATION)).subject()
+                : null;
     }
 
     /**

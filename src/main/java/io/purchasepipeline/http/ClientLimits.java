@@ -30,12 +30,16 @@ public final class ClientLimits {
     private final TimeMeter time;
     /** Null when the limits are off. */
     private final Cache<String, Bucket> addresses;
+
     private final Cache<String, Bucket> customers;
     private final String description;
 
     private ClientLimits(final int rate, final int burst, final int maxClients, final LongSupplier nanoTime) {
         this.description = rate + (rate == 1 ? " request" : " requests") + " a second (bursts of " + burst + ")";
-        this.bandwidth = Bandwidth.builder().capacity(burst).refillGreedy(rate, Duration.ofSeconds(1)).build();
+        this.bandwidth = Bandwidth.builder()
+                .capacity(burst)
+                .refillGreedy(rate, Duration.ofSeconds(1))
+                .build();
         this.time = new TimeMeter() {
             @Override
             public long currentTimeNanos() {
@@ -48,8 +52,8 @@ public final class ClientLimits {
             }
         };
         // a bucket idle this long is full again: forgetting it changes nothing
-        final Duration refill = Duration.ofNanos(Math.max(TimeUnit.SECONDS.toNanos(1),
-                TimeUnit.SECONDS.toNanos(burst) / rate + 1));
+        final Duration refill =
+                Duration.ofNanos(Math.max(TimeUnit.SECONDS.toNanos(1), TimeUnit.SECONDS.toNanos(burst) / rate + 1));
         this.addresses = table(refill, maxClients, nanoTime);
         this.customers = table(refill, maxClients, nanoTime);
     }
@@ -108,20 +112,30 @@ public final class ClientLimits {
     }
 
     private void admit(final Cache<String, Bucket> table, final String client, final String who) {
-        final ConsumptionProbe probe = table.get(client, key -> Bucket.builder().addLimit(bandwidth)
-                .withCustomTimePrecision(time).build()).tryConsumeAndReturnRemaining(1);
+        final ConsumptionProbe probe = table.get(
+                        client,
+                        key -> Bucket.builder()
+                                .addLimit(bandwidth)
+                                .withCustomTimePrecision(time)
+                                .build())
+                .tryConsumeAndReturnRemaining(1);
         if (!probe.isConsumed()) {
-            final long seconds = Math.max(1, (probe.getNanosToWaitForRefill() + TimeUnit.SECONDS.toNanos(1) - 1)
-                    / TimeUnit.SECONDS.toNanos(1));
-            throw ApiException.tooManyRequests("at most " + description + " " + who + " on this route; retry in "
-                    + seconds + " s", seconds);
+            final long seconds = Math.max(
+                    1,
+                    (probe.getNanosToWaitForRefill() + TimeUnit.SECONDS.toNanos(1) - 1) / TimeUnit.SECONDS.toNanos(1));
+            throw ApiException.tooManyRequests(
+                    "at most " + description + " " + who + " on this route; retry in " + seconds + " s", seconds);
         }
     }
 
     private static Cache<String, Bucket> table(final Duration idle, final int maxClients, final LongSupplier nanoTime) {
-        return Caffeine.newBuilder().expireAfterAccess(idle).maximumSize(maxClients).ticker(nanoTime::getAsLong)
+        return Caffeine.newBuilder()
+                .expireAfterAccess(idle)
+                .maximumSize(maxClients)
+                .ticker(nanoTime::getAsLong)
                 // housekeeping on the request's own thread: no pool of ours to size or to stop
-                .executor(Runnable::run).build();
+                .executor(Runnable::run)
+                .build();
     }
 
     @Override

@@ -10,8 +10,7 @@ final class CorrelationIds {
     static final String HEADER = "X-Correlation-Id";
     private static final Pattern SANE = Pattern.compile("[\\x21-\\x7e]{1,128}");
 
-    private CorrelationIds() {
-    }
+    private CorrelationIds() {}
 
     static String of(final Context ctx) {
         final String known = ctx.attribute(HEADER);
@@ -19,7 +18,9 @@ final class CorrelationIds {
             return known;
         }
         final String given = ctx.header(HEADER);
-        final String id = given != null && SANE.matcher(given).matches() ? given : UUID.randomUUID().toString();
+        final String id = given != null && SANE.matcher(given).matches()
+                ? given
+                : UUID.randomUUID().toString();
         ctx.attribute(HEADER, id);
         return id;
     }

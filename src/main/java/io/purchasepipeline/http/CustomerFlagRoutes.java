@@ -18,8 +18,13 @@ record CustomerFlagRoutes(QueryRouter queries, Callers callers, KafkaWrites writ
         callers.operator(ctx);
         final byte[] bytes = RequestBodies.bytes(ctx);
         // the body is optional: a flag without a reason
-        change(ctx, FlagRequests.flag(ctx.pathParam("id"),
-                bytes.length == 0 ? new FlagRequests.PutFlag(null) : RequestBodies.parse(bytes, FlagRequests.PutFlag.class)));
+        change(
+                ctx,
+                FlagRequests.flag(
+                        ctx.pathParam("id"),
+                        bytes.length == 0
+                                ? new FlagRequests.PutFlag(null)
+                                : RequestBodies.parse(bytes, FlagRequests.PutFlag.class)));
     }
 
     void clear(final Context ctx) throws InterruptedException {
@@ -30,14 +35,25 @@ record CustomerFlagRoutes(QueryRouter queries, Callers callers, KafkaWrites writ
     void get(final Context ctx) throws InterruptedException {
         callers.operator(ctx);
         final String customerId = FlagRequests.customerId(ctx.pathParam("id"));
-        answer(ctx, queries.<String>lookup(ctx, StoreNames.FLAGGED_CUSTOMERS, customerId, Duration.ZERO),
-                "flag of customer " + customerId, reason -> new QueryResponses.FlagView(customerId, true, reason));
+        answer(
+                ctx,
+                queries.<String>lookup(ctx, StoreNames.FLAGGED_CUSTOMERS, customerId, Duration.ZERO),
+                "flag of customer " + customerId,
+                reason -> new QueryResponses.FlagView(customerId, true, reason));
     }
 
     /** The change goes to the customer's fraud-check task, in order with the customer's orders. */
     private void change(final Context ctx, final FlagCommand change) throws InterruptedException {
         writes.publish(Topics.CUSTOMER_FLAGS, change.customerId(), change, ctx, "the flag change");
         ctx.status(202).header("Location", "/customers/" + change.customerId() + "/flag");
-        json(ctx, Map.of("customerId", change.customerId(), "action", change.action().name(), "status", "ACCEPTED"));
+        json(
+                ctx,
+                Map.of(
+                        "customerId",
+                        change.customerId(),
+                        "action",
+                        change.action().name(),
+                        "status",
+                        "ACCEPTED"));
     }
 }

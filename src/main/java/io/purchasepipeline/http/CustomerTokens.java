@@ -15,8 +15,8 @@ import com.nimbusds.jose.proc.BadJWSException;
 import com.nimbusds.jose.proc.DefaultJOSEObjectTypeVerifier;
 import com.nimbusds.jose.proc.JWSKeySelector;
 import com.nimbusds.jose.proc.JWSVerificationKeySelector;
-import com.nimbusds.jose.proc.SingleKeyJWSKeySelector;
 import com.nimbusds.jose.proc.SecurityContext;
+import com.nimbusds.jose.proc.SingleKeyJWSKeySelector;
 import com.nimbusds.jwt.JWTClaimNames;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
@@ -66,20 +66,20 @@ public final class CustomerTokens {
 
     private static final Logger log = LoggerFactory.getLogger(CustomerTokens.class);
     private static final Set<JWSAlgorithm> ALGORITHMS = Set.of(JWSAlgorithm.RS256, JWSAlgorithm.ES256);
-    private static final Pattern PEM = Pattern.compile(
-            "-----BEGIN PUBLIC KEY-----([A-Za-z0-9+/=\\s]+)-----END PUBLIC KEY-----");
+    private static final Pattern PEM =
+            Pattern.compile("-----BEGIN PUBLIC KEY-----([A-Za-z0-9+/=\\s]+)-----END PUBLIC KEY-----");
 
     /** A verified token's holder. */
-    public record Caller(String subject, boolean admin) {
-    }
+    public record Caller(String subject, boolean admin) {}
 
     /** Null when tokens are off. */
     private final DefaultJWTProcessor<SecurityContext> processor;
+
     private final List<String> roleClaim;
     private final String description;
 
-    private CustomerTokens(final DefaultJWTProcessor<SecurityContext> processor, final String roleClaim,
-            final String description) {
+    private CustomerTokens(
+            final DefaultJWTProcessor<SecurityContext> processor, final String roleClaim, final String description) {
         this.processor = processor;
         this.roleClaim = roleClaim == null ? List.of() : List.of(roleClaim.split("\\."));
         this.description = description;
@@ -97,11 +97,14 @@ public final class CustomerTokens {
      * @param audience the value a token's {@code aud} must hold; null accepts any
      * @param roleClaim the claim (a string or a list of strings) in which {@value #ADMIN_ROLE} opens the operator routes
      */
-    public static CustomerTokens of(final JWKSet keys, final String issuer, final String audience, final String roleClaim) {
+    public static CustomerTokens of(
+            final JWKSet keys, final String issuer, final String audience, final String roleClaim) {
         final List<JWK> usable = keys.getKeys().stream()
-                .filter(key -> key.getKeyType() == KeyType.RSA || key.getKeyType() == KeyType.EC).toList();
+                .filter(key -> key.getKeyType() == KeyType.RSA || key.getKeyType() == KeyType.EC)
+                .toList();
         if (usable.isEmpty()) {
-            throw new IllegalArgumentException("the key set holds no RSA or EC key to verify RS256 or ES256 tokens with");
+            throw new IllegalArgumentException(
+                    "the key set holds no RSA or EC key to verify RS256 or ES256 tokens with");
         }
         if (usable.stream().anyMatch(JWK::isPrivate)) {
             // a key set meant for signing: keep only what verifying needs
@@ -110,17 +113,26 @@ public final class CustomerTokens {
         final DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
         processor.setJWSKeySelector(selector(usable));
         // access tokens (RFC 9068) are typed at+jwt; plain JWTs carry JWT or no type
-        processor.setJWSTypeVerifier(new DefaultJOSEObjectTypeVerifier<>(JOSEObjectType.JWT, new JOSEObjectType("at+jwt"), null));
+        processor.setJWSTypeVerifier(
+                new DefaultJOSEObjectTypeVerifier<>(JOSEObjectType.JWT, new JOSEObjectType("at+jwt"), null));
         final DefaultJWTClaimsVerifier<SecurityContext> claims = new DefaultJWTClaimsVerifier<>(
                 blank(audience) == null ? null : Set.of(audience.strip()),
-                blank(issuer) == null ? null : new JWTClaimsSet.Builder().issuer(issuer.strip()).build(),
-                Set.of(JWTClaimNames.SUBJECT, JWTClaimNames.EXPIRATION_TIME), null);
+                blank(issuer) == null
+                        ? null
+                        : new JWTClaimsSet.Builder().issuer(issuer.strip()).build(),
+                Set.of(JWTClaimNames.SUBJECT, JWTClaimNames.EXPIRATION_TIME),
+                null);
         claims.setMaxClockSkew((int) CLOCK_SKEW.toSeconds());
         processor.setJWTClaimsSetVerifier(claims);
         final String role = blank(roleClaim) == null ? DEFAULT_ROLE_CLAIM : roleClaim.strip();
-        return new CustomerTokens(processor, role, "customer routes need a bearer JWT (RS256/ES256, " + usable.size()
-                + (usable.size() == 1 ? " key" : " keys") + ", issuer " + (blank(issuer) == null ? "any" : issuer.strip())
-                + ", audience " + (blank(audience) == null ? "any" : audience.strip()) + ", admin role in claim '" + role + "')");
+        return new CustomerTokens(
+                processor,
+                role,
+                "customer routes need a bearer JWT (RS256/ES256, " + usable.size()
+                        + (usable.size() == 1 ? " key" : " keys") + ", issuer "
+                        + (blank(issuer) == null ? "any" : issuer.strip())
+                        + ", audience " + (blank(audience) == null ? "any" : audience.strip())
+                        + ", admin role in claim '" + role + "')");
     }
 
     /**
@@ -131,7 +143,8 @@ public final class CustomerTokens {
         if (keys.size() == 1 && keys.get(0).getKeyID() == null) {
             final JWK key = keys.get(0);
             try {
-                return key instanceof RSAKey rsa ? new SingleKeyJWSKeySelector<>(JWSAlgorithm.RS256, rsa.toPublicKey())
+                return key instanceof RSAKey rsa
+                        ? new SingleKeyJWSKeySelector<>(JWSAlgorithm.RS256, rsa.toPublicKey())
                         : new SingleKeyJWSKeySelector<>(JWSAlgorithm.ES256, ((ECKey) key).toPublicKey());
             } catch (JOSEException e) {
                 throw new IllegalArgumentException("the key cannot be used to verify tokens: " + e.getMessage(), e);
@@ -167,7 +180,8 @@ public final class CustomerTokens {
         if (!pem.find()) {
             throw new IOException(file + " holds no -----BEGIN PUBLIC KEY----- block");
         }
-        final X509EncodedKeySpec spec = new X509EncodedKeySpec(Base64.getMimeDecoder().decode(pem.group(1).strip()));
+        final X509EncodedKeySpec spec = new X509EncodedKeySpec(
+                Base64.getMimeDecoder().decode(pem.group(1).strip()));
         for (final String algorithm : List.of("RSA", "EC")) {
             final PublicKey key;
             try {

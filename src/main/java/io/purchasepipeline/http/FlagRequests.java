@@ -10,11 +10,9 @@ final class FlagRequests {
 
     static final int MAX_REASON = 200;
 
-    private FlagRequests() {
-    }
+    private FlagRequests() {}
 
-    record PutFlag(String reason) {
-    }
+    record PutFlag(String reason) {}
 
     static String customerId(final String id) {
         if (!OrderSubmission.ID.matcher(id).matches()) {
@@ -29,7 +27,9 @@ final class FlagRequests {
         if (!OrderSubmission.ID.matcher(customerId).matches()) {
             problems.add("id: 1 to 64 letters, digits or ._:@-");
         }
-        final String reason = body.reason() == null || body.reason().isBlank() ? null : body.reason().strip();
+        final String reason = body.reason() == null || body.reason().isBlank()
+                ? null
+                : body.reason().strip();
         if (reason != null && (reason.length() > MAX_REASON || !OrderSubmission.printable(reason))) {
             problems.add("reason: at most " + MAX_REASON + " characters, no control characters");
         }

@@ -37,16 +37,31 @@ public final class HttpApi implements AutoCloseable {
      *        the caller of a customer route is, and how often one client may write
      * @param page the operator page and its read routes; closed with the endpoint
      */
-    public HttpApi(final OrderSubmission intake, final TopicWriter writer, final SeatCommandSender seats,
-            final QueryRouter queries, final OrderWaiters waiters, final Probes probes, final ApiMetrics metrics,
-            final HttpAccess access, final OperatorPage page) {
+    public HttpApi(
+            final OrderSubmission intake,
+            final TopicWriter writer,
+            final SeatCommandSender seats,
+            final QueryRouter queries,
+            final OrderWaiters waiters,
+            final Probes probes,
+            final ApiMetrics metrics,
+            final HttpAccess access,
+            final OperatorPage page) {
         this(intake, writer, seats, queries, waiters, probes, metrics, access, page, RequestSpans.UNTRACED);
     }
 
     /** The same, a placed order's trace starting with a server span of {@code spans}'. */
-    public HttpApi(final OrderSubmission intake, final TopicWriter writer, final SeatCommandSender seats,
-            final QueryRouter queries, final OrderWaiters waiters, final Probes probes, final ApiMetrics metrics,
-            final HttpAccess access, final OperatorPage page, final RequestSpans spans) {
+    public HttpApi(
+            final OrderSubmission intake,
+            final TopicWriter writer,
+            final SeatCommandSender seats,
+            final QueryRouter queries,
+            final OrderWaiters waiters,
+            final Probes probes,
+            final ApiMetrics metrics,
+            final HttpAccess access,
+            final OperatorPage page,
+            final RequestSpans spans) {
         this.access = access;
         this.metrics = metrics;
         this.page = page;
@@ -58,7 +73,8 @@ public final class HttpApi implements AutoCloseable {
         final CustomerFlagRoutes flags = new CustomerFlagRoutes(queries, callers, writes);
         final AnalyticsRoutes analytics = new AnalyticsRoutes(queries);
         final HealthRoutes health = new HealthRoutes(probes, metrics);
-        Gauge.builder("http.server.connections", this::openConnections).description("HTTP connections open now")
+        Gauge.builder("http.server.connections", this::openConnections)
+                .description("HTTP connections open now")
                 .register(metrics.registry());
         this.server = Javalin.create(config -> {
             HttpLimits.apply(config);
@@ -93,7 +109,8 @@ public final class HttpApi implements AutoCloseable {
             config.routes.exception(Exception.class, (e, ctx) -> {
                 final int clientFault = RequestBodies.clientFault(e);
                 if (clientFault > 0) {
-                    Responses.error(ctx, clientFault, "bad request", List.of("the request cannot be read: " + e.getMessage()));
+                    Responses.error(
+                            ctx, clientFault, "bad request", List.of("the request cannot be read: " + e.getMessage()));
                     return;
                 }
                 log.error("Request {} {} failed", ctx.method(), ctx.path(), e);
@@ -111,15 +128,21 @@ public final class HttpApi implements AutoCloseable {
         server.start(host, port);
         final Level open = openRoutesLevel(host);
         if (!access.admin().required() && !access.customers().required()) {
-            log.atLevel(open).log("No admin token is set (ADMIN_TOKEN or --admin-token): PUT /products/<sku> and the "
-                    + "/customers/<id>/flag routes are open to anyone who can reach {}:{}", host, server.port());
+            log.atLevel(open)
+                    .log(
+                            "No admin token is set (ADMIN_TOKEN or --admin-token): PUT /products/<sku> and the "
+                                    + "/customers/<id>/flag routes are open to anyone who can reach {}:{}",
+                            host,
+                            server.port());
         }
         if (access.customers().required()) {
             log.info("HTTP access: {}; {}", access.customers(), access.limits());
         } else {
-            log.atLevel(open).log("No customer tokens are verified (AUTH_JWKS or --auth-jwks, or --auth-public-key): "
-                    + "POST /orders, GET /orders/<id> and the seat routes trust the customer id and user the caller names; {}",
-                    access.limits());
+            log.atLevel(open)
+                    .log(
+                            "No customer tokens are verified (AUTH_JWKS or --auth-jwks, or --auth-public-key): "
+                                    + "POST /orders, GET /orders/<id> and the seat routes trust the customer id and user the caller names; {}",
+                            access.limits());
         }
         return this;
     }
@@ -139,8 +162,10 @@ public final class HttpApi implements AutoCloseable {
 
     /** Every route the server answers, as {@code "METHOD /path"}, from its own router. */
     public List<String> routes() {
-        return server.unsafe.internalRouter.allHttpHandlers().stream().filter(handler -> handler.endpoint.method.isHttpMethod())
-                .map(handler -> handler.endpoint.method.name() + " " + handler.endpoint.path).toList();
+        return server.unsafe.internalRouter.allHttpHandlers().stream()
+                .filter(handler -> handler.endpoint.method.isHttpMethod())
+                .map(handler -> handler.endpoint.method.name() + " " + handler.endpoint.path)
+                .toList();
     }
 
     /** Connections open now, idle ones included (a gauge on /metrics). */
@@ -176,7 +201,8 @@ public final class HttpApi implements AutoCloseable {
         if (started != null) {
             final Endpoint matched = ctx.endpoints().matchedHttpEndpoint();
             final String route = matched == null ? "unmatched" : matched.path;
-            metrics.request(ctx.method().name(), route, ctx.status().getCode(), Duration.ofNanos(System.nanoTime() - started));
+            metrics.request(
+                    ctx.method().name(), route, ctx.status().getCode(), Duration.ofNanos(System.nanoTime() - started));
         }
     }
 }

@@ -33,8 +33,7 @@ public final class HttpLimits {
      */
     public static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(20);
 
-    private HttpLimits() {
-    }
+    private HttpLimits() {}
 
     static void apply(final JavalinConfig config) {
         config.http.maxRequestSize = MAX_BODY_BYTES;

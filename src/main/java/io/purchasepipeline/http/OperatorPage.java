@@ -34,8 +34,7 @@ public final class OperatorPage implements AutoCloseable {
             "/operator/operator.js", asset("operator.js", "text/javascript; charset=utf-8"),
             "/operator/operator.css", asset("operator.css", "text/css; charset=utf-8"));
 
-    private record Asset(String contentType, byte[] bytes) {
-    }
+    private record Asset(String contentType, byte[] bytes) {}
 
     private final OrderEventTail tail;
     private final ProductListing products;
@@ -77,7 +76,8 @@ public final class OperatorPage implements AutoCloseable {
     }
 
     private static Asset asset(final String name, final String contentType) {
-        try (InputStream in = Objects.requireNonNull(OperatorPage.class.getResourceAsStream(RESOURCES + name),
+        try (InputStream in = Objects.requireNonNull(
+                OperatorPage.class.getResourceAsStream(RESOURCES + name),
                 "the operator page's " + name + " is in the jar")) {
             return new Asset(contentType, in.readAllBytes());
         } catch (IOException e) {

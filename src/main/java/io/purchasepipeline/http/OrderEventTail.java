@@ -48,7 +48,8 @@ public final class OrderEventTail implements AutoCloseable {
 
     private final Consumer<byte[], byte[]> consumer;
     private final RecentOrders recent = new RecentOrders(ORDERS_KEPT);
-    private final Deserializer<OrderEvent> events = Topics.ORDER_EVENTS.valueSerde().deserializer();
+    private final Deserializer<OrderEvent> events =
+            Topics.ORDER_EVENTS.valueSerde().deserializer();
     private final Thread reader;
     private volatile boolean closed;
 
@@ -66,12 +67,13 @@ public final class OrderEventTail implements AutoCloseable {
      * @param clientId names the consumer in Kafka's metrics and logs
      * @param metrics where the consumer's metrics go
      */
-    public static OrderEventTail start(final KafkaClients clients, final String clientId, final RuntimeMetrics metrics) {
+    public static OrderEventTail start(
+            final KafkaClients clients, final String clientId, final RuntimeMetrics metrics) {
         final Properties props = clients.named(clientId).committedReader();
         // a position the log no longer has (retention moved on) continues from the end: the tail is what matters
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
-        final KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(),
-                new ByteArrayDeserializer());
+        final KafkaConsumer<byte[], byte[]> consumer =
+                new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
         metrics.client(consumer);
         return new OrderEventTail(consumer).start();
     }
@@ -112,16 +114,18 @@ public final class OrderEventTail implements AutoCloseable {
      */
     private boolean assignedAtTail() {
         try {
-            final List<TopicPartition> partitions = consumer.partitionsFor(Topics.ORDER_EVENTS.name(), POLL.multipliedBy(10))
-                    .stream().map(info -> new TopicPartition(info.topic(), info.partition())).toList();
+            final List<TopicPartition> partitions =
+                    consumer.partitionsFor(Topics.ORDER_EVENTS.name(), POLL.multipliedBy(10)).stream()
+                            .map(info -> new TopicPartition(info.topic(), info.partition()))
+                            .toList();
             if (partitions.isEmpty()) {
                 return false;
             }
             final Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, POLL.multipliedBy(10));
             final Map<TopicPartition, Long> beginnings = consumer.beginningOffsets(partitions, POLL.multipliedBy(10));
             consumer.assign(partitions);
-            partitions.forEach(partition -> consumer.seek(partition,
-                    Math.max(beginnings.get(partition), ends.get(partition) - BACKLOG_PER_PARTITION)));
+            partitions.forEach(partition -> consumer.seek(
+                    partition, Math.max(beginnings.get(partition), ends.get(partition) - BACKLOG_PER_PARTITION)));
             return true;
         } catch (TimeoutException e) {
             return false;
@@ -136,7 +140,11 @@ public final class OrderEventTail implements AutoCloseable {
             }
         } catch (SerializationException e) {
             // the pipeline sends what it cannot read to dead-letters; the page just skips it
-            log.debug("Skipped an unreadable order event at {}-{}@{}", record.topic(), record.partition(), record.offset());
+            log.debug(
+                    "Skipped an unreadable order event at {}-{}@{}",
+                    record.topic(),
+                    record.partition(),
+                    record.offset());
         }
     }
 

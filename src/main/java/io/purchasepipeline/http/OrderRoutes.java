@@ -16,15 +16,18 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /** {@code POST /orders}, {@code GET /orders/{id}} (optionally waiting for the order's end) and its events. */
-record OrderRoutes(OrderSubmission intake, QueryRouter queries, OrderWaiters waiters, Callers callers, KafkaWrites writes) {
+record OrderRoutes(
+        OrderSubmission intake, QueryRouter queries, OrderWaiters waiters, Callers callers, KafkaWrites writes) {
 
     static final int MAX_WAIT_MS = 30_000;
 
     void place(final Context ctx) throws InterruptedException {
         final String customer = callers.customerWithinLimits(ctx);
         writes.refuseWhileKafkaIsDown();
-        final Order order = intake.place(forCustomer(RequestBodies.read(ctx, PlaceOrderRequest.class), customer),
-                ctx.header("Idempotency-Key"), CorrelationIds.of(ctx));
+        final Order order = intake.place(
+                forCustomer(RequestBodies.read(ctx, PlaceOrderRequest.class), customer),
+                ctx.header("Idempotency-Key"),
+                CorrelationIds.of(ctx));
         ctx.status(202).header("Location", "/orders/" + order.orderId());
         json(ctx, Map.of("orderId", order.orderId(), "status", "PENDING"));
     }
@@ -36,7 +39,8 @@ record OrderRoutes(OrderSubmission intake, QueryRouter queries, OrderWaiters wai
         final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMs);
         final CompletableFuture<Void> ended = waiters.register(orderId);
         try {
-            final QueryResult<OrderState> first = queries.lookup(ctx, StoreNames.ORDERS, orderId, Duration.ofMillis(waitMs));
+            final QueryResult<OrderState> first =
+                    queries.lookup(ctx, StoreNames.ORDERS, orderId, Duration.ofMillis(waitMs));
             QueryResult<OrderState> result = owned(customer, first);
             if (result != null && waitMs > 0 && !ended(result)) {
                 // another's order is waited for as one that never comes: its end must not show through
@@ -52,7 +56,10 @@ record OrderRoutes(OrderSubmission intake, QueryRouter queries, OrderWaiters wai
     void events(final Context ctx) throws InterruptedException {
         final String orderId = ctx.pathParam("id");
         final String customer = callers.orderReader(ctx);
-        answer(ctx, owned(customer, queries.lookup(ctx, StoreNames.ORDERS, orderId, Duration.ZERO)), "order " + orderId,
+        answer(
+                ctx,
+                owned(customer, queries.lookup(ctx, StoreNames.ORDERS, orderId, Duration.ZERO)),
+                "order " + orderId,
                 OrderState::events);
     }
 
@@ -69,7 +76,8 @@ record OrderRoutes(OrderSubmission intake, QueryRouter queries, OrderWaiters wai
 
     /** Another customer's order is answered as one that does not exist, so that order ids do not leak. */
     private static QueryResult<OrderState> owned(final String customer, final QueryResult<OrderState> result) {
-        if (customer != null && result instanceof QueryResult.Found<OrderState> found
+        if (customer != null
+                && result instanceof QueryResult.Found<OrderState> found
                 && !customer.equals(found.value().order().customerId())) {
             return new QueryResult.NotFound<>();
         }
@@ -77,7 +85,8 @@ record OrderRoutes(OrderSubmission intake, QueryRouter queries, OrderWaiters wai
     }
 
     private static boolean ended(final QueryResult<OrderState> result) {
-        return result instanceof QueryResult.Found<OrderState> found && found.value().status().terminal();
+        return result instanceof QueryResult.Found<OrderState> found
+                && found.value().status().terminal();
     }
 
     private static void awaitEnd(final CompletableFuture<Void> ended, final long deadline) throws InterruptedException {

@@ -1,8 +1,8 @@
 package io.purchasepipeline.http;
 
-import io.purchasepipeline.runtime.TopicWriter;
 import io.purchasepipeline.payment.Cards;
 import io.purchasepipeline.payment.Luhn;
+import io.purchasepipeline.runtime.TopicWriter;
 import io.purchasepipeline.serdes.Order;
 import io.purchasepipeline.serdes.OrderLine;
 import io.purchasepipeline.serdes.PaymentDetails;
@@ -27,6 +27,7 @@ public final class OrderSubmission {
 
     /** At least one letter or digit: an id of dots alone ("..") is a path segment, not a name. */
     static final Pattern ID = Pattern.compile("(?=.*[A-Za-z0-9])[A-Za-z0-9._:@-]{1,64}");
+
     static final Pattern SKU = Pattern.compile("(?=.*[A-Za-z0-9])[A-Za-z0-9._-]{1,64}");
     private static final Pattern EMAIL = Pattern.compile("[^@\\s]{1,64}@[^@\\s]+\\.[^@\\s]+");
     private static final Pattern KEY = Pattern.compile("[\\x21-\\x7e]{1,255}");
@@ -46,7 +47,8 @@ public final class OrderSubmission {
             throws InterruptedException {
         final Order order = validated(request, idempotencyKey);
         try {
-            producer.send(Topics.ORDERS, order.customerId(), order, correlationId).get(sendTimeoutMs, TimeUnit.MILLISECONDS);
+            producer.send(Topics.ORDERS, order.customerId(), order, correlationId)
+                    .get(sendTimeoutMs, TimeUnit.MILLISECONDS);
         } catch (ExecutionException | TimeoutException e) {
             throw ApiException.unavailable("the order could not be stored: " + e.getMessage(), 1);
         }
@@ -58,14 +60,28 @@ public final class OrderSubmission {
         if (request == null) {
             throw ApiException.badRequest("invalid order", List.of("the body must be a JSON object"));
         }
-        check(request.customerId() != null && ID.matcher(request.customerId()).matches(), problems,
+        check(
+                request.customerId() != null && ID.matcher(request.customerId()).matches(),
+                problems,
                 "customerId: 1 to 64 letters, digits or ._:@-");
-        check(request.customerName() != null && !request.customerName().isBlank() && request.customerName().length() <= 200
-                && printable(request.customerName()), problems, "customerName: required, at most 200 characters, no control characters");
-        check(request.email() != null && request.email().length() <= 254 && EMAIL.matcher(request.email()).matches()
-                && printable(request.email()), problems, "email: not an e-mail address");
+        check(
+                request.customerName() != null
+                        && !request.customerName().isBlank()
+                        && request.customerName().length() <= 200
+                        && printable(request.customerName()),
+                problems,
+                "customerName: required, at most 200 characters, no control characters");
+        check(
+                request.email() != null
+                        && request.email().length() <= 254
+                        && EMAIL.matcher(request.email()).matches()
+                        && printable(request.email()),
+                problems,
+                "email: not an e-mail address");
         final List<OrderLine> lines = new ArrayList<>();
-        if (request.items() == null || request.items().isEmpty() || request.items().size() > MAX_ITEMS) {
+        if (request.items() == null
+                || request.items().isEmpty()
+                || request.items().size() > MAX_ITEMS) {
             problems.add("items: 1 to " + MAX_ITEMS + " lines");
         } else {
             for (int i = 0; i < request.items().size(); i++) {
@@ -74,25 +90,37 @@ public final class OrderSubmission {
                     problems.add("items[" + i + "]: missing");
                     continue;
                 }
-                check(item.sku() != null && SKU.matcher(item.sku()).matches(), problems,
+                check(
+                        item.sku() != null && SKU.matcher(item.sku()).matches(),
+                        problems,
                         "items[" + i + "].sku: 1 to 64 letters, digits or ._-");
-                check(item.quantity() != null && item.quantity() >= 1 && item.quantity() <= MAX_QUANTITY, problems,
+                check(
+                        item.quantity() != null && item.quantity() >= 1 && item.quantity() <= MAX_QUANTITY,
+                        problems,
                         "items[" + i + "].quantity: 1 to " + MAX_QUANTITY);
                 if (item.sku() != null && item.quantity() != null) {
                     lines.add(new OrderLine(item.sku(), item.quantity()));
                 }
             }
         }
-        final String card = request.payment() == null || request.payment().card() == null ? null
+        final String card = request.payment() == null || request.payment().card() == null
+                ? null
                 : request.payment().card().replaceAll("[ -]", "");
         check(card != null && Luhn.valid(card), problems, "payment.card: not a valid card number");
-        check(idempotencyKey == null || KEY.matcher(idempotencyKey).matches(), problems,
+        check(
+                idempotencyKey == null || KEY.matcher(idempotencyKey).matches(),
+                problems,
                 "Idempotency-Key: 1 to 255 visible ASCII characters");
         if (!problems.isEmpty()) {
             throw ApiException.badRequest("invalid order", problems);
         }
-        return new Order(orderId(request.customerId(), idempotencyKey), request.customerId(), request.customerName(),
-                request.email(), lines, new PaymentDetails(Cards.mask(card)));
+        return new Order(
+                orderId(request.customerId(), idempotencyKey),
+                request.customerId(),
+                request.customerName(),
+                request.email(),
+                lines,
+                new PaymentDetails(Cards.mask(card)));
     }
 
     /**
@@ -103,8 +131,10 @@ public final class OrderSubmission {
         if (idempotencyKey == null) {
             return RoutableOrderId.random(customerId);
         }
-        return RoutableOrderId.of(UUID.nameUUIDFromBytes(("order/" + customerId + "/" + idempotencyKey)
-                .getBytes(StandardCharsets.UTF_8)).toString(), customerId);
+        return RoutableOrderId.of(
+                UUID.nameUUIDFromBytes(("order/" + customerId + "/" + idempotencyKey).getBytes(StandardCharsets.UTF_8))
+                        .toString(),
+                customerId);
     }
 
     /** No control characters: names end up in mail headers, PDFs and logs. */

@@ -4,8 +4,8 @@ import io.javalin.http.Context;
 import io.purchasepipeline.serdes.JsonSerde;
 import io.purchasepipeline.serdes.Product;
 import io.purchasepipeline.serdes.ProductKind;
-import io.purchasepipeline.stores.Inventory;
 import io.purchasepipeline.stores.InteractiveQueries;
+import io.purchasepipeline.stores.Inventory;
 import io.purchasepipeline.stores.QueryResult;
 import io.purchasepipeline.stores.StoreNames;
 import io.purchasepipeline.stores.StorePage;
@@ -59,8 +59,7 @@ public final class ProductListing {
     private static final Logger log = LoggerFactory.getLogger(ProductListing.class);
 
     /** The answer: products in SKU order; {@code next} the SKU to page on after (null at the end). */
-    record ProductPage(List<QueryResponses.ProductView> products, String next, List<String> unavailable) {
-    }
+    record ProductPage(List<QueryResponses.ProductView> products, String next, List<String> unavailable) {}
 
     private final InteractiveQueries queries;
     private final HttpClient client;
@@ -69,7 +68,8 @@ public final class ProductListing {
     public ProductListing(final InteractiveQueries queries, final Duration forwardTimeout) {
         this.queries = queries;
         this.forwardTimeout = forwardTimeout;
-        this.client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+        this.client =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
     }
 
     void list(final Context ctx) throws InterruptedException {
@@ -84,17 +84,24 @@ public final class ProductListing {
         final String after = skuText("after", ctx.queryParam("after"));
         final StorePage<Product> page;
         try {
-            page = queries.globalPage(StoreNames.PRODUCT_CATALOG, prefix == null ? "" : prefix,
-                    after == null || after.isEmpty() ? null : after, product -> kinds.contains(product.kind()), limit,
+            page = queries.globalPage(
+                    StoreNames.PRODUCT_CATALOG,
+                    prefix == null ? "" : prefix,
+                    after == null || after.isEmpty() ? null : after,
+                    product -> kinds.contains(product.kind()),
+                    limit,
                     MAX_SCANNED);
         } catch (InvalidStateStoreException e) {
             throw ApiException.unavailable("the product catalog is not readable yet: " + e.getMessage(), 1);
         }
-        Responses.json(ctx.status(200), stock(ctx, page.entries().stream().map(entry -> entry.key).toList(), page.next()));
+        Responses.json(
+                ctx.status(200),
+                stock(ctx, page.entries().stream().map(entry -> entry.key).toList(), page.next()));
     }
 
     /** The stock of {@code skus}, in that order; a SKU nobody has is left out. */
-    private ProductPage stock(final Context ctx, final List<String> skus, final String next) throws InterruptedException {
+    private ProductPage stock(final Context ctx, final List<String> skus, final String next)
+            throws InterruptedException {
         final Map<String, QueryResult<Inventory>> answers = queries.getEach(StoreNames.INVENTORY, skus);
         final Map<String, QueryResponses.ProductView> found = new LinkedHashMap<>();
         final Set<String> unavailable = new LinkedHashSet<>();
@@ -102,15 +109,18 @@ public final class ProductListing {
         answers.forEach((sku, answer) -> {
             if (answer instanceof QueryResult.Found<Inventory> here) {
                 found.put(sku, QueryResponses.product(here.value()));
-            } else if (answer instanceof QueryResult.Elsewhere<Inventory> there && ctx.header(QueryRouter.FORWARDED) == null) {
-                elsewhere.computeIfAbsent(there.host(), host -> new ArrayList<>()).add(sku);
+            } else if (answer instanceof QueryResult.Elsewhere<Inventory> there
+                    && ctx.header(QueryRouter.FORWARDED) == null) {
+                elsewhere
+                        .computeIfAbsent(there.host(), host -> new ArrayList<>())
+                        .add(sku);
             } else if (!(answer instanceof QueryResult.NotFound<Inventory>)) {
                 unavailable.add(sku);
             }
         });
         final Map<HostInfo, CompletableFuture<HttpResponse<byte[]>>> asked = new LinkedHashMap<>();
-        elsewhere.forEach((host, hostSkus) -> asked.put(host, client.sendAsync(forwarded(ctx, host, hostSkus),
-                HttpResponse.BodyHandlers.ofByteArray())));
+        elsewhere.forEach((host, hostSkus) -> asked.put(
+                host, client.sendAsync(forwarded(ctx, host, hostSkus), HttpResponse.BodyHandlers.ofByteArray())));
         final long deadline = System.nanoTime() + forwardTimeout.toNanos();
         for (final Map.Entry<HostInfo, CompletableFuture<HttpResponse<byte[]>>> ask : asked.entrySet()) {
             final ProductPage answer = answer(ask.getKey(), ask.getValue(), deadline);
@@ -121,25 +131,33 @@ public final class ProductListing {
                 unavailable.addAll(answer.unavailable());
             }
         }
-        final List<QueryResponses.ProductView> products = skus.stream().filter(found::containsKey).map(found::get).toList();
-        return new ProductPage(products, next, skus.stream().filter(unavailable::contains).toList());
+        final List<QueryResponses.ProductView> products =
+                skus.stream().filter(found::containsKey).map(found::get).toList();
+        return new ProductPage(
+                products, next, skus.stream().filter(unavailable::contains).toList());
     }
 
     private HttpRequest forwarded(final Context ctx, final HostInfo host, final List<String> skus) {
-        final String query = skus.stream().map(sku -> "sku=" + URLEncoder.encode(sku, StandardCharsets.UTF_8))
+        final String query = skus.stream()
+                .map(sku -> "sku=" + URLEncoder.encode(sku, StandardCharsets.UTF_8))
                 .collect(Collectors.joining("&"));
         return HttpRequest.newBuilder(URI.create("http://" + host.host() + ":" + host.port() + "/products?" + query))
                 .timeout(forwardTimeout)
-                .header(QueryRouter.FORWARDED, queries.self().host() + ":" + queries.self().port())
+                .header(
+                        QueryRouter.FORWARDED,
+                        queries.self().host() + ":" + queries.self().port())
                 .header(CorrelationIds.HEADER, CorrelationIds.of(ctx))
-                .GET().build();
+                .GET()
+                .build();
     }
 
     /** The owner's answer, or null when it gave none in time (its SKUs are then unavailable). */
-    private static ProductPage answer(final HostInfo host, final CompletableFuture<HttpResponse<byte[]>> asked,
-            final long deadline) throws InterruptedException {
+    private static ProductPage answer(
+            final HostInfo host, final CompletableFuture<HttpResponse<byte[]>> asked, final long deadline)
+            throws InterruptedException {
         try {
-            final HttpResponse<byte[]> response = asked.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            final HttpResponse<byte[]> response =
+                    asked.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
             if (response.statusCode() != 200) {
                 log.debug("{} answered {} for its products", host, response.statusCode());
                 return null;

@@ -13,18 +13,19 @@ final class ProductRequests {
     /** Far above any real price, and it keeps totals (price times quantity) small enough to print. */
     static final BigDecimal MAX_PRICE = new BigDecimal("1000000000.00");
 
-    private ProductRequests() {
-    }
+    private ProductRequests() {}
 
-    record PutProduct(String name, String kind, BigDecimal price, Long stock) {
-    }
+    record PutProduct(String name, String kind, BigDecimal price, Long stock) {}
 
     static Product validated(final String sku, final PutProduct body) {
         final List<String> problems = new ArrayList<>();
         if (!OrderSubmission.SKU.matcher(sku).matches()) {
             problems.add("sku: 1 to 64 letters, digits or ._-");
         }
-        if (body.name() == null || body.name().isBlank() || body.name().length() > 200 || !OrderSubmission.printable(body.name())) {
+        if (body.name() == null
+                || body.name().isBlank()
+                || body.name().length() > 200
+                || !OrderSubmission.printable(body.name())) {
             problems.add("name: required, at most 200 characters, no control characters");
         }
         ProductKind kind = null;
@@ -36,7 +37,9 @@ final class ProductRequests {
         if (kind == null) {
             problems.add("kind: one of PHYSICAL, SEAT, DIGITAL");
         }
-        if (body.price() == null || body.price().signum() < 0 || body.price().scale() > 2
+        if (body.price() == null
+                || body.price().signum() < 0
+                || body.price().scale() > 2
                 || body.price().compareTo(MAX_PRICE) > 0) {
             problems.add("price: 0 to " + MAX_PRICE.toPlainString() + " with at most two decimals");
         }

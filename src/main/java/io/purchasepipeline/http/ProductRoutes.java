@@ -16,7 +16,8 @@ record ProductRoutes(QueryRouter queries, Callers callers, KafkaWrites writes) {
     void put(final Context ctx) throws InterruptedException {
         callers.operator(ctx);
         final String sku = ctx.pathParam("sku");
-        final Product product = ProductRequests.validated(sku, RequestBodies.read(ctx, ProductRequests.PutProduct.class));
+        final Product product =
+                ProductRequests.validated(sku, RequestBodies.read(ctx, ProductRequests.PutProduct.class));
         writes.publish(Topics.CATALOG, sku, product, ctx, "the product");
         ctx.status(202).header("Location", "/products/" + sku);
         json(ctx, Map.of("sku", sku, "status", "ACCEPTED"));
@@ -24,6 +25,10 @@ record ProductRoutes(QueryRouter queries, Callers callers, KafkaWrites writes) {
 
     void get(final Context ctx) throws InterruptedException {
         final String sku = ctx.pathParam("sku");
-        answer(ctx, queries.lookup(ctx, StoreNames.INVENTORY, sku, Duration.ZERO), "product " + sku, QueryResponses::product);
+        answer(
+                ctx,
+                queries.lookup(ctx, StoreNames.INVENTORY, sku, Duration.ZERO),
+                "product " + sku,
+                QueryResponses::product);
     }
 }

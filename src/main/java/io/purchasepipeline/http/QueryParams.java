@@ -6,8 +6,7 @@ import java.util.List;
 /** A request's query parameters, checked: a value out of its range is a 400 naming the range. */
 final class QueryParams {
 
-    private QueryParams() {
-    }
+    private QueryParams() {}
 
     /** Parameter {@code name} as a whole number from {@code min} to {@code max}; {@code absent} when not given. */
     static int number(final Context ctx, final String name, final int absent, final int min, final int max) {

@@ -36,7 +36,8 @@ public final class QueryRouter {
     public QueryRouter(final InteractiveQueries queries, final Duration forwardTimeout) {
         this.queries = queries;
         this.forwardTimeout = forwardTimeout;
-        this.client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+        this.client =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
     }
 
     /**
@@ -65,7 +66,8 @@ public final class QueryRouter {
         return fromCopies(ctx, store, key);
     }
 
-    private <V> QueryResult<V> fromCopies(final Context ctx, final String store, final String key) throws InterruptedException {
+    private <V> QueryResult<V> fromCopies(final Context ctx, final String store, final String key)
+            throws InterruptedException {
         final QueryResult<V> local = queries.getStandby(store, key);
         if (!(local instanceof QueryResult.Unavailable<V>) || ctx.header(FORWARDED) != null) {
             return local;
@@ -89,8 +91,8 @@ public final class QueryRouter {
     private boolean forward(final Context ctx, final HostInfo host, final Duration extraWait, final boolean fromCopy)
             throws InterruptedException {
         final String query = ctx.queryString();
-        final HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://" + host.host() + ":" + host.port()
-                        + ctx.path() + (query == null || query.isEmpty() ? "" : "?" + query)))
+        final HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://" + host.host() + ":"
+                        + host.port() + ctx.path() + (query == null || query.isEmpty() ? "" : "?" + query)))
                 .timeout(forwardTimeout.plus(extraWait))
                 .header(FORWARDED, queries.self().host() + ":" + queries.self().port())
                 .header(CorrelationIds.HEADER, CorrelationIds.of(ctx))

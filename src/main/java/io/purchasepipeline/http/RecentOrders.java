@@ -19,27 +19,27 @@ final class RecentOrders {
 
     /** How far back the ends per second go. */
     static final int SECONDS_KEPT = 300;
-    static final List<OrderStatus> TERMINAL = Arrays.stream(OrderStatus.values()).filter(OrderStatus::terminal).toList();
+
+    static final List<OrderStatus> TERMINAL =
+            Arrays.stream(OrderStatus.values()).filter(OrderStatus::terminal).toList();
 
     /** One order as the latest-orders list shows it: where it stands, since when. */
-    record Summary(String orderId, OrderStatus status, int seq, long placedAt, long updatedAt, String detail) {
-    }
+    record Summary(String orderId, OrderStatus status, int seq, long placedAt, long updatedAt, String detail) {}
 
     /** Orders ended per second in each terminal state, for the seconds {@code [until - seconds, until)}. */
-    record EndedPerSecond(long until, int seconds, Map<OrderStatus, long[]> counts) {
-    }
+    record EndedPerSecond(long until, int seconds, Map<OrderStatus, long[]> counts) {}
 
     /**
      * What {@code GET /orders} answers: the latest orders (newest first), the ends per second, and
      * the time of the oldest event read (null before the first).
      */
-    record View(List<Summary> orders, EndedPerSecond endedPerSecond, Long since) {
-    }
+    record View(List<Summary> orders, EndedPerSecond endedPerSecond, Long since) {}
 
     private final int capacity;
     private final LinkedHashMap<String, Summary> orders = new LinkedHashMap<>();
     /** Ended orders by epoch second, in a ring indexed by second modulo its length. */
     private final long[] slotSecond = new long[SECONDS_KEPT];
+
     private final long[][] slotCounts = new long[SECONDS_KEPT][TERMINAL.size()];
     private long since = -1;
 
@@ -54,16 +54,24 @@ final class RecentOrders {
         }
         final Summary known = orders.get(event.orderId());
         if (known == null) {
-            orders.put(event.orderId(), new Summary(event.orderId(), event.status(), event.seq(), event.at(), event.at(),
-                    event.detail()));
+            orders.put(
+                    event.orderId(),
+                    new Summary(event.orderId(), event.status(), event.seq(), event.at(), event.at(), event.detail()));
             if (orders.size() > capacity) {
                 final Iterator<String> eldest = orders.keySet().iterator();
                 eldest.next();
                 eldest.remove();
             }
         } else if (event.seq() > known.seq()) {
-            orders.put(event.orderId(), new Summary(known.orderId(), event.status(), event.seq(), known.placedAt(),
-                    event.at(), event.detail()));
+            orders.put(
+                    event.orderId(),
+                    new Summary(
+                            known.orderId(),
+                            event.status(),
+                            event.seq(),
+                            known.placedAt(),
+                            event.at(),
+                            event.detail()));
         }
         if (event.status().terminal()) {
             countEnd(event.status(), Math.floorDiv(event.at(), 1000));

@@ -19,11 +19,11 @@ final class RequestBodies {
 
     /** 12 to 19 digits, perhaps in groups: what may be a card number, never echoed in an error. */
     private static final Pattern CARD_LIKE = Pattern.compile("(?<!\\d)(?:\\d[ -]?){11,18}\\d(?!\\d)");
+
     private static final Logger log = LoggerFactory.getLogger(RequestBodies.class);
     private static final ObjectMapper REQUESTS = JsonMappers.requests();
 
-    private RequestBodies() {
-    }
+    private RequestBodies() {}
 
     static <T> T read(final Context ctx, final Class<T> type) {
         return parse(bytes(ctx), type);
@@ -36,8 +36,10 @@ final class RequestBodies {
         } catch (Exception e) {
             // the stream's IOException (a broken chunk, a client gone halfway) is thrown undeclared
             if (timedOut(e)) {
-                throw new ApiException(408, "request timeout", List.of("the body did not arrive within "
-                        + HttpLimits.REQUEST_TIMEOUT.toSeconds() + " s"));
+                throw new ApiException(
+                        408,
+                        "request timeout",
+                        List.of("the body did not arrive within " + HttpLimits.REQUEST_TIMEOUT.toSeconds() + " s"));
             }
             if (clientFault(e) > 0) {
                 throw ApiException.badRequest("malformed body", List.of("the body cannot be read: " + e.getMessage()));

@@ -54,10 +54,13 @@ public final class RequestSpans {
     public Handler around(final String method, final String route, final Handler handler) {
         final String name = method + " " + route;
         return ctx -> {
-            final Span span = tracer.spanBuilder(name).setSpanKind(SpanKind.SERVER)
-                    .setParent(W3CTraceContextPropagator.getInstance().extract(io.opentelemetry.context.Context.root(), ctx,
-                            HEADERS))
-                    .setAttribute(METHOD, method).setAttribute(ROUTE, route).startSpan();
+            final Span span = tracer.spanBuilder(name)
+                    .setSpanKind(SpanKind.SERVER)
+                    .setParent(W3CTraceContextPropagator.getInstance()
+                            .extract(io.opentelemetry.context.Context.root(), ctx, HEADERS))
+                    .setAttribute(METHOD, method)
+                    .setAttribute(ROUTE, route)
+                    .startSpan();
             int status = 500;
             try (Scope scope = span.makeCurrent()) {
                 handler.handle(ctx);

@@ -14,8 +14,7 @@ final class Responses {
 
     private static final String JSON = "application/json";
 
-    private Responses() {
-    }
+    private Responses() {}
 
     static void json(final Context ctx, final Object value) {
         try {
@@ -26,8 +25,8 @@ final class Responses {
     }
 
     /** Renders a lookup's result; null means the request was forwarded and is already answered. */
-    static <V> void answer(final Context ctx, final QueryResult<V> result, final String what,
-            final Function<V, Object> render) {
+    static <V> void answer(
+            final Context ctx, final QueryResult<V> result, final String what, final Function<V, Object> render) {
         if (result == null) {
             return;
         }

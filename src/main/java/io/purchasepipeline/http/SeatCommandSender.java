@@ -43,14 +43,18 @@ public final class SeatCommandSender implements AutoCloseable {
      * @param results a read_committed consumer without a group; assigned every partition here
      * @param observer told of every answer to a command this instance sent (metrics)
      */
-    public SeatCommandSender(final TopicWriter producer, final org.apache.kafka.clients.consumer.Consumer<String, SeatResult> results,
-            final Duration timeout, final Consumer<SeatResult> observer) {
+    public SeatCommandSender(
+            final TopicWriter producer,
+            final org.apache.kafka.clients.consumer.Consumer<String, SeatResult> results,
+            final Duration timeout,
+            final Consumer<SeatResult> observer) {
         this.producer = producer;
         this.results = results;
         this.timeout = timeout;
         this.observer = observer;
         final List<TopicPartition> partitions = results.partitionsFor(Topics.SEAT_RESERVATION_RESULTS.name()).stream()
-                .map(info -> new TopicPartition(info.topic(), info.partition())).toList();
+                .map(info -> new TopicPartition(info.topic(), info.partition()))
+                .toList();
         results.assign(partitions);
         results.seekToEnd(partitions);
         // resolve the end offsets now: an answer written after this point cannot be missed
@@ -67,13 +71,18 @@ public final class SeatCommandSender implements AutoCloseable {
         final CompletableFuture<SeatResult> answer = new CompletableFuture<>();
         waiting.put(requestId, answer);
         try {
-            producer.send(Topics.SEAT_RESERVATIONS, seatId, new SeatCommand(requestId, seatId, user, action), correlationId)
+            producer.send(
+                            Topics.SEAT_RESERVATIONS,
+                            seatId,
+                            new SeatCommand(requestId, seatId, user, action),
+                            correlationId)
                     .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             return answer.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             throw ApiException.unavailable("no answer for seat " + seatId + " within " + timeout.toMillis() + " ms", 1);
         } catch (ExecutionException e) {
-            throw ApiException.unavailable("the seat command could not be sent: " + e.getCause().getMessage(), 1);
+            throw ApiException.unavailable(
+                    "the seat command could not be sent: " + e.getCause().getMessage(), 1);
         } finally {
             waiting.remove(requestId);
         }

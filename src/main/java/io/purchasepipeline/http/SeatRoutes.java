@@ -19,7 +19,8 @@ record SeatRoutes(SeatCommandSender seats, QueryRouter queries, Callers callers,
     void get(final Context ctx) throws InterruptedException {
         final String seatId = ctx.pathParam("id");
         final QueryResult<Inventory> result = queries.lookup(ctx, StoreNames.INVENTORY, seatId, Duration.ZERO);
-        if (result instanceof QueryResult.Found<Inventory> found && found.value().kind() != ProductKind.SEAT) {
+        if (result instanceof QueryResult.Found<Inventory> found
+                && found.value().kind() != ProductKind.SEAT) {
             throw ApiException.notFound("seat " + seatId);
         }
         answer(ctx, result, "seat " + seatId, QueryResponses::seat);
@@ -32,8 +33,8 @@ record SeatRoutes(SeatCommandSender seats, QueryRouter queries, Callers callers,
                 ctx.status(201).header("Location", "/api/v1/seats/" + result.seatId());
                 json(ctx, new QueryResponses.SeatView(result.seatId(), true, result.reservedFor()));
             }
-            case ALREADY_RESERVED -> throw new ApiException(422, "already reserved",
-                    List.of("seat " + result.seatId() + " is reserved"));
+            case ALREADY_RESERVED ->
+                throw new ApiException(422, "already reserved", List.of("seat " + result.seatId() + " is reserved"));
             default -> throw ApiException.notFound("seat " + result.seatId());
         }
     }
@@ -42,8 +43,11 @@ record SeatRoutes(SeatCommandSender seats, QueryRouter queries, Callers callers,
         final SeatResult result = send(ctx, SeatAction.RELEASE);
         switch (result.outcome()) {
             case RELEASED -> ctx.status(204);
-            case RESERVED_BY_OTHER -> throw new ApiException(409, "reserved by someone else",
-                    List.of("seat " + result.seatId() + " is not reserved for " + result.user()));
+            case RESERVED_BY_OTHER ->
+                throw new ApiException(
+                        409,
+                        "reserved by someone else",
+                        List.of("seat " + result.seatId() + " is not reserved for " + result.user()));
             case NOT_RESERVED -> throw ApiException.notFound("reservation of seat " + result.seatId());
             default -> throw ApiException.notFound("seat " + result.seatId());
         }
@@ -60,7 +64,8 @@ record SeatRoutes(SeatCommandSender seats, QueryRouter queries, Callers callers,
         final String user = ctx.queryParam("user");
         if (customer != null) {
             if (user != null && !user.equals(customer)) {
-                throw ApiException.forbidden("user: a seat can only be reserved or released for the token's own subject");
+                throw ApiException.forbidden(
+                        "user: a seat can only be reserved or released for the token's own subject");
             }
             return customer;
         }

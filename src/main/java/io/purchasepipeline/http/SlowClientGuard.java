@@ -31,6 +31,7 @@ final class SlowClientGuard extends AbstractLifeCycle {
     private final long timeoutNanos;
     /** Touched by the sweep only, which runs on the scheduler's one thread at a time. */
     private final Map<EndPoint, Progress> progress = new HashMap<>();
+
     private volatile Scheduler.Task next;
 
     /**
@@ -38,8 +39,7 @@ final class SlowClientGuard extends AbstractLifeCycle {
      *
      * @param started when the request under way started (nanos), {@link #NONE} between requests
      */
-    private record Progress(long bytesIn, long requests, long responses, long started) {
-    }
+    private record Progress(long bytesIn, long requests, long responses, long started) {}
 
     SlowClientGuard(final Connector connector, final Duration timeout) {
         this.connector = connector;
@@ -78,11 +78,13 @@ final class SlowClientGuard extends AbstractLifeCycle {
                 }
                 final Progress seen = next(progress.get(endPoint), connection, now);
                 if (late(progress.get(endPoint), seen, now)) {
-                    log.debug("Closing {}: no whole request within {} ms", endPoint.getRemoteSocketAddress(),
+                    log.debug(
+                            "Closing {}: no whole request within {} ms",
+                            endPoint.getRemoteSocketAddress(),
                             TimeUnit.NANOSECONDS.toMillis(timeoutNanos));
                     progress.remove(endPoint);
-                    endPoint.close(new TimeoutException("request not received within "
-                            + TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + " ms"));
+                    endPoint.close(new TimeoutException(
+                            "request not received within " + TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + " ms"));
                 } else {
                     progress.put(endPoint, seen);
                 }

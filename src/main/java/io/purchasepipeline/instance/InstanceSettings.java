@@ -31,9 +31,20 @@ import org.apache.kafka.streams.state.HostInfo;
  * @param kafka what is known of Kafka's availability (the embedded broker's supervisor knows it)
  * @param tracing where the spans of each role go (the caller closes it, after the instance)
  */
-public record InstanceSettings(String bootstrapServers, Map<String, String> clientSettings, Path stateDir, Path dataDir,
-        String httpHost, HostInfo advertised, HttpAccess access, PaymentGateway gateway, PaymentWorker.Settings payments,
-        MailSettings mail, KafkaStreams.StateListener onState, KafkaAvailability kafka, Tracing tracing) {
+public record InstanceSettings(
+        String bootstrapServers,
+        Map<String, String> clientSettings,
+        Path stateDir,
+        Path dataDir,
+        String httpHost,
+        HostInfo advertised,
+        HttpAccess access,
+        PaymentGateway gateway,
+        PaymentWorker.Settings payments,
+        MailSettings mail,
+        KafkaStreams.StateListener onState,
+        KafkaAvailability kafka,
+        Tracing tracing) {
 
     public InstanceSettings {
         Objects.requireNonNull(bootstrapServers, "bootstrapServers");
@@ -69,7 +80,7 @@ public record InstanceSettings(String bootstrapServers, Map<String, String> clie
         private PaymentGateway gateway;
         private PaymentWorker.Settings payments = PaymentWorker.Settings.DEFAULT;
         private MailSettings mail;
-        private KafkaStreams.StateListener onState = (next, previous) -> { };
+        private KafkaStreams.StateListener onState = (next, previous) -> {};
         private KafkaAvailability kafka = KafkaAvailability.ASSUMED;
         private Tracing tracing = Tracing.off();
 
@@ -145,8 +156,20 @@ public record InstanceSettings(String bootstrapServers, Map<String, String> clie
             if (!missing.isEmpty()) {
                 throw new IllegalArgumentException("An instance needs " + String.join(", ", missing));
             }
-            return new InstanceSettings(bootstrapServers, clientSettings, stateDir, dataDir, httpHost, advertised, access,
-                    gateway, payments, mail, onState, kafka, tracing);
+            return new InstanceSettings(
+                    bootstrapServers,
+                    clientSettings,
+                    stateDir,
+                    dataDir,
+                    httpHost,
+                    advertised,
+                    access,
+                    gateway,
+                    payments,
+                    mail,
+                    onState,
+                    kafka,
+                    tracing);
         }
     }
 }

@@ -1,14 +1,5 @@
 package io.purchasepipeline.instance;
 
-import io.purchasepipeline.runtime.KafkaAvailability;
-import io.purchasepipeline.runtime.KafkaClients;
-import io.purchasepipeline.runtime.Probes;
-import io.purchasepipeline.runtime.RestoreProgress;
-import io.purchasepipeline.runtime.RuntimeMetrics;
-import io.purchasepipeline.runtime.StreamsGroupSettings;
-import io.purchasepipeline.runtime.StreamsSettings;
-import io.purchasepipeline.runtime.TopicWriter;
-import io.purchasepipeline.runtime.Tracing;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.purchasepipeline.ebook.EbookLibrary;
 import io.purchasepipeline.ebook.EbookWorker;
@@ -28,6 +19,15 @@ import io.purchasepipeline.mail.MailSender;
 import io.purchasepipeline.mail.MailSettings;
 import io.purchasepipeline.payment.PaymentGateway;
 import io.purchasepipeline.payment.PaymentWorker;
+import io.purchasepipeline.runtime.KafkaAvailability;
+import io.purchasepipeline.runtime.KafkaClients;
+import io.purchasepipeline.runtime.Probes;
+import io.purchasepipeline.runtime.RestoreProgress;
+import io.purchasepipeline.runtime.RuntimeMetrics;
+import io.purchasepipeline.runtime.StreamsGroupSettings;
+import io.purchasepipeline.runtime.StreamsSettings;
+import io.purchasepipeline.runtime.TopicWriter;
+import io.purchasepipeline.runtime.Tracing;
 import io.purchasepipeline.serdes.SeatResult;
 import io.purchasepipeline.serdes.Topics;
 import io.purchasepipeline.stores.AnalyticsSnapshot;
@@ -57,9 +57,17 @@ import org.apache.kafka.streams.state.HostInfo;
  * One instance of the application: the streams app and the HTTP endpoint that takes orders and
  * answers queries for any key. {@code run} starts one; tests start several in one JVM.
  */
-public record PipelineApp(KafkaStreams streams, KafkaStreamsMetrics streamsMetrics, RuntimeMetrics runtimeMetrics, HttpApi http,
-        SeatCommandSender seats, TopicWriter publisher, EbookWorker ebooks,
-        MailSender mail, PaymentWorker payments) implements AutoCloseable {
+public record PipelineApp(
+        KafkaStreams streams,
+        KafkaStreamsMetrics streamsMetrics,
+        RuntimeMetrics runtimeMetrics,
+        HttpApi http,
+        SeatCommandSender seats,
+        TopicWriter publisher,
+        EbookWorker ebooks,
+        MailSender mail,
+        PaymentWorker payments)
+        implements AutoCloseable {
 
     /** How often the streams app's metrics are looked through for new ones (tasks come and go). */
     static final Duration METRICS_REFRESH = Duration.ofSeconds(5);
@@ -87,24 +95,33 @@ public record PipelineApp(KafkaStreams streams, KafkaStreamsMetrics streamsMetri
         final KafkaClients clients = KafkaClients.of(bootstrapServers, clientSettings);
         final ApiMetrics metrics = new ApiMetrics();
         final OrderWaiters waiters = new OrderWaiters();
-        final KafkaStreams streams = new KafkaStreams(PurchaseTopology.build(PipelineConfig.from(props),
-                event -> {
-                    waiters.changed(event);
-                    metrics.changed(event);
-                }, tracing.forRole(Tracing.Role.PIPELINE), props), props);
+        final KafkaStreams streams = new KafkaStreams(
+                PurchaseTopology.build(
+                        PipelineConfig.from(props),
+                        event -> {
+                            waiters.changed(event);
+                            metrics.changed(event);
+                        },
+                        tracing.forRole(Tracing.Role.PIPELINE),
+                        props),
+                props);
         try (Admin groupAdmin = clients.admin()) {
             StreamsGroupSettings.apply(groupAdmin, props);
         }
-        streams.setUncaughtExceptionHandler(exception -> StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD);
+        streams.setUncaughtExceptionHandler(
+                exception -> StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD);
         streams.setStateListener(settings.onState());
         // a task's metrics (end-to-end latency per node, restores) exist only once it is assigned: looked
         // for every few seconds instead of Micrometer's minute, so /metrics shows them soon after a rebalance
-        final KafkaStreamsMetrics streamsMetrics = new KafkaStreamsMetrics(streams, List.of(),
+        final KafkaStreamsMetrics streamsMetrics = new KafkaStreamsMetrics(
+                streams,
+                List.of(),
                 Executors.newSingleThreadScheduledExecutor(runnable -> {
                     final Thread thread = new Thread(runnable, "streams-metrics");
                     thread.setDaemon(true);
                     return thread;
-                }), METRICS_REFRESH);
+                }),
+                METRICS_REFRESH);
         streamsMetrics.bindTo(metrics.registry());
         final RuntimeMetrics runtimeMetrics = RuntimeMetrics.bindTo(metrics.registry(), METRICS_REFRESH);
         final RestoreProgress restores = new RestoreProgress(metrics.registry());
@@ -113,36 +130,53 @@ public record PipelineApp(KafkaStreams streams, KafkaStreamsMetrics streamsMetri
         final String instance = advertised.host() + ":" + advertised.port();
         final KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(
                 clients.named("purchase-pipeline-http-" + instance).waitedOnProducer(),
-                new ByteArraySerializer(), new ByteArraySerializer());
+                new ByteArraySerializer(),
+                new ByteArraySerializer());
         final TopicWriter publisher = new TopicWriter(producer);
         final KafkaConsumer<String, SeatResult> seatAnswers = new KafkaConsumer<>(
                 clients.named("purchase-pipeline-seat-answers-" + instance).committedReader(),
-                new StringDeserializer(), Topics.SEAT_RESERVATION_RESULTS.valueSerde().deserializer());
+                new StringDeserializer(),
+                Topics.SEAT_RESERVATION_RESULTS.valueSerde().deserializer());
         runtimeMetrics.client(producer).client(seatAnswers);
-        final SeatCommandSender seats = new SeatCommandSender(publisher, seatAnswers, Duration.ofSeconds(5),
-                (SeatResult result) -> metrics.seatAnswered(result));
+        final SeatCommandSender seats = new SeatCommandSender(
+                publisher, seatAnswers, Duration.ofSeconds(5), (SeatResult result) -> metrics.seatAnswered(result));
         final InteractiveQueries queries = new InteractiveQueries(streams, advertised, MAX_STANDBY_LAG);
         metrics.bindAnalytics(() -> queries.getIfLocal(StoreNames.ANALYTICS, AnalyticsSnapshot.KEY));
         streams.start();
-        final OperatorPage page = new OperatorPage(OrderEventTail.start(clients,
-                "purchase-pipeline-order-events-tail-" + instance, runtimeMetrics),
+        final OperatorPage page = new OperatorPage(
+                OrderEventTail.start(clients, "purchase-pipeline-order-events-tail-" + instance, runtimeMetrics),
                 new ProductListing(queries, Duration.ofSeconds(2)));
-        final HttpApi http = new HttpApi(new OrderSubmission(publisher, 10_000), publisher, seats,
-                new QueryRouter(queries, Duration.ofSeconds(2)), waiters, new Probes(streams::state, restores, kafka), metrics,
-                access, page, new RequestSpans(tracing.forRole(Tracing.Role.PIPELINE)))
+        final HttpApi http = new HttpApi(
+                        new OrderSubmission(publisher, 10_000),
+                        publisher,
+                        seats,
+                        new QueryRouter(queries, Duration.ofSeconds(2)),
+                        waiters,
+                        new Probes(streams::state, restores, kafka),
+                        metrics,
+                        access,
+                        page,
+                        new RequestSpans(tracing.forRole(Tracing.Role.PIPELINE)))
                 .start(httpHost, advertised.port());
         // one library for the worker and the completion email, so both find (or make) the same PDF
         final EbookLibrary library = EbookLibrary.in(dataDir);
-        final EbookWorker ebooks = EbookWorker.start(clients,
-                "purchase-pipeline-ebooks-" + advertised.host() + ":" + advertised.port(), library,
+        final EbookWorker ebooks = EbookWorker.start(
+                clients,
+                "purchase-pipeline-ebooks-" + advertised.host() + ":" + advertised.port(),
+                library,
                 tracing.forRole(Tracing.Role.EBOOK));
-        final MailSender mailSender = MailSender.start(clients, mail,
-                Attachments.ebooks(library::pdfFor), tracing.forRole(Tracing.Role.MAIL));
-        final PaymentWorker paymentWorker = gateway == null ? null : PaymentWorker.start(clients,
-                PaymentWorker.GROUP_ID + "-" + advertised.host() + ":" + advertised.port(), gateway, payments,
-                tracing.forRole(Tracing.Role.PAYMENT));
-        return new PipelineApp(streams, streamsMetrics, runtimeMetrics, http, seats, publisher, ebooks, mailSender,
-                paymentWorker);
+        final MailSender mailSender = MailSender.start(
+                clients, mail, Attachments.ebooks(library::pdfFor), tracing.forRole(Tracing.Role.MAIL));
+        final PaymentWorker paymentWorker = gateway == null
+                ? null
+                : PaymentWorker.start(
+                        clients,
+                        PaymentWorker.GROUP_ID + "-" + advertised.host() + ":" + advertised.port(),
+                        gateway,
+                        payments,
+                        tracing.forRole(Tracing.Role.PAYMENT));
+        return new PipelineApp(
+                streams, streamsMetrics, runtimeMetrics, http, seats, publisher, ebooks, mailSender, paymentWorker);
     }
 
     /** Stops, leaving the group: its tasks move to the other instances at once. */
@@ -168,8 +202,11 @@ public record PipelineApp(KafkaStreams streams, KafkaStreamsMetrics streamsMetri
         streamsMetrics.close();
         runtimeMetrics.close();
         // a static member leaves through the admin client (KIP-812): its consumer alone would not
-        streams.close(CloseOptions.groupMembershipOperation(leaveGroup ? CloseOptions.GroupMembershipOperation.LEAVE_GROUP
-                : CloseOptions.GroupMembershipOperation.REMAIN_IN_GROUP).withTimeout(Duration.ofSeconds(30)));
+        streams.close(CloseOptions.groupMembershipOperation(
+                        leaveGroup
+                                ? CloseOptions.GroupMembershipOperation.LEAVE_GROUP
+                                : CloseOptions.GroupMembershipOperation.REMAIN_IN_GROUP)
+                .withTimeout(Duration.ofSeconds(30)));
         publisher.close();
     }
 }

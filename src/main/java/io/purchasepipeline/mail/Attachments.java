@@ -21,7 +21,8 @@ public interface Attachments {
     /** Makes, or finds, the personalised PDF of one e-book of an order. */
     @FunctionalInterface
     interface EbookSource {
-        Path pdfFor(String orderId, String customerId, String customerName, String sku, String title) throws IOException;
+        Path pdfFor(String orderId, String customerId, String customerName, String sku, String title)
+                throws IOException;
     }
 
     /**
@@ -32,8 +33,8 @@ public interface Attachments {
         return email -> {
             final List<Path> files = new ArrayList<>();
             for (final OrderedEbook ebook : OrderedEbook.of(email)) {
-                files.add(library.pdfFor(email.orderId(), email.customerId(), email.customerName(), ebook.sku(),
-                        ebook.title()));
+                files.add(library.pdfFor(
+                        email.orderId(), email.customerId(), email.customerName(), ebook.sku(), ebook.title()));
             }
             return files;
         };

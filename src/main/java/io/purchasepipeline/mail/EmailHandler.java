@@ -34,6 +34,7 @@ final class EmailHandler {
 
     /** Under the mail sender's name, where operators look for what became of an email. */
     private static final Logger log = LoggerFactory.getLogger(MailSender.class);
+
     private static final AttributeKey<String> EMAIL_KIND = AttributeKey.stringKey("purchase.email.kind");
 
     private final OutcomeLedger ledger;
@@ -44,11 +45,18 @@ final class EmailHandler {
     private final Duration redeliveryDelay;
     /** The sender's current membership of its group, which every ledger write proves. */
     private final Supplier<ConsumerGroupMetadata> group;
+
     private final RecordSpans spans;
 
-    EmailHandler(final OutcomeLedger ledger, final Delivery delivery, final MessageComposer composer,
-            final Attachments attachments, final Waits waits, final Duration redeliveryDelay,
-            final Supplier<ConsumerGroupMetadata> group, final RecordSpans spans) {
+    EmailHandler(
+            final OutcomeLedger ledger,
+            final Delivery delivery,
+            final MessageComposer composer,
+            final Attachments attachments,
+            final Waits waits,
+            final Duration redeliveryDelay,
+            final Supplier<ConsumerGroupMetadata> group,
+            final RecordSpans spans) {
         this.ledger = ledger;
         this.delivery = delivery;
         this.composer = composer;
@@ -83,8 +91,8 @@ final class EmailHandler {
         }
     }
 
-    private boolean handle(final TopicPartition partition, final ConsumerRecord<byte[], byte[]> record,
-            final EmailRequest email) {
+    private boolean handle(
+            final TopicPartition partition, final ConsumerRecord<byte[], byte[]> record, final EmailRequest email) {
         final EmailOutcome.Status status = ledger.status(partition, email.emailId());
         if (status == EmailOutcome.Status.SENDING) {
             return settleInterrupted(partition, record, email);
@@ -95,15 +103,16 @@ final class EmailHandler {
             return true;
         }
         if (delivery.delivered(email.emailId())) {
-            return complete(partition, record, outcome(email, EmailOutcome.Status.SENT, "found in the " + delivery.target()));
+            return complete(
+                    partition, record, outcome(email, EmailOutcome.Status.SENT, "found in the " + delivery.target()));
         }
         return attempt(partition, record, email, false);
     }
 
     /** The email in {@code record}, checked for what every delivery needs. */
     private static EmailRequest readable(final ConsumerRecord<byte[], byte[]> record) {
-        final EmailRequest email = Topics.EMAILS.valueSerde().deserializer().deserialize(record.topic(), record.headers(),
-                record.value());
+        final EmailRequest email =
+                Topics.EMAILS.valueSerde().deserializer().deserialize(record.topic(), record.headers(), record.value());
         if (email == null) {
             throw new InvalidEmailException("a record without a value is no email");
         }
@@ -117,9 +126,14 @@ final class EmailHandler {
     }
 
     /** A record that no attempt can deliver goes to dead-letters, in one transaction with the position past it. */
-    private boolean deadLetter(final TopicPartition partition, final ConsumerRecord<byte[], byte[]> record, final Exception reason) {
-        log.warn("The record at {} offset {} is no email that can be delivered; it goes to {}: {}", partition, record.offset(),
-                Topics.DEAD_LETTERS, reason.getMessage());
+    private boolean deadLetter(
+            final TopicPartition partition, final ConsumerRecord<byte[], byte[]> record, final Exception reason) {
+        log.warn(
+                "The record at {} offset {} is no email that can be delivered; it goes to {}: {}",
+                partition,
+                record.offset(),
+                Topics.DEAD_LETTERS,
+                reason.getMessage());
         try {
             ledger.deadLetter(partition, DeadLetters.of(record, reason), record.offset() + 1, group.get());
         } catch (OutcomeLedger.WriteFailed e) {
@@ -137,14 +151,15 @@ final class EmailHandler {
      * knows, it is handed over again with the same Message-ID once the redelivery delay since its
      * mark has passed.
      */
-    private boolean settleInterrupted(final TopicPartition partition, final ConsumerRecord<byte[], byte[]> record,
-            final EmailRequest email) {
+    private boolean settleInterrupted(
+            final TopicPartition partition, final ConsumerRecord<byte[], byte[]> record, final EmailRequest email) {
         final EmailOutcome delivered = ledger.unwritten(email.emailId());
         if (delivered != null) {
             return complete(partition, record, delivered);
         }
         if (delivery.delivered(email.emailId())) {
-            return complete(partition, record, outcome(email, EmailOutcome.Status.SENT, "found in the " + delivery.target()));
+            return complete(
+                    partition, record, outcome(email, EmailOutcome.Status.SENT, "found in the " + delivery.target()));
         }
         if (delivery.repeatable()) {
             // the target shows every delivery it took, and this one is not there: it did not happen
@@ -157,9 +172,14 @@ final class EmailHandler {
             waits.hold(partition, email.emailId(), wait);
             return false;
         }
-        log.warn("Email {} ({} for order {} to {}) is handed over again with its Message-ID: its hand-over begun at {} was "
-                + "cut short, and the server may hold a copy already", email.emailId(), email.kind(), email.orderId(),
-                email.to(), Instant.ofEpochMilli(markedAt));
+        log.warn(
+                "Email {} ({} for order {} to {}) is handed over again with its Message-ID: its hand-over begun at {} was "
+                        + "cut short, and the server may hold a copy already",
+                email.emailId(),
+                email.kind(),
+                email.orderId(),
+                email.to(),
+                Instant.ofEpochMilli(markedAt));
         return attempt(partition, record, email, true);
     }
 
@@ -177,14 +197,19 @@ final class EmailHandler {
      * @param redelivery whether an earlier hand-over of this email was cut short: then it ends
      *        REDELIVERED, and its SENDING mark stays whatever happens, as the server may hold it
      */
-    private boolean attempt(final TopicPartition partition, final ConsumerRecord<byte[], byte[]> record,
-            final EmailRequest email, final boolean redelivery) {
+    private boolean attempt(
+            final TopicPartition partition,
+            final ConsumerRecord<byte[], byte[]> record,
+            final EmailRequest email,
+            final boolean redelivery) {
         final MimeMessage message;
         try {
             message = composer.compose(email, attachments.forEmail(email));
         } catch (AddressException e) {
             log.info("Email {} bounced: no valid recipient ({})", email.emailId(), e.getMessage());
-            return complete(partition, record,
+            return complete(
+                    partition,
+                    record,
                     outcome(email, EmailOutcome.Status.BOUNCED, "invalid recipient: " + e.getMessage()));
         } catch (IOException | MessagingException | UncheckedIOException e) {
             return defer(partition, record, email, "cannot be composed: " + e);
@@ -200,9 +225,17 @@ final class EmailHandler {
         if (!delivery.repeatable()) {
             try {
                 // the mark proves this sender still owns the partition before the message goes, again too
-                ledger.write(partition, email.emailId(), outcome(email, EmailOutcome.Status.SENDING, redelivery
-                        ? "handing over again to " + delivery.target() + " after a hand-over cut short" : delivery.target()),
-                        record.offset(), group.get());
+                ledger.write(
+                        partition,
+                        email.emailId(),
+                        outcome(
+                                email,
+                                EmailOutcome.Status.SENDING,
+                                redelivery
+                                        ? "handing over again to " + delivery.target() + " after a hand-over cut short"
+                                        : delivery.target()),
+                        record.offset(),
+                        group.get());
             } catch (OutcomeLedger.WriteFailed e) {
                 return waitForAll("the email outcomes cannot be written: " + e.getMessage());
             }
@@ -215,12 +248,18 @@ final class EmailHandler {
         }
         log.debug("Email {} delivered: {}", email.emailId(), answer);
         waits.passed(partition);
-        return complete(partition, record, outcome(email, redelivery ? EmailOutcome.Status.REDELIVERED
-                : EmailOutcome.Status.SENT, answer));
+        return complete(
+                partition,
+                record,
+                outcome(email, redelivery ? EmailOutcome.Status.REDELIVERED : EmailOutcome.Status.SENT, answer));
     }
 
-    private boolean failed(final TopicPartition partition, final ConsumerRecord<byte[], byte[]> record,
-            final EmailRequest email, final DeliveryFailure failure, final boolean redelivery) {
+    private boolean failed(
+            final TopicPartition partition,
+            final ConsumerRecord<byte[], byte[]> record,
+            final EmailRequest email,
+            final DeliveryFailure failure,
+            final boolean redelivery) {
         return switch (failure.kind()) {
             case REFUSED -> {
                 log.info("Email {} to {} bounced: {}", email.emailId(), email.to(), failure.getMessage());
@@ -241,9 +280,15 @@ final class EmailHandler {
             }
             case UNCERTAIN -> {
                 // as if its sender had stopped here: the mark stays, and the email goes again after the delay
-                log.warn("Email {} ({} for order {} to {}) may or may not have been delivered: the connection failed after "
-                        + "the message was sent ({}). It is handed over again in {} ms.", email.emailId(), email.kind(),
-                        email.orderId(), email.to(), failure.getMessage(), redeliveryDelay.toMillis());
+                log.warn(
+                        "Email {} ({} for order {} to {}) may or may not have been delivered: the connection failed after "
+                                + "the message was sent ({}). It is handed over again in {} ms.",
+                        email.emailId(),
+                        email.kind(),
+                        email.orderId(),
+                        email.to(),
+                        failure.getMessage(),
+                        redeliveryDelay.toMillis());
                 yield defer(partition, record, email, "connection lost after the message: " + failure.getMessage());
             }
         };
@@ -253,8 +298,8 @@ final class EmailHandler {
      * Records an email's final outcome and moves past it. The outcome is written with the next
      * transaction (the next email's SENDING mark, or the flush at the end of the poll).
      */
-    private boolean complete(final TopicPartition partition, final ConsumerRecord<byte[], byte[]> record,
-            final EmailOutcome outcome) {
+    private boolean complete(
+            final TopicPartition partition, final ConsumerRecord<byte[], byte[]> record, final EmailOutcome outcome) {
         // the span of the email at hand, when it is traced
         Span.current().setAttribute(RecordSpans.OUTCOME, outcome.status().name());
         ledger.record(partition, outcome, record.offset() + 1);
@@ -263,8 +308,8 @@ final class EmailHandler {
     }
 
     /** The delivery certainly did not happen: the SENDING mark goes, so this or a later owner tries again. */
-    private void withdraw(final TopicPartition partition, final ConsumerRecord<byte[], byte[]> record,
-            final EmailRequest email) {
+    private void withdraw(
+            final TopicPartition partition, final ConsumerRecord<byte[], byte[]> record, final EmailRequest email) {
         if (delivery.repeatable()) {
             // no mark was written ahead of it
             return;
@@ -272,21 +317,41 @@ final class EmailHandler {
         try {
             ledger.write(partition, email.emailId(), null, record.offset(), group.get());
         } catch (OutcomeLedger.WriteFailed e) {
-            log.warn("The SENDING mark of email {} could not be withdrawn ({}): this sender tries it again, another would "
-                    + "take it as uncertain", email.emailId(), e.getMessage());
+            log.warn(
+                    "The SENDING mark of email {} could not be withdrawn ({}): this sender tries it again, another would "
+                            + "take it as uncertain",
+                    email.emailId(),
+                    e.getMessage());
         }
     }
 
-    private boolean defer(final TopicPartition partition, final ConsumerRecord<byte[], byte[]> record,
-            final EmailRequest email, final String reason) {
+    private boolean defer(
+            final TopicPartition partition,
+            final ConsumerRecord<byte[], byte[]> record,
+            final EmailRequest email,
+            final String reason) {
         final Waits.Deferral deferral = waits.defer(partition, email.emailId());
         if (deferral.delay() == null) {
-            log.warn("Email {} to {} deferred {} times, given up as bounced: {}", email.emailId(), email.to(),
-                    deferral.attempts(), reason);
-            return complete(partition, record, outcome(email, EmailOutcome.Status.BOUNCED,
-                    "deferred " + deferral.attempts() + " times, last: " + reason));
+            log.warn(
+                    "Email {} to {} deferred {} times, given up as bounced: {}",
+                    email.emailId(),
+                    email.to(),
+                    deferral.attempts(),
+                    reason);
+            return complete(
+                    partition,
+                    record,
+                    outcome(
+                            email,
+                            EmailOutcome.Status.BOUNCED,
+                            "deferred " + deferral.attempts() + " times, last: " + reason));
         }
-        log.warn("Email {} deferred ({}); {} waits {} ms", email.emailId(), reason, partition, deferral.delay().toMillis());
+        log.warn(
+                "Email {} deferred ({}); {} waits {} ms",
+                email.emailId(),
+                reason,
+                partition,
+                deferral.delay().toMillis());
         return false;
     }
 
@@ -296,7 +361,9 @@ final class EmailHandler {
         return false;
     }
 
-    private static EmailOutcome outcome(final EmailRequest email, final EmailOutcome.Status status, final String detail) {
-        return new EmailOutcome(email.emailId(), email.kind(), email.orderId(), status, detail, System.currentTimeMillis());
+    private static EmailOutcome outcome(
+            final EmailRequest email, final EmailOutcome.Status status, final String detail) {
+        return new EmailOutcome(
+                email.emailId(), email.kind(), email.orderId(), status, detail, System.currentTimeMillis());
     }
 }

@@ -21,8 +21,7 @@ public final class EmailIds {
     private static final int MAX_TOKEN = 180;
     private static final int KEPT_WHEN_CUT = 120;
 
-    private EmailIds() {
-    }
+    private EmailIds() {}
 
     static String token(final String emailId) {
         final StringBuilder token = new StringBuilder(emailId.length() + 8);

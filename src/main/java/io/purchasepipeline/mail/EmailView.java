@@ -38,15 +38,19 @@ final class EmailView {
         final Map<String, Object> view = new HashMap<>();
         view.put("customerName", firstOf(email.customerName(), email.customerId(), "customer"));
         view.put("orderId", orNothing(email.orderId()));
-        view.put("status", email.status() == null ? "" : phrase("status.", email.status().name()));
+        view.put(
+                "status",
+                email.status() == null ? "" : phrase("status.", email.status().name()));
         view.put("currency", orNothing(email.currency()));
-        final List<Map<String, Object>> lines = email.lines().stream().map(line -> line(line, money)).toList();
+        final List<Map<String, Object>> lines =
+                email.lines().stream().map(line -> line(line, money)).toList();
         view.put("lines", lines);
         view.put("hasLines", !lines.isEmpty());
         view.put("total", amount(email.total(), money));
         view.put("reason", reason(email));
         final List<Map<String, Object>> ebooks = OrderedEbook.of(email).stream()
-                .map(ebook -> Map.<String, Object>of("title", ebook.title())).toList();
+                .map(ebook -> Map.<String, Object>of("title", ebook.title()))
+                .toList();
         view.put("ebooks", ebooks);
         view.put("hasEbooks", !ebooks.isEmpty());
         view.put("ebooksIntro", text(attached ? "ebooks.attached" : "ebooks.listed"));
@@ -61,13 +65,17 @@ final class EmailView {
                 "quantity", line.quantity(),
                 "unitPrice", amount(line.unitPrice(), money),
                 "amount", amount(line.amount(), money),
-                "note", line.outcome() == null ? "" : phrase("line.", line.outcome().name()));
+                "note",
+                        line.outcome() == null
+                                ? ""
+                                : phrase("line.", line.outcome().name()));
     }
 
     /** The fraud check's reasons, or the gateway's refusal. */
     private String reason(final EmailRequest email) {
         if (!email.fraudReasons().isEmpty()) {
-            return email.fraudReasons().stream().map(reason -> phrase("reason.", reason.name()))
+            return email.fraudReasons().stream()
+                    .map(reason -> phrase("reason.", reason.name()))
                     .collect(Collectors.joining("; "));
         }
         return email.payment() == null ? "" : phrase("payment.", email.payment().name());
@@ -83,7 +91,8 @@ final class EmailView {
     /** The order's page under the shop's address; the id is one path segment whatever it holds. */
     private String orderUrl(final String orderId) {
         final String base = publicUrl.toString().replaceAll("/+$", "");
-        return base + "/orders/" + URLEncoder.encode(orderId, StandardCharsets.UTF_8).replace("+", "%20");
+        return base + "/orders/"
+                + URLEncoder.encode(orderId, StandardCharsets.UTF_8).replace("+", "%20");
     }
 
     /** The phrase for a code, or the code itself in words when there is none. */

@@ -25,21 +25,24 @@ final class MailKafka {
 
     private static final Duration CHECK_TIMEOUT = Duration.ofSeconds(30);
 
-    private MailKafka() {
-    }
+    private MailKafka() {}
 
     /** The outcomes must sit on the partition number of their email: same key, same partition count. */
     static void checkTopics(final KafkaClients clients) {
         final List<String> topics = List.of(Topics.EMAILS.name(), Topics.EMAIL_OUTCOMES.name());
         try (Admin admin = clients.admin()) {
-            final Map<String, TopicDescription> described = admin.describeTopics(topics).allTopicNames()
-                    .get(CHECK_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            final Map<String, TopicDescription> described =
+                    admin.describeTopics(topics).allTopicNames().get(CHECK_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             final Set<Integer> counts = new HashSet<>();
             described.values().forEach(topic -> counts.add(topic.partitions().size()));
             if (counts.size() != 1) {
-                throw new IllegalStateException(topics + " must have the same number of partitions, as an email's outcome "
-                        + "is kept on the partition of the email; they have " + described.values().stream()
-                        .map(topic -> topic.name() + ": " + topic.partitions().size()).toList());
+                throw new IllegalStateException(
+                        topics + " must have the same number of partitions, as an email's outcome "
+                                + "is kept on the partition of the email; they have "
+                                + described.values().stream()
+                                        .map(topic -> topic.name() + ": "
+                                                + topic.partitions().size())
+                                        .toList());
             }
         } catch (ExecutionException | TimeoutException e) {
             throw new IllegalStateException("The mail sender needs the topics " + topics + ": " + e.getMessage(), e);
@@ -58,12 +61,13 @@ final class MailKafka {
 
     /** The ledger's producer: its id unique to this sender, as fencing comes from the consumer group (each commit carries its generation). */
     static Properties ledgerProducerProps(final KafkaClients clients) {
-        return clients.transactionalProducer(MailSender.GROUP_ID + "-" + UUID.randomUUID(), OutcomeLedger.TRANSACTION_TIMEOUT);
+        return clients.transactionalProducer(
+                MailSender.GROUP_ID + "-" + UUID.randomUUID(), OutcomeLedger.TRANSACTION_TIMEOUT);
     }
 
     static Producer<byte[], byte[]> ledgerProducer(final KafkaClients clients) {
-        final Producer<byte[], byte[]> producer = new KafkaProducer<>(ledgerProducerProps(clients), new ByteArraySerializer(),
-                new ByteArraySerializer());
+        final Producer<byte[], byte[]> producer =
+                new KafkaProducer<>(ledgerProducerProps(clients), new ByteArraySerializer(), new ByteArraySerializer());
         try {
             producer.initTransactions();
         } catch (KafkaException e) {

@@ -14,8 +14,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Properties;
 import java.util.Set;
-import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.CloseOptions;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -23,8 +23,8 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -92,6 +92,7 @@ public final class MailSender implements AutoCloseable {
 
     /** Bytes, read here: a record that is no email is a dead letter, written as it was read. */
     private final Consumer<byte[], byte[]> consumer;
+
     private final OutcomeLedger ledger;
     private final Delivery delivery;
     private final Waits waits;
@@ -99,18 +100,38 @@ public final class MailSender implements AutoCloseable {
     private final Thread thread;
     private volatile boolean running = true;
 
-    private MailSender(final KafkaClients clients, final MailSettings settings, final Attachments attachments,
-            final RetryPolicy retry, final Delivery delivery, final RecordSpans spans) throws AddressException {
+    private MailSender(
+            final KafkaClients clients,
+            final MailSettings settings,
+            final Attachments attachments,
+            final RetryPolicy retry,
+            final Delivery delivery,
+            final RecordSpans spans)
+            throws AddressException {
         this.waits = new Waits(retry);
         this.delivery = delivery;
         // each email costs a round trip to the mail server and one small transaction
-        this.consumer = new KafkaConsumer<>(clients.groupConsumer(GROUP_ID, 50), new ByteArrayDeserializer(),
-                new ByteArrayDeserializer());
-        this.ledger = new OutcomeLedger(() -> MailKafka.ledgerProducer(clients), new KafkaConsumer<>(MailKafka.ledgerReader(clients),
-                new StringDeserializer(), Topics.EMAIL_OUTCOMES.valueSerde().deserializer()), clients.admin());
-        this.emails = new EmailHandler(ledger, delivery, new MessageComposer(Session.getInstance(new Properties()),
-                settings.from(), new MailTemplates(settings.publicUrl())), attachments, waits, settings.redeliveryDelay(),
-                consumer::groupMetadata, spans);
+        this.consumer = new KafkaConsumer<>(
+                clients.groupConsumer(GROUP_ID, 50), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        this.ledger = new OutcomeLedger(
+                () -> MailKafka.ledgerProducer(clients),
+                new KafkaConsumer<>(
+                        MailKafka.ledgerReader(clients),
+                        new StringDeserializer(),
+                        Topics.EMAIL_OUTCOMES.valueSerde().deserializer()),
+                clients.admin());
+        this.emails = new EmailHandler(
+                ledger,
+                delivery,
+                new MessageComposer(
+                        Session.getInstance(new Properties()),
+                        settings.from(),
+                        new MailTemplates(settings.publicUrl())),
+                attachments,
+                waits,
+                settings.redeliveryDelay(),
+                consumer::groupMetadata,
+                spans);
         this.thread = new Thread(this::run, "mail-sender");
     }
 
@@ -121,32 +142,51 @@ public final class MailSender implements AutoCloseable {
      * @throws IllegalStateException when {@code emails} and {@code email-outcomes} are missing or
      *         not co-partitioned
      */
-    public static MailSender start(final KafkaClients clients, final MailSettings settings, final Attachments attachments) {
+    public static MailSender start(
+            final KafkaClients clients, final MailSettings settings, final Attachments attachments) {
         return start(clients, settings, attachments, TraceParent.UNTRACED);
     }
 
     /** The same, each email's handling a span of {@code telemetry}'s. */
-    public static MailSender start(final KafkaClients clients, final MailSettings settings, final Attachments attachments,
+    public static MailSender start(
+            final KafkaClients clients,
+            final MailSettings settings,
+            final Attachments attachments,
             final OpenTelemetry telemetry) {
-        return start(clients, settings, attachments, RetryPolicy.DEFAULT, delivery(settings), new RecordSpans(telemetry));
+        return start(
+                clients, settings, attachments, RetryPolicy.DEFAULT, delivery(settings), new RecordSpans(telemetry));
     }
 
-    static MailSender start(final KafkaClients clients, final MailSettings settings, final Attachments attachments,
+    static MailSender start(
+            final KafkaClients clients,
+            final MailSettings settings,
+            final Attachments attachments,
             final RetryPolicy retry) {
         return start(clients, settings, attachments, retry, delivery(settings));
     }
 
-    static MailSender start(final KafkaClients clients, final MailSettings settings, final Attachments attachments,
-            final RetryPolicy retry, final Delivery delivery) {
+    static MailSender start(
+            final KafkaClients clients,
+            final MailSettings settings,
+            final Attachments attachments,
+            final RetryPolicy retry,
+            final Delivery delivery) {
         return start(clients, settings, attachments, retry, delivery, RecordSpans.UNTRACED);
     }
 
     private static Delivery delivery(final MailSettings settings) {
-        return settings.smtp() == null ? new OutboxDelivery(settings.outbox()) : new SmtpDelivery(settings.smtp(), settings.from());
+        return settings.smtp() == null
+                ? new OutboxDelivery(settings.outbox())
+                : new SmtpDelivery(settings.smtp(), settings.from());
     }
 
-    private static MailSender start(final KafkaClients clients, final MailSettings settings, final Attachments attachments,
-            final RetryPolicy retry, final Delivery delivery, final RecordSpans spans) {
+    private static MailSender start(
+            final KafkaClients clients,
+            final MailSettings settings,
+            final Attachments attachments,
+            final RetryPolicy retry,
+            final Delivery delivery,
+            final RecordSpans spans) {
         MailKafka.checkTopics(clients);
         final MailSender sender;
         try {
@@ -213,7 +253,8 @@ public final class MailSender implements AutoCloseable {
 
     private void loadMissingLedgers() {
         final List<TopicPartition> missing = consumer.assignment().stream()
-                .filter(partition -> !ledger.loaded(partition)).toList();
+                .filter(partition -> !ledger.loaded(partition))
+                .toList();
         if (!missing.isEmpty()) {
             load(missing);
         }

@@ -40,11 +40,16 @@ public record MailSettings(String from, Smtp smtp, Path outbox, Duration redeliv
             throw new IllegalArgumentException("Not a valid sender address: " + from, e);
         }
         // the emails add /orders/<id> to it: a query or a fragment would end up before that
-        if (publicUrl != null && (!publicUrl.isAbsolute() || publicUrl.getHost() == null
-                || !List.of("http", "https").contains(publicUrl.getScheme().toLowerCase(Locale.ROOT))
-                || publicUrl.getRawQuery() != null || publicUrl.getRawFragment() != null)) {
-            throw new IllegalArgumentException("The public URL must be an http or https address with a host and no query, "
-                    + "e.g. https://shop.example.com, not " + publicUrl);
+        if (publicUrl != null
+                && (!publicUrl.isAbsolute()
+                        || publicUrl.getHost() == null
+                        || !List.of("http", "https")
+                                .contains(publicUrl.getScheme().toLowerCase(Locale.ROOT))
+                        || publicUrl.getRawQuery() != null
+                        || publicUrl.getRawFragment() != null)) {
+            throw new IllegalArgumentException(
+                    "The public URL must be an http or https address with a host and no query, "
+                            + "e.g. https://shop.example.com, not " + publicUrl);
         }
     }
 
@@ -90,8 +95,8 @@ public record MailSettings(String from, Smtp smtp, Path outbox, Duration redeliv
         /** Never shows the password, so that a settings object can be logged. */
         @Override
         public String toString() {
-            return "smtp://" + (user == null ? "" : user + "@") + host + ":" + port
-                    + " (" + security.name().toLowerCase(Locale.ROOT) + ")";
+            return "smtp://" + (user == null ? "" : user + "@") + host + ":" + port + " ("
+                    + security.name().toLowerCase(Locale.ROOT) + ")";
         }
     }
 
@@ -102,16 +107,27 @@ public record MailSettings(String from, Smtp smtp, Path outbox, Duration redeliv
      * @param security {@code starttls}, {@code tls} or {@code none}
      * @param publicUrl where customers reach the shop; null or blank: no link in the emails
      */
-    public static MailSettings of(final String host, final int port, final String user, final String password,
-            final String security, final String from, final Path outbox, final Duration redeliveryDelay,
+    public static MailSettings of(
+            final String host,
+            final int port,
+            final String user,
+            final String password,
+            final String security,
+            final String from,
+            final Path outbox,
+            final Duration redeliveryDelay,
             final String publicUrl) {
         final URI link = publicUrl == null || publicUrl.isBlank() ? null : uri(publicUrl.trim());
         if (host == null || host.isBlank()) {
             return new MailSettings(from, null, outbox, redeliveryDelay, link);
         }
         final String login = user == null || user.isBlank() ? null : user;
-        return new MailSettings(from, new Smtp(host.trim(), port, login, login == null ? null : password,
-                Security.parse(security)), outbox, redeliveryDelay, link);
+        return new MailSettings(
+                from,
+                new Smtp(host.trim(), port, login, login == null ? null : password, Security.parse(security)),
+                outbox,
+                redeliveryDelay,
+                link);
     }
 
     private static URI uri(final String text) {
@@ -129,8 +145,10 @@ public record MailSettings(String from, Smtp smtp, Path outbox, Duration redeliv
 
     /** One line for the operator, without the password. */
     public String describe() {
-        return (smtp == null ? "outbox " + outbox.toAbsolutePath().normalize() + ", from " + from
-                : smtp + ", from " + from + ", an interrupted hand-over redelivered after " + redeliveryDelay.toMillis() + " ms")
+        return (smtp == null
+                        ? "outbox " + outbox.toAbsolutePath().normalize() + ", from " + from
+                        : smtp + ", from " + from + ", an interrupted hand-over redelivered after "
+                                + redeliveryDelay.toMillis() + " ms")
                 + (publicUrl == null ? "" : ", linking to orders under " + publicUrl);
     }
 }

@@ -41,8 +41,7 @@ final class MailTemplates {
     private final Map<EmailKind, Template> html = new EnumMap<>(EmailKind.class);
 
     /** One email's words. */
-    record Rendered(String subject, String text, String html) {
-    }
+    record Rendered(String subject, String text, String html) {}
 
     /** Emails without a link to the order. */
     MailTemplates() {
@@ -59,7 +58,8 @@ final class MailTemplates {
         }
         views = new EmailView(texts, publicUrl);
         // a name no template value has is an error, not an empty string; an empty list or string skips its section
-        final Mustache.Compiler strict = Mustache.compiler().emptyStringIsFalse(true).strictSections(true);
+        final Mustache.Compiler strict =
+                Mustache.compiler().emptyStringIsFalse(true).strictSections(true);
         final Mustache.Compiler htmlCompiler = strict.escapeHTML(true).withLoader(name -> reader(name + ".html"));
         final Mustache.Compiler textCompiler = strict.escapeHTML(false).withLoader(name -> reader(name + ".txt"));
         for (final EmailKind kind : EmailKind.values()) {
@@ -76,14 +76,27 @@ final class MailTemplates {
         final Map<String, Object> view = views.of(email, attached);
         final String subject = subjects.get(email.kind()).execute(view);
         view.put("subject", subject);
-        return new Rendered(subject, plain.get(email.kind()).execute(view), html.get(email.kind()).execute(view));
+        return new Rendered(
+                subject,
+                plain.get(email.kind()).execute(view),
+                html.get(email.kind()).execute(view));
     }
 
     /** An email of {@code kind} that names every value a template may use. */
     private static EmailRequest sample(final EmailKind kind) {
-        return new EmailRequest("sample/" + kind, kind, "sample", "customer", "Customer", "customer@example.com",
-                OrderStatus.PENDING, List.of(new EmailLine("sku", "Product", 2, BigDecimal.ONE, LineOutcome.OUT_OF_STOCK)),
-                BigDecimal.valueOf(2), "EUR", List.of(FraudReason.VELOCITY), PaymentStatus.DECLINED,
+        return new EmailRequest(
+                "sample/" + kind,
+                kind,
+                "sample",
+                "customer",
+                "Customer",
+                "customer@example.com",
+                OrderStatus.PENDING,
+                List.of(new EmailLine("sku", "Product", 2, BigDecimal.ONE, LineOutcome.OUT_OF_STOCK)),
+                BigDecimal.valueOf(2),
+                "EUR",
+                List.of(FraudReason.VELOCITY),
+                PaymentStatus.DECLINED,
                 List.of(new EbookTitle("sku", "Title")));
     }
 

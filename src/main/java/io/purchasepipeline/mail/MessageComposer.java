@@ -93,7 +93,8 @@ final class MessageComposer {
      */
     private static MimeBodyPart attachment(final Path file) throws IOException, MessagingException {
         final String name = file.getFileName().toString();
-        final String type = name.toLowerCase(Locale.ROOT).endsWith(".pdf") ? "application/pdf" : "application/octet-stream";
+        final String type =
+                name.toLowerCase(Locale.ROOT).endsWith(".pdf") ? "application/pdf" : "application/octet-stream";
         final MimeBodyPart part = new MimeBodyPart();
         part.setDataHandler(new DataHandler(new ByteArrayDataSource(Files.readAllBytes(file), type)));
         part.setFileName(name);

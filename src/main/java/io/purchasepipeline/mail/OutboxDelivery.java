@@ -35,7 +35,8 @@ final class OutboxDelivery implements Delivery {
         try {
             Files.createDirectories(outbox);
         } catch (IOException e) {
-            throw new DeliveryFailure(DeliveryFailure.Kind.UNAVAILABLE, "cannot create the outbox " + outbox + ": " + e, e);
+            throw new DeliveryFailure(
+                    DeliveryFailure.Kind.UNAVAILABLE, "cannot create the outbox " + outbox + ": " + e, e);
         }
     }
 
@@ -56,7 +57,8 @@ final class OutboxDelivery implements Delivery {
         // hidden, and a name of its own per attempt: readers of the outbox skip it, two writers never share it
         final Path temp = outbox.resolve("." + file.getFileName() + "." + UUID.randomUUID() + ".tmp");
         try {
-            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            try (FileChannel channel =
+                    FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
                 write(message, channel);
                 channel.force(true);
             }
@@ -80,7 +82,8 @@ final class OutboxDelivery implements Delivery {
      * Jakarta Mail writes a message a few bytes at a time (headers, line endings, base64 lines):
      * unbuffered, each of those is a system call, thousands for an email with an e-book.
      */
-    static void write(final MimeMessage message, final WritableByteChannel channel) throws IOException, MessagingException {
+    static void write(final MimeMessage message, final WritableByteChannel channel)
+            throws IOException, MessagingException {
         final OutputStream out = new BufferedOutputStream(Channels.newOutputStream(channel), WRITE_BUFFER_BYTES);
         message.writeTo(out);
         out.flush();

@@ -31,7 +31,8 @@ import org.apache.kafka.common.errors.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-// Over 300 lines: the ledger's load, writes and flush share one transaction protocol that is easiest checked in one place.
+// Over 300 lines: the ledger's load, writes and flush share one transaction protocol that is easiest checked in one
+// place.
 /**
  * The mail sender's ledger: what became of each email, on the compacted {@code email-outcomes}
  * topic, keyed by email id and written to the same partition number as the email on
@@ -56,6 +57,7 @@ final class OutcomeLedger implements AutoCloseable {
     static final Duration TRANSACTION_TIMEOUT = Duration.ofSeconds(10);
     /** Long enough for an earlier owner's open transaction to end or be aborted by the broker. */
     private static final Duration LOAD_TIMEOUT = TRANSACTION_TIMEOUT.plusSeconds(50);
+
     private static final String OUTCOMES = Topics.EMAIL_OUTCOMES.name();
 
     private final Supplier<Producer<byte[], byte[]>> producers;
@@ -78,8 +80,7 @@ final class OutcomeLedger implements AutoCloseable {
      */
     private final Map<String, EmailOutcome> unwritten = new HashMap<>();
 
-    private record Staged(TopicPartition emails, EmailOutcome outcome) {
-    }
+    private record Staged(TopicPartition emails, EmailOutcome outcome) {}
 
     /**
      * A write that did not happen, as far as this sender can tell (a commit that timed out may
@@ -95,7 +96,9 @@ final class OutcomeLedger implements AutoCloseable {
      * @param producers makes a transactional producer, ready ({@code initTransactions} done)
      * @param reader a consumer without a group, read-committed, for loading outcomes
      */
-    OutcomeLedger(final Supplier<Producer<byte[], byte[]>> producers, final Consumer<String, EmailOutcome> reader,
+    OutcomeLedger(
+            final Supplier<Producer<byte[], byte[]>> producers,
+            final Consumer<String, EmailOutcome> reader,
             final Admin admin) {
         this.producers = producers;
         this.reader = reader;
@@ -128,7 +131,8 @@ final class OutcomeLedger implements AutoCloseable {
         }
         group.committed(Set.copyOf(emails), LOAD_TIMEOUT);
         final List<TopicPartition> outcomes = emails.stream()
-                .map(partition -> new TopicPartition(OUTCOMES, partition.partition())).toList();
+                .map(partition -> new TopicPartition(OUTCOMES, partition.partition()))
+                .toList();
         final Map<TopicPartition, Long> ends = ends(outcomes);
         final Map<Integer, Map<String, EmailOutcome.Status>> read = new HashMap<>();
         final Map<Integer, Map<String, Long>> readMarks = new HashMap<>();
@@ -142,14 +146,19 @@ final class OutcomeLedger implements AutoCloseable {
             reader.seekToBeginning(outcomes);
             while (outcomes.stream().anyMatch(partition -> reader.position(partition) < ends.get(partition))) {
                 if (System.nanoTime() - deadline > 0) {
-                    throw new TimeoutException("Reading " + outcomes + " to " + ends + " took longer than " + LOAD_TIMEOUT);
+                    throw new TimeoutException(
+                            "Reading " + outcomes + " to " + ends + " took longer than " + LOAD_TIMEOUT);
                 }
                 try {
                     for (final ConsumerRecord<String, EmailOutcome> outcome : reader.poll(Duration.ofMillis(200))) {
                         apply(read.get(outcome.partition()), readMarks.get(outcome.partition()), outcome);
                     }
                 } catch (RecordDeserializationException e) {
-                    log.warn("Skipping an unreadable outcome at {} offset {}: {}", e.topicPartition(), e.offset(), e.getMessage());
+                    log.warn(
+                            "Skipping an unreadable outcome at {} offset {}: {}",
+                            e.topicPartition(),
+                            e.offset(),
+                            e.getMessage());
                     reader.seek(e.topicPartition(), e.offset() + 1);
                 }
             }
@@ -158,19 +167,23 @@ final class OutcomeLedger implements AutoCloseable {
         }
         statuses.putAll(read);
         marks.putAll(readMarks);
-        log.info("Email outcomes loaded for partitions {} of {}: {} emails known",
-                emails.stream().map(TopicPartition::partition).sorted().toList(), Topics.EMAILS.name(),
+        log.info(
+                "Email outcomes loaded for partitions {} of {}: {} emails known",
+                emails.stream().map(TopicPartition::partition).sorted().toList(),
+                Topics.EMAILS.name(),
                 read.values().stream().mapToInt(Map::size).sum());
     }
 
     private Map<TopicPartition, Long> ends(final List<TopicPartition> outcomes) {
         try {
             // the high watermark, past any transaction still open: reading up to it waits for that transaction to end
-            final Map<TopicPartition, OffsetSpec> latest = outcomes.stream()
-                    .collect(Collectors.toMap(Function.identity(), partition -> OffsetSpec.latest()));
-            final Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends = admin.listOffsets(latest).all()
-                    .get(LOAD_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-            return ends.entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey, end -> end.getValue().offset()));
+            final Map<TopicPartition, OffsetSpec> latest =
+                    outcomes.stream().collect(Collectors.toMap(Function.identity(), partition -> OffsetSpec.latest()));
+            final Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends =
+                    admin.listOffsets(latest).all().get(LOAD_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            return ends.entrySet().stream()
+                    .collect(Collectors.toMap(
+                            Map.Entry::getKey, end -> end.getValue().offset()));
         } catch (ExecutionException e) {
             throw e.getCause() instanceof KafkaException kafka ? kafka : new KafkaException(e.getCause());
         } catch (java.util.concurrent.TimeoutException e) {
@@ -181,7 +194,9 @@ final class OutcomeLedger implements AutoCloseable {
         }
     }
 
-    private static void apply(final Map<String, EmailOutcome.Status> statuses, final Map<String, Long> marks,
+    private static void apply(
+            final Map<String, EmailOutcome.Status> statuses,
+            final Map<String, Long> marks,
             final ConsumerRecord<String, EmailOutcome> outcome) {
         if (outcome.key() == null) {
             return;
@@ -204,7 +219,8 @@ final class OutcomeLedger implements AutoCloseable {
             statuses.remove(partition.partition());
             marks.remove(partition.partition());
             positions.remove(partition);
-            staged.stream().filter(outcome -> outcome.emails().equals(partition))
+            staged.stream()
+                    .filter(outcome -> outcome.emails().equals(partition))
                     .forEach(outcome -> unwritten.put(outcome.outcome().emailId(), outcome.outcome()));
             staged.removeIf(outcome -> outcome.emails().equals(partition));
         }
@@ -243,8 +259,13 @@ final class OutcomeLedger implements AutoCloseable {
      *        tried again (known at once here, even when the write fails)
      * @param next the position to commit: the email's own offset while it is not done, the one after it when done
      */
-    void write(final TopicPartition emails, final String emailId, final EmailOutcome outcome, final long next,
-            final ConsumerGroupMetadata group) throws WriteFailed {
+    void write(
+            final TopicPartition emails,
+            final String emailId,
+            final EmailOutcome outcome,
+            final long next,
+            final ConsumerGroupMetadata group)
+            throws WriteFailed {
         if (outcome == null) {
             statuses.get(emails.partition()).remove(emailId);
             marks.get(emails.partition()).remove(emailId);
@@ -264,8 +285,12 @@ final class OutcomeLedger implements AutoCloseable {
      * position past it, in one transaction: the letter is written once, and the record is not
      * read again, whatever stops the sender when.
      */
-    void deadLetter(final TopicPartition emails, final ProducerRecord<byte[], byte[]> letter, final long next,
-            final ConsumerGroupMetadata group) throws WriteFailed {
+    void deadLetter(
+            final TopicPartition emails,
+            final ProducerRecord<byte[], byte[]> letter,
+            final long next,
+            final ConsumerGroupMetadata group)
+            throws WriteFailed {
         positions.put(emails, new OffsetAndMetadata(next));
         commit(List.of(letter), group);
     }
@@ -277,10 +302,13 @@ final class OutcomeLedger implements AutoCloseable {
         }
     }
 
-    private static ProducerRecord<byte[], byte[]> outcomeRecord(final TopicPartition emails, final String emailId,
-            final EmailOutcome outcome) {
-        return new ProducerRecord<>(OUTCOMES, emails.partition(), Topics.EMAIL_OUTCOMES.keySerde().serializer()
-                .serialize(OUTCOMES, emailId), Topics.EMAIL_OUTCOMES.valueSerde().serializer().serialize(OUTCOMES, outcome));
+    private static ProducerRecord<byte[], byte[]> outcomeRecord(
+            final TopicPartition emails, final String emailId, final EmailOutcome outcome) {
+        return new ProducerRecord<>(
+                OUTCOMES,
+                emails.partition(),
+                Topics.EMAIL_OUTCOMES.keySerde().serializer().serialize(OUTCOMES, emailId),
+                Topics.EMAIL_OUTCOMES.valueSerde().serializer().serialize(OUTCOMES, outcome));
     }
 
     private void commit(final List<ProducerRecord<byte[], byte[]>> records, final ConsumerGroupMetadata group)

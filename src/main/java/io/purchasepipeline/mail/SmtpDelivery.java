@@ -66,8 +66,10 @@ final class SmtpDelivery implements Delivery {
         try {
             fresh.connect(smtp.host(), smtp.port(), smtp.user(), smtp.password());
         } catch (MessagingException e) {
-            throw new DeliveryFailure(DeliveryFailure.Kind.UNAVAILABLE,
-                    "cannot connect to " + target() + ": " + oneLine(e.getMessage()), e);
+            throw new DeliveryFailure(
+                    DeliveryFailure.Kind.UNAVAILABLE,
+                    "cannot connect to " + target() + ": " + oneLine(e.getMessage()),
+                    e);
         }
         transport = fresh;
         log.info("Connected to the mail server {}", target());
@@ -91,7 +93,8 @@ final class SmtpDelivery implements Delivery {
             return oneLine(transport.getLastServerResponse());
         } catch (MessagingException e) {
             final DeliveryFailure failure = classify(e, transport.dataEnded);
-            if (failure.kind() == DeliveryFailure.Kind.UNAVAILABLE || failure.kind() == DeliveryFailure.Kind.UNCERTAIN) {
+            if (failure.kind() == DeliveryFailure.Kind.UNAVAILABLE
+                    || failure.kind() == DeliveryFailure.Kind.UNCERTAIN) {
                 close();
             }
             throw failure;
@@ -103,8 +106,10 @@ final class SmtpDelivery implements Delivery {
         String reply = null;
         boolean senderRefused = false;
         final boolean addressInvalid = failure instanceof SendFailedException sendFailed
-                && sendFailed.getInvalidAddresses() != null && sendFailed.getInvalidAddresses().length > 0;
-        for (Exception cause = failure; cause != null;
+                && sendFailed.getInvalidAddresses() != null
+                && sendFailed.getInvalidAddresses().length > 0;
+        for (Exception cause = failure;
+                cause != null;
                 cause = cause instanceof MessagingException messaging ? messaging.getNextException() : null) {
             if (cause instanceof SMTPSenderFailedException sender) {
                 senderRefused = true;

@@ -31,7 +31,8 @@ final class Waits {
 
     boolean waiting(final TopicPartition partition, final long now) {
         final Backoff partitionBackoff = deferred.get(partition);
-        return unavailable != null && unavailable.waiting(now) || partitionBackoff != null && partitionBackoff.waiting(now);
+        return unavailable != null && unavailable.waiting(now)
+                || partitionBackoff != null && partitionBackoff.waiting(now);
     }
 
     /** Whether the partition has waited out the redelivery delay of {@code emailId} already. */
@@ -42,12 +43,13 @@ final class Waits {
 
     /** The partition waits out the redelivery delay at {@code emailId}, keeping the count of its deferrals. */
     void hold(final TopicPartition partition, final String emailId, final Duration wait) {
-        deferred.put(partition, new Backoff(emailId, deferrals(partition, emailId), System.nanoTime() + wait.toNanos(), true));
+        deferred.put(
+                partition,
+                new Backoff(emailId, deferrals(partition, emailId), System.nanoTime() + wait.toNanos(), true));
     }
 
     /** How the partition waits after its email was deferred once more; {@code delay} null: deferred too often, given up. */
-    record Deferral(int attempts, Duration delay) {
-    }
+    record Deferral(int attempts, Duration delay) {}
 
     /** The server deferred {@code emailId} once more. */
     Deferral defer(final TopicPartition partition, final String emailId) {

@@ -11,15 +11,15 @@ public final class Cards {
     private static final int SHOWN_FIRST = 6;
     private static final int SHOWN_LAST = 4;
 
-    private Cards() {
-    }
+    private Cards() {}
 
     /** {@code 4242424242424242} → {@code 424242******4242}. */
     public static String mask(final String digits) {
         if (digits.length() <= SHOWN_FIRST + SHOWN_LAST) {
             return "*".repeat(digits.length());
         }
-        return digits.substring(0, SHOWN_FIRST) + "*".repeat(digits.length() - SHOWN_FIRST - SHOWN_LAST)
+        return digits.substring(0, SHOWN_FIRST)
+                + "*".repeat(digits.length() - SHOWN_FIRST - SHOWN_LAST)
                 + digits.substring(digits.length() - SHOWN_LAST);
     }
 

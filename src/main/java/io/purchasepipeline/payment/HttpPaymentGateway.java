@@ -60,8 +60,8 @@ public final class HttpPaymentGateway implements PaymentGateway {
     }
 
     @Override
-    public CompletableFuture<GatewayAnswer> authorise(final String idempotencyKey, final BigDecimal amount,
-            final String currency, final String card) {
+    public CompletableFuture<GatewayAnswer> authorise(
+            final String idempotencyKey, final BigDecimal amount, final String currency, final String card) {
         final Map<String, Object> body = new LinkedHashMap<>();
         body.put("amount", amount.toPlainString());
         body.put("currency", currency);
@@ -70,8 +70,8 @@ public final class HttpPaymentGateway implements PaymentGateway {
     }
 
     @Override
-    public CompletableFuture<GatewayAnswer> capture(final String idempotencyKey, final String authorisationId,
-            final BigDecimal amount, final String currency) {
+    public CompletableFuture<GatewayAnswer> capture(
+            final String idempotencyKey, final String authorisationId, final BigDecimal amount, final String currency) {
         final Map<String, Object> body = new LinkedHashMap<>();
         body.put("amount", amount.toPlainString());
         body.put("currency", currency);
@@ -79,11 +79,13 @@ public final class HttpPaymentGateway implements PaymentGateway {
     }
 
     @Override
-    public CompletableFuture<GatewayAnswer> voidAuthorisation(final String idempotencyKey, final String authorisationId) {
+    public CompletableFuture<GatewayAnswer> voidAuthorisation(
+            final String idempotencyKey, final String authorisationId) {
         return post("authorisations/" + segment(authorisationId) + "/void", idempotencyKey, Map.of());
     }
 
-    private CompletableFuture<GatewayAnswer> post(final String path, final String idempotencyKey, final Map<String, Object> body) {
+    private CompletableFuture<GatewayAnswer> post(
+            final String path, final String idempotencyKey, final Map<String, Object> body) {
         final HttpRequest request;
         try {
             request = HttpRequest.newBuilder(base.resolve(path))
@@ -100,7 +102,8 @@ public final class HttpPaymentGateway implements PaymentGateway {
                 .handle((response, failure) -> {
                     if (failure != null) {
                         final Throwable cause = failure instanceof CompletionException && failure.getCause() != null
-                                ? failure.getCause() : failure;
+                                ? failure.getCause()
+                                : failure;
                         throw new PaymentUnavailableException("no answer from " + request.uri() + ": " + cause, cause);
                     }
                     return answer(request.uri(), response);

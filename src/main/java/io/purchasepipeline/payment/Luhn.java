@@ -3,11 +3,13 @@ package io.purchasepipeline.payment;
 /** The card number checksum (ISO/IEC 7812): catches a mistyped digit before anything is charged. */
 public final class Luhn {
 
-    private Luhn() {
-    }
+    private Luhn() {}
 
     public static boolean valid(final String number) {
-        if (number == null || number.length() < 12 || number.length() > 19 || !number.chars().allMatch(Character::isDigit)) {
+        if (number == null
+                || number.length() < 12
+                || number.length() > 19
+                || !number.chars().allMatch(Character::isDigit)) {
             return false;
         }
         int sum = 0;

@@ -42,10 +42,11 @@ public final class PaymentCalls {
         CompletableFuture<GatewayAnswer> call;
         try {
             call = switch (request.operation()) {
-                case AUTHORISE -> gateway.authorise(request.idempotencyKey(), request.amount(), request.currency(),
-                        request.card());
-                case CAPTURE -> gateway.capture(request.idempotencyKey(), request.authorisationId(), request.amount(),
-                        request.currency());
+                case AUTHORISE ->
+                    gateway.authorise(request.idempotencyKey(), request.amount(), request.currency(), request.card());
+                case CAPTURE ->
+                    gateway.capture(
+                            request.idempotencyKey(), request.authorisationId(), request.amount(), request.currency());
                 case VOID -> gateway.voidAuthorisation(request.idempotencyKey(), request.authorisationId());
             };
         } catch (RuntimeException | LinkageError e) {
@@ -55,23 +56,26 @@ public final class PaymentCalls {
             call = CompletableFuture.failedFuture(e);
         }
         // a copy, so that the timeout does not complete a future the gateway may share or keep
-        return call.thenApply(answer -> answer).orTimeout(timeout.toNanos(), TimeUnit.NANOSECONDS)
+        return call.thenApply(answer -> answer)
+                .orTimeout(timeout.toNanos(), TimeUnit.NANOSECONDS)
                 .handle((answer, failure) -> failure == null
                         ? result(request, answer.status(), answer.paymentId(), null)
                         : unavailable(request, failure));
     }
 
     private PaymentResult unavailable(final PaymentRequest request, final Throwable failure) {
-        final Throwable cause = failure instanceof CompletionException && failure.getCause() != null
-                ? failure.getCause() : failure;
-        final String detail = cause instanceof TimeoutException ? "no answer within " + timeout.toMillis() + " ms"
+        final Throwable cause =
+                failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+        final String detail = cause instanceof TimeoutException
+                ? "no answer within " + timeout.toMillis() + " ms"
                 : "no answer: " + cause.getMessage();
         log.debug("Payment {} unavailable: {}", request.idempotencyKey(), detail, cause);
         return result(request, PaymentStatus.UNAVAILABLE, null, detail);
     }
 
-    private static PaymentResult result(final PaymentRequest request, final PaymentStatus status, final String paymentId,
-            final String detail) {
-        return new PaymentResult(request.orderId(), request.customerId(), request.operation(), status, paymentId, detail);
+    private static PaymentResult result(
+            final PaymentRequest request, final PaymentStatus status, final String paymentId, final String detail) {
+        return new PaymentResult(
+                request.orderId(), request.customerId(), request.operation(), status, paymentId, detail);
     }
 }

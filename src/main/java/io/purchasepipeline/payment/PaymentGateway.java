@@ -22,8 +22,8 @@ public interface PaymentGateway {
     CompletableFuture<GatewayAnswer> authorise(String idempotencyKey, BigDecimal amount, String currency, String card);
 
     /** Takes {@code amount} of an approved authorisation. */
-    CompletableFuture<GatewayAnswer> capture(String idempotencyKey, String authorisationId, BigDecimal amount,
-            String currency);
+    CompletableFuture<GatewayAnswer> capture(
+            String idempotencyKey, String authorisationId, BigDecimal amount, String currency);
 
     /** Gives back an authorisation that was not captured. */
     CompletableFuture<GatewayAnswer> voidAuthorisation(String idempotencyKey, String authorisationId);

@@ -15,8 +15,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  */
 public final class PaymentRequests {
 
-    private PaymentRequests() {
-    }
+    private PaymentRequests() {}
 
     /** Why {@code request} cannot be asked of a gateway, or null when it can. */
     public static String problem(final PaymentRequest request) {
@@ -27,11 +26,20 @@ public final class PaymentRequests {
             return "a payment request needs an orderId, a customerId and an operation";
         }
         return switch (request.operation()) {
-            case AUTHORISE -> request.amount() == null || request.amount().signum() <= 0 || blank(request.currency())
-                    || blank(request.card()) ? "AUTHORISE needs a positive amount, a currency and a card" : null;
-            case CAPTURE -> request.amount() == null || request.amount().signum() <= 0 || blank(request.currency())
-                    || blank(request.authorisationId())
-                    ? "CAPTURE needs a positive amount, a currency and the authorisationId" : null;
+            case AUTHORISE ->
+                request.amount() == null
+                                || request.amount().signum() <= 0
+                                || blank(request.currency())
+                                || blank(request.card())
+                        ? "AUTHORISE needs a positive amount, a currency and a card"
+                        : null;
+            case CAPTURE ->
+                request.amount() == null
+                                || request.amount().signum() <= 0
+                                || blank(request.currency())
+                                || blank(request.authorisationId())
+                        ? "CAPTURE needs a positive amount, a currency and the authorisationId"
+                        : null;
             case VOID -> blank(request.authorisationId()) ? "VOID needs the authorisationId" : null;
         };
     }
@@ -43,10 +51,12 @@ public final class PaymentRequests {
     /** The payment request in {@code record}, checked for what every gateway call needs. */
     static PaymentRequest readable(final ConsumerRecord<byte[], byte[]> record) {
         if (record.key() == null) {
-            throw new InvalidPaymentRequestException("a payment request without a key (the customer id) has no way back "
-                    + "to its order");
+            throw new InvalidPaymentRequestException(
+                    "a payment request without a key (the customer id) has no way back " + "to its order");
         }
-        final PaymentRequest request = Topics.PAYMENT_REQUESTS.valueSerde().deserializer()
+        final PaymentRequest request = Topics.PAYMENT_REQUESTS
+                .valueSerde()
+                .deserializer()
                 .deserialize(record.topic(), record.headers(), record.value());
         final String problem = PaymentRequests.problem(request);
         if (problem != null) {
@@ -56,10 +66,13 @@ public final class PaymentRequests {
     }
 
     /** The answer to {@code request} on {@code payment-results}: keyed like it, with its correlation id and {@code span}'s context. */
-    static ProducerRecord<byte[], byte[]> resultRecord(final ConsumerRecord<byte[], byte[]> request,
-            final PaymentResult result, final SpanContext span) {
+    static ProducerRecord<byte[], byte[]> resultRecord(
+            final ConsumerRecord<byte[], byte[]> request, final PaymentResult result, final SpanContext span) {
         final String topic = Topics.PAYMENT_RESULTS.name();
-        final ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic, null, request.key(),
+        final ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(
+                topic,
+                null,
+                request.key(),
                 Topics.PAYMENT_RESULTS.valueSerde().serializer().serialize(topic, result));
         final String correlationId = CorrelationId.of(request.headers());
         if (correlationId != null) {

@@ -57,7 +57,8 @@ public final class PaymentSimulator implements PaymentGateway, AutoCloseable {
                 throw new IllegalArgumentException("latency and jitter must be zero or more");
             }
             if (!(timeoutShare >= 0 && timeoutShare <= 1)) {
-                throw new IllegalArgumentException("the share of time-outs must be between 0 and 1, not " + timeoutShare);
+                throw new IllegalArgumentException(
+                        "the share of time-outs must be between 0 and 1, not " + timeoutShare);
             }
         }
 
@@ -66,7 +67,11 @@ public final class PaymentSimulator implements PaymentGateway, AutoCloseable {
         }
     }
 
-    private enum AuthorisationState { AUTHORISED, CAPTURED, VOIDED }
+    private enum AuthorisationState {
+        AUTHORISED,
+        CAPTURED,
+        VOIDED
+    }
 
     private static final class Authorisation {
         final String orderId;
@@ -87,6 +92,7 @@ public final class PaymentSimulator implements PaymentGateway, AutoCloseable {
     private final Behaviour behaviour;
     /** Null when answers come at once. */
     private final ScheduledExecutorService scheduler;
+
     private final Random random;
     // guarded by this
     private final Map<String, GatewayAnswer> answers = new HashMap<>();
@@ -102,7 +108,8 @@ public final class PaymentSimulator implements PaymentGateway, AutoCloseable {
     public PaymentSimulator(final Behaviour behaviour) {
         this.behaviour = behaviour;
         this.random = new Random(behaviour.seed());
-        this.scheduler = behaviour.instant() && behaviour.timeoutShare() == 0 ? null
+        this.scheduler = behaviour.instant() && behaviour.timeoutShare() == 0
+                ? null
                 : Executors.newSingleThreadScheduledExecutor(task -> {
                     final Thread thread = new Thread(task, "payment-simulator");
                     thread.setDaemon(true);
@@ -115,68 +122,75 @@ public final class PaymentSimulator implements PaymentGateway, AutoCloseable {
     }
 
     @Override
-    public CompletableFuture<GatewayAnswer> authorise(final String idempotencyKey, final BigDecimal amount,
-            final String currency, final String card) {
+    public CompletableFuture<GatewayAnswer> authorise(
+            final String idempotencyKey, final BigDecimal amount, final String currency, final String card) {
         final String digits = card == null ? "" : card.replaceAll("[ -]", "");
         if (Cards.matches(digits, UNAVAILABLE_CARD)) {
             return deliver(null, new PaymentUnavailableException("the gateway does not answer for this card"));
         }
         synchronized (this) {
             calls++;
-            return deliver(answers.computeIfAbsent(idempotencyKey, key -> {
-                final PaymentStatus status = positive(amount) ? decide(digits) : PaymentStatus.DECLINED;
-                final String id = "auth-" + ++sequence;
-                if (status.approved()) {
-                    authorisations.put(id, new Authorisation(orderOf(key)));
-                    countsOf(orderOf(key)).authorisations++;
-                }
-                return new GatewayAnswer(id, status);
-            }), null);
+            return deliver(
+                    answers.computeIfAbsent(idempotencyKey, key -> {
+                        final PaymentStatus status = positive(amount) ? decide(digits) : PaymentStatus.DECLINED;
+                        final String id = "auth-" + ++sequence;
+                        if (status.approved()) {
+                            authorisations.put(id, new Authorisation(orderOf(key)));
+                            countsOf(orderOf(key)).authorisations++;
+                        }
+                        return new GatewayAnswer(id, status);
+                    }),
+                    null);
         }
     }
 
     @Override
-    public CompletableFuture<GatewayAnswer> capture(final String idempotencyKey, final String authorisationId,
-            final BigDecimal amount, final String currency) {
+    public CompletableFuture<GatewayAnswer> capture(
+            final String idempotencyKey, final String authorisationId, final BigDecimal amount, final String currency) {
         synchronized (this) {
             calls++;
-            return deliver(answers.computeIfAbsent(idempotencyKey, key -> {
-                final String id = "cap-" + ++sequence;
-                final Authorisation authorisation = authorisations.get(authorisationId);
-                if (authorisation == null) {
-                    return new GatewayAnswer(id, PaymentStatus.DECLINED);
-                }
-                final Counts order = countsOf(authorisation.orderId);
-                order.captures++;
-                if (authorisation.state == AuthorisationState.VOIDED) {
-                    order.capturedAfterVoid = true;
-                }
-                if (authorisation.state != AuthorisationState.AUTHORISED || !positive(amount)) {
-                    return new GatewayAnswer(id, PaymentStatus.DECLINED);
-                }
-                authorisation.state = AuthorisationState.CAPTURED;
-                return new GatewayAnswer(id, PaymentStatus.APPROVED);
-            }), null);
+            return deliver(
+                    answers.computeIfAbsent(idempotencyKey, key -> {
+                        final String id = "cap-" + ++sequence;
+                        final Authorisation authorisation = authorisations.get(authorisationId);
+                        if (authorisation == null) {
+                            return new GatewayAnswer(id, PaymentStatus.DECLINED);
+                        }
+                        final Counts order = countsOf(authorisation.orderId);
+                        order.captures++;
+                        if (authorisation.state == AuthorisationState.VOIDED) {
+                            order.capturedAfterVoid = true;
+                        }
+                        if (authorisation.state != AuthorisationState.AUTHORISED || !positive(amount)) {
+                            return new GatewayAnswer(id, PaymentStatus.DECLINED);
+                        }
+                        authorisation.state = AuthorisationState.CAPTURED;
+                        return new GatewayAnswer(id, PaymentStatus.APPROVED);
+                    }),
+                    null);
         }
     }
 
     @Override
-    public CompletableFuture<GatewayAnswer> voidAuthorisation(final String idempotencyKey, final String authorisationId) {
+    public CompletableFuture<GatewayAnswer> voidAuthorisation(
+            final String idempotencyKey, final String authorisationId) {
         synchronized (this) {
             calls++;
-            return deliver(answers.computeIfAbsent(idempotencyKey, key -> {
-                final String id = "void-" + ++sequence;
-                final Authorisation authorisation = authorisations.get(authorisationId);
-                if (authorisation == null) {
-                    return new GatewayAnswer(id, PaymentStatus.DECLINED);
-                }
-                countsOf(authorisation.orderId).voids++;
-                if (authorisation.state == AuthorisationState.CAPTURED) {
-                    return new GatewayAnswer(id, PaymentStatus.DECLINED);
-                }
-                authorisation.state = AuthorisationState.VOIDED;
-                return new GatewayAnswer(id, PaymentStatus.APPROVED);
-            }), null);
+            return deliver(
+                    answers.computeIfAbsent(idempotencyKey, key -> {
+                        final String id = "void-" + ++sequence;
+                        final Authorisation authorisation = authorisations.get(authorisationId);
+                        if (authorisation == null) {
+                            return new GatewayAnswer(id, PaymentStatus.DECLINED);
+                        }
+                        countsOf(authorisation.orderId).voids++;
+                        if (authorisation.state == AuthorisationState.CAPTURED) {
+                            return new GatewayAnswer(id, PaymentStatus.DECLINED);
+                        }
+                        authorisation.state = AuthorisationState.VOIDED;
+                        return new GatewayAnswer(id, PaymentStatus.APPROVED);
+                    }),
+                    null);
         }
     }
 
@@ -208,8 +222,10 @@ public final class PaymentSimulator implements PaymentGateway, AutoCloseable {
         final Map<String, String> doubled = new TreeMap<>();
         counts.forEach((orderId, order) -> {
             if (order.authorisations > 1 || order.captures > 1 || order.capturedAfterVoid) {
-                doubled.put(orderId, order.authorisations + " authorisation(s), " + order.captures + " capture(s), "
-                        + order.voids + " void(s)" + (order.capturedAfterVoid ? ", captured after its void" : ""));
+                doubled.put(
+                        orderId,
+                        order.authorisations + " authorisation(s), " + order.captures + " capture(s), " + order.voids
+                                + " void(s)" + (order.capturedAfterVoid ? ", captured after its void" : ""));
             }
         });
         return doubled;
@@ -230,7 +246,9 @@ public final class PaymentSimulator implements PaymentGateway, AutoCloseable {
         synchronized (this) {
             lost = behaviour.timeoutShare() > 0 && random.nextDouble() < behaviour.timeoutShare();
             delayNanos = behaviour.latency().toNanos()
-                    + (behaviour.jitter().isZero() ? 0 : (long) (random.nextDouble() * behaviour.jitter().toNanos()));
+                    + (behaviour.jitter().isZero()
+                            ? 0
+                            : (long) (random.nextDouble() * behaviour.jitter().toNanos()));
         }
         if (lost) {
             return future;

@@ -1,11 +1,11 @@
 package io.purchasepipeline.payment;
 
-import io.purchasepipeline.runtime.Transactions;
-import io.purchasepipeline.runtime.KafkaClients;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.trace.Span;
 import io.purchasepipeline.runtime.DeadLetters;
+import io.purchasepipeline.runtime.KafkaClients;
 import io.purchasepipeline.runtime.RecordSpans;
+import io.purchasepipeline.runtime.Transactions;
 import io.purchasepipeline.serdes.PaymentResult;
 import io.purchasepipeline.serdes.Topics;
 import io.purchasepipeline.serdes.TraceParent;
@@ -36,7 +36,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-// Over 300 lines: the read, call, commit and hand-over steps of one loop share its producer, consumer and calls in flight.
+// Over 300 lines: the read, call, commit and hand-over steps of one loop share its producer, consumer and calls in
+// flight.
 /**
  * The payment service: reads {@code payment-requests} (read-committed, in its own consumer group,
  * so that workers on any number of machines share the partitions), asks the gateway with up to
@@ -64,16 +65,19 @@ public final class PaymentWorker implements AutoCloseable {
 
     /** The consumer group of every payment worker. */
     public static final String GROUP_ID = "purchase-pipeline-payments";
+
     public static final int DEFAULT_CONCURRENCY = 64;
 
     private static final Logger log = LoggerFactory.getLogger(PaymentWorker.class);
     /** How often answered requests are committed: as Kafka Streams commits under exactly-once. */
     private static final Duration COMMIT_INTERVAL = Duration.ofMillis(100);
+
     private static final Duration IDLE_POLL = Duration.ofMillis(200);
     /** While calls are out, the loop comes back this often to commit what was answered. */
     private static final Duration BUSY_POLL = Duration.ofMillis(5);
     /** A worker killed inside a commit holds up readers of its partitions this long at most. */
     private static final Duration TRANSACTION_TIMEOUT = Duration.ofSeconds(10);
+
     private static final Duration STOP_WAIT = Duration.ofSeconds(30);
 
     /**
@@ -105,8 +109,12 @@ public final class PaymentWorker implements AutoCloseable {
     private final AtomicInteger inFlight = new AtomicInteger();
     private long lastCommit = System.nanoTime();
 
-    private PaymentWorker(final Consumer<byte[], byte[]> consumer, final Producer<byte[], byte[]> producer,
-            final PaymentCalls calls, final RecordSpans spans, final int concurrency) {
+    private PaymentWorker(
+            final Consumer<byte[], byte[]> consumer,
+            final Producer<byte[], byte[]> producer,
+            final PaymentCalls calls,
+            final RecordSpans spans,
+            final int concurrency) {
         this.consumer = consumer;
         this.producer = producer;
         this.calls = calls;
@@ -122,22 +130,35 @@ public final class PaymentWorker implements AutoCloseable {
      * @param transactionalId unique among the workers running at once, and best kept across a
      *        restart, so that the new producer aborts what the stopped one left open
      */
-    public static PaymentWorker start(final KafkaClients clients, final String transactionalId,
-            final PaymentGateway gateway, final Settings settings) {
+    public static PaymentWorker start(
+            final KafkaClients clients,
+            final String transactionalId,
+            final PaymentGateway gateway,
+            final Settings settings) {
         return start(clients, transactionalId, gateway, settings, TraceParent.UNTRACED);
     }
 
     /** The same, each call a span of {@code telemetry}'s. */
-    public static PaymentWorker start(final KafkaClients clients, final String transactionalId,
-            final PaymentGateway gateway, final Settings settings, final OpenTelemetry telemetry) {
+    public static PaymentWorker start(
+            final KafkaClients clients,
+            final String transactionalId,
+            final PaymentGateway gateway,
+            final Settings settings,
+            final OpenTelemetry telemetry) {
         final PaymentWorker worker = new PaymentWorker(
-                new KafkaConsumer<>(consumerProps(clients, settings), new ByteArrayDeserializer(),
-                        new ByteArrayDeserializer()),
-                new KafkaProducer<>(clients.transactionalProducer(transactionalId, TRANSACTION_TIMEOUT),
-                        new ByteArraySerializer(), new ByteArraySerializer()),
-                new PaymentCalls(gateway, settings.callTimeout()), new RecordSpans(telemetry), settings.concurrency());
+                new KafkaConsumer<>(
+                        consumerProps(clients, settings), new ByteArrayDeserializer(), new ByteArrayDeserializer()),
+                new KafkaProducer<>(
+                        clients.transactionalProducer(transactionalId, TRANSACTION_TIMEOUT),
+                        new ByteArraySerializer(),
+                        new ByteArraySerializer()),
+                new PaymentCalls(gateway, settings.callTimeout()),
+                new RecordSpans(telemetry),
+                settings.concurrency());
         worker.thread.start();
-        log.info("Payment worker started: up to {} calls in flight, {} ms call timeout", settings.concurrency(),
+        log.info(
+                "Payment worker started: up to {} calls in flight, {} ms call timeout",
+                settings.concurrency(),
                 settings.callTimeout().toMillis());
         return worker;
     }
@@ -159,8 +180,9 @@ public final class PaymentWorker implements AutoCloseable {
                 }
             }
             if (broken) {
-                log.error("Payment worker stopped: its producer cannot go on (another worker with its transactional id, "
-                        + "or no right to write); its uncommitted requests are read again by the group");
+                log.error(
+                        "Payment worker stopped: its producer cannot go on (another worker with its transactional id, "
+                                + "or no right to write); its uncommitted requests are read again by the group");
             }
         } catch (WakeupException e) {
             log.debug("Payment worker stopping");
@@ -182,8 +204,13 @@ public final class PaymentWorker implements AutoCloseable {
                 entry.request = PaymentRequests.readable(record);
                 uncommitted.awaitCall(entry);
             } catch (SerializationException | InvalidPaymentRequestException e) {
-                log.warn("The record at {}-{} offset {} is no payment request; it goes to {}: {}", record.topic(),
-                        record.partition(), record.offset(), Topics.DEAD_LETTERS, e.getMessage());
+                log.warn(
+                        "The record at {}-{} offset {} is no payment request; it goes to {}: {}",
+                        record.topic(),
+                        record.partition(),
+                        record.offset(),
+                        Topics.DEAD_LETTERS,
+                        e.getMessage());
                 entry.output = DeadLetters.of(record, e);
             }
         }
@@ -194,8 +221,11 @@ public final class PaymentWorker implements AutoCloseable {
         while (inFlight.get() < concurrency && uncommitted.waitingCount() > 0) {
             final Uncommitted.Entry entry = uncommitted.nextWaiting();
             inFlight.incrementAndGet();
-            final Span span = spans.start("payment " + entry.request.operation().name().toLowerCase(java.util.Locale.ROOT),
-                    entry.record.headers(), Topics.PAYMENT_REQUESTS.name(), entry.request.orderId());
+            final Span span = spans.start(
+                    "payment " + entry.request.operation().name().toLowerCase(java.util.Locale.ROOT),
+                    entry.record.headers(),
+                    Topics.PAYMENT_REQUESTS.name(),
+                    entry.request.orderId());
             calls.answer(entry.request).whenComplete((result, failure) -> {
                 // PaymentCalls answers every call, UNAVAILABLE when the gateway did not
                 span.setAttribute(RecordSpans.OUTCOME, result.status().name());
@@ -233,14 +263,18 @@ public final class PaymentWorker implements AutoCloseable {
             answered.outputs().forEach(producer::send);
             producer.sendOffsetsToTransaction(answered.positions(), consumer.groupMetadata());
             Transactions.commit(producer, () -> running, "Payment worker");
-        } catch (ProducerFencedException | OutOfOrderSequenceException | AuthorizationException
+        } catch (ProducerFencedException
+                | OutOfOrderSequenceException
+                | AuthorizationException
                 | UnsupportedVersionException e) {
             broken = true;
             log.error("Payment worker: its producer cannot go on", e);
             return;
         } catch (KafkaException e) {
-            log.warn("Payment worker: committing {} answers failed; what was not committed is read again",
-                    answered.outputs().size(), e);
+            log.warn(
+                    "Payment worker: committing {} answers failed; what was not committed is read again",
+                    answered.outputs().size(),
+                    e);
             try {
                 producer.abortTransaction();
             } catch (KafkaException abortFailed) {

@@ -35,9 +35,10 @@ final class Uncommitted {
     }
 
     /** The answered requests at the head of each partition: what one transaction commits. */
-    record Answered(List<ProducerRecord<byte[], byte[]>> outputs, Map<TopicPartition, OffsetAndMetadata> positions,
-            Map<TopicPartition, Integer> counts) {
-    }
+    record Answered(
+            List<ProducerRecord<byte[], byte[]>> outputs,
+            Map<TopicPartition, OffsetAndMetadata> positions,
+            Map<TopicPartition, Integer> counts) {}
 
     private final Map<TopicPartition, Deque<Entry>> byPartition = new HashMap<>();
     /** Read, well formed, not yet asked: waits for a free call. */
@@ -46,8 +47,10 @@ final class Uncommitted {
     /** A request read: it waits for its answer, and for its turn to be committed. */
     Entry add(final ConsumerRecord<byte[], byte[]> record) {
         final Entry entry = new Entry(record);
-        byPartition.computeIfAbsent(new TopicPartition(record.topic(), record.partition()),
-                partition -> new ArrayDeque<>()).add(entry);
+        byPartition
+                .computeIfAbsent(
+                        new TopicPartition(record.topic(), record.partition()), partition -> new ArrayDeque<>())
+                .add(entry);
         return entry;
     }
 

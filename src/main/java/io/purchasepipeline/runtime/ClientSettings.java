@@ -13,8 +13,7 @@ import java.util.Properties;
 /** The {@code --kafka-config} file: extra client settings (SASL, TLS) and {@code pipeline.*} rules. */
 public final class ClientSettings {
 
-    private ClientSettings() {
-    }
+    private ClientSettings() {}
 
     /**
      * The file's settings; none when {@code file} is null.

@@ -22,13 +22,13 @@ public final class DeadLetters {
     public static final String PARTITION = "__streams.errors.partition";
     public static final String OFFSET = "__streams.errors.offset";
 
-    private DeadLetters() {
-    }
+    private DeadLetters() {}
 
     /** The dead letter of {@code record}, which could not be read or processed because of {@code reason}. */
-    public static ProducerRecord<byte[], byte[]> of(final ConsumerRecord<byte[], byte[]> record, final Exception reason) {
-        final ProducerRecord<byte[], byte[]> letter = new ProducerRecord<>(Topics.DEAD_LETTERS, null, record.timestamp(),
-                record.key(), record.value());
+    public static ProducerRecord<byte[], byte[]> of(
+            final ConsumerRecord<byte[], byte[]> record, final Exception reason) {
+        final ProducerRecord<byte[], byte[]> letter =
+                new ProducerRecord<>(Topics.DEAD_LETTERS, null, record.timestamp(), record.key(), record.value());
         for (final Header header : record.headers()) {
             letter.headers().add(header);
         }

@@ -46,8 +46,10 @@ public final class EmbeddedKafka implements KafkaAvailability, AutoCloseable {
      */
     public static EmbeddedKafka start(final Path dataDir, final int port, final Duration readyTimeout)
             throws IOException, InterruptedException {
-        final BrokerNode node = BrokerNode.standalone(dataDir).port(port == 0 ? Loopback.freePort() : port)
-                .ownedByThisProcess().build();
+        final BrokerNode node = BrokerNode.standalone(dataDir)
+                .port(port == 0 ? Loopback.freePort() : port)
+                .ownedByThisProcess()
+                .build();
         final EmbeddedKafka kafka = new EmbeddedKafka(node, readyTimeout);
         node.onUnexpectedExit(kafka::died);
         node.start();
@@ -116,13 +118,19 @@ public final class EmbeddedKafka implements KafkaAvailability, AutoCloseable {
                 node.start();
                 node.awaitReady(readyTimeout);
                 problem = null;
-                LOG.info("The embedded Kafka broker is back after {} s ({} attempt(s))",
-                        TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - downSince), attempt);
+                LOG.info(
+                        "The embedded Kafka broker is back after {} s ({} attempt(s))",
+                        TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - downSince),
+                        attempt);
                 return;
             } catch (IOException | RuntimeException e) {
-                LOG.warn("Restarting the embedded Kafka broker failed (attempt {}), next try in {} s: {}", attempt,
-                        backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF.toSeconds()
-                                : backoff.multipliedBy(2).toSeconds(), firstLine(e.getMessage()));
+                LOG.warn(
+                        "Restarting the embedded Kafka broker failed (attempt {}), next try in {} s: {}",
+                        attempt,
+                        backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0
+                                ? MAX_BACKOFF.toSeconds()
+                                : backoff.multipliedBy(2).toSeconds(),
+                        firstLine(e.getMessage()));
                 backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
             }
         }

@@ -31,7 +31,8 @@ public final class KafkaClients {
     public static KafkaClients of(final String bootstrapServers, final Map<String, String> clientSettings) {
         final Properties props = new Properties();
         clientSettings.forEach((key, value) -> {
-            if (!key.startsWith("pipeline.") && !key.equals(StreamsConfig.GROUP_PROTOCOL_CONFIG)
+            if (!key.startsWith("pipeline.")
+                    && !key.equals(StreamsConfig.GROUP_PROTOCOL_CONFIG)
                     && !key.equals(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG)) {
                 props.put(key, value);
             }

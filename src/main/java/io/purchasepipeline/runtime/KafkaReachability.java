@@ -32,8 +32,7 @@ public final class KafkaReachability {
 
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(3);
 
-    private KafkaReachability() {
-    }
+    private KafkaReachability() {}
 
     /**
      * @param clientProps the connection settings (bootstrap servers, security)
@@ -54,9 +53,12 @@ public final class KafkaReachability {
             }
         }
         if (open.isEmpty()) {
-            throw new IllegalStateException("Kafka is not reachable at " + unreachable.entrySet().stream()
-                    .map(entry -> entry.getKey() + " (" + entry.getValue() + ")").collect(Collectors.joining(", "))
-                    + ": start it, or leave out --bootstrap-servers (env KAFKA_BOOTSTRAP_SERVERS) to run an embedded broker");
+            throw new IllegalStateException(
+                    "Kafka is not reachable at "
+                            + unreachable.entrySet().stream()
+                                    .map(entry -> entry.getKey() + " (" + entry.getValue() + ")")
+                                    .collect(Collectors.joining(", "))
+                            + ": start it, or leave out --bootstrap-servers (env KAFKA_BOOTSTRAP_SERVERS) to run an embedded broker");
         }
         askCluster(clientProps, String.join(",", open), timeout);
     }
@@ -108,11 +110,15 @@ public final class KafkaReachability {
         try {
             admin.describeCluster().clusterId().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
-            throw new IllegalStateException("Kafka at " + servers + " took a connection but did not answer within "
-                    + timeout.toSeconds() + " s: is it Kafka, and does it need the TLS or SASL settings of --kafka-config?", e);
+            throw new IllegalStateException(
+                    "Kafka at " + servers + " took a connection but did not answer within " + timeout.toSeconds()
+                            + " s: is it Kafka, and does it need the TLS or SASL settings of --kafka-config?",
+                    e);
         } catch (ExecutionException e) {
-            throw new IllegalStateException("Kafka at " + servers + " did not answer this client: "
-                    + firstLine(e.getCause().getMessage()), e);
+            throw new IllegalStateException(
+                    "Kafka at " + servers + " did not answer this client: "
+                            + firstLine(e.getCause().getMessage()),
+                    e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("Interrupted while asking Kafka at " + servers, e);

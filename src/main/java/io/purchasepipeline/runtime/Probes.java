@@ -21,22 +21,22 @@ import org.apache.kafka.streams.KafkaStreams;
  */
 public final class Probes {
 
-    private static final Set<KafkaStreams.State> LIVE = Set.of(KafkaStreams.State.CREATED,
-            KafkaStreams.State.REBALANCING, KafkaStreams.State.RUNNING);
+    private static final Set<KafkaStreams.State> LIVE =
+            Set.of(KafkaStreams.State.CREATED, KafkaStreams.State.REBALANCING, KafkaStreams.State.RUNNING);
 
     private final Supplier<KafkaStreams.State> state;
     private final RestoreProgress restores;
     private final KafkaAvailability kafka;
 
-    public Probes(final Supplier<KafkaStreams.State> state, final RestoreProgress restores, final KafkaAvailability kafka) {
+    public Probes(
+            final Supplier<KafkaStreams.State> state, final RestoreProgress restores, final KafkaAvailability kafka) {
         this.state = state;
         this.restores = restores;
         this.kafka = kafka;
     }
 
     /** A status code and a JSON body. */
-    public record Answer(int status, Map<String, Object> body) {
-    }
+    public record Answer(int status, Map<String, Object> body) {}
 
     public Answer health() {
         final KafkaStreams.State current = state.get();
@@ -58,7 +58,11 @@ public final class Probes {
         body.put("ready", ready);
         body.put("kafka", kafkaProblem.orElse("available"));
         body.put("restoring", restoring.stream().map(Probes::view).toList());
-        body.put("restoringRecordsRemaining", restoring.stream().mapToLong(RestoreProgress.Snapshot::remaining).sum());
+        body.put(
+                "restoringRecordsRemaining",
+                restoring.stream()
+                        .mapToLong(RestoreProgress.Snapshot::remaining)
+                        .sum());
         body.put("restoredPartitions", restores.completed());
         return new Answer(ready ? 200 : 503, body);
     }

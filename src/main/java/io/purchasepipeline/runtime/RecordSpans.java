@@ -31,9 +31,11 @@ public final class RecordSpans {
 
     /** A span for the record of {@code topic} with {@code headers}, about order {@code orderId} (may be null). */
     public Span start(final String name, final Headers headers, final String topic, final String orderId) {
-        final var builder = tracer.spanBuilder(name).setSpanKind(SpanKind.CONSUMER)
+        final var builder = tracer.spanBuilder(name)
+                .setSpanKind(SpanKind.CONSUMER)
                 .setParent(Context.root().with(Span.wrap(TraceParent.of(headers))))
-                .setAttribute(MESSAGING_SYSTEM, "kafka").setAttribute(DESTINATION, topic);
+                .setAttribute(MESSAGING_SYSTEM, "kafka")
+                .setAttribute(DESTINATION, topic);
         if (orderId != null) {
             builder.setAttribute(ORDER_ID, orderId);
         }

@@ -32,28 +32,41 @@ public final class RestoreProgress implements StateRestoreListener {
     /** @param registry where the per-partition gauges go (registered when a partition first restores) */
     public RestoreProgress(final MeterRegistry registry) {
         this.registry = registry;
-        Gauge.builder("pipeline.restore.partitions.active", this, progress -> progress.restoring().size())
-                .description("Changelog partitions this instance is restoring now").register(registry);
-        Gauge.builder("pipeline.restore.records.remaining", this, progress -> progress.restoring().stream()
-                        .mapToLong(Snapshot::remaining).sum())
+        Gauge.builder(
+                        "pipeline.restore.partitions.active",
+                        this,
+                        progress -> progress.restoring().size())
+                .description("Changelog partitions this instance is restoring now")
+                .register(registry);
+        Gauge.builder(
+                        "pipeline.restore.records.remaining",
+                        this,
+                        progress -> progress.restoring().stream()
+                                .mapToLong(Snapshot::remaining)
+                                .sum())
                 .description("Changelog records left to restore before this instance's active stores are ready")
                 .register(registry);
     }
 
     @Override
-    public void onRestoreStart(final TopicPartition partition, final String store, final long startingOffset,
-            final long endingOffset) {
+    public void onRestoreStart(
+            final TopicPartition partition, final String store, final long startingOffset, final long endingOffset) {
         final Restore restore = restores.computeIfAbsent(partition, p -> register(new Restore(store, p)));
         restore.begin(startingOffset, endingOffset);
         // an empty changelog (every store of a first start) is no news: dozens of lines before anything useful
-        LOG.atLevel(endingOffset > startingOffset ? Level.INFO : Level.DEBUG).log(
-                "Restoring store {} from {}: {} records (offsets {} to {})", store, partition,
-                endingOffset - startingOffset, startingOffset, endingOffset);
+        LOG.atLevel(endingOffset > startingOffset ? Level.INFO : Level.DEBUG)
+                .log(
+                        "Restoring store {} from {}: {} records (offsets {} to {})",
+                        store,
+                        partition,
+                        endingOffset - startingOffset,
+                        startingOffset,
+                        endingOffset);
     }
 
     @Override
-    public void onBatchRestored(final TopicPartition partition, final String store, final long batchEndOffset,
-            final long numRestored) {
+    public void onBatchRestored(
+            final TopicPartition partition, final String store, final long batchEndOffset, final long numRestored) {
         final Restore restore = restores.get(partition);
         if (restore != null) {
             restore.restored.addAndGet(numRestored);
@@ -68,8 +81,8 @@ public final class RestoreProgress implements StateRestoreListener {
             restore.completed = true;
         }
         final long tookMs = restore == null ? 0 : (System.nanoTime() - restore.startedNanos) / 1_000_000;
-        LOG.atLevel(totalRestored > 0 ? Level.INFO : Level.DEBUG).log("Restored store {} from {}: {} records in {} ms",
-                store, partition, totalRestored, tookMs);
+        LOG.atLevel(totalRestored > 0 ? Level.INFO : Level.DEBUG)
+                .log("Restored store {} from {}: {} records in {} ms", store, partition, totalRestored, tookMs);
     }
 
     /** The task moved to another instance before its store was restored: nothing is restoring here any more. */
@@ -79,28 +92,41 @@ public final class RestoreProgress implements StateRestoreListener {
         if (restore != null) {
             restore.active = false;
         }
-        LOG.info("Stopped restoring store {} from {} after {} records: its task moved away", store, partition,
+        LOG.info(
+                "Stopped restoring store {} from {} after {} records: its task moved away",
+                store,
+                partition,
                 totalRestored);
     }
 
     /** The partitions restoring now, by store and partition. */
     public List<Snapshot> restoring() {
-        return restores.values().stream().filter(restore -> restore.active).map(Restore::snapshot)
-                .sorted(Comparator.comparing(Snapshot::store).thenComparing(Snapshot::topic)
+        return restores.values().stream()
+                .filter(restore -> restore.active)
+                .map(Restore::snapshot)
+                .sorted(Comparator.comparing(Snapshot::store)
+                        .thenComparing(Snapshot::topic)
                         .thenComparingInt(Snapshot::partition))
                 .toList();
     }
 
     /** Partitions whose restore has ended on this instance since it started. */
     public long completed() {
-        return restores.values().stream().filter(restore -> !restore.active && restore.completed).count();
+        return restores.values().stream()
+                .filter(restore -> !restore.active && restore.completed)
+                .count();
     }
 
     private Restore register(final Restore restore) {
-        Gauge.builder("pipeline.restore.records.remaining.partition", restore, r -> r.active ? r.snapshot().remaining() : 0)
+        Gauge.builder(
+                        "pipeline.restore.records.remaining.partition",
+                        restore,
+                        r -> r.active ? r.snapshot().remaining() : 0)
                 .description("Changelog records left to restore, per store and changelog partition")
-                .tag("store", restore.store).tag("topic", restore.partition.topic())
-                .tag("partition", Integer.toString(restore.partition.partition())).register(registry);
+                .tag("store", restore.store)
+                .tag("topic", restore.partition.topic())
+                .tag("partition", Integer.toString(restore.partition.partition()))
+                .register(registry);
         return restore;
     }
 

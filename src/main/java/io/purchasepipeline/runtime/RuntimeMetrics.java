@@ -31,6 +31,7 @@ public final class RuntimeMetrics implements AutoCloseable {
      * minute): a consumer's fetch metrics exist only once it has fetched.
      */
     private final Duration refresh;
+
     private final ScheduledExecutorService refresher = Executors.newSingleThreadScheduledExecutor(runnable -> {
         final Thread thread = new Thread(runnable, "client-metrics");
         thread.setDaemon(true);
@@ -53,8 +54,14 @@ public final class RuntimeMetrics implements AutoCloseable {
         final RuntimeMetrics metrics = new RuntimeMetrics(registry, refresh);
         final JvmGcMetrics gc = new JvmGcMetrics();
         metrics.closers.add(gc::close);
-        for (final MeterBinder binder : List.of(new JvmMemoryMetrics(), gc, new JvmThreadMetrics(), new ClassLoaderMetrics(),
-                new ProcessorMetrics(), new UptimeMetrics(), new FileDescriptorMetrics())) {
+        for (final MeterBinder binder : List.of(
+                new JvmMemoryMetrics(),
+                gc,
+                new JvmThreadMetrics(),
+                new ClassLoaderMetrics(),
+                new ProcessorMetrics(),
+                new UptimeMetrics(),
+                new FileDescriptorMetrics())) {
             binder.bindTo(registry);
         }
         return metrics;

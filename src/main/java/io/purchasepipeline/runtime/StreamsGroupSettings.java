@@ -29,8 +29,7 @@ public final class StreamsGroupSettings {
 
     private static final Logger LOG = LoggerFactory.getLogger(StreamsGroupSettings.class);
 
-    private StreamsGroupSettings() {
-    }
+    private StreamsGroupSettings() {}
 
     /**
      * Sets the group's standby replicas to the app's {@code num.standby.replicas} when the app uses
@@ -50,20 +49,35 @@ public final class StreamsGroupSettings {
         final String wanted = streamsProps.getProperty(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, "0");
         final ConfigResource group = new ConfigResource(ConfigResource.Type.GROUP, groupId);
         try {
-            final Config current = admin.describeConfigs(List.of(group)).all().get(30, TimeUnit.SECONDS).get(group);
+            final Config current = admin.describeConfigs(List.of(group))
+                    .all()
+                    .get(30, TimeUnit.SECONDS)
+                    .get(group);
             final ConfigEntry entry = current == null ? null : current.get(STANDBY_REPLICAS);
             if (entry != null && wanted.equals(entry.value())) {
                 return Integer.parseInt(wanted);
             }
-            admin.incrementalAlterConfigs(Map.of(group, List.of(new AlterConfigOp(new ConfigEntry(STANDBY_REPLICAS, wanted),
-                    AlterConfigOp.OpType.SET)))).all().get(30, TimeUnit.SECONDS);
-            LOG.info("Streams group {}: {} standby replica(s) of every store (was {})", groupId, wanted,
+            admin.incrementalAlterConfigs(Map.of(
+                            group,
+                            List.of(new AlterConfigOp(
+                                    new ConfigEntry(STANDBY_REPLICAS, wanted), AlterConfigOp.OpType.SET))))
+                    .all()
+                    .get(30, TimeUnit.SECONDS);
+            LOG.info(
+                    "Streams group {}: {} standby replica(s) of every store (was {})",
+                    groupId,
+                    wanted,
                     entry == null ? "the broker's default" : entry.value());
             return Integer.parseInt(wanted);
         } catch (ExecutionException | TimeoutException e) {
             final Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
-            LOG.warn("Could not set {}={} on streams group {} ({}); the broker's group.streams.num.standby.replicas "
-                    + "applies", STANDBY_REPLICAS, wanted, groupId, cause.toString());
+            LOG.warn(
+                    "Could not set {}={} on streams group {} ({}); the broker's group.streams.num.standby.replicas "
+                            + "applies",
+                    STANDBY_REPLICAS,
+                    wanted,
+                    groupId,
+                    cause.toString());
             return -1;
         }
     }

@@ -20,8 +20,7 @@ public final class StreamsSettings {
     public static final String APPLICATION_ID = "purchase-pipeline";
     static final long STORE_CACHE_BYTES = 64L * 1024 * 1024;
 
-    private StreamsSettings() {
-    }
+    private StreamsSettings() {}
 
     /**
      * @param bootstrapServers the Kafka cluster
@@ -31,7 +30,8 @@ public final class StreamsSettings {
     // processing.exception.handler.global.enabled is deprecated in Kafka 4.4 only because 5.0 turns it on
     // for everyone and drops it; turning it on now is the forward-compatible choice
     @SuppressWarnings("deprecation")
-    public static Properties of(final String bootstrapServers, final Path stateDir, final Map<String, String> overrides) {
+    public static Properties of(
+            final String bootstrapServers, final Path stateDir, final Map<String, String> overrides) {
         final Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, APPLICATION_ID);
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
@@ -41,15 +41,20 @@ public final class StreamsSettings {
         props.put(StreamsConfig.producerPrefix(ProducerConfig.ACKS_CONFIG), "all");
         // a bad record goes to dead-letters with the reason in its headers; the thread carries on
         props.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, Topics.DEAD_LETTERS);
-        props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class.getName());
-        props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG,
+        props.put(
+                StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
+                LogAndContinueExceptionHandler.class.getName());
+        props.put(
+                StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG,
                 LogAndContinueProcessingExceptionHandler.class.getName());
         props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, "true");
         // The partition assignor makes a StreamsConfig of its own from the main consumer's settings, which
         // do not carry the one above (Kafka 4.4), and warns at every start that the handler is off for the
         // global thread, which it is not. Given to the main consumer too, the assignor's copy has it; the
         // consumer itself ignores a key it does not know.
-        props.put(StreamsConfig.mainConsumerPrefix(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG), "true");
+        props.put(
+                StreamsConfig.mainConsumerPrefix(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG),
+                "true");
         // The classic rebalance protocol, with failure detection in 10 s instead of the consumer's 45 s
         // (bench/failover: 47 s to recover from a kill -9 instead of 133 s). The streams protocol
         // (KIP-1071) recovered faster still (19 s), but in Kafka 4.3 its interactive-query metadata

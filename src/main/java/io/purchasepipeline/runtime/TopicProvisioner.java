@@ -34,7 +34,8 @@ public final class TopicProvisioner {
     private static final Logger log = LoggerFactory.getLogger(TopicProvisioner.class);
 
     /** Compacted: the latest value per key is the truth (product definitions, each email's outcome). */
-    static final Set<String> COMPACTED = Set.of(Topics.CATALOG.name(), Topics.PRODUCTS.name(), Topics.EMAIL_OUTCOMES.name());
+    static final Set<String> COMPACTED =
+            Set.of(Topics.CATALOG.name(), Topics.PRODUCTS.name(), Topics.EMAIL_OUTCOMES.name());
 
     private final Admin admin;
     private final int partitions;
@@ -56,12 +57,24 @@ public final class TopicProvisioner {
 
     /** All the topics this application reads or writes, apart from the ones Kafka Streams makes. */
     public static List<String> topicNames() {
-        return List.of(Topics.ORDERS.name(), Topics.CUSTOMER_FLAGS.name(), Topics.CATALOG.name(),
-                Topics.SEAT_RESERVATIONS.name(), Topics.RESERVATION_COMMANDS.name(), Topics.RESERVATION_RESULTS.name(),
+        return List.of(
+                Topics.ORDERS.name(),
+                Topics.CUSTOMER_FLAGS.name(),
+                Topics.CATALOG.name(),
+                Topics.SEAT_RESERVATIONS.name(),
+                Topics.RESERVATION_COMMANDS.name(),
+                Topics.RESERVATION_RESULTS.name(),
                 Topics.SEAT_RESERVATION_RESULTS.name(),
-                Topics.PRODUCTS.name(), Topics.ORDER_EVENTS.name(), Topics.EMAILS.name(), Topics.EMAIL_OUTCOMES.name(), Topics.ALERTS.name(),
-                Topics.EBOOK_REQUESTS.name(), Topics.EBOOKS_GENERATED.name(), Topics.PAYMENT_REQUESTS.name(),
-                Topics.PAYMENT_RESULTS.name(), Topics.DEAD_LETTERS);
+                Topics.PRODUCTS.name(),
+                Topics.ORDER_EVENTS.name(),
+                Topics.EMAILS.name(),
+                Topics.EMAIL_OUTCOMES.name(),
+                Topics.ALERTS.name(),
+                Topics.EBOOK_REQUESTS.name(),
+                Topics.EBOOKS_GENERATED.name(),
+                Topics.PAYMENT_REQUESTS.name(),
+                Topics.PAYMENT_RESULTS.name(),
+                Topics.DEAD_LETTERS);
     }
 
     /**
@@ -81,11 +94,12 @@ public final class TopicProvisioner {
                 missing.add(new NewTopic(name, partitions, replication).configs(configs(name, replication, retention)));
             }
         }
-        final short internalReplication = existing.contains(Topics.ORDERS.name()) ? replicationOf(Topics.ORDERS.name())
-                : replication;
+        final short internalReplication =
+                existing.contains(Topics.ORDERS.name()) ? replicationOf(Topics.ORDERS.name()) : replication;
         REPARTITION_TOPICS.forEach((name, count) -> {
             if (!existing.contains(name)) {
-                missing.add(new NewTopic(name, count, internalReplication).configs(repartitionConfigs(internalReplication)));
+                missing.add(new NewTopic(name, count, internalReplication)
+                        .configs(repartitionConfigs(internalReplication)));
             }
         });
         if (!missing.isEmpty()) {
@@ -99,8 +113,11 @@ public final class TopicProvisioner {
                     }
                 }
             }
-            log.info("Created topics {} with {} partitions, replication {}",
-                    missing.stream().map(NewTopic::name).toList(), partitions, replication);
+            log.info(
+                    "Created topics {} with {} partitions, replication {}",
+                    missing.stream().map(NewTopic::name).toList(),
+                    partitions,
+                    replication);
         }
         checkCoPartitioned();
         return replicationOf(Topics.ORDERS.name());
@@ -124,10 +141,14 @@ public final class TopicProvisioner {
      */
     static Map<String, String> repartitionConfigs(final short replication) {
         final Map<String, String> configs = new HashMap<>(Map.of(
-                TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE,
-                TopicConfig.RETENTION_MS_CONFIG, "-1",
-                TopicConfig.SEGMENT_BYTES_CONFIG, Integer.toString(50 * 1024 * 1024),
-                TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, "CreateTime"));
+                TopicConfig.CLEANUP_POLICY_CONFIG,
+                TopicConfig.CLEANUP_POLICY_DELETE,
+                TopicConfig.RETENTION_MS_CONFIG,
+                "-1",
+                TopicConfig.SEGMENT_BYTES_CONFIG,
+                Integer.toString(50 * 1024 * 1024),
+                TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG,
+                "CreateTime"));
         if (replication >= 3) {
             configs.put(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, "2");
         }
@@ -140,7 +161,8 @@ public final class TopicProvisioner {
     }
 
     /** Topics just created may be unknown to the broker asked for a moment: asks again, for a bounded time. */
-    private Map<String, TopicDescription> describeFresh(final List<String> topics) throws ExecutionException, InterruptedException {
+    private Map<String, TopicDescription> describeFresh(final List<String> topics)
+            throws ExecutionException, InterruptedException {
         final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (true) {
             try {
@@ -164,7 +186,8 @@ public final class TopicProvisioner {
                 configs.put(TopicConfig.RETENTION_MS_CONFIG, retention.ms().toString());
             }
             if (retention.bytes() != null) {
-                configs.put(TopicConfig.RETENTION_BYTES_CONFIG, retention.bytes().toString());
+                configs.put(
+                        TopicConfig.RETENTION_BYTES_CONFIG, retention.bytes().toString());
             }
         }
         if (replication >= 3) {
@@ -176,7 +199,8 @@ public final class TopicProvisioner {
     private void checkCoPartitioned() throws ExecutionException, InterruptedException {
         final Map<String, TopicDescription> described = describeFresh(Topics.CO_PARTITIONED);
         final Map<String, Integer> counts = described.values().stream()
-                .collect(Collectors.toMap(TopicDescription::name, topic -> topic.partitions().size()));
+                .collect(Collectors.toMap(
+                        TopicDescription::name, topic -> topic.partitions().size()));
         if (counts.values().stream().distinct().count() > 1) {
             throw new IllegalStateException("These topics must have the same number of partitions, as one task reads "
                     + "them together by key: " + counts);

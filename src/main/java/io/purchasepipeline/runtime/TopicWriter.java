@@ -27,8 +27,11 @@ public final class TopicWriter implements AutoCloseable {
      * With {@code correlationId} in the record's header (none when it is null), and the current
      * span's trace context (that of the request being served) when there is one.
      */
-    public <V> Future<RecordMetadata> send(final Topic<V> topic, final String key, final V value, final String correlationId) {
-        return producer.send(new ProducerRecord<>(topic.name(), null,
+    public <V> Future<RecordMetadata> send(
+            final Topic<V> topic, final String key, final V value, final String correlationId) {
+        return producer.send(new ProducerRecord<>(
+                topic.name(),
+                null,
                 topic.keySerde().serializer().serialize(topic.name(), key),
                 topic.valueSerde().serializer().serialize(topic.name(), value),
                 TraceParent.inject(Context.current(), CorrelationId.headers(correlationId))));

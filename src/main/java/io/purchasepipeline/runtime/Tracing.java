@@ -75,8 +75,12 @@ public final class Tracing implements AutoCloseable {
             return off();
         }
         final String traces = tracesUrl(endpoint);
-        return new Tracing(role -> BatchSpanProcessor.builder(OtlpHttpSpanExporter.builder().setEndpoint(traces).build())
-                .build(), "OTLP/HTTP to " + traces);
+        return new Tracing(
+                role -> BatchSpanProcessor.builder(OtlpHttpSpanExporter.builder()
+                                .setEndpoint(traces)
+                                .build())
+                        .build(),
+                "OTLP/HTTP to " + traces);
     }
 
     /** Every role's finished spans handed to a processor of {@code processors}' (tests use the SDK's in-memory exporter). */
@@ -111,14 +115,16 @@ public final class Tracing implements AutoCloseable {
         if (processors == null) {
             return TraceParent.UNTRACED;
         }
-        return started.computeIfAbsent(role, name -> OpenTelemetrySdk.builder()
-                .setTracerProvider(SdkTracerProvider.builder()
-                        .setResource(Resource.getDefault().merge(Resource.create(Attributes.of(SERVICE_NAME,
-                                role.serviceName()))))
-                        .addSpanProcessor(processors.apply(role))
-                        .build())
-                .setPropagators(ContextPropagators.create(W3CTraceContextPropagator.getInstance()))
-                .build());
+        return started.computeIfAbsent(
+                role,
+                name -> OpenTelemetrySdk.builder()
+                        .setTracerProvider(SdkTracerProvider.builder()
+                                .setResource(Resource.getDefault()
+                                        .merge(Resource.create(Attributes.of(SERVICE_NAME, role.serviceName()))))
+                                .addSpanProcessor(processors.apply(role))
+                                .build())
+                        .setPropagators(ContextPropagators.create(W3CTraceContextPropagator.getInstance()))
+                        .build());
     }
 
     /** One line for the start-up banner. */

@@ -11,8 +11,7 @@ public final class Transactions {
 
     private static final Logger log = LoggerFactory.getLogger(Transactions.class);
 
-    private Transactions() {
-    }
+    private Transactions() {}
 
     /** False when told to stop first; a broker that is slow to answer is waited for. */
     public static boolean init(final Producer<?, ?> producer, final BooleanSupplier running, final String worker) {

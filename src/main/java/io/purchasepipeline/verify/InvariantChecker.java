@@ -1,9 +1,5 @@
 package io.purchasepipeline.verify;
 
-import io.purchasepipeline.verify.VerificationReport.Check;
-import io.purchasepipeline.verify.VerificationReport.OrderCounts;
-import io.purchasepipeline.verify.VerificationReport.SkuStock;
-import io.purchasepipeline.verify.VerificationReport.Violation;
 import io.purchasepipeline.serdes.EmailRequest;
 import io.purchasepipeline.serdes.Order;
 import io.purchasepipeline.serdes.OrderEvent;
@@ -14,6 +10,10 @@ import io.purchasepipeline.serdes.ProductKind;
 import io.purchasepipeline.serdes.SeatOutcome;
 import io.purchasepipeline.serdes.SeatResult;
 import io.purchasepipeline.serdes.Topics;
+import io.purchasepipeline.verify.VerificationReport.Check;
+import io.purchasepipeline.verify.VerificationReport.OrderCounts;
+import io.purchasepipeline.verify.VerificationReport.SkuStock;
+import io.purchasepipeline.verify.VerificationReport.Violation;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
@@ -52,6 +52,7 @@ public final class InvariantChecker {
     private final Map<String, Long> recordsRead = new TreeMap<>();
     /** Every readable order record per order id, in the order read: the first one not dead-lettered is the order. */
     private final Map<String, List<Placed>> placed = new HashMap<>();
+
     private final Set<RecordPosition> deadLettered = new HashSet<>();
     private long deadLetteredOrders;
     private long unreadableOrders;
@@ -60,6 +61,7 @@ public final class InvariantChecker {
     private final Map<String, Product> products = new HashMap<>();
     /** Every seat the seat commands found, with the user reserving it (absent when free or released). */
     private final Set<String> seats = new HashSet<>();
+
     private final Map<String, String> seatUsers = new HashMap<>();
     private final Map<String, Integer> emailCounts = new HashMap<>();
     private final List<Violation> unreadable = new ArrayList<>();
@@ -171,25 +173,51 @@ public final class InvariantChecker {
         final List<SkuStock> stock = physicalStock(soldBySku);
         final List<Violation> pending = pending(intake.accepted().keySet());
         final List<Check> checks = List.of(
-                new Check(TERMINAL_STATE, "every accepted order's events run seq 1..n and end in exactly one terminal state",
-                        true, trailViolations(intake.accepted().keySet())),
-                new Check(PENDING, "no accepted order is still without a terminal state (the pipeline is drained)",
-                        !allowPending, pending),
-                new Check(CHARGED_ONCE, "no order is completed (charged) twice or both completed and otherwise ended",
-                        true, doubleCharges()),
-                new Check(PHYSICAL_STOCK, "per PHYSICAL SKU, units sold by completed orders <= units stocked",
-                        true, stock.stream().filter(sku -> sku.sold() > sku.stocked())
-                                .map(sku -> new Violation(List.of(sku.sku()), "sold " + sku.sold() + " > stocked " + sku.stocked()))
+                new Check(
+                        TERMINAL_STATE,
+                        "every accepted order's events run seq 1..n and end in exactly one terminal state",
+                        true,
+                        trailViolations(intake.accepted().keySet())),
+                new Check(
+                        PENDING,
+                        "no accepted order is still without a terminal state (the pipeline is drained)",
+                        !allowPending,
+                        pending),
+                new Check(
+                        CHARGED_ONCE,
+                        "no order is completed (charged) twice or both completed and otherwise ended",
+                        true,
+                        doubleCharges()),
+                new Check(
+                        PHYSICAL_STOCK,
+                        "per PHYSICAL SKU, units sold by completed orders <= units stocked",
+                        true,
+                        stock.stream()
+                                .filter(sku -> sku.sold() > sku.stocked())
+                                .map(sku -> new Violation(
+                                        List.of(sku.sku()), "sold " + sku.sold() + " > stocked " + sku.stocked()))
                                 .toList()),
-                new Check(SEAT_HOLDERS, "no seat is sold to two orders, or sold and still reserved for a user",
-                        true, seatViolations(soldBySku)),
+                new Check(
+                        SEAT_HOLDERS,
+                        "no seat is sold to two orders, or sold and still reserved for a user",
+                        true,
+                        seatViolations(soldBySku)),
                 new Check(EMAIL_IDS, "no email id is on " + Topics.EMAILS.name() + " twice", true, duplicateEmails()),
                 new Check(READABLE, "every record the pipeline wrote can be read", true, unreadable));
-        return new VerificationReport(allowPending, recordsRead,
-                new OrderCounts(intake.records(), intake.accepted().size(), intake.replays(), deadLetteredOrders,
+        return new VerificationReport(
+                allowPending,
+                recordsRead,
+                new OrderCounts(
+                        intake.records(),
+                        intake.accepted().size(),
+                        intake.replays(),
+                        deadLetteredOrders,
                         unreadableOrders),
-                terminalStates(intake.accepted().keySet()), pending.size(), stock,
-                truncated.stream().map(RecordPosition::toString).sorted().toList(), checks);
+                terminalStates(intake.accepted().keySet()),
+                pending.size(),
+                stock,
+                truncated.stream().map(RecordPosition::toString).sorted().toList(),
+                checks);
     }
 
     /** The orders the pipeline took in: per order id, the lines of its first record that was not dead-lettered. */
@@ -199,7 +227,9 @@ public final class InvariantChecker {
         long replays = 0;
         for (final Map.Entry<String, List<Placed>> entry : placed.entrySet()) {
             records += entry.getValue().size();
-            final List<Placed> kept = entry.getValue().stream().filter(record -> !deadLettered.contains(record.at())).toList();
+            final List<Placed> kept = entry.getValue().stream()
+                    .filter(record -> !deadLettered.contains(record.at()))
+                    .toList();
             if (!kept.isEmpty()) {
                 accepted.put(entry.getKey(), kept.get(0).lines());
                 replays += kept.size() - 1;
@@ -228,7 +258,8 @@ public final class InvariantChecker {
             if (trail == null) {
                 pending.add(new Violation(List.of(orderId), "no events yet"));
             } else if (trail.terminals.isEmpty()) {
-                pending.add(new Violation(List.of(orderId), "still " + trail.last + " after " + trail.events + " event(s)"));
+                pending.add(new Violation(
+                        List.of(orderId), "still " + trail.last + " after " + trail.events + " event(s)"));
             }
         }
         return pending;
@@ -239,7 +270,8 @@ public final class InvariantChecker {
         new TreeMap<>(trails).forEach((orderId, trail) -> {
             final List<String> problems = new ArrayList<>();
             if (!accepted.contains(orderId)) {
-                problems.add("events on " + Topics.ORDER_EVENTS.name() + " but no accepted order on " + Topics.ORDERS.name());
+                problems.add("events on " + Topics.ORDER_EVENTS.name() + " but no accepted order on "
+                        + Topics.ORDERS.name());
             }
             problems.addAll(trail.problems());
             if (!problems.isEmpty()) {
@@ -254,26 +286,36 @@ public final class InvariantChecker {
         final Map<String, Map<String, Integer>> sold = new TreeMap<>();
         trails.forEach((orderId, trail) -> {
             if (trail.terminals.contains(OrderStatus.COMPLETED)) {
-                accepted.getOrDefault(orderId, Map.of()).forEach((sku, quantity) ->
-                        sold.computeIfAbsent(sku, s -> new TreeMap<>()).put(orderId, quantity));
+                accepted.getOrDefault(orderId, Map.of())
+                        .forEach((sku, quantity) ->
+                                sold.computeIfAbsent(sku, s -> new TreeMap<>()).put(orderId, quantity));
             }
         });
         return sold;
     }
 
     private List<SkuStock> physicalStock(final Map<String, Map<String, Integer>> soldBySku) {
-        return new TreeMap<>(products).entrySet().stream()
-                .filter(entry -> entry.getValue().kind() == ProductKind.PHYSICAL)
-                .map(entry -> new SkuStock(entry.getKey(), entry.getValue().stock() == null ? 0 : entry.getValue().stock(),
-                        units(soldBySku.getOrDefault(entry.getKey(), Map.of()))))
-                .toList();
+        return new TreeMap<>(products)
+                .entrySet().stream()
+                        .filter(entry -> entry.getValue().kind() == ProductKind.PHYSICAL)
+                        .map(entry -> new SkuStock(
+                                entry.getKey(),
+                                entry.getValue().stock() == null
+                                        ? 0
+                                        : entry.getValue().stock(),
+                                units(soldBySku.getOrDefault(entry.getKey(), Map.of()))))
+                        .toList();
     }
 
     private List<Violation> doubleCharges() {
         final List<Violation> violations = new ArrayList<>();
         new TreeMap<>(trails).forEach((orderId, trail) -> {
-            final long completions = trail.terminals.stream().filter(status -> status == OrderStatus.COMPLETED).count();
-            final List<OrderStatus> others = trail.terminals.stream().filter(status -> status != OrderStatus.COMPLETED).toList();
+            final long completions = trail.terminals.stream()
+                    .filter(status -> status == OrderStatus.COMPLETED)
+                    .count();
+            final List<OrderStatus> others = trail.terminals.stream()
+                    .filter(status -> status != OrderStatus.COMPLETED)
+                    .toList();
             if (completions > 1) {
                 violations.add(new Violation(List.of(orderId), "COMPLETED " + completions + " times"));
             } else if (completions == 1 && !others.isEmpty()) {
@@ -299,13 +341,16 @@ public final class InvariantChecker {
         for (final String seat : allSeats) {
             final Map<String, Integer> buyers = soldBySku.getOrDefault(seat, Map.of());
             if (units(buyers) > 1) {
-                violations.add(new Violation(Stream.concat(Stream.of(seat), buyers.keySet().stream()).toList(),
+                violations.add(new Violation(
+                        Stream.concat(Stream.of(seat), buyers.keySet().stream()).toList(),
                         "sold " + units(buyers) + " times, to orders " + String.join(", ", buyers.keySet())));
             }
             final String user = seatUsers.get(seat);
             if (!buyers.isEmpty() && user != null) {
-                violations.add(new Violation(Stream.of(Stream.of(seat), buyers.keySet().stream(), Stream.of(user))
-                        .flatMap(ids -> ids).toList(),
+                violations.add(new Violation(
+                        Stream.of(Stream.of(seat), buyers.keySet().stream(), Stream.of(user))
+                                .flatMap(ids -> ids)
+                                .toList(),
                         "sold to order " + String.join(", ", buyers.keySet()) + " and reserved for user " + user));
             }
         }
@@ -313,10 +358,11 @@ public final class InvariantChecker {
     }
 
     private List<Violation> duplicateEmails() {
-        return emailCounts.entrySet().stream().filter(entry -> entry.getValue() > 1)
+        return emailCounts.entrySet().stream()
+                .filter(entry -> entry.getValue() > 1)
                 .sorted(Map.Entry.comparingByKey())
-                .map(entry -> new Violation(List.of(entry.getKey()), "on " + Topics.EMAILS.name() + " "
-                        + entry.getValue() + " times"))
+                .map(entry -> new Violation(
+                        List.of(entry.getKey()), "on " + Topics.EMAILS.name() + " " + entry.getValue() + " times"))
                 .toList();
     }
 
@@ -340,12 +386,10 @@ public final class InvariantChecker {
     }
 
     /** One readable order record. */
-    private record Placed(RecordPosition at, Map<String, Integer> lines) {
-    }
+    private record Placed(RecordPosition at, Map<String, Integer> lines) {}
 
     /** What became of the order records: the accepted orders' lines, records read, replays dropped. */
-    private record Intake(Map<String, Map<String, Integer>> accepted, long records, long replays) {
-    }
+    private record Intake(Map<String, Map<String, Integer>> accepted, long records, long replays) {}
 
     /** One order's events, summarised as they come so that a long topic needs little memory. */
     private static final class Trail {

@@ -19,12 +19,17 @@ import org.slf4j.LoggerFactory;
 public final class TopicRecordDecoder {
 
     /** The topics the invariants are checked from. */
-    public static final List<String> TOPICS = List.of(Topics.ORDERS.name(), Topics.DEAD_LETTERS,
-            Topics.ORDER_EVENTS.name(), Topics.PRODUCTS.name(), Topics.SEAT_RESERVATION_RESULTS.name(),
+    public static final List<String> TOPICS = List.of(
+            Topics.ORDERS.name(),
+            Topics.DEAD_LETTERS,
+            Topics.ORDER_EVENTS.name(),
+            Topics.PRODUCTS.name(),
+            Topics.SEAT_RESERVATION_RESULTS.name(),
             Topics.EMAILS.name());
 
     /** Where Kafka Streams' dead-letter records name the record they stand for. */
     static final String SOURCE_TOPIC_HEADER = "__streams.errors.topic";
+
     static final String SOURCE_PARTITION_HEADER = "__streams.errors.partition";
     static final String SOURCE_OFFSET_HEADER = "__streams.errors.offset";
 
@@ -50,7 +55,9 @@ public final class TopicRecordDecoder {
                 if (sku == null) {
                     throw new SerializationException("product without a key");
                 }
-                checker.product(at, sku,
+                checker.product(
+                        at,
+                        sku,
                         Topics.PRODUCTS.valueSerde().deserializer().deserialize(record.topic(), record.value()));
             } else if (Topics.SEAT_RESERVATION_RESULTS.name().equals(record.topic())) {
                 checker.seatResult(at, value(Topics.SEAT_RESERVATION_RESULTS, record));

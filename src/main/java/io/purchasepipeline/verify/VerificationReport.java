@@ -50,34 +50,63 @@ public record VerificationReport(
 
     /** The check of that name; for callers that look at one invariant. */
     public Check check(final String name) {
-        return checks.stream().filter(check -> check.name().equals(name)).findFirst()
+        return checks.stream()
+                .filter(check -> check.name().equals(name))
+                .findFirst()
                 .orElseThrow(() -> new NoSuchElementException("no check named " + name));
     }
 
     /** The report as an operator reads it: counts first, then each check and each of its violations. */
     public String text() {
         final StringBuilder out = new StringBuilder();
-        final long total = recordsRead.values().stream().mapToLong(Long::longValue).sum();
-        line(out, "Read %d records: %s", total, recordsRead.entrySet().stream()
-                .map(entry -> entry.getKey() + " " + entry.getValue()).collect(Collectors.joining(", ")));
-        line(out, "Orders: %d accepted (%d replays dropped), %d dead-lettered, %d unreadable", orders.accepted(),
-                orders.replays(), orders.deadLettered(), orders.unreadable());
-        line(out, "Terminal states: %s; pending %d", terminalStates.entrySet().stream()
-                .map(entry -> entry.getKey() + " " + entry.getValue()).collect(Collectors.joining(", ")), pending);
+        final long total =
+                recordsRead.values().stream().mapToLong(Long::longValue).sum();
+        line(
+                out,
+                "Read %d records: %s",
+                total,
+                recordsRead.entrySet().stream()
+                        .map(entry -> entry.getKey() + " " + entry.getValue())
+                        .collect(Collectors.joining(", ")));
+        line(
+                out,
+                "Orders: %d accepted (%d replays dropped), %d dead-lettered, %d unreadable",
+                orders.accepted(),
+                orders.replays(),
+                orders.deadLettered(),
+                orders.unreadable());
+        line(
+                out,
+                "Terminal states: %s; pending %d",
+                terminalStates.entrySet().stream()
+                        .map(entry -> entry.getKey() + " " + entry.getValue())
+                        .collect(Collectors.joining(", ")),
+                pending);
         if (!physicalStock.isEmpty()) {
             line(out, "PHYSICAL stock, sold / stocked:");
             physicalStock.forEach(sku -> line(out, "  %-24s %d / %d", sku.sku(), sku.sold(), sku.stocked()));
         }
         if (!truncated.isEmpty()) {
-            line(out, "WARNING: retention deleted the start of %s; violations about records before them may be "
-                    + "artefacts of the deletion", String.join(", ", truncated));
+            line(
+                    out,
+                    "WARNING: retention deleted the start of %s; violations about records before them may be "
+                            + "artefacts of the deletion",
+                    String.join(", ", truncated));
         }
         for (final Check check : checks) {
             final String verdict = check.violations().isEmpty() ? "ok" : check.enforced() ? "FAIL" : "allowed";
-            line(out, "%-8s %-15s %s%s", verdict, check.name(), check.invariant(),
-                    check.violations().isEmpty() ? "" : ": " + check.violations().size());
-            check.violations().forEach(violation -> line(out, "           %s: %s",
-                    String.join(", ", violation.ids()), violation.message()));
+            line(
+                    out,
+                    "%-8s %-15s %s%s",
+                    verdict,
+                    check.name(),
+                    check.invariant(),
+                    check.violations().isEmpty()
+                            ? ""
+                            : ": " + check.violations().size());
+            check.violations()
+                    .forEach(violation ->
+                            line(out, "           %s: %s", String.join(", ", violation.ids()), violation.message()));
         }
         final long failed = checks.stream().filter(check -> !check.ok()).count();
         line(out, failed == 0 ? "All invariants hold." : failed + " of " + checks.size() + " checks failed.");
@@ -95,12 +124,10 @@ public record VerificationReport(
      * @param deadLettered order records the pipeline sent to {@code dead-letters}, readable or not
      * @param unreadable order records that are not an order with an id (never accepted)
      */
-    public record OrderCounts(long records, long accepted, long replays, long deadLettered, long unreadable) {
-    }
+    public record OrderCounts(long records, long accepted, long replays, long deadLettered, long unreadable) {}
 
     /** Units of one PHYSICAL SKU sold by completed orders, and its total stocked as last applied. */
-    public record SkuStock(String sku, long stocked, long sold) {
-    }
+    public record SkuStock(String sku, long stocked, long sold) {}
 
     /**
      * One invariant and what breaks it.

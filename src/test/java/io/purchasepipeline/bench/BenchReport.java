@@ -37,20 +37,52 @@ public final class BenchReport {
             "(\\d+) records sent, ([\\d.]+) records/sec \\(([\\d.]+) MB/sec\\), ([\\d.]+) ms avg latency, "
                     + "([\\d.]+) ms max latency, (\\d+) ms 50th, (\\d+) ms 95th, (\\d+) ms 99th, (\\d+) ms 99\\.9th");
     /** The contention keys copied to the top level. */
-    static final List<String> CONTENTION_KEYS = List.of(
-            "hot_seat_ratio_vs_pessimistic", "hot_seat_ratio_vs_best_sql", "oversold");
+    static final List<String> CONTENTION_KEYS =
+            List.of("hot_seat_ratio_vs_pessimistic", "hot_seat_ratio_vs_best_sql", "oversold");
 
     /** What one run measured; null members were not measured. */
-    record Inputs(String stamp, boolean quick, long wallSeconds, String loadAverage, int recordSize,
-                  String rawProducerOutput, JsonNode loadMax, JsonNode load1000, Map<Integer, JsonNode> belowSaturation,
-                  Map<Integer, JsonNode> scaling, JsonNode contention, String contentionNote, Extra extra) {
+    record Inputs(
+            String stamp,
+            boolean quick,
+            long wallSeconds,
+            String loadAverage,
+            int recordSize,
+            String rawProducerOutput,
+            JsonNode loadMax,
+            JsonNode load1000,
+            Map<Integer, JsonNode> belowSaturation,
+            Map<Integer, JsonNode> scaling,
+            JsonNode contention,
+            String contentionNote,
+            Extra extra) {
 
-        Inputs(final String stamp, final boolean quick, final long wallSeconds, final String loadAverage, final int recordSize,
-               final String rawProducerOutput, final JsonNode loadMax, final JsonNode load1000,
-               final Map<Integer, JsonNode> belowSaturation, final Map<Integer, JsonNode> scaling, final JsonNode contention,
-               final String contentionNote) {
-            this(stamp, quick, wallSeconds, loadAverage, recordSize, rawProducerOutput, loadMax, load1000, belowSaturation,
-                    scaling, contention, contentionNote, Extra.NONE);
+        Inputs(
+                final String stamp,
+                final boolean quick,
+                final long wallSeconds,
+                final String loadAverage,
+                final int recordSize,
+                final String rawProducerOutput,
+                final JsonNode loadMax,
+                final JsonNode load1000,
+                final Map<Integer, JsonNode> belowSaturation,
+                final Map<Integer, JsonNode> scaling,
+                final JsonNode contention,
+                final String contentionNote) {
+            this(
+                    stamp,
+                    quick,
+                    wallSeconds,
+                    loadAverage,
+                    recordSize,
+                    rawProducerOutput,
+                    loadMax,
+                    load1000,
+                    belowSaturation,
+                    scaling,
+                    contention,
+                    contentionNote,
+                    Extra.NONE);
         }
     }
 
@@ -68,21 +100,27 @@ public final class BenchReport {
      *                 {@code 250-0}, {@code 250-slow} (250 orders/s)
      * @param slowGatewayP99Ms the slow gateway's p99 answer time
      */
-    record Extra(JsonNode census, int hops, long commitIntervalMs, JsonNode passthrough250,
-                 Map<String, JsonNode> pipelineMixes, JsonNode orderFlow, Map<String, JsonNode> payments,
-                 long slowGatewayP99Ms) {
+    record Extra(
+            JsonNode census,
+            int hops,
+            long commitIntervalMs,
+            JsonNode passthrough250,
+            Map<String, JsonNode> pipelineMixes,
+            JsonNode orderFlow,
+            Map<String, JsonNode> payments,
+            long slowGatewayP99Ms) {
         static final Extra NONE = new Extra(null, 0, 0, null, Map.of(), null, Map.of(), 0);
     }
 
     /** The mixes of the order-flow comparison, as keys of {@code latest.json} end. */
     static final List<String> MIXES = List.of("uniform", "hot", "flash", "flash_64");
 
-    private BenchReport() {
-    }
+    private BenchReport() {}
 
     public static void main(final String[] args) throws IOException {
         Path outDir = Path.of("bench/results");
-        String stamp = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH-mm-ss'Z'").withZone(ZoneOffset.UTC)
+        String stamp = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH-mm-ss'Z'")
+                .withZone(ZoneOffset.UTC)
                 .format(Instant.now());
         boolean quick = false;
         long wall = 0;
@@ -120,18 +158,40 @@ public final class BenchReport {
                 case "--census" -> census = readOrNull(Path.of(value));
                 case "--passthrough-250" -> passthrough = readOrNull(Path.of(value));
                 case "--order-flow" -> orderFlow = readOrNull(Path.of(value));
-                case "--mix" -> mixes.put(value.substring(0, value.indexOf('=')),
-                        readOrNull(Path.of(value.substring(value.indexOf('=') + 1))));
-                case "--payment" -> payments.put(value.substring(0, value.indexOf('=')),
-                        readOrNull(Path.of(value.substring(value.indexOf('=') + 1))));
+                case "--mix" ->
+                    mixes.put(
+                            value.substring(0, value.indexOf('=')),
+                            readOrNull(Path.of(value.substring(value.indexOf('=') + 1))));
+                case "--payment" ->
+                    payments.put(
+                            value.substring(0, value.indexOf('=')),
+                            readOrNull(Path.of(value.substring(value.indexOf('=') + 1))));
                 case "--slow-gateway-p99-ms" -> slowGatewayP99Ms = Long.parseLong(value);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
-        final Inputs inputs = new Inputs(stamp, quick, wall, loadAverage, recordSize, raw, loadMax, load1000,
-                belowSaturation, scaling, contention, note,
-                new Extra(census, OrderPath.hops(), OrderPath.commitIntervalMs(), passthrough, mixes, orderFlow,
-                        payments, slowGatewayP99Ms));
+        final Inputs inputs = new Inputs(
+                stamp,
+                quick,
+                wall,
+                loadAverage,
+                recordSize,
+                raw,
+                loadMax,
+                load1000,
+                belowSaturation,
+                scaling,
+                contention,
+                note,
+                new Extra(
+                        census,
+                        OrderPath.hops(),
+                        OrderPath.commitIntervalMs(),
+                        passthrough,
+                        mixes,
+                        orderFlow,
+                        payments,
+                        slowGatewayP99Ms));
         final ObjectNode report = assemble(inputs, machine(loadAverage));
         Files.createDirectories(outDir);
         final String json = MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(report) + "\n";
@@ -154,8 +214,10 @@ public final class BenchReport {
         final ObjectNode machine = NODES.objectNode();
         machine.put("cores", Runtime.getRuntime().availableProcessors());
         machine.put("java", System.getProperty("java.vendor") + " " + System.getProperty("java.runtime.version"));
-        machine.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
-                + System.getProperty("os.arch"));
+        machine.put(
+                "os",
+                System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
+                        + System.getProperty("os.arch"));
         if (loadAverage != null && !loadAverage.isBlank()) {
             machine.put("load_average_at_start", loadAverage);
         }
@@ -166,7 +228,9 @@ public final class BenchReport {
     static ObjectNode assemble(final Inputs in, final ObjectNode machine) {
         final ObjectNode out = NODES.objectNode();
         out.set("orders_per_s", number(in.loadMax(), "achievedPerSecond"));
-        out.set("p99_ms_at_1000", in.load1000() == null ? NullNode.instance : number(in.load1000().get("latencyMs"), "p99"));
+        out.set(
+                "p99_ms_at_1000",
+                in.load1000() == null ? NullNode.instance : number(in.load1000().get("latencyMs"), "p99"));
         final ObjectNode contention = contention(in.contention(), in.contentionNote());
         for (final String key : CONTENTION_KEYS) {
             out.set(key, contention.get(key));
@@ -219,7 +283,9 @@ public final class BenchReport {
         final JsonNode census = x.census();
         if (census != null && ended != null && ended.asLong() > 0) {
             final double orders = ended.asDouble();
-            out.put("records_written_per_order", round2(census.path("records_written").asDouble() / orders));
+            out.put(
+                    "records_written_per_order",
+                    round2(census.path("records_written").asDouble() / orders));
             out.put("records_read_per_order", round2(census.path("records_read").asDouble() / orders));
             out.set("records_written_per_order_by_topic", perOrder(census, "written_topics", orders));
             out.set("records_read_per_order_by_topic", perOrder(census, "read_topics", orders));
@@ -228,7 +294,8 @@ public final class BenchReport {
             out.putNull("records_read_per_order");
         }
         final JsonNode rate = number(in.loadMax(), "achievedPerSecond");
-        final JsonNode raw = rawProducer(in.rawProducerOutput(), in.recordSize()).get("records_per_s");
+        final JsonNode raw =
+                rawProducer(in.rawProducerOutput(), in.recordSize()).get("records_per_s");
         out.set("orders_per_raw_record", ratio(rate, raw, 4));
         if (x.hops() > 0) {
             out.put("hops", x.hops());
@@ -237,33 +304,47 @@ public final class BenchReport {
         }
         final JsonNode at250 = in.belowSaturation().get(250);
         final JsonNode p99At250 = at250 == null ? NullNode.instance : number(at250.get("latencyMs"), "p99");
-        out.set("p99_over_floor_at_250", x.hops() > 0 && x.commitIntervalMs() > 0
-                ? ratio(p99At250, NODES.numberNode((double) x.hops() * x.commitIntervalMs()), 2) : NullNode.instance);
-        final JsonNode pass = x.passthrough250() == null ? null : x.passthrough250().get("latencyMs");
+        out.set(
+                "p99_over_floor_at_250",
+                x.hops() > 0 && x.commitIntervalMs() > 0
+                        ? ratio(p99At250, NODES.numberNode((double) x.hops() * x.commitIntervalMs()), 2)
+                        : NullNode.instance);
+        final JsonNode pass =
+                x.passthrough250() == null ? null : x.passthrough250().get("latencyMs");
         out.set("passthrough_p50_at_250", number(pass, "p50"));
         out.set("passthrough_p99_at_250", number(pass, "p99"));
         out.set("p99_ratio_vs_passthrough_at_250", ratio(p99At250, number(pass, "p99"), 2));
         final JsonNode sql = x.orderFlow();
         for (final String mix : MIXES) {
-            out.set("sql_orders_per_s_" + mix, sql == null ? NullNode.instance : number(sql, "sql_orders_per_s_" + mix));
+            out.set(
+                    "sql_orders_per_s_" + mix,
+                    sql == null ? NullNode.instance : number(sql, "sql_orders_per_s_" + mix));
             out.set("pipeline_orders_per_s_" + mix, number(x.pipelineMixes().get(mix), "achievedPerSecond"));
         }
         for (final String mix : List.of("uniform", "hot", "flash_64")) {
-            out.set("order_flow_ratio_vs_sql_" + mix, ratio(out.get("pipeline_orders_per_s_" + mix),
-                    out.get("sql_orders_per_s_" + mix), 2));
+            out.set(
+                    "order_flow_ratio_vs_sql_" + mix,
+                    ratio(out.get("pipeline_orders_per_s_" + mix), out.get("sql_orders_per_s_" + mix), 2));
         }
         // a slow gateway must cost throughput nothing (the calls are in flight off the stream thread)
         // and latency no more than its own answer time
         final Map<String, JsonNode> pay = x.payments();
         out.set("payment_orders_per_s_0", number(pay.get("max-0"), "achievedPerSecond"));
         out.set("payment_orders_per_s_slow", number(pay.get("max-slow"), "achievedPerSecond"));
-        out.set("payment_latency_ratio", ratio(out.get("payment_orders_per_s_slow"), out.get("payment_orders_per_s_0"), 2));
-        final JsonNode p99Fast = number(pay.containsKey("250-0") ? pay.get("250-0").get("latencyMs") : null, "p99");
-        final JsonNode p99Slow = number(pay.containsKey("250-slow") ? pay.get("250-slow").get("latencyMs") : null, "p99");
+        out.set(
+                "payment_latency_ratio",
+                ratio(out.get("payment_orders_per_s_slow"), out.get("payment_orders_per_s_0"), 2));
+        final JsonNode p99Fast =
+                number(pay.containsKey("250-0") ? pay.get("250-0").get("latencyMs") : null, "p99");
+        final JsonNode p99Slow =
+                number(pay.containsKey("250-slow") ? pay.get("250-slow").get("latencyMs") : null, "p99");
         out.set("payment_p99_at_250_0", p99Fast);
         out.set("payment_p99_at_250_slow", p99Slow);
-        out.set("payment_p99_growth_at_250_ms", p99Fast.isNumber() && p99Slow.isNumber()
-                ? NODES.numberNode(Math.round(p99Slow.asDouble() - p99Fast.asDouble())) : NullNode.instance);
+        out.set(
+                "payment_p99_growth_at_250_ms",
+                p99Fast.isNumber() && p99Slow.isNumber()
+                        ? NODES.numberNode(Math.round(p99Slow.asDouble() - p99Fast.asDouble()))
+                        : NullNode.instance);
         if (x.slowGatewayP99Ms() > 0) {
             out.put("payment_slow_gateway_p99_ms", x.slowGatewayP99Ms());
         } else {
@@ -274,7 +355,8 @@ public final class BenchReport {
     private static ObjectNode perOrder(final JsonNode census, final String topicsField, final double orders) {
         final ObjectNode byTopic = NODES.objectNode();
         for (final JsonNode topic : census.path(topicsField)) {
-            final double records = census.path("topics").path(topic.asText()).path("records").asDouble(0);
+            final double records =
+                    census.path("topics").path(topic.asText()).path("records").asDouble(0);
             if (records > 0) {
                 byTopic.put(topic.asText(), round2(records / orders));
             }
@@ -283,7 +365,10 @@ public final class BenchReport {
     }
 
     private static JsonNode ratio(final JsonNode numerator, final JsonNode denominator, final int decimals) {
-        if (numerator == null || denominator == null || !numerator.isNumber() || !denominator.isNumber()
+        if (numerator == null
+                || denominator == null
+                || !numerator.isNumber()
+                || !denominator.isNumber()
                 || denominator.asDouble() == 0) {
             return NullNode.instance;
         }
@@ -403,65 +488,101 @@ public final class BenchReport {
     static String markdown(final JsonNode r) {
         final StringBuilder md = new StringBuilder();
         final JsonNode m = r.path("machine");
-        md.append(String.format(Locale.ROOT, "`bench/run%s`, %s (UTC), %d cores (shared machine%s), %s, %s; wall time %s.%n%n",
-                r.path("quick").asBoolean() ? " --quick" : "", r.path("date").asText(), m.path("cores").asInt(),
-                m.has("load_average_at_start") ? ", load average " + m.get("load_average_at_start").asText() + " at start" : "",
-                m.path("java").asText(), m.path("os").asText(), duration(r.path("wall_seconds").asLong())));
+        md.append(String.format(
+                Locale.ROOT,
+                "`bench/run%s`, %s (UTC), %d cores (shared machine%s), %s, %s; wall time %s.%n%n",
+                r.path("quick").asBoolean() ? " --quick" : "",
+                r.path("date").asText(),
+                m.path("cores").asInt(),
+                m.has("load_average_at_start")
+                        ? ", load average " + m.get("load_average_at_start").asText() + " at start"
+                        : "",
+                m.path("java").asText(),
+                m.path("os").asText(),
+                duration(r.path("wall_seconds").asLong())));
         md.append("| what | figure | how |\n|---|---|---|\n");
         final JsonNode max = r.path("load_max");
-        row(md, "orders/s through the whole pipeline (exactly-once, embedded broker, 1 instance)",
+        row(
+                md,
+                "orders/s through the whole pipeline (exactly-once, embedded broker, 1 instance)",
                 fmt(r.get("orders_per_s"), "%,.0f orders/s") + latency(max),
                 "`load --rate max --orders " + settingLong(max, "orders") + "`" + okNote(max));
         final JsonNode fixed = r.path("load_1000");
-        row(md, "p99 placed → terminal at 1,000 orders/s offered",
-                fmt(r.get("p99_ms_at_1000"), "%,.0f ms") + (fixed.isObject()
-                        ? String.format(Locale.ROOT, " (achieved %,.0f orders/s)", fixed.path("achievedPerSecond").asDouble())
-                        : ""),
-                "`load --rate 1000 --duration " + fmtSeconds(fixed.path("settings").path("durationSeconds")) + "`"
-                        + okNote(fixed));
+        row(
+                md,
+                "p99 placed → terminal at 1,000 orders/s offered",
+                fmt(r.get("p99_ms_at_1000"), "%,.0f ms")
+                        + (fixed.isObject()
+                                ? String.format(
+                                        Locale.ROOT,
+                                        " (achieved %,.0f orders/s)",
+                                        fixed.path("achievedPerSecond").asDouble())
+                                : ""),
+                "`load --rate 1000 --duration "
+                        + fmtSeconds(fixed.path("settings").path("durationSeconds")) + "`" + okNote(fixed));
         if (!r.path("latency_below_saturation").isEmpty()) {
             final List<String> rates = new ArrayList<>();
             final List<String> p99s = new ArrayList<>();
             boolean ok = true;
             for (final JsonNode step : r.path("latency_below_saturation")) {
-                rates.add(String.format(Locale.ROOT, "%,d", step.path("offered_per_s").asInt()));
+                rates.add(String.format(
+                        Locale.ROOT, "%,d", step.path("offered_per_s").asInt()));
                 p99s.add(fmt(step.get("p99_ms"), "%,.0f"));
                 ok &= step.path("ok").asBoolean(false);
             }
-            row(md, "p99 placed → terminal at " + String.join(" / ", rates) + " orders/s offered (below saturation)",
+            row(
+                    md,
+                    "p99 placed → terminal at " + String.join(" / ", rates) + " orders/s offered (below saturation)",
                     String.join(" / ", p99s) + " ms",
-                    "`load --rate N --duration " + fmtSeconds(fixed.path("settings").path("durationSeconds")) + "` each"
+                    "`load --rate N --duration "
+                            + fmtSeconds(fixed.path("settings").path("durationSeconds")) + "` each"
                             + (ok ? "" : ", **not ok**: orders not ended, doubled or an invariant broken"));
         }
         final JsonNode raw = r.path("raw_producer");
-        row(md, "raw Kafka producer, same machine and broker (the physical reference)",
+        row(
+                md,
+                "raw Kafka producer, same machine and broker (the physical reference)",
                 fmt(raw.get("records_per_s"), "%,.0f records/s") + ", " + fmt(raw.get("mb_per_s"), "%.1f MB/s")
                         + ", p99 " + fmt(raw.get("p99_ms"), "%,.0f ms"),
-                "`ProducerPerformance`, " + raw.path("records").asLong() + " records of " + raw.path("record_size").asInt()
-                        + " B, acks=all, idempotent");
+                "`ProducerPerformance`, " + raw.path("records").asLong() + " records of "
+                        + raw.path("record_size").asInt() + " B, acks=all, idempotent");
         final List<String> steps = new ArrayList<>();
         final List<String> counts = new ArrayList<>();
         for (final JsonNode step : r.path("scaling")) {
             steps.add(step.path("instances").asText());
             counts.add(fmt(step.get("orders_per_s"), "%,.0f"));
         }
-        row(md, "scaling " + String.join(" → ", steps) + " instances, 3-broker cluster (RF 3, min ISR 2)",
+        row(
+                md,
+                "scaling " + String.join(" → ", steps) + " instances, 3-broker cluster (RF 3, min ISR 2)",
                 String.join(" → ", counts) + " orders/s",
-                "`load --rate max --orders " + r.path("scaling").path(0).path("orders").asText("?") + "` per step");
-        row(md, "records the stream threads write / read per order (census of the maximum-rate run, by reading the log)",
+                "`load --rate max --orders "
+                        + r.path("scaling").path(0).path("orders").asText("?") + "` per step");
+        row(
+                md,
+                "records the stream threads write / read per order (census of the maximum-rate run, by reading the log)",
                 fmt(r.get("records_written_per_order"), "%.1f") + " / " + fmt(r.get("records_read_per_order"), "%.1f"),
                 "`CensusCommand`, per topic in `latest.json`");
-        row(md, "orders per raw producer record; exactly-once hops; p99 at 250/s ÷ (hops × commit interval)",
+        row(
+                md,
+                "orders per raw producer record; exactly-once hops; p99 at 250/s ÷ (hops × commit interval)",
                 fmt(r.get("orders_per_raw_record"), "%.4f") + "; " + fmt(r.get("hops"), "%.0f") + "; "
-                        + fmt(r.get("p99_over_floor_at_250"), "%.2f"), "the runs above");
-        row(md, "pass-through app with the same hops at 250 orders/s: p50 / p99 (pipeline's p99 ÷ its p99)",
+                        + fmt(r.get("p99_over_floor_at_250"), "%.2f"),
+                "the runs above");
+        row(
+                md,
+                "pass-through app with the same hops at 250 orders/s: p50 / p99 (pipeline's p99 ÷ its p99)",
                 fmt(r.get("passthrough_p50_at_250"), "%,.0f") + " / " + fmt(r.get("passthrough_p99_at_250"), "%,.0f")
                         + " ms (" + fmt(r.get("p99_ratio_vs_passthrough_at_250"), "%.2f×") + ")",
                 "`PassThroughApp`, `load --rate 250 --orders-topic passthrough-orders --events-topic passthrough-events`");
-        row(md, "payment gateway answering in " + fmt(r.get("payment_slow_gateway_p99_ms"), "%,.0f")
+        row(
+                md,
+                "payment gateway answering in " + fmt(r.get("payment_slow_gateway_p99_ms"), "%,.0f")
                         + " ms instead of at once: orders/s at max (ratio); p99 at 250/s",
-                fmt(r.get("payment_orders_per_s_slow"), "%,.0f") + " vs " + fmt(r.get("payment_orders_per_s_0"), "%,.0f")
-                        + " (" + fmt(r.get("payment_latency_ratio"), "%.2f×") + "); " + fmt(r.get("payment_p99_at_250_slow"), "%,.0f")
+                fmt(r.get("payment_orders_per_s_slow"), "%,.0f") + " vs "
+                        + fmt(r.get("payment_orders_per_s_0"), "%,.0f")
+                        + " (" + fmt(r.get("payment_latency_ratio"), "%.2f×") + "); "
+                        + fmt(r.get("payment_p99_at_250_slow"), "%,.0f")
                         + " vs " + fmt(r.get("payment_p99_at_250_0"), "%,.0f") + " ms",
                 "`worker payment --payment-latency 0ms` then `200ms`, each with `load --rate max` and `--rate 250`");
         final List<String> pipeline = new ArrayList<>();
@@ -470,7 +591,9 @@ public final class BenchReport {
             pipeline.add(fmt(r.get("pipeline_orders_per_s_" + mix), "%,.0f"));
             sql.add(fmt(r.get("sql_orders_per_s_" + mix), "%,.0f"));
         }
-        row(md, "whole orders/s, uniform / hot / flash / flash with 64 buyers: pipeline vs PostgreSQL (one transaction per order)",
+        row(
+                md,
+                "whole orders/s, uniform / hot / flash / flash with 64 buyers: pipeline vs PostgreSQL (one transaction per order)",
                 String.join(" / ", pipeline) + " vs " + String.join(" / ", sql) + " (ratios uniform "
                         + fmt(r.get("order_flow_ratio_vs_sql_uniform"), "%.2f") + ", hot "
                         + fmt(r.get("order_flow_ratio_vs_sql_hot"), "%.2f") + ", flash 64 "
@@ -478,7 +601,11 @@ public final class BenchReport {
                 "`load --mix M` (flash 64: `--max-in-flight 64`); `bench/order-flow`, best of 1/4/8 connections, 64 for flash 64");
         final JsonNode c = r.path("contention");
         final String how = c.has("note") ? "not measured: " + c.get("note").asText() : "`bench/contention`";
-        row(md, "hot seat: streams store vs pessimistic SQL", fmt(r.get("hot_seat_ratio_vs_pessimistic"), "%.1f×"), how);
+        row(
+                md,
+                "hot seat: streams store vs pessimistic SQL",
+                fmt(r.get("hot_seat_ratio_vs_pessimistic"), "%.1f×"),
+                how);
         row(md, "hot seat: streams store vs best SQL strategy", fmt(r.get("hot_seat_ratio_vs_best_sql"), "%.1f×"), how);
         row(md, "oversold / lost updates, every strategy but the naive one", fmt(r.get("oversold"), "%.0f"), how);
         return md.toString();
@@ -486,8 +613,13 @@ public final class BenchReport {
 
     private static String latency(final JsonNode load) {
         final JsonNode l = load.path("latencyMs");
-        return l.isObject() ? String.format(Locale.ROOT, " (placed → terminal p50 %,.0f ms, p99 %,.0f ms)",
-                l.path("p50").asDouble(), l.path("p99").asDouble()) : "";
+        return l.isObject()
+                ? String.format(
+                        Locale.ROOT,
+                        " (placed → terminal p50 %,.0f ms, p99 %,.0f ms)",
+                        l.path("p50").asDouble(),
+                        l.path("p99").asDouble())
+                : "";
     }
 
     private static String okNote(final JsonNode load) {
@@ -499,7 +631,9 @@ public final class BenchReport {
 
     private static String settingLong(final JsonNode load, final String field) {
         return load != null && load.path("settings").path(field).isNumber()
-                ? String.format(Locale.ROOT, "%d", load.path("settings").path(field).asLong()) : "?";
+                ? String.format(
+                        Locale.ROOT, "%d", load.path("settings").path(field).asLong())
+                : "?";
     }
 
     private static String fmtSeconds(final JsonNode seconds) {
@@ -515,6 +649,12 @@ public final class BenchReport {
     }
 
     private static void row(final StringBuilder md, final String what, final String figure, final String how) {
-        md.append("| ").append(what).append(" | ").append(figure).append(" | ").append(how).append(" |\n");
+        md.append("| ")
+                .append(what)
+                .append(" | ")
+                .append(figure)
+                .append(" | ")
+                .append(how)
+                .append(" |\n");
     }
 }

@@ -23,7 +23,8 @@ class BenchReportTest {
             80 ms 50th, 210 ms 95th, 305 ms 99th, 480 ms 99.9th.
             """;
 
-    private static JsonNode load(final String rate, final double achieved, final double p99, final boolean ok) throws Exception {
+    private static JsonNode load(final String rate, final double achieved, final double p99, final boolean ok)
+            throws Exception {
         return MAPPER.readTree("""
                 {"run":"r1","seed":1,"settings":{"rate":"%s","orders":2000,"durationSeconds":3.0},
                  "ordersSent":2000,"ended":2000,"achievedPerSecond":%s,
@@ -40,8 +41,19 @@ class BenchReportTest {
         final Map<Integer, JsonNode> below = new TreeMap<>();
         below.put(500, load("500", 499.0, 180.0, true));
         below.put(250, load("250", 250.0, 140.0, true));
-        return new BenchReport.Inputs("2026-11-23T20-00-00Z", true, 480, "3.1 2.0 1.5", 400, RAW,
-                load("max", 104.5, 152961.0, true), load("1000", 98.2, 4321.5, true), below, scaling, contention, note);
+        return new BenchReport.Inputs(
+                "2026-11-23T20-00-00Z",
+                true,
+                480,
+                "3.1 2.0 1.5",
+                400,
+                RAW,
+                load("max", 104.5, 152961.0, true),
+                load("1000", 98.2, 4321.5, true),
+                below,
+                scaling,
+                contention,
+                note);
     }
 
     private static ObjectNode assemble(final BenchReport.Inputs in) {
@@ -56,11 +68,11 @@ class BenchReportTest {
                 """);
         final ObjectNode r = assemble(inputs(contention, null));
 
-        assertThat(r.get("orders_per_s").asDouble()).isEqualTo(104.5);          // the rate-max run
-        assertThat(r.get("p99_ms_at_1000").asDouble()).isEqualTo(4321.5);      // the 1,000/s run, not the max one
+        assertThat(r.get("orders_per_s").asDouble()).isEqualTo(104.5); // the rate-max run
+        assertThat(r.get("p99_ms_at_1000").asDouble()).isEqualTo(4321.5); // the 1,000/s run, not the max one
         assertThat(r.get("hot_seat_ratio_vs_pessimistic").asDouble()).isEqualTo(7.5);
         assertThat(r.get("hot_seat_ratio_vs_best_sql").asDouble()).isEqualTo(2.25);
-        assertThat(r.get("oversold").asLong()).isZero();                        // the bench's own sum, naive left out
+        assertThat(r.get("oversold").asLong()).isZero(); // the bench's own sum, naive left out
         assertThat(r.get("quick").asBoolean()).isTrue();
         assertThat(r.get("date").asText()).isEqualTo("2026-11-23T20-00-00Z");
         assertThat(r.get("machine").get("cores").asInt()).isPositive();
@@ -71,21 +83,22 @@ class BenchReportTest {
         assertThat(r.get("contention").get("rows")).hasSize(1);
         assertThat(r.get("loads_ok").asBoolean()).isTrue();
 
-        final JsonNode below = r.get("latency_below_saturation");           // by rate offered, lowest first
+        final JsonNode below = r.get("latency_below_saturation"); // by rate offered, lowest first
         assertThat(below).hasSize(2);
         assertThat(below.get(0).get("offered_per_s").asInt()).isEqualTo(250);
         assertThat(below.get(0).get("p99_ms").asDouble()).isEqualTo(140.0);
         assertThat(below.get(1).get("offered_per_s").asInt()).isEqualTo(500);
         assertThat(below.get(1).get("achieved_per_s").asDouble()).isEqualTo(499.0);
-        assertThat(BenchReport.markdown(r)).contains("| p99 placed → terminal at 250 / 500 orders/s offered (below saturation) "
-                + "| 140 / 180 ms |");
+        assertThat(BenchReport.markdown(r))
+                .contains("| p99 placed → terminal at 250 / 500 orders/s offered (below saturation) "
+                        + "| 140 / 180 ms |");
 
         assertThat(r.get("scaling")).hasSize(3);
         assertThat(r.get("scaling").get(0).get("instances").asInt()).isEqualTo(1);
         assertThat(r.get("scaling").get(2).get("instances").asInt()).isEqualTo(3);
         assertThat(r.get("scaling").get(2).get("orders_per_s").asDouble()).isEqualTo(170);
 
-        final JsonNode raw = r.get("raw_producer");                              // the last summary line, not a progress line
+        final JsonNode raw = r.get("raw_producer"); // the last summary line, not a progress line
         assertThat(raw.get("records_per_s").asDouble()).isEqualTo(20512.3);
         assertThat(raw.get("mb_per_s").asDouble()).isEqualTo(7.82);
         assertThat(raw.get("p99_ms").asLong()).isEqualTo(305);
@@ -106,13 +119,44 @@ class BenchReportTest {
                  "sql_orders_per_s_flash_64": 760}
                 """);
         final BenchReport.Inputs base = inputs(null, null);
-        final BenchReport.Inputs in = new BenchReport.Inputs(base.stamp(), true, 480, null, 400, RAW, base.loadMax(),
-                base.load1000(), base.belowSaturation(), base.scaling(), null, null,
-                new BenchReport.Extra(census, 3, 100, load("250", 250, 70, true),
-                        Map.of("uniform", load("max", 1650, 900, true), "hot", load("max", 2400, 900, true),
-                                "flash", load("max", 1000, 900, true), "flash_64", load("max", 2280, 90, true)), flow,
-                        Map.of("max-0", load("max", 1000, 900, true), "max-slow", load("max", 950, 1000, true),
-                                "250-0", load("250", 250, 400, true), "250-slow", load("250", 250, 620, true)), 200));
+        final BenchReport.Inputs in = new BenchReport.Inputs(
+                base.stamp(),
+                true,
+                480,
+                null,
+                400,
+                RAW,
+                base.loadMax(),
+                base.load1000(),
+                base.belowSaturation(),
+                base.scaling(),
+                null,
+                null,
+                new BenchReport.Extra(
+                        census,
+                        3,
+                        100,
+                        load("250", 250, 70, true),
+                        Map.of(
+                                "uniform",
+                                load("max", 1650, 900, true),
+                                "hot",
+                                load("max", 2400, 900, true),
+                                "flash",
+                                load("max", 1000, 900, true),
+                                "flash_64",
+                                load("max", 2280, 90, true)),
+                        flow,
+                        Map.of(
+                                "max-0",
+                                load("max", 1000, 900, true),
+                                "max-slow",
+                                load("max", 950, 1000, true),
+                                "250-0",
+                                load("250", 250, 400, true),
+                                "250-slow",
+                                load("250", 250, 620, true)),
+                        200));
 
         final ObjectNode r = assemble(in);
 
@@ -123,9 +167,9 @@ class BenchReportTest {
                 .isEqualTo(Map.of("order-events", 4.0, "reservation-commands", 4.0));
         assertThat(MAPPER.convertValue(r.get("records_read_per_order_by_topic"), Map.class))
                 .isEqualTo(Map.of("orders", 1.0, "reservation-commands", 4.0));
-        assertThat(r.get("orders_per_raw_record").asDouble()).isEqualTo(0.0051);   // 104.5 / 20,512.3
+        assertThat(r.get("orders_per_raw_record").asDouble()).isEqualTo(0.0051); // 104.5 / 20,512.3
         assertThat(r.get("hops").asInt()).isEqualTo(3);
-        assertThat(r.get("p99_over_floor_at_250").asDouble()).isEqualTo(0.47);     // 140 / (3 x 100)
+        assertThat(r.get("p99_over_floor_at_250").asDouble()).isEqualTo(0.47); // 140 / (3 x 100)
         assertThat(r.get("passthrough_p50_at_250").asDouble()).isEqualTo(10.0);
         assertThat(r.get("passthrough_p99_at_250").asDouble()).isEqualTo(70.0);
         assertThat(r.get("p99_ratio_vs_passthrough_at_250").asDouble()).isEqualTo(2.0);
@@ -134,20 +178,29 @@ class BenchReportTest {
         assertThat(r.get("order_flow_ratio_vs_sql_uniform").asDouble()).isEqualTo(0.5);
         assertThat(r.get("order_flow_ratio_vs_sql_hot").asDouble()).isEqualTo(1.0);
         assertThat(r.get("order_flow_ratio_vs_sql_flash_64").asDouble()).isEqualTo(3.0);
-        assertThat(r.get("payment_latency_ratio").asDouble()).isEqualTo(0.95);   // 950 / 1,000
+        assertThat(r.get("payment_latency_ratio").asDouble()).isEqualTo(0.95); // 950 / 1,000
         assertThat(r.get("payment_p99_growth_at_250_ms").asLong()).isEqualTo(220);
         assertThat(r.get("payment_slow_gateway_p99_ms").asLong()).isEqualTo(200);
-        assertThat(r.get("orders_per_s").asDouble()).isEqualTo(104.5);           // the keys it had stay
+        assertThat(r.get("orders_per_s").asDouble()).isEqualTo(104.5); // the keys it had stay
         assertThat(r.get("census").get("records_written").asLong()).isEqualTo(52000);
     }
 
     @Test
     void withoutTheNewRunsTheirKeysAreThereAndNull() throws Exception {
         final ObjectNode r = assemble(inputs(null, null));
-        for (final String key : java.util.List.of("records_written_per_order", "records_read_per_order",
-                "passthrough_p99_at_250", "p99_ratio_vs_passthrough_at_250", "sql_orders_per_s_uniform",
-                "pipeline_orders_per_s_flash_64", "order_flow_ratio_vs_sql_flash_64", "p99_over_floor_at_250", "hops",
-                "payment_latency_ratio", "payment_p99_growth_at_250_ms", "payment_slow_gateway_p99_ms")) {
+        for (final String key : java.util.List.of(
+                "records_written_per_order",
+                "records_read_per_order",
+                "passthrough_p99_at_250",
+                "p99_ratio_vs_passthrough_at_250",
+                "sql_orders_per_s_uniform",
+                "pipeline_orders_per_s_flash_64",
+                "order_flow_ratio_vs_sql_flash_64",
+                "p99_over_floor_at_250",
+                "hops",
+                "payment_latency_ratio",
+                "payment_p99_growth_at_250_ms",
+                "payment_slow_gateway_p99_ms")) {
             assertThat(r.has(key)).as(key).isTrue();
             assertThat(r.get(key).isNull()).as(key).isTrue();
         }
@@ -156,11 +209,12 @@ class BenchReportTest {
 
     @Test
     void theShippedCommitIntervalAndTheHopsAreRead() {
-        final java.util.Properties shipped = io.purchasepipeline.runtime.StreamsSettings.of("127.0.0.1:9", Path.of("state"),
-                Map.of());
+        final java.util.Properties shipped =
+                io.purchasepipeline.runtime.StreamsSettings.of("127.0.0.1:9", Path.of("state"), Map.of());
         // exactly-once's own default (100 ms, not the 30 s of at-least-once) unless the settings set one
-        assertThat(OrderPath.commitIntervalMs()).isEqualTo(Long.parseLong(shipped.getProperty(
-                org.apache.kafka.streams.StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "100")));
+        assertThat(OrderPath.commitIntervalMs())
+                .isEqualTo(Long.parseLong(
+                        shipped.getProperty(org.apache.kafka.streams.StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "100")));
         assertThat(OrderPath.hops()).isBetween(3, OrderPath.HOPS_BEFORE_REDESIGN);
     }
 
@@ -185,14 +239,27 @@ class BenchReportTest {
             assertThat(r.get(key).isNull()).as(key).isTrue();
         }
         assertThat(r.get("contention").get("note").asText()).isEqualTo("contention bench not present");
-        assertThat(BenchReport.markdown(r)).contains("not measured: contention bench not present").contains("n/a");
+        assertThat(BenchReport.markdown(r))
+                .contains("not measured: contention bench not present")
+                .contains("n/a");
     }
 
     @Test
     void aFailedLoadRunIsFlagged() throws Exception {
         final BenchReport.Inputs ok = inputs(null, null);
-        final BenchReport.Inputs broken = new BenchReport.Inputs(ok.stamp(), false, ok.wallSeconds(), null, 400, "",
-                ok.loadMax(), load("1000", 50, 9000, false), ok.belowSaturation(), ok.scaling(), null, null);
+        final BenchReport.Inputs broken = new BenchReport.Inputs(
+                ok.stamp(),
+                false,
+                ok.wallSeconds(),
+                null,
+                400,
+                "",
+                ok.loadMax(),
+                load("1000", 50, 9000, false),
+                ok.belowSaturation(),
+                ok.scaling(),
+                null,
+                null);
         final ObjectNode r = assemble(broken);
         assertThat(r.get("loads_ok").asBoolean()).isFalse();
         assertThat(r.get("raw_producer").get("records_per_s").isNull()).isTrue();
@@ -202,11 +269,24 @@ class BenchReportTest {
     @Test
     void aFailedRunBelowSaturationIsFlagged() throws Exception {
         final BenchReport.Inputs ok = inputs(null, null);
-        final BenchReport.Inputs broken = new BenchReport.Inputs(ok.stamp(), false, ok.wallSeconds(), null, 400, RAW,
-                ok.loadMax(), ok.load1000(), Map.of(250, load("250", 240, 300, false)), ok.scaling(), null, null);
+        final BenchReport.Inputs broken = new BenchReport.Inputs(
+                ok.stamp(),
+                false,
+                ok.wallSeconds(),
+                null,
+                400,
+                RAW,
+                ok.loadMax(),
+                ok.load1000(),
+                Map.of(250, load("250", 240, 300, false)),
+                ok.scaling(),
+                null,
+                null);
         final ObjectNode r = assemble(broken);
         assertThat(r.get("loads_ok").asBoolean()).isFalse();
-        assertThat(BenchReport.markdown(r)).contains("below saturation) | 300 ms | ").contains("**not ok**");
+        assertThat(BenchReport.markdown(r))
+                .contains("below saturation) | 300 ms | ")
+                .contains("**not ok**");
     }
 
     @Test
@@ -218,19 +298,50 @@ class BenchReportTest {
         Files.writeString(fixed, load("1000", 98.2, 4321.5, true).toString());
         Files.writeString(raw, RAW);
         final Path out = dir.resolve("results");
-        BenchReport.main(new String[] {"--out-dir", out.toString(), "--stamp", "2026-11-23T20-00-00Z", "--quick", "true",
-                "--wall-seconds", "300", "--record-size", "400", "--raw-producer", raw.toString(),
-                "--load-max", max.toString(), "--load-1000", fixed.toString(), "--load-at", "250=" + fixed,
-                "--scaling", "1=" + max,
-                "--scaling", "2=" + max, "--contention-missing", "contention bench not present"});
+        BenchReport.main(new String[] {
+            "--out-dir",
+            out.toString(),
+            "--stamp",
+            "2026-11-23T20-00-00Z",
+            "--quick",
+            "true",
+            "--wall-seconds",
+            "300",
+            "--record-size",
+            "400",
+            "--raw-producer",
+            raw.toString(),
+            "--load-max",
+            max.toString(),
+            "--load-1000",
+            fixed.toString(),
+            "--load-at",
+            "250=" + fixed,
+            "--scaling",
+            "1=" + max,
+            "--scaling",
+            "2=" + max,
+            "--contention-missing",
+            "contention bench not present"
+        });
 
         final JsonNode latest = MAPPER.readTree(out.resolve("latest.json").toFile());
-        assertThat(MAPPER.readTree(out.resolve("2026-11-23T20-00-00Z.json").toFile())).isEqualTo(latest);
+        assertThat(MAPPER.readTree(out.resolve("2026-11-23T20-00-00Z.json").toFile()))
+                .isEqualTo(latest);
         assertThat(latest.get("p99_ms_at_1000").asDouble()).isEqualTo(4321.5);
         assertThat(latest.get("scaling")).hasSize(2);
-        assertThat(latest.get("latency_below_saturation").get(0).get("offered_per_s").asInt()).isEqualTo(250);
+        assertThat(latest.get("latency_below_saturation")
+                        .get(0)
+                        .get("offered_per_s")
+                        .asInt())
+                .isEqualTo(250);
         final String md = Files.readString(out.resolve("latest.md"));
-        assertThat(md).contains("| what | figure | how |").contains("105 orders/s").contains("4,322 ms")
-                .contains("20,512 records/s").contains("bench/run --quick").contains("5 min 00 s");
+        assertThat(md)
+                .contains("| what | figure | how |")
+                .contains("105 orders/s")
+                .contains("4,322 ms")
+                .contains("20,512 records/s")
+                .contains("bench/run --quick")
+                .contains("5 min 00 s");
     }
 }

@@ -36,11 +36,10 @@ public final class CensusCommand {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
     /** A stream thread producer's send total in Prometheus' text format. */
-    private static final Pattern SEND_TOTAL = Pattern.compile(
-            "^kafka_producer_record_send_total\\{([^}]*)}\\s+([0-9.eE+-]+)$", Pattern.MULTILINE);
+    private static final Pattern SEND_TOTAL =
+            Pattern.compile("^kafka_producer_record_send_total\\{([^}]*)}\\s+([0-9.eE+-]+)$", Pattern.MULTILINE);
 
-    private CensusCommand() {
-    }
+    private CensusCommand() {}
 
     public static void main(final String[] args) throws Exception {
         final Map<String, String> options = new HashMap<>();
@@ -54,9 +53,15 @@ public final class CensusCommand {
         try (Admin admin = Admin.create(clientProps)) {
             result = switch (args.length == 0 ? "" : args[0]) {
                 case "snapshot" -> snapshot(admin, options.get("--metrics-url"));
-                case "count" -> count(admin, clientProps, read(Path.of(required(options, "--from"))),
-                        read(Path.of(required(options, "--to"))), required(options, "--application-id"));
-                default -> throw new IllegalArgumentException("usage: snapshot|count --bootstrap-servers B --out F ...");
+                case "count" ->
+                    count(
+                            admin,
+                            clientProps,
+                            read(Path.of(required(options, "--from"))),
+                            read(Path.of(required(options, "--to"))),
+                            required(options, "--application-id"));
+                default ->
+                    throw new IllegalArgumentException("usage: snapshot|count --bootstrap-servers B --out F ...");
             };
         }
         Files.writeString(out, MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(result) + "\n");
@@ -79,10 +84,16 @@ public final class CensusCommand {
         final ObjectNode out = MAPPER.createObjectNode();
         out.put("at", snapshot.at().toString());
         final ObjectNode ends = out.putObject("end_offsets");
-        snapshot.endOffsets().forEach((partition, end) -> ends.put(partition.topic() + ":" + partition.partition(), end));
+        snapshot.endOffsets()
+                .forEach((partition, end) -> ends.put(partition.topic() + ":" + partition.partition(), end));
         if (metricsUrl != null) {
-            final String text = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(metricsUrl))
-                    .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString()).body();
+            final String text = HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(URI.create(metricsUrl))
+                                    .timeout(Duration.ofSeconds(10))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString())
+                    .body();
             out.put("stream_thread_record_send_total", streamThreadSendTotal(text));
         }
         return out;
@@ -104,15 +115,24 @@ public final class CensusCommand {
         final Map<TopicPartition, Long> ends = new HashMap<>();
         json.get("end_offsets").fields().forEachRemaining(e -> {
             final int colon = e.getKey().lastIndexOf(':');
-            ends.put(new TopicPartition(e.getKey().substring(0, colon), Integer.parseInt(e.getKey().substring(colon + 1))),
+            ends.put(
+                    new TopicPartition(
+                            e.getKey().substring(0, colon),
+                            Integer.parseInt(e.getKey().substring(colon + 1))),
                     e.getValue().asLong());
         });
         return new RecordCensus.Snapshot(Instant.parse(json.get("at").asText()), ends);
     }
 
-    static ObjectNode count(final Admin admin, final Properties clientProps, final JsonNode from, final JsonNode to,
-                            final String applicationId) throws Exception {
-        final Map<String, RecordCensus.TopicCount> counts = RecordCensus.count(clientProps, snapshotOf(from), snapshotOf(to));
+    static ObjectNode count(
+            final Admin admin,
+            final Properties clientProps,
+            final JsonNode from,
+            final JsonNode to,
+            final String applicationId)
+            throws Exception {
+        final Map<String, RecordCensus.TopicCount> counts =
+                RecordCensus.count(clientProps, snapshotOf(from), snapshotOf(to));
         final RecordCensus.StreamsTopics streams = RecordCensus.streamsTopics(admin, applicationId);
         final ObjectNode out = MAPPER.createObjectNode();
         out.put("from", from.get("at").asText());
@@ -122,13 +142,23 @@ public final class CensusCommand {
         out.putPOJO("written_topics", new TreeSet<>(streams.written()));
         out.put("records_written", RecordCensus.records(counts, streams.written()));
         out.put("records_read", RecordCensus.records(counts, streams.read()));
-        out.put("unread_written", streams.written().stream()
-                .mapToLong(t -> counts.getOrDefault(t, new RecordCensus.TopicCount(0, 0, 0)).unread()).sum());
-        out.put("offsets_written", streams.written().stream()
-                .mapToLong(t -> counts.getOrDefault(t, new RecordCensus.TopicCount(0, 0, 0)).offsets()).sum());
+        out.put(
+                "unread_written",
+                streams.written().stream()
+                        .mapToLong(t -> counts.getOrDefault(t, new RecordCensus.TopicCount(0, 0, 0))
+                                .unread())
+                        .sum());
+        out.put(
+                "offsets_written",
+                streams.written().stream()
+                        .mapToLong(t -> counts.getOrDefault(t, new RecordCensus.TopicCount(0, 0, 0))
+                                .offsets())
+                        .sum());
         if (from.has("stream_thread_record_send_total") && to.has("stream_thread_record_send_total")) {
-            out.put("stream_thread_record_send_total", to.get("stream_thread_record_send_total").asDouble()
-                    - from.get("stream_thread_record_send_total").asDouble());
+            out.put(
+                    "stream_thread_record_send_total",
+                    to.get("stream_thread_record_send_total").asDouble()
+                            - from.get("stream_thread_record_send_total").asDouble());
         }
         final ObjectNode topics = out.putObject("topics");
         counts.forEach((topic, count) -> {

@@ -29,7 +29,7 @@ class CensusCommandTest {
                 {"at": "2026-12-06T10:00:00Z", "end_offsets": {"orders:0": 12, "my:topic:3": 7}}
                 """);
         final RecordCensus.Snapshot snapshot = CensusCommand.snapshotOf(json);
-        assertThat(snapshot.endOffsets()).isEqualTo(Map.of(new TopicPartition("orders", 0), 12L,
-                new TopicPartition("my:topic", 3), 7L));
+        assertThat(snapshot.endOffsets())
+                .isEqualTo(Map.of(new TopicPartition("orders", 0), 12L, new TopicPartition("my:topic", 3), 7L));
     }
 }

@@ -35,6 +35,7 @@ class ContentionBench {
     private static final long SEED = 20_261_123L;
     /** For profiling one side or one workload: comma-separated names, empty for all. */
     private static final List<String> SIDES = names(System.getProperty("bench.sides", ""));
+
     private static final List<String> WORKLOADS = names(System.getProperty("bench.workloads", ""));
 
     @Test
@@ -48,10 +49,13 @@ class ContentionBench {
         final Map<String, String> durability = new LinkedHashMap<>();
         if (selected(SIDES, ContentionRun.SQL)) {
             final String jdbcUrl = System.getProperty("bench.jdbc-url");
-            assertThat(jdbcUrl).as("bench.jdbc-url (bench/contention starts PostgreSQL and passes it)").isNotBlank();
+            assertThat(jdbcUrl)
+                    .as("bench.jdbc-url (bench/contention starts PostgreSQL and passes it)")
+                    .isNotBlank();
             final SqlContention sql = new SqlContention(jdbcUrl);
-            durability.put("sql", sql.durability() + "; each attempt that writes commits (WAL flushed) before it"
-                    + " is answered");
+            durability.put(
+                    "sql",
+                    sql.durability() + "; each attempt that writes commits (WAL flushed) before it" + " is answered");
             sql.run(ContentionWorkload.uniform(SQL_ATTEMPTS / 4, SEED + 1), SqlStrategy.ATOMIC, 4, "warmup");
             for (final ContentionWorkload workload : workloads(SQL_ATTEMPTS)) {
                 for (final SqlStrategy strategy : SqlStrategy.values()) {
@@ -65,8 +69,10 @@ class ContentionBench {
         final List<ContentionWorkload> streamsWorkloads = workloads(STREAMS_ATTEMPTS);
         if (selected(SIDES, ContentionRun.STREAMS)) {
             try (StreamsContention streams = StreamsContention.start(streamsOverrides(), producerSettings())) {
-                durability.put("streams", streams.durability() + "; an attempt is answered once its transaction committed");
-                final ContentionWorkload warmup = ContentionWorkload.oneHotSku(Math.min(STREAMS_ATTEMPTS, 20_000)).named("warmup");
+                durability.put(
+                        "streams", streams.durability() + "; an attempt is answered once its transaction committed");
+                final ContentionWorkload warmup = ContentionWorkload.oneHotSku(Math.min(STREAMS_ATTEMPTS, 20_000))
+                        .named("warmup");
                 final List<ContentionWorkload> all = new ArrayList<>(streamsWorkloads);
                 all.add(warmup);
                 streams.define(all);
@@ -84,22 +90,31 @@ class ContentionBench {
         results.put("workloads", describe(streamsWorkloads));
         results.putAll(report.summary());
         results.put("runs", runs);
-        final Path out = Path.of(System.getProperty("bench.out",
-                "bench/results/contention-" + (QUICK ? "quick" : "latest") + ".json"));
+        final Path out = Path.of(
+                System.getProperty("bench.out", "bench/results/contention-" + (QUICK ? "quick" : "latest") + ".json"));
         Files.createDirectories(out.toAbsolutePath().getParent());
         results.put("load_average_at_end", loadAverage());
         // the results file names its figures like the other benchmarks' files: attempts_per_s, p99_ms
-        JsonSerde.MAPPER.copy().setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
-                .writerWithDefaultPrettyPrinter().writeValue(out.toFile(), results);
+        JsonSerde.MAPPER
+                .copy()
+                .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+                .writerWithDefaultPrettyPrinter()
+                .writeValue(out.toFile(), results);
         System.out.println(report.table());
         System.out.println("Contention: " + JsonSerde.MAPPER.writeValueAsString(report.summary()));
 
-        assertThat(report.oversold()).as("units oversold by a strategy that must not oversell").isZero();
-        assertThat(report.correct()).as("no lost update, double booking or broken key outside naive").isTrue();
+        assertThat(report.oversold())
+                .as("units oversold by a strategy that must not oversell")
+                .isZero();
+        assertThat(report.correct())
+                .as("no lost update, double booking or broken key outside naive")
+                .isTrue();
     }
 
     private static List<ContentionWorkload> workloads(final int attempts) {
-        return ContentionWorkload.all(attempts, SEED).stream().filter(workload -> selected(WORKLOADS, workload.name())).toList();
+        return ContentionWorkload.all(attempts, SEED).stream()
+                .filter(workload -> selected(WORKLOADS, workload.name()))
+                .toList();
     }
 
     private static boolean selected(final List<String> names, final String name) {
@@ -107,7 +122,10 @@ class ContentionBench {
     }
 
     private static List<String> names(final String list) {
-        return Arrays.stream(list.split(",")).map(String::trim).filter(name -> !name.isEmpty()).toList();
+        return Arrays.stream(list.split(","))
+                .map(String::trim)
+                .filter(name -> !name.isEmpty())
+                .toList();
     }
 
     /**
@@ -125,17 +143,33 @@ class ContentionBench {
 
     /** Batches of the bench's own producer: many attempts in one request, as a busy storefront sends them. */
     private static Map<String, String> producerSettings() {
-        return Map.of("linger.ms", System.getProperty("bench.linger-ms", "5"),
-                "batch.size", System.getProperty("bench.batch-size", "65536"));
+        return Map.of(
+                "linger.ms",
+                System.getProperty("bench.linger-ms", "5"),
+                "batch.size",
+                System.getProperty("bench.batch-size", "65536"));
     }
 
     private static ContentionRun print(final ContentionRun run) {
-        System.out.printf("%-12s %-7s %-23s clients %d: %8.0f attempts/s, p50 %7.2f ms, p99 %7.2f ms, oversold %d, "
-                        + "lost %d, doubles %d, retries %d%s%n", run.workload(), run.side(), run.strategy(),
-                run.side().equals(ContentionRun.STREAMS) ? run.inFlight() : run.clients(), run.attemptsPerS(), run.p50Ms(),
-                run.p99Ms(), run.oversold(), run.lostUpdates(), run.doubleBookings(), run.retries(),
-                run.cpu() == null ? "" : String.format(", CPU ms per 1000: JVM %.0f, stream threads %.0f",
-                        run.cpu().jvmMsPerThousand(), run.cpu().streamThreadsMsPerThousand()));
+        System.out.printf(
+                "%-12s %-7s %-23s clients %d: %8.0f attempts/s, p50 %7.2f ms, p99 %7.2f ms, oversold %d, "
+                        + "lost %d, doubles %d, retries %d%s%n",
+                run.workload(),
+                run.side(),
+                run.strategy(),
+                run.side().equals(ContentionRun.STREAMS) ? run.inFlight() : run.clients(),
+                run.attemptsPerS(),
+                run.p50Ms(),
+                run.p99Ms(),
+                run.oversold(),
+                run.lostUpdates(),
+                run.doubleBookings(),
+                run.retries(),
+                run.cpu() == null
+                        ? ""
+                        : String.format(
+                                ", CPU ms per 1000: JVM %.0f, stream threads %.0f",
+                                run.cpu().jvmMsPerThousand(), run.cpu().streamThreadsMsPerThousand()));
         return run;
     }
 
@@ -164,7 +198,11 @@ class ContentionBench {
     /** The 1, 5 and 15 minute load averages: the machine is shared, so other work shows here. */
     private static String loadAverage() throws Exception {
         final Path loadavg = Path.of("/proc/loadavg");
-        return Files.isReadable(loadavg) ? String.join(" ", Arrays.asList(Files.readString(loadavg).trim().split(" ")).subList(0, 3))
+        return Files.isReadable(loadavg)
+                ? String.join(
+                        " ",
+                        Arrays.asList(Files.readString(loadavg).trim().split(" "))
+                                .subList(0, 3))
                 : "unknown";
     }
 }

@@ -32,9 +32,13 @@ public record ContentionCheck(long succeeded, long oversold, long lostUpdates, l
      * @param won for each attempt, whether its client was told it succeeded
      * @param finalStates the state of each key of the workload, in the workload's key order
      */
-    public static ContentionCheck of(final ContentionWorkload workload, final String run, final boolean[] won,
+    public static ContentionCheck of(
+            final ContentionWorkload workload,
+            final String run,
+            final boolean[] won,
             final List<KeyState> finalStates) {
-        if (won.length != workload.attempts() || finalStates.size() != workload.keys().size()) {
+        if (won.length != workload.attempts()
+                || finalStates.size() != workload.keys().size()) {
             throw new IllegalArgumentException("outcomes or states do not match workload " + workload.name());
         }
         final long[] wins = new long[workload.keys().size()];
@@ -68,8 +72,12 @@ public record ContentionCheck(long succeeded, long oversold, long lostUpdates, l
         return new ContentionCheck(succeeded, oversold, lost, doubles, inconsistent);
     }
 
-    private static boolean heldByAWinner(final ContentionWorkload workload, final String run, final boolean[] won,
-            final int key, final String holder) {
+    private static boolean heldByAWinner(
+            final ContentionWorkload workload,
+            final String run,
+            final boolean[] won,
+            final int key,
+            final String holder) {
         final int attempt = ContentionWorkload.attemptIndex(run, holder);
         return attempt >= 0 && attempt < won.length && won[attempt] && workload.attemptKeys()[attempt] == key;
     }

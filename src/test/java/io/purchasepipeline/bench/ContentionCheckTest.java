@@ -47,8 +47,13 @@ class ContentionCheckTest {
         won[3] = true;
         won[10] = true;
 
-        final ContentionCheck check = ContentionCheck.of(seats, "r", won,
-                List.of(KeyState.seat(ContentionWorkload.attemptId("r", 3)), KeyState.seat(ContentionWorkload.attemptId("r", 10))));
+        final ContentionCheck check = ContentionCheck.of(
+                seats,
+                "r",
+                won,
+                List.of(
+                        KeyState.seat(ContentionWorkload.attemptId("r", 3)),
+                        KeyState.seat(ContentionWorkload.attemptId("r", 10))));
 
         assertThat(check).isEqualTo(new ContentionCheck(3, 1, 1, 1, 0));
     }
@@ -59,7 +64,8 @@ class ContentionCheckTest {
         final boolean[] won = new boolean[10];
         won[0] = true;
 
-        final ContentionCheck check = ContentionCheck.of(seats, "r", won, List.of(KeyState.seat(ContentionWorkload.attemptId("r", 5))));
+        final ContentionCheck check =
+                ContentionCheck.of(seats, "r", won, List.of(KeyState.seat(ContentionWorkload.attemptId("r", 5))));
 
         assertThat(check.inconsistent()).isEqualTo(1);
         assertThat(check.lostUpdates()).isZero();

@@ -9,11 +9,15 @@ import org.junit.jupiter.api.Test;
 
 class ContentionReportTest {
 
-    private static ContentionRun run(final String workload, final String strategy, final int clients,
-            final double perSecond, final long oversold) {
+    private static ContentionRun run(
+            final String workload,
+            final String strategy,
+            final int clients,
+            final double perSecond,
+            final long oversold) {
         final String side = strategy.equals(ContentionRun.STREAMS_STORE) ? ContentionRun.STREAMS : ContentionRun.SQL;
-        return new ContentionRun(workload, side, strategy, clients, clients, 1000, 900, 1, perSecond, 1, 2, oversold, 0,
-                0, 0, 0, null);
+        return new ContentionRun(
+                workload, side, strategy, clients, clients, 1000, 900, 1, perSecond, 1, 2, oversold, 0, 0, 0, 0, null);
     }
 
     private final List<ContentionRun> runs = List.of(
@@ -50,8 +54,9 @@ class ContentionReportTest {
         final ContentionReport report = new ContentionReport(withOversell);
 
         assertThat(report.oversold()).isEqualTo(3);
-        assertThat(report.summary().get("goals_met")).isEqualTo(Map.of(
-                "hot_seat_10x_pessimistic", true, "hot_seat_3x_best_sql", true, "zero_oversell", false));
+        assertThat(report.summary().get("goals_met"))
+                .isEqualTo(
+                        Map.of("hot_seat_10x_pessimistic", true, "hot_seat_3x_best_sql", true, "zero_oversell", false));
     }
 
     @Test

@@ -14,13 +14,27 @@ import java.util.Arrays;
  *        and in the pipeline's stream threads alone, per 1,000 attempts: a figure that, unlike
  *        attempts/s, does not depend on what else the machine runs; null for SQL
  */
-public record ContentionRun(String workload, String side, String strategy, int clients, int inFlight, int attempts,
-        long succeeded, double seconds, double attemptsPerS, double p50Ms, double p99Ms, long oversold,
-        long lostUpdates, long doubleBookings, long inconsistent, long retries, CpuCost cpu) {
+public record ContentionRun(
+        String workload,
+        String side,
+        String strategy,
+        int clients,
+        int inFlight,
+        int attempts,
+        long succeeded,
+        double seconds,
+        double attemptsPerS,
+        double p50Ms,
+        double p99Ms,
+        long oversold,
+        long lostUpdates,
+        long doubleBookings,
+        long inconsistent,
+        long retries,
+        CpuCost cpu) {
 
     /** CPU milliseconds per 1,000 attempts. */
-    public record CpuCost(double jvmMsPerThousand, double streamThreadsMsPerThousand) {
-    }
+    public record CpuCost(double jvmMsPerThousand, double streamThreadsMsPerThousand) {}
 
     public static final String STREAMS = "streams";
     public static final String SQL = "sql";
@@ -30,16 +44,38 @@ public record ContentionRun(String workload, String side, String strategy, int c
      * @param latencyNanos each attempt's time from its start to its answer
      * @param elapsedNanos from the first attempt's start to the last answer
      */
-    public static ContentionRun of(final ContentionWorkload workload, final String side, final String strategy,
-            final int clients, final int inFlight, final long[] latencyNanos, final long elapsedNanos,
-            final ContentionCheck check, final long retries, final CpuCost cpu) {
+    public static ContentionRun of(
+            final ContentionWorkload workload,
+            final String side,
+            final String strategy,
+            final int clients,
+            final int inFlight,
+            final long[] latencyNanos,
+            final long elapsedNanos,
+            final ContentionCheck check,
+            final long retries,
+            final CpuCost cpu) {
         final long[] sorted = latencyNanos.clone();
         Arrays.sort(sorted);
         final double seconds = elapsedNanos / 1e9;
-        return new ContentionRun(workload.name(), side, strategy, clients, inFlight, workload.attempts(),
-                check.succeeded(), round(seconds, 3), round(workload.attempts() / seconds, 0),
-                millis(percentile(sorted, 0.50)), millis(percentile(sorted, 0.99)), check.oversold(),
-                check.lostUpdates(), check.doubleBookings(), check.inconsistent(), retries, cpu);
+        return new ContentionRun(
+                workload.name(),
+                side,
+                strategy,
+                clients,
+                inFlight,
+                workload.attempts(),
+                check.succeeded(),
+                round(seconds, 3),
+                round(workload.attempts() / seconds, 0),
+                millis(percentile(sorted, 0.50)),
+                millis(percentile(sorted, 0.99)),
+                check.oversold(),
+                check.lostUpdates(),
+                check.doubleBookings(),
+                check.inconsistent(),
+                retries,
+                cpu);
     }
 
     /** Whether this strategy promises correctness: every one but the naive read-then-write. */

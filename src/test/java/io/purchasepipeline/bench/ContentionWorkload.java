@@ -18,8 +18,8 @@ import java.util.SplittableRandom;
  * @param stock units of each key (1 for a seat)
  * @param attemptKeys the key index of each attempt, in the order the attempts are made
  */
-public record ContentionWorkload(String name, String description, Kind kind, List<String> keys, long[] stock,
-        int[] attemptKeys) {
+public record ContentionWorkload(
+        String name, String description, Kind kind, List<String> keys, long[] stock, int[] attemptKeys) {
 
     public static final String UNIFORM = "uniform";
     public static final String HOT_KEYS = "hot_keys";
@@ -29,7 +29,10 @@ public record ContentionWorkload(String name, String description, Kind kind, Lis
     /** Users who rush each seat of {@link #seatRush(int)} as it goes on sale, one after the other. */
     static final int USERS_PER_SEAT = 10;
 
-    public enum Kind { STOCK, SEATS }
+    public enum Kind {
+        STOCK,
+        SEATS
+    }
 
     /** Attempts spread evenly over 1,000 SKUs: little contention, the best case for row locks. */
     public static ContentionWorkload uniform(final int attempts, final long seed) {
@@ -75,8 +78,13 @@ public record ContentionWorkload(String name, String description, Kind kind, Lis
         }
         final long[] stock = new long[seats];
         Arrays.fill(stock, 1);
-        return new ContentionWorkload(SEAT_RUSH, USERS_PER_SEAT + " users rush each seat in turn", Kind.SEATS,
-                keys(SEAT_RUSH, seats), stock, picks);
+        return new ContentionWorkload(
+                SEAT_RUSH,
+                USERS_PER_SEAT + " users rush each seat in turn",
+                Kind.SEATS,
+                keys(SEAT_RUSH, seats),
+                stock,
+                picks);
     }
 
     /** The four workloads of the benchmark, in the order they run. */
@@ -84,8 +92,8 @@ public record ContentionWorkload(String name, String description, Kind kind, Lis
         return List.of(uniform(attempts, seed), hotKeys(attempts, seed), oneHotSku(attempts), seatRush(attempts));
     }
 
-    private static ContentionWorkload stock(final String name, final String description, final int skus,
-            final int[] picks) {
+    private static ContentionWorkload stock(
+            final String name, final String description, final int skus, final int[] picks) {
         final long[] demand = new long[skus];
         for (final int pick : picks) {
             demand[pick]++;

@@ -9,15 +9,18 @@ class ContentionWorkloadTest {
 
     @Test
     void sameSeedGivesSameAttempts() {
-        assertThat(ContentionWorkload.hotKeys(5_000, 7).attemptKeys()).isEqualTo(ContentionWorkload.hotKeys(5_000, 7).attemptKeys());
-        assertThat(ContentionWorkload.uniform(5_000, 7).attemptKeys()).isNotEqualTo(ContentionWorkload.uniform(5_000, 8).attemptKeys());
+        assertThat(ContentionWorkload.hotKeys(5_000, 7).attemptKeys())
+                .isEqualTo(ContentionWorkload.hotKeys(5_000, 7).attemptKeys());
+        assertThat(ContentionWorkload.uniform(5_000, 7).attemptKeys())
+                .isNotEqualTo(ContentionWorkload.uniform(5_000, 8).attemptKeys());
     }
 
     @Test
     void hotKeysSendNineInTenAttemptsToTenSkus() {
         final ContentionWorkload workload = ContentionWorkload.hotKeys(100_000, 1);
 
-        final long hot = Arrays.stream(workload.attemptKeys()).filter(k -> k < 10).count();
+        final long hot =
+                Arrays.stream(workload.attemptKeys()).filter(k -> k < 10).count();
 
         assertThat(workload.keys()).hasSize(1000);
         assertThat(hot / 100_000.0).isBetween(0.89, 0.91);

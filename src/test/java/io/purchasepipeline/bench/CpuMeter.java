@@ -33,11 +33,17 @@ final class CpuMeter {
     Map<String, Double> byThreadGroup(final int attempts, final int top) {
         final Map<String, Long> groups = new HashMap<>();
         final Map<Long, String> names = threadNames();
-        threadCpuNanos().forEach((id, nanos) -> groups.merge(names.getOrDefault(id, "?")
-                        .replaceAll("[0-9a-f]{8}-[0-9a-f-]{27}", "ID").replaceAll("\\d+", "N"),
-                nanos - threadsStart.getOrDefault(id, 0L), Long::sum));
+        threadCpuNanos()
+                .forEach((id, nanos) -> groups.merge(
+                        names.getOrDefault(id, "?")
+                                .replaceAll("[0-9a-f]{8}-[0-9a-f-]{27}", "ID")
+                                .replaceAll("\\d+", "N"),
+                        nanos - threadsStart.getOrDefault(id, 0L),
+                        Long::sum));
         final Map<String, Double> busiest = new LinkedHashMap<>();
-        groups.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(top)
+        groups.entrySet().stream()
+                .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+                .limit(top)
                 .forEach(group -> busiest.put(group.getKey(), perThousand(group.getValue(), attempts)));
         return busiest;
     }
@@ -73,7 +79,8 @@ final class CpuMeter {
 
     private static Map<Long, String> threadNames() {
         final Map<Long, String> names = new HashMap<>();
-        Arrays.stream(THREADS.getThreadInfo(THREADS.getAllThreadIds())).filter(Objects::nonNull)
+        Arrays.stream(THREADS.getThreadInfo(THREADS.getAllThreadIds()))
+                .filter(Objects::nonNull)
                 .forEach(info -> names.put(info.getThreadId(), info.getThreadName()));
         return names;
     }

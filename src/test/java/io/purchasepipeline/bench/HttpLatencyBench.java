@@ -2,10 +2,10 @@ package io.purchasepipeline.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.purchasepipeline.instance.InJvmPipeline;
 import io.purchasepipeline.http.AdminAuth;
 import io.purchasepipeline.http.HttpAccess;
 import io.purchasepipeline.http.TestTokens;
+import io.purchasepipeline.instance.InJvmPipeline;
 import io.purchasepipeline.serdes.JsonSerde;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -15,7 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -43,11 +42,21 @@ class HttpLatencyBench {
     @Test
     void measure() throws Exception {
         final TestTokens provider = TOKENS ? TestTokens.generate("bench") : null;
-        final HttpAccess access = TOKENS ? HttpAccess.admin(AdminAuth.open()).withCustomers(provider.verifier()) : HttpAccess.open();
+        final HttpAccess access =
+                TOKENS ? HttpAccess.admin(AdminAuth.open()).withCustomers(provider.verifier()) : HttpAccess.open();
         try (InJvmPipeline pipeline = InJvmPipeline.start(3, 6, access)) {
             awaitReady(pipeline);
-            final List<String> seats = List.of("concert-A1", "concert-A2", "concert-A3", "concert-A4", "concert-A5",
-                    "concert-A6", "concert-A7", "concert-A8", "concert-A9", "concert-A10");
+            final List<String> seats = List.of(
+                    "concert-A1",
+                    "concert-A2",
+                    "concert-A3",
+                    "concert-A4",
+                    "concert-A5",
+                    "concert-A6",
+                    "concert-A7",
+                    "concert-A8",
+                    "concert-A9",
+                    "concert-A10");
             final Map<String, Integer> owners = new LinkedHashMap<>();
             for (final String seat : seats) {
                 owners.put(seat, owner(pipeline, "/api/v1/seats/" + seat));
@@ -60,14 +69,17 @@ class HttpLatencyBench {
             final long[] reserve = new long[SAMPLES];
             for (int i = -WARMUP; i < SAMPLES; i++) {
                 final String seat = seats.get(Math.floorMod(i, seats.size()));
-                final String url = pipeline.url(Math.floorMod(i, 3)) + "/api/v1/seats/" + seat + "/reservations?user=u" + i;
+                final String url =
+                        pipeline.url(Math.floorMod(i, 3)) + "/api/v1/seats/" + seat + "/reservations?user=u" + i;
                 final String token = authorization[i + WARMUP];
                 final long started = System.nanoTime();
                 final int status = send(authorized(HttpRequest.newBuilder(URI.create(url)), token)
                         .POST(HttpRequest.BodyPublishers.noBody()));
                 final long took = System.nanoTime() - started;
                 assertThat(status).isEqualTo(201);
-                assertThat(send(authorized(HttpRequest.newBuilder(URI.create(url)), token).DELETE())).isEqualTo(204);
+                assertThat(send(authorized(HttpRequest.newBuilder(URI.create(url)), token)
+                                .DELETE()))
+                        .isEqualTo(204);
                 if (i >= 0) {
                     reserve[i] = took;
                 }
@@ -88,14 +100,17 @@ class HttpLatencyBench {
 
             final Map<String, Object> results = new LinkedHashMap<>();
             results.put("date", Instant.now().toString());
-            results.put("machine", Runtime.getRuntime().availableProcessors() + " cores, " + System.getProperty("os.name")
-                    + ", Java " + System.getProperty("java.version"));
+            results.put(
+                    "machine",
+                    Runtime.getRuntime().availableProcessors() + " cores, " + System.getProperty("os.name") + ", Java "
+                            + System.getProperty("java.version"));
             results.put("samples", SAMPLES);
             results.put("customer_tokens", TOKENS ? "RS256, verified on every seat command" : "off");
             results.put("seat_reservation_ms", summary(reserve));
             results.put("routed_query_ms", summary(routed));
             results.put("local_query_ms", summary(local));
-            final Path out = Path.of("bench", "results", TOKENS ? "http-latency-tokens-latest.json" : "http-latency-latest.json");
+            final Path out = Path.of(
+                    "bench", "results", TOKENS ? "http-latency-tokens-latest.json" : "http-latency-latest.json");
             Files.createDirectories(out.getParent());
             JsonSerde.MAPPER.writerWithDefaultPrettyPrinter().writeValue(out.toFile(), results);
             System.out.println("HTTP latency (ms): " + JsonSerde.MAPPER.writeValueAsString(results));
@@ -117,9 +132,12 @@ class HttpLatencyBench {
         final long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (System.nanoTime() < deadline) {
             for (int i = 0; i < 3; i++) {
-                final HttpResponse<String> answer = http.send(HttpRequest.newBuilder(URI.create(pipeline.url(i) + path)).build(),
+                final HttpResponse<String> answer = http.send(
+                        HttpRequest.newBuilder(URI.create(pipeline.url(i) + path))
+                                .build(),
                         HttpResponse.BodyHandlers.ofString());
-                if (answer.statusCode() == 200 && answer.headers().firstValue("X-Answered-By").isEmpty()) {
+                if (answer.statusCode() == 200
+                        && answer.headers().firstValue("X-Answered-By").isEmpty()) {
                     return i;
                 }
             }
@@ -132,8 +150,12 @@ class HttpLatencyBench {
         final long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
         while (System.nanoTime() < deadline) {
             final boolean running = java.util.stream.IntStream.range(0, 3)
-                    .allMatch(i -> pipeline.app(i).streams().state() == org.apache.kafka.streams.KafkaStreams.State.RUNNING);
-            if (running && send(HttpRequest.newBuilder(URI.create(pipeline.url(0) + "/api/v1/seats/concert-A10")).GET()) == 200) {
+                    .allMatch(i ->
+                            pipeline.app(i).streams().state() == org.apache.kafka.streams.KafkaStreams.State.RUNNING);
+            if (running
+                    && send(HttpRequest.newBuilder(URI.create(pipeline.url(0) + "/api/v1/seats/concert-A10"))
+                                    .GET())
+                            == 200) {
                 return;
             }
             Thread.sleep(200);
@@ -142,7 +164,8 @@ class HttpLatencyBench {
     }
 
     private int send(final HttpRequest.Builder request) throws Exception {
-        return http.send(request.timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+        return http.send(request.timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.discarding())
+                .statusCode();
     }
 
     private static Map<String, Double> summary(final long[] nanos) {

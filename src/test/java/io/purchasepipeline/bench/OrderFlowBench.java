@@ -29,6 +29,7 @@ class OrderFlowBench {
 
     /** As {@code load}'s defaults: 1,000 SKUs, 1 to 3 lines, a million customers taking turns. */
     private static final int SKUS = 1000;
+
     private static final int MAX_LINES = 3;
     private static final long CUSTOMERS = 1_000_000;
     private static final long STOCK = 1_000_000_000L;
@@ -52,12 +53,15 @@ class OrderFlowBench {
         for (final OrderMix.Kind kind : OrderMix.Kind.values()) {
             double best = 0;
             final List<Integer> counts = kind == OrderMix.Kind.FLASH
-                    ? List.of(CONNECTIONS.get(0), CONNECTIONS.get(1), CONNECTIONS.get(2), CROWD) : CONNECTIONS;
+                    ? List.of(CONNECTIONS.get(0), CONNECTIONS.get(1), CONNECTIONS.get(2), CROWD)
+                    : CONNECTIONS;
             for (final int connections : counts) {
-                flow.reset(IntStream.range(0, SKUS).mapToObj(i -> "load-sku-" + i).toList(), STOCK);
-                final SqlOrderFlow.Run run = flow.run(OrderMix.generator(kind, SKUS, MAX_LINES, CUSTOMERS, seed++), orders,
-                        connections);
-                assertThat(run.outcomes()).as("every order completes: stock and customers are plenty")
+                flow.reset(
+                        IntStream.range(0, SKUS).mapToObj(i -> "load-sku-" + i).toList(), STOCK);
+                final SqlOrderFlow.Run run =
+                        flow.run(OrderMix.generator(kind, SKUS, MAX_LINES, CUSTOMERS, seed++), orders, connections);
+                assertThat(run.outcomes())
+                        .as("every order completes: stock and customers are plenty")
                         .containsOnlyKeys(SqlOrderFlow.Outcome.COMPLETED);
                 final ObjectNode row = runs.addObject();
                 row.put("mix", kind.label());
@@ -66,8 +70,14 @@ class OrderFlowBench {
                 row.put("orders_per_s", round(run.ordersPerSecond()));
                 row.put("p50_ms", run.p50Ms());
                 row.put("p99_ms", run.p99Ms());
-                System.out.printf(Locale.ROOT, "order flow in SQL, %s, %d connections: %,.0f orders/s, p50 %.2f ms, p99 %.2f ms%n",
-                        kind.label(), connections, run.ordersPerSecond(), run.p50Ms(), run.p99Ms());
+                System.out.printf(
+                        Locale.ROOT,
+                        "order flow in SQL, %s, %d connections: %,.0f orders/s, p50 %.2f ms, p99 %.2f ms%n",
+                        kind.label(),
+                        connections,
+                        run.ordersPerSecond(),
+                        run.p50Ms(),
+                        run.p99Ms());
                 if (connections == CROWD) {
                     out.put("sql_orders_per_s_flash_64", round(run.ordersPerSecond()));
                 } else {
@@ -86,8 +96,10 @@ class OrderFlowBench {
     }
 
     private static String server(final SqlOrderFlow flow) throws Exception {
-        try (Connection c = flow.connect(); Statement s = c.createStatement();
-             ResultSet row = s.executeQuery("SELECT version(), current_setting('fsync'), current_setting('synchronous_commit')")) {
+        try (Connection c = flow.connect();
+                Statement s = c.createStatement();
+                ResultSet row = s.executeQuery(
+                        "SELECT version(), current_setting('fsync'), current_setting('synchronous_commit')")) {
             row.next();
             return row.getString(1).replaceAll(" on .*", "") + ": fsync=" + row.getString(2) + ", synchronous_commit="
                     + row.getString(3);

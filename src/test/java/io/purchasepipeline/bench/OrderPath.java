@@ -14,8 +14,7 @@ final class OrderPath {
      */
     static final int HOPS_BEFORE_REDESIGN = 4;
 
-    private OrderPath() {
-    }
+    private OrderPath() {}
 
     /**
      * The exactly-once commit boundaries from placed to terminal: the topology's
@@ -24,7 +23,9 @@ final class OrderPath {
      */
     static int hops() {
         try {
-            return Class.forName("io.purchasepipeline.topology.PurchaseTopology").getField("ORDER_PATH_HOPS").getInt(null);
+            return Class.forName("io.purchasepipeline.topology.PurchaseTopology")
+                    .getField("ORDER_PATH_HOPS")
+                    .getInt(null);
         } catch (ReflectiveOperationException e) {
             return HOPS_BEFORE_REDESIGN;
         }

@@ -49,24 +49,25 @@ import org.apache.kafka.streams.processor.api.FixedKeyRecord;
 public final class PassThroughApp {
 
     public static final String APPLICATION_ID = "bench-passthrough";
-    public static final Topic<Order> ORDERS = new Topic<>("passthrough-orders", Topics.ORDERS.keySerde(),
-            Topics.ORDERS.valueSerde(), Order.class);
-    public static final Topic<OrderEvent> EVENTS = new Topic<>("passthrough-events", Topics.ORDER_EVENTS.keySerde(),
-            Topics.ORDER_EVENTS.valueSerde(), OrderEvent.class);
+    public static final Topic<Order> ORDERS =
+            new Topic<>("passthrough-orders", Topics.ORDERS.keySerde(), Topics.ORDERS.valueSerde(), Order.class);
+    public static final Topic<OrderEvent> EVENTS = new Topic<>(
+            "passthrough-events", Topics.ORDER_EVENTS.keySerde(), Topics.ORDER_EVENTS.valueSerde(), OrderEvent.class);
     /** The commit boundaries an order crosses here: customer → SKU → customer → terminal. */
     public static final int HOPS = 3;
 
-    private PassThroughApp() {
-    }
+    private PassThroughApp() {}
 
     public static Topology topology() {
         final StreamsBuilder builder = new StreamsBuilder();
         builder.stream(ORDERS.name(), ORDERS.consumed())
                 .selectKey((customer, order) -> order.items().get(0).sku(), Named.as("by-sku"))
-                .repartition(Repartitioned.<String, Order>as("by-sku").withKeySerde(ORDERS.keySerde())
+                .repartition(Repartitioned.<String, Order>as("by-sku")
+                        .withKeySerde(ORDERS.keySerde())
                         .withValueSerde(ORDERS.valueSerde()))
                 .selectKey((sku, order) -> order.customerId(), Named.as("by-customer"))
-                .repartition(Repartitioned.<String, Order>as("by-customer").withKeySerde(ORDERS.keySerde())
+                .repartition(Repartitioned.<String, Order>as("by-customer")
+                        .withKeySerde(ORDERS.keySerde())
                         .withValueSerde(ORDERS.valueSerde()))
                 .processValues(Terminal::new, Named.as("terminal"))
                 .selectKey((customer, event) -> event.orderId(), Named.as("by-order"))
@@ -76,12 +77,15 @@ public final class PassThroughApp {
 
     /** The pipeline's shipped settings, under this application's id. */
     public static Properties settings(final String bootstrapServers, final Path stateDir) {
-        return StreamsSettings.of(bootstrapServers, stateDir, Map.of(StreamsConfig.APPLICATION_ID_CONFIG, APPLICATION_ID));
+        return StreamsSettings.of(
+                bootstrapServers, stateDir, Map.of(StreamsConfig.APPLICATION_ID_CONFIG, APPLICATION_ID));
     }
 
     /** Its input and output topics, with the partition count and replication of {@code orders} as provisioned. */
     public static void provision(final Admin admin) throws ExecutionException, InterruptedException {
-        final TopicDescription orders = admin.describeTopics(List.of(Topics.ORDERS.name())).allTopicNames().get()
+        final TopicDescription orders = admin.describeTopics(List.of(Topics.ORDERS.name()))
+                .allTopicNames()
+                .get()
                 .get(Topics.ORDERS.name());
         final short replication = (short) orders.partitions().get(0).replicas().size();
         final List<NewTopic> topics = new ArrayList<>();
@@ -120,10 +124,13 @@ public final class PassThroughApp {
         }
         final KafkaStreams streams = new KafkaStreams(topology(), settings(bootstrap, stateDir));
         final CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            streams.close();
-            stopped.countDown();
-        }, "passthrough-shutdown"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            streams.close();
+                            stopped.countDown();
+                        },
+                        "passthrough-shutdown"));
         final Path ready = readyFile;
         streams.setStateListener((now, before) -> {
             if (now == KafkaStreams.State.RUNNING && ready != null) {
@@ -150,8 +157,13 @@ public final class PassThroughApp {
 
         @Override
         public void process(final FixedKeyRecord<String, Order> record) {
-            context.forward(record.withValue(new OrderEvent(record.value().orderId(), 1, OrderStatus.COMPLETED,
-                    "pass-through", record.timestamp(), CorrelationId.of(record.headers()))));
+            context.forward(record.withValue(new OrderEvent(
+                    record.value().orderId(),
+                    1,
+                    OrderStatus.COMPLETED,
+                    "pass-through",
+                    record.timestamp(),
+                    CorrelationId.of(record.headers()))));
         }
     }
 }

@@ -41,8 +41,11 @@ class PassThroughAppTest {
 
     @Test
     void everyOrderCrossesBothRepartitionTopicsAndEndsOnce(@TempDir final Path state) throws Exception {
-        try (KafkaClusterTestKit cluster = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder().setCombined(true)
-                .setNumBrokerNodes(1).setNumControllerNodes(1).build())
+        try (KafkaClusterTestKit cluster = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
+                        .setCombined(true)
+                        .setNumBrokerNodes(1)
+                        .setNumControllerNodes(1)
+                        .build())
                 .setConfigProp("transaction.state.log.replication.factor", "1")
                 .setConfigProp("transaction.state.log.min.isr", "1")
                 .setConfigProp("transaction.state.log.num.partitions", "1")
@@ -56,13 +59,19 @@ class PassThroughAppTest {
             final Properties client = new Properties();
             client.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers());
             try (Admin admin = Admin.create(client)) {
-                admin.createTopics(List.of(new NewTopic(Topics.ORDERS.name(), 3, (short) 1))).all().get();
+                admin.createTopics(List.of(new NewTopic(Topics.ORDERS.name(), 3, (short) 1)))
+                        .all()
+                        .get();
                 PassThroughApp.provision(admin);
-                assertThat(admin.describeTopics(List.of(PassThroughApp.ORDERS.name())).allTopicNames().get()
-                        .get(PassThroughApp.ORDERS.name()).partitions()).hasSize(3);
+                assertThat(admin.describeTopics(List.of(PassThroughApp.ORDERS.name()))
+                                .allTopicNames()
+                                .get()
+                                .get(PassThroughApp.ORDERS.name())
+                                .partitions())
+                        .hasSize(3);
 
-                try (KafkaStreams streams = new KafkaStreams(PassThroughApp.topology(),
-                        PassThroughApp.settings(cluster.bootstrapServers(), state))) {
+                try (KafkaStreams streams = new KafkaStreams(
+                        PassThroughApp.topology(), PassThroughApp.settings(cluster.bootstrapServers(), state))) {
                     streams.start();
                     awaitRunning(streams);
                     final RecordCensus.Snapshot from = RecordCensus.snapshot(admin);
@@ -75,16 +84,24 @@ class PassThroughAppTest {
                         assertThat(event.orderId()).isEqualTo(key);
                         assertThat(event.status()).isEqualTo(OrderStatus.COMPLETED);
                     });
-                    final Map<String, RecordCensus.TopicCount> counts = RecordCensus.count(client, from,
-                            RecordCensus.snapshot(admin));
-                    final RecordCensus.StreamsTopics topics = RecordCensus.streamsTopics(admin, PassThroughApp.APPLICATION_ID);
+                    final Map<String, RecordCensus.TopicCount> counts =
+                            RecordCensus.count(client, from, RecordCensus.snapshot(admin));
+                    final RecordCensus.StreamsTopics topics =
+                            RecordCensus.streamsTopics(admin, PassThroughApp.APPLICATION_ID);
                     final String bySku = PassThroughApp.APPLICATION_ID + "-by-sku-repartition";
                     final String byCustomer = PassThroughApp.APPLICATION_ID + "-by-customer-repartition";
                     assertThat(topics.read()).isEqualTo(Set.of(PassThroughApp.ORDERS.name(), bySku, byCustomer));
                     assertThat(topics.written()).isEqualTo(Set.of(bySku, byCustomer, PassThroughApp.EVENTS.name()));
-                    assertThat(RecordCensus.recordsOf(counts, topics.written())).isEqualTo(Map.of(bySku, (long) ORDERS,
-                            byCustomer, (long) ORDERS, PassThroughApp.EVENTS.name(), (long) ORDERS));
-                    assertThat(counts.get(PassThroughApp.EVENTS.name()).markers()).isPositive();
+                    assertThat(RecordCensus.recordsOf(counts, topics.written()))
+                            .isEqualTo(Map.of(
+                                    bySku,
+                                    (long) ORDERS,
+                                    byCustomer,
+                                    (long) ORDERS,
+                                    PassThroughApp.EVENTS.name(),
+                                    (long) ORDERS));
+                    assertThat(counts.get(PassThroughApp.EVENTS.name()).markers())
+                            .isPositive();
                 }
             }
         }
@@ -94,11 +111,18 @@ class PassThroughAppTest {
         final Properties props = new Properties();
         props.putAll(client);
         props.put(ProducerConfig.LINGER_MS_CONFIG, "0");
-        try (KafkaProducer<String, Order> producer = new KafkaProducer<>(props, PassThroughApp.ORDERS.keySerde().serializer(),
+        try (KafkaProducer<String, Order> producer = new KafkaProducer<>(
+                props,
+                PassThroughApp.ORDERS.keySerde().serializer(),
                 PassThroughApp.ORDERS.valueSerde().serializer())) {
             for (int i = 0; i < ORDERS; i++) {
-                final Order order = new Order("order-" + i, "customer-" + i % 7, "C", "c@example.com",
-                        List.of(new OrderLine("sku-" + i % 5, 1), new OrderLine("sku-x", 2)), new PaymentDetails("4242"));
+                final Order order = new Order(
+                        "order-" + i,
+                        "customer-" + i % 7,
+                        "C",
+                        "c@example.com",
+                        List.of(new OrderLine("sku-" + i % 5, 1), new OrderLine("sku-x", 2)),
+                        new PaymentDetails("4242"));
                 producer.send(new ProducerRecord<>(PassThroughApp.ORDERS.name(), order.customerId(), order));
             }
         }
@@ -111,13 +135,17 @@ class PassThroughAppTest {
         props.put(ConsumerConfig.GROUP_ID_CONFIG, "passthrough-test-reader");
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         final Map<String, OrderEvent> events = new HashMap<>();
-        try (KafkaConsumer<String, OrderEvent> consumer = new KafkaConsumer<>(props,
-                PassThroughApp.EVENTS.keySerde().deserializer(), PassThroughApp.EVENTS.valueSerde().deserializer())) {
+        try (KafkaConsumer<String, OrderEvent> consumer = new KafkaConsumer<>(
+                props,
+                PassThroughApp.EVENTS.keySerde().deserializer(),
+                PassThroughApp.EVENTS.valueSerde().deserializer())) {
             consumer.subscribe(List.of(PassThroughApp.EVENTS.name()));
             final long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
             while (events.size() < ORDERS && System.nanoTime() < deadline) {
                 for (final ConsumerRecord<String, OrderEvent> record : consumer.poll(Duration.ofMillis(200))) {
-                    assertThat(events.put(record.key(), record.value())).as("ended once: " + record.key()).isNull();
+                    assertThat(events.put(record.key(), record.value()))
+                            .as("ended once: " + record.key())
+                            .isNull();
                 }
             }
         }

@@ -15,9 +15,9 @@ import java.util.function.Predicate;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.DescribeProducersResult.PartitionProducerState;
 import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.admin.DescribeProducersResult.PartitionProducerState;
 import org.apache.kafka.clients.admin.ProducerState;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.admin.TransactionListing;
@@ -81,22 +81,24 @@ public final class RecordCensus {
      * which are read only to restore) and write (partitions whose recent producers include one of
      * the application's transactional producers: sinks, repartition topics, changelogs).
      */
-    public record StreamsTopics(Set<String> read, Set<String> written) {
-    }
+    public record StreamsTopics(Set<String> read, Set<String> written) {}
 
-    private RecordCensus() {
-    }
+    private RecordCensus() {}
 
     /** Every partition's end offset now. */
     public static Snapshot snapshot(final Admin admin) throws ExecutionException, InterruptedException {
         final Set<String> topics = admin.listTopics().names().get();
         final Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-        for (final TopicDescription topic : admin.describeTopics(topics).allTopicNames().get().values()) {
-            topic.partitions().forEach(p -> latest.put(new TopicPartition(topic.name(), p.partition()), OffsetSpec.latest()));
+        for (final TopicDescription topic :
+                admin.describeTopics(topics).allTopicNames().get().values()) {
+            topic.partitions()
+                    .forEach(p -> latest.put(new TopicPartition(topic.name(), p.partition()), OffsetSpec.latest()));
         }
         // read_uncommitted: the log end offset, past any open transaction, not the last stable offset
         final Map<TopicPartition, Long> ends = new HashMap<>();
-        admin.listOffsets(latest, new ListOffsetsOptions(IsolationLevel.READ_UNCOMMITTED)).all().get()
+        admin.listOffsets(latest, new ListOffsetsOptions(IsolationLevel.READ_UNCOMMITTED))
+                .all()
+                .get()
                 .forEach((partition, info) -> ends.put(partition, info.offset()));
         return new Snapshot(Instant.now(), ends);
     }
@@ -142,27 +144,32 @@ public final class RecordCensus {
         return out;
     }
 
-    private static Map<TopicPartition, Long> logStartOffsets(final Properties clientProps, final Set<TopicPartition> partitions) {
+    private static Map<TopicPartition, Long> logStartOffsets(
+            final Properties clientProps, final Set<TopicPartition> partitions) {
         if (partitions.isEmpty()) {
             return Map.of();
         }
         final Properties props = new Properties();
         props.putAll(clientProps);
         props.remove(ConsumerConfig.GROUP_ID_CONFIG);
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(),
-                new ByteArrayDeserializer())) {
+        try (KafkaConsumer<byte[], byte[]> consumer =
+                new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             return consumer.beginningOffsets(partitions, READ_TIMEOUT);
         }
     }
 
     /** The data records of the given topics, summed. */
     public static long records(final Map<String, TopicCount> counts, final Collection<String> topics) {
-        return topics.stream().mapToLong(topic -> counts.getOrDefault(topic, new TopicCount(0, 0, 0)).records()).sum();
+        return topics.stream()
+                .mapToLong(topic ->
+                        counts.getOrDefault(topic, new TopicCount(0, 0, 0)).records())
+                .sum();
     }
 
     /** The given topics' data records, by topic, leaving out those that took none. */
     public static Map<String, Long> recordsOf(final Map<String, TopicCount> counts, final Collection<String> topics) {
-        return counts.entrySet().stream().filter(e -> topics.contains(e.getKey()) && e.getValue().records() > 0)
+        return counts.entrySet().stream()
+                .filter(e -> topics.contains(e.getKey()) && e.getValue().records() > 0)
                 .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().records(), (a, b) -> a, TreeMap::new));
     }
 
@@ -175,13 +182,16 @@ public final class RecordCensus {
      */
     public static StreamsTopics streamsTopics(final Admin admin, final String applicationId)
             throws ExecutionException, InterruptedException {
-        final Pattern threadProducer = Pattern.compile(Pattern.quote(applicationId)
-                + "-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}-\\d+");
-        final Set<String> read = admin.listConsumerGroupOffsets(applicationId).partitionsToOffsetAndMetadata().get()
-                .keySet().stream().map(TopicPartition::topic).collect(Collectors.toCollection(HashSet::new));
+        final Pattern threadProducer = Pattern.compile(
+                Pattern.quote(applicationId) + "-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}-\\d+");
+        final Set<String> read =
+                admin.listConsumerGroupOffsets(applicationId).partitionsToOffsetAndMetadata().get().keySet().stream()
+                        .map(TopicPartition::topic)
+                        .collect(Collectors.toCollection(HashSet::new));
         final Set<Long> producers = admin.listTransactions().all().get().stream()
                 .filter(t -> threadProducer.matcher(t.transactionalId()).matches())
-                .map(TransactionListing::producerId).collect(Collectors.toSet());
+                .map(TransactionListing::producerId)
+                .collect(Collectors.toSet());
         return new StreamsTopics(read, writtenBy(admin, producers::contains));
     }
 
@@ -189,10 +199,11 @@ public final class RecordCensus {
             throws ExecutionException, InterruptedException {
         final Set<String> topics = admin.listTopics().names().get();
         final List<TopicPartition> partitions = admin.describeTopics(topics).allTopicNames().get().values().stream()
-                .flatMap(t -> t.partitions().stream().map(p -> new TopicPartition(t.name(), p.partition()))).toList();
+                .flatMap(t -> t.partitions().stream().map(p -> new TopicPartition(t.name(), p.partition())))
+                .toList();
         final Set<String> written = new HashSet<>();
-        for (final Map.Entry<TopicPartition, PartitionProducerState> entry
-                : admin.describeProducers(partitions).all().get().entrySet()) {
+        for (final Map.Entry<TopicPartition, PartitionProducerState> entry :
+                admin.describeProducers(partitions).all().get().entrySet()) {
             for (final ProducerState state : entry.getValue().activeProducers()) {
                 if (producer.test(state.producerId())) {
                     written.add(entry.getKey().topic());
@@ -203,8 +214,8 @@ public final class RecordCensus {
     }
 
     /** Data records at offsets [start, end) of each partition, as a consumer of that isolation level sees them. */
-    private static Map<TopicPartition, Long> read(final Properties clientProps, final Map<TopicPartition, long[]> ranges,
-                                                  final IsolationLevel isolation) {
+    private static Map<TopicPartition, Long> read(
+            final Properties clientProps, final Map<TopicPartition, long[]> ranges, final IsolationLevel isolation) {
         final Map<TopicPartition, Long> counts = new HashMap<>();
         if (ranges.isEmpty()) {
             return counts;
@@ -215,16 +226,17 @@ public final class RecordCensus {
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation.toString());
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "5000");
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(),
-                new ByteArrayDeserializer())) {
+        try (KafkaConsumer<byte[], byte[]> consumer =
+                new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             consumer.assign(ranges.keySet());
             ranges.forEach((partition, range) -> consumer.seek(partition, range[0]));
             final Set<TopicPartition> open = new HashSet<>(ranges.keySet());
             final long deadline = System.nanoTime() + READ_TIMEOUT.toNanos();
             while (!open.isEmpty()) {
                 if (System.nanoTime() - deadline > 0) {
-                    throw new IllegalStateException("Could not read to the second snapshot within " + READ_TIMEOUT.toSeconds()
-                            + " s (" + isolation + "), still open: " + open + " (a transaction left open?)");
+                    throw new IllegalStateException(
+                            "Could not read to the second snapshot within " + READ_TIMEOUT.toSeconds() + " s ("
+                                    + isolation + "), still open: " + open + " (a transaction left open?)");
                 }
                 for (final ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
                     final TopicPartition partition = new TopicPartition(record.topic(), record.partition());
@@ -235,7 +247,8 @@ public final class RecordCensus {
                 // a consumer moves past markers and, read_committed, past aborted records: its
                 // position reaches the end offset even when the last offsets hold no record it returns
                 open.removeIf(partition -> consumer.position(partition) >= ranges.get(partition)[1]);
-                consumer.pause(ranges.keySet().stream().filter(p -> !open.contains(p)).toList());
+                consumer.pause(
+                        ranges.keySet().stream().filter(p -> !open.contains(p)).toList());
             }
         }
         return counts;

@@ -28,8 +28,11 @@ class RecordCensusTest {
 
     @BeforeAll
     static void startBroker() throws Exception {
-        cluster = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder().setCombined(true).setNumBrokerNodes(1)
-                .setNumControllerNodes(1).build())
+        cluster = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
+                        .setCombined(true)
+                        .setNumBrokerNodes(1)
+                        .setNumControllerNodes(1)
+                        .build())
                 .setConfigProp("transaction.state.log.replication.factor", "1")
                 .setConfigProp("transaction.state.log.min.isr", "1")
                 .setConfigProp("transaction.state.log.num.partitions", "1")
@@ -61,14 +64,14 @@ class RecordCensusTest {
         final RecordCensus.Snapshot from = RecordCensus.snapshot(admin);
         try (KafkaProducer<String, String> tx = producer("census-" + UUID.randomUUID())) {
             tx.initTransactions();
-            tx.beginTransaction();                    // both partitions: two commit markers
+            tx.beginTransaction(); // both partitions: two commit markers
             send(tx, topic, 0, 2);
             send(tx, topic, 1, 2);
             tx.commitTransaction();
-            tx.beginTransaction();                    // partition 0 only: one marker
+            tx.beginTransaction(); // partition 0 only: one marker
             send(tx, topic, 0, 6);
             tx.commitTransaction();
-            tx.beginTransaction();                    // aborted, partition 1: three records and one abort marker
+            tx.beginTransaction(); // aborted, partition 1: three records and one abort marker
             send(tx, topic, 1, 3);
             tx.flush();
             tx.abortTransaction();
@@ -94,7 +97,8 @@ class RecordCensusTest {
             send(plain, created, 0, 4);
             plain.flush();
         }
-        final Map<String, RecordCensus.TopicCount> counts = RecordCensus.count(clientProps(), from, RecordCensus.snapshot(admin));
+        final Map<String, RecordCensus.TopicCount> counts =
+                RecordCensus.count(clientProps(), from, RecordCensus.snapshot(admin));
 
         assertThat(counts).doesNotContainKey(quiet);
         assertThat(counts.get(created)).isEqualTo(new RecordCensus.TopicCount(4, 0, 0));
@@ -112,14 +116,18 @@ class RecordCensusTest {
         }
         final RecordCensus.Snapshot to = RecordCensus.snapshot(admin);
         // as Kafka Streams purges a repartition topic once its records were consumed
-        admin.deleteRecords(Map.of(new org.apache.kafka.common.TopicPartition(topic, 0),
-                org.apache.kafka.clients.admin.RecordsToDelete.beforeOffset(6))).all().get();
+        admin.deleteRecords(Map.of(
+                        new org.apache.kafka.common.TopicPartition(topic, 0),
+                        org.apache.kafka.clients.admin.RecordsToDelete.beforeOffset(6)))
+                .all()
+                .get();
 
-        assertThat(RecordCensus.count(clientProps(), from, to).get(topic)).isEqualTo(new RecordCensus.TopicCount(4, 0, 0, 6));
+        assertThat(RecordCensus.count(clientProps(), from, to).get(topic))
+                .isEqualTo(new RecordCensus.TopicCount(4, 0, 0, 6));
     }
 
-    private static void send(final KafkaProducer<String, String> producer, final String topic, final int partition,
-                             final int records) {
+    private static void send(
+            final KafkaProducer<String, String> producer, final String topic, final int partition, final int records) {
         for (int i = 0; i < records; i++) {
             producer.send(new ProducerRecord<>(topic, partition, "k" + i, "v" + i));
         }

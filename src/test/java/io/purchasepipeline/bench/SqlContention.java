@@ -32,7 +32,8 @@ final class SqlContention {
 
     SqlContention(final String jdbcUrl) throws SQLException {
         this.jdbcUrl = jdbcUrl;
-        try (Connection connection = connect(); Statement statement = connection.createStatement()) {
+        try (Connection connection = connect();
+                Statement statement = connection.createStatement()) {
             statement.execute("CREATE TABLE IF NOT EXISTS stock (sku text PRIMARY KEY, available bigint NOT NULL, "
                     + "held bigint NOT NULL, version bigint NOT NULL DEFAULT 0)");
             statement.execute("CREATE TABLE IF NOT EXISTS seats (seat_id text PRIMARY KEY, holder text, "
@@ -42,16 +43,18 @@ final class SqlContention {
 
     /** The server's durability settings, as the runs saw them. */
     String durability() throws SQLException {
-        try (Connection connection = connect(); Statement statement = connection.createStatement();
-             ResultSet row = statement.executeQuery("SELECT version(), current_setting('fsync'), "
-                     + "current_setting('synchronous_commit'), current_setting('full_page_writes')")) {
+        try (Connection connection = connect();
+                Statement statement = connection.createStatement();
+                ResultSet row = statement.executeQuery("SELECT version(), current_setting('fsync'), "
+                        + "current_setting('synchronous_commit'), current_setting('full_page_writes')")) {
             row.next();
             return row.getString(1).replaceAll(" on .*", "") + ": fsync=" + row.getString(2) + ", synchronous_commit="
                     + row.getString(3) + ", full_page_writes=" + row.getString(4);
         }
     }
 
-    ContentionRun run(final ContentionWorkload workload, final SqlStrategy strategy, final int clients, final String run)
+    ContentionRun run(
+            final ContentionWorkload workload, final SqlStrategy strategy, final int clients, final String run)
             throws Exception {
         load(workload);
         final int attempts = workload.attempts();
@@ -94,8 +97,17 @@ final class SqlContention {
             final long elapsed = System.nanoTime() - started;
             // the clients' threads wrote latency and won; Future.get made their writes visible here
             final ContentionCheck check = ContentionCheck.of(workload, run, won, finalStates(workload));
-            return ContentionRun.of(workload, ContentionRun.SQL, strategy.label(), clients, clients, latency, elapsed,
-                    check, retries.get(), null);
+            return ContentionRun.of(
+                    workload,
+                    ContentionRun.SQL,
+                    strategy.label(),
+                    clients,
+                    clients,
+                    latency,
+                    elapsed,
+                    check,
+                    retries.get(),
+                    null);
         } finally {
             pool.shutdownNow();
         }
@@ -109,9 +121,10 @@ final class SqlContention {
                 statement.execute("TRUNCATE stock, seats");
             }
             final boolean seats = workload.kind() == ContentionWorkload.Kind.SEATS;
-            try (PreparedStatement insert = connection.prepareStatement(seats
-                    ? "INSERT INTO seats (seat_id, holder) VALUES (?, NULL)"
-                    : "INSERT INTO stock (sku, available, held) VALUES (?, ?, 0)")) {
+            try (PreparedStatement insert = connection.prepareStatement(
+                    seats
+                            ? "INSERT INTO seats (seat_id, holder) VALUES (?, NULL)"
+                            : "INSERT INTO stock (sku, available, held) VALUES (?, ?, 0)")) {
                 for (int k = 0; k < workload.keys().size(); k++) {
                     insert.setString(1, workload.keys().get(k));
                     if (!seats) {
@@ -131,7 +144,8 @@ final class SqlContention {
 
     private List<KeyState> finalStates(final ContentionWorkload workload) throws SQLException {
         final Map<String, KeyState> states = new HashMap<>();
-        try (Connection connection = connect(); Statement statement = connection.createStatement()) {
+        try (Connection connection = connect();
+                Statement statement = connection.createStatement()) {
             if (workload.kind() == ContentionWorkload.Kind.SEATS) {
                 try (ResultSet rows = statement.executeQuery("SELECT seat_id, holder FROM seats")) {
                     while (rows.next()) {
@@ -146,13 +160,15 @@ final class SqlContention {
                 }
             }
         }
-        return workload.keys().stream().map(key -> {
-            final KeyState state = states.get(key);
-            if (state == null) {
-                throw new IllegalStateException("row of " + key + " is gone");
-            }
-            return state;
-        }).toList();
+        return workload.keys().stream()
+                .map(key -> {
+                    final KeyState state = states.get(key);
+                    if (state == null) {
+                        throw new IllegalStateException("row of " + key + " is gone");
+                    }
+                    return state;
+                })
+                .toList();
     }
 
     private Connection connect() throws SQLException {

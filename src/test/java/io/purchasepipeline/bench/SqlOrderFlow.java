@@ -43,19 +43,29 @@ final class SqlOrderFlow {
 
     /** The fraud check's default: more than this many orders of one customer in a minute. */
     static final int VELOCITY_MAX_ORDERS = 5;
+
     static final BigDecimal PRICE = new BigDecimal("19.90");
 
     /** How an order ended. */
-    enum Outcome { COMPLETED, REJECTED_FRAUD, REJECTED_OUT_OF_STOCK }
+    enum Outcome {
+        COMPLETED,
+        REJECTED_FRAUD,
+        REJECTED_OUT_OF_STOCK
+    }
 
     /**
      * One run: orders/s over the wall time of the run, latency of one order's transaction(s).
      *
      * @param latencyMs p50, p99 in ms
      */
-    record Run(int connections, int orders, double seconds, double ordersPerSecond, double p50Ms, double p99Ms,
-               Map<Outcome, Integer> outcomes) {
-    }
+    record Run(
+            int connections,
+            int orders,
+            double seconds,
+            double ordersPerSecond,
+            double p50Ms,
+            double p99Ms,
+            Map<Outcome, Integer> outcomes) {}
 
     private final String jdbcUrl;
 
@@ -69,24 +79,32 @@ final class SqlOrderFlow {
 
     /** Drops and creates the tables; every SKU named gets {@code stock} units. */
     void reset(final List<String> skus, final long stock) throws SQLException {
-        try (Connection c = connect(); Statement s = c.createStatement()) {
-            s.execute("DROP TABLE IF EXISTS flow_outbox, flow_payments, flow_order_events, flow_order_lines, flow_orders, "
-                    + "flow_stock");
-            s.execute("CREATE TABLE flow_stock (sku text PRIMARY KEY, available bigint NOT NULL CHECK (available >= 0))");
-            s.execute("CREATE TABLE flow_orders (order_id text PRIMARY KEY, customer_id text NOT NULL, status text NOT NULL, "
-                    + "total numeric(12,2) NOT NULL, created_at timestamptz NOT NULL DEFAULT now())");
+        try (Connection c = connect();
+                Statement s = c.createStatement()) {
+            s.execute(
+                    "DROP TABLE IF EXISTS flow_outbox, flow_payments, flow_order_events, flow_order_lines, flow_orders, "
+                            + "flow_stock");
+            s.execute(
+                    "CREATE TABLE flow_stock (sku text PRIMARY KEY, available bigint NOT NULL CHECK (available >= 0))");
+            s.execute(
+                    "CREATE TABLE flow_orders (order_id text PRIMARY KEY, customer_id text NOT NULL, status text NOT NULL, "
+                            + "total numeric(12,2) NOT NULL, created_at timestamptz NOT NULL DEFAULT now())");
             s.execute("CREATE INDEX flow_orders_by_customer ON flow_orders (customer_id, created_at)");
-            s.execute("CREATE TABLE flow_order_lines (order_id text NOT NULL REFERENCES flow_orders, sku text NOT NULL, "
-                    + "quantity int NOT NULL, PRIMARY KEY (order_id, sku))");
-            s.execute("CREATE TABLE flow_order_events (order_id text NOT NULL REFERENCES flow_orders, seq int NOT NULL, "
-                    + "status text NOT NULL, at timestamptz NOT NULL DEFAULT now(), PRIMARY KEY (order_id, seq))");
-            s.execute("CREATE TABLE flow_payments (order_id text PRIMARY KEY REFERENCES flow_orders, card text NOT NULL, "
-                    + "amount numeric(12,2) NOT NULL, status text NOT NULL)");
+            s.execute(
+                    "CREATE TABLE flow_order_lines (order_id text NOT NULL REFERENCES flow_orders, sku text NOT NULL, "
+                            + "quantity int NOT NULL, PRIMARY KEY (order_id, sku))");
+            s.execute(
+                    "CREATE TABLE flow_order_events (order_id text NOT NULL REFERENCES flow_orders, seq int NOT NULL, "
+                            + "status text NOT NULL, at timestamptz NOT NULL DEFAULT now(), PRIMARY KEY (order_id, seq))");
+            s.execute(
+                    "CREATE TABLE flow_payments (order_id text PRIMARY KEY REFERENCES flow_orders, card text NOT NULL, "
+                            + "amount numeric(12,2) NOT NULL, status text NOT NULL)");
             s.execute("CREATE TABLE flow_outbox (id bigserial PRIMARY KEY, order_id text NOT NULL, kind text NOT NULL, "
                     + "recipient text NOT NULL, sent boolean NOT NULL DEFAULT false)");
         }
         try (Connection c = connect();
-             PreparedStatement insert = c.prepareStatement("INSERT INTO flow_stock (sku, available) VALUES (?, ?)")) {
+                PreparedStatement insert =
+                        c.prepareStatement("INSERT INTO flow_stock (sku, available) VALUES (?, ?)")) {
             for (final String sku : skus) {
                 insert.setString(1, sku);
                 insert.setLong(2, stock);
@@ -131,11 +149,13 @@ final class SqlOrderFlow {
         }
         final List<OrderLine> lines = new ArrayList<>(order.items());
         lines.sort(Comparator.comparing(OrderLine::sku));
-        final BigDecimal total = PRICE.multiply(BigDecimal.valueOf(lines.stream().mapToInt(OrderLine::quantity).sum()));
+        final BigDecimal total = PRICE.multiply(
+                BigDecimal.valueOf(lines.stream().mapToInt(OrderLine::quantity).sum()));
         insertOrder(c, order, "PLACED", total);
         insertEvents(c, order.orderId(), 1, "PLACED");
         try (PreparedStatement lock = c.prepareStatement("SELECT available FROM flow_stock WHERE sku = ? FOR UPDATE");
-             PreparedStatement take = c.prepareStatement("UPDATE flow_stock SET available = available - ? WHERE sku = ?")) {
+                PreparedStatement take =
+                        c.prepareStatement("UPDATE flow_stock SET available = available - ? WHERE sku = ?")) {
             for (final OrderLine line : lines) {
                 lock.setString(1, line.sku());
                 try (ResultSet row = lock.executeQuery()) {
@@ -148,8 +168,8 @@ final class SqlOrderFlow {
                 take.executeUpdate();
             }
         }
-        try (PreparedStatement insert = c.prepareStatement(
-                "INSERT INTO flow_order_lines (order_id, sku, quantity) VALUES (?, ?, ?)")) {
+        try (PreparedStatement insert =
+                c.prepareStatement("INSERT INTO flow_order_lines (order_id, sku, quantity) VALUES (?, ?, ?)")) {
             for (final OrderLine line : lines) {
                 insert.setString(1, order.orderId());
                 insert.setString(2, line.sku());
@@ -167,8 +187,8 @@ final class SqlOrderFlow {
         }
         insertEvents(c, order.orderId(), 2, "RESERVED", "PAID", Outcome.COMPLETED.name());
         try (PreparedStatement status = c.prepareStatement("UPDATE flow_orders SET status = ? WHERE order_id = ?");
-             PreparedStatement outbox = c.prepareStatement(
-                     "INSERT INTO flow_outbox (order_id, kind, recipient) VALUES (?, ?, ?)")) {
+                PreparedStatement outbox =
+                        c.prepareStatement("INSERT INTO flow_outbox (order_id, kind, recipient) VALUES (?, ?, ?)")) {
             status.setString(1, Outcome.COMPLETED.name());
             status.setString(2, order.orderId());
             status.executeUpdate();
@@ -195,10 +215,11 @@ final class SqlOrderFlow {
         }
     }
 
-    private static void insertEvents(final Connection c, final String orderId, final int firstSeq, final String... statuses)
+    private static void insertEvents(
+            final Connection c, final String orderId, final int firstSeq, final String... statuses)
             throws SQLException {
-        try (PreparedStatement insert = c.prepareStatement(
-                "INSERT INTO flow_order_events (order_id, seq, status) VALUES (?, ?, ?)")) {
+        try (PreparedStatement insert =
+                c.prepareStatement("INSERT INTO flow_order_events (order_id, seq, status) VALUES (?, ?, ?)")) {
             for (int i = 0; i < statuses.length; i++) {
                 insert.setString(1, orderId);
                 insert.setInt(2, firstSeq + i);
@@ -257,7 +278,13 @@ final class SqlOrderFlow {
         final long[] sorted = latency.clone();
         Arrays.sort(sorted);
         final double seconds = (ended - started) / 1e9;
-        return new Run(connections, count, seconds, count / seconds, percentile(sorted, 0.50), percentile(sorted, 0.99),
+        return new Run(
+                connections,
+                count,
+                seconds,
+                count / seconds,
+                percentile(sorted, 0.50),
+                percentile(sorted, 0.99),
                 outcomes);
     }
 

@@ -2,10 +2,10 @@ package io.purchasepipeline.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.purchasepipeline.tools.load.OrderMix;
 import io.purchasepipeline.serdes.Order;
 import io.purchasepipeline.serdes.OrderLine;
 import io.purchasepipeline.serdes.PaymentDetails;
+import io.purchasepipeline.tools.load.OrderMix;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -26,8 +26,8 @@ import org.junit.jupiter.api.Test;
 @Tag("bench")
 class SqlOrderFlowTest {
 
-    private final SqlOrderFlow flow = new SqlOrderFlow(Objects.requireNonNull(System.getProperty("bench.jdbc-url"),
-            "bench.jdbc-url: the JDBC URL that bench/postgres prints"));
+    private final SqlOrderFlow flow = new SqlOrderFlow(Objects.requireNonNull(
+            System.getProperty("bench.jdbc-url"), "bench.jdbc-url: the JDBC URL that bench/postgres prints"));
 
     @BeforeEach
     void freshTables() throws SQLException {
@@ -42,14 +42,19 @@ class SqlOrderFlowTest {
             assertThat(SqlOrderFlow.place(c, order)).isEqualTo(SqlOrderFlow.Outcome.COMPLETED);
         }
 
-        assertThat(number("SELECT available FROM flow_stock WHERE sku = 'load-sku-3'")).isEqualTo(998);
-        assertThat(number("SELECT available FROM flow_stock WHERE sku = 'load-sku-1'")).isEqualTo(999);
+        assertThat(number("SELECT available FROM flow_stock WHERE sku = 'load-sku-3'"))
+                .isEqualTo(998);
+        assertThat(number("SELECT available FROM flow_stock WHERE sku = 'load-sku-1'"))
+                .isEqualTo(999);
         assertThat(text("SELECT status FROM flow_orders WHERE order_id = 'o1'")).isEqualTo("COMPLETED");
         assertThat(text("SELECT string_agg(status, ',' ORDER BY seq) FROM flow_order_events WHERE order_id = 'o1'"))
                 .isEqualTo("PLACED,RESERVED,PAID,COMPLETED");
-        assertThat(number("SELECT count(*) FROM flow_order_lines WHERE order_id = 'o1'")).isEqualTo(2);
-        assertThat(text("SELECT amount::text FROM flow_payments WHERE order_id = 'o1'")).isEqualTo("59.70");
-        assertThat(number("SELECT count(*) FROM flow_outbox WHERE order_id = 'o1'")).isEqualTo(2);
+        assertThat(number("SELECT count(*) FROM flow_order_lines WHERE order_id = 'o1'"))
+                .isEqualTo(2);
+        assertThat(text("SELECT amount::text FROM flow_payments WHERE order_id = 'o1'"))
+                .isEqualTo("59.70");
+        assertThat(number("SELECT count(*) FROM flow_outbox WHERE order_id = 'o1'"))
+                .isEqualTo(2);
     }
 
     @Test
@@ -62,18 +67,24 @@ class SqlOrderFlowTest {
             assertThat(SqlOrderFlow.place(c, order("v5", "bob", new OrderLine("load-sku-0", 1))))
                     .isEqualTo(SqlOrderFlow.Outcome.REJECTED_FRAUD);
         }
-        assertThat(number("SELECT available FROM flow_stock WHERE sku = 'load-sku-0'")).isEqualTo(995);
-        assertThat(number("SELECT count(*) FROM flow_payments WHERE order_id = 'v5'")).isZero();
+        assertThat(number("SELECT available FROM flow_stock WHERE sku = 'load-sku-0'"))
+                .isEqualTo(995);
+        assertThat(number("SELECT count(*) FROM flow_payments WHERE order_id = 'v5'"))
+                .isZero();
     }
 
     @Test
     void aLineShortOfStockRollsBackTheOtherLinesAndRecordsTheOrderOutOfStock() throws Exception {
         try (Connection c = autoCommitOff()) {
-            assertThat(SqlOrderFlow.place(c, order("big", "carol", new OrderLine("load-sku-0", 1),
-                    new OrderLine("load-sku-9", 1001)))).isEqualTo(SqlOrderFlow.Outcome.REJECTED_OUT_OF_STOCK);
+            assertThat(SqlOrderFlow.place(
+                            c,
+                            order("big", "carol", new OrderLine("load-sku-0", 1), new OrderLine("load-sku-9", 1001))))
+                    .isEqualTo(SqlOrderFlow.Outcome.REJECTED_OUT_OF_STOCK);
         }
-        assertThat(number("SELECT available FROM flow_stock WHERE sku = 'load-sku-0'")).isEqualTo(1000);
-        assertThat(text("SELECT status FROM flow_orders WHERE order_id = 'big'")).isEqualTo("REJECTED_OUT_OF_STOCK");
+        assertThat(number("SELECT available FROM flow_stock WHERE sku = 'load-sku-0'"))
+                .isEqualTo(1000);
+        assertThat(text("SELECT status FROM flow_orders WHERE order_id = 'big'"))
+                .isEqualTo("REJECTED_OUT_OF_STOCK");
         assertThat(number("SELECT count(*) FROM flow_outbox")).isZero();
     }
 
@@ -84,8 +95,8 @@ class SqlOrderFlowTest {
 
         final SqlOrderFlow.Run run = flow.run(orders, 200, 16);
 
-        assertThat(run.outcomes()).isEqualTo(Map.of(SqlOrderFlow.Outcome.COMPLETED, 150,
-                SqlOrderFlow.Outcome.REJECTED_OUT_OF_STOCK, 50));
+        assertThat(run.outcomes())
+                .isEqualTo(Map.of(SqlOrderFlow.Outcome.COMPLETED, 150, SqlOrderFlow.Outcome.REJECTED_OUT_OF_STOCK, 50));
         assertThat(number("SELECT available FROM flow_stock")).isZero();
         assertThat(number("SELECT count(*) FROM flow_payments")).isEqualTo(150);
     }
@@ -97,8 +108,11 @@ class SqlOrderFlowTest {
         final SqlOrderFlow.Run run = flow.run(orders, 400, 8);
 
         assertThat(run.outcomes()).isEqualTo(Map.of(SqlOrderFlow.Outcome.COMPLETED, 400));
-        final long units = IntStream.range(0, 400).mapToLong(i -> orders.apply(i).items().stream()
-                .mapToInt(OrderLine::quantity).sum()).sum();
+        final long units = IntStream.range(0, 400)
+                .mapToLong(i -> orders.apply(i).items().stream()
+                        .mapToInt(OrderLine::quantity)
+                        .sum())
+                .sum();
         assertThat(number("SELECT sum(1000 - available) FROM flow_stock")).isEqualTo(units);
     }
 
@@ -113,14 +127,18 @@ class SqlOrderFlowTest {
     }
 
     private long number(final String sql) throws SQLException {
-        try (Connection c = flow.connect(); Statement s = c.createStatement(); ResultSet row = s.executeQuery(sql)) {
+        try (Connection c = flow.connect();
+                Statement s = c.createStatement();
+                ResultSet row = s.executeQuery(sql)) {
             row.next();
             return row.getLong(1);
         }
     }
 
     private String text(final String sql) throws SQLException {
-        try (Connection c = flow.connect(); Statement s = c.createStatement(); ResultSet row = s.executeQuery(sql)) {
+        try (Connection c = flow.connect();
+                Statement s = c.createStatement();
+                ResultSet row = s.executeQuery(sql)) {
             row.next();
             return row.getString(1);
         }

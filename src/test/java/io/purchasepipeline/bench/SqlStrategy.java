@@ -95,14 +95,22 @@ public enum SqlStrategy {
     ATOMIC("atomic_update", true) {
         @Override
         Attempt takeUnit(final Session session, final String sku, final int quantity) throws SQLException {
-            return session.update("UPDATE stock SET available = available - ?, held = held + ? WHERE sku = ? AND available >= ?",
-                    quantity, quantity, sku, quantity) == 1 ? Attempt.WON : Attempt.REFUSED;
+            return session.update(
+                                    "UPDATE stock SET available = available - ?, held = held + ? WHERE sku = ? AND available >= ?",
+                                    quantity,
+                                    quantity,
+                                    sku,
+                                    quantity)
+                            == 1
+                    ? Attempt.WON
+                    : Attempt.REFUSED;
         }
 
         @Override
         Attempt takeSeat(final Session session, final String seat, final String user) throws SQLException {
             return session.update("UPDATE seats SET holder = ? WHERE seat_id = ? AND holder IS NULL", user, seat) == 1
-                    ? Attempt.WON : Attempt.REFUSED;
+                    ? Attempt.WON
+                    : Attempt.REFUSED;
         }
     };
 
@@ -136,8 +144,7 @@ public enum SqlStrategy {
         static final Attempt REFUSED = new Attempt(false, 0);
     }
 
-    record SeatRow(String holder, long version) {
-    }
+    record SeatRow(String holder, long version) {}
 
     /** One client's connection and its prepared statements. */
     static final class Session implements AutoCloseable {
@@ -171,8 +178,8 @@ public enum SqlStrategy {
 
         /** available, held, version. */
         long[] stock(final String sku, final boolean forUpdate) throws SQLException {
-            final PreparedStatement select = prepare("SELECT available, held, version FROM stock WHERE sku = ?"
-                    + (forUpdate ? " FOR UPDATE" : ""));
+            final PreparedStatement select = prepare(
+                    "SELECT available, held, version FROM stock WHERE sku = ?" + (forUpdate ? " FOR UPDATE" : ""));
             select.setString(1, sku);
             try (ResultSet row = select.executeQuery()) {
                 if (!row.next()) {
@@ -188,13 +195,18 @@ public enum SqlStrategy {
 
         boolean writeStockIfVersion(final String sku, final long available, final long held, final long version)
                 throws SQLException {
-            return update("UPDATE stock SET available = ?, held = ?, version = version + 1 WHERE sku = ? AND version = ?",
-                    available, held, sku, version) == 1;
+            return update(
+                            "UPDATE stock SET available = ?, held = ?, version = version + 1 WHERE sku = ? AND version = ?",
+                            available,
+                            held,
+                            sku,
+                            version)
+                    == 1;
         }
 
         SeatRow seat(final String seat, final boolean forUpdate) throws SQLException {
-            final PreparedStatement select = prepare("SELECT holder, version FROM seats WHERE seat_id = ?"
-                    + (forUpdate ? " FOR UPDATE" : ""));
+            final PreparedStatement select =
+                    prepare("SELECT holder, version FROM seats WHERE seat_id = ?" + (forUpdate ? " FOR UPDATE" : ""));
             select.setString(1, seat);
             try (ResultSet row = select.executeQuery()) {
                 if (!row.next()) {
@@ -209,8 +221,12 @@ public enum SqlStrategy {
         }
 
         boolean writeSeatIfVersion(final String seat, final String user, final long version) throws SQLException {
-            return update("UPDATE seats SET holder = ?, version = version + 1 WHERE seat_id = ? AND version = ?",
-                    user, seat, version) == 1;
+            return update(
+                            "UPDATE seats SET holder = ?, version = version + 1 WHERE seat_id = ? AND version = ?",
+                            user,
+                            seat,
+                            version)
+                    == 1;
         }
 
         int update(final String sql, final Object... parameters) throws SQLException {

@@ -21,24 +21,30 @@ class BrokerCommandTest {
         final int exitCode = cli.execute("broker", "--node-id", "1", "--data-dir", dataDir.toString(), "--detach");
 
         assertThat(exitCode).isEqualTo(1);
-        assertThat(cli.err()).isEqualTo("purchase-pipeline: no Kafka cluster in " + dataDir.resolve("cluster")
-                + ": create one with the cluster command first" + System.lineSeparator());
+        assertThat(cli.err())
+                .isEqualTo("purchase-pipeline: no Kafka cluster in " + dataDir.resolve("cluster")
+                        + ": create one with the cluster command first" + System.lineSeparator());
         assertThat(dataDir.resolve("cluster")).doesNotExist();
     }
 
     @Test
     void refusesANodeIdOutsideTheClusterWithoutStartingAnything() throws Exception {
         // created with ports nobody uses, never started
-        LocalCluster.builder(dataDir.resolve("cluster")).brokers(3).ports(List.of(1, 2, 3), List.of(4, 5, 6)).open();
+        LocalCluster.builder(dataDir.resolve("cluster"))
+                .brokers(3)
+                .ports(List.of(1, 2, 3), List.of(4, 5, 6))
+                .open();
 
         for (final String nodeId : List.of("4", "0")) {
             final CliUnderTest cli = new CliUnderTest();
 
-            final int exitCode = cli.execute("broker", "--node-id", nodeId, "--data-dir", dataDir.toString(), "--detach");
+            final int exitCode =
+                    cli.execute("broker", "--node-id", nodeId, "--data-dir", dataDir.toString(), "--detach");
 
             assertThat(exitCode).isEqualTo(1);
-            assertThat(cli.err()).isEqualTo("purchase-pipeline: no node " + nodeId + " in the Kafka cluster in "
-                    + dataDir.resolve("cluster") + ": its nodes are 1..3" + System.lineSeparator());
+            assertThat(cli.err())
+                    .isEqualTo("purchase-pipeline: no node " + nodeId + " in the Kafka cluster in "
+                            + dataDir.resolve("cluster") + ": its nodes are 1..3" + System.lineSeparator());
         }
         assertThat(dataDir.resolve("cluster").resolve("broker-1")).doesNotExist();
     }

@@ -1,9 +1,9 @@
 package io.purchasepipeline.cli;
 
-import io.purchasepipeline.tools.kafka.KafkaTestClients;
-import io.purchasepipeline.tools.kafka.LoopbackPorts;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.purchasepipeline.tools.kafka.KafkaTestClients;
+import io.purchasepipeline.tools.kafka.LoopbackPorts;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -62,18 +62,31 @@ class ClusterCommandTest {
         final int firstControllerPort = firstPort + BROKERS;
         final CliUnderTest cli = new CliUnderTest();
         final ClusterCommand command = cli.subcommand("cluster");
-        final Future<Integer> clusterRun = inThread(() -> cli.execute("cluster", "--brokers", "3",
-                "--data-dir", dataDir.toString(), "--first-port", Integer.toString(firstPort),
-                "--first-controller-port", Integer.toString(firstControllerPort), "--max-heap", "384m"));
+        final Future<Integer> clusterRun = inThread(() -> cli.execute(
+                "cluster",
+                "--brokers",
+                "3",
+                "--data-dir",
+                dataDir.toString(),
+                "--first-port",
+                Integer.toString(firstPort),
+                "--first-controller-port",
+                Integer.toString(firstControllerPort),
+                "--max-heap",
+                "384m"));
 
         // given a cluster of three broker processes, each with its pid file
         final String bootstrap = command.serving().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
         final List<String> expectedServers = IntStream.range(firstPort, firstPort + BROKERS)
-                .mapToObj(port -> "127.0.0.1:" + port).toList();
+                .mapToObj(port -> "127.0.0.1:" + port)
+                .toList();
         assertThat(bootstrap).isEqualTo(String.join(",", expectedServers));
         assertThat(cli.out()).contains("Kafka cluster of 3 brokers ready in ", "Bootstrap servers: " + bootstrap);
-        final List<Long> pids = IntStream.rangeClosed(1, BROKERS).mapToObj(this::pidOf).toList();
-        assertThat(pids).doesNotHaveDuplicates().allSatisfy(pid -> assertThat(isAlive(pid)).isTrue());
+        final List<Long> pids =
+                IntStream.rangeClosed(1, BROKERS).mapToObj(this::pidOf).toList();
+        assertThat(pids)
+                .doesNotHaveDuplicates()
+                .allSatisfy(pid -> assertThat(isAlive(pid)).isTrue());
 
         // and a topic of replication factor 3 written with acks=all
         final long restartedPid;
@@ -91,23 +104,34 @@ class ClusterCommandTest {
 
             // and `broker --node-id 2 --detach` brings it back from another command
             final CliUnderTest restart = new CliUnderTest();
-            assertThat(restart.execute("broker", "--node-id", "2", "--data-dir", dataDir.toString(),
-                    "--max-heap", "384m", "--detach")).as(restart.err()).isZero();
+            assertThat(restart.execute(
+                            "broker",
+                            "--node-id",
+                            "2",
+                            "--data-dir",
+                            dataDir.toString(),
+                            "--max-heap",
+                            "384m",
+                            "--detach"))
+                    .as(restart.err())
+                    .isZero();
             restartedPid = pidOf(2);
             assertThat(restartedPid).isNotEqualTo(pids.get(1));
-            assertThat(restart.out()).contains("Kafka node 2 ready at " + expectedServers.get(1) + " in ",
-                    "pid " + restartedPid);
+            assertThat(restart.out())
+                    .contains("Kafka node 2 ready at " + expectedServers.get(1) + " in ", "pid " + restartedPid);
 
             // then it rejoins: every partition is back to three in-sync replicas, nothing lost or doubled
             KafkaTestClients.awaitFullIsr(admin, TOPIC, BROKERS, TIMEOUT);
-            assertThat(consumeAll(bootstrap, 200)).doesNotHaveDuplicates()
+            assertThat(consumeAll(bootstrap, 200))
+                    .doesNotHaveDuplicates()
                     .containsExactlyInAnyOrderElementsOf(values(0, 200));
 
             // and a second start of the running node is refused in one line
             final CliUnderTest again = new CliUnderTest();
             assertThat(again.execute("broker", "--node-id", "2", "--data-dir", dataDir.toString(), "--detach"))
                     .isEqualTo(1);
-            assertThat(again.err()).startsWith("purchase-pipeline: Kafka node 2 already runs as process " + restartedPid)
+            assertThat(again.err())
+                    .startsWith("purchase-pipeline: Kafka node 2 already runs as process " + restartedPid)
                     .hasLineCount(1);
         }
 
@@ -115,7 +139,8 @@ class ClusterCommandTest {
         command.requestStop();
         assertThat(clusterRun.get(60, TimeUnit.SECONDS)).isZero();
         assertThat(cli.out()).contains("Stopped the Kafka cluster in ");
-        assertThat(List.of(pids.get(0), restartedPid, pids.get(2))).allSatisfy(pid -> assertThat(hasExited(pid)).isTrue());
+        assertThat(List.of(pids.get(0), restartedPid, pids.get(2)))
+                .allSatisfy(pid -> assertThat(hasExited(pid)).isTrue());
         assertThat(IntStream.rangeClosed(1, BROKERS).mapToObj(id -> dataDir.resolve("cluster/broker-" + id + ".pid")))
                 .allSatisfy(pidFile -> assertThat(pidFile).doesNotExist());
     }
@@ -124,14 +149,16 @@ class ClusterCommandTest {
     void refusesPortsOutsideTheValidRange() {
         final CliUnderTest cli = new CliUnderTest();
 
-        assertThat(cli.execute("cluster", "--data-dir", dataDir.toString(), "--first-port", "65534")).isEqualTo(2);
+        assertThat(cli.execute("cluster", "--data-dir", dataDir.toString(), "--first-port", "65534"))
+                .isEqualTo(2);
         assertThat(cli.err()).startsWith("ports 65534..65536 are not all valid ports");
         assertThat(dataDir.resolve("cluster")).doesNotExist();
     }
 
     private long pidOf(final int nodeId) {
         try {
-            final long pid = Long.parseLong(Files.readString(dataDir.resolve("cluster/broker-" + nodeId + ".pid")).trim());
+            final long pid = Long.parseLong(Files.readString(dataDir.resolve("cluster/broker-" + nodeId + ".pid"))
+                    .trim());
             brokerPids.add(pid);
             return pid;
         } catch (IOException e) {
@@ -185,11 +212,17 @@ class ClusterCommandTest {
     }
 
     private static List<String> consumeAll(final String bootstrap, final int expected) {
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false),
-                new StringDeserializer(), new StringDeserializer())) {
-            final List<TopicPartition> partitions = IntStream.range(0, 3).mapToObj(p -> new TopicPartition(TOPIC, p)).toList();
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(
+                Map.of(
+                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        bootstrap,
+                        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                        false),
+                new StringDeserializer(),
+                new StringDeserializer())) {
+            final List<TopicPartition> partitions = IntStream.range(0, 3)
+                    .mapToObj(p -> new TopicPartition(TOPIC, p))
+                    .toList();
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             final List<String> values = new ArrayList<>();

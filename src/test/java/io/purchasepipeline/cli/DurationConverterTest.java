@@ -26,7 +26,8 @@ class DurationConverterTest {
     @ParameterizedTest
     @ValueSource(strings = {"soon", "-5s", "PT-1S", "5 days", "99999999999999999999s"})
     void refusesAnythingElse(final String value) {
-        assertThatThrownBy(() -> converter.convert(value)).isInstanceOf(TypeConversionException.class)
+        assertThatThrownBy(() -> converter.convert(value))
+                .isInstanceOf(TypeConversionException.class)
                 .hasMessageContaining("not a duration");
     }
 }

@@ -13,21 +13,24 @@ class LoadCommandOptionsTest {
     private final CliUnderTest cli = new CliUnderTest();
 
     @ParameterizedTest
-    @CsvSource(delimiter = '|', value = {
-            "--orders 0                        | --orders must be at least 1",
-            "--duration 0s                     | --duration must be longer than 0",
-            "--rate -5                         | '-5' is not a rate",
-            "--max-in-flight 0                 | --max-in-flight must be at least 1",
-            "--hot-share 1.5                   | --hot-share is a share from 0 to 1",
-            "--hot-share 0.9 --hot-skus 2000   | --hot-skus must be from 1 to --skus (1000)",
-            "--seat-storm 0.1 --no-setup       | --seat-storm needs --setup",
-            "--seat-storm 0.1 --storm-seats 0  | --storm-seats must be at least 1",
-            "--max-lines 11                    | --max-lines must be from 1 to 10",
-            "--digital-share -0.1              | --digital-share is a share from 0 to 1",
-            "--customers 0                     | --customers must be at least 1",
-            "--cards visa=1                    | 'visa=1' is not a card mix",
-            "--timeout 0s                      | --timeout must be longer than 0",
-            "--timeout soon                    | 'soon' is not a duration"})
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "--orders 0                        | --orders must be at least 1",
+                "--duration 0s                     | --duration must be longer than 0",
+                "--rate -5                         | '-5' is not a rate",
+                "--max-in-flight 0                 | --max-in-flight must be at least 1",
+                "--hot-share 1.5                   | --hot-share is a share from 0 to 1",
+                "--hot-share 0.9 --hot-skus 2000   | --hot-skus must be from 1 to --skus (1000)",
+                "--seat-storm 0.1 --no-setup       | --seat-storm needs --setup",
+                "--seat-storm 0.1 --storm-seats 0  | --storm-seats must be at least 1",
+                "--max-lines 11                    | --max-lines must be from 1 to 10",
+                "--digital-share -0.1              | --digital-share is a share from 0 to 1",
+                "--customers 0                     | --customers must be at least 1",
+                "--cards visa=1                    | 'visa=1' is not a card mix",
+                "--timeout 0s                      | --timeout must be longer than 0",
+                "--timeout soon                    | 'soon' is not a duration"
+            })
     void refusesBadOptionsWithTheReason(final String options, final String reason) {
         final int exit = cli.execute(("load " + options).split(" "));
 
@@ -52,8 +55,9 @@ class LoadCommandOptionsTest {
         cli.execute("load", "--bootstrap-servers", nowhere, "--timeout", "1s", "--rate", "100", "--customers", "1000");
 
         // 1,000 customers, 5 orders a minute each: 83 orders/s at most
-        assertThat(cli.err()).contains("Warning: 1,000 customers take turns; above 83 orders/s each places more than 5 "
-                + "orders in 60 s");
+        assertThat(cli.err())
+                .contains("Warning: 1,000 customers take turns; above 83 orders/s each places more than 5 "
+                        + "orders in 60 s");
     }
 
     @Test

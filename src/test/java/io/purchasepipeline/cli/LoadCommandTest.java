@@ -2,17 +2,16 @@ package io.purchasepipeline.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.purchasepipeline.tools.load.CardMix;
-import io.purchasepipeline.tools.load.LoadCatalog;
-import io.purchasepipeline.tools.load.OrderIds;
-import io.purchasepipeline.tools.load.OrderMix;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.purchasepipeline.instance.InJvmPipeline;
 import io.purchasepipeline.payment.Cards;
 import io.purchasepipeline.payment.PaymentSimulator;
 import io.purchasepipeline.serdes.JsonSerde;
 import io.purchasepipeline.serdes.Order;
-import io.purchasepipeline.serdes.OrderStatus;
+import io.purchasepipeline.tools.load.CardMix;
+import io.purchasepipeline.tools.load.LoadCatalog;
+import io.purchasepipeline.tools.load.OrderIds;
+import io.purchasepipeline.tools.load.OrderMix;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -51,10 +50,31 @@ class LoadCommandTest {
         final CliUnderTest cli = new CliUnderTest();
         final Path out = dir.resolve("load.json");
 
-        final int exit = cli.execute("load", "--bootstrap-servers", pipeline.bootstrapServers(), "--orders",
-                Integer.toString(ORDERS), "--rate", "max", "--skus", "50", "--hot-skus", "5", "--hot-share", "0.9",
-                "--seat-storm", "0.1", "--storm-seats", "3", "--cards", "approved=90,declined=10", "--seed",
-                Long.toString(SEED), "--no-progress", "--out", out.toString());
+        final int exit = cli.execute(
+                "load",
+                "--bootstrap-servers",
+                pipeline.bootstrapServers(),
+                "--orders",
+                Integer.toString(ORDERS),
+                "--rate",
+                "max",
+                "--skus",
+                "50",
+                "--hot-skus",
+                "5",
+                "--hot-share",
+                "0.9",
+                "--seat-storm",
+                "0.1",
+                "--storm-seats",
+                "3",
+                "--cards",
+                "approved=90,declined=10",
+                "--seed",
+                Long.toString(SEED),
+                "--no-progress",
+                "--out",
+                out.toString());
 
         assertThat(exit).as(cli.out() + cli.err()).isZero();
         final JsonNode summary = JsonSerde.MAPPER.readTree(out.toFile());
@@ -71,28 +91,38 @@ class LoadCommandTest {
         final JsonNode latency = summary.path("latencyMs");
         assertThat(latency.path("count").asLong()).isEqualTo(ORDERS);
         assertThat(latency.path("p50").asDouble()).isPositive();
-        assertThat(latency.path("p95").asDouble()).isGreaterThanOrEqualTo(latency.path("p50").asDouble());
-        assertThat(latency.path("p99").asDouble()).isGreaterThanOrEqualTo(latency.path("p95").asDouble());
-        assertThat(latency.path("max").asDouble()).isGreaterThanOrEqualTo(latency.path("p99").asDouble());
+        assertThat(latency.path("p95").asDouble())
+                .isGreaterThanOrEqualTo(latency.path("p50").asDouble());
+        assertThat(latency.path("p99").asDouble())
+                .isGreaterThanOrEqualTo(latency.path("p95").asDouble());
+        assertThat(latency.path("max").asDouble())
+                .isGreaterThanOrEqualTo(latency.path("p99").asDouble());
 
         // the same seed gives the same orders: what each should end as is known, but for who wins a seat
         final Expected expected = expected();
         final JsonNode states = summary.path("terminalStates");
-        assertThat(StreamSupport.stream(states.spliterator(), false).mapToLong(JsonNode::asLong).sum()).isEqualTo(ORDERS);
+        assertThat(StreamSupport.stream(states.spliterator(), false)
+                        .mapToLong(JsonNode::asLong)
+                        .sum())
+                .isEqualTo(ORDERS);
         assertThat(states.path("REJECTED_FRAUD").asLong()).isZero();
         assertThat(states.path("EXPIRED").asLong()).isZero();
         // three seats: at most three storm orders complete, whatever the race
-        assertThat(states.path("COMPLETED").asLong()).isBetween(expected.physicalApproved(), expected.physicalApproved() + 3);
-        assertThat(states.path("PAYMENT_DECLINED").asLong()).isBetween(expected.physicalDeclined(),
-                expected.physicalDeclined() + expected.storm());
-        assertThat(states.path("REJECTED_OUT_OF_STOCK").asLong()).isBetween(expected.storm() - 3 - expected.stormDeclined(),
-                expected.storm());
+        assertThat(states.path("COMPLETED").asLong())
+                .isBetween(expected.physicalApproved(), expected.physicalApproved() + 3);
+        assertThat(states.path("PAYMENT_DECLINED").asLong())
+                .isBetween(expected.physicalDeclined(), expected.physicalDeclined() + expected.storm());
+        assertThat(states.path("REJECTED_OUT_OF_STOCK").asLong())
+                .isBetween(expected.storm() - 3 - expected.stormDeclined(), expected.storm());
 
         assertThat(summary.path("invariants").path("ok").asBoolean()).isTrue();
-        assertThat(summary.path("invariants").path("checks")).extracting(check -> check.path("name").asText())
+        assertThat(summary.path("invariants").path("checks"))
+                .extracting(check -> check.path("name").asText())
                 .contains("terminal-state", "charged-once", "physical-stock", "seat-holders", "email-ids");
-        assertThat(cli.out()).contains("Catalog: 53 load products applied by the pipeline")
-                .contains("Sent       300 orders").contains("Every order ended exactly once.")
+        assertThat(cli.out())
+                .contains("Catalog: 53 load products applied by the pipeline")
+                .contains("Sent       300 orders")
+                .contains("Every order ended exactly once.")
                 .contains("Summary written to " + out);
     }
 
@@ -101,8 +131,20 @@ class LoadCommandTest {
         final CliUnderTest cli = new CliUnderTest();
         final Path out = dir.resolve("fixed.json");
 
-        final int exit = cli.execute("load", "--bootstrap-servers", pipeline.bootstrapServers(), "--rate", "50",
-                "--duration", "2s", "--skus", "20", "--no-verify", "--no-progress", "--out", out.toString());
+        final int exit = cli.execute(
+                "load",
+                "--bootstrap-servers",
+                pipeline.bootstrapServers(),
+                "--rate",
+                "50",
+                "--duration",
+                "2s",
+                "--skus",
+                "20",
+                "--no-verify",
+                "--no-progress",
+                "--out",
+                out.toString());
 
         assertThat(exit).as(cli.out() + cli.err()).isZero();
         final JsonNode summary = JsonSerde.MAPPER.readTree(out.toFile());
@@ -120,17 +162,38 @@ class LoadCommandTest {
     /** What the orders of {@link #SEED} end as, the seat races aside. */
     private static Expected expected() {
         final OrderIds ids = new OrderIds(1);
-        final OrderMix mix = new OrderMix(new OrderMix.Spec(50, 5, 0.9, 3, 0.1, 3, 0, 1_000_000,
-                new CardMix.Converter().convert("approved=90,declined=10")), new LoadCatalog(ids.runTag(), 50, 3, false), ids, SEED);
-        final List<Order> orders = LongStream.range(0, ORDERS).mapToObj(mix::order).toList();
+        final OrderMix mix = new OrderMix(
+                new OrderMix.Spec(
+                        50,
+                        5,
+                        0.9,
+                        3,
+                        0.1,
+                        3,
+                        0,
+                        1_000_000,
+                        new CardMix.Converter().convert("approved=90,declined=10")),
+                new LoadCatalog(ids.runTag(), 50, 3, false),
+                ids,
+                SEED);
+        final List<Order> orders =
+                LongStream.range(0, ORDERS).mapToObj(mix::order).toList();
         final String declined = Cards.mask(PaymentSimulator.DECLINED_CARD);
-        final List<Order> storm = orders.stream().filter(order -> order.items().get(0).sku().contains("-seat-")).toList();
-        final long physicalDeclined = orders.stream().filter(order -> !storm.contains(order))
-                .filter(order -> order.payment().card().equals(declined)).count();
-        return new Expected(ORDERS - storm.size() - physicalDeclined, physicalDeclined, storm.size(),
-                storm.stream().filter(order -> order.payment().card().equals(declined)).count());
+        final List<Order> storm = orders.stream()
+                .filter(order -> order.items().get(0).sku().contains("-seat-"))
+                .toList();
+        final long physicalDeclined = orders.stream()
+                .filter(order -> !storm.contains(order))
+                .filter(order -> order.payment().card().equals(declined))
+                .count();
+        return new Expected(
+                ORDERS - storm.size() - physicalDeclined,
+                physicalDeclined,
+                storm.size(),
+                storm.stream()
+                        .filter(order -> order.payment().card().equals(declined))
+                        .count());
     }
 
-    private record Expected(long physicalApproved, long physicalDeclined, long storm, long stormDeclined) {
-    }
+    private record Expected(long physicalApproved, long physicalDeclined, long storm, long stormDeclined) {}
 }

@@ -2,7 +2,6 @@ package io.purchasepipeline.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.purchasepipeline.tools.load.LoadSummary;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.purchasepipeline.instance.InJvmPipeline;
 import io.purchasepipeline.runtime.TopicProvisioner;
@@ -11,6 +10,7 @@ import io.purchasepipeline.serdes.Order;
 import io.purchasepipeline.serdes.OrderEvent;
 import io.purchasepipeline.serdes.OrderStatus;
 import io.purchasepipeline.serdes.Topics;
+import io.purchasepipeline.tools.load.LoadSummary;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -49,7 +49,8 @@ class LoadWithoutPipelineTest {
     @BeforeAll
     static void startKafka() throws Exception {
         kafka = InJvmPipeline.startKafka();
-        try (Admin admin = Admin.create(Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+        try (Admin admin =
+                Admin.create(Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
             new TopicProvisioner(admin, 3, TopicProvisioner.Retention.BROKER_DEFAULT).provision();
         }
     }
@@ -63,11 +64,19 @@ class LoadWithoutPipelineTest {
     void saysSoWhenNoPipelineAppliesTheCatalog() {
         final CliUnderTest cli = new CliUnderTest();
 
-        final int exit = cli.execute("load", "--bootstrap-servers", kafka.bootstrapServers(), "--skus", "20",
-                "--timeout", "2s", "--no-progress");
+        final int exit = cli.execute(
+                "load",
+                "--bootstrap-servers",
+                kafka.bootstrapServers(),
+                "--skus",
+                "20",
+                "--timeout",
+                "2s",
+                "--no-progress");
 
         assertThat(exit).isEqualTo(1);
-        assertThat(cli.err()).contains("The pipeline did not apply the load catalog within 2 s (0 of 20 products on products)");
+        assertThat(cli.err())
+                .contains("The pipeline did not apply the load catalog within 2 s (0 of 20 products on products)");
     }
 
     @Test
@@ -75,8 +84,20 @@ class LoadWithoutPipelineTest {
         final CliUnderTest cli = new CliUnderTest();
         final Path out = dir.resolve("stalled.json");
 
-        final int exit = cli.execute("load", "--bootstrap-servers", kafka.bootstrapServers(), "--no-setup", "--orders", "20",
-                "--max-in-flight", "5", "--timeout", "2s", "--no-progress", "--out", out.toString());
+        final int exit = cli.execute(
+                "load",
+                "--bootstrap-servers",
+                kafka.bootstrapServers(),
+                "--no-setup",
+                "--orders",
+                "20",
+                "--max-in-flight",
+                "5",
+                "--timeout",
+                "2s",
+                "--no-progress",
+                "--out",
+                out.toString());
 
         assertThat(exit).isEqualTo(LoadSummary.VIOLATED);
         final JsonNode summary = JsonSerde.MAPPER.readTree(out.toFile());
@@ -88,7 +109,8 @@ class LoadWithoutPipelineTest {
         assertThat(summary.path("notEndedSample")).hasSize(5);
         // orders in flight are the pipeline's business, not a broken invariant
         assertThat(summary.path("invariants").path("ok").asBoolean()).isTrue();
-        assertThat(cli.out()).contains("Stopped    early: the window of orders in flight stayed full")
+        assertThat(cli.out())
+                .contains("Stopped    early: the window of orders in flight stayed full")
                 .contains("Not ended  5 within the timeout");
     }
 
@@ -100,8 +122,20 @@ class LoadWithoutPipelineTest {
 
         final int exit;
         try (brokenPipeline) {
-            exit = cli.execute("load", "--bootstrap-servers", kafka.bootstrapServers(), "--no-setup", "--orders", "10",
-                    "--rate", "20", "--timeout", "10s", "--no-progress", "--out", out.toString());
+            exit = cli.execute(
+                    "load",
+                    "--bootstrap-servers",
+                    kafka.bootstrapServers(),
+                    "--no-setup",
+                    "--orders",
+                    "10",
+                    "--rate",
+                    "20",
+                    "--timeout",
+                    "10s",
+                    "--no-progress",
+                    "--out",
+                    out.toString());
         }
 
         assertThat(exit).as(cli.out() + cli.err()).isEqualTo(LoadSummary.VIOLATED);
@@ -113,28 +147,41 @@ class LoadWithoutPipelineTest {
         assertThat(summary.path("latencyMs").path("count").asLong()).isEqualTo(10);
         final JsonNode invariants = summary.path("invariants");
         assertThat(invariants.path("ok").asBoolean()).isFalse();
-        assertThat(invariants.path("checks")).filteredOn(check -> check.path("name").asText().equals("terminal-state"))
-                .singleElement().satisfies(check -> assertThat(check.path("violations").asInt()).isEqualTo(1));
+        assertThat(invariants.path("checks"))
+                .filteredOn(check -> check.path("name").asText().equals("terminal-state"))
+                .singleElement()
+                .satisfies(check -> assertThat(check.path("violations").asInt()).isEqualTo(1));
         assertThat(cli.out()).contains("Twice      1 ended again").contains("Invariants BROKEN: terminal-state 1");
     }
 
     /** Plays a broken pipeline: every order placed from its start on is COMPLETED, the first one twice. */
     private static final class BrokenPipeline implements AutoCloseable {
 
-        private final KafkaConsumer<String, Order> orders = new KafkaConsumer<>(Map.of(
-                CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
-                Topics.ORDERS.keySerde().deserializer(), Topics.ORDERS.valueSerde().deserializer());
-        private final KafkaProducer<String, OrderEvent> events = new KafkaProducer<>(Map.of(
-                CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-                ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.LINGER_MS_CONFIG, 0),
-                Topics.ORDER_EVENTS.keySerde().serializer(), Topics.ORDER_EVENTS.valueSerde().serializer());
+        private final KafkaConsumer<String, Order> orders = new KafkaConsumer<>(
+                Map.of(
+                        CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG,
+                        kafka.bootstrapServers(),
+                        ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                        "read_committed"),
+                Topics.ORDERS.keySerde().deserializer(),
+                Topics.ORDERS.valueSerde().deserializer());
+        private final KafkaProducer<String, OrderEvent> events = new KafkaProducer<>(
+                Map.of(
+                        CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG,
+                        kafka.bootstrapServers(),
+                        ProducerConfig.ACKS_CONFIG,
+                        "all",
+                        ProducerConfig.LINGER_MS_CONFIG,
+                        0),
+                Topics.ORDER_EVENTS.keySerde().serializer(),
+                Topics.ORDER_EVENTS.valueSerde().serializer());
         private final AtomicBoolean running = new AtomicBoolean(true);
         private final Thread thread;
 
         BrokenPipeline() {
             final List<TopicPartition> partitions = orders.partitionsFor(Topics.ORDERS.name()).stream()
-                    .map(info -> new TopicPartition(info.topic(), info.partition())).toList();
+                    .map(info -> new TopicPartition(info.topic(), info.partition()))
+                    .toList();
             orders.assign(partitions);
             orders.seekToEnd(partitions);
             // positioned before the first order is sent, so that none is missed
@@ -158,7 +205,9 @@ class LoadWithoutPipelineTest {
         }
 
         private void end(final String orderId, final int seq) {
-            events.send(new ProducerRecord<>(Topics.ORDER_EVENTS.name(), orderId,
+            events.send(new ProducerRecord<>(
+                    Topics.ORDER_EVENTS.name(),
+                    orderId,
                     new OrderEvent(orderId, seq, OrderStatus.COMPLETED, "paid", System.currentTimeMillis(), null)));
         }
 

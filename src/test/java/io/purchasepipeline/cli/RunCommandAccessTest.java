@@ -17,31 +17,61 @@ class RunCommandAccessTest {
     void aKeySetAndAPublicKeyTogetherAreRefused() throws Exception {
         final CliUnderTest cli = new CliUnderTest();
 
-        assertThat(cli.execute("run", "--data-dir", dir.toString(), "--auth-jwks", write("keys.json", "{\"keys\":[]}").toString(),
-                "--auth-public-key", write("key.pem", "").toString())).isEqualTo(2);
-        assertThat(cli.err()).contains("--auth-jwks and --auth-public-key (AUTH_JWKS, AUTH_PUBLIC_KEY) are alternatives");
+        assertThat(cli.execute(
+                        "run",
+                        "--data-dir",
+                        dir.toString(),
+                        "--auth-jwks",
+                        write("keys.json", "{\"keys\":[]}").toString(),
+                        "--auth-public-key",
+                        write("key.pem", "").toString()))
+                .isEqualTo(2);
+        assertThat(cli.err())
+                .contains("--auth-jwks and --auth-public-key (AUTH_JWKS, AUTH_PUBLIC_KEY) are alternatives");
     }
 
     @Test
     void aMissingOrUnusableKeyFileIsRefusedWithItsReason() throws Exception {
         final CliUnderTest missing = new CliUnderTest();
-        assertThat(missing.execute("run", "--data-dir", dir.toString(), "--auth-jwks", dir.resolve("none.json").toString()))
+        assertThat(missing.execute(
+                        "run",
+                        "--data-dir",
+                        dir.toString(),
+                        "--auth-jwks",
+                        dir.resolve("none.json").toString()))
                 .isEqualTo(1);
         assertThat(missing.err()).contains("cannot read the key set").contains("none.json");
 
         final CliUnderTest notJson = new CliUnderTest();
-        assertThat(notJson.execute("run", "--data-dir", dir.toString(), "--auth-jwks", write("bad.json", "keys?").toString()))
+        assertThat(notJson.execute(
+                        "run",
+                        "--data-dir",
+                        dir.toString(),
+                        "--auth-jwks",
+                        write("bad.json", "keys?").toString()))
                 .isEqualTo(1);
         assertThat(notJson.err()).contains("is not a JSON Web Key Set");
 
         final CliUnderTest secretsOnly = new CliUnderTest();
-        assertThat(secretsOnly.execute("run", "--data-dir", dir.toString(), "--auth-jwks",
-                write("oct.json", "{\"keys\":[{\"kty\":\"oct\",\"k\":\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\"}]}").toString()))
+        assertThat(secretsOnly.execute(
+                        "run",
+                        "--data-dir",
+                        dir.toString(),
+                        "--auth-jwks",
+                        write(
+                                        "oct.json",
+                                        "{\"keys\":[{\"kty\":\"oct\",\"k\":\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\"}]}")
+                                .toString()))
                 .isEqualTo(2);
         assertThat(secretsOnly.err()).contains("no RSA or EC key");
 
         final CliUnderTest notPem = new CliUnderTest();
-        assertThat(notPem.execute("run", "--data-dir", dir.toString(), "--auth-public-key", write("k.pem", "ssh-rsa AAAA").toString()))
+        assertThat(notPem.execute(
+                        "run",
+                        "--data-dir",
+                        dir.toString(),
+                        "--auth-public-key",
+                        write("k.pem", "ssh-rsa AAAA").toString()))
                 .isEqualTo(1);
         assertThat(notPem.err()).contains("holds no -----BEGIN PUBLIC KEY----- block");
     }
@@ -50,7 +80,8 @@ class RunCommandAccessTest {
     void aNegativeRateIsRefused() {
         final CliUnderTest cli = new CliUnderTest();
 
-        assertThat(cli.execute("run", "--data-dir", dir.toString(), "--rate-limit", "-1")).isEqualTo(2);
+        assertThat(cli.execute("run", "--data-dir", dir.toString(), "--rate-limit", "-1"))
+                .isEqualTo(2);
         assertThat(cli.err()).contains("--rate-limit and --rate-burst: 0 or more");
     }
 

@@ -26,20 +26,21 @@ class EbookLibraryTest {
         final Path pdf = EbookLibrary.in(dataDir).pdfFor("order-1", "alice", "João Ñúñez", "ebook-exactly-once", TITLE);
 
         assertThat(pdf).isEqualTo(dataDir.resolve("ebooks").resolve("order-1").resolve("ebook-exactly-once.pdf"));
-        assertThat(EbookMakerTest.pagesOf(Files.readAllBytes(pdf))).allSatisfy(page ->
-                assertThat(page).contains("João Ñúñez", "alice"));
+        assertThat(EbookMakerTest.pagesOf(Files.readAllBytes(pdf)))
+                .allSatisfy(page -> assertThat(page).contains("João Ñúñez", "alice"));
     }
 
     @Test
     void keepsTheFileItHasInsteadOfMakingItAgain() throws Exception {
         final EbookLibrary library = EbookLibrary.in(dataDir);
         final Path pdf = library.pdfFor("order-2", "bob", "Bob", "ebook-exactly-once", TITLE);
-        final byte[] marked = new EbookMaker().render(
-                new Personalisation("other", "someone", "Someone Else", "ebook-exactly-once", TITLE)).bytes();
+        final byte[] marked = new EbookMaker()
+                .render(new Personalisation("other", "someone", "Someone Else", "ebook-exactly-once", TITLE))
+                .bytes();
         Files.write(pdf, marked);
 
-        final EbookLibrary.Ebook again = library.ebookFor(
-                new Personalisation("order-2", "bob", "Bob", "ebook-exactly-once", TITLE));
+        final EbookLibrary.Ebook again =
+                library.ebookFor(new Personalisation("order-2", "bob", "Bob", "ebook-exactly-once", TITLE));
 
         assertThat(again.file()).isEqualTo(pdf);
         assertThat(again.made()).isFalse();
@@ -87,8 +88,8 @@ class EbookLibraryTest {
             }
 
             assertThat(answers).containsOnly(answers.get(0));
-            assertThat(EbookMakerTest.pagesOf(Files.readAllBytes(answers.get(0)))).allSatisfy(page ->
-                    assertThat(page).contains("Søren"));
+            assertThat(EbookMakerTest.pagesOf(Files.readAllBytes(answers.get(0))))
+                    .allSatisfy(page -> assertThat(page).contains("Søren"));
             try (Stream<Path> left = Files.list(answers.get(0).getParent())) {
                 assertThat(left).containsExactly(answers.get(0));
             }

@@ -33,20 +33,32 @@ class EbookMakerTest {
 
     @Test
     void titlePageNamesTheBookTheBuyerAndTheOrder() throws IOException {
-        final List<String> pages = pagesOf(maker.render(book("8c1f0e2a-order", "alice", "Zoë Müller")).bytes());
+        final List<String> pages = pagesOf(
+                maker.render(book("8c1f0e2a-order", "alice", "Zoë Müller")).bytes());
 
         // a title wider than the page wraps onto more lines
-        assertThat(pages.get(0).replace('\n', ' ')).contains(TITLE, "made for", "Zoë Müller", "customer alice", "order 8c1f0e2a-order",
-                "product ebook-exactly-once");
-        assertThat(pages.subList(1, pages.size())).allSatisfy(page -> assertThat(page).contains("Chapter"));
+        assertThat(pages.get(0).replace('\n', ' '))
+                .contains(
+                        TITLE,
+                        "made for",
+                        "Zoë Müller",
+                        "customer alice",
+                        "order 8c1f0e2a-order",
+                        "product ebook-exactly-once");
+        assertThat(pages.subList(1, pages.size()))
+                .allSatisfy(page -> assertThat(page).contains("Chapter"));
     }
 
     @Test
     void makingTheSameBookAgainGivesTheSameBytes() throws IOException {
-        final byte[] first = maker.render(book("order-7", "c-7", "Łucja Kowalska")).bytes();
+        final byte[] first =
+                maker.render(book("order-7", "c-7", "Łucja Kowalska")).bytes();
 
-        final byte[] again = new EbookMaker().render(book("order-7", "c-7", "Łucja Kowalska")).bytes();
-        final byte[] otherBuyer = maker.render(book("order-7", "c-8", "Łucja Kowalska")).bytes();
+        final byte[] again = new EbookMaker()
+                .render(book("order-7", "c-7", "Łucja Kowalska"))
+                .bytes();
+        final byte[] otherBuyer =
+                maker.render(book("order-7", "c-8", "Łucja Kowalska")).bytes();
 
         assertThat(again).isEqualTo(first);
         assertThat(otherBuyer).isNotEqualTo(first);
@@ -54,7 +66,8 @@ class EbookMakerTest {
 
     @Test
     void theFontIsEmbeddedSoNoReaderSubstitutesItsOwn() throws IOException {
-        try (PDDocument document = Loader.loadPDF(maker.render(book("o", "c", "Søren")).bytes())) {
+        try (PDDocument document =
+                Loader.loadPDF(maker.render(book("o", "c", "Søren")).bytes())) {
             final List<PDFont> fonts = new ArrayList<>();
             for (final PDPage page : document.getPages()) {
                 for (final COSName font : page.getResources().getFontNames()) {
@@ -70,18 +83,23 @@ class EbookMakerTest {
 
     @Test
     void charactersTheFontLacksBecomeQuestionMarks() throws IOException {
-        final List<String> pages = pagesOf(maker.render(book("o", "c-9", "李 Wei\tTab")).bytes());
+        final List<String> pages =
+                pagesOf(maker.render(book("o", "c-9", "李 Wei\tTab")).bytes());
 
-        assertThat(pages).allSatisfy(page -> assertThat(page).contains("? Wei Tab").contains("c-9"));
+        assertThat(pages)
+                .allSatisfy(page -> assertThat(page).contains("? Wei Tab").contains("c-9"));
     }
 
     @Test
     void aNameTooLongForOneLineWrapsAndStaysOnEveryPage() throws IOException {
         final String name = "Maria " + "Anna ".repeat(30) + "Łęcka-Żółkiewska";
 
-        final List<String> pages = pagesOf(maker.render(book("o", "c-long", name)).bytes());
+        final List<String> pages =
+                pagesOf(maker.render(book("o", "c-long", name)).bytes());
 
-        assertThat(pages).allSatisfy(page -> assertThat(page).contains("Łęcka-Żółkiewska").contains("c-long"));
+        assertThat(pages)
+                .allSatisfy(
+                        page -> assertThat(page).contains("Łęcka-Żółkiewska").contains("c-long"));
     }
 
     private static Personalisation book(final String orderId, final String customerId, final String name) {

@@ -3,8 +3,8 @@ package io.purchasepipeline.ebook;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.groups.Tuple.tuple;
 
-import io.purchasepipeline.runtime.KafkaClients;
 import io.purchasepipeline.instance.InJvmPipeline;
+import io.purchasepipeline.runtime.KafkaClients;
 import io.purchasepipeline.runtime.TopicProvisioner;
 import io.purchasepipeline.serdes.EbookGenerated;
 import io.purchasepipeline.serdes.EbookRequest;
@@ -59,7 +59,9 @@ class EbookWorkerTest {
         new TopicProvisioner(admin, 3, TopicProvisioner.Retention.BROKER_DEFAULT).provision();
         final Properties producerProps = clientProps();
         producerProps.put(ProducerConfig.ACKS_CONFIG, "all");
-        requests = new KafkaProducer<>(producerProps, Topics.EBOOK_REQUESTS.keySerde().serializer(),
+        requests = new KafkaProducer<>(
+                producerProps,
+                Topics.EBOOK_REQUESTS.keySerde().serializer(),
                 Topics.EBOOK_REQUESTS.valueSerde().serializer());
     }
 
@@ -81,7 +83,8 @@ class EbookWorkerTest {
         // the mail sender made this one first: the worker must still count it
         library.pdfFor(asked.get(2).orderId(), "bob", "Łucja Kowalska", "ebook-exactly-once", TITLE);
         // one that can never be made must not hold up the customer's next ones
-        publish(List.of(new EbookRequest(null, "alice", "João Ñúñez", "alice@example.com", "ebook-exactly-once", TITLE)));
+        publish(List.of(
+                new EbookRequest(null, "alice", "João Ñúñez", "alice@example.com", "ebook-exactly-once", TITLE)));
         publish(asked);
 
         try (EbookWorker worker = EbookWorker.start(KafkaClients.of(clientProps()), "test-ebooks-replay", library)) {
@@ -92,16 +95,20 @@ class EbookWorkerTest {
             awaitCaughtUp();
         }
         forgetGroupOffsets();
-        try (EbookWorker fromTheStart = EbookWorker.start(KafkaClients.of(clientProps()), "test-ebooks-replay", library)) {
+        try (EbookWorker fromTheStart =
+                EbookWorker.start(KafkaClients.of(clientProps()), "test-ebooks-replay", library)) {
             awaitCaughtUp();
         }
 
         for (final EbookRequest request : asked) {
-            assertThat(library.root().resolve(request.orderId()).resolve(request.sku() + ".pdf")).isRegularFile();
+            assertThat(library.root().resolve(request.orderId()).resolve(request.sku() + ".pdf"))
+                    .isRegularFile();
         }
-        assertThat(generatedFor(asked)).extracting(EbookGenerated::orderId, EbookGenerated::sku)
+        assertThat(generatedFor(asked))
+                .extracting(EbookGenerated::orderId, EbookGenerated::sku)
                 .containsExactlyInAnyOrderElementsOf(asked.stream()
-                        .map(request -> tuple(request.orderId(), request.sku())).toList());
+                        .map(request -> tuple(request.orderId(), request.sku()))
+                        .toList());
         assertThat(generatedFor(asked)).allSatisfy(event -> {
             assertThat(event.pages()).isGreaterThanOrEqualTo(4);
             assertThat(event.bytes()).isPositive();
@@ -123,24 +130,32 @@ class EbookWorkerTest {
         publish(asked);
 
         try (EbookWorker worker = EbookWorker.start(KafkaClients.of(clientProps()), "test-ebooks-abort", library)) {
-            await(() -> Files.exists(library.root().resolve(asked.get(1).orderId()).resolve(asked.get(1).sku() + ".pdf")));
+            await(() -> Files.exists(library.root()
+                    .resolve(asked.get(1).orderId())
+                    .resolve(asked.get(1).sku() + ".pdf")));
             Thread.sleep(2_000);
-            assertThat(generatedFor(asked)).extracting(EbookGenerated::orderId).doesNotContain(asked.get(2).orderId());
+            assertThat(generatedFor(asked))
+                    .extracting(EbookGenerated::orderId)
+                    .doesNotContain(asked.get(2).orderId());
             Files.delete(blocker);
             awaitCaughtUp();
         }
 
-        assertThat(generatedFor(asked)).extracting(EbookGenerated::orderId)
-                .containsExactlyInAnyOrderElementsOf(asked.stream().map(EbookRequest::orderId).toList());
+        assertThat(generatedFor(asked))
+                .extracting(EbookGenerated::orderId)
+                .containsExactlyInAnyOrderElementsOf(
+                        asked.stream().map(EbookRequest::orderId).toList());
     }
 
     private static EbookRequest request(final String customerId, final String name, final String sku) {
-        return new EbookRequest(UUID.randomUUID().toString(), customerId, name, customerId + "@example.com", sku, TITLE);
+        return new EbookRequest(
+                UUID.randomUUID().toString(), customerId, name, customerId + "@example.com", sku, TITLE);
     }
 
     private static void publish(final List<EbookRequest> asked) throws Exception {
         for (final EbookRequest request : asked) {
-            requests.send(new ProducerRecord<>(Topics.EBOOK_REQUESTS.name(), request.customerId(), request)).get();
+            requests.send(new ProducerRecord<>(Topics.EBOOK_REQUESTS.name(), request.customerId(), request))
+                    .get();
         }
     }
 
@@ -148,15 +163,21 @@ class EbookWorkerTest {
     private static void awaitCaughtUp() throws Exception {
         await(() -> {
             try {
-                final Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(EbookWorker.GROUP_ID)
-                        .partitionsToOffsetAndMetadata().get();
+                final Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(
+                                EbookWorker.GROUP_ID)
+                        .partitionsToOffsetAndMetadata()
+                        .get();
                 final Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends = admin.listOffsets(
-                        partitions(Topics.EBOOK_REQUESTS.name()).stream()
-                                .collect(Collectors.toMap(partition -> partition, partition -> OffsetSpec.latest())))
-                        .all().get();
-                return ends.entrySet().stream().allMatch(end -> end.getValue().offset() == 0
-                        || committed.containsKey(end.getKey())
-                        && committed.get(end.getKey()).offset() == end.getValue().offset());
+                                partitions(Topics.EBOOK_REQUESTS.name()).stream()
+                                        .collect(Collectors.toMap(
+                                                partition -> partition, partition -> OffsetSpec.latest())))
+                        .all()
+                        .get();
+                return ends.entrySet().stream()
+                        .allMatch(end -> end.getValue().offset() == 0
+                                || committed.containsKey(end.getKey())
+                                        && committed.get(end.getKey()).offset()
+                                                == end.getValue().offset());
             } catch (InterruptedException | ExecutionException e) {
                 throw new IllegalStateException(e);
             }
@@ -182,8 +203,10 @@ class EbookWorkerTest {
         final Set<String> orders = asked.stream().map(EbookRequest::orderId).collect(Collectors.toSet());
         final Properties props = clientProps();
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        try (KafkaConsumer<String, EbookGenerated> consumer = new KafkaConsumer<>(props,
-                Topics.EBOOKS_GENERATED.keySerde().deserializer(), Topics.EBOOKS_GENERATED.valueSerde().deserializer())) {
+        try (KafkaConsumer<String, EbookGenerated> consumer = new KafkaConsumer<>(
+                props,
+                Topics.EBOOKS_GENERATED.keySerde().deserializer(),
+                Topics.EBOOKS_GENERATED.valueSerde().deserializer())) {
             final List<TopicPartition> partitions = partitions(Topics.EBOOKS_GENERATED.name());
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
@@ -206,7 +229,8 @@ class EbookWorkerTest {
     private static List<TopicPartition> partitions(final String topic) {
         try {
             return admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().stream()
-                    .map(partition -> new TopicPartition(topic, partition.partition())).toList();
+                    .map(partition -> new TopicPartition(topic, partition.partition()))
+                    .toList();
         } catch (InterruptedException | ExecutionException e) {
             throw new IllegalStateException(e);
         }

@@ -23,16 +23,28 @@ class AdminAuthTest {
 
         assertThat(auth.required()).isTrue();
         assertThatCode(() -> auth.check("Bearer " + TOKEN)).doesNotThrowAnyException();
-        assertThatCode(() -> auth.check("bearer " + TOKEN)).as("the scheme is case-insensitive").doesNotThrowAnyException();
+        assertThatCode(() -> auth.check("bearer " + TOKEN))
+                .as("the scheme is case-insensitive")
+                .doesNotThrowAnyException();
     }
 
     @Test
     void refusesAMissingOrWrongTokenWith401() {
         final AdminAuth auth = AdminAuth.of(TOKEN);
 
-        for (final String header : new String[] {null, "", "Bearer", "Bearer ", "Basic " + TOKEN, TOKEN, "Bearer " + TOKEN + "x",
-                "Bearer " + TOKEN.substring(1), "Bearer " + TOKEN.toUpperCase(java.util.Locale.ROOT)}) {
-            assertThatThrownBy(() -> auth.check(header)).as("Authorization: %s", header)
+        for (final String header : new String[] {
+            null,
+            "",
+            "Bearer",
+            "Bearer ",
+            "Basic " + TOKEN,
+            TOKEN,
+            "Bearer " + TOKEN + "x",
+            "Bearer " + TOKEN.substring(1),
+            "Bearer " + TOKEN.toUpperCase(java.util.Locale.ROOT)
+        }) {
+            assertThatThrownBy(() -> auth.check(header))
+                    .as("Authorization: %s", header)
                     .isInstanceOfSatisfying(ApiException.class, e -> {
                         assertThat(e.status()).isEqualTo(401);
                         assertThat(e.getMessage()).isEqualTo("unauthorized");

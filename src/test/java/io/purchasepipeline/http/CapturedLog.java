@@ -25,17 +25,22 @@ final class CapturedLog implements AutoCloseable {
     private final Level before;
 
     private CapturedLog() {
-        appender = new AbstractAppender("captured-" + System.identityHashCode(this), null, null, true, Property.EMPTY_ARRAY) {
-            @Override
-            public void append(final LogEvent event) {
-                final StringBuilder line = new StringBuilder(event.getLoggerName()).append(' ').append(event.getLevel())
-                        .append(' ').append(event.getMessage().getFormattedMessage());
-                for (Throwable thrown = event.getThrown(); thrown != null; thrown = thrown.getCause()) {
-                    line.append(" | ").append(thrown);
-                }
-                lines.add(line.toString());
-            }
-        };
+        appender =
+                new AbstractAppender(
+                        "captured-" + System.identityHashCode(this), null, null, true, Property.EMPTY_ARRAY) {
+                    @Override
+                    public void append(final LogEvent event) {
+                        final StringBuilder line = new StringBuilder(event.getLoggerName())
+                                .append(' ')
+                                .append(event.getLevel())
+                                .append(' ')
+                                .append(event.getMessage().getFormattedMessage());
+                        for (Throwable thrown = event.getThrown(); thrown != null; thrown = thrown.getCause()) {
+                            line.append(" | ").append(thrown);
+                        }
+                        lines.add(line.toString());
+                    }
+                };
         appender.start();
         final LoggerContext context = (LoggerContext) LogManager.getContext(false);
         final Configuration config = context.getConfiguration();

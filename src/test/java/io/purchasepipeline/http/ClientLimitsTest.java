@@ -24,12 +24,15 @@ class ClientLimitsTest {
             assertThat(e.status()).isEqualTo(429);
             assertThat(e.getMessage()).isEqualTo("too many requests");
             assertThat(e.retryAfterSeconds()).isEqualTo(1);
-            assertThat(e.details()).containsExactly(
-                    "at most 2 requests a second (bursts of 3) per client address on this route; retry in 1 s");
+            assertThat(e.details())
+                    .containsExactly(
+                            "at most 2 requests a second (bursts of 3) per client address on this route; retry in 1 s");
         });
 
         advance(Duration.ofMillis(500));
-        assertThatCode(() -> limits.admitAddress("10.0.0.1")).as("one request's worth refilled").doesNotThrowAnyException();
+        assertThatCode(() -> limits.admitAddress("10.0.0.1"))
+                .as("one request's worth refilled")
+                .doesNotThrowAnyException();
         assertThatThrownBy(() -> limits.admitAddress("10.0.0.1")).isInstanceOf(ApiException.class);
     }
 
@@ -39,14 +42,18 @@ class ClientLimitsTest {
         limits.admitCustomer("alice");
         advance(Duration.ofMillis(100));
 
-        assertThatThrownBy(() -> limits.admitCustomer("alice")).isInstanceOfSatisfying(ApiException.class,
-                e -> assertThat(e.retryAfterSeconds()).isEqualTo(1));
+        assertThatThrownBy(() -> limits.admitCustomer("alice"))
+                .isInstanceOfSatisfying(
+                        ApiException.class,
+                        e -> assertThat(e.retryAfterSeconds()).isEqualTo(1));
         final ClientLimits slow = ClientLimits.perSecond(1, 5, 100, now::get);
         for (int i = 0; i < 5; i++) {
             slow.admitAddress("10.0.0.9");
         }
-        assertThatThrownBy(() -> slow.admitAddress("10.0.0.9")).isInstanceOfSatisfying(ApiException.class,
-                e -> assertThat(e.retryAfterSeconds()).isEqualTo(1));
+        assertThatThrownBy(() -> slow.admitAddress("10.0.0.9"))
+                .isInstanceOfSatisfying(
+                        ApiException.class,
+                        e -> assertThat(e.retryAfterSeconds()).isEqualTo(1));
     }
 
     @Test
@@ -59,9 +66,12 @@ class ClientLimitsTest {
         assertThatThrownBy(() -> limits.admitCustomer("alice")).isInstanceOf(ApiException.class);
         assertThatCode(() -> limits.admitAddress("10.0.0.2")).doesNotThrowAnyException();
         assertThatCode(() -> limits.admitCustomer("bob")).doesNotThrowAnyException();
-        assertThatCode(() -> limits.admitAddress("alice")).as("a customer and an address are apart, whatever their names")
+        assertThatCode(() -> limits.admitAddress("alice"))
+                .as("a customer and an address are apart, whatever their names")
                 .doesNotThrowAnyException();
-        assertThatCode(() -> limits.admitCustomer(null)).as("no customer: the address alone counts").doesNotThrowAnyException();
+        assertThatCode(() -> limits.admitCustomer(null))
+                .as("no customer: the address alone counts")
+                .doesNotThrowAnyException();
     }
 
     @Test
@@ -99,7 +109,8 @@ class ClientLimitsTest {
         }
         assertThat(off.enabled()).isFalse();
         assertThat(ClientLimits.off().enabled()).isFalse();
-        assertThat(ClientLimits.perSecond(3, 0).toString()).as("the burst defaults to the rate")
+        assertThat(ClientLimits.perSecond(3, 0).toString())
+                .as("the burst defaults to the rate")
                 .isEqualTo("3 requests a second (bursts of 3)");
     }
 

@@ -21,7 +21,8 @@ import java.util.regex.Pattern;
  */
 public final class DescribedAnswers {
 
-    private static final Pattern REQUESTS = Pattern.compile("^http_server_requests_seconds_count\\{(.*)}\\s+\\S+$", Pattern.MULTILINE);
+    private static final Pattern REQUESTS =
+            Pattern.compile("^http_server_requests_seconds_count\\{(.*)}\\s+\\S+$", Pattern.MULTILINE);
     private static final Pattern LABEL = Pattern.compile("(\\w+)=\"((?:[^\"\\\\]|\\\\.)*)\"");
     /** What the server records for a request no route matched (unknown path, wrong method): no operation to describe it. */
     private static final String UNMATCHED = "unmatched";
@@ -39,8 +40,7 @@ public final class DescribedAnswers {
         }
     }
 
-    private DescribedAnswers() {
-    }
+    private DescribedAnswers() {}
 
     /** Fails when a route answered, in {@code metricsScrape}, a status the description does not give it. */
     public static void assertDescribed(final String metricsScrape) {
@@ -64,7 +64,7 @@ public final class DescribedAnswers {
                     case "method" -> method = label.group(2);
                     case "route" -> route = label.group(2);
                     case "status" -> status = label.group(2);
-                    default -> { }
+                    default -> {}
                 }
             }
             if (method != null && route != null && status != null && !UNMATCHED.equals(route)) {
@@ -77,8 +77,11 @@ public final class DescribedAnswers {
     static Set<Answer> undescribed(final Set<Answer> answers, final JsonNode description) {
         final Set<Answer> missing = new TreeSet<>();
         for (final Answer answer : answers) {
-            final JsonNode responses = description.path("paths").path(answer.route())
-                    .path(answer.method().toLowerCase(Locale.ROOT)).path("responses");
+            final JsonNode responses = description
+                    .path("paths")
+                    .path(answer.route())
+                    .path(answer.method().toLowerCase(Locale.ROOT))
+                    .path("responses");
             if (!responses.has(Integer.toString(answer.status()))) {
                 missing.add(answer);
             }

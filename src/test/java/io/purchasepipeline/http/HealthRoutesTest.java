@@ -42,8 +42,17 @@ class HealthRoutesTest {
     void start() {
         metrics = new ApiMetrics();
         restores = new RestoreProgress(metrics.registry());
-        http = new HttpApi(null, null, null, null, null, new Probes(state::get, restores, kafkaProblem::get), metrics,
-                HttpAccess.admin(AdminAuth.of(null)), new OperatorPage(null, null)).start("127.0.0.1", 0);
+        http = new HttpApi(
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        new Probes(state::get, restores, kafkaProblem::get),
+                        metrics,
+                        HttpAccess.admin(AdminAuth.of(null)),
+                        new OperatorPage(null, null))
+                .start("127.0.0.1", 0);
     }
 
     @AfterEach
@@ -61,7 +70,9 @@ class HealthRoutesTest {
             final HttpResponse<String> liveAnswer = get("/health/live");
             assertThat(liveAnswer.statusCode()).as("live in %s", each).isEqualTo(live.contains(each) ? 200 : 503);
             assertThat(json(liveAnswer).get("status").asText()).isEqualTo(each.name());
-            assertThat(get("/health").statusCode()).as("health in %s", each).isEqualTo(each == State.RUNNING ? 200 : 503);
+            assertThat(get("/health").statusCode())
+                    .as("health in %s", each)
+                    .isEqualTo(each == State.RUNNING ? 200 : 503);
         }
     }
 
@@ -111,11 +122,16 @@ class HealthRoutesTest {
         assertThat(get("/health/live").statusCode()).isEqualTo(200);
 
         // the endpoint has no intake: a 503 proves the order was refused before anything was sent
-        final HttpResponse<String> order = client.send(HttpRequest.newBuilder(uri("/orders"))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(ORDER))
-                .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+        final HttpResponse<String> order = client.send(
+                HttpRequest.newBuilder(uri("/orders"))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(ORDER))
+                        .timeout(Duration.ofSeconds(5))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         assertThat(order.statusCode()).isEqualTo(503);
-        assertThat(order.headers().firstValue("Retry-After")).contains(Integer.toString(KafkaWrites.KAFKA_RETRY_AFTER_SECONDS));
+        assertThat(order.headers().firstValue("Retry-After"))
+                .contains(Integer.toString(KafkaWrites.KAFKA_RETRY_AFTER_SECONDS));
         assertThat(json(order).get("details").get(0).asText()).isEqualTo("the embedded Kafka broker is restarting");
     }
 
@@ -126,13 +142,17 @@ class HealthRoutesTest {
 
         final String scrape = get("/metrics").body();
 
-        assertThat(scrape).contains("pipeline_restore_partitions_active 1.0", "pipeline_restore_records_remaining 500.0",
-                "pipeline_restore_records_remaining_partition{partition=\"3\",store=\"orders\",topic=\""
-                        + CHANGELOG.topic() + "\"} 500.0");
+        assertThat(scrape)
+                .contains(
+                        "pipeline_restore_partitions_active 1.0",
+                        "pipeline_restore_records_remaining 500.0",
+                        "pipeline_restore_records_remaining_partition{partition=\"3\",store=\"orders\",topic=\""
+                                + CHANGELOG.topic() + "\"} 500.0");
     }
 
     private HttpResponse<String> get(final String path) throws Exception {
-        return client.send(HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(5)).build(),
+        return client.send(
+                HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(5)).build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 

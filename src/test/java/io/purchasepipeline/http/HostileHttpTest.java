@@ -49,11 +49,20 @@ class HostileHttpTest {
     private static final int REQUESTS = 3_000;
     private static final int CLIENTS = 8;
     /** The classes a request is handled in: none of their frames may be on a stack once every answer is in. */
-    private static final Set<String> HANDLERS = Stream.of(HttpApi.class, OrderRoutes.class, ProductRoutes.class,
-            SeatRoutes.class, CustomerFlagRoutes.class, AnalyticsRoutes.class, HealthRoutes.class, RequestBodies.class)
-            .map(Class::getName).collect(Collectors.toUnmodifiableSet());
+    private static final Set<String> HANDLERS = Stream.of(
+                    HttpApi.class,
+                    OrderRoutes.class,
+                    ProductRoutes.class,
+                    SeatRoutes.class,
+                    CustomerFlagRoutes.class,
+                    AnalyticsRoutes.class,
+                    HealthRoutes.class,
+                    RequestBodies.class)
+            .map(Class::getName)
+            .collect(Collectors.toUnmodifiableSet());
     /** Any answer (or the connection closed) within this, or the request hangs. */
     private static final Duration ANSWER_WITHIN = Duration.ofSeconds(10);
+
     private static final Duration SETTLE = Duration.ofSeconds(90);
     private static final String JETTY_POOL = "JettyServerThreadPool";
 
@@ -78,8 +87,12 @@ class HostileHttpTest {
     @Order(1)
     void operatorRoutesNeedTheAdminToken() throws Exception {
         final String product = "{\"name\":\"Token lamp\",\"kind\":\"PHYSICAL\",\"price\":12.50,\"stock\":3}";
-        for (final String authorization : new String[] {"", "Authorization: Bearer not-the-token\r\n",
-                "Authorization: Basic " + TOKEN + "\r\n", "Authorization: " + TOKEN + "\r\n"}) {
+        for (final String authorization : new String[] {
+            "",
+            "Authorization: Bearer not-the-token\r\n",
+            "Authorization: Basic " + TOKEN + "\r\n",
+            "Authorization: " + TOKEN + "\r\n"
+        }) {
             final RawHttp.Answer refused = exchange(request("PUT", "/products/denied-lamp", authorization, product));
             assertThat(refused.status()).as(authorization).isEqualTo(401);
             assertThat(refused.headers().get("www-authenticate")).startsWith("Bearer");
@@ -87,16 +100,28 @@ class HostileHttpTest {
             assertThat(refused.text()).doesNotContain(TOKEN);
         }
         final String admin = "Authorization: Bearer " + TOKEN + "\r\n";
-        assertThat(exchange(request("PUT", "/products/token-lamp", admin, product)).status()).isEqualTo(202);
+        assertThat(exchange(request("PUT", "/products/token-lamp", admin, product))
+                        .status())
+                .isEqualTo(202);
         await("the product stored", () -> status(get("/products/token-lamp")) == 200);
-        assertThat(status(get("/products/denied-lamp"))).as("nothing written without the token").isEqualTo(404);
+        assertThat(status(get("/products/denied-lamp")))
+                .as("nothing written without the token")
+                .isEqualTo(404);
 
-        assertThat(exchange(request("PUT", "/customers/tok-c/flag", "", "{\"reason\":\"x\"}")).status()).isEqualTo(401);
-        assertThat(exchange(request("DELETE", "/customers/tok-c/flag", "", "")).status()).isEqualTo(401);
-        assertThat(exchange(request("GET", "/customers/tok-c/flag", "", "")).status()).isEqualTo(401);
-        assertThat(exchange(request("PUT", "/customers/tok-c/flag", admin, "{\"reason\":\"x\"}")).status()).isEqualTo(202);
+        assertThat(exchange(request("PUT", "/customers/tok-c/flag", "", "{\"reason\":\"x\"}"))
+                        .status())
+                .isEqualTo(401);
+        assertThat(exchange(request("DELETE", "/customers/tok-c/flag", "", "")).status())
+                .isEqualTo(401);
+        assertThat(exchange(request("GET", "/customers/tok-c/flag", "", "")).status())
+                .isEqualTo(401);
+        assertThat(exchange(request("PUT", "/customers/tok-c/flag", admin, "{\"reason\":\"x\"}"))
+                        .status())
+                .isEqualTo(202);
         await("the flag set", () -> status(request("GET", "/customers/tok-c/flag", admin, "")) == 200);
-        assertThat(exchange(request("DELETE", "/customers/tok-c/flag", admin, "")).status()).isEqualTo(202);
+        assertThat(exchange(request("DELETE", "/customers/tok-c/flag", admin, ""))
+                        .status())
+                .isEqualTo(202);
         await("the flag cleared", () -> status(request("GET", "/customers/tok-c/flag", admin, "")) == 404);
     }
 
@@ -106,56 +131,89 @@ class HostileHttpTest {
         final RawHttp.Answer bigHeader = exchange("GET /health HTTP/1.1\r\nHost: x\r\nX-Big: "
                 + "a".repeat(HttpLimits.MAX_HEADER_BYTES) + "\r\nConnection: close\r\n\r\n");
         assertError(bigHeader, 431, "request header fields too large");
-        assertError(exchange("GET /" + "a".repeat(HttpLimits.MAX_HEADER_BYTES) + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"),
-                414, "uri too long");
+        assertError(
+                exchange("GET /" + "a".repeat(HttpLimits.MAX_HEADER_BYTES)
+                        + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"),
+                414,
+                "uri too long");
         assertError(exchange("GET /health HTTP/9.9\r\nHost: x\r\nConnection: close\r\n\r\n"), 400, "bad request");
         assertError(exchange("GET /health\r\n\r\n"), 400, "bad request");
 
         // announced, never sent: refused at once instead of waiting for ten gigabytes
         final long started = System.nanoTime();
-        assertError(exchange("POST /orders HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 10000000000"
-                + "\r\nExpect: 100-continue\r\nConnection: close\r\n\r\n"), 413, "body too large");
+        assertError(
+                exchange(
+                        "POST /orders HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 10000000000"
+                                + "\r\nExpect: 100-continue\r\nConnection: close\r\n\r\n"),
+                413,
+                "body too large");
         assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
         final StringBuilder chunks = new StringBuilder();
         for (int i = 0; i <= HttpLimits.MAX_BODY_BYTES / 1024; i++) {
             chunks.append("400\r\n").append("1".repeat(1024)).append("\r\n");
         }
-        assertError(exchange("POST /orders HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
-                + chunks + "0\r\n\r\n"), 413, "body too large");
-        assertError(exchange("POST /orders HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
-                + "zz\r\nabc\r\n0\r\n\r\n"), 400, "malformed body");
+        assertError(
+                exchange("POST /orders HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+                        + chunks + "0\r\n\r\n"),
+                413,
+                "body too large");
+        assertError(
+                exchange("POST /orders HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+                        + "zz\r\nabc\r\n0\r\n\r\n"),
+                400,
+                "malformed body");
 
         // values of the wrong type are refused, not converted
         final String order = "{\"customerId\":\"strict\",\"customerName\":\"Strict\",\"email\":\"strict@example.com\","
                 + "\"items\":[{\"sku\":\"mug\",\"quantity\":1}],\"payment\":{\"card\":\"4242424242424242\"}}";
-        assertError(exchange(request("POST", "/orders", "", order.replace("\"quantity\":1", "\"quantity\":1.5"))), 400,
+        assertError(
+                exchange(request("POST", "/orders", "", order.replace("\"quantity\":1", "\"quantity\":1.5"))),
+                400,
                 "malformed JSON");
-        assertError(exchange(request("POST", "/orders", "", order.replace("\"strict\"", "123"))), 400, "malformed JSON");
-        assertError(exchange(request("POST", "/orders", "", order.replace("\"quantity\":1", "\"quantity\":\"1\""))), 400,
+        assertError(
+                exchange(request("POST", "/orders", "", order.replace("\"strict\"", "123"))), 400, "malformed JSON");
+        assertError(
+                exchange(request("POST", "/orders", "", order.replace("\"quantity\":1", "\"quantity\":\"1\""))),
+                400,
                 "malformed JSON");
-        final RawHttp.Answer numericCard = exchange(request("POST", "/orders", "",
-                order.replace("\"4242424242424242\"", "4242424242424242")));
+        final RawHttp.Answer numericCard =
+                exchange(request("POST", "/orders", "", order.replace("\"4242424242424242\"", "4242424242424242")));
         assertError(numericCard, 400, "malformed JSON");
-        assertThat(numericCard.text()).as("a card number is never echoed").doesNotContain("4242424242424242")
+        assertThat(numericCard.text())
+                .as("a card number is never echoed")
+                .doesNotContain("4242424242424242")
                 .contains("<digits hidden>");
-        assertError(exchange(request("PUT", "/products/huge-price", "Authorization: Bearer " + TOKEN + "\r\n",
-                "{\"name\":\"Huge\",\"kind\":\"DIGITAL\",\"price\":1e999999999}")), 400, "invalid product");
+        assertError(
+                exchange(request(
+                        "PUT",
+                        "/products/huge-price",
+                        "Authorization: Bearer " + TOKEN + "\r\n",
+                        "{\"name\":\"Huge\",\"kind\":\"DIGITAL\",\"price\":1e999999999}")),
+                400,
+                "invalid product");
     }
 
     /** HEAD runs the GET route and answers its status and headers without the body: an unknown key is 404 there too. */
     @Test
     @Order(2)
     void headAnswersWhatGetAnswersWithoutTheBody() throws Exception {
-        for (final String target : List.of("/products/book-kafka", "/products/no-such-product", "/orders/no-such-order",
-                "/api/v1/seats/no-such-seat", "/health")) {
+        for (final String target : List.of(
+                "/products/book-kafka",
+                "/products/no-such-product",
+                "/orders/no-such-order",
+                "/api/v1/seats/no-such-seat",
+                "/health")) {
             final RawHttp.Answer get = exchange(get(target));
             final RawHttp.Answer head = exchange(request("HEAD", target, "", ""));
             assertThat(head.status()).as("HEAD %s", target).isEqualTo(get.status());
-            assertThat(head.headers().get("content-type")).as("HEAD %s", target).isEqualTo(get.headers().get("content-type"));
+            assertThat(head.headers().get("content-type"))
+                    .as("HEAD %s", target)
+                    .isEqualTo(get.headers().get("content-type"));
             assertThat(head.body()).as("HEAD %s", target).isEmpty();
         }
         assertThat(exchange(get("/products/no-such-product")).status()).isEqualTo(404);
-        assertThat(exchange(request("HEAD", "/customers/someone/flag", "", "")).status()).as("the admin token still needed")
+        assertThat(exchange(request("HEAD", "/customers/someone/flag", "", "")).status())
+                .as("the admin token still needed")
                 .isEqualTo(401);
     }
 
@@ -201,35 +259,54 @@ class HostileHttpTest {
     void slowClientsLoseTheirConnectionsAndPatientOnesAreServed() throws Exception {
         final ExecutorService clients = Executors.newFixedThreadPool(6);
         try {
-            final Future<Duration> loris = clients.submit(() -> untilClosed("GET /orders/o-1 HTTP/1.1\r\nHost: x\r\n",
-                    "X-Slow: a\r\n", Duration.ofSeconds(1)));
-            final Future<Duration> stalledHead = clients.submit(() -> untilClosed("GET /orders/o-1 HTTP/1.1\r\nHo", "", null));
-            final Future<Duration> slowBody = clients.submit(() -> untilClosed("POST /orders HTTP/1.1\r\nHost: x\r\n"
-                    + "Content-Type: application/json\r\nContent-Length: 5000\r\n\r\n{", "\"aaaaaaaaa", Duration.ofSeconds(1)));
-            final Future<Duration> stalledBody = clients.submit(() -> untilClosed("POST /orders HTTP/1.1\r\nHost: x\r\n"
-                    + "Content-Type: application/json\r\nContent-Length: 5000\r\n\r\n{", "", null));
+            final Future<Duration> loris = clients.submit(() ->
+                    untilClosed("GET /orders/o-1 HTTP/1.1\r\nHost: x\r\n", "X-Slow: a\r\n", Duration.ofSeconds(1)));
+            final Future<Duration> stalledHead =
+                    clients.submit(() -> untilClosed("GET /orders/o-1 HTTP/1.1\r\nHo", "", null));
+            final Future<Duration> slowBody = clients.submit(() -> untilClosed(
+                    "POST /orders HTTP/1.1\r\nHost: x\r\n"
+                            + "Content-Type: application/json\r\nContent-Length: 5000\r\n\r\n{",
+                    "\"aaaaaaaaa",
+                    Duration.ofSeconds(1)));
+            final Future<Duration> stalledBody = clients.submit(() -> untilClosed(
+                    "POST /orders HTTP/1.1\r\nHost: x\r\n"
+                            + "Content-Type: application/json\r\nContent-Length: 5000\r\n\r\n{",
+                    "",
+                    null));
             final Future<Duration> idle = clients.submit(() -> untilClosed("", "", null));
-            final Future<RawHttp.Answer> longPoll = clients.submit(
-                    () -> exchange(get("/orders/never-placed?waitMs=25000"), Duration.ofSeconds(60)));
-            final Future<RawHttp.Answer> patient = clients.submit(() -> inParts(request("POST", "/orders", "", "{\"customerId\":1}"),
-                    5, Duration.ofSeconds(1)));
+            final Future<RawHttp.Answer> longPoll =
+                    clients.submit(() -> exchange(get("/orders/never-placed?waitMs=25000"), Duration.ofSeconds(60)));
+            final Future<RawHttp.Answer> patient = clients.submit(
+                    () -> inParts(request("POST", "/orders", "", "{\"customerId\":1}"), 5, Duration.ofSeconds(1)));
 
             final Duration timeout = HttpLimits.REQUEST_TIMEOUT;
-            assertThat(loris.get(2, TimeUnit.MINUTES)).as("a client trickling its headers")
+            assertThat(loris.get(2, TimeUnit.MINUTES))
+                    .as("a client trickling its headers")
                     .isBetween(timeout.minusSeconds(1), timeout.plusSeconds(10));
-            assertThat(stalledHead.get(2, TimeUnit.MINUTES)).as("a client that stopped halfway through its headers")
+            assertThat(stalledHead.get(2, TimeUnit.MINUTES))
+                    .as("a client that stopped halfway through its headers")
                     .isBetween(timeout.minusSeconds(1), timeout.plusSeconds(10));
-            assertThat(slowBody.get(2, TimeUnit.MINUTES)).as("a client trickling its body")
+            assertThat(slowBody.get(2, TimeUnit.MINUTES))
+                    .as("a client trickling its body")
                     .isBetween(timeout.minusSeconds(1), timeout.plusSeconds(10));
-            assertThat(idle.get(2, TimeUnit.MINUTES)).as("a client that sends nothing")
+            assertThat(idle.get(2, TimeUnit.MINUTES))
+                    .as("a client that sends nothing")
                     .isBetween(HttpLimits.IDLE_TIMEOUT.minusSeconds(1), HttpLimits.IDLE_TIMEOUT.plusSeconds(10));
-            assertThat(stalledBody.get(2, TimeUnit.MINUTES)).as("a client that stopped halfway through its body")
+            assertThat(stalledBody.get(2, TimeUnit.MINUTES))
+                    .as("a client that stopped halfway through its body")
                     .isBetween(HttpLimits.IDLE_TIMEOUT.minusSeconds(1), HttpLimits.IDLE_TIMEOUT.plusSeconds(10));
-            await("the stalled body answered 408, not 500 with an error in the log", () -> DescribedAnswers.answered(
-                    wrap(() -> exchange(get("/metrics"))).text()).contains(new DescribedAnswers.Answer("POST", "/orders", 408)));
-            assertThat(longPoll.get(2, TimeUnit.MINUTES).status()).as("a long poll outlasting the request timeout").isEqualTo(404);
+            await(
+                    "the stalled body answered 408, not 500 with an error in the log",
+                    () -> DescribedAnswers.answered(
+                                    wrap(() -> exchange(get("/metrics"))).text())
+                            .contains(new DescribedAnswers.Answer("POST", "/orders", 408)));
+            assertThat(longPoll.get(2, TimeUnit.MINUTES).status())
+                    .as("a long poll outlasting the request timeout")
+                    .isEqualTo(404);
             final RawHttp.Answer patientAnswer = patient.get(2, TimeUnit.MINUTES);
-            assertThat(patientAnswer.status()).as("a slow client within the limit").isEqualTo(400);
+            assertThat(patientAnswer.status())
+                    .as("a slow client within the limit")
+                    .isEqualTo(400);
             assertThat(patientAnswer.json().get("error").asText()).isEqualTo("malformed JSON");
         } finally {
             clients.shutdownNow();
@@ -273,12 +350,16 @@ class HostileHttpTest {
         }
         final Duration took = Duration.ofNanos(System.nanoTime() - started);
 
-        assertThat(problems).as("answers that are not a 4xx in JSON (of %d requests in %s; seen %s)", REQUESTS, took, seen)
+        assertThat(problems)
+                .as("answers that are not a 4xx in JSON (of %d requests in %s; seen %s)", REQUESTS, took, seen)
                 .isEmpty();
         assertThat(seen.keySet()).as("every kind of hostile request was sent").hasSizeGreaterThanOrEqualTo(19);
         await("every connection closed", () -> http.openConnections() == 0);
-        await("no request still being handled", () -> Thread.getAllStackTraces().values().stream().noneMatch(stack ->
-                List.of(stack).stream().anyMatch(frame -> HANDLERS.contains(frame.getClassName()))));
+        await(
+                "no request still being handled",
+                () -> Thread.getAllStackTraces().values().stream()
+                        .noneMatch(stack ->
+                                List.of(stack).stream().anyMatch(frame -> HANDLERS.contains(frame.getClassName()))));
         await("threads back to " + baseThreads, () -> threadsOutsideJettysPool() <= baseThreads + 2);
         assertThat(status(get("/health"))).isEqualTo(200);
     }
@@ -308,11 +389,15 @@ class HostileHttpTest {
             return null;
         }
         final JsonNode body = answer.json();
-        if (body == null || !body.path("error").isTextual() || !body.path("details").isArray()
+        if (body == null
+                || !body.path("error").isTextual()
+                || !body.path("details").isArray()
                 || !String.valueOf(answer.headers().get("content-type")).startsWith("application/json")) {
             return "not a JSON error: " + answer;
         }
-        return answer.text().contains("\tat ") || answer.text().contains("Exception") ? "a stack trace: " + answer : null;
+        return answer.text().contains("\tat ") || answer.text().contains("Exception")
+                ? "a stack trace: " + answer
+                : null;
     }
 
     private static void assertError(final RawHttp.Answer answer, final int status, final String error) {
@@ -323,7 +408,9 @@ class HostileHttpTest {
     }
 
     private static long threadsOutsideJettysPool() {
-        return Thread.getAllStackTraces().keySet().stream().filter(thread -> !thread.getName().startsWith(JETTY_POOL)).count();
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(thread -> !thread.getName().startsWith(JETTY_POOL))
+                .count();
     }
 
     // ---- clients
@@ -334,8 +421,11 @@ class HostileHttpTest {
 
     private static String request(final String method, final String target, final String headers, final String body) {
         return method + " " + target + " HTTP/1.1\r\nHost: x\r\n" + headers + "Connection: close\r\n"
-                + (body.isEmpty() ? "" : "Content-Type: application/json\r\nContent-Length: "
-                + body.getBytes(StandardCharsets.UTF_8).length + "\r\n") + "\r\n" + body;
+                + (body.isEmpty()
+                        ? ""
+                        : "Content-Type: application/json\r\nContent-Length: "
+                                + body.getBytes(StandardCharsets.UTF_8).length + "\r\n")
+                + "\r\n" + body;
     }
 
     private static RawHttp.Answer exchange(final String request) throws IOException {
@@ -362,7 +452,8 @@ class HostileHttpTest {
      * Sends {@code first}, then {@code more} every {@code every} (never, when null), until the
      * server closes the connection; how long that took.
      */
-    private static Duration untilClosed(final String first, final String more, final Duration every) throws IOException {
+    private static Duration untilClosed(final String first, final String more, final Duration every)
+            throws IOException {
         final long started = System.nanoTime();
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress("127.0.0.1", port));
@@ -391,7 +482,8 @@ class HostileHttpTest {
     }
 
     /** Sends {@code request} in {@code parts}, one every {@code every}, and reads the answer. */
-    private static RawHttp.Answer inParts(final String request, final int parts, final Duration every) throws Exception {
+    private static RawHttp.Answer inParts(final String request, final int parts, final Duration every)
+            throws Exception {
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress("127.0.0.1", port));
             socket.setSoTimeout((int) ANSWER_WITHIN.toMillis());

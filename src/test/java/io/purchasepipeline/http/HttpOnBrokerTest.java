@@ -3,9 +3,9 @@ package io.purchasepipeline.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.purchasepipeline.runtime.DemoCatalog;
 import io.purchasepipeline.instance.InJvmPipeline;
 import io.purchasepipeline.instance.PipelineApp;
+import io.purchasepipeline.runtime.DemoCatalog;
 import io.purchasepipeline.serdes.JsonSerde;
 import java.io.IOException;
 import java.net.URI;
@@ -38,7 +38,8 @@ class HttpOnBrokerTest {
     private static InJvmPipeline pipeline;
     private static List<PipelineApp> apps;
     private static List<String> urls;
-    private static final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private static final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     @BeforeAll
     static void start() throws Exception {
@@ -57,8 +58,8 @@ class HttpOnBrokerTest {
     @Test
     @Order(1)
     void placesAnOrderAndAnyInstanceAnswersForIt() throws Exception {
-        final HttpResponse<String> placed = post(0, "/orders", order("alice", "book-streams", 2),
-                Map.of("X-Correlation-Id", "checkout-7"));
+        final HttpResponse<String> placed =
+                post(0, "/orders", order("alice", "book-streams", 2), Map.of("X-Correlation-Id", "checkout-7"));
 
         assertThat(placed.statusCode()).isEqualTo(202);
         assertThat(placed.headers().firstValue("X-Correlation-Id")).hasValue("checkout-7");
@@ -74,7 +75,9 @@ class HttpOnBrokerTest {
         final HttpResponse<String> events = get(2, "/orders/" + orderId + "/events");
         assertThat(events.statusCode()).isEqualTo(200);
         assertThat(json(events).findValuesAsText("status")).containsExactly("RESERVING", "COMPLETED");
-        assertThat(json(events).findValuesAsText("correlationId")).containsOnly("checkout-7").hasSize(2);
+        assertThat(json(events).findValuesAsText("correlationId"))
+                .containsOnly("checkout-7")
+                .hasSize(2);
     }
 
     @Test
@@ -83,27 +86,44 @@ class HttpOnBrokerTest {
         putProduct(0, "idem-book", "{\"name\":\"Idem\",\"kind\":\"PHYSICAL\",\"price\":10.00,\"stock\":10}");
         awaitStatus(1, "/products/idem-book", 200);
 
-        final HttpResponse<String> first = post(0, "/orders", order("bob", "idem-book", 3), Map.of("Idempotency-Key", "cart-42"));
-        final HttpResponse<String> retry = post(1, "/orders", order("bob", "idem-book", 3), Map.of("Idempotency-Key", "cart-42"));
-        final HttpResponse<String> other = post(2, "/orders", order("carol", "idem-book", 1), Map.of("Idempotency-Key", "cart-42"));
+        final HttpResponse<String> first =
+                post(0, "/orders", order("bob", "idem-book", 3), Map.of("Idempotency-Key", "cart-42"));
+        final HttpResponse<String> retry =
+                post(1, "/orders", order("bob", "idem-book", 3), Map.of("Idempotency-Key", "cart-42"));
+        final HttpResponse<String> other =
+                post(2, "/orders", order("carol", "idem-book", 1), Map.of("Idempotency-Key", "cart-42"));
 
         final String orderId = json(first).get("orderId").asText();
         assertThat(json(retry).get("orderId").asText()).isEqualTo(orderId);
-        assertThat(json(other).get("orderId").asText()).as("another customer's key").isNotEqualTo(orderId);
-        assertThat(json(get(2, "/orders/" + orderId + "?waitMs=20000")).get("status").asText()).isEqualTo("COMPLETED");
+        assertThat(json(other).get("orderId").asText())
+                .as("another customer's key")
+                .isNotEqualTo(orderId);
+        assertThat(json(get(2, "/orders/" + orderId + "?waitMs=20000"))
+                        .get("status")
+                        .asText())
+                .isEqualTo("COMPLETED");
         get(0, "/orders/" + json(other).get("orderId").asText() + "?waitMs=20000");
-        assertThat(json(get(1, "/orders/" + orderId + "/events")).findValuesAsText("status")).containsOnlyOnce("RESERVING");
+        assertThat(json(get(1, "/orders/" + orderId + "/events")).findValuesAsText("status"))
+                .containsOnlyOnce("RESERVING");
         // the sale is confirmed on the SKU's partition just after the order completes
-        awaitJson(0, "/products/idem-book", product -> product.get("sold").asLong() == 4 && product.get("held").asLong() == 0);
+        awaitJson(
+                0,
+                "/products/idem-book",
+                product ->
+                        product.get("sold").asLong() == 4 && product.get("held").asLong() == 0);
     }
 
     @Test
     @Order(2)
     void aDeclinedTestCardIsDeclinedThoughOnlyItsMaskTravels() throws Exception {
-        final HttpResponse<String> placed = post(0, "/orders", order("frank", "mug", 1)
-                .replace(CARD, io.purchasepipeline.payment.PaymentSimulator.DECLINED_CARD), Map.of());
+        final HttpResponse<String> placed = post(
+                0,
+                "/orders",
+                order("frank", "mug", 1).replace(CARD, io.purchasepipeline.payment.PaymentSimulator.DECLINED_CARD),
+                Map.of());
 
-        final JsonNode done = json(get(1, "/orders/" + json(placed).get("orderId").asText() + "?waitMs=20000"));
+        final JsonNode done =
+                json(get(1, "/orders/" + json(placed).get("orderId").asText() + "?waitMs=20000"));
         assertThat(done.get("status").asText()).isEqualTo("PAYMENT_DECLINED");
         assertThat(done.toString()).doesNotContain(io.purchasepipeline.payment.PaymentSimulator.DECLINED_CARD);
     }
@@ -116,17 +136,23 @@ class HttpOnBrokerTest {
         assertThat(json(empty).get("error").asText()).isEqualTo("invalid order");
         assertThat(json(empty).get("details").toString()).contains("customerId", "email", "items", "payment.card");
 
-        final HttpResponse<String> badCard = post(0, "/orders",
-                order("alice", "book-streams", 1).replace(CARD, "4242424242424241"), Map.of());
+        final HttpResponse<String> badCard =
+                post(0, "/orders", order("alice", "book-streams", 1).replace(CARD, "4242424242424241"), Map.of());
         assertThat(badCard.statusCode()).isEqualTo(400);
         assertThat(json(badCard).get("details").toString()).contains("payment.card");
 
-        final HttpResponse<String> wrongType = post(1, "/orders", order("alice", "book-streams", 1)
-                .replace("\"quantity\":1", "\"quantity\":\"many\""), Map.of());
+        final HttpResponse<String> wrongType = post(
+                1,
+                "/orders",
+                order("alice", "book-streams", 1).replace("\"quantity\":1", "\"quantity\":\"many\""),
+                Map.of());
         assertThat(wrongType.statusCode()).isEqualTo(400);
         assertThat(post(1, "/orders", "[1,2]", Map.of()).statusCode()).isEqualTo(400);
-        assertThat(post(1, "/orders", order("alice", "book-streams", 0), Map.of()).statusCode()).isEqualTo(400);
-        assertThat(post(1, "/orders", order("alice", "bad sku!", 1), Map.of()).statusCode()).isEqualTo(400);
+        assertThat(post(1, "/orders", order("alice", "book-streams", 0), Map.of())
+                        .statusCode())
+                .isEqualTo(400);
+        assertThat(post(1, "/orders", order("alice", "bad sku!", 1), Map.of()).statusCode())
+                .isEqualTo(400);
     }
 
     @Test
@@ -143,19 +169,27 @@ class HttpOnBrokerTest {
     @Order(5)
     void definesProductsAndAnswersTheirStock() throws Exception {
         assertThat(putProduct(1, "lamp-7", "{\"name\":\"Lamp\",\"kind\":\"PHYSICAL\",\"price\":30.50,\"stock\":4}")
-                .statusCode()).isEqualTo(202);
+                        .statusCode())
+                .isEqualTo(202);
         awaitStatus(2, "/products/lamp-7", 200);
 
         final JsonNode lamp = json(get(0, "/products/lamp-7"));
         assertThat(lamp.get("sku").asText()).isEqualTo("lamp-7");
         assertThat(lamp.get("kind").asText()).isEqualTo("PHYSICAL");
-        assertThat(List.of(lamp.get("available").asLong(), lamp.get("held").asLong(), lamp.get("sold").asLong()))
+        assertThat(List.of(
+                        lamp.get("available").asLong(),
+                        lamp.get("held").asLong(),
+                        lamp.get("sold").asLong()))
                 .containsExactly(4L, 0L, 0L);
-        assertThat(putProduct(0, "lamp-8", "{\"name\":\"Lamp\",\"kind\":\"LAMP\",\"price\":1}").statusCode()).isEqualTo(400);
+        assertThat(putProduct(0, "lamp-8", "{\"name\":\"Lamp\",\"kind\":\"LAMP\",\"price\":1}")
+                        .statusCode())
+                .isEqualTo(400);
         assertThat(putProduct(0, "lamp-8", "{\"name\":\"Lamp\",\"kind\":\"PHYSICAL\",\"price\":1,\"stock\":-1}")
-                .statusCode()).isEqualTo(400);
+                        .statusCode())
+                .isEqualTo(400);
         assertThat(putProduct(0, "lamp-8", "{\"name\":\"\",\"kind\":\"PHYSICAL\",\"price\":-1,\"stock\":1}")
-                .statusCode()).isEqualTo(400);
+                        .statusCode())
+                .isEqualTo(400);
         assertThat(get(1, "/products/no-such-sku").statusCode()).isEqualTo(404);
     }
 
@@ -168,56 +202,77 @@ class HttpOnBrokerTest {
         final HttpResponse<String> reserved = post(1, seat + "/reservations?user=dave", "", Map.of());
         assertThat(reserved.statusCode()).isEqualTo(201);
         assertThat(json(reserved).get("reservedFor").asText()).isEqualTo("dave");
-        assertThat(post(2, seat + "/reservations?user=erin", "", Map.of()).statusCode()).isEqualTo(422);
+        assertThat(post(2, seat + "/reservations?user=erin", "", Map.of()).statusCode())
+                .isEqualTo(422);
         assertThat(json(get(0, seat)).get("reservedFor").asText()).isEqualTo("dave");
         assertThat(delete(0, seat + "/reservations?user=erin").statusCode()).isEqualTo(409);
         assertThat(delete(2, seat + "/reservations?user=dave").statusCode()).isEqualTo(204);
         assertThat(delete(1, seat + "/reservations?user=dave").statusCode()).isEqualTo(404);
-        assertThat(post(0, "/api/v1/seats/no-such-seat/reservations?user=dave", "", Map.of()).statusCode()).isEqualTo(404);
-        assertThat(delete(0, "/api/v1/seats/no-such-seat/reservations?user=dave").statusCode()).isEqualTo(404);
+        assertThat(post(0, "/api/v1/seats/no-such-seat/reservations?user=dave", "", Map.of())
+                        .statusCode())
+                .isEqualTo(404);
+        assertThat(delete(0, "/api/v1/seats/no-such-seat/reservations?user=dave")
+                        .statusCode())
+                .isEqualTo(404);
         assertThat(post(0, seat + "/reservations", "", Map.of()).statusCode()).isEqualTo(400);
         assertThat(get(1, "/api/v1/seats/no-such-seat").statusCode()).isEqualTo(404);
-        assertThat(get(1, "/api/v1/seats/book-kafka").statusCode()).as("a product that is not a seat").isEqualTo(404);
+        assertThat(get(1, "/api/v1/seats/book-kafka").statusCode())
+                .as("a product that is not a seat")
+                .isEqualTo(404);
     }
 
     @Test
     @Order(6)
     void anOperatorFlagsACustomerAndClearsTheFlag() throws Exception {
-        final HttpResponse<String> flagged = send(HttpRequest.newBuilder(URI.create(urls.get(0) + "/customers/zed/flag"))
-                .PUT(HttpRequest.BodyPublishers.ofString("{\"reason\":\"chargeback on order 17\"}")));
+        final HttpResponse<String> flagged =
+                send(HttpRequest.newBuilder(URI.create(urls.get(0) + "/customers/zed/flag"))
+                        .PUT(HttpRequest.BodyPublishers.ofString("{\"reason\":\"chargeback on order 17\"}")));
         assertThat(flagged.statusCode()).isEqualTo(202);
         assertThat(flagged.headers().firstValue("Location")).hasValue("/customers/zed/flag");
         assertThat(json(flagged).get("action").asText()).isEqualTo("FLAG");
         // every instance answers, the owner's store through forwarding
         for (int i = 0; i < 3; i++) {
-            awaitJson(i, "/customers/zed/flag", flag -> flag.get("flagged").asBoolean()
-                    && flag.get("reason").asText().equals("chargeback on order 17"));
+            awaitJson(
+                    i,
+                    "/customers/zed/flag",
+                    flag -> flag.get("flagged").asBoolean()
+                            && flag.get("reason").asText().equals("chargeback on order 17"));
         }
-        final String rejected = json(post(1, "/orders", order("zed", "mug", 1), Map.of())).get("orderId").asText();
+        final String rejected = json(post(1, "/orders", order("zed", "mug", 1), Map.of()))
+                .get("orderId")
+                .asText();
         final JsonNode rejectedOrder = json(get(2, "/orders/" + rejected + "?waitMs=20000"));
         assertThat(rejectedOrder.get("status").asText()).isEqualTo("REJECTED_FRAUD");
         assertThat(rejectedOrder.get("fraudReasons").toString()).isEqualTo("[\"FLAGGED_CUSTOMER\"]");
 
         assertThat(delete(2, "/customers/zed/flag").statusCode()).isEqualTo(202);
         awaitStatus(0, "/customers/zed/flag", 404);
-        final String accepted = json(post(1, "/orders", order("zed", "mug", 1), Map.of())).get("orderId").asText();
-        assertThat(json(get(0, "/orders/" + accepted + "?waitMs=20000")).get("status").asText()).isEqualTo("COMPLETED");
+        final String accepted = json(post(1, "/orders", order("zed", "mug", 1), Map.of()))
+                .get("orderId")
+                .asText();
+        assertThat(json(get(0, "/orders/" + accepted + "?waitMs=20000"))
+                        .get("status")
+                        .asText())
+                .isEqualTo("COMPLETED");
     }
 
     @Test
     @Order(6)
     void refusesBadFlagRequests() throws Exception {
-        final HttpResponse<String> badId = send(HttpRequest.newBuilder(URI.create(urls.get(0) + "/customers/bad%20id/flag"))
-                .PUT(HttpRequest.BodyPublishers.noBody()));
+        final HttpResponse<String> badId =
+                send(HttpRequest.newBuilder(URI.create(urls.get(0) + "/customers/bad%20id/flag"))
+                        .PUT(HttpRequest.BodyPublishers.noBody()));
         assertThat(badId.statusCode()).isEqualTo(400);
         assertThat(json(badId).get("error").asText()).isEqualTo("invalid flag");
         assertThat(json(badId).get("details").toString()).contains("id: 1 to 64");
-        final HttpResponse<String> longReason = send(HttpRequest.newBuilder(URI.create(urls.get(1) + "/customers/yan/flag"))
-                .PUT(HttpRequest.BodyPublishers.ofString("{\"reason\":\"" + "x".repeat(201) + "\"}")));
+        final HttpResponse<String> longReason =
+                send(HttpRequest.newBuilder(URI.create(urls.get(1) + "/customers/yan/flag"))
+                        .PUT(HttpRequest.BodyPublishers.ofString("{\"reason\":\"" + "x".repeat(201) + "\"}")));
         assertThat(longReason.statusCode()).isEqualTo(400);
         assertThat(json(longReason).get("details").toString()).contains("reason");
-        final HttpResponse<String> malformed = send(HttpRequest.newBuilder(URI.create(urls.get(1) + "/customers/yan/flag"))
-                .PUT(HttpRequest.BodyPublishers.ofString("{\"reason\":")));
+        final HttpResponse<String> malformed =
+                send(HttpRequest.newBuilder(URI.create(urls.get(1) + "/customers/yan/flag"))
+                        .PUT(HttpRequest.BodyPublishers.ofString("{\"reason\":")));
         assertThat(malformed.statusCode()).isEqualTo(400);
         final HttpResponse<String> badDelete = delete(2, "/customers/bad%20id/flag");
         assertThat(badDelete.statusCode()).isEqualTo(400);
@@ -236,8 +291,9 @@ class HttpOnBrokerTest {
             for (int i = 0; i < 200; i++) {
                 final int instance = i % 3;
                 final String user = "fan-" + i;
-                answers.add(pool.submit((Callable<Integer>) () ->
-                        post(instance, "/api/v1/seats/storm-seat/reservations?user=" + user, "", Map.of()).statusCode()));
+                answers.add(pool.submit((Callable<Integer>)
+                        () -> post(instance, "/api/v1/seats/storm-seat/reservations?user=" + user, "", Map.of())
+                                .statusCode()));
             }
             final List<Integer> codes = new ArrayList<>();
             for (final Future<Integer> answer : answers) {
@@ -260,14 +316,19 @@ class HttpOnBrokerTest {
             assertThat(json(answer).get("sku").asText()).isEqualTo(product.sku());
             answer.headers().firstValue("X-Answered-By").ifPresent(answeredBy::add);
         }
-        assertThat(answeredBy).as("answers forwarded from the owners").isNotEmpty()
+        assertThat(answeredBy)
+                .as("answers forwarded from the owners")
+                .isNotEmpty()
                 .allSatisfy(host -> assertThat(urls).contains("http://" + host));
     }
 
     @Test
     @Order(8)
     void anyInstanceListsTheCatalogWithEachOwnersStock() throws Exception {
-        final List<String> demo = DemoCatalog.products().stream().map(product -> product.sku()).sorted().toList();
+        final List<String> demo = DemoCatalog.products().stream()
+                .map(product -> product.sku())
+                .sorted()
+                .toList();
         for (int i = 0; i < 3; i++) {
             final JsonNode page = json(get(i, "/products?limit=200"));
             assertThat(page.get("unavailable")).as("every owner answered").isEmpty();
@@ -275,7 +336,8 @@ class HttpOnBrokerTest {
             assertThat(skus).as("in SKU order").isSorted().containsAll(demo);
             // the counts are the owners': each SKU as its own route answers it
             for (final JsonNode listed : page.get("products")) {
-                final JsonNode alone = json(get(i, "/products/" + listed.get("sku").asText()));
+                final JsonNode alone =
+                        json(get(i, "/products/" + listed.get("sku").asText()));
                 assertThat(listed).as(listed.get("sku").asText()).isEqualTo(alone);
             }
         }
@@ -289,16 +351,23 @@ class HttpOnBrokerTest {
 
         final JsonNode seats = json(get(0, "/products?kind=SEAT&limit=200")).get("products");
         assertThat(seats.findValuesAsText("kind")).containsOnly("SEAT");
-        assertThat(seats.findValuesAsText("sku")).containsAll(DemoCatalog.products().stream()
-                .filter(product -> product.kind() == io.purchasepipeline.serdes.ProductKind.SEAT).map(product -> product.sku())
-                .toList());
-        assertThat(json(get(0, "/products?kind=PHYSICAL,DIGITAL&prefix=book-")).get("products").findValuesAsText("sku"))
+        assertThat(seats.findValuesAsText("sku"))
+                .containsAll(DemoCatalog.products().stream()
+                        .filter(product -> product.kind() == io.purchasepipeline.serdes.ProductKind.SEAT)
+                        .map(product -> product.sku())
+                        .toList());
+        assertThat(json(get(0, "/products?kind=PHYSICAL,DIGITAL&prefix=book-"))
+                        .get("products")
+                        .findValuesAsText("sku"))
                 .containsExactly("book-kafka", "book-streams");
-        assertThat(json(get(2, "/products?sku=mug&sku=book-kafka&sku=no-such-sku")).get("products").findValuesAsText("sku"))
-                .as("in the order asked; an unknown SKU left out").containsExactly("mug", "book-kafka");
+        assertThat(json(get(2, "/products?sku=mug&sku=book-kafka&sku=no-such-sku"))
+                        .get("products")
+                        .findValuesAsText("sku"))
+                .as("in the order asked; an unknown SKU left out")
+                .containsExactly("mug", "book-kafka");
 
-        for (final String bad : List.of("limit=0", "limit=201", "limit=x", "kind=CHAIR", "prefix=a%20b", "after=%2e%2e%2f",
-                "sku=bad%20sku")) {
+        for (final String bad : List.of(
+                "limit=0", "limit=201", "limit=x", "kind=CHAIR", "prefix=a%20b", "after=%2e%2e%2f", "sku=bad%20sku")) {
             final HttpResponse<String> refused = get(0, "/products?" + bad);
             assertThat(refused.statusCode()).as(bad).isEqualTo(400);
             assertThat(json(refused).get("error").asText()).as(bad).startsWith("invalid");
@@ -310,15 +379,24 @@ class HttpOnBrokerTest {
     void anyInstanceListsTheLatestOrdersAndTheirEndsPerSecond() throws Exception {
         final HttpResponse<String> placed = post(2, "/orders", order("latest-lee", "mug", 1), Map.of());
         final String orderId = json(placed).get("orderId").asText();
-        assertThat(json(get(0, "/orders/" + orderId + "?waitMs=20000")).get("status").asText()).isEqualTo("COMPLETED");
+        assertThat(json(get(0, "/orders/" + orderId + "?waitMs=20000"))
+                        .get("status")
+                        .asText())
+                .isEqualTo("COMPLETED");
 
         for (int i = 0; i < 3; i++) {
             // the tail follows order-events: a poll's lag behind the order's own store
-            awaitJson(i, "/orders?limit=100", latest -> latest.get("orders").findParents("orderId").stream().anyMatch(order ->
-                    order.get("orderId").asText().equals(orderId) && order.get("status").asText().equals("COMPLETED")));
+            awaitJson(
+                    i,
+                    "/orders?limit=100",
+                    latest -> latest.get("orders").findParents("orderId").stream()
+                            .anyMatch(order -> order.get("orderId").asText().equals(orderId)
+                                    && order.get("status").asText().equals("COMPLETED")));
             final JsonNode latest = json(get(i, "/orders?limit=100&seconds=300"));
             final JsonNode mine = latest.get("orders").findParents("orderId").stream()
-                    .filter(order -> order.get("orderId").asText().equals(orderId)).findFirst().orElseThrow();
+                    .filter(order -> order.get("orderId").asText().equals(orderId))
+                    .findFirst()
+                    .orElseThrow();
             assertThat(mine.get("status").asText()).isEqualTo("COMPLETED");
             final JsonNode ended = latest.get("endedPerSecond");
             assertThat(ended.get("seconds").asInt()).isEqualTo(300);
@@ -327,7 +405,9 @@ class HttpOnBrokerTest {
             for (final JsonNode second : ended.get("counts").get("COMPLETED")) {
                 completed += second.asLong();
             }
-            assertThat(completed).as("instance " + i + " saw the completions of the last five minutes").isGreaterThanOrEqualTo(1);
+            assertThat(completed)
+                    .as("instance " + i + " saw the completions of the last five minutes")
+                    .isGreaterThanOrEqualTo(1);
         }
         assertThat(get(0, "/orders?limit=101").statusCode()).isEqualTo(400);
     }
@@ -348,8 +428,8 @@ class HttpOnBrokerTest {
         final HttpResponse<String> huge = post(2, "/orders", "x".repeat((int) HttpLimits.MAX_BODY_BYTES + 1), Map.of());
         assertThat(huge.statusCode()).isEqualTo(413);
         assertThat(json(huge).get("error").asText()).isEqualTo("body too large");
-        assertThat(List.of(unknown, wrongMethod, malformed, huge)).allSatisfy(answer ->
-                assertThat(answer.body()).doesNotContain("Exception", "\tat "));
+        assertThat(List.of(unknown, wrongMethod, malformed, huge))
+                .allSatisfy(answer -> assertThat(answer.body()).doesNotContain("Exception", "\tat "));
     }
 
     @Test
@@ -361,15 +441,23 @@ class HttpOnBrokerTest {
             assertThat(json(health).get("status").asText()).isEqualTo("RUNNING");
             assertThat(get(i, "/health/live").statusCode()).isEqualTo(200);
             // the restore listener is registered: every restore it saw has ended
-            awaitJson(i, "/health/ready", ready -> ready.get("ready").asBoolean() && ready.get("restoring").isEmpty());
+            awaitJson(
+                    i,
+                    "/health/ready",
+                    ready -> ready.get("ready").asBoolean()
+                            && ready.get("restoring").isEmpty());
         }
         final List<String> metrics = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
             final HttpResponse<String> scrape = get(i, "/metrics");
             assertThat(scrape.statusCode()).isEqualTo(200);
-            assertThat(scrape.headers().firstValue("Content-Type")).hasValueSatisfying(type -> assertThat(type).startsWith("text/plain"));
-            assertThat(scrape.body()).contains("kafka_stream_", "pipeline_restore_records_remaining 0.0",
-                    "http_server_requests_seconds_count{method=\"GET\",route=\"/health\",status=\"200\"}");
+            assertThat(scrape.headers().firstValue("Content-Type"))
+                    .hasValueSatisfying(type -> assertThat(type).startsWith("text/plain"));
+            assertThat(scrape.body())
+                    .contains(
+                            "kafka_stream_",
+                            "pipeline_restore_records_remaining 0.0",
+                            "http_server_requests_seconds_count{method=\"GET\",route=\"/health\",status=\"200\"}");
             metrics.add(scrape.body());
         }
         // where a hop's time goes: end-to-end latency per task (its sub-topology is the task id's first
@@ -377,26 +465,39 @@ class HttpOnBrokerTest {
         // are found a few seconds after it is assigned
         final long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         String scrape = get(0, "/metrics").body();
-        while (!scrape.contains("kafka_stream_processor_node_record_e2e_latency_avg{") && System.nanoTime() < deadline) {
+        while (!scrape.contains("kafka_stream_processor_node_record_e2e_latency_avg{")
+                && System.nanoTime() < deadline) {
             Thread.sleep(500);
             scrape = get(0, "/metrics").body();
         }
-        assertThat(scrape).contains("kafka_stream_processor_node_record_e2e_latency_avg{",
-                "processor_node_id=\"orders-source\"", "kafka_stream_thread_commit_latency_avg{");
+        assertThat(scrape)
+                .contains(
+                        "kafka_stream_processor_node_record_e2e_latency_avg{",
+                        "processor_node_id=\"orders-source\"",
+                        "kafka_stream_thread_commit_latency_avg{");
         // each instance counts the orders and seat answers its own tasks decided
-        assertThat(String.join("\n", metrics)).contains("pipeline_orders_ended_total{status=\"COMPLETED\"}",
-                "pipeline_seat_reservations_total{outcome=\"RESERVED\"}");
+        assertThat(String.join("\n", metrics))
+                .contains(
+                        "pipeline_orders_ended_total{status=\"COMPLETED\"}",
+                        "pipeline_seat_reservations_total{outcome=\"RESERVED\"}");
     }
 
     @Test
     @Order(10)
     void anyInstanceAnswersTheCurrentAnalytics() throws Exception {
         for (int i = 0; i < 3; i++) {
-            awaitJson(i, "/analytics", snapshot -> snapshot.has("current") && snapshot.get("current").get("orders").asLong() > 0
-                    && snapshot.has("baselines") && snapshot.has("activeAlerts"));
+            awaitJson(
+                    i,
+                    "/analytics",
+                    snapshot -> snapshot.has("current")
+                            && snapshot.get("current").get("orders").asLong() > 0
+                            && snapshot.has("baselines")
+                            && snapshot.has("activeAlerts"));
         }
-        assertThat(get(0, "/metrics").body()).contains("pipeline_analytics_rate{metric=\"fraud_rate\"}",
-                "pipeline_analytics_baseline{metric=\"payment_approval_rate\"}");
+        assertThat(get(0, "/metrics").body())
+                .contains(
+                        "pipeline_analytics_rate{metric=\"fraud_rate\"}",
+                        "pipeline_analytics_baseline{metric=\"payment_approval_rate\"}");
     }
 
     @Test
@@ -407,13 +508,17 @@ class HttpOnBrokerTest {
 
         final HttpResponse<String> health = get(2, "/health");
         assertThat(health.statusCode()).isEqualTo(503);
-        assertThat(get(2, "/health/live").statusCode()).as("a closed streams app makes no progress").isEqualTo(503);
+        assertThat(get(2, "/health/live").statusCode())
+                .as("a closed streams app makes no progress")
+                .isEqualTo(503);
         assertThat(get(2, "/health/ready").statusCode()).isEqualTo(503);
         for (final var product : DemoCatalog.products()) {
             final long started = System.nanoTime();
             final HttpResponse<String> answer = get(0, "/products/" + product.sku());
             final Duration took = Duration.ofNanos(System.nanoTime() - started);
-            assertThat(answer.statusCode()).as("%s: %s %s", product.sku(), answer.headers().map(), answer.body()).isIn(200, 503);
+            assertThat(answer.statusCode())
+                    .as("%s: %s %s", product.sku(), answer.headers().map(), answer.body())
+                    .isIn(200, 503);
             if (answer.statusCode() == 503) {
                 assertThat(answer.headers().firstValue("Retry-After")).isPresent();
             }
@@ -427,29 +532,34 @@ class HttpOnBrokerTest {
     private static String order(final String customer, final String sku, final int quantity) {
         return """
                 {"customerId":"%s","customerName":"Customer %s","email":"%s@example.com",
-                 "items":[{"sku":"%s","quantity":%d}],"payment":{"card":"%s"}}""".formatted(customer, customer, customer, sku,
-                quantity, CARD);
+                 "items":[{"sku":"%s","quantity":%d}],"payment":{"card":"%s"}}""".formatted(customer, customer, customer, sku, quantity, CARD);
     }
 
-    private static HttpResponse<String> putProduct(final int instance, final String sku, final String body) throws Exception {
+    private static HttpResponse<String> putProduct(final int instance, final String sku, final String body)
+            throws Exception {
         return send(HttpRequest.newBuilder(URI.create(urls.get(instance) + "/products/" + sku))
-                .header("Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofString(body)));
+                .header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString(body)));
     }
 
-    private static HttpResponse<String> post(final int instance, final String path, final String body,
-            final Map<String, String> headers) throws Exception {
+    private static HttpResponse<String> post(
+            final int instance, final String path, final String body, final Map<String, String> headers)
+            throws Exception {
         final HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(urls.get(instance) + path))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body));
         headers.forEach(request::header);
         return send(request);
     }
 
     private static HttpResponse<String> get(final int instance, final String path) throws Exception {
-        return send(HttpRequest.newBuilder(URI.create(urls.get(instance) + path)).GET());
+        return send(
+                HttpRequest.newBuilder(URI.create(urls.get(instance) + path)).GET());
     }
 
     private static HttpResponse<String> delete(final int instance, final String path) throws Exception {
-        return send(HttpRequest.newBuilder(URI.create(urls.get(instance) + path)).DELETE());
+        return send(
+                HttpRequest.newBuilder(URI.create(urls.get(instance) + path)).DELETE());
     }
 
     private static HttpResponse<String> send(final HttpRequest.Builder request) throws Exception {
@@ -474,8 +584,8 @@ class HttpOnBrokerTest {
         assertThat(last).as("status of " + path).isEqualTo(status);
     }
 
-    private static void awaitJson(final int instance, final String path, final java.util.function.Predicate<JsonNode> done)
-            throws Exception {
+    private static void awaitJson(
+            final int instance, final String path, final java.util.function.Predicate<JsonNode> done) throws Exception {
         final long deadline = System.nanoTime() + SETTLE.toNanos();
         String last = null;
         while (System.nanoTime() < deadline) {
@@ -488,5 +598,4 @@ class HttpOnBrokerTest {
         }
         throw new AssertionError(path + " never matched; last answer: " + last);
     }
-
 }

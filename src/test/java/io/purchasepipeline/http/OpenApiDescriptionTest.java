@@ -53,8 +53,11 @@ class OpenApiDescriptionTest {
         SPEC_STATUSES.put("GET /orders/{id}/events", Set.of("200", "401", "404", "503"));
         SPEC_STATUSES.put("PUT /products/{sku}", Set.of("202", "400", "401", "403", "413", "503"));
         SPEC_STATUSES.put("GET /products/{sku}", Set.of("200", "404", "503"));
-        SPEC_STATUSES.put("POST /api/v1/seats/{id}/reservations", Set.of("201", "400", "401", "403", "404", "422", "429", "503"));
-        SPEC_STATUSES.put("DELETE /api/v1/seats/{id}/reservations", Set.of("204", "400", "401", "403", "404", "409", "429", "503"));
+        SPEC_STATUSES.put(
+                "POST /api/v1/seats/{id}/reservations", Set.of("201", "400", "401", "403", "404", "422", "429", "503"));
+        SPEC_STATUSES.put(
+                "DELETE /api/v1/seats/{id}/reservations",
+                Set.of("204", "400", "401", "403", "404", "409", "429", "503"));
         SPEC_STATUSES.put("GET /api/v1/seats/{id}", Set.of("200", "404", "503"));
         SPEC_STATUSES.put("GET /analytics", Set.of("200", "503"));
         SPEC_STATUSES.put("GET /health", Set.of("200", "503"));
@@ -85,7 +88,8 @@ class OpenApiDescriptionTest {
         final HttpResponse<String> served = get("/openapi.json", null);
 
         assertThat(served.statusCode()).isEqualTo(200);
-        assertThat(served.headers().firstValue("Content-Type")).hasValueSatisfying(type -> assertThat(type).startsWith("application/json"));
+        assertThat(served.headers().firstValue("Content-Type"))
+                .hasValueSatisfying(type -> assertThat(type).startsWith("application/json"));
         final SwaggerParseResult parsed = parse(served.body());
         assertThat(parsed.getMessages()).as("what the parser found wrong").isEmpty();
         assertThat(parsed.getOpenAPI().getSpecVersion()).isEqualTo(SpecVersion.V31);
@@ -101,7 +105,8 @@ class OpenApiDescriptionTest {
 
         final List<String> messages = parse(broken.toString()).getMessages();
 
-        assertThat(messages).anyMatch(message -> message.contains("responses"))
+        assertThat(messages)
+                .anyMatch(message -> message.contains("responses"))
                 .anyMatch(message -> message.contains("securitySchemes.adminToken.type"));
     }
 
@@ -113,8 +118,12 @@ class OpenApiDescriptionTest {
         final Set<String> described = operations(DescribedAnswers.document()).keySet();
 
         assertThat(registered).as("the router's routes").contains("POST /orders", "GET /openapi.json", "HEAD /health");
-        assertThat(minus(registered, described)).as("registered routes that openapi.json does not describe").isEmpty();
-        assertThat(minus(described, registered)).as("described routes that the server does not have").isEmpty();
+        assertThat(minus(registered, described))
+                .as("registered routes that openapi.json does not describe")
+                .isEmpty();
+        assertThat(minus(described, registered))
+                .as("described routes that the server does not have")
+                .isEmpty();
     }
 
     @Test
@@ -135,23 +144,40 @@ class OpenApiDescriptionTest {
         final JsonNode errorSchema = document.path("components").path("schemas").path("Error");
         assertThat(errorSchema.path("required").toString()).isEqualTo("[\"error\",\"details\"]");
 
-        operations(document).forEach((route, operation) -> operation.path("responses").fields().forEachRemaining(entry -> {
-            final int status = Integer.parseInt(entry.getKey());
-            final JsonNode response = resolve(document, entry.getValue());
-            final boolean probe = route.contains(" /health");
-            if (status >= 400 && !probe && !route.startsWith("HEAD ")) {
-                assertThat(response.path("content").path("application/json").path("schema").path("$ref").asText())
-                        .as("%s %d body", route, status).isEqualTo("#/components/schemas/Error");
-            }
-            if (status == 429 || (status == 503 && !probe)) {
-                assertThat(response.path("headers").has("Retry-After")).as("%s %d Retry-After", route, status).isTrue();
-                assertThat(resolve(document, response.path("headers").path("Retry-After")).path("required").asBoolean())
-                        .isTrue();
-            }
-            if (status == 401) {
-                assertThat(response.path("headers").has("WWW-Authenticate")).as("%s 401 challenge", route).isTrue();
-            }
-        }));
+        operations(document)
+                .forEach((route, operation) -> operation
+                        .path("responses")
+                        .fields()
+                        .forEachRemaining(entry -> {
+                            final int status = Integer.parseInt(entry.getKey());
+                            final JsonNode response = resolve(document, entry.getValue());
+                            final boolean probe = route.contains(" /health");
+                            if (status >= 400 && !probe && !route.startsWith("HEAD ")) {
+                                assertThat(response.path("content")
+                                                .path("application/json")
+                                                .path("schema")
+                                                .path("$ref")
+                                                .asText())
+                                        .as("%s %d body", route, status)
+                                        .isEqualTo("#/components/schemas/Error");
+                            }
+                            if (status == 429 || (status == 503 && !probe)) {
+                                assertThat(response.path("headers").has("Retry-After"))
+                                        .as("%s %d Retry-After", route, status)
+                                        .isTrue();
+                                assertThat(resolve(
+                                                        document,
+                                                        response.path("headers").path("Retry-After"))
+                                                .path("required")
+                                                .asBoolean())
+                                        .isTrue();
+                            }
+                            if (status == 401) {
+                                assertThat(response.path("headers").has("WWW-Authenticate"))
+                                        .as("%s 401 challenge", route)
+                                        .isTrue();
+                            }
+                        }));
     }
 
     /**
@@ -160,41 +186,72 @@ class OpenApiDescriptionTest {
      */
     @Test
     void theDescribedSecurityIsWhatTheRoutesEnforce() throws Exception {
-        start(HttpAccess.admin(AdminAuth.of(ADMIN_TOKEN)).withCustomers(TestTokens.generate("shop").verifier()));
+        start(HttpAccess.admin(AdminAuth.of(ADMIN_TOKEN))
+                .withCustomers(TestTokens.generate("shop").verifier()));
         final JsonNode document = DescribedAnswers.document();
-        assertThat(document.path("components").path("securitySchemes").path("customerToken").path("bearerFormat").asText())
+        assertThat(document.path("components")
+                        .path("securitySchemes")
+                        .path("customerToken")
+                        .path("bearerFormat")
+                        .asText())
                 .isEqualTo("JWT");
 
         final List<String> guarded = new ArrayList<>();
         for (final Map.Entry<String, JsonNode> operation : operations(document).entrySet()) {
             final List<String> schemes = new ArrayList<>();
-            operation.getValue().path("security").forEach(requirement -> requirement.fieldNames().forEachRemaining(schemes::add));
+            operation
+                    .getValue()
+                    .path("security")
+                    .forEach(requirement -> requirement.fieldNames().forEachRemaining(schemes::add));
             if (schemes.isEmpty()) {
                 continue;
             }
             guarded.add(operation.getKey());
             final String[] methodAndPath = operation.getKey().split(" ", 2);
-            final HttpResponse<String> refused = send(methodAndPath[0],
-                    methodAndPath[1].replaceAll("\\{[^}]+}", "x1") + (methodAndPath[1].contains("/seats/") ? "?user=u1" : ""));
-            assertThat(refused.statusCode()).as("%s without a token", operation.getKey()).isEqualTo(401);
-            assertThat(refused.headers().firstValue("WWW-Authenticate")).as(operation.getKey()).isPresent();
+            final HttpResponse<String> refused = send(
+                    methodAndPath[0],
+                    methodAndPath[1].replaceAll("\\{[^}]+}", "x1")
+                            + (methodAndPath[1].contains("/seats/") ? "?user=u1" : ""));
+            assertThat(refused.statusCode())
+                    .as("%s without a token", operation.getKey())
+                    .isEqualTo(401);
+            assertThat(refused.headers().firstValue("WWW-Authenticate"))
+                    .as(operation.getKey())
+                    .isPresent();
             // operators also read any customer's order: the admin token is one of those routes' alternatives
-            final boolean operatorRoute = operation.getValue().path("security").toString().contains("{\"customerToken\":[\"admin\"]}");
-            assertThat(operatorRoute).as("%s is an operator route", operation.getKey())
-                    .isEqualTo(operation.getKey().contains("/products/") || operation.getKey().contains("/customers/")
-                            || operation.getKey().endsWith(" /orders") && !operation.getKey().startsWith("POST"));
-            assertThat(schemes.contains("adminToken")).as("%s takes the admin token", operation.getKey())
+            final boolean operatorRoute =
+                    operation.getValue().path("security").toString().contains("{\"customerToken\":[\"admin\"]}");
+            assertThat(operatorRoute)
+                    .as("%s is an operator route", operation.getKey())
+                    .isEqualTo(operation.getKey().contains("/products/")
+                            || operation.getKey().contains("/customers/")
+                            || operation.getKey().endsWith(" /orders")
+                                    && !operation.getKey().startsWith("POST"));
+            assertThat(schemes.contains("adminToken"))
+                    .as("%s takes the admin token", operation.getKey())
                     .isEqualTo(operatorRoute || operation.getKey().contains(" /orders/{id}"));
-            assertThat(operation.getValue().path("security").toString()).as(operation.getKey())
+            assertThat(operation.getValue().path("security").toString())
+                    .as(operation.getKey())
                     .contains(operatorRoute ? "{\"customerToken\":[\"admin\"]}" : "{\"customerToken\":[]}")
-                    .as("open when no token is configured").contains("{}");
+                    .as("open when no token is configured")
+                    .contains("{}");
         }
-        assertThat(guarded).containsExactlyInAnyOrder("POST /orders", "GET /orders", "HEAD /orders", "GET /orders/{id}",
-                "HEAD /orders/{id}",
-                "GET /orders/{id}/events", "HEAD /orders/{id}/events", "PUT /products/{sku}",
-                "POST /api/v1/seats/{id}/reservations", "DELETE /api/v1/seats/{id}/reservations",
-                "PUT /customers/{id}/flag", "DELETE /customers/{id}/flag", "GET /customers/{id}/flag",
-                "HEAD /customers/{id}/flag");
+        assertThat(guarded)
+                .containsExactlyInAnyOrder(
+                        "POST /orders",
+                        "GET /orders",
+                        "HEAD /orders",
+                        "GET /orders/{id}",
+                        "HEAD /orders/{id}",
+                        "GET /orders/{id}/events",
+                        "HEAD /orders/{id}/events",
+                        "PUT /products/{sku}",
+                        "POST /api/v1/seats/{id}/reservations",
+                        "DELETE /api/v1/seats/{id}/reservations",
+                        "PUT /customers/{id}/flag",
+                        "DELETE /customers/{id}/flag",
+                        "GET /customers/{id}/flag",
+                        "HEAD /customers/{id}/flag");
     }
 
     /** The described bodies name exactly the fields of the types the routes read and write, so neither drifts alone. */
@@ -219,12 +276,24 @@ class OpenApiDescriptionTest {
         types.put("OrderSummary", RecentOrders.Summary.class);
         types.put("EndedPerSecond", RecentOrders.EndedPerSecond.class);
 
-        types.forEach((schema, type) -> assertThat(fieldNames(schemas.path(schema).path("properties"))).as(schema)
-                .containsExactlyInAnyOrderElementsOf(componentNames(type)));
-        assertThat(fieldNames(schemas.path("Order").path("properties").path("lines").path("items").path("properties")))
-                .as("an order's lines").containsExactlyInAnyOrderElementsOf(componentNames(QueryResponses.LineView.class));
-        assertThat(fieldNames(schemas.path("PlaceOrderRequest").path("properties").path("items").path("items").path("properties")))
-                .as("an order's items").containsExactlyInAnyOrderElementsOf(componentNames(PlaceOrderRequest.Item.class));
+        types.forEach(
+                (schema, type) -> assertThat(fieldNames(schemas.path(schema).path("properties")))
+                        .as(schema)
+                        .containsExactlyInAnyOrderElementsOf(componentNames(type)));
+        assertThat(fieldNames(schemas.path("Order")
+                        .path("properties")
+                        .path("lines")
+                        .path("items")
+                        .path("properties")))
+                .as("an order's lines")
+                .containsExactlyInAnyOrderElementsOf(componentNames(QueryResponses.LineView.class));
+        assertThat(fieldNames(schemas.path("PlaceOrderRequest")
+                        .path("properties")
+                        .path("items")
+                        .path("items")
+                        .path("properties")))
+                .as("an order's items")
+                .containsExactlyInAnyOrderElementsOf(componentNames(PlaceOrderRequest.Item.class));
     }
 
     @Test
@@ -239,8 +308,11 @@ class OpenApiDescriptionTest {
 
         final Set<DescribedAnswers.Answer> answered = DescribedAnswers.answered(scrape);
 
-        assertThat(answered).containsExactly(new DescribedAnswers.Answer("DELETE", "/api/v1/seats/{id}/reservations", 409),
-                new DescribedAnswers.Answer("GET", "/analytics", 418), new DescribedAnswers.Answer("POST", "/orders", 202));
+        assertThat(answered)
+                .containsExactly(
+                        new DescribedAnswers.Answer("DELETE", "/api/v1/seats/{id}/reservations", 409),
+                        new DescribedAnswers.Answer("GET", "/analytics", 418),
+                        new DescribedAnswers.Answer("POST", "/orders", 202));
         assertThat(DescribedAnswers.undescribed(answered, DescribedAnswers.document()))
                 .containsExactly(new DescribedAnswers.Answer("GET", "/analytics", 418));
     }
@@ -257,9 +329,11 @@ class OpenApiDescriptionTest {
         while (DescribedAnswers.answered(metrics.scrape()).size() < 3 && System.nanoTime() < deadline) {
             Thread.sleep(20);
         }
-        assertThat(DescribedAnswers.answered(metrics.scrape())).containsExactly(
-                new DescribedAnswers.Answer("GET", "/health", 503), new DescribedAnswers.Answer("GET", "/openapi.json", 200),
-                new DescribedAnswers.Answer("PUT", "/customers/{id}/flag", 401));
+        assertThat(DescribedAnswers.answered(metrics.scrape()))
+                .containsExactly(
+                        new DescribedAnswers.Answer("GET", "/health", 503),
+                        new DescribedAnswers.Answer("GET", "/openapi.json", 200),
+                        new DescribedAnswers.Answer("PUT", "/customers/{id}/flag", 401));
         DescribedAnswers.assertDescribed(metrics.scrape());
     }
 
@@ -268,9 +342,20 @@ class OpenApiDescriptionTest {
     /** The endpoint with no services behind it: the routes here are answered before any is needed. */
     private ApiMetrics start(final HttpAccess access) {
         final ApiMetrics metrics = new ApiMetrics();
-        http = new HttpApi(null, null, null, null, null, new Probes(() -> KafkaStreams.State.CREATED,
-                new RestoreProgress(new SimpleMeterRegistry()), KafkaAvailability.ASSUMED), metrics, access,
-                new OperatorPage(null, null)).start("127.0.0.1", 0);
+        http = new HttpApi(
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        new Probes(
+                                () -> KafkaStreams.State.CREATED,
+                                new RestoreProgress(new SimpleMeterRegistry()),
+                                KafkaAvailability.ASSUMED),
+                        metrics,
+                        access,
+                        new OperatorPage(null, null))
+                .start("127.0.0.1", 0);
         return metrics;
     }
 
@@ -283,11 +368,15 @@ class OpenApiDescriptionTest {
     /** Every operation of the description as {@code "METHOD /path"}. */
     private static Map<String, JsonNode> operations(final JsonNode document) {
         final Map<String, JsonNode> operations = new LinkedHashMap<>();
-        for (final Iterator<Map.Entry<String, JsonNode>> paths = document.path("paths").fields(); paths.hasNext(); ) {
+        for (final Iterator<Map.Entry<String, JsonNode>> paths =
+                        document.path("paths").fields();
+                paths.hasNext(); ) {
             final Map.Entry<String, JsonNode> path = paths.next();
             path.getValue().fields().forEachRemaining(operation -> {
-                if (Set.of("get", "put", "post", "delete", "options", "head", "patch", "trace").contains(operation.getKey())) {
-                    operations.put(operation.getKey().toUpperCase(Locale.ROOT) + " " + path.getKey(), operation.getValue());
+                if (Set.of("get", "put", "post", "delete", "options", "head", "patch", "trace")
+                        .contains(operation.getKey())) {
+                    operations.put(
+                            operation.getKey().toUpperCase(Locale.ROOT) + " " + path.getKey(), operation.getValue());
                 }
             });
         }
@@ -307,7 +396,9 @@ class OpenApiDescriptionTest {
     }
 
     private static List<String> componentNames(final Class<? extends Record> type) {
-        return Arrays.stream(type.getRecordComponents()).map(RecordComponent::getName).toList();
+        return Arrays.stream(type.getRecordComponents())
+                .map(RecordComponent::getName)
+                .toList();
     }
 
     private static Set<String> minus(final Set<String> these, final Set<String> those) {
@@ -326,9 +417,15 @@ class OpenApiDescriptionTest {
 
     private HttpResponse<String> send(final String method, final String path) throws Exception {
         final boolean body = method.equals("POST") || method.equals("PUT");
-        return client.send(HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(5))
-                .method(method, body ? HttpRequest.BodyPublishers.ofString("{}") : HttpRequest.BodyPublishers.noBody())
-                .header("Content-Type", "application/json").build(), HttpResponse.BodyHandlers.ofString());
+        return client.send(
+                HttpRequest.newBuilder(uri(path))
+                        .timeout(Duration.ofSeconds(5))
+                        .method(
+                                method,
+                                body ? HttpRequest.BodyPublishers.ofString("{}") : HttpRequest.BodyPublishers.noBody())
+                        .header("Content-Type", "application/json")
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     private URI uri(final String path) {

@@ -1,12 +1,12 @@
 package io.purchasepipeline.http;
 
-import io.purchasepipeline.system.HeadlessChromium;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.purchasepipeline.instance.InJvmPipeline;
 import io.purchasepipeline.payment.PaymentSimulator;
 import io.purchasepipeline.serdes.JsonSerde;
+import io.purchasepipeline.system.HeadlessChromium;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -18,7 +18,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -43,7 +42,8 @@ class OperatorPageBrowserTest {
     private static final String TOKEN = "operator-page-admin-token-7f3a";
     private static final String SKU = "book-streams";
     private static final Duration SETTLE = Duration.ofSeconds(90);
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private static InJvmPipeline pipeline;
     private static HeadlessChromium chromium;
@@ -86,7 +86,8 @@ class OperatorPageBrowserTest {
         final long availableBefore = wait.until(page -> number(stockCell(page, SKU, "available")));
         final long soldBefore = wait.until(page -> number(stockCell(page, SKU, "sold")));
         final long endedBefore = number(browser.findElement(By.id("ended-total")));
-        wait.until(page -> !page.findElements(By.cssSelector(".seat[data-sku='concert-A3'][data-state='available']")).isEmpty());
+        wait.until(page -> !page.findElements(By.cssSelector(".seat[data-sku='concert-A3'][data-state='available']"))
+                .isEmpty());
 
         final List<String> placed = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
@@ -99,8 +100,10 @@ class OperatorPageBrowserTest {
         assertThat(completed).isGreaterThanOrEqualTo(3);
         // held at once, sold once each order completes
         wait.until(page -> number(stockCell(page, SKU, "available")) == availableBefore - 6
-                && number(stockCell(page, SKU, "sold")) == soldBefore + 6 && number(stockCell(page, SKU, "held")) == 0);
-        wait.until(page -> !page.findElements(By.cssSelector(".seat[data-sku='concert-A3'][data-state='held']")).isEmpty());
+                && number(stockCell(page, SKU, "sold")) == soldBefore + 6
+                && number(stockCell(page, SKU, "held")) == 0);
+        wait.until(page -> !page.findElements(By.cssSelector(".seat[data-sku='concert-A3'][data-state='held']"))
+                .isEmpty());
         // the analytics panel shows the open window as /analytics answers it; the orders may straddle two windows
         wait.until(page -> {
             final JsonNode analytics = json(get(1, "/analytics"));
@@ -122,16 +125,21 @@ class OperatorPageBrowserTest {
             return statuses.contains("COMPLETED") ? statuses : null;
         });
         assertThat(trail).startsWith("RESERVING").endsWith("COMPLETED");
-        assertThat(browser.getCurrentUrl()).as("the open trail can be linked to").endsWith("#order=" + last);
+        assertThat(browser.getCurrentUrl())
+                .as("the open trail can be linked to")
+                .endsWith("#order=" + last);
 
         // the token is kept, and the link opens the trail: a reload asks for nothing and shows the same
         browser.navigate().refresh();
-        wait.until(page -> !page.findElements(By.cssSelector("#orders li[data-order-id='" + last + "']")).isEmpty());
+        wait.until(page -> !page.findElements(By.cssSelector("#orders li[data-order-id='" + last + "']"))
+                .isEmpty());
         wait.until(ExpectedConditions.textToBe(By.id("trail-order"), last));
         assertThat(browser.findElement(By.id("token-form")).isDisplayed()).isFalse();
 
-        Files.write(Path.of("target", "operator-page-test.png"), chromium.driver().getScreenshotAs(OutputType.BYTES));
-        final List<String> problems = browser.manage().logs().get(LogType.BROWSER).getAll().stream().map(LogEntry::getMessage)
+        Files.write(
+                Path.of("target", "operator-page-test.png"), chromium.driver().getScreenshotAs(OutputType.BYTES));
+        final List<String> problems = browser.manage().logs().get(LogType.BROWSER).getAll().stream()
+                .map(LogEntry::getMessage)
                 .filter(message -> message.contains("Content Security Policy") || message.contains("Uncaught"))
                 .toList();
         assertThat(problems).as("the page's console").isEmpty();
@@ -142,7 +150,9 @@ class OperatorPageBrowserTest {
     }
 
     private static List<String> statuses(final WebDriver page) {
-        return page.findElements(By.cssSelector("#trail-events .badge")).stream().map(WebElement::getText).toList();
+        return page.findElements(By.cssSelector("#trail-events .badge")).stream()
+                .map(WebElement::getText)
+                .toList();
     }
 
     /** The number an element shows; null when it shows none yet. */
@@ -157,11 +167,15 @@ class OperatorPageBrowserTest {
 
     private static String placeOrder(final int instance, final String customer, final String sku, final int quantity)
             throws IOException, InterruptedException {
-        final String body = "{\"customerId\":\"" + customer + "\",\"customerName\":\"Page Buyer\",\"email\":\"" + customer
-                + "@example.com\",\"items\":[{\"sku\":\"" + sku + "\",\"quantity\":" + quantity + "}],"
-                + "\"payment\":{\"card\":\"" + PaymentSimulator.APPROVED_CARD + "\"}}";
-        final HttpResponse<String> placed = HTTP.send(HttpRequest.newBuilder(URI.create(pipeline.url(instance) + "/orders"))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+        final String body =
+                "{\"customerId\":\"" + customer + "\",\"customerName\":\"Page Buyer\",\"email\":\"" + customer
+                        + "@example.com\",\"items\":[{\"sku\":\"" + sku + "\",\"quantity\":" + quantity + "}],"
+                        + "\"payment\":{\"card\":\"" + PaymentSimulator.APPROVED_CARD + "\"}}";
+        final HttpResponse<String> placed = HTTP.send(
+                HttpRequest.newBuilder(URI.create(pipeline.url(instance) + "/orders"))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(placed.statusCode()).as(placed.body()).isEqualTo(202);
         return json(placed.body()).get("orderId").asText();
@@ -169,8 +183,10 @@ class OperatorPageBrowserTest {
 
     private static void reserveSeat(final int instance, final String seat, final String user)
             throws IOException, InterruptedException {
-        final HttpRequest reserve = HttpRequest.newBuilder(URI.create(pipeline.url(instance) + "/api/v1/seats/" + seat
-                + "/reservations?user=" + user)).POST(HttpRequest.BodyPublishers.noBody()).build();
+        final HttpRequest reserve = HttpRequest.newBuilder(
+                        URI.create(pipeline.url(instance) + "/api/v1/seats/" + seat + "/reservations?user=" + user))
+                .POST(HttpRequest.BodyPublishers.noBody())
+                .build();
         // a busy machine may answer 503 (no answer from the seat's owner in time); the same user asking again is 201
         final long deadline = System.nanoTime() + SETTLE.toNanos();
         HttpResponse<String> reserved = HTTP.send(reserve, HttpResponse.BodyHandlers.ofString());
@@ -183,8 +199,12 @@ class OperatorPageBrowserTest {
 
     private static String get(final int instance, final String path) {
         try {
-            return HTTP.send(HttpRequest.newBuilder(URI.create(pipeline.url(instance) + path)).GET().build(),
-                    HttpResponse.BodyHandlers.ofString()).body();
+            return HTTP.send(
+                            HttpRequest.newBuilder(URI.create(pipeline.url(instance) + path))
+                                    .GET()
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString())
+                    .body();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
@@ -197,8 +217,12 @@ class OperatorPageBrowserTest {
         final long deadline = System.nanoTime() + SETTLE.toNanos();
         int last = -1;
         while (System.nanoTime() < deadline) {
-            last = HTTP.send(HttpRequest.newBuilder(URI.create(pipeline.url(instance) + path)).GET().build(),
-                    HttpResponse.BodyHandlers.discarding()).statusCode();
+            last = HTTP.send(
+                            HttpRequest.newBuilder(URI.create(pipeline.url(instance) + path))
+                                    .GET()
+                                    .build(),
+                            HttpResponse.BodyHandlers.discarding())
+                    .statusCode();
             if (last == status) {
                 return;
             }

@@ -32,8 +32,9 @@ class OrderEventTailTest {
 
     @Test
     void readsEachPartitionFromABoundedBacklogBeforeItsEndAndSkipsWhatItCannotRead() throws Exception {
-        consumer.updatePartitions(TOPIC, List.of(new PartitionInfo(TOPIC, 0, null, null, null),
-                new PartitionInfo(TOPIC, 1, null, null, null)));
+        consumer.updatePartitions(
+                TOPIC,
+                List.of(new PartitionInfo(TOPIC, 0, null, null, null), new PartitionInfo(TOPIC, 1, null, null, null)));
         final long end = OrderEventTail.BACKLOG_PER_PARTITION + 100;
         consumer.updateBeginningOffsets(Map.of(LONG, 0L, SHORT, 0L));
         consumer.updateEndOffsets(Map.of(LONG, end, SHORT, 2L));
@@ -43,15 +44,18 @@ class OrderEventTailTest {
         final long firstRead = end - OrderEventTail.BACKLOG_PER_PARTITION;
         add(LONG, firstRead - 1, event("too-old", OrderStatus.RESERVING, NOW));
         add(LONG, firstRead, event("o-backlog", OrderStatus.COMPLETED, NOW + 1));
-        consumer.addRecord(new ConsumerRecord<>(TOPIC, 0, firstRead + 1, null, "{not json".getBytes(StandardCharsets.UTF_8)));
+        consumer.addRecord(
+                new ConsumerRecord<>(TOPIC, 0, firstRead + 1, null, "{not json".getBytes(StandardCharsets.UTF_8)));
         add(LONG, end, event("o-new", OrderStatus.RESERVING, NOW + 2));
         add(SHORT, 0, event("o-other-partition", OrderStatus.PAYMENT_DECLINED, NOW + 3));
 
         final RecentOrders.View view = awaitOrders(3);
-        assertThat(view.orders()).extracting(RecentOrders.Summary::orderId)
+        assertThat(view.orders())
+                .extracting(RecentOrders.Summary::orderId)
                 .containsExactlyInAnyOrder("o-backlog", "o-new", "o-other-partition");
         assertThat(view.endedPerSecond().counts().get(OrderStatus.COMPLETED)).containsExactly(1);
-        assertThat(view.endedPerSecond().counts().get(OrderStatus.PAYMENT_DECLINED)).containsExactly(1);
+        assertThat(view.endedPerSecond().counts().get(OrderStatus.PAYMENT_DECLINED))
+                .containsExactly(1);
     }
 
     @Test
@@ -67,7 +71,9 @@ class OrderEventTailTest {
         awaitAssigned();
         add(LONG, 0, event("o-first", OrderStatus.RESERVING, NOW));
 
-        assertThat(awaitOrders(1).orders()).extracting(RecentOrders.Summary::orderId).containsExactly("o-first");
+        assertThat(awaitOrders(1).orders())
+                .extracting(RecentOrders.Summary::orderId)
+                .containsExactly("o-first");
     }
 
     private void awaitAssigned() throws InterruptedException {
@@ -75,7 +81,9 @@ class OrderEventTailTest {
         while (consumer.assignment().isEmpty() && System.nanoTime() < deadline) {
             Thread.sleep(5);
         }
-        assertThat(consumer.assignment()).as("the tail assigned itself order-events").isNotEmpty();
+        assertThat(consumer.assignment())
+                .as("the tail assigned itself order-events")
+                .isNotEmpty();
     }
 
     private RecentOrders.View awaitOrders(final int count) throws InterruptedException {
@@ -89,7 +97,11 @@ class OrderEventTailTest {
     }
 
     private void add(final TopicPartition partition, final long offset, final OrderEvent event) {
-        consumer.addRecord(new ConsumerRecord<>(TOPIC, partition.partition(), offset, event.orderId().getBytes(StandardCharsets.UTF_8),
+        consumer.addRecord(new ConsumerRecord<>(
+                TOPIC,
+                partition.partition(),
+                offset,
+                event.orderId().getBytes(StandardCharsets.UTF_8),
                 Topics.ORDER_EVENTS.valueSerde().serializer().serialize(TOPIC, event)));
     }
 

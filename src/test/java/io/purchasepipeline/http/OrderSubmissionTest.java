@@ -10,8 +10,12 @@ import org.junit.jupiter.api.Test;
 class OrderSubmissionTest {
 
     private static PlaceOrderRequest request(final String card) {
-        return new PlaceOrderRequest("alice", "Alice", "alice@example.com",
-                List.of(new PlaceOrderRequest.Item("book", 2)), new PlaceOrderRequest.Payment(card));
+        return new PlaceOrderRequest(
+                "alice",
+                "Alice",
+                "alice@example.com",
+                List.of(new PlaceOrderRequest.Item("book", 2)),
+                new PlaceOrderRequest.Payment(card));
     }
 
     @Test
@@ -25,34 +29,59 @@ class OrderSubmissionTest {
     @Test
     void sameCustomerAndKeyNameTheSameOrder() {
         assertThat(OrderSubmission.validated(request("4242424242424242"), "k").orderId())
-                .isEqualTo(OrderSubmission.validated(request("4242424242424242"), "k").orderId())
-                .isNotEqualTo(OrderSubmission.validated(request("4242424242424242"), "other").orderId());
+                .isEqualTo(OrderSubmission.validated(request("4242424242424242"), "k")
+                        .orderId())
+                .isNotEqualTo(OrderSubmission.validated(request("4242424242424242"), "other")
+                        .orderId());
         assertThat(OrderSubmission.validated(request("4242424242424242"), null).orderId())
-                .isNotEqualTo(OrderSubmission.validated(request("4242424242424242"), null).orderId());
+                .isNotEqualTo(OrderSubmission.validated(request("4242424242424242"), null)
+                        .orderId());
     }
 
     @Test
     void refusesIdsOfDotsAlone() {
-        final PlaceOrderRequest request = new PlaceOrderRequest("..", "Dots", "dots@example.com",
-                List.of(new PlaceOrderRequest.Item(".", 1)), new PlaceOrderRequest.Payment("4242424242424242"));
+        final PlaceOrderRequest request = new PlaceOrderRequest(
+                "..",
+                "Dots",
+                "dots@example.com",
+                List.of(new PlaceOrderRequest.Item(".", 1)),
+                new PlaceOrderRequest.Payment("4242424242424242"));
 
         assertThatThrownBy(() -> OrderSubmission.validated(request, null))
-                .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.details()).containsExactly(
-                        "customerId: 1 to 64 letters, digits or ._:@-", "items[0].sku: 1 to 64 letters, digits or ._-"));
-        assertThat(OrderSubmission.validated(new PlaceOrderRequest("a.b", "Dots", "dots@example.com",
-                List.of(new PlaceOrderRequest.Item("v1.2", 1)), new PlaceOrderRequest.Payment("4242424242424242")), null)
-                .customerId()).isEqualTo("a.b");
+                .isInstanceOfSatisfying(
+                        ApiException.class,
+                        e -> assertThat(e.details())
+                                .containsExactly(
+                                        "customerId: 1 to 64 letters, digits or ._:@-",
+                                        "items[0].sku: 1 to 64 letters, digits or ._-"));
+        assertThat(OrderSubmission.validated(
+                                new PlaceOrderRequest(
+                                        "a.b",
+                                        "Dots",
+                                        "dots@example.com",
+                                        List.of(new PlaceOrderRequest.Item("v1.2", 1)),
+                                        new PlaceOrderRequest.Payment("4242424242424242")),
+                                null)
+                        .customerId())
+                .isEqualTo("a.b");
     }
 
     @Test
     void refusesControlCharactersInTheNameAndEmail() {
-        final PlaceOrderRequest request = new PlaceOrderRequest("alice", "Alice\u0000\r\nBcc: x@example.com", "alice\u0007@example.com",
-                List.of(new PlaceOrderRequest.Item("book", 2)), new PlaceOrderRequest.Payment("4242424242424242"));
+        final PlaceOrderRequest request = new PlaceOrderRequest(
+                "alice",
+                "Alice\u0000\r\nBcc: x@example.com",
+                "alice\u0007@example.com",
+                List.of(new PlaceOrderRequest.Item("book", 2)),
+                new PlaceOrderRequest.Payment("4242424242424242"));
 
         assertThatThrownBy(() -> OrderSubmission.validated(request, null))
-                .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.details()).containsExactly(
-                        "customerName: required, at most 200 characters, no control characters",
-                        "email: not an e-mail address"));
+                .isInstanceOfSatisfying(
+                        ApiException.class,
+                        e -> assertThat(e.details())
+                                .containsExactly(
+                                        "customerName: required, at most 200 characters, no control characters",
+                                        "email: not an e-mail address"));
     }
 
     @Test

@@ -29,9 +29,20 @@ class QueryParamsTest {
     @BeforeEach
     void start() {
         final ApiMetrics metrics = new ApiMetrics();
-        http = new HttpApi(null, null, null, null, null, new Probes(() -> KafkaStreams.State.RUNNING,
-                new RestoreProgress(metrics.registry()), KafkaAvailability.ASSUMED), metrics,
-                HttpAccess.admin(AdminAuth.of(null)), new OperatorPage(null, null)).start("127.0.0.1", 0);
+        http = new HttpApi(
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        new Probes(
+                                () -> KafkaStreams.State.RUNNING,
+                                new RestoreProgress(metrics.registry()),
+                                KafkaAvailability.ASSUMED),
+                        metrics,
+                        HttpAccess.admin(AdminAuth.of(null)),
+                        new OperatorPage(null, null))
+                .start("127.0.0.1", 0);
     }
 
     @AfterEach
@@ -50,8 +61,10 @@ class QueryParamsTest {
     })
     void aNumberOutOfItsRangeIsABadRequestNamingTheRange(final String path, final String error, final String detail)
             throws Exception {
-        final HttpResponse<String> answer = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + http.port()
-                + path)).build(), HttpResponse.BodyHandlers.ofString());
+        final HttpResponse<String> answer = client.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + http.port() + path))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
 
         assertThat(answer.statusCode()).isEqualTo(400);
         final JsonNode body = JsonSerde.MAPPER.readTree(answer.body());

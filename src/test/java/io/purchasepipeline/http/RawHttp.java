@@ -23,8 +23,7 @@ import java.util.Map;
  */
 final class RawHttp {
 
-    private RawHttp() {
-    }
+    private RawHttp() {}
 
     /** What came back: a status, headers (names in lower case) and the body; or nothing, the connection closed. */
     record Answer(int status, Map<String, String> headers, byte[] body) {
@@ -130,7 +129,9 @@ final class RawHttp {
         byte[] raw = whole;
         int end = indexOf(raw, "\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
         // interim answers (100 Continue) come before the answer
-        while (end > 0 && new String(raw, 0, Math.min(raw.length, 12), StandardCharsets.ISO_8859_1).matches("HTTP/1\\.. 1\\d\\d")) {
+        while (end > 0
+                && new String(raw, 0, Math.min(raw.length, 12), StandardCharsets.ISO_8859_1)
+                        .matches("HTTP/1\\.. 1\\d\\d")) {
             raw = Arrays.copyOfRange(raw, end + 4, raw.length);
             end = indexOf(raw, "\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
         }
@@ -143,7 +144,9 @@ final class RawHttp {
         for (int i = 1; i < lines.length; i++) {
             final int colon = lines[i].indexOf(':');
             if (colon > 0) {
-                headers.put(lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT), lines[i].substring(colon + 1).trim());
+                headers.put(
+                        lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT),
+                        lines[i].substring(colon + 1).trim());
             }
         }
         byte[] body = Arrays.copyOfRange(raw, end + 4, raw.length);
@@ -157,11 +160,13 @@ final class RawHttp {
         final ByteArrayOutputStream body = new ByteArrayOutputStream();
         int at = 0;
         while (at < chunked.length) {
-            final int lineEnd = indexOf(Arrays.copyOfRange(chunked, at, chunked.length), "\r\n".getBytes(StandardCharsets.ISO_8859_1));
+            final int lineEnd = indexOf(
+                    Arrays.copyOfRange(chunked, at, chunked.length), "\r\n".getBytes(StandardCharsets.ISO_8859_1));
             if (lineEnd < 0) {
                 break;
             }
-            final int size = Integer.parseInt(new String(chunked, at, lineEnd, StandardCharsets.ISO_8859_1).split(";")[0].trim(), 16);
+            final int size = Integer.parseInt(
+                    new String(chunked, at, lineEnd, StandardCharsets.ISO_8859_1).split(";")[0].trim(), 16);
             at += lineEnd + 2;
             if (size == 0) {
                 break;

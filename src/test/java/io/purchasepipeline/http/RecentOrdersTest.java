@@ -3,8 +3,8 @@ package io.purchasepipeline.http;
 import static io.purchasepipeline.serdes.OrderStatus.AWAITING_PAYMENT;
 import static io.purchasepipeline.serdes.OrderStatus.COMPLETED;
 import static io.purchasepipeline.serdes.OrderStatus.PAYMENT_DECLINED;
-import static io.purchasepipeline.serdes.OrderStatus.RESERVING;
 import static io.purchasepipeline.serdes.OrderStatus.REJECTED_FRAUD;
+import static io.purchasepipeline.serdes.OrderStatus.RESERVING;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.purchasepipeline.serdes.OrderEvent;
@@ -26,11 +26,14 @@ class RecentOrdersTest {
 
         final RecentOrders.View view = recent.view(10, 60, T0 + 30);
 
-        assertThat(view.orders()).containsExactly(
-                new RecentOrders.Summary("o-2", RESERVING, 1, T0 + 10, T0 + 10, "detail 1"),
-                new RecentOrders.Summary("o-1", COMPLETED, 2, T0, T0 + 20, "detail 2"));
+        assertThat(view.orders())
+                .containsExactly(
+                        new RecentOrders.Summary("o-2", RESERVING, 1, T0 + 10, T0 + 10, "detail 1"),
+                        new RecentOrders.Summary("o-1", COMPLETED, 2, T0, T0 + 20, "detail 2"));
         assertThat(view.since()).isEqualTo(T0);
-        assertThat(new RecentOrders(3).view(10, 60, T0).since()).as("nothing read yet").isNull();
+        assertThat(new RecentOrders(3).view(10, 60, T0).since())
+                .as("nothing read yet")
+                .isNull();
     }
 
     @Test
@@ -38,8 +41,10 @@ class RecentOrdersTest {
         recent.apply(event("o-1", 2, AWAITING_PAYMENT, T0 + 5));
         recent.apply(event("o-1", 1, RESERVING, T0));
 
-        assertThat(recent.view(10, 60, T0).orders()).singleElement()
-                .extracting(RecentOrders.Summary::status, RecentOrders.Summary::seq).containsExactly(AWAITING_PAYMENT, 2);
+        assertThat(recent.view(10, 60, T0).orders())
+                .singleElement()
+                .extracting(RecentOrders.Summary::status, RecentOrders.Summary::seq)
+                .containsExactly(AWAITING_PAYMENT, 2);
     }
 
     @Test
@@ -48,9 +53,11 @@ class RecentOrdersTest {
             recent.apply(event("o-" + i, 1, RESERVING, T0 + i));
         }
 
-        assertThat(recent.view(10, 60, T0).orders()).extracting(RecentOrders.Summary::orderId)
+        assertThat(recent.view(10, 60, T0).orders())
+                .extracting(RecentOrders.Summary::orderId)
                 .containsExactly("o-5", "o-4", "o-3");
-        assertThat(recent.view(2, 60, T0).orders()).extracting(RecentOrders.Summary::orderId)
+        assertThat(recent.view(2, 60, T0).orders())
+                .extracting(RecentOrders.Summary::orderId)
                 .containsExactly("o-5", "o-4");
     }
 
@@ -81,7 +88,8 @@ class RecentOrdersTest {
         // read late: older than every second kept now
         recent.apply(event("o-3", 2, COMPLETED, T0 + 200));
 
-        final RecentOrders.EndedPerSecond ended = recent.view(10, RecentOrders.SECONDS_KEPT, later).endedPerSecond();
+        final RecentOrders.EndedPerSecond ended =
+                recent.view(10, RecentOrders.SECONDS_KEPT, later).endedPerSecond();
 
         assertThat(ended.counts().get(COMPLETED)[RecentOrders.SECONDS_KEPT - 1]).isEqualTo(1);
         assertThat(sum(ended.counts().get(COMPLETED))).isEqualTo(1);
@@ -100,7 +108,8 @@ class RecentOrdersTest {
             }
         }
 
-        assertThat(sum(recent.view(1, 60, now).endedPerSecond().counts().get(COMPLETED))).isEqualTo(inWindow);
+        assertThat(sum(recent.view(1, 60, now).endedPerSecond().counts().get(COMPLETED)))
+                .isEqualTo(inWindow);
     }
 
     private static long sum(final long[] counts) {

@@ -38,9 +38,10 @@ class RequestSpansTest {
 
     private final InMemorySpanExporter exporter = InMemorySpanExporter.create();
     private final SdkTracerProvider provider = SdkTracerProvider.builder()
-            .addSpanProcessor(SimpleSpanProcessor.create(exporter)).build();
-    private final MockProducer<byte[], byte[]> producer = new MockProducer<>(true, null, new ByteArraySerializer(),
-            new ByteArraySerializer());
+            .addSpanProcessor(SimpleSpanProcessor.create(exporter))
+            .build();
+    private final MockProducer<byte[], byte[]> producer =
+            new MockProducer<>(true, null, new ByteArraySerializer(), new ByteArraySerializer());
     private final HttpClient client = HttpClient.newHttpClient();
     private HttpApi http;
 
@@ -54,7 +55,8 @@ class RequestSpansTest {
 
     @Test
     void continuesTheStorefrontsTraceAndWritesTheOrderUnderTheRequestsSpan() throws Exception {
-        start(new RequestSpans(OpenTelemetrySdk.builder().setTracerProvider(provider).build()));
+        start(new RequestSpans(
+                OpenTelemetrySdk.builder().setTracerProvider(provider).build()));
         final SpanContext storefront = storefrontSpan();
 
         final HttpResponse<String> placed = post(ORDER, TraceParent.format(storefront));
@@ -68,23 +70,33 @@ class RequestSpansTest {
         assertThat(request.getParentSpanId()).isEqualTo(storefront.getSpanId());
         assertThat(request.getAttributes().get(STATUS)).isEqualTo(202L);
         final ProducerRecord<byte[], byte[]> order = producer.history().get(0);
-        assertThat(TraceParent.format(TraceParent.of(order.headers()))).isEqualTo(TraceParent.format(request.getSpanContext()));
-        assertThat(CorrelationId.of(order.headers())).isEqualTo(placed.headers().firstValue("X-Correlation-Id").orElseThrow());
+        assertThat(TraceParent.format(TraceParent.of(order.headers())))
+                .isEqualTo(TraceParent.format(request.getSpanContext()));
+        assertThat(CorrelationId.of(order.headers()))
+                .isEqualTo(placed.headers().firstValue("X-Correlation-Id").orElseThrow());
     }
 
     @Test
     void aRefusedOrderEndsItsSpanWithTheStatusAndOtherRoutesGetNone() throws Exception {
-        start(new RequestSpans(OpenTelemetrySdk.builder().setTracerProvider(provider).build()));
+        start(new RequestSpans(
+                OpenTelemetrySdk.builder().setTracerProvider(provider).build()));
 
         assertThat(post("{}", null).statusCode()).isEqualTo(400);
-        assertThat(client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + http.port() + "/health")).build(),
-                HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
+        assertThat(client.send(
+                                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + http.port() + "/health"))
+                                        .build(),
+                                HttpResponse.BodyHandlers.ofString())
+                        .statusCode())
+                .isEqualTo(200);
 
         assertThat(exporter.getFinishedSpanItems()).singleElement().satisfies(request -> {
             assertThat(request.getName()).isEqualTo("POST /orders");
-            assertThat(request.getParentSpanContext().isValid()).as("no trace came in: it starts here").isFalse();
+            assertThat(request.getParentSpanContext().isValid())
+                    .as("no trace came in: it starts here")
+                    .isFalse();
             assertThat(request.getAttributes().get(STATUS)).isEqualTo(400L);
-            assertThat(request.getStatus().getStatusCode()).as("a client's mistake is no failure of ours")
+            assertThat(request.getStatus().getStatusCode())
+                    .as("a client's mistake is no failure of ours")
                     .isEqualTo(StatusCode.UNSET);
         });
         assertThat(producer.history()).isEmpty();
@@ -98,7 +110,8 @@ class RequestSpansTest {
         assertThat(post(ORDER, TraceParent.format(storefront)).statusCode()).isEqualTo(202);
         assertThat(post(ORDER, null).statusCode()).isEqualTo(202);
 
-        assertThat(producer.history()).extracting(record -> TraceParent.format(TraceParent.of(record.headers())))
+        assertThat(producer.history())
+                .extracting(record -> TraceParent.format(TraceParent.of(record.headers())))
                 .containsExactly(TraceParent.format(storefront), null);
         assertThat(exporter.getFinishedSpanItems()).isEmpty();
     }
@@ -106,14 +119,25 @@ class RequestSpansTest {
     private void start(final RequestSpans spans) {
         final TopicWriter publisher = new TopicWriter(producer);
         final ApiMetrics metrics = new ApiMetrics();
-        http = new HttpApi(new OrderSubmission(publisher, 5_000), publisher, null, null, null,
-                new Probes(() -> State.RUNNING, new RestoreProgress(metrics.registry()), Optional::empty), metrics,
-                HttpAccess.admin(AdminAuth.of(null)), new OperatorPage(null, null), spans).start("127.0.0.1", 0);
+        http = new HttpApi(
+                        new OrderSubmission(publisher, 5_000),
+                        publisher,
+                        null,
+                        null,
+                        null,
+                        new Probes(() -> State.RUNNING, new RestoreProgress(metrics.registry()), Optional::empty),
+                        metrics,
+                        HttpAccess.admin(AdminAuth.of(null)),
+                        new OperatorPage(null, null),
+                        spans)
+                .start("127.0.0.1", 0);
     }
 
     private HttpResponse<String> post(final String body, final String traceparent) throws Exception {
-        final HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + http.port() + "/orders"))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
+        final HttpRequest.Builder request = HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + http.port() + "/orders"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body));
         if (traceparent != null) {
             request.header("traceparent", traceparent);
         }
@@ -122,7 +146,10 @@ class RequestSpansTest {
 
     private static SpanContext storefrontSpan() {
         final IdGenerator ids = IdGenerator.random();
-        return SpanContext.createFromRemoteParent(ids.generateTraceId(), ids.generateSpanId(),
-                io.opentelemetry.api.trace.TraceFlags.getSampled(), io.opentelemetry.api.trace.TraceState.getDefault());
+        return SpanContext.createFromRemoteParent(
+                ids.generateTraceId(),
+                ids.generateSpanId(),
+                io.opentelemetry.api.trace.TraceFlags.getSampled(),
+                io.opentelemetry.api.trace.TraceState.getDefault());
     }
 }

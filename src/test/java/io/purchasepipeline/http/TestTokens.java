@@ -56,8 +56,12 @@ public final class TestTokens {
     /** Claims a provider would put in a customer's token: valid for five minutes from now. */
     static JWTClaimsSet.Builder claims(final String subject) {
         final Instant now = Instant.now();
-        return new JWTClaimsSet.Builder().subject(subject).issuer(ISSUER).audience(AUDIENCE)
-                .issueTime(Date.from(now)).expirationTime(Date.from(now.plus(Duration.ofMinutes(5))));
+        return new JWTClaimsSet.Builder()
+                .subject(subject)
+                .issuer(ISSUER)
+                .audience(AUDIENCE)
+                .issueTime(Date.from(now))
+                .expirationTime(Date.from(now.plus(Duration.ofMinutes(5))));
     }
 
     public String rs256(final String subject) {
@@ -78,9 +82,14 @@ public final class TestTokens {
 
     static String sign(final JWSAlgorithm algorithm, final JWK key, final JWTClaimsSet claims) {
         try {
-            final JWSSigner signer = key instanceof RSAKey rsaKey ? new RSASSASigner(rsaKey) : new ECDSASigner((ECKey) key);
-            final SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(algorithm).keyID(key.getKeyID()).type(JOSEObjectType.JWT)
-                    .build(), claims);
+            final JWSSigner signer =
+                    key instanceof RSAKey rsaKey ? new RSASSASigner(rsaKey) : new ECDSASigner((ECKey) key);
+            final SignedJWT jwt = new SignedJWT(
+                    new JWSHeader.Builder(algorithm)
+                            .keyID(key.getKeyID())
+                            .type(JOSEObjectType.JWT)
+                            .build(),
+                    claims);
             jwt.sign(signer);
             return jwt.serialize();
         } catch (JOSEException e) {

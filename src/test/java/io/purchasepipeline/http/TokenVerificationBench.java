@@ -26,8 +26,10 @@ class TokenVerificationBench {
         final CustomerTokens verifier = provider.verifier();
         final Map<String, Object> results = new LinkedHashMap<>();
         results.put("date", Instant.now().toString());
-        results.put("machine", Runtime.getRuntime().availableProcessors() + " cores, " + System.getProperty("os.name")
-                + ", Java " + System.getProperty("java.version"));
+        results.put(
+                "machine",
+                Runtime.getRuntime().availableProcessors() + " cores, " + System.getProperty("os.name") + ", Java "
+                        + System.getProperty("java.version"));
         results.put("samples", SAMPLES);
         results.put("rs256_us_per_request", microsPerVerify(verifier, "Bearer " + provider.rs256("alice")));
         results.put("es256_us_per_request", microsPerVerify(verifier, "Bearer " + provider.es256("alice")));

@@ -1,17 +1,17 @@
 package io.purchasepipeline.instance;
 
-import io.purchasepipeline.tools.kafka.BrokerSettings;
-import io.purchasepipeline.runtime.KafkaClients;
-import io.purchasepipeline.runtime.DemoCatalog;
-import io.purchasepipeline.runtime.TopicProvisioner;
 import io.purchasepipeline.http.AdminAuth;
 import io.purchasepipeline.http.DescribedAnswers;
 import io.purchasepipeline.http.HttpAccess;
-import io.purchasepipeline.tools.kafka.LoopbackPorts;
 import io.purchasepipeline.mail.MailSettings;
 import io.purchasepipeline.payment.PaymentGateway;
 import io.purchasepipeline.payment.PaymentSimulator;
+import io.purchasepipeline.runtime.DemoCatalog;
+import io.purchasepipeline.runtime.KafkaClients;
+import io.purchasepipeline.runtime.TopicProvisioner;
 import io.purchasepipeline.runtime.Tracing;
+import io.purchasepipeline.tools.kafka.BrokerSettings;
+import io.purchasepipeline.tools.kafka.LoopbackPorts;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -52,9 +52,12 @@ public final class InJvmPipeline implements AutoCloseable {
     private Tracing tracing = Tracing.off();
 
     /** How instance {@code i} was started, to start it again the same way; and the states it went through. */
-    private record Instance(int port, Map<String, String> settings, PaymentGateway gateway, HttpAccess access,
-            List<KafkaStreams.State> states) {
-    }
+    private record Instance(
+            int port,
+            Map<String, String> settings,
+            PaymentGateway gateway,
+            HttpAccess access,
+            List<KafkaStreams.State> states) {}
 
     private InJvmPipeline(final KafkaClusterTestKit cluster, final Path stateRoot) {
         this.cluster = cluster;
@@ -71,9 +74,13 @@ public final class InJvmPipeline implements AutoCloseable {
      * mechanism is PLAIN and an authorizer lets only the super user {@code plain-admin} do anything.
      */
     public static KafkaClusterTestKit startKafka(final SecurityProtocol protocol) throws Exception {
-        final KafkaClusterTestKit.Builder builder = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder().setCombined(true)
-                .setNumBrokerNodes(1).setNumControllerNodes(1).setBrokerSecurityProtocol(protocol)
-                .setControllerSecurityProtocol(protocol).build())
+        final KafkaClusterTestKit.Builder builder = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
+                        .setCombined(true)
+                        .setNumBrokerNodes(1)
+                        .setNumControllerNodes(1)
+                        .setBrokerSecurityProtocol(protocol)
+                        .setControllerSecurityProtocol(protocol)
+                        .build())
                 .setConfigProp("offsets.topic.replication.factor", "1")
                 .setConfigProp("offsets.topic.num.partitions", "3")
                 .setConfigProp("transaction.state.log.replication.factor", "1")
@@ -99,47 +106,72 @@ public final class InJvmPipeline implements AutoCloseable {
     }
 
     /** With the operator routes guarded by {@code auth}. */
-    public static InJvmPipeline start(final int instances, final int partitions, final AdminAuth auth) throws Exception {
+    public static InJvmPipeline start(final int instances, final int partitions, final AdminAuth auth)
+            throws Exception {
         return start(instances, partitions, auth, new PaymentSimulator());
     }
 
     /** With the operator routes guarded by {@code auth}, and every instance charging through {@code gateway}. */
-    public static InJvmPipeline start(final int instances, final int partitions, final AdminAuth auth,
-            final PaymentGateway gateway) throws Exception {
+    public static InJvmPipeline start(
+            final int instances, final int partitions, final AdminAuth auth, final PaymentGateway gateway)
+            throws Exception {
         return start(instances, partitions, HttpAccess.admin(auth), gateway);
     }
 
     /** With the routes guarded and limited by {@code access}. */
-    public static InJvmPipeline start(final int instances, final int partitions, final HttpAccess access) throws Exception {
+    public static InJvmPipeline start(final int instances, final int partitions, final HttpAccess access)
+            throws Exception {
         return start(instances, partitions, access, new PaymentSimulator());
     }
 
     /** With the routes guarded and limited by {@code access}, and every instance charging through {@code gateway}. */
-    public static InJvmPipeline start(final int instances, final int partitions, final HttpAccess access,
-            final PaymentGateway gateway) throws Exception {
+    public static InJvmPipeline start(
+            final int instances, final int partitions, final HttpAccess access, final PaymentGateway gateway)
+            throws Exception {
         return start(instances, partitions, access, gateway, instance -> Map.of());
     }
 
     /** With further settings for instance {@code i} from {@code settings}, e.g. its {@code group.instance.id}. */
-    public static InJvmPipeline start(final int instances, final int partitions, final AdminAuth auth,
-            final PaymentGateway gateway, final IntFunction<Map<String, String>> settings) throws Exception {
+    public static InJvmPipeline start(
+            final int instances,
+            final int partitions,
+            final AdminAuth auth,
+            final PaymentGateway gateway,
+            final IntFunction<Map<String, String>> settings)
+            throws Exception {
         return start(instances, partitions, HttpAccess.admin(auth), gateway, settings);
     }
 
     /** The same, with the routes guarded and limited by {@code access}. */
-    public static InJvmPipeline start(final int instances, final int partitions, final HttpAccess access,
-            final PaymentGateway gateway, final IntFunction<Map<String, String>> settings) throws Exception {
+    public static InJvmPipeline start(
+            final int instances,
+            final int partitions,
+            final HttpAccess access,
+            final PaymentGateway gateway,
+            final IntFunction<Map<String, String>> settings)
+            throws Exception {
         return start(instances, partitions, access, gateway, settings, Tracing.off());
     }
 
     /** Every instance's spans going where {@code tracing} sends them (closed with the pipeline). */
-    public static InJvmPipeline start(final int instances, final int partitions, final Tracing tracing) throws Exception {
-        return start(instances, partitions, HttpAccess.admin(AdminAuth.open()), new PaymentSimulator(), instance -> Map.of(),
+    public static InJvmPipeline start(final int instances, final int partitions, final Tracing tracing)
+            throws Exception {
+        return start(
+                instances,
+                partitions,
+                HttpAccess.admin(AdminAuth.open()),
+                new PaymentSimulator(),
+                instance -> Map.of(),
                 tracing);
     }
 
-    private static InJvmPipeline start(final int instances, final int partitions, final HttpAccess access,
-            final PaymentGateway gateway, final IntFunction<Map<String, String>> settings, final Tracing tracing)
+    private static InJvmPipeline start(
+            final int instances,
+            final int partitions,
+            final HttpAccess access,
+            final PaymentGateway gateway,
+            final IntFunction<Map<String, String>> settings,
+            final Tracing tracing)
             throws Exception {
         final KafkaClusterTestKit cluster = startKafka();
         final InJvmPipeline pipeline = new InJvmPipeline(cluster, Files.createTempDirectory("in-jvm-pipeline"));
@@ -152,11 +184,14 @@ public final class InJvmPipeline implements AutoCloseable {
         }
         for (int i = 0; i < instances; i++) {
             final int port = LoopbackPorts.free(1).get(0);
-            final Map<String, String> instanceSettings = new HashMap<>(Map.of(StreamsConfig.REPLICATION_FACTOR_CONFIG, "1",
-                    StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), "0"));
+            final Map<String, String> instanceSettings = new HashMap<>(Map.of(
+                    StreamsConfig.REPLICATION_FACTOR_CONFIG,
+                    "1",
+                    StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG),
+                    "0"));
             instanceSettings.putAll(settings.apply(i));
-            pipeline.instances.add(new Instance(port, Map.copyOf(instanceSettings), gateway, access,
-                    new CopyOnWriteArrayList<>()));
+            pipeline.instances.add(
+                    new Instance(port, Map.copyOf(instanceSettings), gateway, access, new CopyOnWriteArrayList<>()));
             pipeline.apps.add(pipeline.startInstance(i));
             pipeline.urls.add("http://127.0.0.1:" + port);
         }
@@ -237,8 +272,12 @@ public final class InJvmPipeline implements AutoCloseable {
         final HttpClient client = HttpClient.newHttpClient();
         for (final String url : urls) {
             try {
-                scrapes.add(client.send(HttpRequest.newBuilder(URI.create(url + "/metrics")).timeout(Duration.ofSeconds(5))
-                        .build(), HttpResponse.BodyHandlers.ofString()).body());
+                scrapes.add(client.send(
+                                HttpRequest.newBuilder(URI.create(url + "/metrics"))
+                                        .timeout(Duration.ofSeconds(5))
+                                        .build(),
+                                HttpResponse.BodyHandlers.ofString())
+                        .body());
             } catch (IOException e) {
                 // stopped by the test: what it answered is gone with it
             }

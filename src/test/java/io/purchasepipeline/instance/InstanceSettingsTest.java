@@ -33,9 +33,12 @@ class InstanceSettingsTest {
     @Test
     void theClientSettingsAreCopiedSoALaterChangeDoesNotReachTheInstance() {
         final Map<String, String> given = new HashMap<>(Map.of("security.protocol", "SSL"));
-        final InstanceSettings settings = InstanceSettings.on("kafka:9092", given).storage(DATA.resolve("state"), DATA)
-                .http("0.0.0.0", new HostInfo("pipeline-1", 7070), HttpAccess.open()).payments(new PaymentSimulator())
-                .mail(MailSettings.outbox(DATA.resolve("outbox"))).build();
+        final InstanceSettings settings = InstanceSettings.on("kafka:9092", given)
+                .storage(DATA.resolve("state"), DATA)
+                .http("0.0.0.0", new HostInfo("pipeline-1", 7070), HttpAccess.open())
+                .payments(new PaymentSimulator())
+                .mail(MailSettings.outbox(DATA.resolve("outbox")))
+                .build();
 
         given.put("security.protocol", "PLAINTEXT");
 
@@ -44,25 +47,30 @@ class InstanceSettingsTest {
 
     @Test
     void anIncompleteSetSaysWhatIsMissing() {
-        assertThatThrownBy(() -> InstanceSettings.on("kafka:9092", Map.of()).http("0.0.0.0",
-                new HostInfo("pipeline-1", 7070), HttpAccess.open()).build())
+        assertThatThrownBy(() -> InstanceSettings.on("kafka:9092", Map.of())
+                        .http("0.0.0.0", new HostInfo("pipeline-1", 7070), HttpAccess.open())
+                        .build())
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("An instance needs storage, payments, mail");
     }
 
     @Test
     void aNullGatewayIsAChoiceNoPaymentWorkerHereButNoPaymentsAtAllIsMissing() {
-        final InstanceSettings settings = complete().payments(null, PaymentWorker.Settings.DEFAULT).build();
+        final InstanceSettings settings =
+                complete().payments(null, PaymentWorker.Settings.DEFAULT).build();
 
         assertThat(settings.gateway()).isNull();
-        assertThatThrownBy(() -> InstanceSettings.on("kafka:9092", Map.of()).storage(DATA.resolve("state"), DATA)
-                .http("0.0.0.0", new HostInfo("pipeline-1", 7070), HttpAccess.open())
-                .mail(MailSettings.outbox(DATA.resolve("outbox"))).build())
+        assertThatThrownBy(() -> InstanceSettings.on("kafka:9092", Map.of())
+                        .storage(DATA.resolve("state"), DATA)
+                        .http("0.0.0.0", new HostInfo("pipeline-1", 7070), HttpAccess.open())
+                        .mail(MailSettings.outbox(DATA.resolve("outbox")))
+                        .build())
                 .hasMessage("An instance needs payments");
     }
 
     private static InstanceSettings.Builder complete() {
-        return InstanceSettings.on("kafka:9092", Map.of()).storage(DATA.resolve("state"), DATA)
+        return InstanceSettings.on("kafka:9092", Map.of())
+                .storage(DATA.resolve("state"), DATA)
                 .http("0.0.0.0", new HostInfo("pipeline-1", 7070), HttpAccess.open())
                 .payments(new PaymentSimulator())
                 .mail(MailSettings.outbox(DATA.resolve("outbox")));

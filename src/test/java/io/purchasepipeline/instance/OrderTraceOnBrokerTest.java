@@ -37,7 +37,8 @@ class OrderTraceOnBrokerTest {
     private static final AttributeKey<String> KIND = AttributeKey.stringKey("purchase.email.kind");
 
     private static final InMemorySpanExporter exporter = InMemorySpanExporter.create();
-    private static final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private static final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private static InJvmPipeline pipeline;
 
     @BeforeAll
@@ -61,50 +62,73 @@ class OrderTraceOnBrokerTest {
         final String storefrontTrace = ids.generateTraceId();
         final String storefrontSpan = ids.generateSpanId();
 
-        final String orderId = placeAndAwaitCompletion("trace-alice", "00-" + storefrontTrace + "-" + storefrontSpan + "-01");
-        final List<SpanData> spans = awaitSpans(orderId, found -> count(found, "email send") == 2
-                && count(found, "ebook make") == 1 && count(found, "payment capture") == 1
-                && count(found, "order payment answered") == 2);
+        final String orderId =
+                placeAndAwaitCompletion("trace-alice", "00-" + storefrontTrace + "-" + storefrontSpan + "-01");
+        final List<SpanData> spans = awaitSpans(
+                orderId,
+                found -> count(found, "email send") == 2
+                        && count(found, "ebook make") == 1
+                        && count(found, "payment capture") == 1
+                        && count(found, "order payment answered") == 2);
 
-        assertThat(spans).allSatisfy(span -> assertThat(span.getTraceId()).as(span.getName()).isEqualTo(storefrontTrace));
+        assertThat(spans)
+                .allSatisfy(
+                        span -> assertThat(span.getTraceId()).as(span.getName()).isEqualTo(storefrontTrace));
         final SpanData request = only(spans, "POST /orders");
         assertThat(request.getKind()).isEqualTo(SpanKind.SERVER);
-        assertThat(request.getParentSpanId()).as("the storefront's span goes on").isEqualTo(storefrontSpan);
-        assertThat(request.getAttributes().get(AttributeKey.longKey("http.response.status_code"))).isEqualTo(202L);
+        assertThat(request.getParentSpanId())
+                .as("the storefront's span goes on")
+                .isEqualTo(storefrontSpan);
+        assertThat(request.getAttributes().get(AttributeKey.longKey("http.response.status_code")))
+                .isEqualTo(202L);
         final SpanData intake = only(spans, "order intake");
         assertThat(intake.getParentSpanId()).isEqualTo(request.getSpanId());
         // the authorisation goes with the holds, or, when this instance's catalog replica did not have a
         // price yet, with the answer of the SKU that priced the last line
         final SpanData authorise = only(spans, "payment authorise");
-        assertThat(spans).filteredOn(span -> span.getSpanId().equals(authorise.getParentSpanId())).singleElement()
+        assertThat(spans)
+                .filteredOn(span -> span.getSpanId().equals(authorise.getParentSpanId()))
+                .singleElement()
                 .satisfies(asker -> assertThat(asker.getSpanId().equals(intake.getSpanId())
-                        || asker.getName().equals("order line answered")).as(asker.getName()).isTrue());
-        assertThat(spans).filteredOn(span -> span.getName().equals("sku reservation")
+                                || asker.getName().equals("order line answered"))
+                        .as(asker.getName())
+                        .isTrue());
+        assertThat(spans)
+                .filteredOn(span -> span.getName().equals("sku reservation")
                         && "HOLD".equals(span.getAttributes().get(AttributeKey.stringKey("purchase.action"))))
-                .hasSize(2).allSatisfy(hold -> assertThat(hold.getParentSpanId()).isEqualTo(intake.getSpanId()));
-        assertThat(spans).filteredOn(span -> span.getName().equals("order payment answered"))
+                .hasSize(2)
+                .allSatisfy(hold -> assertThat(hold.getParentSpanId()).isEqualTo(intake.getSpanId()));
+        assertThat(spans)
+                .filteredOn(span -> span.getName().equals("order payment answered"))
                 .anySatisfy(answer -> assertThat(answer.getParentSpanId()).isEqualTo(authorise.getSpanId()));
 
         // the hop that completed the order asked for the e-book, the capture and the completion email
         final SpanData ebook = only(spans, "ebook make");
-        final SpanData completing = spans.stream().filter(span -> span.getSpanId().equals(ebook.getParentSpanId()))
-                .findFirst().orElseThrow();
+        final SpanData completing = spans.stream()
+                .filter(span -> span.getSpanId().equals(ebook.getParentSpanId()))
+                .findFirst()
+                .orElseThrow();
         assertThat(completing.getName()).isIn("order line answered", "order payment answered");
         assertThat(completing.getAttributes().get(STATUS)).isEqualTo("COMPLETED");
         assertThat(only(spans, "payment capture").getParentSpanId()).isEqualTo(completing.getSpanId());
-        assertThat(spans).filteredOn(span -> span.getName().equals("email send"))
+        assertThat(spans)
+                .filteredOn(span -> span.getName().equals("email send"))
                 .extracting(span -> span.getAttributes().get(KIND) + " under " + span.getParentSpanId())
-                .containsExactlyInAnyOrder("ORDER_RECEIVED under " + intake.getSpanId(),
+                .containsExactlyInAnyOrder(
+                        "ORDER_RECEIVED under " + intake.getSpanId(),
                         "ORDER_COMPLETED under " + completing.getSpanId());
 
         // each process role names its spans
-        assertThat(spans).allSatisfy(span -> assertThat(span.getResource().getAttribute(SERVICE)).as(span.getName())
-                .isEqualTo(switch (span.getName()) {
-                    case "payment authorise", "payment capture" -> "payment-worker";
-                    case "ebook make" -> "ebook-worker";
-                    case "email send" -> "mail-sender";
-                    default -> "purchase-pipeline";
-                }));
+        assertThat(spans)
+                .allSatisfy(span -> assertThat(span.getResource().getAttribute(SERVICE))
+                        .as(span.getName())
+                        .isEqualTo(
+                                switch (span.getName()) {
+                                    case "payment authorise", "payment capture" -> "payment-worker";
+                                    case "ebook make" -> "ebook-worker";
+                                    case "email send" -> "mail-sender";
+                                    default -> "purchase-pipeline";
+                                }));
     }
 
     @Test
@@ -120,18 +144,24 @@ class OrderTraceOnBrokerTest {
 
     private static String placeAndAwaitCompletion(final String customer, final String traceparent) throws Exception {
         final HttpRequest.Builder post = HttpRequest.newBuilder(URI.create(pipeline.url(0) + "/orders"))
-                .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"customerId\":\"" + customer + "\",\"customerName\":\"Ada\","
-                        + "\"email\":\"" + customer + "@example.com\",\"items\":[{\"sku\":\"book-streams\",\"quantity\":1},"
-                        + "{\"sku\":\"ebook-exactly-once\",\"quantity\":1}],\"payment\":{\"card\":\""
-                        + PaymentSimulator.APPROVED_CARD + "\"}}"));
+                .timeout(Duration.ofSeconds(30))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(
+                        "{\"customerId\":\"" + customer + "\",\"customerName\":\"Ada\","
+                                + "\"email\":\"" + customer
+                                + "@example.com\",\"items\":[{\"sku\":\"book-streams\",\"quantity\":1},"
+                                + "{\"sku\":\"ebook-exactly-once\",\"quantity\":1}],\"payment\":{\"card\":\""
+                                + PaymentSimulator.APPROVED_CARD + "\"}}"));
         if (traceparent != null) {
             post.header("traceparent", traceparent);
         }
         final HttpResponse<String> placed = http.send(post.build(), HttpResponse.BodyHandlers.ofString());
         assertThat(placed.statusCode()).as(placed.body()).isEqualTo(202);
         final String orderId = json(placed).get("orderId").asText();
-        assertThat(json(get("/orders/" + orderId + "?waitMs=30000")).get("status").asText()).isEqualTo("COMPLETED");
+        assertThat(json(get("/orders/" + orderId + "?waitMs=30000"))
+                        .get("status")
+                        .asText())
+                .isEqualTo("COMPLETED");
         return orderId;
     }
 
@@ -141,14 +171,22 @@ class OrderTraceOnBrokerTest {
         final long deadline = System.nanoTime() + WAIT.toNanos();
         while (true) {
             final List<SpanData> all = exporter.getFinishedSpanItems();
-            final String traceId = all.stream().filter(span -> orderId.equals(span.getAttributes().get(ORDER_ID)))
-                    .map(SpanData::getTraceId).findFirst().orElse(null);
-            final List<SpanData> order = all.stream().filter(span -> span.getTraceId().equals(traceId)).toList();
+            final String traceId = all.stream()
+                    .filter(span -> orderId.equals(span.getAttributes().get(ORDER_ID)))
+                    .map(SpanData::getTraceId)
+                    .findFirst()
+                    .orElse(null);
+            final List<SpanData> order = all.stream()
+                    .filter(span -> span.getTraceId().equals(traceId))
+                    .toList();
             if (complete.test(order)) {
                 return order;
             }
-            assertThat(System.nanoTime()).as("spans of order %s so far: %s", orderId,
-                    order.stream().map(SpanData::getName).toList()).isLessThan(deadline);
+            assertThat(System.nanoTime())
+                    .as(
+                            "spans of order %s so far: %s",
+                            orderId, order.stream().map(SpanData::getName).toList())
+                    .isLessThan(deadline);
             Thread.sleep(200);
         }
     }
@@ -158,14 +196,19 @@ class OrderTraceOnBrokerTest {
     }
 
     private static SpanData only(final List<SpanData> spans, final String name) {
-        final List<SpanData> found = spans.stream().filter(span -> span.getName().equals(name)).toList();
+        final List<SpanData> found =
+                spans.stream().filter(span -> span.getName().equals(name)).toList();
         assertThat(found).as(name).hasSize(1);
         return found.get(0);
     }
 
     private static HttpResponse<String> get(final String path) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(pipeline.url(0) + path)).timeout(Duration.ofSeconds(40)).GET()
-                .build(), HttpResponse.BodyHandlers.ofString());
+        return http.send(
+                HttpRequest.newBuilder(URI.create(pipeline.url(0) + path))
+                        .timeout(Duration.ofSeconds(40))
+                        .GET()
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     private static JsonNode json(final HttpResponse<String> response) throws Exception {

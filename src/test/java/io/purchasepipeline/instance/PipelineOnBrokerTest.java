@@ -2,12 +2,12 @@ package io.purchasepipeline.instance;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.purchasepipeline.runtime.KafkaClients;
-import io.purchasepipeline.runtime.DemoCatalog;
-import io.purchasepipeline.runtime.StreamsSettings;
-import io.purchasepipeline.runtime.TopicProvisioner;
 import io.purchasepipeline.payment.PaymentSimulator;
 import io.purchasepipeline.payment.PaymentWorker;
+import io.purchasepipeline.runtime.DemoCatalog;
+import io.purchasepipeline.runtime.KafkaClients;
+import io.purchasepipeline.runtime.StreamsSettings;
+import io.purchasepipeline.runtime.TopicProvisioner;
 import io.purchasepipeline.serdes.Order;
 import io.purchasepipeline.serdes.OrderEvent;
 import io.purchasepipeline.serdes.OrderLine;
@@ -59,6 +59,7 @@ class PipelineOnBrokerTest {
 
     @TempDir
     Path stateDir;
+
     private KafkaStreams streams;
     private int sequence;
 
@@ -73,10 +74,16 @@ class PipelineOnBrokerTest {
         producerProps.put(ProducerConfig.ACKS_CONFIG, "all");
         producer = new KafkaProducer<>(producerProps, new ByteArraySerializer(), new ByteArraySerializer());
         for (final Product product : DemoCatalog.products()) {
-            send(Topics.CATALOG.name(), product.sku(), Topics.CATALOG.valueSerde().serializer().serialize("", product));
+            send(
+                    Topics.CATALOG.name(),
+                    product.sku(),
+                    Topics.CATALOG.valueSerde().serializer().serialize("", product));
         }
         events = consumer(Topics.ORDER_EVENTS.name());
-        payments = PaymentWorker.start(KafkaClients.of(clientProps()), "pipeline-on-broker-payments", new PaymentSimulator(),
+        payments = PaymentWorker.start(
+                KafkaClients.of(clientProps()),
+                "pipeline-on-broker-payments",
+                new PaymentSimulator(),
                 PaymentWorker.Settings.DEFAULT);
     }
 
@@ -106,13 +113,15 @@ class PipelineOnBrokerTest {
         final List<String> placed = new ArrayList<>();
         final String[] cards = {PaymentSimulator.APPROVED_CARD, PaymentSimulator.DECLINED_CARD, "5555555555554444"};
         for (int i = 0; i < 30; i++) {
-            placed.add(place("c" + (i % 10), cards[i % cards.length], new OrderLine("concert-A" + (1 + i % 4), 1),
+            placed.add(place(
+                    "c" + (i % 10),
+                    cards[i % cards.length],
+                    new OrderLine("concert-A" + (1 + i % 4), 1),
                     new OrderLine("book-streams", 1 + i % 3)));
         }
         send(Topics.ORDERS.name(), "c1", "{not json".getBytes(StandardCharsets.UTF_8));
         send(Topics.ORDERS.name(), "c1", """
-                {"orderId":"no-items","customerId":"c1","email":"x@example.com","items":[],"payment":{"card":"4242424242424242"}}"""
-                .getBytes(StandardCharsets.UTF_8));
+                {"orderId":"no-items","customerId":"c1","email":"x@example.com","items":[],"payment":{"card":"4242424242424242"}}""".getBytes(StandardCharsets.UTF_8));
 
         awaitEnded(placed);
 
@@ -122,18 +131,22 @@ class PipelineOnBrokerTest {
             assertThat(trail.get(trail.size() - 1).status().terminal()).isTrue();
         });
         // four seats, each bought at most once: at most four orders complete
-        assertThat(placed.stream().filter(id -> ended.get(id) == OrderStatus.COMPLETED)).hasSizeBetween(1, 4);
+        assertThat(placed.stream().filter(id -> ended.get(id) == OrderStatus.COMPLETED))
+                .hasSizeBetween(1, 4);
         // which orders win the seats depends on how the partitions interleave; what each outcome may be does not
         assertThat(placed.stream().map(ended::get)).contains(OrderStatus.REJECTED_OUT_OF_STOCK);
         for (int i = 0; i < placed.size(); i++) {
             if (cards[i % cards.length].equals(PaymentSimulator.DECLINED_CARD)) {
-                assertThat(ended.get(placed.get(i))).as("order %s, paid with the declined card", placed.get(i))
+                assertThat(ended.get(placed.get(i)))
+                        .as("order %s, paid with the declined card", placed.get(i))
                         .isIn(OrderStatus.PAYMENT_DECLINED, OrderStatus.REJECTED_OUT_OF_STOCK);
             }
         }
         final List<ConsumerRecord<byte[], byte[]>> dead = readAll(Topics.DEAD_LETTERS, 2);
-        assertThat(dead).extracting(record -> new String(record.headers().lastHeader("__streams.errors.topic").value(),
-                StandardCharsets.UTF_8)).containsOnly(Topics.ORDERS.name());
+        assertThat(dead)
+                .extracting(record -> new String(
+                        record.headers().lastHeader("__streams.errors.topic").value(), StandardCharsets.UTF_8))
+                .containsOnly(Topics.ORDERS.name());
     }
 
     @Test
@@ -150,34 +163,49 @@ class PipelineOnBrokerTest {
         startStreams();
 
         awaitEnded(whileDown);
-        assertThat(whileDown).allSatisfy(orderId -> assertThat(ended.get(orderId)).isEqualTo(OrderStatus.COMPLETED));
+        assertThat(whileDown)
+                .allSatisfy(orderId -> assertThat(ended.get(orderId)).isEqualTo(OrderStatus.COMPLETED));
     }
 
     private void startStreams() throws Exception {
-        final Map<String, String> overrides = Map.of(StreamsConfig.REPLICATION_FACTOR_CONFIG, "1",
-                StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), "0");
-        final Properties props = StreamsSettings.of(cluster.bootstrapServers(), Files.createDirectories(stateDir), overrides);
+        final Map<String, String> overrides = Map.of(
+                StreamsConfig.REPLICATION_FACTOR_CONFIG,
+                "1",
+                StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG),
+                "0");
+        final Properties props =
+                StreamsSettings.of(cluster.bootstrapServers(), Files.createDirectories(stateDir), overrides);
         streams = new KafkaStreams(PurchaseTopology.build(PipelineConfig.from(props), props), props);
         streams.start();
     }
 
     private String place(final String customerId, final String card, final OrderLine... lines) throws Exception {
         final String orderId = "it-" + System.nanoTime() + "-" + ++sequence;
-        final Order order = new Order(orderId, customerId, "Customer " + customerId, customerId + "@example.com",
-                List.of(lines), new PaymentDetails(card));
-        send(Topics.ORDERS.name(), customerId, Topics.ORDERS.valueSerde().serializer().serialize("", order));
+        final Order order = new Order(
+                orderId,
+                customerId,
+                "Customer " + customerId,
+                customerId + "@example.com",
+                List.of(lines),
+                new PaymentDetails(card));
+        send(
+                Topics.ORDERS.name(),
+                customerId,
+                Topics.ORDERS.valueSerde().serializer().serialize("", order));
         return orderId;
     }
 
     private static void send(final String topic, final String key, final byte[] value) throws Exception {
-        producer.send(new ProducerRecord<>(topic, key.getBytes(StandardCharsets.UTF_8), value)).get();
+        producer.send(new ProducerRecord<>(topic, key.getBytes(StandardCharsets.UTF_8), value))
+                .get();
     }
 
     private static void awaitEnded(final List<String> orderIds) throws InterruptedException {
         final long deadline = System.nanoTime() + DRAIN.toNanos();
         while (!ended.keySet().containsAll(orderIds) && System.nanoTime() < deadline) {
             for (final ConsumerRecord<byte[], byte[]> record : events.poll(Duration.ofMillis(200))) {
-                final OrderEvent event = Topics.ORDER_EVENTS.valueSerde().deserializer().deserialize("", record.value());
+                final OrderEvent event =
+                        Topics.ORDER_EVENTS.valueSerde().deserializer().deserialize("", record.value());
                 trails.computeIfAbsent(event.orderId(), id -> new ArrayList<>()).add(event);
                 if (event.status().terminal()) {
                     ended.put(event.orderId(), event.status());
@@ -203,8 +231,8 @@ class PipelineOnBrokerTest {
         props.put(ConsumerConfig.GROUP_ID_CONFIG, "test-" + topic + "-" + System.nanoTime());
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        final KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(),
-                new ByteArrayDeserializer());
+        final KafkaConsumer<byte[], byte[]> consumer =
+                new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
         consumer.subscribe(List.of(topic));
         return consumer;
     }

@@ -64,10 +64,12 @@ class PoisonOnBrokerTest {
 
     /** Luhn-valid, approved by the simulator; its first charge crashes the gateway client. */
     private static final String CRASH_CARD = "5555555555554444";
+
     private static final Duration SETTLE = Duration.ofSeconds(120);
 
     private static final CrashOnceGateway gateway = new CrashOnceGateway();
-    private static final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private static final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private static InJvmPipeline pipeline;
     private static KafkaProducer<byte[], byte[]> producer;
 
@@ -93,19 +95,34 @@ class PoisonOnBrokerTest {
     void poisonOnEveryInputGoesToDeadLettersOnceAndThePipelineGoesOn() throws Exception {
         final Map<RecordMetadata, String> poison = new HashMap<>();
         poison.put(send(Topics.ORDERS.name(), "poisoner", "{not json"), SerializationException.class.getName());
-        poison.put(send(Topics.ORDERS.name(), "poisoner", "{\"orderId\":\"no-items\",\"customerId\":\"poisoner\","
-                + "\"email\":\"p@example.com\",\"items\":[],\"payment\":{\"card\":\"424242******4242\"}}"),
+        poison.put(
+                send(
+                        Topics.ORDERS.name(),
+                        "poisoner",
+                        "{\"orderId\":\"no-items\",\"customerId\":\"poisoner\","
+                                + "\"email\":\"p@example.com\",\"items\":[],\"payment\":{\"card\":\"424242******4242\"}}"),
                 InvalidCommandException.class.getName());
         poison.put(send(Topics.CUSTOMER_FLAGS.name(), "poisoner", null), InvalidCommandException.class.getName());
-        poison.put(send(Topics.CATALOG.name(), "bad-lamp", "{\"sku\":\"bad-lamp\",\"name\":\"Bad\",\"kind\":\"PHYSICAL\","
-                + "\"price\":-1,\"stock\":1}"), InvalidCommandException.class.getName());
+        poison.put(
+                send(
+                        Topics.CATALOG.name(),
+                        "bad-lamp",
+                        "{\"sku\":\"bad-lamp\",\"name\":\"Bad\",\"kind\":\"PHYSICAL\"," + "\"price\":-1,\"stock\":1}"),
+                InvalidCommandException.class.getName());
         poison.put(send(Topics.SEAT_RESERVATIONS.name(), "concert-A1", "[]"), SerializationException.class.getName());
-        poison.put(send(Topics.SEAT_RESERVATIONS.name(), "concert-A1", "{\"requestId\":\"r-1\",\"seatId\":\"concert-A1\","
-                + "\"action\":\"RESERVE\"}"), InvalidCommandException.class.getName());
-        poison.put(send(Topics.RESERVATION_COMMANDS.name(), "mug",
-                "{\"orderId\":\"o-x\",\"sku\":\"mug\",\"quantity\":1}"), InvalidCommandException.class.getName());
+        poison.put(
+                send(
+                        Topics.SEAT_RESERVATIONS.name(),
+                        "concert-A1",
+                        "{\"requestId\":\"r-1\",\"seatId\":\"concert-A1\"," + "\"action\":\"RESERVE\"}"),
+                InvalidCommandException.class.getName());
+        poison.put(
+                send(Topics.RESERVATION_COMMANDS.name(), "mug", "{\"orderId\":\"o-x\",\"sku\":\"mug\",\"quantity\":1}"),
+                InvalidCommandException.class.getName());
         poison.put(send(Topics.EMAILS.name(), "poison-email", "{not json"), SerializationException.class.getName());
-        poison.put(send(Topics.EMAILS.name(), "poison-email", "{\"emailId\":\"poison/x\"}"), InvalidEmailException.class.getName());
+        poison.put(
+                send(Topics.EMAILS.name(), "poison-email", "{\"emailId\":\"poison/x\"}"),
+                InvalidEmailException.class.getName());
 
         final String orderId = place("poisoner", PaymentSimulator.APPROVED_CARD);
 
@@ -114,9 +131,12 @@ class PoisonOnBrokerTest {
         final Map<String, ConsumerRecord<byte[], byte[]>> letters = awaitDeadLetters(poison.keySet());
         for (final Map.Entry<RecordMetadata, String> bad : poison.entrySet()) {
             final ConsumerRecord<byte[], byte[]> letter = letters.get(origin(bad.getKey()));
-            assertThat(header(letter, "__streams.errors.exception")).as("the letter of %s", bad.getKey())
+            assertThat(header(letter, "__streams.errors.exception"))
+                    .as("the letter of %s", bad.getKey())
                     .isEqualTo(bad.getValue());
-            assertThat(header(letter, "__streams.errors.message")).as("the reason of %s", bad.getKey()).isNotBlank();
+            assertThat(header(letter, "__streams.errors.message"))
+                    .as("the reason of %s", bad.getKey())
+                    .isNotBlank();
         }
         assertThat(pipeline.app(0).streams().state()).isEqualTo(KafkaStreams.State.RUNNING);
     }
@@ -131,7 +151,8 @@ class PoisonOnBrokerTest {
         // the capture is asked once the order completed
         await("the order's capture", () -> gateway.simulator.captures(orderId) > 0);
         assertThat(gateway.simulator.captures(orderId)).as("charged once").isEqualTo(1);
-        final JsonNode events = JsonSerde.MAPPER.readTree(get("/orders/" + orderId + "/events").body());
+        final JsonNode events =
+                JsonSerde.MAPPER.readTree(get("/orders/" + orderId + "/events").body());
         // the crash was answered UNAVAILABLE: the order waited, asked again and completed
         assertThat(events.findValuesAsText("status")).containsExactly("RESERVING", "AWAITING_PAYMENT", "COMPLETED");
         // the worker goes on with the next order
@@ -146,8 +167,8 @@ class PoisonOnBrokerTest {
         final AtomicInteger crashes = new AtomicInteger();
 
         @Override
-        public CompletableFuture<GatewayAnswer> authorise(final String idempotencyKey, final BigDecimal amount,
-                final String currency, final String card) {
+        public CompletableFuture<GatewayAnswer> authorise(
+                final String idempotencyKey, final BigDecimal amount, final String currency, final String card) {
             if (Cards.mask(CRASH_CARD).equals(card) && crashes.compareAndSet(0, 1)) {
                 throw new LinkageError("the payment client is broken (simulated)");
             }
@@ -155,13 +176,17 @@ class PoisonOnBrokerTest {
         }
 
         @Override
-        public CompletableFuture<GatewayAnswer> capture(final String idempotencyKey, final String authorisationId,
-                final BigDecimal amount, final String currency) {
+        public CompletableFuture<GatewayAnswer> capture(
+                final String idempotencyKey,
+                final String authorisationId,
+                final BigDecimal amount,
+                final String currency) {
             return simulator.capture(idempotencyKey, authorisationId, amount, currency);
         }
 
         @Override
-        public CompletableFuture<GatewayAnswer> voidAuthorisation(final String idempotencyKey, final String authorisationId) {
+        public CompletableFuture<GatewayAnswer> voidAuthorisation(
+                final String idempotencyKey, final String authorisationId) {
             return simulator.voidAuthorisation(idempotencyKey, authorisationId);
         }
     }
@@ -169,16 +194,22 @@ class PoisonOnBrokerTest {
     // ---- helpers
 
     private static RecordMetadata send(final String topic, final String key, final String value) throws Exception {
-        return producer.send(new ProducerRecord<>(topic, key.getBytes(StandardCharsets.UTF_8),
-                value == null ? null : value.getBytes(StandardCharsets.UTF_8))).get();
+        return producer.send(new ProducerRecord<>(
+                        topic,
+                        key.getBytes(StandardCharsets.UTF_8),
+                        value == null ? null : value.getBytes(StandardCharsets.UTF_8)))
+                .get();
     }
 
     private static String place(final String customer, final String card) throws Exception {
-        final HttpResponse<String> placed = http.send(HttpRequest.newBuilder(URI.create(pipeline.url(0) + "/orders"))
-                .POST(HttpRequest.BodyPublishers.ofString("""
+        final HttpResponse<String> placed = http.send(
+                HttpRequest.newBuilder(URI.create(pipeline.url(0) + "/orders"))
+                        .POST(HttpRequest.BodyPublishers.ofString("""
                         {"customerId":"%s","customerName":"Customer %s","email":"%s@example.com",
-                         "items":[{"sku":"mug","quantity":1}],"payment":{"card":"%s"}}""".formatted(customer, customer,
-                        customer, card))).timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+                         "items":[{"sku":"mug","quantity":1}],"payment":{"card":"%s"}}""".formatted(customer, customer, customer, card)))
+                        .timeout(Duration.ofSeconds(30))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         assertThat(placed.statusCode()).as(placed.body()).isEqualTo(202);
         return JsonSerde.MAPPER.readTree(placed.body()).get("orderId").asText();
     }
@@ -190,7 +221,8 @@ class PoisonOnBrokerTest {
             final HttpResponse<String> order = get("/orders/" + orderId + "?waitMs=10000");
             if (order.statusCode() == 200) {
                 status = JsonSerde.MAPPER.readTree(order.body()).get("status").asText();
-                if (Set.of("COMPLETED", "REJECTED_FRAUD", "REJECTED_OUT_OF_STOCK", "PAYMENT_DECLINED", "EXPIRED").contains(status)) {
+                if (Set.of("COMPLETED", "REJECTED_FRAUD", "REJECTED_OUT_OF_STOCK", "PAYMENT_DECLINED", "EXPIRED")
+                        .contains(status)) {
                     return status;
                 }
             } else {
@@ -202,7 +234,10 @@ class PoisonOnBrokerTest {
 
     private static HttpResponse<String> get(final String path) {
         try {
-            return http.send(HttpRequest.newBuilder(URI.create(pipeline.url(0) + path)).timeout(Duration.ofSeconds(30)).build(),
+            return http.send(
+                    HttpRequest.newBuilder(URI.create(pipeline.url(0) + path))
+                            .timeout(Duration.ofSeconds(30))
+                            .build(),
                     HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
@@ -214,7 +249,8 @@ class PoisonOnBrokerTest {
 
     private static long emailsOf(final String orderId) {
         try (Stream<java.nio.file.Path> files = Files.list(pipeline.outbox())) {
-            return files.filter(file -> file.getFileName().toString().startsWith(orderId)).count();
+            return files.filter(file -> file.getFileName().toString().startsWith(orderId))
+                    .count();
         } catch (IOException e) {
             return 0;
         }
@@ -227,32 +263,38 @@ class PoisonOnBrokerTest {
     /** The committed dead letters of these records, by their origin, once each has one; fails on a second letter. */
     private static Map<String, ConsumerRecord<byte[], byte[]>> awaitDeadLetters(final Set<RecordMetadata> records)
             throws InterruptedException {
-        final Set<String> wanted = records.stream().map(PoisonOnBrokerTest::origin).collect(Collectors.toSet());
+        final Set<String> wanted =
+                records.stream().map(PoisonOnBrokerTest::origin).collect(Collectors.toSet());
         final Map<String, ConsumerRecord<byte[], byte[]>> letters = new HashMap<>();
         final Properties props = new Properties();
         props.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, pipeline.bootstrapServers());
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(),
-                new ByteArrayDeserializer())) {
+        try (KafkaConsumer<byte[], byte[]> consumer =
+                new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             final List<TopicPartition> partitions = new ArrayList<>();
-            consumer.partitionsFor(Topics.DEAD_LETTERS).forEach(info -> partitions.add(new TopicPartition(info.topic(), info.partition())));
+            consumer.partitionsFor(Topics.DEAD_LETTERS)
+                    .forEach(info -> partitions.add(new TopicPartition(info.topic(), info.partition())));
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             final long deadline = System.nanoTime() + SETTLE.toNanos();
             while (!letters.keySet().containsAll(wanted) && System.nanoTime() < deadline) {
                 for (final ConsumerRecord<byte[], byte[]> letter : consumer.poll(Duration.ofMillis(200))) {
                     final String origin = header(letter, "__streams.errors.topic") + "/"
-                            + header(letter, "__streams.errors.partition") + "/" + header(letter, "__streams.errors.offset");
+                            + header(letter, "__streams.errors.partition") + "/"
+                            + header(letter, "__streams.errors.offset");
                     if (wanted.contains(origin)) {
-                        assertThat(letters.put(origin, letter)).as("a second dead letter of %s", origin).isNull();
+                        assertThat(letters.put(origin, letter))
+                                .as("a second dead letter of %s", origin)
+                                .isNull();
                     }
                 }
             }
             // anything written twice would follow soon after the first
             Thread.sleep(1000);
             for (final ConsumerRecord<byte[], byte[]> letter : consumer.poll(Duration.ofMillis(500))) {
-                final String origin = header(letter, "__streams.errors.topic") + "/"
-                        + header(letter, "__streams.errors.partition") + "/" + header(letter, "__streams.errors.offset");
+                final String origin =
+                        header(letter, "__streams.errors.topic") + "/" + header(letter, "__streams.errors.partition")
+                                + "/" + header(letter, "__streams.errors.offset");
                 assertThat(wanted).as("a second dead letter of %s", origin).doesNotContain(origin);
             }
         }

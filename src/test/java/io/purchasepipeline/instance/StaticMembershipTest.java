@@ -2,9 +2,9 @@ package io.purchasepipeline.instance;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.purchasepipeline.runtime.StreamsSettings;
 import io.purchasepipeline.http.AdminAuth;
 import io.purchasepipeline.payment.PaymentSimulator;
+import io.purchasepipeline.runtime.StreamsSettings;
 import io.purchasepipeline.serdes.JsonSerde;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -41,17 +41,30 @@ class StaticMembershipTest {
 
     @Test
     void anInstanceRestartedWithinTheSessionTimeoutGetsItsTasksBackWithoutARebalance() throws Exception {
-        try (InJvmPipeline pipeline = InJvmPipeline.start(2, 2, AdminAuth.open(), new PaymentSimulator(),
-                i -> Map.of(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, "instance-" + i,
+        try (InJvmPipeline pipeline = InJvmPipeline.start(
+                2,
+                2,
+                AdminAuth.open(),
+                new PaymentSimulator(),
+                i -> Map.of(
+                        ConsumerConfig.GROUP_INSTANCE_ID_CONFIG,
+                        "instance-" + i,
                         // long enough for a restart on a busy two-core machine (the shipped 10 s is not: a
                         // restart took 11 s there from the last heartbeat to the join); the behaviour under
                         // test is the same whatever the timeout: back within it, nothing moves
-                        StreamsConfig.mainConsumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), "30000"))) {
-            await("both instances RUNNING with every task assigned and the assignment settled", () ->
-                    running(pipeline, 0) && running(pipeline, 1) && !activeTasks(pipeline, 0).isEmpty()
-                            && !activeTasks(pipeline, 1).isEmpty() && settled(pipeline));
-            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, pipeline.bootstrapServers()))) {
-                assertThat(members(admin)).extracting(member -> member.groupInstanceId().orElse("none"))
+                        StreamsConfig.mainConsumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG),
+                        "30000"))) {
+            await(
+                    "both instances RUNNING with every task assigned and the assignment settled",
+                    () -> running(pipeline, 0)
+                            && running(pipeline, 1)
+                            && !activeTasks(pipeline, 0).isEmpty()
+                            && !activeTasks(pipeline, 1).isEmpty()
+                            && settled(pipeline));
+            try (Admin admin =
+                    Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, pipeline.bootstrapServers()))) {
+                assertThat(members(admin))
+                        .extracting(member -> member.groupInstanceId().orElse("none"))
                         .containsExactlyInAnyOrder("instance-0-1", "instance-1-1");
             }
             // a pipeline in use: every partition has had orders, so every store has something to checkpoint
@@ -62,36 +75,53 @@ class StaticMembershipTest {
             final int otherStatesBefore = pipeline.states(1).size();
 
             pipeline.restart(0, false);
-            await("the restarted instance RUNNING with tasks", () -> running(pipeline, 0) && !activeTasks(pipeline, 0).isEmpty());
+            await(
+                    "the restarted instance RUNNING with tasks",
+                    () -> running(pipeline, 0) && !activeTasks(pipeline, 0).isEmpty());
 
-            assertThat(activeTasks(pipeline, 0)).as("the restarted instance's tasks").isEqualTo(restartedTasks);
-            assertThat(activeTasks(pipeline, 1)).as("the other instance's tasks").isEqualTo(otherTasks);
-            assertThat(pipeline.states(1).subList(otherStatesBefore, pipeline.states(1).size()))
-                    .as("the other instance's states since the restart: no rebalance").isEmpty();
+            assertThat(activeTasks(pipeline, 0))
+                    .as("the restarted instance's tasks")
+                    .isEqualTo(restartedTasks);
+            assertThat(activeTasks(pipeline, 1))
+                    .as("the other instance's tasks")
+                    .isEqualTo(otherTasks);
+            assertThat(pipeline.states(1)
+                            .subList(otherStatesBefore, pipeline.states(1).size()))
+                    .as("the other instance's states since the restart: no rebalance")
+                    .isEmpty();
             assertThat(pipeline.app(1).streams().state()).isEqualTo(State.RUNNING);
         }
     }
 
-    private static void placeOrdersAndAwaitTheirEnd(final InJvmPipeline pipeline, final int customers) throws Exception {
+    private static void placeOrdersAndAwaitTheirEnd(final InJvmPipeline pipeline, final int customers)
+            throws Exception {
         final HttpClient http = HttpClient.newHttpClient();
         final List<String> orders = new ArrayList<>();
         for (int customer = 0; customer < customers; customer++) {
             final String body = "{\"customerId\":\"static-" + customer + "\",\"customerName\":\"Ann\","
                     + "\"email\":\"ann@example.com\",\"items\":[{\"sku\":\"book-kafka\",\"quantity\":1}],"
                     + "\"payment\":{\"card\":\"4242424242424242\"}}";
-            final HttpResponse<String> accepted = http.send(HttpRequest.newBuilder(URI.create(pipeline.url(0) + "/orders"))
-                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+            final HttpResponse<String> accepted = http.send(
+                    HttpRequest.newBuilder(URI.create(pipeline.url(0) + "/orders"))
+                            .header("Content-Type", "application/json")
+                            .POST(HttpRequest.BodyPublishers.ofString(body))
+                            .build(),
                     HttpResponse.BodyHandlers.ofString());
             assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
             orders.add(JsonSerde.MAPPER.readTree(accepted.body()).get("orderId").asText());
         }
         for (final String order : orders) {
             await("order " + order + " ended", () -> {
-                final HttpResponse<String> view = http.send(HttpRequest.newBuilder(
-                        URI.create(pipeline.url(0) + "/orders/" + order + "?waitMs=5000")).build(),
+                final HttpResponse<String> view = http.send(
+                        HttpRequest.newBuilder(URI.create(pipeline.url(0) + "/orders/" + order + "?waitMs=5000"))
+                                .build(),
                         HttpResponse.BodyHandlers.ofString());
                 return view.statusCode() == 200
-                        && "COMPLETED".equals(JsonSerde.MAPPER.readTree(view.body()).get("status").asText());
+                        && "COMPLETED"
+                                .equals(JsonSerde.MAPPER
+                                        .readTree(view.body())
+                                        .get("status")
+                                        .asText());
             });
         }
     }
@@ -100,7 +130,9 @@ class StaticMembershipTest {
     private static boolean settled(final InJvmPipeline pipeline) throws InterruptedException {
         final int before = pipeline.states(0).size() + pipeline.states(1).size();
         Thread.sleep(3_000);
-        return pipeline.states(0).size() + pipeline.states(1).size() == before && running(pipeline, 0) && running(pipeline, 1);
+        return pipeline.states(0).size() + pipeline.states(1).size() == before
+                && running(pipeline, 0)
+                && running(pipeline, 1);
     }
 
     private static boolean running(final InJvmPipeline pipeline, final int i) {
@@ -118,7 +150,9 @@ class StaticMembershipTest {
 
     private static List<MemberDescription> members(final Admin admin) throws Exception {
         final ConsumerGroupDescription group = admin.describeConsumerGroups(List.of(StreamsSettings.APPLICATION_ID))
-                .describedGroups().get(StreamsSettings.APPLICATION_ID).get();
+                .describedGroups()
+                .get(StreamsSettings.APPLICATION_ID)
+                .get();
         return List.copyOf(group.members());
     }
 

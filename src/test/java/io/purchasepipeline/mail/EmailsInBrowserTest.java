@@ -2,8 +2,8 @@ package io.purchasepipeline.mail;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.purchasepipeline.system.HeadlessChromium;
 import io.purchasepipeline.serdes.EmailKind;
+import io.purchasepipeline.system.HeadlessChromium;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -31,8 +31,8 @@ import org.openqa.selenium.chrome.ChromeDriver;
  */
 class EmailsInBrowserTest {
 
-    private static final Path SCREENSHOTS = Boolean.getBoolean("docs.update") ? Path.of("docs", "emails")
-            : Path.of("target", "emails");
+    private static final Path SCREENSHOTS =
+            Boolean.getBoolean("docs.update") ? Path.of("docs", "emails") : Path.of("target", "emails");
     private static final String SHOP = "https://shop.example.com";
     private static final String ORDER = "3f9c2a7e-51d0-4e44-9a0b-1c5e2d7f8a61-4c1d";
 
@@ -73,19 +73,29 @@ class EmailsInBrowserTest {
         open(templates.render(SampleEmails.of(kind, ORDER, "Ann Example", "ann@example.com"), ebooks), kind.name());
 
         final List<WebElement> lines = browser.findElements(By.cssSelector("[data-role=line]"));
-        assertThat(lines).extracting(line -> cells(line)).containsExactly(
-                List.of(SampleEmails.BOOK + " (book-kafka)" + (kind == EmailKind.OUT_OF_STOCK
-                        ? "\nnot available in this quantity" : ""), "2", "€49.00", "€98.00"),
-                List.of(SampleEmails.EBOOK + " (ebook-streams)", "1", "€19.90", "€19.90"));
-        assertThat(browser.findElement(By.cssSelector("[data-role=total]")).getText()).isEqualTo("Total (EUR) €117.90");
-        assertThat(browser.findElement(By.cssSelector("[data-role=status]")).getText()).isEqualTo(STATUS.get(kind));
+        assertThat(lines)
+                .extracting(line -> cells(line))
+                .containsExactly(
+                        List.of(
+                                SampleEmails.BOOK + " (book-kafka)"
+                                        + (kind == EmailKind.OUT_OF_STOCK ? "\nnot available in this quantity" : ""),
+                                "2",
+                                "€49.00",
+                                "€98.00"),
+                        List.of(SampleEmails.EBOOK + " (ebook-streams)", "1", "€19.90", "€19.90"));
+        assertThat(browser.findElement(By.cssSelector("[data-role=total]")).getText())
+                .isEqualTo("Total (EUR) €117.90");
+        assertThat(browser.findElement(By.cssSelector("[data-role=status]")).getText())
+                .isEqualTo(STATUS.get(kind));
         final WebElement link = browser.findElement(By.cssSelector("[data-role=link]"));
         assertThat(link.getText()).isEqualTo("View your order");
         assertThat(link.getAttribute("href")).isEqualTo(SHOP + "/orders/" + ORDER);
         assertThat(link.isDisplayed()).isTrue();
-        assertThat(browser.findElement(By.tagName("body")).getText()).startsWith("Hello Ann Example,")
+        assertThat(browser.findElement(By.tagName("body")).getText())
+                .startsWith("Hello Ann Example,")
                 .contains("Order " + ORDER + " · Status: ");
-        assertThat(browser.findElements(By.cssSelector("[data-role=ebooks] + ul li"))).extracting(WebElement::getText)
+        assertThat(browser.findElements(By.cssSelector("[data-role=ebooks] + ul li")))
+                .extracting(WebElement::getText)
                 .isEqualTo(ebooks ? List.of(SampleEmails.EBOOK) : List.of());
         if (ebooks) {
             assertThat(browser.findElement(By.cssSelector("[data-role=ebooks]")).getText())
@@ -99,12 +109,17 @@ class EmailsInBrowserTest {
     void hostileNamesAreShownAsTheyWereTypedAndNothingInThemRuns() throws Exception {
         final String customer = "<script>document.title='pwned'</script>Mallory & \"Co\"";
         final String product = "<img src=x onerror=\"document.title='pwned'\">Kafka & Co";
-        open(templates.render(SampleEmails.of(EmailKind.ORDER_COMPLETED, ORDER, customer, "m@example.com", product, "EUR"),
-                false), "hostile");
+        open(
+                templates.render(
+                        SampleEmails.of(EmailKind.ORDER_COMPLETED, ORDER, customer, "m@example.com", product, "EUR"),
+                        false),
+                "hostile");
 
         assertThat(browser.getTitle()).isEqualTo("Your order " + ORDER + " is complete");
         assertThat(browser.findElement(By.tagName("body")).getText()).startsWith("Hello " + customer + ",");
-        assertThat(cells(browser.findElements(By.cssSelector("[data-role=line]")).get(0)).get(0))
+        assertThat(cells(browser.findElements(By.cssSelector("[data-role=line]"))
+                                .get(0))
+                        .get(0))
                 .isEqualTo(product + " (book-kafka)");
         assertThat(browser.findElements(By.tagName("script"))).isEmpty();
         assertThat(browser.findElements(By.tagName("img"))).isEmpty();
@@ -118,7 +133,9 @@ class EmailsInBrowserTest {
     }
 
     private static List<String> cells(final WebElement row) {
-        return row.findElements(By.tagName("td")).stream().map(WebElement::getText).toList();
+        return row.findElements(By.tagName("td")).stream()
+                .map(WebElement::getText)
+                .toList();
     }
 
     /** The whole email: the window is made as tall as the page first. */

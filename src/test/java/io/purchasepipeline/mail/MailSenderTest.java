@@ -3,17 +3,17 @@ package io.purchasepipeline.mail;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
-import io.purchasepipeline.runtime.KafkaClients;
 import com.icegreen.greenmail.junit5.GreenMailExtension;
 import com.icegreen.greenmail.util.ServerSetupTest;
 import io.purchasepipeline.instance.InJvmPipeline;
-import io.purchasepipeline.tools.kafka.KafkaTestClients;
+import io.purchasepipeline.runtime.KafkaClients;
 import io.purchasepipeline.runtime.TopicProvisioner;
 import io.purchasepipeline.serdes.EbookTitle;
 import io.purchasepipeline.serdes.EmailKind;
 import io.purchasepipeline.serdes.EmailOutcome;
 import io.purchasepipeline.serdes.EmailRequest;
 import io.purchasepipeline.serdes.Topics;
+import io.purchasepipeline.tools.kafka.KafkaTestClients;
 import jakarta.mail.BodyPart;
 import jakarta.mail.Multipart;
 import jakarta.mail.Session;
@@ -59,10 +59,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The mail sender against a real Kafka in this JVM and a real SMTP server (GreenMail), or a
@@ -114,13 +114,18 @@ class MailSenderTest {
     @Test
     void deliversEveryKindWithItsSubjectRecipientMessageIdAndBothParts() throws Exception {
         final MailSender sender = start(smtp(greenMail.getSmtp().getPort()), Attachments.NONE);
-        final List<EmailRequest> emails = Arrays.stream(EmailKind.values()).map(this::email).toList();
+        final List<EmailRequest> emails =
+                Arrays.stream(EmailKind.values()).map(this::email).toList();
 
         produce(emails);
 
         awaitFinal(ids(emails));
-        assertThat(outcomes(ids(emails)).values()).extracting(EmailOutcome::status).containsOnly(EmailOutcome.Status.SENT);
-        assertThat(outcomes(ids(emails)).values()).extracting(EmailOutcome::detail).allMatch(detail -> detail.startsWith("250"));
+        assertThat(outcomes(ids(emails)).values())
+                .extracting(EmailOutcome::status)
+                .containsOnly(EmailOutcome.Status.SENT);
+        assertThat(outcomes(ids(emails)).values())
+                .extracting(EmailOutcome::detail)
+                .allMatch(detail -> detail.startsWith("250"));
         final Map<String, MimeMessage> received = byMessageId(List.of(greenMail.getReceivedMessages()));
         for (final EmailRequest email : emails) {
             final MimeMessage message = received.get(EmailIds.messageId(email.emailId()));
@@ -130,12 +135,19 @@ class MailSenderTest {
             assertThat(message.getAllRecipients()).containsExactly(new InternetAddress(email.to()));
             final Map<String, String> parts = alternatives(message);
             assertThat(parts.keySet()).containsExactly("text/plain", "text/html");
-            assertThat(parts.get("text/plain")).contains("Hello Zoë <Admin> & Co,").contains(email.orderId());
-            assertThat(parts.get("text/html")).contains("Hello Zoë &lt;Admin&gt; &amp; Co,").doesNotContain("<Admin>")
+            assertThat(parts.get("text/plain"))
+                    .contains("Hello Zoë <Admin> & Co,")
+                    .contains(email.orderId());
+            assertThat(parts.get("text/html"))
+                    .contains("Hello Zoë &lt;Admin&gt; &amp; Co,")
+                    .doesNotContain("<Admin>")
                     .contains("<strong>" + email.orderId() + "</strong>");
         }
-        final Map<EmailKind, String> texts = emails.stream().collect(Collectors.toMap(EmailRequest::kind,
-                email -> alternatives(received.get(EmailIds.messageId(email.emailId()))).get("text/plain")));
+        final Map<EmailKind, String> texts = emails.stream()
+                .collect(Collectors.toMap(
+                        EmailRequest::kind,
+                        email -> alternatives(received.get(EmailIds.messageId(email.emailId())))
+                                .get("text/plain")));
         assertThat(texts.get(EmailKind.SECURITY_NOTICE))
                 .contains("the order total is above what we accept in a single order; many orders were placed");
         assertThat(texts.get(EmailKind.PAYMENT_FAILED)).contains("did not go through: the card was declined.");
@@ -146,8 +158,13 @@ class MailSenderTest {
     @Test
     void replayedEmailsAreNotDeliveredAgain() throws Exception {
         start(smtp(greenMail.getSmtp().getPort()), Attachments.NONE);
-        final List<EmailRequest> emails = Stream.of(EmailKind.ORDER_RECEIVED, EmailKind.ORDER_COMPLETED, EmailKind.ORDER_EXPIRED,
-                EmailKind.PAYMENT_FAILED).map(this::email).toList();
+        final List<EmailRequest> emails = Stream.of(
+                        EmailKind.ORDER_RECEIVED,
+                        EmailKind.ORDER_COMPLETED,
+                        EmailKind.ORDER_EXPIRED,
+                        EmailKind.PAYMENT_FAILED)
+                .map(this::email)
+                .toList();
         produce(emails);
         awaitFinal(ids(emails));
 
@@ -160,14 +177,19 @@ class MailSenderTest {
         start(smtp(greenMail.getSmtp().getPort()), Attachments.NONE);
         awaitCaughtUp();
 
-        assertThat(messageIds(List.of(greenMail.getReceivedMessages()))).containsExactlyInAnyOrderElementsOf(messageIds(emails));
+        assertThat(messageIds(List.of(greenMail.getReceivedMessages())))
+                .containsExactlyInAnyOrderElementsOf(messageIds(emails));
     }
 
     @Test
     void restartedSenderDeliversOnlyWhatIsNew() throws Exception {
         final MailSettings settings = smtp(greenMail.getSmtp().getPort());
-        final List<EmailRequest> first = Stream.of(EmailKind.ORDER_RECEIVED, EmailKind.ORDER_COMPLETED).map(this::email).toList();
-        final List<EmailRequest> second = Stream.of(EmailKind.ORDER_RECEIVED, EmailKind.OUT_OF_STOCK).map(this::email).toList();
+        final List<EmailRequest> first = Stream.of(EmailKind.ORDER_RECEIVED, EmailKind.ORDER_COMPLETED)
+                .map(this::email)
+                .toList();
+        final List<EmailRequest> second = Stream.of(EmailKind.ORDER_RECEIVED, EmailKind.OUT_OF_STOCK)
+                .map(this::email)
+                .toList();
         start(settings, Attachments.NONE);
         produce(first);
         awaitFinal(ids(first));
@@ -179,8 +201,10 @@ class MailSenderTest {
         awaitFinal(ids(second));
         awaitCaughtUp();
 
-        final List<EmailRequest> all = Stream.concat(first.stream(), second.stream()).toList();
-        assertThat(messageIds(List.of(greenMail.getReceivedMessages()))).containsExactlyInAnyOrderElementsOf(messageIds(all));
+        final List<EmailRequest> all =
+                Stream.concat(first.stream(), second.stream()).toList();
+        assertThat(messageIds(List.of(greenMail.getReceivedMessages())))
+                .containsExactlyInAnyOrderElementsOf(messageIds(all));
     }
 
     @Test
@@ -200,12 +224,15 @@ class MailSenderTest {
         // each transaction leaves one commit marker, an offset no record has
         final long written = committedEnd(outcomes) - before;
         final List<ConsumerRecord<String, EmailOutcome>> records = committedFrom(outcomes, before);
-        assertThat(records).extracting(record -> record.value().status()).containsOnly(EmailOutcome.Status.SENDING,
-                EmailOutcome.Status.SENT).hasSize(2 * emails.size());
+        assertThat(records)
+                .extracting(record -> record.value().status())
+                .containsOnly(EmailOutcome.Status.SENDING, EmailOutcome.Status.SENT)
+                .hasSize(2 * emails.size());
         final long transactions = written - records.size();
         // one per email (its SENDING mark, with the SENT of the one before) and the last SENT; not two per email
         assertThat(transactions).isBetween((long) emails.size(), emails.size() + 2L);
-        assertThat(messageIds(List.of(greenMail.getReceivedMessages()))).containsExactlyInAnyOrderElementsOf(messageIds(emails));
+        assertThat(messageIds(List.of(greenMail.getReceivedMessages())))
+                .containsExactlyInAnyOrderElementsOf(messageIds(emails));
     }
 
     @Test
@@ -223,7 +250,8 @@ class MailSenderTest {
         awaitFinal(ids(emails));
         awaitCaughtUp();
 
-        assertThat(messageIds(List.of(greenMail.getReceivedMessages()))).containsExactlyInAnyOrderElementsOf(messageIds(emails));
+        assertThat(messageIds(List.of(greenMail.getReceivedMessages())))
+                .containsExactlyInAnyOrderElementsOf(messageIds(emails));
     }
 
     @Test
@@ -257,7 +285,8 @@ class MailSenderTest {
             produce(List.of(deferred, next), 0);
             awaitFinal(ids(List.of(deferred, next)));
 
-            assertThat(outcomes(ids(List.of(deferred, next))).values()).extracting(EmailOutcome::status)
+            assertThat(outcomes(ids(List.of(deferred, next))).values())
+                    .extracting(EmailOutcome::status)
                     .containsOnly(EmailOutcome.Status.SENT);
             assertThat(messageIdsOf(server.received()))
                     .containsExactly(EmailIds.messageId(deferred.emailId()), EmailIds.messageId(next.emailId()));
@@ -268,7 +297,11 @@ class MailSenderTest {
     void anEmailDeferredTooOftenIsBounced() throws Exception {
         try (SmtpStub server = new SmtpStub()) {
             final EmailRequest email = email(EmailKind.ORDER_RECEIVED, "full@example.com");
-            server.replyToRcpt(email.to(), "452 4.2.2 mailbox full", "452 4.2.2 mailbox full", "452 4.2.2 mailbox full",
+            server.replyToRcpt(
+                    email.to(),
+                    "452 4.2.2 mailbox full",
+                    "452 4.2.2 mailbox full",
+                    "452 4.2.2 mailbox full",
                     "452 4.2.2 mailbox full");
             start(smtp(server.port()), Attachments.NONE);
 
@@ -286,8 +319,10 @@ class MailSenderTest {
     void emailsWaitForAnUnavailableServerAndNoneIsLost() throws Exception {
         try (SmtpStub server = new SmtpStub()) {
             server.available(false);
-            final List<EmailRequest> emails = Stream.of(EmailKind.ORDER_RECEIVED, EmailKind.SECURITY_NOTICE,
-                    EmailKind.ORDER_EXPIRED).map(this::email).toList();
+            final List<EmailRequest> emails = Stream.of(
+                            EmailKind.ORDER_RECEIVED, EmailKind.SECURITY_NOTICE, EmailKind.ORDER_EXPIRED)
+                    .map(this::email)
+                    .toList();
             start(smtp(server.port()), Attachments.NONE);
 
             produce(emails);
@@ -318,12 +353,18 @@ class MailSenderTest {
             assertThat(outcomes(List.of(cutOff.emailId())).get(cutOff.emailId()).status())
                     .isEqualTo(EmailOutcome.Status.REDELIVERED);
             // at least once at the mail server: the copy carries the same Message-ID, and the partition waited for it
-            assertThat(messageIdsOf(server.received())).containsExactly(EmailIds.messageId(cutOff.emailId()),
-                    EmailIds.messageId(cutOff.emailId()), EmailIds.messageId(next.emailId()));
+            assertThat(messageIdsOf(server.received()))
+                    .containsExactly(
+                            EmailIds.messageId(cutOff.emailId()),
+                            EmailIds.messageId(cutOff.emailId()),
+                            EmailIds.messageId(next.emailId()));
             final List<EmailOutcome> written = ofEmail(committedFrom(outcomes, before), cutOff.emailId());
-            assertThat(written).extracting(EmailOutcome::status).containsExactly(EmailOutcome.Status.SENDING,
-                    EmailOutcome.Status.SENDING, EmailOutcome.Status.REDELIVERED);
-            assertThat(server.arrivals().get(1)).isGreaterThanOrEqualTo(written.get(0).at() + REDELIVERY.toMillis());
+            assertThat(written)
+                    .extracting(EmailOutcome::status)
+                    .containsExactly(
+                            EmailOutcome.Status.SENDING, EmailOutcome.Status.SENDING, EmailOutcome.Status.REDELIVERED);
+            assertThat(server.arrivals().get(1))
+                    .isGreaterThanOrEqualTo(written.get(0).at() + REDELIVERY.toMillis());
         }
     }
 
@@ -337,16 +378,16 @@ class MailSenderTest {
 
     @ParameterizedTest
     @EnumSource(CrashPoint.class)
-    void anEmailWhoseSenderDiedInItsHandOverIsDeliveredAgainWithItsMessageIdAndOneSettledBeforeIsNot(final CrashPoint crash)
-            throws Exception {
+    void anEmailWhoseSenderDiedInItsHandOverIsDeliveredAgainWithItsMessageIdAndOneSettledBeforeIsNot(
+            final CrashPoint crash) throws Exception {
         try (SmtpStub server = new SmtpStub()) {
             final EmailRequest settled = email(EmailKind.ORDER_RECEIVED);
             final EmailRequest interrupted = email(EmailKind.ORDER_COMPLETED);
             final TopicPartition outcomes = new TopicPartition(Topics.EMAIL_OUTCOMES.name(), 2);
             final long before = committedEnd(outcomes);
             final MailSettings settings = smtp(server.port());
-            final DyingDelivery dying = new DyingDelivery(new SmtpDelivery(settings.smtp(), settings.from()),
-                    interrupted.emailId(), crash);
+            final DyingDelivery dying =
+                    new DyingDelivery(new SmtpDelivery(settings.smtp(), settings.from()), interrupted.emailId(), crash);
             // a sender that stops polling leaves the group after this long, as a killed one does after its session
             final Properties dyingClient = new Properties();
             dyingClient.putAll(client);
@@ -375,9 +416,12 @@ class MailSenderTest {
             assertThat(latest.get(interrupted.emailId()).status()).isEqualTo(EmailOutcome.Status.REDELIVERED);
             assertThat(latest.get(interrupted.emailId()).detail()).startsWith("250");
             final List<ConsumerRecord<String, EmailOutcome>> written = committedFrom(outcomes, before);
-            assertThat(ofEmail(written, interrupted.emailId())).extracting(EmailOutcome::status).containsExactly(
-                    EmailOutcome.Status.SENDING, EmailOutcome.Status.SENDING, EmailOutcome.Status.REDELIVERED);
-            assertThat(ofEmail(written, settled.emailId())).extracting(EmailOutcome::status)
+            assertThat(ofEmail(written, interrupted.emailId()))
+                    .extracting(EmailOutcome::status)
+                    .containsExactly(
+                            EmailOutcome.Status.SENDING, EmailOutcome.Status.SENDING, EmailOutcome.Status.REDELIVERED);
+            assertThat(ofEmail(written, settled.emailId()))
+                    .extracting(EmailOutcome::status)
                     .containsExactly(EmailOutcome.Status.SENDING, EmailOutcome.Status.SENT);
         }
     }
@@ -388,18 +432,27 @@ class MailSenderTest {
         final EmailRequest after = email(EmailKind.ORDER_COMPLETED);
         // what a sender on a machine an hour ahead leaves when it stops between its two ledger writes
         final int partition = produce(List.of(uncertain), -1).get(0);
-        writeOutcome(partition, new EmailOutcome(uncertain.emailId(), uncertain.kind(), uncertain.orderId(),
-                EmailOutcome.Status.SENDING, "smtp", System.currentTimeMillis() + Duration.ofHours(1).toMillis()));
+        writeOutcome(
+                partition,
+                new EmailOutcome(
+                        uncertain.emailId(),
+                        uncertain.kind(),
+                        uncertain.orderId(),
+                        EmailOutcome.Status.SENDING,
+                        "smtp",
+                        System.currentTimeMillis() + Duration.ofHours(1).toMillis()));
         produce(List.of(after), partition);
         start(smtp(greenMail.getSmtp().getPort()), Attachments.NONE);
 
         awaitFinal(ids(List.of(uncertain, after)));
         awaitCaughtUp();
 
-        assertThat(outcomes(List.of(uncertain.emailId())).get(uncertain.emailId()).status())
+        assertThat(outcomes(List.of(uncertain.emailId()))
+                        .get(uncertain.emailId())
+                        .status())
                 .isEqualTo(EmailOutcome.Status.REDELIVERED);
-        assertThat(messageIds(List.of(greenMail.getReceivedMessages()))).containsExactlyElementsOf(messageIds(List.of(uncertain,
-                after)));
+        assertThat(messageIds(List.of(greenMail.getReceivedMessages())))
+                .containsExactlyElementsOf(messageIds(List.of(uncertain, after)));
     }
 
     @Test
@@ -415,8 +468,15 @@ class MailSenderTest {
         // a sender that stopped between its two ledger writes, before or after the file was written
         for (final EmailRequest email : List.of(notWritten, written)) {
             final int partition = produce(List.of(email), -1).get(0);
-            writeOutcome(partition, new EmailOutcome(email.emailId(), email.kind(), email.orderId(), EmailOutcome.Status.SENDING,
-                    "outbox", System.currentTimeMillis()));
+            writeOutcome(
+                    partition,
+                    new EmailOutcome(
+                            email.emailId(),
+                            email.kind(),
+                            email.orderId(),
+                            EmailOutcome.Status.SENDING,
+                            "outbox",
+                            System.currentTimeMillis()));
         }
         // and one that stopped after the file, before its outcome was written
         produce(List.of(writtenNotRecorded));
@@ -433,8 +493,10 @@ class MailSenderTest {
                     .isEqualTo(EmailIds.messageId(notWritten.emailId()));
         }
         // a file there is the delivery: it is not written again
-        assertThat(outbox.resolve(EmailIds.fileName(written.emailId()))).hasContent("written before the sender stopped");
-        assertThat(outbox.resolve(EmailIds.fileName(writtenNotRecorded.emailId()))).hasContent("written before the sender stopped");
+        assertThat(outbox.resolve(EmailIds.fileName(written.emailId())))
+                .hasContent("written before the sender stopped");
+        assertThat(outbox.resolve(EmailIds.fileName(writtenNotRecorded.emailId())))
+                .hasContent("written before the sender stopped");
     }
 
     @Test
@@ -454,13 +516,17 @@ class MailSenderTest {
 
         final long written = committedEnd(outcomes) - before;
         final List<ConsumerRecord<String, EmailOutcome>> records = committedFrom(outcomes, before);
-        assertThat(records).extracting(record -> record.value().status()).containsOnly(EmailOutcome.Status.SENT)
+        assertThat(records)
+                .extracting(record -> record.value().status())
+                .containsOnly(EmailOutcome.Status.SENT)
                 .hasSize(emails.size());
         // one transaction per poll (ten emails arrive in one or two), against one per email for a mail server
         assertThat(written - records.size()).isBetween(1L, 3L);
         try (Stream<Path> files = Files.list(outbox)) {
             assertThat(files.map(file -> file.getFileName().toString()))
-                    .containsExactlyInAnyOrderElementsOf(emails.stream().map(email -> EmailIds.fileName(email.emailId())).toList());
+                    .containsExactlyInAnyOrderElementsOf(emails.stream()
+                            .map(email -> EmailIds.fileName(email.emailId()))
+                            .toList());
         }
     }
 
@@ -468,7 +534,8 @@ class MailSenderTest {
     void theOutboxHoldsOneParseableEmlPerEmail() throws Exception {
         final Path outbox = dataDir.resolve("outbox");
         start(MailSettings.outbox(outbox), Attachments.NONE);
-        final List<EmailRequest> emails = Arrays.stream(EmailKind.values()).map(this::email).toList();
+        final List<EmailRequest> emails =
+                Arrays.stream(EmailKind.values()).map(this::email).toList();
 
         produce(emails);
         awaitFinal(ids(emails));
@@ -479,10 +546,14 @@ class MailSenderTest {
         produce(emails);
         awaitCaughtUp();
 
-        assertThat(written.keySet()).extracting(file -> file.getFileName().toString())
-                .containsExactlyInAnyOrderElementsOf(emails.stream().map(email -> EmailIds.fileName(email.emailId())).toList());
+        assertThat(written.keySet())
+                .extracting(file -> file.getFileName().toString())
+                .containsExactlyInAnyOrderElementsOf(emails.stream()
+                        .map(email -> EmailIds.fileName(email.emailId()))
+                        .toList());
         try (Stream<Path> files = Files.list(outbox)) {
-            assertThat(files.collect(Collectors.toMap(file -> file, MailSenderTest::lastModified))).isEqualTo(written);
+            assertThat(files.collect(Collectors.toMap(file -> file, MailSenderTest::lastModified)))
+                    .isEqualTo(written);
         }
         for (final EmailRequest email : emails) {
             final MimeMessage message;
@@ -495,8 +566,11 @@ class MailSenderTest {
             assertThat(message.getAllRecipients()).containsExactly(new InternetAddress(email.to()));
             assertThat(alternatives(message).keySet()).containsExactly("text/plain", "text/html");
         }
-        assertThat(outcomes(ids(emails)).values()).extracting(EmailOutcome::detail)
-                .containsExactlyInAnyOrderElementsOf(emails.stream().map(email -> EmailIds.fileName(email.emailId())).toList());
+        assertThat(outcomes(ids(emails)).values())
+                .extracting(EmailOutcome::detail)
+                .containsExactlyInAnyOrderElementsOf(emails.stream()
+                        .map(email -> EmailIds.fileName(email.emailId()))
+                        .toList());
     }
 
     @Test
@@ -509,18 +583,24 @@ class MailSenderTest {
             return file;
         });
         start(smtp(greenMail.getSmtp().getPort()), ebooks);
-        final EmailRequest email = SampleEmails.withEbooks(email(EmailKind.ORDER_COMPLETED, "reader@example.com"),
-                List.of(new EbookTitle("ebook-kafka", "Kafka in Depth"), new EbookTitle("ebook-streams", "Streams & Tables")));
+        final EmailRequest email = SampleEmails.withEbooks(
+                email(EmailKind.ORDER_COMPLETED, "reader@example.com"),
+                List.of(
+                        new EbookTitle("ebook-kafka", "Kafka in Depth"),
+                        new EbookTitle("ebook-streams", "Streams & Tables")));
 
         produce(List.of(email));
         awaitFinal(List.of(email.emailId()));
 
-        final MimeMessage message = byMessageId(List.of(greenMail.getReceivedMessages())).get(EmailIds.messageId(email.emailId()));
+        final MimeMessage message =
+                byMessageId(List.of(greenMail.getReceivedMessages())).get(EmailIds.messageId(email.emailId()));
         assertThat(message.getContentType()).startsWith("multipart/mixed");
         final Multipart mixed = (Multipart) message.getContent();
         assertThat(mixed.getCount()).isEqualTo(3);
-        final Map<String, String> body = alternatives((Multipart) mixed.getBodyPart(0).getContent());
-        assertThat(body.get("text/plain")).contains("Your e-books are attached to this email:\n- Kafka in Depth\n- Streams & Tables");
+        final Map<String, String> body =
+                alternatives((Multipart) mixed.getBodyPart(0).getContent());
+        assertThat(body.get("text/plain"))
+                .contains("Your e-books are attached to this email:\n- Kafka in Depth\n- Streams & Tables");
         assertThat(body.get("text/html")).contains("<li>Streams &amp; Tables</li>");
         final Map<String, String> files = new LinkedHashMap<>();
         for (int i = 1; i < mixed.getCount(); i++) {
@@ -531,8 +611,10 @@ class MailSenderTest {
                 files.put(part.getFileName(), new String(in.readAllBytes(), StandardCharsets.UTF_8));
             }
         }
-        assertThat(files).containsExactly(Map.entry("ebook-kafka.pdf", "%PDF-1.4 Kafka in Depth for Zoë <Admin> & Co"),
-                Map.entry("ebook-streams.pdf", "%PDF-1.4 Streams & Tables for Zoë <Admin> & Co"));
+        assertThat(files)
+                .containsExactly(
+                        Map.entry("ebook-kafka.pdf", "%PDF-1.4 Kafka in Depth for Zoë <Admin> & Co"),
+                        Map.entry("ebook-streams.pdf", "%PDF-1.4 Streams & Tables for Zoë <Admin> & Co"));
     }
 
     @Test
@@ -542,7 +624,9 @@ class MailSenderTest {
         final EmailRequest after = email(EmailKind.ORDER_COMPLETED);
         final Map<String, byte[]> poison = new LinkedHashMap<>();
         poison.put("unreadable", bytes("{not json"));
-        poison.put("unknown kind", bytes("{\"emailId\":\"" + run + "/x\",\"kind\":\"NO_SUCH_KIND\",\"to\":\"x@example.com\"}"));
+        poison.put(
+                "unknown kind",
+                bytes("{\"emailId\":\"" + run + "/x\",\"kind\":\"NO_SUCH_KIND\",\"to\":\"x@example.com\"}"));
         poison.put("no id", bytes("{\"kind\":\"ORDER_RECEIVED\",\"orderId\":\"o\",\"to\":\"x@example.com\"}"));
         poison.put("no kind", bytes("{\"emailId\":\"" + run + "/y\",\"orderId\":\"o\",\"to\":\"x@example.com\"}"));
         poison.put("no value", null);
@@ -555,24 +639,34 @@ class MailSenderTest {
         awaitCaughtUp();
 
         final List<ConsumerRecord<byte[], byte[]>> letters = deadLetters(0, offsets);
-        assertThat(letters).extracting(letter -> header(letter, "__streams.errors.offset"))
+        assertThat(letters)
+                .extracting(letter -> header(letter, "__streams.errors.offset"))
                 .containsExactlyElementsOf(offsets.stream().map(String::valueOf).toList());
-        assertThat(letters).extracting(letter -> header(letter, "__streams.errors.exception")).containsExactly(
-                SerializationException.class.getName(), SerializationException.class.getName(),
-                InvalidEmailException.class.getName(), InvalidEmailException.class.getName(), InvalidEmailException.class.getName());
-        assertThat(letters).extracting(letter -> header(letter, "__streams.errors.message")).allSatisfy(message ->
-                assertThat(message).isNotBlank());
+        assertThat(letters)
+                .extracting(letter -> header(letter, "__streams.errors.exception"))
+                .containsExactly(
+                        SerializationException.class.getName(),
+                        SerializationException.class.getName(),
+                        InvalidEmailException.class.getName(),
+                        InvalidEmailException.class.getName(),
+                        InvalidEmailException.class.getName());
+        assertThat(letters)
+                .extracting(letter -> header(letter, "__streams.errors.message"))
+                .allSatisfy(message -> assertThat(message).isNotBlank());
         assertThat(letters).allSatisfy(letter -> {
             assertThat(header(letter, "__streams.errors.topic")).isEqualTo(Topics.EMAILS.name());
             assertThat(header(letter, "__streams.errors.partition")).isEqualTo("0");
             assertThat(header(letter, "__streams.errors.stacktrace")).contains("\tat ");
-            assertThat(header(letter, "correlation-id")).as("the record's own headers are kept").isEqualTo("poison-" + run);
+            assertThat(header(letter, "correlation-id"))
+                    .as("the record's own headers are kept")
+                    .isEqualTo("poison-" + run);
         });
-        assertThat(letters).extracting(letter -> new String(letter.key(), StandardCharsets.UTF_8))
+        assertThat(letters)
+                .extracting(letter -> new String(letter.key(), StandardCharsets.UTF_8))
                 .containsExactlyElementsOf(poison.keySet());
         assertThat(letters).extracting(ConsumerRecord::value).containsExactlyElementsOf(poison.values());
-        assertThat(messageIds(List.of(greenMail.getReceivedMessages()))).contains(EmailIds.messageId(before.emailId()),
-                EmailIds.messageId(after.emailId()));
+        assertThat(messageIds(List.of(greenMail.getReceivedMessages())))
+                .contains(EmailIds.messageId(before.emailId()), EmailIds.messageId(after.emailId()));
 
         // a restarted sender neither writes a letter again nor stops at the poison
         senders.remove(0).close();
@@ -612,7 +706,10 @@ class MailSenderTest {
     private static List<String> messageIds(final List<?> emailsOrMessages) throws Exception {
         final List<String> ids = new ArrayList<>();
         for (final Object item : emailsOrMessages) {
-            ids.add(item instanceof EmailRequest email ? EmailIds.messageId(email.emailId()) : ((MimeMessage) item).getMessageID());
+            ids.add(
+                    item instanceof EmailRequest email
+                            ? EmailIds.messageId(email.emailId())
+                            : ((MimeMessage) item).getMessageID());
         }
         return ids;
     }
@@ -620,7 +717,8 @@ class MailSenderTest {
     private static List<String> messageIdsOf(final List<String> rawMessages) throws Exception {
         final List<MimeMessage> messages = new ArrayList<>();
         for (final String raw : rawMessages) {
-            messages.add(new MimeMessage(Session.getInstance(new Properties()),
+            messages.add(new MimeMessage(
+                    Session.getInstance(new Properties()),
                     new ByteArrayInputStream(raw.getBytes(StandardCharsets.ISO_8859_1))));
         }
         return messageIds(messages);
@@ -629,7 +727,9 @@ class MailSenderTest {
     private static Map<String, MimeMessage> byMessageId(final List<MimeMessage> messages) throws Exception {
         final Map<String, MimeMessage> byId = new HashMap<>();
         for (final MimeMessage message : messages) {
-            assertThat(byId.put(message.getMessageID(), message)).as("a second copy of %s", message.getMessageID()).isNull();
+            assertThat(byId.put(message.getMessageID(), message))
+                    .as("a second copy of %s", message.getMessageID())
+                    .isNull();
         }
         return byId;
     }
@@ -662,8 +762,12 @@ class MailSenderTest {
     }
 
     /** The outcomes of one email among these records, in order. */
-    private static List<EmailOutcome> ofEmail(final List<ConsumerRecord<String, EmailOutcome>> records, final String emailId) {
-        return records.stream().filter(record -> emailId.equals(record.key())).map(ConsumerRecord::value).toList();
+    private static List<EmailOutcome> ofEmail(
+            final List<ConsumerRecord<String, EmailOutcome>> records, final String emailId) {
+        return records.stream()
+                .filter(record -> emailId.equals(record.key()))
+                .map(ConsumerRecord::value)
+                .toList();
     }
 
     /** How a killed process ends: no more of the sender's code runs, and nothing it had not written is written. */
@@ -693,7 +797,9 @@ class MailSenderTest {
         }
 
         void awaitCrashPoint() throws InterruptedException {
-            assertThat(reached.await(WAIT.toSeconds(), TimeUnit.SECONDS)).as("the sender reached %s", crash).isTrue();
+            assertThat(reached.await(WAIT.toSeconds(), TimeUnit.SECONDS))
+                    .as("the sender reached %s", crash)
+                    .isTrue();
         }
 
         void die() {
@@ -757,8 +863,11 @@ class MailSenderTest {
     }
 
     private MailSettings smtp(final int port) {
-        return new MailSettings(FROM, new MailSettings.Smtp("127.0.0.1", port, null, null, MailSettings.Security.NONE),
-                dataDir.resolve("outbox"), REDELIVERY);
+        return new MailSettings(
+                FROM,
+                new MailSettings.Smtp("127.0.0.1", port, null, null, MailSettings.Security.NONE),
+                dataDir.resolve("outbox"),
+                REDELIVERY);
     }
 
     private static void produce(final List<EmailRequest> emails) throws Exception {
@@ -768,11 +877,15 @@ class MailSenderTest {
     /** @param partition where to write them all, or -1 for the partition of each key */
     private static List<Integer> produce(final List<EmailRequest> emails, final int partition) throws Exception {
         final List<Integer> partitions = new ArrayList<>();
-        try (KafkaProducer<String, EmailRequest> producer = new KafkaProducer<>(producerProps(),
-                Topics.EMAILS.keySerde().serializer(), Topics.EMAILS.valueSerde().serializer())) {
+        try (KafkaProducer<String, EmailRequest> producer = new KafkaProducer<>(
+                producerProps(),
+                Topics.EMAILS.keySerde().serializer(),
+                Topics.EMAILS.valueSerde().serializer())) {
             for (final EmailRequest email : emails) {
-                partitions.add(producer.send(new ProducerRecord<>(Topics.EMAILS.name(), partition < 0 ? null : partition,
-                        email.emailId(), email)).get().partition());
+                partitions.add(producer.send(new ProducerRecord<>(
+                                Topics.EMAILS.name(), partition < 0 ? null : partition, email.emailId(), email))
+                        .get()
+                        .partition());
             }
         }
         return partitions;
@@ -781,11 +894,11 @@ class MailSenderTest {
     /** Raw records keyed by their names, with a correlation id; their offsets, in order. */
     private List<Long> produceRaw(final Map<String, byte[]> records, final int partition) throws Exception {
         final List<Long> offsets = new ArrayList<>();
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerProps(), new ByteArraySerializer(),
-                new ByteArraySerializer())) {
+        try (KafkaProducer<byte[], byte[]> producer =
+                new KafkaProducer<>(producerProps(), new ByteArraySerializer(), new ByteArraySerializer())) {
             for (final Map.Entry<String, byte[]> record : records.entrySet()) {
-                final ProducerRecord<byte[], byte[]> raw = new ProducerRecord<>(Topics.EMAILS.name(), partition,
-                        bytes(record.getKey()), record.getValue());
+                final ProducerRecord<byte[], byte[]> raw = new ProducerRecord<>(
+                        Topics.EMAILS.name(), partition, bytes(record.getKey()), record.getValue());
                 raw.headers().add("correlation-id", bytes("poison-" + run));
                 offsets.add(producer.send(raw).get().offset());
             }
@@ -800,10 +913,11 @@ class MailSenderTest {
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         final Map<Long, ConsumerRecord<byte[], byte[]>> letters = new java.util.TreeMap<>();
         final List<ConsumerRecord<byte[], byte[]>> all = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(),
-                new ByteArrayDeserializer())) {
+        try (KafkaConsumer<byte[], byte[]> consumer =
+                new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             final List<TopicPartition> partitions = consumer.partitionsFor(Topics.DEAD_LETTERS).stream()
-                    .map(info -> new TopicPartition(info.topic(), info.partition())).toList();
+                    .map(info -> new TopicPartition(info.topic(), info.partition()))
+                    .toList();
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             final Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
@@ -816,7 +930,8 @@ class MailSenderTest {
                     && String.valueOf(partition).equals(header(letter, "__streams.errors.partition"))
                     && offsets.contains(Long.parseLong(header(letter, "__streams.errors.offset")))) {
                 assertThat(letters.put(Long.parseLong(header(letter, "__streams.errors.offset")), letter))
-                        .as("a second dead letter for offset %s", header(letter, "__streams.errors.offset")).isNull();
+                        .as("a second dead letter for offset %s", header(letter, "__streams.errors.offset"))
+                        .isNull();
             }
         }
         return new ArrayList<>(letters.values());
@@ -832,9 +947,12 @@ class MailSenderTest {
     }
 
     private static void writeOutcome(final int partition, final EmailOutcome outcome) throws Exception {
-        try (KafkaProducer<String, EmailOutcome> producer = new KafkaProducer<>(producerProps(),
-                Topics.EMAIL_OUTCOMES.keySerde().serializer(), Topics.EMAIL_OUTCOMES.valueSerde().serializer())) {
-            producer.send(new ProducerRecord<>(Topics.EMAIL_OUTCOMES.name(), partition, outcome.emailId(), outcome)).get();
+        try (KafkaProducer<String, EmailOutcome> producer = new KafkaProducer<>(
+                producerProps(),
+                Topics.EMAIL_OUTCOMES.keySerde().serializer(),
+                Topics.EMAIL_OUTCOMES.valueSerde().serializer())) {
+            producer.send(new ProducerRecord<>(Topics.EMAIL_OUTCOMES.name(), partition, outcome.emailId(), outcome))
+                    .get();
         }
     }
 
@@ -849,19 +967,22 @@ class MailSenderTest {
         final Properties props = new Properties();
         props.putAll(client);
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(),
-                new ByteArrayDeserializer())) {
+        try (KafkaConsumer<byte[], byte[]> consumer =
+                new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             return consumer.endOffsets(List.of(partition)).get(partition);
         }
     }
 
     /** The committed records of one partition of {@code email-outcomes} from {@code offset} to its end. */
-    private static List<ConsumerRecord<String, EmailOutcome>> committedFrom(final TopicPartition partition, final long offset) {
+    private static List<ConsumerRecord<String, EmailOutcome>> committedFrom(
+            final TopicPartition partition, final long offset) {
         final Properties props = new Properties();
         props.putAll(client);
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         final List<ConsumerRecord<String, EmailOutcome>> records = new ArrayList<>();
-        try (KafkaConsumer<String, EmailOutcome> consumer = new KafkaConsumer<>(props, Topics.EMAIL_OUTCOMES.keySerde().deserializer(),
+        try (KafkaConsumer<String, EmailOutcome> consumer = new KafkaConsumer<>(
+                props,
+                Topics.EMAIL_OUTCOMES.keySerde().deserializer(),
                 Topics.EMAIL_OUTCOMES.valueSerde().deserializer())) {
             consumer.assign(List.of(partition));
             consumer.seek(partition, offset);
@@ -875,8 +996,10 @@ class MailSenderTest {
 
     /** The latest outcome of each of these emails that has one. */
     private static Map<String, EmailOutcome> outcomes(final List<String> emailIds) {
-        final Map<String, EmailOutcome> latest = KafkaTestClients.latestByKey(KafkaTestClients.readCommitted(client,
-                Topics.EMAIL_OUTCOMES.name(), Topics.EMAIL_OUTCOMES.keySerde().deserializer(),
+        final Map<String, EmailOutcome> latest = KafkaTestClients.latestByKey(KafkaTestClients.readCommitted(
+                client,
+                Topics.EMAIL_OUTCOMES.name(),
+                Topics.EMAIL_OUTCOMES.keySerde().deserializer(),
                 Topics.EMAIL_OUTCOMES.valueSerde().deserializer()));
         latest.keySet().retainAll(emailIds);
         return latest;
@@ -895,16 +1018,19 @@ class MailSenderTest {
         try (Admin admin = Admin.create(client)) {
             await("the mail sender at the end of " + Topics.EMAILS.name(), () -> {
                 try {
-                    final Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(MailSender.GROUP_ID,
-                            new ListConsumerGroupOffsetsOptions().requireStable(true)).partitionsToOffsetAndMetadata()
+                    final Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(
+                                    MailSender.GROUP_ID, new ListConsumerGroupOffsetsOptions().requireStable(true))
+                            .partitionsToOffsetAndMetadata()
                             .get(10, TimeUnit.SECONDS);
                     final Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
                     for (int p = 0; p < PARTITIONS; p++) {
                         latest.put(new TopicPartition(Topics.EMAILS.name(), p), OffsetSpec.latest());
                     }
                     return admin.listOffsets(latest).all().get(10, TimeUnit.SECONDS).entrySet().stream()
-                            .allMatch(end -> end.getValue().offset() == 0 || committed.get(end.getKey()) != null
-                                    && committed.get(end.getKey()).offset() == end.getValue().offset());
+                            .allMatch(end -> end.getValue().offset() == 0
+                                    || committed.get(end.getKey()) != null
+                                            && committed.get(end.getKey()).offset()
+                                                    == end.getValue().offset());
                 } catch (Exception e) {
                     return false;
                 }
@@ -921,7 +1047,9 @@ class MailSenderTest {
             // the group takes a moment to be empty after its last member left
             await("the offsets of " + MailSender.GROUP_ID + " reset", () -> {
                 try {
-                    admin.alterConsumerGroupOffsets(MailSender.GROUP_ID, earliest).all().get(10, TimeUnit.SECONDS);
+                    admin.alterConsumerGroupOffsets(MailSender.GROUP_ID, earliest)
+                            .all()
+                            .get(10, TimeUnit.SECONDS);
                     return true;
                 } catch (Exception e) {
                     return false;

@@ -31,16 +31,25 @@ class MailSettingsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"shop.example.com", "ftp://shop.example.com", "https://shop.example.com/?a=1",
-            "https://shop.example.com/#top", "javascript:alert(1)", "https://exa mple.com"})
+    @ValueSource(
+            strings = {
+                "shop.example.com",
+                "ftp://shop.example.com",
+                "https://shop.example.com/?a=1",
+                "https://shop.example.com/#top",
+                "javascript:alert(1)",
+                "https://exa mple.com"
+            })
     void anythingElseIsRefusedInOneSentence(final String url) {
-        assertThatThrownBy(() -> settings(url)).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageStartingWith("The public URL ").hasMessageContaining(url)
+        assertThatThrownBy(() -> settings(url))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("The public URL ")
+                .hasMessageContaining(url)
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
     }
 
     private static MailSettings settings(final String publicUrl) {
-        return MailSettings.of(null, 587, null, null, "starttls", MailSettings.DEFAULT_FROM, OUTBOX, Duration.ofSeconds(5),
-                publicUrl);
+        return MailSettings.of(
+                null, 587, null, null, "starttls", MailSettings.DEFAULT_FROM, OUTBOX, Duration.ofSeconds(5), publicUrl);
     }
 }

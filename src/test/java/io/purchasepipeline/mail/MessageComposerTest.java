@@ -25,31 +25,39 @@ class MessageComposerTest {
     private final Session session = Session.getInstance(new Properties());
     private final MessageComposer composer = new MessageComposer(session, "shop@example.com", new MailTemplates());
 
-    MessageComposerTest() throws AddressException {
-    }
+    MessageComposerTest() throws AddressException {}
 
     @Test
     void everyKindHasASubjectAndBothBodiesWithEveryPlaceholderFilled() throws Exception {
         for (final EmailKind kind : EmailKind.values()) {
             final MimeMessage message = written(composer.compose(email("order-1", kind, "Ann"), List.of()));
 
-            assertThat(message.getSubject()).as("subject of %s", kind).contains("order-1").doesNotContain("{{");
+            assertThat(message.getSubject())
+                    .as("subject of %s", kind)
+                    .contains("order-1")
+                    .doesNotContain("{{");
             final Multipart body = (Multipart) message.getContent();
             assertThat(body.getContentType()).startsWith("multipart/alternative");
             assertThat(body.getBodyPart(0).getContentType()).startsWith("text/plain; charset=UTF-8");
             assertThat(body.getBodyPart(1).getContentType()).startsWith("text/html; charset=UTF-8");
-            assertThat((String) body.getBodyPart(0).getContent()).contains("Hello Ann,").doesNotContain("{{");
-            assertThat((String) body.getBodyPart(1).getContent()).startsWith("<!DOCTYPE html>").contains("<p>Hello Ann,</p>")
+            assertThat((String) body.getBodyPart(0).getContent())
+                    .contains("Hello Ann,")
+                    .doesNotContain("{{");
+            assertThat((String) body.getBodyPart(1).getContent())
+                    .startsWith("<!DOCTYPE html>")
+                    .contains("<p>Hello Ann,</p>")
                     .doesNotContain("{{");
         }
     }
 
     @Test
     void aCompletionEmailListsItsEbooksAndSaysAttachedOnlyWhenTheyAre() throws Exception {
-        final EmailRequest email = SampleEmails.withEbooks(email("order-6", EmailKind.ORDER_COMPLETED, "Ann"),
+        final EmailRequest email = SampleEmails.withEbooks(
+                email("order-6", EmailKind.ORDER_COMPLETED, "Ann"),
                 List.of(new EbookTitle("ebook-a", "Kafka in Depth")));
 
-        final Multipart body = (Multipart) written(composer.compose(email, List.of())).getContent();
+        final Multipart body =
+                (Multipart) written(composer.compose(email, List.of())).getContent();
 
         assertThat(((String) body.getBodyPart(0).getContent()).replace("\r\n", "\n"))
                 .contains("Your order includes these e-books:\n- Kafka in Depth")
@@ -64,14 +72,17 @@ class MessageComposerTest {
 
         message.saveChanges();
 
-        assertThat(written(message).getMessageID()).isEqualTo("<order-3=2Forder_received@purchase-pipeline>")
+        assertThat(written(message).getMessageID())
+                .isEqualTo("<order-3=2Forder_received@purchase-pipeline>")
                 .isEqualTo(EmailIds.messageId(email.emailId()));
     }
 
     @Test
     void distinctIdsGetDistinctTokensThatAreSafeAsFileNames() {
-        final List<String> tokens = Stream.of("a/b", "a=2Fb", "a_b", "a.b", "../../etc/passwd", "é", "x".repeat(400),
-                "x".repeat(399) + "y").map(EmailIds::token).toList();
+        final List<String> tokens = Stream.of(
+                        "a/b", "a=2Fb", "a_b", "a.b", "../../etc/passwd", "é", "x".repeat(400), "x".repeat(399) + "y")
+                .map(EmailIds::token)
+                .toList();
 
         assertThat(tokens).doesNotHaveDuplicates().allMatch(token -> token.matches("[A-Za-z0-9_=-]{1,185}"));
         assertThat(EmailIds.token("3f1c-9/order_completed")).isEqualTo("3f1c-9=2Forder_completed");

@@ -24,11 +24,10 @@ class OutboxDeliveryTest {
     @TempDir
     Path dir;
 
-    private final MessageComposer composer = new MessageComposer(Session.getInstance(new Properties()), "shop@example.com",
-            new MailTemplates());
+    private final MessageComposer composer =
+            new MessageComposer(Session.getInstance(new Properties()), "shop@example.com", new MailTemplates());
 
-    OutboxDeliveryTest() throws Exception {
-    }
+    OutboxDeliveryTest() throws Exception {}
 
     @Test
     void writesAMessageInAFewLargeWritesNotOneForEveryLine() throws Exception {
@@ -60,7 +59,9 @@ class OutboxDeliveryTest {
         try (var files = Files.list(dir.resolve("outbox"))) {
             assertThat(files.map(file -> file.getFileName().toString())).containsExactly(name);
         }
-        assertThat(new MimeMessage(null, Files.newInputStream(dir.resolve("outbox").resolve(name))).getMessageID())
+        assertThat(new MimeMessage(
+                                null, Files.newInputStream(dir.resolve("outbox").resolve(name)))
+                        .getMessageID())
                 .isEqualTo(EmailIds.messageId(email.emailId()));
     }
 
@@ -90,7 +91,6 @@ class OutboxDeliveryTest {
         }
 
         @Override
-        public void close() {
-        }
+        public void close() {}
     }
 }

@@ -24,7 +24,8 @@ class RedeliveryWaitTest {
 
     @Test
     void aMarkFromAClockAheadOfThisOneWaitsNoLongerThanTheDelay() {
-        assertThat(EmailHandler.redeliveryWait(DELAY, NOW + Duration.ofHours(1).toMillis(), NOW)).isEqualTo(DELAY);
+        assertThat(EmailHandler.redeliveryWait(DELAY, NOW + Duration.ofHours(1).toMillis(), NOW))
+                .isEqualTo(DELAY);
     }
 
     @Test

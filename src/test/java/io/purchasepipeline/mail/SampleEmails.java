@@ -21,21 +21,36 @@ public final class SampleEmails {
     public static final String BOOK = "Kafka: The Definitive Guide";
     public static final String EBOOK = "Streams in Depth (e-book)";
 
-    private SampleEmails() {
-    }
+    private SampleEmails() {}
 
-    public static EmailRequest of(final EmailKind kind, final String orderId, final String customerName, final String to) {
+    public static EmailRequest of(
+            final EmailKind kind, final String orderId, final String customerName, final String to) {
         return of(kind, orderId, customerName, to, BOOK, "EUR");
     }
 
-    public static EmailRequest of(final EmailKind kind, final String orderId, final String customerName, final String to,
-            final String bookName, final String currency) {
+    public static EmailRequest of(
+            final EmailKind kind,
+            final String orderId,
+            final String customerName,
+            final String to,
+            final String bookName,
+            final String currency) {
         final boolean unfilled = kind == EmailKind.OUT_OF_STOCK;
         final List<EmailLine> lines = List.of(
-                new EmailLine("book-kafka", bookName, 2, new BigDecimal("49.00"), unfilled ? LineOutcome.OUT_OF_STOCK : null),
+                new EmailLine(
+                        "book-kafka", bookName, 2, new BigDecimal("49.00"), unfilled ? LineOutcome.OUT_OF_STOCK : null),
                 new EmailLine("ebook-streams", EBOOK, 1, new BigDecimal("19.90"), null));
-        return new EmailRequest(EmailRequest.idFor(orderId, kind), kind, orderId, "customer-7", customerName, to,
-                status(kind), lines, new BigDecimal("117.90"), currency,
+        return new EmailRequest(
+                EmailRequest.idFor(orderId, kind),
+                kind,
+                orderId,
+                "customer-7",
+                customerName,
+                to,
+                status(kind),
+                lines,
+                new BigDecimal("117.90"),
+                currency,
                 kind == EmailKind.SECURITY_NOTICE ? List.of(FraudReason.AMOUNT_LIMIT, FraudReason.VELOCITY) : List.of(),
                 kind == EmailKind.PAYMENT_FAILED ? PaymentStatus.DECLINED : null,
                 kind == EmailKind.ORDER_COMPLETED ? List.of(new EbookTitle("ebook-streams", EBOOK)) : List.of());
@@ -43,9 +58,20 @@ public final class SampleEmails {
 
     /** The same email with other e-books. */
     public static EmailRequest withEbooks(final EmailRequest email, final List<EbookTitle> ebooks) {
-        return new EmailRequest(email.emailId(), email.kind(), email.orderId(), email.customerId(), email.customerName(),
-                email.to(), email.status(), email.lines(), email.total(), email.currency(), email.fraudReasons(),
-                email.payment(), ebooks);
+        return new EmailRequest(
+                email.emailId(),
+                email.kind(),
+                email.orderId(),
+                email.customerId(),
+                email.customerName(),
+                email.to(),
+                email.status(),
+                email.lines(),
+                email.total(),
+                email.currency(),
+                email.fraudReasons(),
+                email.payment(),
+                ebooks);
     }
 
     /** The status an order has when the pipeline asks for the email. */

@@ -26,7 +26,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class SmtpStub implements AutoCloseable {
 
     /** What the stub answers to the end of a message's data: accept it, or drop the connection without a word. */
-    enum AfterData { ACCEPT, DROP }
+    enum AfterData {
+        ACCEPT,
+        DROP
+    }
 
     private final ServerSocket server;
     private final Thread acceptor;
@@ -94,8 +97,10 @@ final class SmtpStub implements AutoCloseable {
     }
 
     private void serve(final Socket socket) {
-        try (socket; BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(),
-                StandardCharsets.ISO_8859_1)); OutputStream out = socket.getOutputStream()) {
+        try (socket;
+                BufferedReader in = new BufferedReader(
+                        new InputStreamReader(socket.getInputStream(), StandardCharsets.ISO_8859_1));
+                OutputStream out = socket.getOutputStream()) {
             if (!available) {
                 reply(out, "421 4.3.2 service not available, try later");
                 return;
@@ -107,10 +112,13 @@ final class SmtpStub implements AutoCloseable {
                 final String command = line.toUpperCase();
                 if (command.startsWith("EHLO") || command.startsWith("HELO")) {
                     reply(out, "250 stub");
-                } else if (command.startsWith("MAIL FROM:") || command.startsWith("NOOP") || command.startsWith("RSET")) {
+                } else if (command.startsWith("MAIL FROM:")
+                        || command.startsWith("NOOP")
+                        || command.startsWith("RSET")) {
                     reply(out, "250 2.0.0 ok");
                 } else if (command.startsWith("RCPT TO:")) {
-                    recipient = line.substring(line.indexOf('<') + 1, line.indexOf('>')).toLowerCase();
+                    recipient = line.substring(line.indexOf('<') + 1, line.indexOf('>'))
+                            .toLowerCase();
                     final Deque<String> replies = rcptReplies.get(recipient);
                     final String answer = replies == null ? null : replies.poll();
                     reply(out, answer == null ? "250 2.1.5 ok" : answer);

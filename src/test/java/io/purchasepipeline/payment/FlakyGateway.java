@@ -31,8 +31,8 @@ public final class FlakyGateway implements PaymentGateway {
     }
 
     @Override
-    public CompletableFuture<GatewayAnswer> authorise(final String idempotencyKey, final BigDecimal amount,
-            final String currency, final String card) {
+    public CompletableFuture<GatewayAnswer> authorise(
+            final String idempotencyKey, final BigDecimal amount, final String currency, final String card) {
         if (authorisations.incrementAndGet() <= failures) {
             return CompletableFuture.failedFuture(new PaymentUnavailableException("down"));
         }
@@ -40,13 +40,14 @@ public final class FlakyGateway implements PaymentGateway {
     }
 
     @Override
-    public CompletableFuture<GatewayAnswer> capture(final String idempotencyKey, final String authorisationId,
-            final BigDecimal amount, final String currency) {
+    public CompletableFuture<GatewayAnswer> capture(
+            final String idempotencyKey, final String authorisationId, final BigDecimal amount, final String currency) {
         return simulator.capture(idempotencyKey, authorisationId, amount, currency);
     }
 
     @Override
-    public CompletableFuture<GatewayAnswer> voidAuthorisation(final String idempotencyKey, final String authorisationId) {
+    public CompletableFuture<GatewayAnswer> voidAuthorisation(
+            final String idempotencyKey, final String authorisationId) {
         return simulator.voidAuthorisation(idempotencyKey, authorisationId);
     }
 }

@@ -26,17 +26,22 @@ class PaymentSimulatorTest {
 
     @Test
     void answersTheTestCardsMaskedOrNot() {
-        for (final String card : new String[] {PaymentSimulator.DECLINED_CARD, Cards.mask(PaymentSimulator.DECLINED_CARD)}) {
+        for (final String card :
+                new String[] {PaymentSimulator.DECLINED_CARD, Cards.mask(PaymentSimulator.DECLINED_CARD)}) {
             assertThat(authorise("d-" + card + "/authorise", card).status()).isEqualTo(PaymentStatus.DECLINED);
         }
-        assertThat(authorise("i/authorise", Cards.mask(PaymentSimulator.INSUFFICIENT_FUNDS_CARD)).status())
+        assertThat(authorise("i/authorise", Cards.mask(PaymentSimulator.INSUFFICIENT_FUNDS_CARD))
+                        .status())
                 .isEqualTo(PaymentStatus.INSUFFICIENT_FUNDS);
-        assertThat(authorise("a/authorise", Cards.mask(PaymentSimulator.APPROVED_CARD)).status())
+        assertThat(authorise("a/authorise", Cards.mask(PaymentSimulator.APPROVED_CARD))
+                        .status())
                 .isEqualTo(PaymentStatus.APPROVED);
-        assertThat(authorise("m/authorise", Cards.mask("5555555555554444")).status()).isEqualTo(PaymentStatus.APPROVED);
+        assertThat(authorise("m/authorise", Cards.mask("5555555555554444")).status())
+                .isEqualTo(PaymentStatus.APPROVED);
         assertThat(authorise("bad/authorise", "4242424242424241").status()).isEqualTo(PaymentStatus.DECLINED);
         assertThat(gateway.authorise("u/authorise", TEN, "EUR", Cards.mask(PaymentSimulator.UNAVAILABLE_CARD)))
-                .failsWithin(Duration.ofSeconds(1)).withThrowableOfType(ExecutionException.class)
+                .failsWithin(Duration.ofSeconds(1))
+                .withThrowableOfType(ExecutionException.class)
                 .withCauseInstanceOf(PaymentUnavailableException.class);
     }
 
@@ -44,8 +49,10 @@ class PaymentSimulatorTest {
     void aReplayedKeyGetsTheSameAnswerAndMovesNoMoney() {
         final GatewayAnswer first = authorise("order-1/authorise", PaymentSimulator.APPROVED_CARD);
         final GatewayAnswer again = authorise("order-1/authorise", PaymentSimulator.APPROVED_CARD);
-        final GatewayAnswer captured = gateway.capture("order-1/capture", first.paymentId(), TEN, "EUR").join();
-        final GatewayAnswer capturedAgain = gateway.capture("order-1/capture", first.paymentId(), TEN, "EUR").join();
+        final GatewayAnswer captured = gateway.capture("order-1/capture", first.paymentId(), TEN, "EUR")
+                .join();
+        final GatewayAnswer capturedAgain = gateway.capture("order-1/capture", first.paymentId(), TEN, "EUR")
+                .join();
 
         assertThat(again).isEqualTo(first);
         assertThat(capturedAgain).isEqualTo(captured);
@@ -67,10 +74,12 @@ class PaymentSimulatorTest {
 
     @Test
     void refusesASecondCaptureAndReportsIt() {
-        final String authorisation = authorise("order-3/authorise", PaymentSimulator.APPROVED_CARD).paymentId();
+        final String authorisation =
+                authorise("order-3/authorise", PaymentSimulator.APPROVED_CARD).paymentId();
         gateway.capture("order-3/capture", authorisation, TEN, "EUR").join();
 
-        final GatewayAnswer second = gateway.capture("order-3/capture-2", authorisation, TEN, "EUR").join();
+        final GatewayAnswer second =
+                gateway.capture("order-3/capture-2", authorisation, TEN, "EUR").join();
 
         assertThat(second.status()).isEqualTo(PaymentStatus.DECLINED);
         assertThat(gateway.captures("order-3")).isEqualTo(2);
@@ -79,22 +88,31 @@ class PaymentSimulatorTest {
 
     @Test
     void refusesACaptureAfterTheVoidAndReportsIt() {
-        final String authorisation = authorise("order-4/authorise", PaymentSimulator.APPROVED_CARD).paymentId();
-        assertThat(gateway.voidAuthorisation("order-4/void", authorisation).join().status()).isEqualTo(PaymentStatus.APPROVED);
+        final String authorisation =
+                authorise("order-4/authorise", PaymentSimulator.APPROVED_CARD).paymentId();
+        assertThat(gateway.voidAuthorisation("order-4/void", authorisation)
+                        .join()
+                        .status())
+                .isEqualTo(PaymentStatus.APPROVED);
 
-        final GatewayAnswer capture = gateway.capture("order-4/capture", authorisation, TEN, "EUR").join();
+        final GatewayAnswer capture =
+                gateway.capture("order-4/capture", authorisation, TEN, "EUR").join();
 
         assertThat(capture.status()).isEqualTo(PaymentStatus.DECLINED);
         assertThat(gateway.voids("order-4")).isEqualTo(1);
-        assertThat(gateway.doubleCharges()).containsEntry("order-4",
-                "1 authorisation(s), 1 capture(s), 1 void(s), captured after its void");
+        assertThat(gateway.doubleCharges())
+                .containsEntry("order-4", "1 authorisation(s), 1 capture(s), 1 void(s), captured after its void");
     }
 
     @Test
     void aVoidOrACaptureOfAnUnknownAuthorisationIsDeclinedAndCountsNothing() {
-        assertThat(gateway.capture("order-5/capture", "auth-unknown", TEN, "EUR").join().status())
+        assertThat(gateway.capture("order-5/capture", "auth-unknown", TEN, "EUR")
+                        .join()
+                        .status())
                 .isEqualTo(PaymentStatus.DECLINED);
-        assertThat(gateway.voidAuthorisation("order-5/void", "auth-unknown").join().status())
+        assertThat(gateway.voidAuthorisation("order-5/void", "auth-unknown")
+                        .join()
+                        .status())
                 .isEqualTo(PaymentStatus.DECLINED);
         assertThat(gateway.captures("order-5")).isZero();
         assertThat(gateway.doubleCharges()).isEmpty();
@@ -119,16 +137,22 @@ class PaymentSimulatorTest {
 
     @Test
     void losesTheAnswerOfItsShareOfTimeOutsButKeepsWhatItDid() {
-        try (PaymentSimulator lossy = new PaymentSimulator(new PaymentSimulator.Behaviour(Duration.ZERO, Duration.ZERO, 1, 7))) {
-            final CompletableFuture<GatewayAnswer> lost = lossy.authorise("o/authorise", TEN, "EUR", PaymentSimulator.APPROVED_CARD);
+        try (PaymentSimulator lossy =
+                new PaymentSimulator(new PaymentSimulator.Behaviour(Duration.ZERO, Duration.ZERO, 1, 7))) {
+            final CompletableFuture<GatewayAnswer> lost =
+                    lossy.authorise("o/authorise", TEN, "EUR", PaymentSimulator.APPROVED_CARD);
 
             assertThat(lost).isNotDone();
-            assertThat(lossy.authorisations("o")).as("the gateway authorised; only its answer is lost").isEqualTo(1);
+            assertThat(lossy.authorisations("o"))
+                    .as("the gateway authorised; only its answer is lost")
+                    .isEqualTo(1);
         }
-        try (PaymentSimulator some = new PaymentSimulator(new PaymentSimulator.Behaviour(Duration.ZERO, Duration.ZERO, 0.3, 7))) {
+        try (PaymentSimulator some =
+                new PaymentSimulator(new PaymentSimulator.Behaviour(Duration.ZERO, Duration.ZERO, 0.3, 7))) {
             int unanswered = 0;
             for (int i = 0; i < 1000; i++) {
-                if (!some.authorise("o-" + i + "/authorise", TEN, "EUR", PaymentSimulator.APPROVED_CARD).isDone()) {
+                if (!some.authorise("o-" + i + "/authorise", TEN, "EUR", PaymentSimulator.APPROVED_CARD)
+                        .isDone()) {
                     unanswered++;
                 }
             }

@@ -2,17 +2,17 @@ package io.purchasepipeline.payment;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.purchasepipeline.runtime.KafkaClients;
-import io.purchasepipeline.runtime.DeadLetters;
 import io.purchasepipeline.instance.InJvmPipeline;
+import io.purchasepipeline.runtime.DeadLetters;
+import io.purchasepipeline.runtime.KafkaClients;
 import io.purchasepipeline.runtime.TopicProvisioner;
-import io.purchasepipeline.tools.kafka.KafkaTestClients;
 import io.purchasepipeline.serdes.CorrelationId;
 import io.purchasepipeline.serdes.PaymentOperation;
 import io.purchasepipeline.serdes.PaymentRequest;
 import io.purchasepipeline.serdes.PaymentResult;
 import io.purchasepipeline.serdes.PaymentStatus;
 import io.purchasepipeline.serdes.Topics;
+import io.purchasepipeline.tools.kafka.KafkaTestClients;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -86,19 +86,25 @@ class PaymentWorkerTest {
         final PaymentRequest unanswered = authorise("dave", Cards.mask(PaymentSimulator.UNAVAILABLE_CARD));
         final List<PaymentRequest> asked = List.of(approved, declined, poor, unanswered);
         try (PaymentSimulator gateway = new PaymentSimulator();
-                PaymentWorker worker = PaymentWorker.start(KafkaClients.of(clientProps()), "test-payments-statuses", gateway,
+                PaymentWorker worker = PaymentWorker.start(
+                        KafkaClients.of(clientProps()),
+                        "test-payments-statuses",
+                        gateway,
                         PaymentWorker.Settings.DEFAULT)) {
             publish(asked);
             awaitCaughtUp();
-            final String authorisation = resultsFor(List.of(approved)).get(0).value().paymentId();
+            final String authorisation =
+                    resultsFor(List.of(approved)).get(0).value().paymentId();
             final PaymentRequest capture = follow(approved, PaymentOperation.CAPTURE, authorisation);
             publish(List.of(capture));
             awaitCaughtUp();
 
-            final List<ConsumerRecord<String, PaymentResult>> results = resultsFor(List.of(approved, declined, poor,
-                    unanswered, capture));
-            assertThat(results).extracting(record -> record.value().orderId() + " " + record.value().operation() + " "
-                    + record.value().status()).containsExactlyInAnyOrder(
+            final List<ConsumerRecord<String, PaymentResult>> results =
+                    resultsFor(List.of(approved, declined, poor, unanswered, capture));
+            assertThat(results)
+                    .extracting(record -> record.value().orderId() + " "
+                            + record.value().operation() + " " + record.value().status())
+                    .containsExactlyInAnyOrder(
                             approved.orderId() + " AUTHORISE APPROVED",
                             declined.orderId() + " AUTHORISE DECLINED",
                             poor.orderId() + " AUTHORISE INSUFFICIENT_FUNDS",
@@ -106,7 +112,8 @@ class PaymentWorkerTest {
                             approved.orderId() + " CAPTURE APPROVED");
             assertThat(results).allSatisfy(record -> {
                 assertThat(record.key()).isEqualTo(record.value().customerId());
-                assertThat(CorrelationId.of(record.headers())).isEqualTo("req-" + record.value().orderId());
+                assertThat(CorrelationId.of(record.headers()))
+                        .isEqualTo("req-" + record.value().orderId());
             });
             assertThat(gateway.captures(approved.orderId())).isEqualTo(1);
         }
@@ -115,24 +122,31 @@ class PaymentWorkerTest {
     @Test
     void aCallWithoutAnswerWithinTheCallTimeoutIsUnavailable() throws Exception {
         final List<PaymentRequest> asked = List.of(authorise("erin", PaymentSimulator.APPROVED_CARD));
-        try (PaymentSimulator silent = new PaymentSimulator(new PaymentSimulator.Behaviour(Duration.ZERO, Duration.ZERO, 1, 1));
-                PaymentWorker worker = PaymentWorker.start(KafkaClients.of(clientProps()), "test-payments-timeout", silent,
+        try (PaymentSimulator silent =
+                        new PaymentSimulator(new PaymentSimulator.Behaviour(Duration.ZERO, Duration.ZERO, 1, 1));
+                PaymentWorker worker = PaymentWorker.start(
+                        KafkaClients.of(clientProps()),
+                        "test-payments-timeout",
+                        silent,
                         new PaymentWorker.Settings(4, Duration.ofMillis(300)))) {
             publish(asked);
             awaitCaughtUp();
         }
 
-        assertThat(resultsFor(asked)).extracting(record -> record.value().status() + " " + record.value().detail())
+        assertThat(resultsFor(asked))
+                .extracting(
+                        record -> record.value().status() + " " + record.value().detail())
                 .containsExactly("UNAVAILABLE no answer within 300 ms");
     }
 
     @Test
     void aReplayOfTheSameRequestsChargesNothingMore() throws Exception {
         final List<PaymentRequest> asked = IntStream.range(0, 10)
-                .mapToObj(i -> authorise("frank-" + i, PaymentSimulator.APPROVED_CARD)).toList();
+                .mapToObj(i -> authorise("frank-" + i, PaymentSimulator.APPROVED_CARD))
+                .toList();
         try (PaymentSimulator gateway = new PaymentSimulator()) {
-            try (PaymentWorker worker = PaymentWorker.start(KafkaClients.of(clientProps()), "test-payments-replay", gateway,
-                    PaymentWorker.Settings.DEFAULT)) {
+            try (PaymentWorker worker = PaymentWorker.start(
+                    KafkaClients.of(clientProps()), "test-payments-replay", gateway, PaymentWorker.Settings.DEFAULT)) {
                 publish(asked);
                 awaitCaughtUp();
                 // the same requests again, as an order task replayed after a crash would write them
@@ -142,10 +156,15 @@ class PaymentWorkerTest {
 
             final List<ConsumerRecord<String, PaymentResult>> results = resultsFor(asked);
             assertThat(results).hasSize(2 * asked.size());
-            assertThat(results.stream().collect(Collectors.groupingBy(record -> record.value().orderId(),
-                    Collectors.mapping(record -> record.value().paymentId(), Collectors.toSet()))))
-                    .as("a replay is answered with the same authorisation").allSatisfy((order, ids) -> assertThat(ids).hasSize(1));
-            assertThat(asked).allSatisfy(request -> assertThat(gateway.authorisations(request.orderId())).isEqualTo(1));
+            assertThat(results.stream()
+                            .collect(Collectors.groupingBy(
+                                    record -> record.value().orderId(),
+                                    Collectors.mapping(record -> record.value().paymentId(), Collectors.toSet()))))
+                    .as("a replay is answered with the same authorisation")
+                    .allSatisfy((order, ids) -> assertThat(ids).hasSize(1));
+            assertThat(asked)
+                    .allSatisfy(request -> assertThat(gateway.authorisations(request.orderId()))
+                            .isEqualTo(1));
             assertThat(gateway.calls()).isEqualTo(2L * asked.size());
             assertThat(gateway.doubleCharges()).isEmpty();
         }
@@ -154,40 +173,48 @@ class PaymentWorkerTest {
     @Test
     void aWorkerClosedMidBatchAndStartedAgainLeavesOneResultPerRequestAndChargesOnce() throws Exception {
         final List<PaymentRequest> asked = IntStream.range(0, 120)
-                .mapToObj(i -> authorise("gina-" + i % 7, PaymentSimulator.APPROVED_CARD)).toList();
+                .mapToObj(i -> authorise("gina-" + i % 7, PaymentSimulator.APPROVED_CARD))
+                .toList();
         try (PaymentSimulator gateway = new PaymentSimulator(
                 new PaymentSimulator.Behaviour(Duration.ofMillis(150), Duration.ofMillis(150), 0.05, 3))) {
             final PaymentWorker.Settings settings = new PaymentWorker.Settings(8, Duration.ofMillis(600));
             publish(asked);
             final int committedAtClose;
-            try (PaymentWorker first = PaymentWorker.start(KafkaClients.of(clientProps()), "test-payments-restart", gateway, settings)) {
+            try (PaymentWorker first =
+                    PaymentWorker.start(KafkaClients.of(clientProps()), "test-payments-restart", gateway, settings)) {
                 await(() -> !resultsFor(asked).isEmpty());
             }
             committedAtClose = resultsFor(asked).size();
             assertThat(committedAtClose).as("closed in the middle").isBetween(1, asked.size() - 1);
 
-            try (PaymentWorker second = PaymentWorker.start(KafkaClients.of(clientProps()), "test-payments-restart", gateway, settings)) {
+            try (PaymentWorker second =
+                    PaymentWorker.start(KafkaClients.of(clientProps()), "test-payments-restart", gateway, settings)) {
                 awaitCaughtUp();
             }
 
             assertExactlyOneResultPerRequest(asked);
             assertThat(gateway.doubleCharges()).isEmpty();
-            assertThat(asked).allSatisfy(request -> assertThat(gateway.authorisations(request.orderId())).isEqualTo(1));
+            assertThat(asked)
+                    .allSatisfy(request -> assertThat(gateway.authorisations(request.orderId()))
+                            .isEqualTo(1));
         }
     }
 
     @Test
     void aFencedWorkerStopsAndItsBatchIsAnsweredOnceByTheWorkerThatTookItsPlace() throws Exception {
         final List<PaymentRequest> asked = IntStream.range(0, 80)
-                .mapToObj(i -> authorise("hank-" + i % 5, PaymentSimulator.APPROVED_CARD)).toList();
+                .mapToObj(i -> authorise("hank-" + i % 5, PaymentSimulator.APPROVED_CARD))
+                .toList();
         try (PaymentSimulator gateway = new PaymentSimulator(
                 new PaymentSimulator.Behaviour(Duration.ofMillis(100), Duration.ofMillis(100), 0, 5))) {
             final PaymentWorker.Settings settings = new PaymentWorker.Settings(4, Duration.ofSeconds(2));
             publish(asked);
-            try (PaymentWorker zombie = PaymentWorker.start(KafkaClients.of(clientProps()), "test-payments-fenced", gateway, settings)) {
+            try (PaymentWorker zombie =
+                    PaymentWorker.start(KafkaClients.of(clientProps()), "test-payments-fenced", gateway, settings)) {
                 await(() -> !resultsFor(asked).isEmpty());
                 // the same transactional id: the zombie's producer is fenced, its open transaction aborted
-                try (PaymentWorker successor = PaymentWorker.start(KafkaClients.of(clientProps()), "test-payments-fenced", gateway, settings)) {
+                try (PaymentWorker successor = PaymentWorker.start(
+                        KafkaClients.of(clientProps()), "test-payments-fenced", gateway, settings)) {
                     awaitCaughtUp();
                 }
             }
@@ -200,9 +227,13 @@ class PaymentWorkerTest {
     @Test
     void keepsManyCallsInFlightUpToItsConcurrency() throws Exception {
         final List<PaymentRequest> asked = IntStream.range(0, 60)
-                .mapToObj(i -> authorise("ivy-" + i, PaymentSimulator.APPROVED_CARD)).toList();
+                .mapToObj(i -> authorise("ivy-" + i, PaymentSimulator.APPROVED_CARD))
+                .toList();
         try (CountingGateway gateway = new CountingGateway();
-                PaymentWorker worker = PaymentWorker.start(KafkaClients.of(clientProps()), "test-payments-concurrency", gateway,
+                PaymentWorker worker = PaymentWorker.start(
+                        KafkaClients.of(clientProps()),
+                        "test-payments-concurrency",
+                        gateway,
                         new PaymentWorker.Settings(6, Duration.ofSeconds(5)))) {
             publish(asked);
             awaitCaughtUp();
@@ -221,7 +252,10 @@ class PaymentWorkerTest {
         final String noKey = "{\"orderId\":\"o-nokey-" + UUID.randomUUID() + "\",\"customerId\":\"judy\","
                 + "\"operation\":\"VOID\",\"authorisationId\":\"auth-1\"}";
         try (PaymentSimulator gateway = new PaymentSimulator();
-                PaymentWorker worker = PaymentWorker.start(KafkaClients.of(clientProps()), "test-payments-dead-letters", gateway,
+                PaymentWorker worker = PaymentWorker.start(
+                        KafkaClients.of(clientProps()),
+                        "test-payments-dead-letters",
+                        gateway,
                         PaymentWorker.Settings.DEFAULT)) {
             send("judy", notJson, null);
             send("judy", noCard, null);
@@ -230,18 +264,24 @@ class PaymentWorkerTest {
             awaitCaughtUp();
         }
 
-        assertThat(resultsFor(List.of(good))).extracting(record -> record.value().status()).containsExactly(PaymentStatus.APPROVED);
-        final List<ConsumerRecord<byte[], byte[]>> letters = KafkaTestClients.readCommitted(clientProps(), Topics.DEAD_LETTERS,
-                new ByteArrayDeserializer(), new ByteArrayDeserializer()).stream()
-                .filter(letter -> Set.of(notJson, noCard, noKey).contains(new String(letter.value(), StandardCharsets.UTF_8)))
+        assertThat(resultsFor(List.of(good)))
+                .extracting(record -> record.value().status())
+                .containsExactly(PaymentStatus.APPROVED);
+        final List<ConsumerRecord<byte[], byte[]>> letters = KafkaTestClients.readCommitted(
+                        clientProps(), Topics.DEAD_LETTERS, new ByteArrayDeserializer(), new ByteArrayDeserializer())
+                .stream()
+                .filter(letter ->
+                        Set.of(notJson, noCard, noKey).contains(new String(letter.value(), StandardCharsets.UTF_8)))
                 .toList();
         assertThat(letters).hasSize(3).allSatisfy(letter -> {
             assertThat(header(letter, DeadLetters.TOPIC)).isEqualTo(Topics.PAYMENT_REQUESTS.name());
             assertThat(header(letter, DeadLetters.EXCEPTION)).isNotBlank();
             assertThat(header(letter, DeadLetters.MESSAGE)).isNotBlank();
         });
-        assertThat(letters).extracting(letter -> header(letter, DeadLetters.MESSAGE)).anySatisfy(message ->
-                assertThat(message).contains("AUTHORISE needs")).anySatisfy(message -> assertThat(message).contains("key"));
+        assertThat(letters)
+                .extracting(letter -> header(letter, DeadLetters.MESSAGE))
+                .anySatisfy(message -> assertThat(message).contains("AUTHORISE needs"))
+                .anySatisfy(message -> assertThat(message).contains("key"));
     }
 
     // ---- helpers
@@ -254,25 +294,32 @@ class PaymentWorkerTest {
         final ScheduledExecutorService answers = Executors.newSingleThreadScheduledExecutor();
 
         @Override
-        public CompletableFuture<GatewayAnswer> authorise(final String idempotencyKey, final BigDecimal amount,
-                final String currency, final String card) {
+        public CompletableFuture<GatewayAnswer> authorise(
+                final String idempotencyKey, final BigDecimal amount, final String currency, final String card) {
             mostAtOnce.accumulateAndGet(atOnce.incrementAndGet(), Math::max);
             final CompletableFuture<GatewayAnswer> answer = new CompletableFuture<>();
-            answers.schedule(() -> {
-                atOnce.decrementAndGet();
-                answer.complete(new GatewayAnswer("auth-" + idempotencyKey, PaymentStatus.APPROVED));
-            }, 50, TimeUnit.MILLISECONDS);
+            answers.schedule(
+                    () -> {
+                        atOnce.decrementAndGet();
+                        answer.complete(new GatewayAnswer("auth-" + idempotencyKey, PaymentStatus.APPROVED));
+                    },
+                    50,
+                    TimeUnit.MILLISECONDS);
             return answer;
         }
 
         @Override
-        public CompletableFuture<GatewayAnswer> capture(final String idempotencyKey, final String authorisationId,
-                final BigDecimal amount, final String currency) {
+        public CompletableFuture<GatewayAnswer> capture(
+                final String idempotencyKey,
+                final String authorisationId,
+                final BigDecimal amount,
+                final String currency) {
             throw new UnsupportedOperationException("only authorisations are asked here");
         }
 
         @Override
-        public CompletableFuture<GatewayAnswer> voidAuthorisation(final String idempotencyKey, final String authorisationId) {
+        public CompletableFuture<GatewayAnswer> voidAuthorisation(
+                final String idempotencyKey, final String authorisationId) {
             throw new UnsupportedOperationException("only authorisations are asked here");
         }
 
@@ -283,41 +330,60 @@ class PaymentWorkerTest {
     }
 
     private static PaymentRequest authorise(final String customerId, final String card) {
-        return new PaymentRequest("o-" + UUID.randomUUID(), customerId, PaymentOperation.AUTHORISE, AMOUNT, "EUR", card, null);
+        return new PaymentRequest(
+                "o-" + UUID.randomUUID(), customerId, PaymentOperation.AUTHORISE, AMOUNT, "EUR", card, null);
     }
 
-    private static PaymentRequest follow(final PaymentRequest authorisation, final PaymentOperation operation,
-            final String authorisationId) {
-        return new PaymentRequest(authorisation.orderId(), authorisation.customerId(), operation, AMOUNT, "EUR", null,
-                authorisationId);
+    private static PaymentRequest follow(
+            final PaymentRequest authorisation, final PaymentOperation operation, final String authorisationId) {
+        return new PaymentRequest(
+                authorisation.orderId(), authorisation.customerId(), operation, AMOUNT, "EUR", null, authorisationId);
     }
 
     private static void publish(final List<PaymentRequest> asked) throws Exception {
         for (final PaymentRequest request : asked) {
-            send(request.customerId(), new String(Topics.PAYMENT_REQUESTS.valueSerde().serializer()
-                    .serialize(Topics.PAYMENT_REQUESTS.name(), request), StandardCharsets.UTF_8), "req-" + request.orderId());
+            send(
+                    request.customerId(),
+                    new String(
+                            Topics.PAYMENT_REQUESTS
+                                    .valueSerde()
+                                    .serializer()
+                                    .serialize(Topics.PAYMENT_REQUESTS.name(), request),
+                            StandardCharsets.UTF_8),
+                    "req-" + request.orderId());
         }
         producer.flush();
     }
 
     private static void send(final String key, final String value, final String correlationId) throws Exception {
-        producer.send(new ProducerRecord<>(Topics.PAYMENT_REQUESTS.name(), null,
-                key == null ? null : key.getBytes(StandardCharsets.UTF_8), value.getBytes(StandardCharsets.UTF_8),
-                CorrelationId.headers(correlationId))).get();
+        producer.send(new ProducerRecord<>(
+                        Topics.PAYMENT_REQUESTS.name(),
+                        null,
+                        key == null ? null : key.getBytes(StandardCharsets.UTF_8),
+                        value.getBytes(StandardCharsets.UTF_8),
+                        CorrelationId.headers(correlationId)))
+                .get();
     }
 
     private static void assertExactlyOneResultPerRequest(final List<PaymentRequest> asked) {
         final Map<String, Long> perOrder = resultsFor(asked).stream()
                 .collect(Collectors.groupingBy(record -> record.value().orderId(), Collectors.counting()));
-        assertThat(perOrder).hasSize(asked.size()).allSatisfy((order, count) -> assertThat(count).as(order).isEqualTo(1));
+        assertThat(perOrder)
+                .hasSize(asked.size())
+                .allSatisfy((order, count) -> assertThat(count).as(order).isEqualTo(1));
     }
 
     /** The committed results of these requests' orders, read from the start. */
     private static List<ConsumerRecord<String, PaymentResult>> resultsFor(final List<PaymentRequest> asked) {
         final Set<String> orders = asked.stream().map(PaymentRequest::orderId).collect(Collectors.toSet());
-        return new ArrayList<>(KafkaTestClients.readCommitted(clientProps(), Topics.PAYMENT_RESULTS.name(),
-                new StringDeserializer(), Topics.PAYMENT_RESULTS.valueSerde().deserializer()).stream()
-                .filter(record -> orders.contains(record.value().orderId())).toList());
+        return new ArrayList<>(KafkaTestClients.readCommitted(
+                        clientProps(),
+                        Topics.PAYMENT_RESULTS.name(),
+                        new StringDeserializer(),
+                        Topics.PAYMENT_RESULTS.valueSerde().deserializer())
+                .stream()
+                .filter(record -> orders.contains(record.value().orderId()))
+                .toList());
     }
 
     private static String header(final ConsumerRecord<byte[], byte[]> record, final String name) {
@@ -327,17 +393,32 @@ class PaymentWorkerTest {
 
     /** Until the workers' group has committed every request on the topic. */
     private static void awaitCaughtUp() throws Exception {
-        final List<TopicPartition> partitions = admin.describeTopics(List.of(Topics.PAYMENT_REQUESTS.name())).allTopicNames()
-                .get().get(Topics.PAYMENT_REQUESTS.name()).partitions().stream()
-                .map(partition -> new TopicPartition(Topics.PAYMENT_REQUESTS.name(), partition.partition())).toList();
+        final List<TopicPartition> partitions = admin
+                .describeTopics(List.of(Topics.PAYMENT_REQUESTS.name()))
+                .allTopicNames()
+                .get()
+                .get(Topics.PAYMENT_REQUESTS.name())
+                .partitions()
+                .stream()
+                .map(partition -> new TopicPartition(Topics.PAYMENT_REQUESTS.name(), partition.partition()))
+                .toList();
         await(() -> {
             try {
-                final Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(PaymentWorker.GROUP_ID)
-                        .partitionsToOffsetAndMetadata().get();
-                final Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends = admin.listOffsets(partitions.stream()
-                        .collect(Collectors.toMap(partition -> partition, partition -> OffsetSpec.latest()))).all().get();
-                return ends.entrySet().stream().allMatch(end -> end.getValue().offset() == 0
-                        || committed.containsKey(end.getKey()) && committed.get(end.getKey()).offset() == end.getValue().offset());
+                final Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(
+                                PaymentWorker.GROUP_ID)
+                        .partitionsToOffsetAndMetadata()
+                        .get();
+                final Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends = admin.listOffsets(
+                                partitions.stream()
+                                        .collect(Collectors.toMap(
+                                                partition -> partition, partition -> OffsetSpec.latest())))
+                        .all()
+                        .get();
+                return ends.entrySet().stream()
+                        .allMatch(end -> end.getValue().offset() == 0
+                                || committed.containsKey(end.getKey())
+                                        && committed.get(end.getKey()).offset()
+                                                == end.getValue().offset());
             } catch (InterruptedException | ExecutionException e) {
                 throw new IllegalStateException(e);
             }

@@ -94,12 +94,18 @@ public final class SimulatedProvider implements AutoCloseable {
             final CompletableFuture<GatewayAnswer> answer;
             final Matcher operation = OPERATION.matcher(path);
             if ("/v1/authorisations".equals(path)) {
-                answer = simulator.authorise(key, new BigDecimal(body.path("amount").asText("0")),
-                        body.path("currency").asText(), body.path("card").asText());
+                answer = simulator.authorise(
+                        key,
+                        new BigDecimal(body.path("amount").asText("0")),
+                        body.path("currency").asText(),
+                        body.path("card").asText());
             } else if (operation.matches()) {
                 final String authorisation = URLDecoder.decode(operation.group(1), StandardCharsets.UTF_8);
                 answer = "capture".equals(operation.group(2))
-                        ? simulator.capture(key, authorisation, new BigDecimal(body.path("amount").asText("0")),
+                        ? simulator.capture(
+                                key,
+                                authorisation,
+                                new BigDecimal(body.path("amount").asText("0")),
                                 body.path("currency").asText())
                         : simulator.voidAuthorisation(key, authorisation);
             } else {
@@ -112,7 +118,8 @@ public final class SimulatedProvider implements AutoCloseable {
         }
     }
 
-    private static void answer(final HttpExchange exchange, final CompletableFuture<GatewayAnswer> pending) throws IOException {
+    private static void answer(final HttpExchange exchange, final CompletableFuture<GatewayAnswer> pending)
+            throws IOException {
         final GatewayAnswer answer;
         try {
             answer = pending.get(ANSWER_WAIT.toMillis(), TimeUnit.MILLISECONDS);
@@ -125,12 +132,14 @@ public final class SimulatedProvider implements AutoCloseable {
             reply(exchange, 503, Map.of("error", "no answer"));
             return;
         }
-        final Map<String, String> reply = answer.paymentId() == null ? Map.of("status", answer.status().name())
+        final Map<String, String> reply = answer.paymentId() == null
+                ? Map.of("status", answer.status().name())
                 : Map.of("id", answer.paymentId(), "status", answer.status().name());
         reply(exchange, answer.status() == PaymentStatus.APPROVED ? 200 : 402, reply);
     }
 
-    private static void reply(final HttpExchange exchange, final int status, final Map<String, String> body) throws IOException {
+    private static void reply(final HttpExchange exchange, final int status, final Map<String, String> body)
+            throws IOException {
         final byte[] bytes = JsonSerde.MAPPER.writeValueAsBytes(body);
         exchange.getResponseHeaders().set("Content-Type", "application/json");
         exchange.sendResponseHeaders(status, bytes.length);

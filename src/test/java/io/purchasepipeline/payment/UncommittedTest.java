@@ -73,6 +73,7 @@ class UncommittedTest {
     }
 
     private static void answer(final Uncommitted.Entry entry) {
-        entry.output = new ProducerRecord<>("payment-results", entry.record.key(), new byte[] {(byte) entry.record.offset()});
+        entry.output =
+                new ProducerRecord<>("payment-results", entry.record.key(), new byte[] {(byte) entry.record.offset()});
     }
 }

@@ -20,8 +20,9 @@ class ClientSettingsTest {
     private static final Map<String, String> SECURITY = Map.of(
             "security.protocol", "SASL_SSL",
             "sasl.mechanism", "SCRAM-SHA-512",
-            "sasl.jaas.config", "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"pipeline\" "
-                    + "password=\"scram-secret\";",
+            "sasl.jaas.config",
+                    "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"pipeline\" "
+                            + "password=\"scram-secret\";",
             "ssl.truststore.location", "/etc/kafka/truststore.p12",
             "ssl.truststore.password", "truststore-secret",
             "ssl.truststore.type", "PKCS12",
@@ -40,7 +41,8 @@ class ClientSettingsTest {
 
     @Test
     void securitySettingsReachEveryClientOfTheStreamsApp() throws Exception {
-        final StreamsConfig streams = new StreamsConfig(StreamsSettings.of("broker:9093", dir, ClientSettings.load(file())));
+        final StreamsConfig streams =
+                new StreamsConfig(StreamsSettings.of("broker:9093", dir, ClientSettings.load(file())));
 
         final Map<String, Map<String, Object>> clients = Map.of(
                 "main consumer", streams.getMainConsumerConfigs("group", "client", 0),
@@ -56,9 +58,16 @@ class ClientSettingsTest {
         final Map<String, String> settings = ClientSettings.load(file());
 
         final KafkaClients clients = KafkaClients.of("broker:9093", settings);
-        for (final Properties props : List.of(clients.connection(), clients.committedReader(), clients.groupConsumer("g", 1),
-                clients.idempotentProducer(), clients.waitedOnProducer(), clients.transactionalProducer("t", Duration.ofSeconds(1)))) {
-            assertThat(plain(props)).containsAllEntriesOf(SECURITY).containsEntry("bootstrap.servers", "broker:9093")
+        for (final Properties props : List.of(
+                clients.connection(),
+                clients.committedReader(),
+                clients.groupConsumer("g", 1),
+                clients.idempotentProducer(),
+                clients.waitedOnProducer(),
+                clients.transactionalProducer("t", Duration.ofSeconds(1)))) {
+            assertThat(plain(props))
+                    .containsAllEntriesOf(SECURITY)
+                    .containsEntry("bootstrap.servers", "broker:9093")
                     .doesNotContainKey("pipeline.fraud.amount.limit");
         }
     }
@@ -76,8 +85,8 @@ class ClientSettingsTest {
 
     private static Map<String, String> plain(final Map<?, ?> config) {
         final Map<String, String> values = new HashMap<>();
-        config.forEach((key, value) -> values.put(String.valueOf(key),
-                value instanceof Password password ? password.value() : String.valueOf(value)));
+        config.forEach((key, value) -> values.put(
+                String.valueOf(key), value instanceof Password password ? password.value() : String.valueOf(value)));
         return values;
     }
 }

@@ -33,10 +33,21 @@ class DeadLettersTest {
     void keepsTheRecordAsItWasReadAndAddsWhyAndWhere() {
         final RecordHeaders headers = new RecordHeaders();
         headers.add("correlation-id", "req-9".getBytes(StandardCharsets.UTF_8));
-        final ConsumerRecord<byte[], byte[]> record = new ConsumerRecord<>(Topics.EMAILS.name(), 2, 41L, 1_700_000_000_000L,
-                TimestampType.CREATE_TIME, 5, 9, bytes("email"), bytes("{not json"), headers, Optional.empty());
+        final ConsumerRecord<byte[], byte[]> record = new ConsumerRecord<>(
+                Topics.EMAILS.name(),
+                2,
+                41L,
+                1_700_000_000_000L,
+                TimestampType.CREATE_TIME,
+                5,
+                9,
+                bytes("email"),
+                bytes("{not json"),
+                headers,
+                Optional.empty());
 
-        final ProducerRecord<byte[], byte[]> letter = DeadLetters.of(record, new SerializationException("not an email"));
+        final ProducerRecord<byte[], byte[]> letter =
+                DeadLetters.of(record, new SerializationException("not an email"));
 
         assertThat(letter.topic()).isEqualTo(Topics.DEAD_LETTERS);
         assertThat(letter.partition()).isNull();
@@ -45,13 +56,15 @@ class DeadLettersTest {
         assertThat(letter.value()).isEqualTo(bytes("{not json"));
         final Map<String, String> written = Arrays.stream(letter.headers().toArray())
                 .collect(Collectors.toMap(Header::key, header -> new String(header.value(), StandardCharsets.UTF_8)));
-        assertThat(written).containsEntry("correlation-id", "req-9")
+        assertThat(written)
+                .containsEntry("correlation-id", "req-9")
                 .containsEntry(DeadLetters.EXCEPTION, SerializationException.class.getName())
                 .containsEntry(DeadLetters.MESSAGE, "not an email")
                 .containsEntry(DeadLetters.TOPIC, Topics.EMAILS.name())
                 .containsEntry(DeadLetters.PARTITION, "2")
                 .containsEntry(DeadLetters.OFFSET, "41");
-        assertThat(written.get(DeadLetters.STACKTRACE)).startsWith(SerializationException.class.getName() + ": not an email")
+        assertThat(written.get(DeadLetters.STACKTRACE))
+                .startsWith(SerializationException.class.getName() + ": not an email")
                 .contains("\tat ");
     }
 

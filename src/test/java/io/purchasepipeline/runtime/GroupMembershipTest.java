@@ -15,7 +15,8 @@ class GroupMembershipTest {
 
         assertThat(membership.isStatic()).isTrue();
         assertThat(membership.name()).isEqualTo("pipeline-2");
-        assertThat(membership.streamsSettings()).isEqualTo(Map.of(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, "pipeline-2"));
+        assertThat(membership.streamsSettings())
+                .isEqualTo(Map.of(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, "pipeline-2"));
         assertThat(membership.describe()).startsWith("static, as pipeline-2");
     }
 
@@ -34,7 +35,8 @@ class GroupMembershipTest {
 
     @Test
     void refusesAnInstanceIdThatIsNoSafeNameForADirectory() {
-        assertThatThrownBy(() -> GroupMembership.of("../other", null)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> GroupMembership.of("../other", null))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("--instance-id");
     }
 }

@@ -16,24 +16,31 @@ import org.junit.jupiter.api.Test;
 class KafkaClientsTest {
 
     private static final Map<String, String> SETTINGS = Map.of(
-            "security.protocol", "SASL_SSL",
-            "pipeline.fraud.amount.limit", "100.00",
-            StreamsConfig.GROUP_PROTOCOL_CONFIG, "streams",
-            ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, "instance-1");
+            "security.protocol",
+            "SASL_SSL",
+            "pipeline.fraud.amount.limit",
+            "100.00",
+            StreamsConfig.GROUP_PROTOCOL_CONFIG,
+            "streams",
+            ConsumerConfig.GROUP_INSTANCE_ID_CONFIG,
+            "instance-1");
 
     private final KafkaClients clients = KafkaClients.of("broker:9093", SETTINGS);
 
     @Test
     void theConnectionKeepsTheClientSettingsButNotThePipelinesRulesNorTheStreamsAppsGroupSettings() {
-        assertThat(clients.connection()).containsOnly(Map.entry("security.protocol", "SASL_SSL"),
-                Map.entry(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, "broker:9093"));
+        assertThat(clients.connection())
+                .containsOnly(
+                        Map.entry("security.protocol", "SASL_SSL"),
+                        Map.entry(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, "broker:9093"));
     }
 
     @Test
     void aCommittedReaderIsInNoGroupAndSeesCommittedRecordsOnly() {
         final Properties props = KafkaClients.of(withGroup()).committedReader();
 
-        assertThat(props).doesNotContainKey(ConsumerConfig.GROUP_ID_CONFIG)
+        assertThat(props)
+                .doesNotContainKey(ConsumerConfig.GROUP_ID_CONFIG)
                 .containsEntry(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed")
                 .containsEntry(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false")
                 .containsEntry(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
@@ -43,21 +50,25 @@ class KafkaClientsTest {
     void aGroupConsumerCommitsOnlyThroughItsTransactionsAndMovesPartitionsCooperatively() {
         final Properties props = clients.groupConsumer("workers", 50);
 
-        assertThat(props).containsEntry(ConsumerConfig.GROUP_ID_CONFIG, "workers")
+        assertThat(props)
+                .containsEntry(ConsumerConfig.GROUP_ID_CONFIG, "workers")
                 .containsEntry(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed")
                 .containsEntry(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false")
                 .containsEntry(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest")
-                .containsEntry(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName())
+                .containsEntry(
+                        ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName())
                 .containsEntry(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "50")
                 .containsEntry("security.protocol", "SASL_SSL");
     }
 
     @Test
     void aProducerACallerWaitsOnGivesUpOnMissingMetadataWithinSeconds() {
-        assertThat(clients.idempotentProducer()).containsEntry(ProducerConfig.ACKS_CONFIG, "all")
+        assertThat(clients.idempotentProducer())
+                .containsEntry(ProducerConfig.ACKS_CONFIG, "all")
                 .containsEntry(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true")
                 .doesNotContainKey(ProducerConfig.MAX_BLOCK_MS_CONFIG);
-        assertThat(clients.waitedOnProducer()).containsEntry(ProducerConfig.ACKS_CONFIG, "all")
+        assertThat(clients.waitedOnProducer())
+                .containsEntry(ProducerConfig.ACKS_CONFIG, "all")
                 .containsEntry(ProducerConfig.MAX_BLOCK_MS_CONFIG, "5000");
     }
 
@@ -65,7 +76,8 @@ class KafkaClientsTest {
     void aTransactionalProducerRetriesAConcurrentTransactionAfterMillisecondsNotTheClientsDefaultTenth() {
         final Properties props = clients.transactionalProducer("worker-1", Duration.ofSeconds(10));
 
-        assertThat(props).containsEntry(ProducerConfig.RETRY_BACKOFF_MS_CONFIG, "5")
+        assertThat(props)
+                .containsEntry(ProducerConfig.RETRY_BACKOFF_MS_CONFIG, "5")
                 .containsEntry(ProducerConfig.RETRY_BACKOFF_MAX_MS_CONFIG, "500")
                 .containsEntry(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "worker-1")
                 .containsEntry(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, 10_000)
@@ -83,9 +95,12 @@ class KafkaClientsTest {
 
     @Test
     void aClientIdInTheSettingsWinsOverTheDefaultName() {
-        assertThat(clients.namedByDefault("load").connection()).containsEntry(CommonClientConfigs.CLIENT_ID_CONFIG, "load");
-        assertThat(KafkaClients.of("broker:9093", Map.of(CommonClientConfigs.CLIENT_ID_CONFIG, "mine")).namedByDefault("load")
-                .connection()).containsEntry(CommonClientConfigs.CLIENT_ID_CONFIG, "mine");
+        assertThat(clients.namedByDefault("load").connection())
+                .containsEntry(CommonClientConfigs.CLIENT_ID_CONFIG, "load");
+        assertThat(KafkaClients.of("broker:9093", Map.of(CommonClientConfigs.CLIENT_ID_CONFIG, "mine"))
+                        .namedByDefault("load")
+                        .connection())
+                .containsEntry(CommonClientConfigs.CLIENT_ID_CONFIG, "mine");
     }
 
     private static Properties withGroup() {

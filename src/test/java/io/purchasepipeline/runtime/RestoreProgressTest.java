@@ -22,15 +22,18 @@ class RestoreProgressTest {
         progress.onRestoreStart(STOCK_0, "inventory", 0, 50);
         progress.onBatchRestored(ORDERS_2, "orders", 400, 300);
 
-        assertThat(progress.restoring()).containsExactly(
-                new RestoreProgress.Snapshot("inventory", STOCK_0.topic(), 0, 0, 50, 0),
-                new RestoreProgress.Snapshot("orders", ORDERS_2.topic(), 2, 100, 1_100, 300));
+        assertThat(progress.restoring())
+                .containsExactly(
+                        new RestoreProgress.Snapshot("inventory", STOCK_0.topic(), 0, 0, 50, 0),
+                        new RestoreProgress.Snapshot("orders", ORDERS_2.topic(), 2, 100, 1_100, 300));
         assertThat(progress.restoring().get(1).remaining()).isEqualTo(700);
 
         progress.onBatchRestored(ORDERS_2, "orders", 1_100, 700);
         progress.onRestoreEnd(ORDERS_2, "orders", 1_000);
 
-        assertThat(progress.restoring()).extracting(RestoreProgress.Snapshot::store).containsExactly("inventory");
+        assertThat(progress.restoring())
+                .extracting(RestoreProgress.Snapshot::store)
+                .containsExactly("inventory");
         assertThat(progress.completed()).isEqualTo(1);
     }
 
@@ -49,16 +52,26 @@ class RestoreProgressTest {
         progress.onRestoreStart(STOCK_0, "inventory", 0, 50);
         progress.onBatchRestored(ORDERS_2, "orders", 250, 250);
 
-        assertThat(registry.get("pipeline.restore.partitions.active").gauge().value()).isEqualTo(2);
-        assertThat(registry.get("pipeline.restore.records.remaining").gauge().value()).isEqualTo(800);
-        assertThat(registry.get("pipeline.restore.records.remaining.partition").tag("store", "orders")
-                .tag("partition", "2").gauge().value()).isEqualTo(750);
+        assertThat(registry.get("pipeline.restore.partitions.active").gauge().value())
+                .isEqualTo(2);
+        assertThat(registry.get("pipeline.restore.records.remaining").gauge().value())
+                .isEqualTo(800);
+        assertThat(registry.get("pipeline.restore.records.remaining.partition")
+                        .tag("store", "orders")
+                        .tag("partition", "2")
+                        .gauge()
+                        .value())
+                .isEqualTo(750);
 
         progress.onRestoreEnd(ORDERS_2, "orders", 1_000);
 
-        assertThat(registry.get("pipeline.restore.records.remaining.partition").tag("store", "orders")
-                .gauge().value()).isZero();
-        assertThat(registry.get("pipeline.restore.partitions.active").gauge().value()).isEqualTo(1);
+        assertThat(registry.get("pipeline.restore.records.remaining.partition")
+                        .tag("store", "orders")
+                        .gauge()
+                        .value())
+                .isZero();
+        assertThat(registry.get("pipeline.restore.partitions.active").gauge().value())
+                .isEqualTo(1);
     }
 
     @Test

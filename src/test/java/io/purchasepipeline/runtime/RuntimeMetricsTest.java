@@ -24,25 +24,38 @@ class RuntimeMetricsTest {
             final long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
             do {
                 System.gc();
-            } while (!registry.scrape().contains("jvm_gc_pause_seconds_count{") && System.nanoTime() < deadline && pause());
-            assertThat(registry.scrape()).contains(
-                    "jvm_memory_used_bytes{area=\"heap\"", "jvm_memory_max_bytes{", "jvm_gc_memory_allocated_bytes_total",
-                    "jvm_gc_pause_seconds_count{", "jvm_threads_live_threads", "jvm_threads_states_threads{",
-                    "jvm_classes_loaded_classes", "process_cpu_usage", "system_cpu_count", "process_uptime_seconds",
-                    "process_start_time_seconds", "process_files_open_files");
+            } while (!registry.scrape().contains("jvm_gc_pause_seconds_count{")
+                    && System.nanoTime() < deadline
+                    && pause());
+            assertThat(registry.scrape())
+                    .contains(
+                            "jvm_memory_used_bytes{area=\"heap\"",
+                            "jvm_memory_max_bytes{",
+                            "jvm_gc_memory_allocated_bytes_total",
+                            "jvm_gc_pause_seconds_count{",
+                            "jvm_threads_live_threads",
+                            "jvm_threads_states_threads{",
+                            "jvm_classes_loaded_classes",
+                            "process_cpu_usage",
+                            "system_cpu_count",
+                            "process_uptime_seconds",
+                            "process_start_time_seconds",
+                            "process_files_open_files");
         }
     }
 
     @Test
     void exportsTheInstancesOwnKafkaClientsByTheirIds() {
         final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        final MockProducer<String, String> producer = new MockProducer<>(true, null, new StringSerializer(), new StringSerializer());
+        final MockProducer<String, String> producer =
+                new MockProducer<>(true, null, new StringSerializer(), new StringSerializer());
         final MetricName sent = name("record-send-total", "producer-metrics", "http-producer");
         producer.setMockMetrics(sent, metric(sent, 42));
         final MockConsumer<String, String> consumer = new MockConsumer<>("latest") {
             @Override
             public synchronized Map<MetricName, ? extends Metric> metrics() {
-                final MetricName consumed = name("records-consumed-total", "consumer-fetch-manager-metrics", "seat-answers");
+                final MetricName consumed =
+                        name("records-consumed-total", "consumer-fetch-manager-metrics", "seat-answers");
                 return Map.of(consumed, metric(consumed, 7));
             }
         };
@@ -50,8 +63,10 @@ class RuntimeMetricsTest {
         try (RuntimeMetrics metrics = RuntimeMetrics.bindTo(registry, Duration.ofSeconds(5))) {
             metrics.client(producer).client(consumer);
 
-            assertThat(registry.scrape()).contains("kafka_producer_record_send_total{client_id=\"http-producer\"",
-                    "kafka_consumer_fetch_manager_records_consumed_total{client_id=\"seat-answers\"");
+            assertThat(registry.scrape())
+                    .contains(
+                            "kafka_producer_record_send_total{client_id=\"http-producer\"",
+                            "kafka_consumer_fetch_manager_records_consumed_total{client_id=\"seat-answers\"");
         }
     }
 

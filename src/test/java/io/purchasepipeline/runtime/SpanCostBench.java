@@ -42,14 +42,18 @@ class SpanCostBench {
         try {
             for (final String mode : new String[] {"off", "otlp", "off", "otlp"}) {
                 final long cpuBefore = os.getProcessCpuTime();
-                try (Tracing tracing = mode.equals("off") ? Tracing.off()
-                        : Tracing.otlp("http://127.0.0.1:" + receiver.getAddress().getPort())) {
+                try (Tracing tracing = mode.equals("off")
+                        ? Tracing.off()
+                        : Tracing.otlp(
+                                "http://127.0.0.1:" + receiver.getAddress().getPort())) {
                     final Tracer tracer = tracing.forRole(Tracing.Role.PIPELINE).getTracer("bench");
                     for (int i = 0; i < SPANS; i++) {
                         // as a hop: a span with the topology's attributes, its context formatted for a header
-                        final Span span = tracer.spanBuilder("order intake").setAttribute("messaging.system", "kafka")
+                        final Span span = tracer.spanBuilder("order intake")
+                                .setAttribute("messaging.system", "kafka")
                                 .setAttribute("messaging.destination.name", "orders")
-                                .setAttribute("purchase.order.id", "order-" + i).startSpan();
+                                .setAttribute("purchase.order.id", "order-" + i)
+                                .startSpan();
                         TraceParent.format(span.getSpanContext());
                         span.end();
                         if (i % SPANS_PER_PAUSE == 0) {
@@ -59,8 +63,12 @@ class SpanCostBench {
                 }
                 final double cpuMicros = (os.getProcessCpuTime() - cpuBefore) / 1000.0 / SPANS;
                 final long bytes = received.getAndSet(0);
-                System.out.printf(Locale.ROOT, "spans %s: %.1f us CPU per span, %.0f bytes exported per span%n", mode,
-                        cpuMicros, bytes / (double) SPANS);
+                System.out.printf(
+                        Locale.ROOT,
+                        "spans %s: %.1f us CPU per span, %.0f bytes exported per span%n",
+                        mode,
+                        cpuMicros,
+                        bytes / (double) SPANS);
                 if (mode.equals("off")) {
                     assertThat(bytes).as("nothing exported when off").isZero();
                 } else {

@@ -25,7 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(300)
 class StreamsGroupSettingsTest {
 
-    private static final ConfigResource GROUP = new ConfigResource(ConfigResource.Type.GROUP, StreamsSettings.APPLICATION_ID);
+    private static final ConfigResource GROUP =
+            new ConfigResource(ConfigResource.Type.GROUP, StreamsSettings.APPLICATION_ID);
 
     @TempDir
     Path stateDir;
@@ -34,33 +35,42 @@ class StreamsGroupSettingsTest {
     void productionSettingsDetectAFailedInstanceInTenSecondsAndKeepOneStandby() {
         final Properties props = StreamsSettings.of("localhost:9092", stateDir, Map.of());
 
-        assertThat(props).containsEntry(StreamsConfig.GROUP_PROTOCOL_CONFIG, "classic")
+        assertThat(props)
+                .containsEntry(StreamsConfig.GROUP_PROTOCOL_CONFIG, "classic")
                 .containsEntry(StreamsConfig.mainConsumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), "10000")
                 .containsEntry(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, "1");
         // the streams protocol stays one setting away
-        assertThat(StreamsSettings.of("localhost:9092", stateDir, Map.of(StreamsConfig.GROUP_PROTOCOL_CONFIG, "streams")))
+        assertThat(StreamsSettings.of(
+                        "localhost:9092", stateDir, Map.of(StreamsConfig.GROUP_PROTOCOL_CONFIG, "streams")))
                 .containsEntry(StreamsConfig.GROUP_PROTOCOL_CONFIG, "streams");
     }
 
     @Test
     void asksTheStreamsGroupForTheAppsStandbyReplicasOnlyUnderTheStreamsProtocol() throws Exception {
         try (KafkaClusterTestKit cluster = InJvmPipeline.startKafka();
-                Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers()))) {
+                Admin admin =
+                        Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers()))) {
             // the classic protocol assigns on the client: the group config is left as it is
-            final Properties classic = StreamsSettings.of(cluster.bootstrapServers(), stateDir,
-                    Map.of(StreamsConfig.GROUP_PROTOCOL_CONFIG, "classic"));
+            final Properties classic = StreamsSettings.of(
+                    cluster.bootstrapServers(), stateDir, Map.of(StreamsConfig.GROUP_PROTOCOL_CONFIG, "classic"));
             assertThat(StreamsGroupSettings.apply(admin, classic)).isEqualTo(-1);
             assertThat(groupStandbyReplicas(admin)).isNotEqualTo("1");
 
-            final Properties streams = StreamsSettings.of(cluster.bootstrapServers(), stateDir,
-                    Map.of(StreamsConfig.GROUP_PROTOCOL_CONFIG, "streams"));
+            final Properties streams = StreamsSettings.of(
+                    cluster.bootstrapServers(), stateDir, Map.of(StreamsConfig.GROUP_PROTOCOL_CONFIG, "streams"));
             assertThat(StreamsGroupSettings.apply(admin, streams)).isEqualTo(1);
             awaitGroupStandbyReplicas(admin, "1");
 
             // asked again (a second instance starting), the answer stays
             assertThat(StreamsGroupSettings.apply(admin, streams)).isEqualTo(1);
-            final Properties two = StreamsSettings.of(cluster.bootstrapServers(), stateDir,
-                    Map.of(StreamsConfig.GROUP_PROTOCOL_CONFIG, "streams", StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, "2"));
+            final Properties two = StreamsSettings.of(
+                    cluster.bootstrapServers(),
+                    stateDir,
+                    Map.of(
+                            StreamsConfig.GROUP_PROTOCOL_CONFIG,
+                            "streams",
+                            StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG,
+                            "2"));
             assertThat(StreamsGroupSettings.apply(admin, two)).isEqualTo(2);
             awaitGroupStandbyReplicas(admin, "2");
         }
@@ -69,15 +79,20 @@ class StreamsGroupSettingsTest {
     @Test
     void twoInstancesKeepAStandbyOfEachOthersTasks() throws Exception {
         try (InJvmPipeline pipeline = InJvmPipeline.start(2, 2)) {
-            final List<KafkaStreams> instances = List.of(pipeline.app(0).streams(), pipeline.app(1).streams());
+            final List<KafkaStreams> instances =
+                    List.of(pipeline.app(0).streams(), pipeline.app(1).streams());
             final long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-            while (!instances.stream().allMatch(streams -> streams.state() == KafkaStreams.State.RUNNING
-                    && !standbyTasks(streams).isEmpty()) && System.nanoTime() < deadline) {
+            while (!instances.stream()
+                            .allMatch(streams -> streams.state() == KafkaStreams.State.RUNNING
+                                    && !standbyTasks(streams).isEmpty())
+                    && System.nanoTime() < deadline) {
                 Thread.sleep(200);
             }
             for (final KafkaStreams streams : instances) {
                 assertThat(streams.state()).isEqualTo(KafkaStreams.State.RUNNING);
-                assertThat(standbyTasks(streams)).as("standby tasks of an instance").isNotEmpty();
+                assertThat(standbyTasks(streams))
+                        .as("standby tasks of an instance")
+                        .isNotEmpty();
             }
         }
     }
@@ -92,13 +107,15 @@ class StreamsGroupSettingsTest {
     }
 
     private static String groupStandbyReplicas(final Admin admin) throws Exception {
-        final ConfigEntry entry = admin.describeConfigs(List.of(GROUP)).all().get().get(GROUP)
-                .get(StreamsGroupSettings.STANDBY_REPLICAS);
+        final ConfigEntry entry =
+                admin.describeConfigs(List.of(GROUP)).all().get().get(GROUP).get(StreamsGroupSettings.STANDBY_REPLICAS);
         return entry == null ? null : entry.value();
     }
 
     private static List<?> standbyTasks(final KafkaStreams streams) {
-        return streams.metadataForLocalThreads().stream().map(ThreadMetadata::standbyTasks)
-                .flatMap(java.util.Set::stream).toList();
+        return streams.metadataForLocalThreads().stream()
+                .map(ThreadMetadata::standbyTasks)
+                .flatMap(java.util.Set::stream)
+                .toList();
     }
 }

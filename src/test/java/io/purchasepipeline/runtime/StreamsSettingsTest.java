@@ -19,7 +19,8 @@ class StreamsSettingsTest {
     void cachesStoreWritesInSixtyFourMegabytesInsteadOfKafkasTen() {
         final StreamsConfig config = new StreamsConfig(StreamsSettings.of("broker:9092", dir, Map.of()));
 
-        assertThat(config.getLong(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG)).isEqualTo(64L * 1024 * 1024);
+        assertThat(config.getLong(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG))
+                .isEqualTo(64L * 1024 * 1024);
     }
 
     /** The partition assignor reads its settings from the main consumer's: without this there it warns at every start. */
@@ -28,19 +29,26 @@ class StreamsSettingsTest {
     void thePartitionAssignorSeesTheProcessingHandlerOnForTheGlobalThread() {
         final StreamsConfig config = new StreamsConfig(StreamsSettings.of("broker:9092", dir, Map.of()));
 
-        final StreamsConfig assignors = new ClientUtils.QuietStreamsConfig(config.getMainConsumerConfigs("group", "client", 0));
+        final StreamsConfig assignors =
+                new ClientUtils.QuietStreamsConfig(config.getMainConsumerConfigs("group", "client", 0));
 
-        assertThat(config.getBoolean(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG)).isTrue();
-        assertThat(assignors.getBoolean(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG)).isTrue();
+        assertThat(config.getBoolean(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG))
+                .isTrue();
+        assertThat(assignors.getBoolean(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG))
+                .isTrue();
     }
 
     @Test
     void aCacheSizeOrCommitIntervalInTheKafkaConfigFileWins() {
-        final StreamsConfig config = new StreamsConfig(StreamsSettings.of("broker:9092", dir, Map.of(
-                StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, "1048576",
-                StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "25")));
+        final StreamsConfig config = new StreamsConfig(StreamsSettings.of(
+                "broker:9092",
+                dir,
+                Map.of(
+                        StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, "1048576",
+                        StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "25")));
 
-        assertThat(config.getLong(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG)).isEqualTo(1024L * 1024);
+        assertThat(config.getLong(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG))
+                .isEqualTo(1024L * 1024);
         assertThat(config.getLong(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG)).isEqualTo(25L);
     }
 }

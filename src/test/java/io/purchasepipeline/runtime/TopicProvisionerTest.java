@@ -3,8 +3,8 @@ package io.purchasepipeline.runtime;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.purchasepipeline.tools.kafka.KafkaTestClients;
 import io.purchasepipeline.serdes.Topics;
+import io.purchasepipeline.tools.kafka.KafkaTestClients;
 import io.purchasepipeline.topology.PipelineConfig;
 import io.purchasepipeline.topology.PurchaseTopology;
 import java.util.List;
@@ -30,8 +30,12 @@ class TopicProvisionerTest {
 
     @BeforeEach
     void startBroker() throws Exception {
-        cluster = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder().setCombined(true).setNumBrokerNodes(1)
-                .setNumControllerNodes(1).build()).build();
+        cluster = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
+                        .setCombined(true)
+                        .setNumBrokerNodes(1)
+                        .setNumControllerNodes(1)
+                        .build())
+                .build();
         cluster.format();
         cluster.startup();
         cluster.waitForReadyBrokers();
@@ -49,17 +53,32 @@ class TopicProvisionerTest {
         final short replication = new TopicProvisioner(admin, 4, WEEK).provision();
 
         assertThat(replication).isEqualTo((short) 1);
-        assertThat(admin.listTopics().names().get()).containsAll(TopicProvisioner.topicNames())
+        assertThat(admin.listTopics().names().get())
+                .containsAll(TopicProvisioner.topicNames())
                 .contains(Topics.PAYMENT_REQUESTS.name(), Topics.PAYMENT_RESULTS.name());
-        assertThat(admin.describeTopics(List.of(Topics.PAYMENT_RESULTS.name())).allTopicNames().get()
-                .get(Topics.PAYMENT_RESULTS.name()).partitions()).as("co-partitioned with orders").hasSize(4);
-        assertThat(config(Topics.PAYMENT_RESULTS.name(), TopicConfig.CLEANUP_POLICY_CONFIG)).isEqualTo("delete");
-        assertThat(admin.describeTopics(List.of(Topics.ORDERS.name())).allTopicNames().get()
-                .get(Topics.ORDERS.name()).partitions()).hasSize(4);
-        assertThat(config(Topics.CATALOG.name(), TopicConfig.CLEANUP_POLICY_CONFIG)).isEqualTo("compact");
-        assertThat(config(Topics.ORDER_EVENTS.name(), TopicConfig.CLEANUP_POLICY_CONFIG)).isEqualTo("delete");
-        assertThat(config(Topics.ORDER_EVENTS.name(), TopicConfig.RETENTION_MS_CONFIG)).isEqualTo("604800000");
-        assertThat(config(Topics.ORDER_EVENTS.name(), TopicConfig.RETENTION_BYTES_CONFIG)).isEqualTo("1073741824");
+        assertThat(admin.describeTopics(List.of(Topics.PAYMENT_RESULTS.name()))
+                        .allTopicNames()
+                        .get()
+                        .get(Topics.PAYMENT_RESULTS.name())
+                        .partitions())
+                .as("co-partitioned with orders")
+                .hasSize(4);
+        assertThat(config(Topics.PAYMENT_RESULTS.name(), TopicConfig.CLEANUP_POLICY_CONFIG))
+                .isEqualTo("delete");
+        assertThat(admin.describeTopics(List.of(Topics.ORDERS.name()))
+                        .allTopicNames()
+                        .get()
+                        .get(Topics.ORDERS.name())
+                        .partitions())
+                .hasSize(4);
+        assertThat(config(Topics.CATALOG.name(), TopicConfig.CLEANUP_POLICY_CONFIG))
+                .isEqualTo("compact");
+        assertThat(config(Topics.ORDER_EVENTS.name(), TopicConfig.CLEANUP_POLICY_CONFIG))
+                .isEqualTo("delete");
+        assertThat(config(Topics.ORDER_EVENTS.name(), TopicConfig.RETENTION_MS_CONFIG))
+                .isEqualTo("604800000");
+        assertThat(config(Topics.ORDER_EVENTS.name(), TopicConfig.RETENTION_BYTES_CONFIG))
+                .isEqualTo("1073741824");
     }
 
     @Test
@@ -67,9 +86,17 @@ class TopicProvisionerTest {
         new TopicProvisioner(admin, 4, WEEK).provision();
 
         for (final String topic : TopicProvisioner.REPARTITION_TOPICS.keySet()) {
-            assertThat(admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions()).as(topic).hasSize(1);
+            assertThat(admin.describeTopics(List.of(topic))
+                            .allTopicNames()
+                            .get()
+                            .get(topic)
+                            .partitions())
+                    .as(topic)
+                    .hasSize(1);
             assertThat(config(topic, TopicConfig.CLEANUP_POLICY_CONFIG)).isEqualTo("delete");
-            assertThat(config(topic, TopicConfig.RETENTION_MS_CONFIG)).as("kept until Streams deletes what it read").isEqualTo("-1");
+            assertThat(config(topic, TopicConfig.RETENTION_MS_CONFIG))
+                    .as("kept until Streams deletes what it read")
+                    .isEqualTo("-1");
         }
     }
 
@@ -77,10 +104,13 @@ class TopicProvisionerTest {
     void theRepartitionTopicsAreTheTopologysOwn() {
         final java.util.Properties props = StreamsSettings.of("unused:9092", java.nio.file.Path.of("unused"), Map.of());
         final java.util.Set<String> repartition = new java.util.TreeSet<>();
-        PurchaseTopology.build(PipelineConfig.from(props), props).describe().subtopologies()
+        PurchaseTopology.build(PipelineConfig.from(props), props)
+                .describe()
+                .subtopologies()
                 .forEach(subtopology -> subtopology.nodes().forEach(node -> {
                     if (node instanceof TopologyDescription.Source source) {
-                        source.topicSet().stream().filter(topic -> topic.endsWith("-repartition"))
+                        source.topicSet().stream()
+                                .filter(topic -> topic.endsWith("-repartition"))
                                 .forEach(topic -> repartition.add(StreamsSettings.APPLICATION_ID + "-" + topic));
                     }
                 }));
@@ -95,12 +125,17 @@ class TopicProvisionerTest {
      */
     @Test
     void answersTheReplicationOfTheExistingTopicsWhileABrokerIsDown() throws Exception {
-        try (KafkaClusterTestKit three = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder().setCombined(false)
-                .setNumBrokerNodes(3).setNumControllerNodes(1).build()).build()) {
+        try (KafkaClusterTestKit three = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
+                        .setCombined(false)
+                        .setNumBrokerNodes(3)
+                        .setNumControllerNodes(1)
+                        .build())
+                .build()) {
             three.format();
             three.startup();
             three.waitForReadyBrokers();
-            try (Admin client = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, three.bootstrapServers()))) {
+            try (Admin client =
+                    Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, three.bootstrapServers()))) {
                 assertThat(new TopicProvisioner(client, 2, WEEK).provision()).isEqualTo((short) 3);
 
                 three.brokers().get(2).shutdown();
@@ -114,28 +149,40 @@ class TopicProvisionerTest {
 
     @Test
     void keepsExistingTopicsAsTheyAre() throws Exception {
-        admin.createTopics(List.of(new NewTopic(Topics.EMAILS.name(), 2, (short) 1))).all().get();
+        admin.createTopics(List.of(new NewTopic(Topics.EMAILS.name(), 2, (short) 1)))
+                .all()
+                .get();
 
         new TopicProvisioner(admin, 4, WEEK).provision();
 
-        assertThat(admin.describeTopics(List.of(Topics.EMAILS.name())).allTopicNames().get()
-                .get(Topics.EMAILS.name()).partitions()).hasSize(2);
+        assertThat(admin.describeTopics(List.of(Topics.EMAILS.name()))
+                        .allTopicNames()
+                        .get()
+                        .get(Topics.EMAILS.name())
+                        .partitions())
+                .hasSize(2);
     }
 
     @Test
     void refusesPaymentResultsWithOtherPartitionsThanOrders() throws Exception {
-        admin.createTopics(List.of(new NewTopic(Topics.PAYMENT_RESULTS.name(), 2, (short) 1))).all().get();
+        admin.createTopics(List.of(new NewTopic(Topics.PAYMENT_RESULTS.name(), 2, (short) 1)))
+                .all()
+                .get();
 
         assertThatThrownBy(() -> new TopicProvisioner(admin, 4, WEEK).provision())
-                .isInstanceOf(IllegalStateException.class).hasMessageContaining(Topics.PAYMENT_RESULTS.name());
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining(Topics.PAYMENT_RESULTS.name());
     }
 
     @Test
     void refusesCoPartitionedTopicsWithDifferentPartitionCounts() throws Exception {
-        admin.createTopics(List.of(new NewTopic(Topics.CATALOG.name(), 2, (short) 1))).all().get();
+        admin.createTopics(List.of(new NewTopic(Topics.CATALOG.name(), 2, (short) 1)))
+                .all()
+                .get();
 
         assertThatThrownBy(() -> new TopicProvisioner(admin, 4, WEEK).provision())
-                .isInstanceOf(IllegalStateException.class).hasMessageContaining("same number of partitions");
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("same number of partitions");
     }
 
     @Test
@@ -152,6 +199,11 @@ class TopicProvisionerTest {
 
     private String config(final String topic, final String name) throws Exception {
         final ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
-        return admin.describeConfigs(List.of(resource)).all().get().get(resource).get(name).value();
+        return admin.describeConfigs(List.of(resource))
+                .all()
+                .get()
+                .get(resource)
+                .get(name)
+                .value();
     }
 }

@@ -11,11 +11,9 @@ import org.junit.jupiter.api.Test;
 /** The events' mapper and the request bodies' mapper share their reading rules; the requests' is stricter. */
 class JsonMappersTest {
 
-    record Line(String sku, int quantity) {
-    }
+    record Line(String sku, int quantity) {}
 
-    record Price(BigDecimal amount, String note) {
-    }
+    record Price(BigDecimal amount, String note) {}
 
     private final ObjectMapper events = JsonMappers.events();
     private final ObjectMapper requests = JsonMappers.requests();
@@ -48,9 +46,12 @@ class JsonMappersTest {
         final String trailing = "{\"sku\":\"book\",\"quantity\":1} {}";
 
         assertThat(events.readValue(numberForName, Line.class)).isEqualTo(new Line("42", 1));
-        assertThatThrownBy(() -> requests.readValue(numberForName, Line.class)).isInstanceOf(JsonProcessingException.class);
-        assertThatThrownBy(() -> requests.readValue(fractionForCount, Line.class)).isInstanceOf(JsonProcessingException.class);
+        assertThatThrownBy(() -> requests.readValue(numberForName, Line.class))
+                .isInstanceOf(JsonProcessingException.class);
+        assertThatThrownBy(() -> requests.readValue(fractionForCount, Line.class))
+                .isInstanceOf(JsonProcessingException.class);
         assertThatThrownBy(() -> requests.readValue(trailing, Line.class)).isInstanceOf(JsonProcessingException.class);
-        assertThat(requests.readValue("{\"sku\":\"book\",\"quantity\":2}", Line.class)).isEqualTo(new Line("book", 2));
+        assertThat(requests.readValue("{\"sku\":\"book\",\"quantity\":2}", Line.class))
+                .isEqualTo(new Line("book", 2));
     }
 }

@@ -15,8 +15,13 @@ class JsonSerdeTest {
 
     @Test
     void roundTripsAnEvent() {
-        final Order order = new Order("o-1", "alice", "Alice", "a@example.com",
-                List.of(new OrderLine("book", 2)), new PaymentDetails("4242424242424242"));
+        final Order order = new Order(
+                "o-1",
+                "alice",
+                "Alice",
+                "a@example.com",
+                List.of(new OrderLine("book", 2)),
+                new PaymentDetails("4242424242424242"));
 
         final byte[] bytes = serde.serializer().serialize("orders", order);
 
@@ -28,7 +33,8 @@ class JsonSerdeTest {
         final JsonSerde<Product> products = JsonSerde.of(Product.class);
         final Product product = new Product("book", "Book", ProductKind.PHYSICAL, new BigDecimal("0.10"), 3L);
 
-        final Product back = products.deserializer().deserialize("catalog", products.serializer().serialize("catalog", product));
+        final Product back = products.deserializer()
+                .deserialize("catalog", products.serializer().serialize("catalog", product));
 
         assertThat(back.price()).isEqualTo(new BigDecimal("0.10"));
     }
@@ -49,8 +55,9 @@ class JsonSerdeTest {
 
     @Test
     void writesNoTypeTags() {
-        final String json = new String(serde.serializer().serialize("orders",
-                new Order("o-1", "alice", null, null, List.of(), null)), StandardCharsets.UTF_8);
+        final String json = new String(
+                serde.serializer().serialize("orders", new Order("o-1", "alice", null, null, List.of(), null)),
+                StandardCharsets.UTF_8);
 
         assertThat(json).isEqualTo("{\"orderId\":\"o-1\",\"customerId\":\"alice\",\"items\":[]}");
     }
@@ -58,10 +65,12 @@ class JsonSerdeTest {
     @Test
     void rejectsBadBytesWithSerializationException() {
         assertThatThrownBy(() -> serde.deserializer().deserialize("orders", "{oops".getBytes(StandardCharsets.UTF_8)))
-                .isInstanceOf(SerializationException.class).hasMessageContaining("orders");
+                .isInstanceOf(SerializationException.class)
+                .hasMessageContaining("orders");
         assertThatThrownBy(() -> serde.deserializer().deserialize("orders", "null".getBytes(StandardCharsets.UTF_8)))
                 .isInstanceOf(SerializationException.class);
-        assertThatThrownBy(() -> serde.deserializer().deserialize("orders", "{\"items\":5}".getBytes(StandardCharsets.UTF_8)))
+        assertThatThrownBy(() ->
+                        serde.deserializer().deserialize("orders", "{\"items\":5}".getBytes(StandardCharsets.UTF_8)))
                 .isInstanceOf(SerializationException.class);
     }
 }

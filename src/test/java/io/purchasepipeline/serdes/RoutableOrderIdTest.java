@@ -15,8 +15,10 @@ class RoutableOrderIdTest {
             final String customer = "customer-" + i;
             final String orderId = RoutableOrderId.random(customer);
             for (final int partitions : new int[] {1, 3, 6, 7, 48}) {
-                assertThat(RoutableOrderId.partition(orderId, partitions)).as("%s over %d partitions", orderId, partitions)
-                        .hasValue(BuiltInPartitioner.partitionForKey(customer.getBytes(StandardCharsets.UTF_8), partitions));
+                assertThat(RoutableOrderId.partition(orderId, partitions))
+                        .as("%s over %d partitions", orderId, partitions)
+                        .hasValue(BuiltInPartitioner.partitionForKey(
+                                customer.getBytes(StandardCharsets.UTF_8), partitions));
             }
             assertThat(RoutableOrderId.belongsTo(orderId, customer)).isTrue();
             assertThat(RoutableOrderId.belongsTo(orderId, customer + "x")).isFalse();

@@ -54,7 +54,9 @@ class RocksDbTuningTest {
             for (final RocksDB store : stores) {
                 files += store.getLiveFilesMetaData().size() + store.getLongProperty("rocksdb.num-immutable-mem-table");
             }
-            assertThat(files).as("memtables flushed or waiting to be flushed, over all stores").isZero();
+            assertThat(files)
+                    .as("memtables flushed or waiting to be flushed, over all stores")
+                    .isZero();
         } finally {
             stores.forEach(RocksDB::close);
             for (int i = 0; i < options.size(); i++) {

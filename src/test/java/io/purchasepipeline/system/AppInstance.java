@@ -44,14 +44,15 @@ public final class AppInstance implements AutoCloseable {
     static final String DEFAULT_MAX_HEAP = "384m";
     /** Longer than the 30 s the app's shutdown hook gives {@code KafkaStreams.close}. */
     private static final Duration STOP_GRACE = Duration.ofSeconds(40);
+
     private static final Duration POLL_INTERVAL = Duration.ofMillis(200);
     private static final int LOG_TAIL_BYTES = 8 * 1024;
 
     private static final Set<Process> LIVE = ConcurrentHashMap.newKeySet();
 
     static {
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> LIVE.forEach(Process::destroyForcibly),
-                "kill-app-instances"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(() -> LIVE.forEach(Process::destroyForcibly), "kill-app-instances"));
     }
 
     private final String instanceId;
@@ -72,18 +73,37 @@ public final class AppInstance implements AutoCloseable {
      * @param bootstrapServers the {@code --bootstrap-servers}; null: {@code run} starts its embedded broker
      * @param extraArgs       further {@code run} options, e.g. {@code --kafka-config FILE}
      */
-    AppInstance(final String instanceId, final Path dataDir, final String bootstrapServers, final List<String> extraArgs) {
+    AppInstance(
+            final String instanceId, final Path dataDir, final String bootstrapServers, final List<String> extraArgs) {
         this(instanceId, dataDir, bootstrapServers, extraArgs, DEFAULT_MAX_HEAP);
     }
 
-    AppInstance(final String instanceId, final Path dataDir, final String bootstrapServers, final List<String> extraArgs,
-                final String maxHeap) {
-        this(instanceId, dataDir, maxHeap, freePort(), List.of("run"), bootstrapServers, extraArgs,
+    AppInstance(
+            final String instanceId,
+            final Path dataDir,
+            final String bootstrapServers,
+            final List<String> extraArgs,
+            final String maxHeap) {
+        this(
+                instanceId,
+                dataDir,
+                maxHeap,
+                freePort(),
+                List.of("run"),
+                bootstrapServers,
+                extraArgs,
                 "(instance " + instanceId + "): RUNNING");
     }
 
-    private AppInstance(final String instanceId, final Path dataDir, final String maxHeap, final int httpPort,
-            final List<String> command, final String bootstrapServers, final List<String> extraArgs, final String readyMarker) {
+    private AppInstance(
+            final String instanceId,
+            final Path dataDir,
+            final String maxHeap,
+            final int httpPort,
+            final List<String> command,
+            final String bootstrapServers,
+            final List<String> extraArgs,
+            final String readyMarker) {
         this.instanceId = Objects.requireNonNull(instanceId);
         this.dataDir = dataDir.toAbsolutePath().normalize();
         this.maxHeap = Objects.requireNonNull(maxHeap);
@@ -106,10 +126,21 @@ public final class AppInstance implements AutoCloseable {
      * One {@code worker KIND} ({@code payment}, {@code mail}, {@code ebook}) as a separate JVM, ready
      * once it says it runs against Kafka.
      */
-    static AppInstance worker(final String kind, final String instanceId, final Path dataDir, final String bootstrapServers,
+    static AppInstance worker(
+            final String kind,
+            final String instanceId,
+            final Path dataDir,
+            final String bootstrapServers,
             final List<String> extraArgs) {
-        return new AppInstance(instanceId, dataDir, "192m", 0, List.of("worker", kind),
-                Objects.requireNonNull(bootstrapServers), extraArgs, "running against Kafka at");
+        return new AppInstance(
+                instanceId,
+                dataDir,
+                "192m",
+                0,
+                List.of("worker", kind),
+                Objects.requireNonNull(bootstrapServers),
+                extraArgs,
+                "running against Kafka at");
     }
 
     /** Launches the JVM; returns at once. See {@link #awaitRunning(Duration)}. */
@@ -118,14 +149,17 @@ public final class AppInstance implements AutoCloseable {
             throw new IllegalStateException("instance " + instanceId + " already runs as pid " + process.pid());
         }
         Files.createDirectories(dataDir);
-        Files.writeString(logFile(), "---- " + Instant.now() + " starting instance " + instanceId + System.lineSeparator(),
-                StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        Files.writeString(
+                logFile(),
+                "---- " + Instant.now() + " starting instance " + instanceId + System.lineSeparator(),
+                StandardCharsets.UTF_8,
+                StandardOpenOption.CREATE,
+                StandardOpenOption.APPEND);
         logOffsetAtStart = Files.size(logFile());
         final ProcessBuilder builder = new ProcessBuilder(command());
         // the embedded default only when the test asks for it, whatever this machine's environment says
         builder.environment().remove("KAFKA_BOOTSTRAP_SERVERS");
-        final Process started = builder
-                .directory(dataDir.toFile())
+        final Process started = builder.directory(dataDir.toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile().toFile()))
                 .start();
@@ -156,8 +190,8 @@ public final class AppInstance implements AutoCloseable {
                 return;
             }
             if (System.nanoTime() - deadline >= 0) {
-                throw new IllegalStateException("instance " + instanceId + " not RUNNING within " + timeout.toSeconds()
-                        + " s" + tail());
+                throw new IllegalStateException(
+                        "instance " + instanceId + " not RUNNING within " + timeout.toSeconds() + " s" + tail());
             }
             Thread.sleep(POLL_INTERVAL.toMillis());
         }
@@ -181,7 +215,10 @@ public final class AppInstance implements AutoCloseable {
         }
         process.destroy();
         if (!process.waitFor(STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
-            LOG.warn("App instance {} (pid {}) did not stop within {} s, killing it", instanceId, process.pid(),
+            LOG.warn(
+                    "App instance {} (pid {}) did not stop within {} s, killing it",
+                    instanceId,
+                    process.pid(),
                     STOP_GRACE.toSeconds());
             process.destroyForcibly();
             process.waitFor(STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS);
@@ -234,14 +271,16 @@ public final class AppInstance implements AutoCloseable {
                 "-XX:+ExitOnOutOfMemoryError",
                 // the app's own logging, not the test configuration that is first on this classpath
                 "-Dlog4j2.configurationFile=" + productionLogConfig(),
-                "-cp", classpath(),
+                "-cp",
+                classpath(),
                 Main.class.getName()));
         command.addAll(runArgs);
         return command;
     }
 
     private static String productionLogConfig() {
-        return Objects.requireNonNull(Main.class.getResource("/log4j2.properties"), "the app's log4j2.properties").toString();
+        return Objects.requireNonNull(Main.class.getResource("/log4j2.properties"), "the app's log4j2.properties")
+                .toString();
     }
 
     /** This JVM's classpath made absolute, as the child runs in its data directory. */
@@ -273,7 +312,8 @@ public final class AppInstance implements AutoCloseable {
     private String tail() {
         try {
             final String log = logSinceStart();
-            return "\n---- last lines of " + logFile() + " ----\n" + log.substring(Math.max(0, log.length() - LOG_TAIL_BYTES));
+            return "\n---- last lines of " + logFile() + " ----\n"
+                    + log.substring(Math.max(0, log.length() - LOG_TAIL_BYTES));
         } catch (IOException e) {
             return "\n(could not read " + logFile() + ": " + e + ")";
         }

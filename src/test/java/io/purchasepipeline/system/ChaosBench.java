@@ -2,15 +2,11 @@ package io.purchasepipeline.system;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.purchasepipeline.cli.Main;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
-import io.purchasepipeline.system.OrderEventLog.Seen;
-import io.purchasepipeline.tools.kafka.KafkaTestClients;
-import io.purchasepipeline.tools.kafka.LoopbackPorts;
-import io.purchasepipeline.tools.kafka.LocalCluster;
+import io.purchasepipeline.cli.Main;
 import io.purchasepipeline.mail.EmailIds;
 import io.purchasepipeline.payment.PaymentSimulator;
 import io.purchasepipeline.payment.SimulatedProvider;
@@ -21,6 +17,10 @@ import io.purchasepipeline.serdes.ProductKind;
 import io.purchasepipeline.serdes.SeatAction;
 import io.purchasepipeline.serdes.SeatCommand;
 import io.purchasepipeline.serdes.Topics;
+import io.purchasepipeline.system.OrderEventLog.Seen;
+import io.purchasepipeline.tools.kafka.KafkaTestClients;
+import io.purchasepipeline.tools.kafka.LocalCluster;
+import io.purchasepipeline.tools.kafka.LoopbackPorts;
 import io.purchasepipeline.topology.PipelineConfig;
 import java.io.IOException;
 import java.math.BigDecimal;
@@ -70,7 +70,8 @@ import picocli.CommandLine;
 class ChaosBench {
 
     private static final Logger LOG = LoggerFactory.getLogger(ChaosBench.class);
-    private static final JsonMapper JSON = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
+    private static final JsonMapper JSON =
+            JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
 
     private static final int INSTANCES = 3;
     private static final int PARTITIONS = 6;
@@ -78,6 +79,7 @@ class ChaosBench {
     private static final Duration HOLD_TIMEOUT = Duration.ofSeconds(60);
     /** The mail wait ends when no email has arrived for this long. */
     private static final Duration MAIL_STALL = Duration.ofSeconds(60);
+
     private static final int SEATS = 20;
     /** Every run, the quick one too, kills at least this many instances. */
     private static final int MIN_INSTANCE_KILLS = 2;
@@ -85,26 +87,39 @@ class ChaosBench {
     private static final int PAYMENT_WORKERS = 2;
     /** Every run, the quick one too, kills at least this many of them. */
     private static final int MIN_WORKER_KILLS = 2;
+
     private static final Duration WORKER_RESTART_AFTER = Duration.ofSeconds(3);
     /** The provider answers in 100-300 ms, so that a kill finds calls in flight; 1% of answers are lost. */
-    private static final PaymentSimulator.Behaviour PROVIDER = new PaymentSimulator.Behaviour(Duration.ofMillis(100),
-            Duration.ofMillis(200), 0.01, 42);
+    private static final PaymentSimulator.Behaviour PROVIDER =
+            new PaymentSimulator.Behaviour(Duration.ofMillis(100), Duration.ofMillis(200), 0.01, 42);
 
     @TempDir
     Path tmp;
 
     /** What the run does, from system properties. */
-    record Plan(int ordersPerSecond, int orders, int seatCommandsPerSecond, Duration instanceKillEvery,
-            Duration workerKillEvery, Duration restartAfter, int brokerKills, Duration drain, Duration mailDrain) {
+    record Plan(
+            int ordersPerSecond,
+            int orders,
+            int seatCommandsPerSecond,
+            Duration instanceKillEvery,
+            Duration workerKillEvery,
+            Duration restartAfter,
+            int brokerKills,
+            Duration drain,
+            Duration mailDrain) {
 
         static Plan fromSystemProperties() {
             final boolean quick = Boolean.getBoolean("chaos.quick");
             final int rate = Integer.getInteger("chaos.rate", quick ? 15 : 40);
             final int orders = Integer.getInteger("chaos.orders", quick ? 2_400 : 100_000);
-            return new Plan(rate, orders, Integer.getInteger("chaos.seat-rate", 5),
+            return new Plan(
+                    rate,
+                    orders,
+                    Integer.getInteger("chaos.seat-rate", 5),
                     Duration.ofSeconds(Integer.getInteger("chaos.kill-every-s", quick ? 35 : 120)),
                     Duration.ofSeconds(Integer.getInteger("chaos.worker-kill-every-s", quick ? 25 : 90)),
-                    Duration.ofSeconds(8), Integer.getInteger("chaos.broker-kills", quick ? 1 : 3),
+                    Duration.ofSeconds(8),
+                    Integer.getInteger("chaos.broker-kills", quick ? 1 : 3),
                     Duration.ofSeconds(Integer.getInteger("chaos.drain-s", quick ? 240 : 900)),
                     Duration.ofSeconds(Integer.getInteger("chaos.mail-drain-s", quick ? 300 : 1800)));
         }
@@ -129,24 +144,30 @@ class ChaosBench {
             thread.setDaemon(true);
             return thread;
         });
-        mailCounter.scheduleWithFixedDelay(() -> {
-            try {
-                mail.collect();
-            } catch (Exception e) {
-                LOG.warn("Counting the delivered emails failed; trying again: {}", e.toString());
-            }
-        }, 5, 5, TimeUnit.SECONDS);
+        mailCounter.scheduleWithFixedDelay(
+                () -> {
+                    try {
+                        mail.collect();
+                    } catch (Exception e) {
+                        LOG.warn("Counting the delivered emails failed; trying again: {}", e.toString());
+                    }
+                },
+                5,
+                5,
+                TimeUnit.SECONDS);
         final List<AppInstance> instances = new ArrayList<>();
         final List<AppInstance> paymentWorkers = new ArrayList<>();
         final Map<String, Object> result = new LinkedHashMap<>();
         // one provider that every payment worker asks, as they would share a real one: its ledger
         // outlives the workers, so it sees a call repeated after a kill
         try (SimulatedProvider provider = SimulatedProvider.start(PROVIDER);
-             LocalCluster cluster = LocalCluster.builder(tmp.resolve("cluster")).brokers(3)
-                .ports(ports.subList(0, 3), ports.subList(3, 6)).maxHeap("448m")
-                .property("offsets.topic.num.partitions", "6")
-                .property("transaction.state.log.num.partitions", "6")
-                .open()) {
+                LocalCluster cluster = LocalCluster.builder(tmp.resolve("cluster"))
+                        .brokers(3)
+                        .ports(ports.subList(0, 3), ports.subList(3, 6))
+                        .maxHeap("448m")
+                        .property("offsets.topic.num.partitions", "6")
+                        .property("transaction.state.log.num.partitions", "6")
+                        .open()) {
             cluster.startAll();
             cluster.awaitReady(READY);
             final String bootstrap = cluster.bootstrapServers();
@@ -154,27 +175,43 @@ class ChaosBench {
             final Map<String, Product> catalog = new LinkedHashMap<>(ScaledInstancesTest.CATALOG);
             // stock for a long run: scarce enough that some orders run out, plenty for the full run
             final long scale = Math.max(1, plan.orders() / 1_000);
-            catalog.replaceAll((sku, product) -> product.stock() == null ? product
-                    : new Product(sku, product.name(), product.kind(), product.price(),
-                            product.stock() * scale));
+            catalog.replaceAll((sku, product) -> product.stock() == null
+                    ? product
+                    : new Product(sku, product.name(), product.kind(), product.price(), product.stock() * scale));
             for (int seat = 1; seat <= SEATS; seat++) {
                 final String sku = "box-" + seat;
-                catalog.put(sku, new Product(sku, "Box seat " + seat,
-                        ProductKind.SEAT, new BigDecimal("80.00"), null));
+                catalog.put(sku, new Product(sku, "Box seat " + seat, ProductKind.SEAT, new BigDecimal("80.00"), null));
             }
             PipelineSetup.defineCatalog(bootstrap, catalog.values());
 
             final Path kafkaConfig = tmp.resolve("instance.properties");
             Files.writeString(kafkaConfig, PipelineConfig.HOLD_TIMEOUT_MS + "=" + HOLD_TIMEOUT.toMillis());
             for (int id = 1; id <= INSTANCES; id++) {
-                instances.add(new AppInstance(Integer.toString(id), tmp.resolve("i" + id), bootstrap,
-                        List.of("--no-demo-catalog", "--partitions", Integer.toString(PARTITIONS),
-                                "--kafka-config", kafkaConfig.toString(),
-                                "--smtp-host", "127.0.0.1", "--smtp-port", Integer.toString(ports.get(6)),
-                                "--smtp-tls", "none", "--payment-gateway-url", provider.url().toString())));
+                instances.add(new AppInstance(
+                        Integer.toString(id),
+                        tmp.resolve("i" + id),
+                        bootstrap,
+                        List.of(
+                                "--no-demo-catalog",
+                                "--partitions",
+                                Integer.toString(PARTITIONS),
+                                "--kafka-config",
+                                kafkaConfig.toString(),
+                                "--smtp-host",
+                                "127.0.0.1",
+                                "--smtp-port",
+                                Integer.toString(ports.get(6)),
+                                "--smtp-tls",
+                                "none",
+                                "--payment-gateway-url",
+                                provider.url().toString())));
             }
             for (int id = 1; id <= PAYMENT_WORKERS; id++) {
-                paymentWorkers.add(AppInstance.worker("payment", "payment-" + id, tmp.resolve("payment-" + id), bootstrap,
+                paymentWorkers.add(AppInstance.worker(
+                        "payment",
+                        "payment-" + id,
+                        tmp.resolve("payment-" + id),
+                        bootstrap,
                         List.of("--payment-gateway-url", provider.url().toString())));
             }
             for (final AppInstance instance : instances) {
@@ -199,8 +236,9 @@ class ChaosBench {
             final Map<String, OrderTraffic.Placed> placed;
             final long seatCommands;
             try (OrderEventLog events = new OrderEventLog(bootstrap);
-                 OrderTraffic traffic = new OrderTraffic(bootstrap, ScaledInstancesTest::order, plan.ordersPerSecond());
-                 SeatStorm seats = new SeatStorm(bootstrap, plan.seatCommandsPerSecond())) {
+                    OrderTraffic traffic =
+                            new OrderTraffic(bootstrap, ScaledInstancesTest::order, plan.ordersPerSecond());
+                    SeatStorm seats = new SeatStorm(bootstrap, plan.seatCommandsPerSecond())) {
                 final long loadStart = System.nanoTime();
                 final long loadEnd = loadStart + plan.loadTime().toNanos();
                 traffic.start();
@@ -208,12 +246,16 @@ class ChaosBench {
                 // the broker kills spread evenly over the load, between the instance kills
                 final long brokerKillEvery = plan.loadTime().toNanos() / (plan.brokerKills() + 1);
                 long nextInstanceKill = loadStart + plan.instanceKillEvery().toNanos();
-                long nextBrokerKill = loadStart + brokerKillEvery + plan.instanceKillEvery().toNanos() / 2;
+                long nextBrokerKill =
+                        loadStart + brokerKillEvery + plan.instanceKillEvery().toNanos() / 2;
                 long nextWorkerKill = loadStart + plan.workerKillEvery().toNanos();
                 // a kill's restart takes as long as the machine needs: the load goes on until the
                 // kills the run promises have happened (at most twice the planned load time)
-                while (System.nanoTime() < loadEnd || (instanceKills < MIN_INSTANCE_KILLS || brokerKills < plan.brokerKills()
-                        || workerKills < MIN_WORKER_KILLS) && System.nanoTime() < loadEnd + plan.loadTime().toNanos()) {
+                while (System.nanoTime() < loadEnd
+                        || (instanceKills < MIN_INSTANCE_KILLS
+                                        || brokerKills < plan.brokerKills()
+                                        || workerKills < MIN_WORKER_KILLS)
+                                && System.nanoTime() < loadEnd + plan.loadTime().toNanos()) {
                     final long now = System.nanoTime();
                     if (now >= nextInstanceKill) {
                         final int index = random.nextInt(INSTANCES);
@@ -224,19 +266,22 @@ class ChaosBench {
                         Thread.sleep(plan.restartAfter().toMillis());
                         victim.start();
                         victim.awaitRunning(READY);
-                        nextInstanceKill = System.nanoTime() + plan.instanceKillEvery().toNanos();
+                        nextInstanceKill =
+                                System.nanoTime() + plan.instanceKillEvery().toNanos();
                     } else if (now >= nextWorkerKill) {
                         final AppInstance victim = paymentWorkers.get(random.nextInt(PAYMENT_WORKERS));
                         final int inFlight = provider.callsInFlight();
                         callsInFlightAtWorkerKills.add(inFlight);
-                        LOG.info("Chaos: kill -9 of {} with {} provider calls in flight", victim.instanceId(), inFlight);
+                        LOG.info(
+                                "Chaos: kill -9 of {} with {} provider calls in flight", victim.instanceId(), inFlight);
                         victim.kill();
                         workerKills++;
                         // a worker comes back faster than an instance: it has no state to restore
                         Thread.sleep(WORKER_RESTART_AFTER.toMillis());
                         victim.start();
                         victim.awaitRunning(READY);
-                        nextWorkerKill = System.nanoTime() + plan.workerKillEvery().toNanos();
+                        nextWorkerKill =
+                                System.nanoTime() + plan.workerKillEvery().toNanos();
                     } else if (brokerKills < plan.brokerKills() && now >= nextBrokerKill) {
                         final int node = 1 + random.nextInt(3);
                         LOG.info("Chaos: kill -9 of broker {}", node);
@@ -259,7 +304,9 @@ class ChaosBench {
                 final Map<String, List<Seen>> terminals = events.seen().stream()
                         .filter(seen -> seen.event().status().terminal())
                         .collect(Collectors.groupingBy(seen -> seen.event().orderId()));
-                final long duplicated = terminals.values().stream().filter(list -> list.size() > 1).count();
+                final long duplicated = terminals.values().stream()
+                        .filter(list -> list.size() > 1)
+                        .count();
                 final Map<OrderStatus, Long> outcomes = terminals.values().stream()
                         .map(list -> list.get(0).event().status())
                         .collect(Collectors.groupingBy(Function.identity(), LinkedHashMap::new, Collectors.counting()));
@@ -275,7 +322,8 @@ class ChaosBench {
                 final long mailDeadline = System.nanoTime() + plan.mailDrain().toNanos();
                 long received = mail.collect();
                 long lastArrival = System.nanoTime();
-                while (!MailTally.of(requested, mail.deliveries()).complete() && System.nanoTime() < mailDeadline
+                while (!MailTally.of(requested, mail.deliveries()).complete()
+                        && System.nanoTime() < mailDeadline
                         && System.nanoTime() - lastArrival < MAIL_STALL.toNanos()) {
                     Thread.sleep(1_000);
                     final long now = mail.collect();
@@ -292,11 +340,26 @@ class ChaosBench {
                 final int mailSenderKills = instanceKills;
 
                 result.put("date", Instant.ofEpochMilli(startedAt).toString());
-                result.put("machine", Map.of("cores", Runtime.getRuntime().availableProcessors(),
-                        "java", System.getProperty("java.version")));
-                result.put("plan", Map.of("orders_per_s", plan.ordersPerSecond(), "seat_commands_per_s", plan.seatCommandsPerSecond(),
-                        "instance_kill_every_s", plan.instanceKillEvery().toSeconds(), "restart_after_s", plan.restartAfter().toSeconds(),
-                        "hold_timeout_s", HOLD_TIMEOUT.toSeconds()));
+                result.put(
+                        "machine",
+                        Map.of(
+                                "cores",
+                                Runtime.getRuntime().availableProcessors(),
+                                "java",
+                                System.getProperty("java.version")));
+                result.put(
+                        "plan",
+                        Map.of(
+                                "orders_per_s",
+                                plan.ordersPerSecond(),
+                                "seat_commands_per_s",
+                                plan.seatCommandsPerSecond(),
+                                "instance_kill_every_s",
+                                plan.instanceKillEvery().toSeconds(),
+                                "restart_after_s",
+                                plan.restartAfter().toSeconds(),
+                                "hold_timeout_s",
+                                HOLD_TIMEOUT.toSeconds()));
                 result.put("orders", placed.size());
                 result.put("orders_sent", traffic.sent());
                 result.put("orders_not_acknowledged", traffic.failed());
@@ -310,7 +373,8 @@ class ChaosBench {
                 result.put("oversold", verify.violations("physical-stock") + verify.violations("seat-holders"));
                 // charged twice as the orders say (completed twice, or completed and otherwise ended),
                 // and as the provider saw it: authorised or captured twice, or captured after a void
-                final Map<String, String> providerDoubleCharges = provider.simulator().doubleCharges();
+                final Map<String, String> providerDoubleCharges =
+                        provider.simulator().doubleCharges();
                 result.put("double_charged", verify.violations("charged-once") + providerDoubleCharges.size());
                 result.put("provider_double_charges", providerDoubleCharges);
                 result.put("provider_calls", provider.simulator().calls());
@@ -340,10 +404,15 @@ class ChaosBench {
         Files.createDirectories(out.toAbsolutePath().getParent());
         JSON.writeValue(out.toFile(), result);
         System.out.println(JSON.writeValueAsString(result));
-        assertThat(result).as("the chaos run's damage (%s)", out)
-                .containsEntry("lost", 0).containsEntry("duplicated", 0L).containsEntry("oversold", 0L)
-                .containsEntry("double_charged", 0L).containsEntry("duplicate_email_requests", 0L)
-                .containsEntry("emails_lost", 0L).containsEntry("mail_failures", List.of());
+        assertThat(result)
+                .as("the chaos run's damage (%s)", out)
+                .containsEntry("lost", 0)
+                .containsEntry("duplicated", 0L)
+                .containsEntry("oversold", 0L)
+                .containsEntry("double_charged", 0L)
+                .containsEntry("duplicate_email_requests", 0L)
+                .containsEntry("emails_lost", 0L)
+                .containsEntry("mail_failures", List.of());
         assertThat(result.get("verify_exit")).isEqualTo(0);
         assertThat((int) result.get("instance_kills")).isGreaterThanOrEqualTo(MIN_INSTANCE_KILLS);
         assertThat((int) result.get("worker_kills")).isGreaterThanOrEqualTo(MIN_WORKER_KILLS);
@@ -354,21 +423,29 @@ class ChaosBench {
     private static List<String> requestedMessageIds(final String bootstrap) {
         final Properties client = new Properties();
         client.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        return KafkaTestClients.readCommitted(client, Topics.EMAILS.name(), Topics.EMAILS.keySerde().deserializer(),
-                Topics.EMAILS.valueSerde().deserializer()).stream()
+        return KafkaTestClients.readCommitted(
+                        client,
+                        Topics.EMAILS.name(),
+                        Topics.EMAILS.keySerde().deserializer(),
+                        Topics.EMAILS.valueSerde().deserializer())
+                .stream()
                 .filter(record -> record.value() != null && record.value().emailId() != null)
-                .map(record -> EmailIds.messageId(record.value().emailId())).toList();
+                .map(record -> EmailIds.messageId(record.value().emailId()))
+                .toList();
     }
 
     /** The latest status of every email on {@code email-outcomes}, counted by status. */
     private static Map<EmailOutcome.Status, Long> emailStatuses(final String bootstrap) {
         final Properties client = new Properties();
         client.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        final Map<String, EmailOutcome> latest = KafkaTestClients.latestByKey(KafkaTestClients.readCommitted(client,
-                Topics.EMAIL_OUTCOMES.name(), Topics.EMAIL_OUTCOMES.keySerde().deserializer(),
+        final Map<String, EmailOutcome> latest = KafkaTestClients.latestByKey(KafkaTestClients.readCommitted(
+                client,
+                Topics.EMAIL_OUTCOMES.name(),
+                Topics.EMAIL_OUTCOMES.keySerde().deserializer(),
                 Topics.EMAIL_OUTCOMES.valueSerde().deserializer()));
-        return latest.values().stream().collect(Collectors.groupingBy(EmailOutcome::status, () -> new java.util.TreeMap<>(),
-                Collectors.counting()));
+        return latest.values().stream()
+                .collect(Collectors.groupingBy(
+                        EmailOutcome::status, () -> new java.util.TreeMap<>(), Collectors.counting()));
     }
 
     /** The {@code verify --json} report, read back for its per-check violation counts. */
@@ -377,7 +454,9 @@ class ChaosBench {
         static VerificationReportView read(final Path file) throws IOException {
             final var root = JSON.readTree(file.toFile());
             final Map<String, Long> checks = new LinkedHashMap<>();
-            root.path("checks").forEach(check -> checks.put(check.path("name").asText(), (long) check.path("violations").size()));
+            root.path("checks")
+                    .forEach(check -> checks.put(check.path("name").asText(), (long)
+                            check.path("violations").size()));
             return new VerificationReportView(checks);
         }
 
@@ -409,7 +488,9 @@ class ChaosBench {
             props.put(ProducerConfig.ACKS_CONFIG, "all");
             props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
             props.put(ProducerConfig.CLIENT_ID_CONFIG, "seat-storm");
-            producer = new KafkaProducer<>(props, Topics.SEAT_RESERVATIONS.keySerde().serializer(),
+            producer = new KafkaProducer<>(
+                    props,
+                    Topics.SEAT_RESERVATIONS.keySerde().serializer(),
                     Topics.SEAT_RESERVATIONS.valueSerde().serializer());
             periodNanos = TimeUnit.SECONDS.toNanos(1) / Math.max(1, perSecond);
             sender = new Thread(this::send, "seat-storm");
@@ -448,8 +529,12 @@ class ChaosBench {
                 final String seat = "box-" + (1 + random.nextInt(SEATS));
                 final String user = "fan-" + random.nextInt(50);
                 final SeatAction action = random.nextInt(4) == 0 ? SeatAction.RELEASE : SeatAction.RESERVE;
-                producer.send(new ProducerRecord<>(Topics.SEAT_RESERVATIONS.name(), seat,
-                        new SeatCommand("storm-" + i++, seat, user, action)), (metadata, exception) -> {
+                producer.send(
+                        new ProducerRecord<>(
+                                Topics.SEAT_RESERVATIONS.name(),
+                                seat,
+                                new SeatCommand("storm-" + i++, seat, user, action)),
+                        (metadata, exception) -> {
                             if (exception == null) {
                                 acknowledged.incrementAndGet();
                             }

@@ -39,11 +39,17 @@ final class CliProcess implements AutoCloseable {
         if (Files.isExecutable(SETSID)) {
             command.add(SETSID.toString());
         }
-        command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx384m",
+        command.addAll(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx384m",
                 "-Dlog4j2.configurationFile=" + Objects.requireNonNull(Main.class.getResource("/log4j2.properties")),
-                "-cp", classpath(), Main.class.getName()));
+                "-cp",
+                classpath(),
+                Main.class.getName()));
         command.addAll(args);
-        final ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
+        final ProcessBuilder builder = new ProcessBuilder(command)
+                .directory(dir.toFile())
+                .redirectErrorStream(true)
                 .redirectOutput(output.toFile());
         // only what the test gives: not this machine's Kafka or ports
         builder.environment().keySet().removeAll(List.of("KAFKA_BOOTSTRAP_SERVERS", "HTTP_PORT", "DATA_DIR"));
@@ -63,7 +69,8 @@ final class CliProcess implements AutoCloseable {
         final long deadline = System.nanoTime() + timeout.toNanos();
         while (!output().contains(text)) {
             if (!process.isAlive()) {
-                throw new AssertionError("exited with " + process.exitValue() + " before printing '" + text + "':\n" + output());
+                throw new AssertionError(
+                        "exited with " + process.exitValue() + " before printing '" + text + "':\n" + output());
             }
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("no '" + text + "' within " + timeout.toSeconds() + " s:\n" + output());
@@ -74,7 +81,10 @@ final class CliProcess implements AutoCloseable {
 
     /** SIGTERM to every process of its group at once, as a terminal's Ctrl-C or a supervisor's stop sends. */
     void signalGroup() throws IOException, InterruptedException {
-        new ProcessBuilder("kill", "-TERM", "--", "-" + process.pid()).inheritIO().start().waitFor();
+        new ProcessBuilder("kill", "-TERM", "--", "-" + process.pid())
+                .inheritIO()
+                .start()
+                .waitFor();
     }
 
     String output() throws IOException {

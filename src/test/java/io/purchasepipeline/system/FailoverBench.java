@@ -1,11 +1,7 @@
 package io.purchasepipeline.system;
 
-import io.purchasepipeline.tools.kafka.BrokerSettings;
-import io.purchasepipeline.tools.kafka.LoopbackPorts;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.purchasepipeline.system.OrderEventLog.Seen;
-import io.purchasepipeline.tools.kafka.LocalCluster;
 import io.purchasepipeline.payment.PaymentSimulator;
 import io.purchasepipeline.runtime.StreamsSettings;
 import io.purchasepipeline.serdes.JsonSerde;
@@ -14,6 +10,10 @@ import io.purchasepipeline.serdes.OrderLine;
 import io.purchasepipeline.serdes.PaymentDetails;
 import io.purchasepipeline.serdes.Product;
 import io.purchasepipeline.serdes.ProductKind;
+import io.purchasepipeline.system.OrderEventLog.Seen;
+import io.purchasepipeline.tools.kafka.BrokerSettings;
+import io.purchasepipeline.tools.kafka.LocalCluster;
+import io.purchasepipeline.tools.kafka.LoopbackPorts;
 import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -77,6 +77,7 @@ class FailoverBench {
      * draining (at 100/s the same machine ran seconds behind before any kill).
      */
     private static final int DEFAULT_RATE = 20;
+
     private static final int INSTANCES = 3;
     private static final int PARTITIONS = 6;
     private static final Duration READY = Duration.ofSeconds(180);
@@ -85,6 +86,7 @@ class FailoverBench {
     private static final Duration AFTERMATH = Duration.ofSeconds(10);
     /** How far behind the newest orders the pipeline may be and still count as caught up. */
     private static final Duration CAUGHT_UP_LAG = Duration.ofSeconds(3);
+
     private static final Duration POLL = Duration.ofMillis(250);
 
     /**
@@ -93,21 +95,25 @@ class FailoverBench {
      * not need to share two cores with.
      */
     private static final List<Product> CATALOG = IntStream.range(0, 12)
-            .mapToObj(n -> new Product("bench-" + n, "Benchmark item " + n, ProductKind.PHYSICAL, new BigDecimal("20.00"),
-                    1_000_000_000L))
+            .mapToObj(n -> new Product(
+                    "bench-" + n, "Benchmark item " + n, ProductKind.PHYSICAL, new BigDecimal("20.00"), 1_000_000_000L))
             .toList();
 
     /** One way of running the group: the protocol and where its failure detection is set. */
-    record Scenario(String name, String protocol, long sessionTimeoutMs, long heartbeatIntervalMs,
-                    Map<String, String> clientSettings, Map<String, String> brokerSettings) {
-    }
+    record Scenario(
+            String name,
+            String protocol,
+            long sessionTimeoutMs,
+            long heartbeatIntervalMs,
+            Map<String, String> clientSettings,
+            Map<String, String> brokerSettings) {}
 
-    record Trial(String victim, long failoverMs, long stallMs, int ordersAfterKill) {
-    }
+    record Trial(String victim, long failoverMs, long stallMs, int ordersAfterKill) {}
 
     record Stat(long median, long max) {
         static Stat of(final List<Long> values) {
-            final long[] sorted = values.stream().mapToLong(Long::longValue).sorted().toArray();
+            final long[] sorted =
+                    values.stream().mapToLong(Long::longValue).sorted().toArray();
             final int n = sorted.length;
             final long median = n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
             return new Stat(median, sorted[n - 1]);
@@ -119,9 +125,14 @@ class FailoverBench {
      * {@code cleanRestarts}: only for the shipped settings, an instance stopped with SIGTERM and started
      * again at once (empty otherwise).
      */
-    record Result(Scenario scenario, List<Trial> trials, Stat failoverMs, Stat stallMs, Stat steadyLatencyMs, int orders,
-                  List<Trial> cleanRestarts) {
-    }
+    record Result(
+            Scenario scenario,
+            List<Trial> trials,
+            Stat failoverMs,
+            Stat stallMs,
+            Stat steadyLatencyMs,
+            int orders,
+            List<Trial> cleanRestarts) {}
 
     /** The settings {@code run} ships: no client override at all. */
     static final String SHIPPED = "shipped";
@@ -133,10 +144,14 @@ class FailoverBench {
     void failoverWithEachRebalanceProtocol() throws Exception {
         final int trials = Integer.getInteger("bench.trials", DEFAULT_TRIALS);
         final int rate = Integer.getInteger("bench.rate", DEFAULT_RATE);
-        final List<String> wanted = Arrays.stream(System.getProperty("bench.scenarios", "").split(","))
-                .map(String::trim).filter(name -> !name.isEmpty() && !"all".equals(name)).toList();
+        final List<String> wanted = Arrays.stream(
+                        System.getProperty("bench.scenarios", "").split(","))
+                .map(String::trim)
+                .filter(name -> !name.isEmpty() && !"all".equals(name))
+                .toList();
         final List<Scenario> scenarios = scenarios().stream()
-                .filter(scenario -> wanted.isEmpty() || wanted.contains(scenario.name())).toList();
+                .filter(scenario -> wanted.isEmpty() || wanted.contains(scenario.name()))
+                .toList();
         assertThat(scenarios).as("scenarios named in bench.scenarios").isNotEmpty();
 
         final List<Result> results = new ArrayList<>();
@@ -161,26 +176,57 @@ class FailoverBench {
     private static List<Scenario> scenarios() {
         // the local brokers now ship the 10 s settings (BrokerSettings.streamsGroupDefaults): the 45 s
         // scenario puts Kafka's own defaults back
-        final Map<String, String> streamsStandby = new LinkedHashMap<>(Map.of("group.streams.num.standby.replicas", "1"));
+        final Map<String, String> streamsStandby =
+                new LinkedHashMap<>(Map.of("group.streams.num.standby.replicas", "1"));
         streamsStandby.put("group.streams.min.session.timeout.ms", "45000");
         streamsStandby.put("group.streams.session.timeout.ms", "45000");
         streamsStandby.put("group.streams.min.heartbeat.interval.ms", "5000");
         streamsStandby.put("group.streams.heartbeat.interval.ms", "5000");
         final Map<String, String> streamsFast = new LinkedHashMap<>(BrokerSettings.streamsGroupDefaults());
         return List.of(
-                new Scenario(SHIPPED, "classic", Long.parseLong(StreamsSettings.of("127.0.0.1:9", Path.of("state"), Map.of())
-                        .getProperty(StreamsConfig.mainConsumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG))), 3_000,
-                        Map.of(), Map.of()),
-                new Scenario("classic-45s", "classic", 45_000, 3_000,
-                        Map.of(StreamsConfig.GROUP_PROTOCOL_CONFIG, "classic"), Map.of()),
-                new Scenario("streams-45s", "streams", 45_000, 5_000,
-                        Map.of(StreamsConfig.GROUP_PROTOCOL_CONFIG, "streams"), streamsStandby),
-                new Scenario("classic-10s", "classic", 10_000, 3_000,
-                        Map.of(StreamsConfig.GROUP_PROTOCOL_CONFIG, "classic",
-                                ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, "10000",
-                                ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, "3000"), Map.of()),
-                new Scenario("streams-10s", "streams", 10_000, 3_000,
-                        Map.of(StreamsConfig.GROUP_PROTOCOL_CONFIG, "streams"), streamsFast));
+                new Scenario(
+                        SHIPPED,
+                        "classic",
+                        Long.parseLong(StreamsSettings.of("127.0.0.1:9", Path.of("state"), Map.of())
+                                .getProperty(
+                                        StreamsConfig.mainConsumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG))),
+                        3_000,
+                        Map.of(),
+                        Map.of()),
+                new Scenario(
+                        "classic-45s",
+                        "classic",
+                        45_000,
+                        3_000,
+                        Map.of(StreamsConfig.GROUP_PROTOCOL_CONFIG, "classic"),
+                        Map.of()),
+                new Scenario(
+                        "streams-45s",
+                        "streams",
+                        45_000,
+                        5_000,
+                        Map.of(StreamsConfig.GROUP_PROTOCOL_CONFIG, "streams"),
+                        streamsStandby),
+                new Scenario(
+                        "classic-10s",
+                        "classic",
+                        10_000,
+                        3_000,
+                        Map.of(
+                                StreamsConfig.GROUP_PROTOCOL_CONFIG,
+                                "classic",
+                                ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG,
+                                "10000",
+                                ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG,
+                                "3000"),
+                        Map.of()),
+                new Scenario(
+                        "streams-10s",
+                        "streams",
+                        10_000,
+                        3_000,
+                        Map.of(StreamsConfig.GROUP_PROTOCOL_CONFIG, "streams"),
+                        streamsFast));
     }
 
     private Result run(final Scenario scenario, final int trials, final int rate) throws Exception {
@@ -201,17 +247,24 @@ class FailoverBench {
             PipelineSetup.provisionTopics(bootstrap, PARTITIONS);
             PipelineSetup.defineCatalog(bootstrap, CATALOG);
             final Path kafkaConfig = dir.resolve("instance.properties");
-            Files.writeString(kafkaConfig, scenario.clientSettings().entrySet().stream()
-                    .map(setting -> setting.getKey() + "=" + setting.getValue())
-                    .collect(Collectors.joining(System.lineSeparator())));
+            Files.writeString(
+                    kafkaConfig,
+                    scenario.clientSettings().entrySet().stream()
+                            .map(setting -> setting.getKey() + "=" + setting.getValue())
+                            .collect(Collectors.joining(System.lineSeparator())));
             for (int id = 1; id <= INSTANCES; id++) {
-                final List<String> args = new ArrayList<>(List.of("--no-demo-catalog", "--partitions",
-                        Integer.toString(PARTITIONS), "--kafka-config", kafkaConfig.toString()));
+                final List<String> args = new ArrayList<>(List.of(
+                        "--no-demo-catalog",
+                        "--partitions",
+                        Integer.toString(PARTITIONS),
+                        "--kafka-config",
+                        kafkaConfig.toString()));
                 if (SHIPPED.equals(scenario.name())) {
                     // as the Kubernetes manifests run it: a stopped pod keeps its tasks through its restart
                     args.add("--no-leave-group-on-stop");
                 }
-                final AppInstance instance = new AppInstance(Integer.toString(id), dir.resolve("i" + id), bootstrap, args);
+                final AppInstance instance =
+                        new AppInstance(Integer.toString(id), dir.resolve("i" + id), bootstrap, args);
                 instances.add(instance);
                 instance.start();
             }
@@ -221,11 +274,12 @@ class FailoverBench {
             PipelineSetup.awaitProductsApplied(bootstrap, CATALOG, READY);
 
             try (OrderEventLog events = new OrderEventLog(bootstrap);
-                 OrderTraffic traffic = new OrderTraffic(bootstrap, FailoverBench::order, rate)) {
+                    OrderTraffic traffic = new OrderTraffic(bootstrap, FailoverBench::order, rate)) {
                 traffic.start();
                 Thread.sleep(WARM_UP.toMillis());
                 final long caughtUpTo = events.awaitKeepingUp(traffic, CAUGHT_UP_LAG, READY);
-                final Stat steady = Stat.of(latencies(traffic, events, caughtUpTo - WARM_UP.toMillis() / 2, caughtUpTo));
+                final Stat steady =
+                        Stat.of(latencies(traffic, events, caughtUpTo - WARM_UP.toMillis() / 2, caughtUpTo));
 
                 final List<Trial> done = new ArrayList<>();
                 for (int trial = 0; trial < trials; trial++) {
@@ -233,8 +287,14 @@ class FailoverBench {
                     done.add(killAndMeasure(scenario, victim, traffic, events));
                     final Trial last = done.get(done.size() - 1);
                     // progress of a run that takes many minutes, on the console like the summary
-                    System.out.printf("%s, kill %d of %d (instance %s): failover %.1f s, stall %.1f s%n", scenario.name(),
-                            trial + 1, trials, last.victim(), last.failoverMs() / 1000.0, last.stallMs() / 1000.0);
+                    System.out.printf(
+                            "%s, kill %d of %d (instance %s): failover %.1f s, stall %.1f s%n",
+                            scenario.name(),
+                            trial + 1,
+                            trials,
+                            last.victim(),
+                            last.failoverMs() / 1000.0,
+                            last.stallMs() / 1000.0);
                     victim.start();
                     victim.awaitRunning(READY);
                     Thread.sleep(AFTERMATH.toMillis());
@@ -251,25 +311,46 @@ class FailoverBench {
                     restarted.awaitRunning(READY);
                     Thread.sleep(AFTERMATH.toMillis());
                     final long until = events.awaitKeepingUp(traffic, CAUGHT_UP_LAG, READY);
-                    final long slowest = latencies(traffic, events, stoppedAt, until).stream().mapToLong(Long::longValue)
-                            .max().orElse(0);
-                    cleanRestarts.add(new Trial(restarted.instanceId(), slowest, longestStall(events.seen(), stoppedAt, until),
+                    final long slowest = latencies(traffic, events, stoppedAt, until).stream()
+                            .mapToLong(Long::longValue)
+                            .max()
+                            .orElse(0);
+                    cleanRestarts.add(new Trial(
+                            restarted.instanceId(),
+                            slowest,
+                            longestStall(events.seen(), stoppedAt, until),
                             traffic.placedBetween(stoppedAt, until).size()));
-                    System.out.printf("%s, clean restart %d of %d (instance %s): slowest order %.1f s, stall %.1f s%n",
-                            scenario.name(), trial + 1, trials, restarted.instanceId(), slowest / 1000.0,
+                    System.out.printf(
+                            "%s, clean restart %d of %d (instance %s): slowest order %.1f s, stall %.1f s%n",
+                            scenario.name(),
+                            trial + 1,
+                            trials,
+                            restarted.instanceId(),
+                            slowest / 1000.0,
                             cleanRestarts.get(trial).stallMs() / 1000.0);
                 }
                 traffic.stop();
                 assertThat(events.awaitTerminal(traffic.placed().keySet(), READY))
-                        .as("orders without a terminal state in %s", scenario.name()).isEmpty();
-                assertThat(events.awaitReadToEnd(READY)).as("order-events read to its end").isTrue();
-                assertThat(events.seen().stream().filter(seen -> seen.event().status().terminal())
-                        .collect(Collectors.groupingBy(seen -> seen.event().orderId(), Collectors.counting())))
+                        .as("orders without a terminal state in %s", scenario.name())
+                        .isEmpty();
+                assertThat(events.awaitReadToEnd(READY))
+                        .as("order-events read to its end")
+                        .isTrue();
+                assertThat(events.seen().stream()
+                                .filter(seen -> seen.event().status().terminal())
+                                .collect(Collectors.groupingBy(
+                                        seen -> seen.event().orderId(), Collectors.counting())))
                         .as("terminal events per order in %s", scenario.name())
-                        .allSatisfy((orderId, count) -> assertThat(count).as(orderId).isEqualTo(1L));
-                return new Result(scenario, done,
+                        .allSatisfy((orderId, count) ->
+                                assertThat(count).as(orderId).isEqualTo(1L));
+                return new Result(
+                        scenario,
+                        done,
                         Stat.of(done.stream().map(Trial::failoverMs).toList()),
-                        Stat.of(done.stream().map(Trial::stallMs).toList()), steady, traffic.placed().size(), cleanRestarts);
+                        Stat.of(done.stream().map(Trial::stallMs).toList()),
+                        steady,
+                        traffic.placed().size(),
+                        cleanRestarts);
             }
         } finally {
             for (final AppInstance instance : instances) {
@@ -278,8 +359,9 @@ class FailoverBench {
         }
     }
 
-    private static Trial killAndMeasure(final Scenario scenario, final AppInstance victim, final OrderTraffic traffic,
-                                        final OrderEventLog events) throws InterruptedException {
+    private static Trial killAndMeasure(
+            final Scenario scenario, final AppInstance victim, final OrderTraffic traffic, final OrderEventLog events)
+            throws InterruptedException {
         final long killedAt = System.currentTimeMillis();
         victim.kill();
         // the orders of the first seconds after the kill surely touch the dead instance's tasks: when all of
@@ -288,7 +370,8 @@ class FailoverBench {
         while (System.currentTimeMillis() < deadline) {
             final long now = System.currentTimeMillis();
             if (now - killedAt > 2 * CAUGHT_UP_LAG.toMillis()
-                    && events.withoutTerminal(traffic.placedBetween(killedAt, now - CAUGHT_UP_LAG.toMillis())).isEmpty()) {
+                    && events.withoutTerminal(traffic.placedBetween(killedAt, now - CAUGHT_UP_LAG.toMillis()))
+                            .isEmpty()) {
                 break;
             }
             Thread.sleep(POLL.toMillis());
@@ -296,13 +379,16 @@ class FailoverBench {
         Thread.sleep(AFTERMATH.toMillis());
         final long until = events.awaitKeepingUp(traffic, CAUGHT_UP_LAG, READY);
         final List<String> after = traffic.placedBetween(killedAt, until);
-        final long failover = latencies(traffic, events, killedAt, until).stream().mapToLong(Long::longValue).max().orElse(0);
+        final long failover = latencies(traffic, events, killedAt, until).stream()
+                .mapToLong(Long::longValue)
+                .max()
+                .orElse(0);
         return new Trial(victim.instanceId(), failover, longestStall(events.seen(), killedAt, until), after.size());
     }
 
     /** Placed-to-terminal latencies of the orders placed in [from, until], all of which have ended. */
-    private static List<Long> latencies(final OrderTraffic traffic, final OrderEventLog events, final long from,
-                                        final long until) {
+    private static List<Long> latencies(
+            final OrderTraffic traffic, final OrderEventLog events, final long from, final long until) {
         final Map<String, Seen> ended = events.firstTerminal();
         return traffic.placed().values().stream()
                 .filter(placed -> placed.placedAtMs() >= from && placed.placedAtMs() <= until)
@@ -314,12 +400,15 @@ class FailoverBench {
     static long longestStall(final List<Seen> seen, final long killedAt, final long until) {
         final Map<Integer, List<Long>> arrivals = seen.stream()
                 .filter(event -> event.event().status().terminal() && event.receivedAtMs() <= until)
-                .collect(Collectors.groupingBy(Seen::partition,
-                        Collectors.mapping(Seen::receivedAtMs, Collectors.toList())));
+                .collect(Collectors.groupingBy(
+                        Seen::partition, Collectors.mapping(Seen::receivedAtMs, Collectors.toList())));
         long longest = 0;
         for (final List<Long> times : arrivals.values()) {
             times.sort(Comparator.naturalOrder());
-            long previous = times.stream().filter(time -> time <= killedAt).reduce((a, b) -> b).orElse(killedAt);
+            long previous = times.stream()
+                    .filter(time -> time <= killedAt)
+                    .reduce((a, b) -> b)
+                    .orElse(killedAt);
             for (final long time : times) {
                 if (time > killedAt) {
                     longest = Math.max(longest, time - previous);
@@ -334,7 +423,11 @@ class FailoverBench {
     /** Orders that all go the whole way: reservation, payment, completion. */
     private static Order order(final int i) {
         final String customerId = "bench-" + i % 5000;
-        return new Order("bench-" + i, customerId, "Customer " + customerId, customerId + "@example.com",
+        return new Order(
+                "bench-" + i,
+                customerId,
+                "Customer " + customerId,
+                customerId + "@example.com",
                 List.of(new OrderLine(CATALOG.get(i % CATALOG.size()).sku(), 1)),
                 new PaymentDetails(PaymentSimulator.APPROVED_CARD));
     }
@@ -343,16 +436,28 @@ class FailoverBench {
         final StringBuilder text = new StringBuilder(String.format(
                 "%nFailover after kill -9 of one of %d instances (%d partitions, exactly-once, 1 standby)%n"
                         + "%-12s %-8s %8s %9s  %-20s  %-20s  %-16s%n",
-                INSTANCES, PARTITIONS, "scenario", "protocol", "session", "heartbeat",
-                "failover median/max", "stall median/max", "steady p50/max"));
+                INSTANCES,
+                PARTITIONS,
+                "scenario",
+                "protocol",
+                "session",
+                "heartbeat",
+                "failover median/max",
+                "stall median/max",
+                "steady p50/max"));
         for (final Result result : results) {
-            text.append(String.format("%-12s %-8s %7.0fs %8.0fs  %8.1fs / %6.1fs   %8.1fs / %6.1fs   %5dms / %5dms%n",
-                    result.scenario().name(), result.scenario().protocol(),
+            text.append(String.format(
+                    "%-12s %-8s %7.0fs %8.0fs  %8.1fs / %6.1fs   %8.1fs / %6.1fs   %5dms / %5dms%n",
+                    result.scenario().name(),
+                    result.scenario().protocol(),
                     result.scenario().sessionTimeoutMs() / 1000.0,
                     result.scenario().heartbeatIntervalMs() / 1000.0,
-                    result.failoverMs().median() / 1000.0, result.failoverMs().max() / 1000.0,
-                    result.stallMs().median() / 1000.0, result.stallMs().max() / 1000.0,
-                    result.steadyLatencyMs().median(), result.steadyLatencyMs().max()));
+                    result.failoverMs().median() / 1000.0,
+                    result.failoverMs().max() / 1000.0,
+                    result.stallMs().median() / 1000.0,
+                    result.stallMs().max() / 1000.0,
+                    result.steadyLatencyMs().median(),
+                    result.steadyLatencyMs().max()));
         }
         return text.toString();
     }
@@ -370,20 +475,31 @@ class FailoverBench {
         report.put("ordersPerSecond", rate);
         report.put("trialsPerScenario", trials);
         report.put("processingGuarantee", StreamsConfig.EXACTLY_ONCE_V2);
-        report.put("measures", Map.of(
-                "failoverMs", "longest placed-to-terminal latency of the orders placed after the kill",
-                "stallMs", "longest gap between terminal events on one order-events partition, from the last before the kill "
-                        + "(failover_median_s: its median with the shipped settings: kill -9 until the victim's keys end orders again)",
-                "steadyLatencyMs", "placed-to-terminal latency (p50 as median) before the first kill"));
+        report.put(
+                "measures",
+                Map.of(
+                        "failoverMs", "longest placed-to-terminal latency of the orders placed after the kill",
+                        "stallMs",
+                                "longest gap between terminal events on one order-events partition, from the last before the kill "
+                                        + "(failover_median_s: its median with the shipped settings: kill -9 until the victim's keys end orders again)",
+                        "steadyLatencyMs", "placed-to-terminal latency (p50 as median) before the first kill"));
         // the shipped settings' figures, as the issue of record names them
-        results.stream().filter(result -> SHIPPED.equals(result.scenario().name())).findFirst().ifPresent(shipped -> {
-            report.put("failover_median_s", shipped.stallMs().median() / 1000.0);
-            report.put("failover_max_s", shipped.stallMs().max() / 1000.0);
-            report.put("session_timeout_s", shipped.scenario().sessionTimeoutMs() / 1000.0);
-            report.put("clean_restart_max_stall_s", shipped.cleanRestarts().stream().mapToLong(Trial::stallMs).max()
-                    .orElse(0) / 1000.0);
-            report.put("steady_p50_ms", shipped.steadyLatencyMs().median());
-        });
+        results.stream()
+                .filter(result -> SHIPPED.equals(result.scenario().name()))
+                .findFirst()
+                .ifPresent(shipped -> {
+                    report.put("failover_median_s", shipped.stallMs().median() / 1000.0);
+                    report.put("failover_max_s", shipped.stallMs().max() / 1000.0);
+                    report.put("session_timeout_s", shipped.scenario().sessionTimeoutMs() / 1000.0);
+                    report.put(
+                            "clean_restart_max_stall_s",
+                            shipped.cleanRestarts().stream()
+                                            .mapToLong(Trial::stallMs)
+                                            .max()
+                                            .orElse(0)
+                                    / 1000.0);
+                    report.put("steady_p50_ms", shipped.steadyLatencyMs().median());
+                });
         report.put("results", results);
         final Path parent = out.toAbsolutePath().getParent();
         Files.createDirectories(parent);

@@ -41,23 +41,38 @@ public final class HeadlessChromium implements AutoCloseable {
         return start(BINARY, DRIVER, width, height);
     }
 
-    static HeadlessChromium start(final Path binary, final Path driver, final int width, final int height) throws IOException {
+    static HeadlessChromium start(final Path binary, final Path driver, final int width, final int height)
+            throws IOException {
         for (final Path program : new Path[] {binary, driver}) {
             if (!Files.isExecutable(program)) {
-                throw new IllegalStateException(program + " is missing: the browser tests need Debian's Chromium and its "
-                        + "driver (apt-get install chromium chromium-driver, as .ci/run does)");
+                throw new IllegalStateException(
+                        program + " is missing: the browser tests need Debian's Chromium and its "
+                                + "driver (apt-get install chromium chromium-driver, as .ci/run does)");
             }
         }
         final Path profile = Files.createTempDirectory("chromium-profile");
         final ChromeOptions options = new ChromeOptions();
         options.setBinary(binary.toFile());
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
-                "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--hide-scrollbars", "--user-data-dir=" + profile, "--window-size=" + width + "," + height);
+        options.addArguments(
+                "--headless=new",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-dev-shm-usage",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--hide-scrollbars",
+                "--user-data-dir=" + profile,
+                "--window-size=" + width + "," + height);
         // what the page logs, for the tests that check it loads without errors
-        options.setCapability("goog:loggingPrefs", java.util.Map.of(org.openqa.selenium.logging.LogType.BROWSER, "ALL"));
+        options.setCapability(
+                "goog:loggingPrefs", java.util.Map.of(org.openqa.selenium.logging.LogType.BROWSER, "ALL"));
         final ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(driver.toFile()).usingAnyFreePort().build();
+                .usingDriverExecutable(driver.toFile())
+                .usingAnyFreePort()
+                .build();
         return new HeadlessChromium(profile, new ChromeDriver(service, options));
     }
 

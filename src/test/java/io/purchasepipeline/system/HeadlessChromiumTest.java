@@ -9,8 +9,8 @@ class HeadlessChromiumTest {
 
     @Test
     void aMachineWithoutChromiumFailsTheBrowserTestsSayingWhatToInstall() {
-        assertThatThrownBy(() -> HeadlessChromium.start(Path.of("/nonexistent/chromium"), Path.of("/usr/bin/chromedriver"),
-                800, 600))
+        assertThatThrownBy(() -> HeadlessChromium.start(
+                        Path.of("/nonexistent/chromium"), Path.of("/usr/bin/chromedriver"), 800, 600))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessage("/nonexistent/chromium is missing: the browser tests need Debian's Chromium and its driver "
                         + "(apt-get install chromium chromium-driver, as .ci/run does)");

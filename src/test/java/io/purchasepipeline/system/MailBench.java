@@ -1,16 +1,16 @@
 package io.purchasepipeline.system;
 
-import io.purchasepipeline.runtime.KafkaClients;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
-import io.purchasepipeline.tools.kafka.LocalCluster;
-import io.purchasepipeline.tools.kafka.LoopbackPorts;
 import io.purchasepipeline.mail.Attachments;
 import io.purchasepipeline.mail.MailSender;
 import io.purchasepipeline.mail.MailSettings;
+import io.purchasepipeline.runtime.KafkaClients;
 import io.purchasepipeline.serdes.EmailKind;
 import io.purchasepipeline.serdes.EmailRequest;
 import io.purchasepipeline.serdes.Topics;
+import io.purchasepipeline.tools.kafka.LocalCluster;
+import io.purchasepipeline.tools.kafka.LoopbackPorts;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -64,14 +64,18 @@ class MailBench {
         smtp.start();
         final Map<String, List<Double>> rates = new LinkedHashMap<>();
         final List<Integer> brokerPorts = LoopbackPorts.free(6);
-        try (LocalCluster cluster = LocalCluster.builder(tmp.resolve("cluster")).brokers(3)
-                .ports(brokerPorts.subList(0, 3), brokerPorts.subList(3, 6)).maxHeap("448m").open()) {
+        try (LocalCluster cluster = LocalCluster.builder(tmp.resolve("cluster"))
+                .brokers(3)
+                .ports(brokerPorts.subList(0, 3), brokerPorts.subList(3, 6))
+                .maxHeap("448m")
+                .open()) {
             cluster.startAll();
             cluster.awaitReady(Duration.ofSeconds(180));
             final Properties client = new Properties();
             client.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers());
             PipelineSetup.provisionTopics(cluster.bootstrapServers(), 3);
-            final MailSettings settings = new MailSettings(FROM,
+            final MailSettings settings = new MailSettings(
+                    FROM,
                     new MailSettings.Smtp("127.0.0.1", ports.get(0), null, null, MailSettings.Security.NONE),
                     tmp.resolve("outbox"));
             // not measured: the topics' leaders settle and the sender's group forms
@@ -101,15 +105,20 @@ class MailBench {
                     }
                     final double seconds = (System.nanoTime() - started) / 1e9;
                     final double rate = emails / seconds;
-                    rates.computeIfAbsent(setting.getKey(), key -> new ArrayList<>()).add(rate);
-                    System.out.printf("round %d, %s: %d emails in %.1f s, %.1f emails/s%n", round, setting.getKey(), emails,
-                            seconds, rate);
+                    rates.computeIfAbsent(setting.getKey(), key -> new ArrayList<>())
+                            .add(rate);
+                    System.out.printf(
+                            "round %d, %s: %d emails in %.1f s, %.1f emails/s%n",
+                            round, setting.getKey(), emails, seconds, rate);
                 }
             }
         } finally {
             smtp.stop();
         }
-        rates.forEach((name, values) -> System.out.printf("median, %s: %.1f emails/s over %s%n", name, median(values),
+        rates.forEach((name, values) -> System.out.printf(
+                "median, %s: %.1f emails/s over %s%n",
+                name,
+                median(values),
                 values.stream().map(v -> String.format("%.1f", v)).toList()));
     }
 
@@ -117,13 +126,20 @@ class MailBench {
         final Properties props = new Properties();
         props.putAll(client);
         props.put(ProducerConfig.ACKS_CONFIG, "all");
-        try (KafkaProducer<String, EmailRequest> producer = new KafkaProducer<>(props, Topics.EMAILS.keySerde().serializer(),
+        try (KafkaProducer<String, EmailRequest> producer = new KafkaProducer<>(
+                props,
+                Topics.EMAILS.keySerde().serializer(),
                 Topics.EMAILS.valueSerde().serializer())) {
             final List<Future<RecordMetadata>> sent = new ArrayList<>();
             for (int i = 0; i < count; i++) {
                 final String orderId = "bench-" + UUID.randomUUID();
-                final EmailRequest email = new EmailRequest(EmailRequest.idFor(orderId, EmailKind.ORDER_RECEIVED),
-                        EmailKind.ORDER_RECEIVED, orderId, "customer-" + i, "Customer " + i, "c" + i + "@example.com");
+                final EmailRequest email = new EmailRequest(
+                        EmailRequest.idFor(orderId, EmailKind.ORDER_RECEIVED),
+                        EmailKind.ORDER_RECEIVED,
+                        orderId,
+                        "customer-" + i,
+                        "Customer " + i,
+                        "c" + i + "@example.com");
                 sent.add(producer.send(new ProducerRecord<>(Topics.EMAILS.name(), email.emailId(), email)));
             }
             for (final Future<RecordMetadata> written : sent) {

@@ -22,14 +22,24 @@ import java.util.Set;
  * @param unrequested distinct Message-IDs received that no request on {@code emails} names
  * @param lostSample a few lost Message-IDs, to look for in the logs
  */
-record MailTally(long requested, long received, long delivered, long lost, long redelivered, long copies, long unrequested,
+record MailTally(
+        long requested,
+        long received,
+        long delivered,
+        long lost,
+        long redelivered,
+        long copies,
+        long unrequested,
         List<String> lostSample) {
 
     private static final int SAMPLE = 10;
 
     static MailTally of(final Collection<String> requestedMessageIds, final Map<String, Long> receivedByMessageId) {
         final Set<String> requested = new HashSet<>(requestedMessageIds);
-        final List<String> lost = requested.stream().filter(id -> !receivedByMessageId.containsKey(id)).sorted().toList();
+        final List<String> lost = requested.stream()
+                .filter(id -> !receivedByMessageId.containsKey(id))
+                .sorted()
+                .toList();
         long received = 0;
         long redelivered = 0;
         long copies = 0;
@@ -37,7 +47,8 @@ record MailTally(long requested, long received, long delivered, long lost, long 
         for (final Map.Entry<String, Long> arrivals : receivedByMessageId.entrySet()) {
             final long count = arrivals.getValue();
             if (count < 1) {
-                throw new IllegalArgumentException("A Message-ID counted as received " + count + " times: " + arrivals.getKey());
+                throw new IllegalArgumentException(
+                        "A Message-ID counted as received " + count + " times: " + arrivals.getKey());
             }
             received += count;
             if (count > 1) {
@@ -48,8 +59,15 @@ record MailTally(long requested, long received, long delivered, long lost, long 
                 unrequested++;
             }
         }
-        return new MailTally(requested.size(), received, receivedByMessageId.size(), lost.size(), redelivered, copies,
-                unrequested, lost.subList(0, Math.min(SAMPLE, lost.size())));
+        return new MailTally(
+                requested.size(),
+                received,
+                receivedByMessageId.size(),
+                lost.size(),
+                redelivered,
+                copies,
+                unrequested,
+                lost.subList(0, Math.min(SAMPLE, lost.size())));
     }
 
     /** Whether every email requested was received. */

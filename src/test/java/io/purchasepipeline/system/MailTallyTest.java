@@ -15,7 +15,8 @@ class MailTallyTest {
 
     @Test
     void everyEmailReceivedOnceIsDeliveredNothingLostNothingRedelivered() {
-        final MailTally tally = MailTally.of(List.of("<a@p>", "<b@p>", "<c@p>"), Map.of("<a@p>", 1L, "<b@p>", 1L, "<c@p>", 1L));
+        final MailTally tally =
+                MailTally.of(List.of("<a@p>", "<b@p>", "<c@p>"), Map.of("<a@p>", 1L, "<b@p>", 1L, "<c@p>", 1L));
 
         assertThat(tally).isEqualTo(new MailTally(3, 3, 3, 0, 0, 0, 0, List.of()));
         assertThat(tally.complete()).isTrue();
@@ -28,7 +29,11 @@ class MailTallyTest {
 
         assertThat(tally).isEqualTo(new MailTally(3, 2, 2, 1, 0, 0, 0, List.of("<b@p>")));
         assertThat(tally.complete()).isFalse();
-        assertThat(tally.failures(10)).singleElement().asString().contains("1 of 3 emails").contains("<b@p>");
+        assertThat(tally.failures(10))
+                .singleElement()
+                .asString()
+                .contains("1 of 3 emails")
+                .contains("<b@p>");
     }
 
     @Test
@@ -36,19 +41,28 @@ class MailTallyTest {
         final MailTally tally = MailTally.of(List.of("<a@p>", "<b@p>"), Map.of("<a@p>", 2L, "<b@p>", 1L));
 
         assertThat(tally).isEqualTo(new MailTally(2, 3, 2, 0, 1, 1, 0, List.of()));
-        assertThat(tally.asResult()).containsEntry("emails_requested", 2L).containsEntry("emails_delivered", 2L)
-                .containsEntry("emails_lost", 0L).containsEntry("emails_redelivered", 1L).containsEntry("email_copies", 1L)
+        assertThat(tally.asResult())
+                .containsEntry("emails_requested", 2L)
+                .containsEntry("emails_delivered", 2L)
+                .containsEntry("emails_lost", 0L)
+                .containsEntry("emails_redelivered", 1L)
+                .containsEntry("email_copies", 1L)
                 .doesNotContainKey("emails_lost_sample");
     }
 
     @Test
     void copiesUpToTheSenderKillsPassOneMoreFails() {
-        final MailTally tally = MailTally.of(List.of("<a@p>", "<b@p>", "<c@p>"), Map.of("<a@p>", 3L, "<b@p>", 2L, "<c@p>", 1L));
+        final MailTally tally =
+                MailTally.of(List.of("<a@p>", "<b@p>", "<c@p>"), Map.of("<a@p>", 3L, "<b@p>", 2L, "<c@p>", 1L));
 
         assertThat(tally.redelivered()).isEqualTo(2);
         assertThat(tally.copies()).isEqualTo(3);
         assertThat(tally.failures(3)).isEmpty();
-        assertThat(tally.failures(2)).singleElement().asString().contains("3 second copies").contains("2 kills");
+        assertThat(tally.failures(2))
+                .singleElement()
+                .asString()
+                .contains("3 second copies")
+                .contains("2 kills");
     }
 
     @Test
@@ -78,10 +92,13 @@ class MailTallyTest {
     void theCountsAddUpForManyRandomRuns() {
         final Random random = new Random(23);
         for (int run = 0; run < 200; run++) {
-            final List<String> requested = IntStream.range(0, 1 + random.nextInt(50)).mapToObj(i -> "<" + i + "@p>").toList();
+            final List<String> requested = IntStream.range(0, 1 + random.nextInt(50))
+                    .mapToObj(i -> "<" + i + "@p>")
+                    .toList();
             final Map<String, Long> received = new LinkedHashMap<>();
             for (final String id : requested) {
-                final int arrivals = random.nextInt(4) == 0 ? 0 : 1 + (random.nextInt(5) == 0 ? 1 + random.nextInt(2) : 0);
+                final int arrivals =
+                        random.nextInt(4) == 0 ? 0 : 1 + (random.nextInt(5) == 0 ? 1 + random.nextInt(2) : 0);
                 if (arrivals > 0) {
                     received.put(id, (long) arrivals);
                 }
@@ -92,7 +109,10 @@ class MailTallyTest {
             assertThat(tally.delivered() + tally.lost()).isEqualTo(tally.requested());
             assertThat(tally.received()).isEqualTo(tally.delivered() + tally.copies());
             assertThat(tally.redelivered()).isLessThanOrEqualTo(tally.copies());
-            assertThat(tally.lost()).isEqualTo(requested.stream().filter(id -> !received.containsKey(id)).count());
+            assertThat(tally.lost())
+                    .isEqualTo(requested.stream()
+                            .filter(id -> !received.containsKey(id))
+                            .count());
             assertThat(tally.failures(tally.copies()).isEmpty()).isEqualTo(tally.lost() == 0);
         }
     }

@@ -40,8 +40,7 @@ public final class OrderEventLog implements AutoCloseable {
     private static final Duration POLL = Duration.ofMillis(100);
 
     /** One event as read: which partition it was on and when it arrived here (epoch ms). */
-    record Seen(OrderEvent event, int partition, long receivedAtMs) {
-    }
+    record Seen(OrderEvent event, int partition, long receivedAtMs) {}
 
     private final String bootstrapServers;
     private final KafkaConsumer<String, OrderEvent> consumer;
@@ -58,9 +57,14 @@ public final class OrderEventLog implements AutoCloseable {
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, IsolationLevel.READ_COMMITTED.toString());
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, "order-event-log");
-        consumer = new KafkaConsumer<>(props, new StringDeserializer(), Topics.ORDER_EVENTS.valueSerde().deserializer());
-        final List<TopicPartition> partitions = consumer.partitionsFor(Topics.ORDER_EVENTS.name(), Duration.ofSeconds(60))
-                .stream().map(info -> new TopicPartition(info.topic(), info.partition())).toList();
+        consumer = new KafkaConsumer<>(
+                props,
+                new StringDeserializer(),
+                Topics.ORDER_EVENTS.valueSerde().deserializer());
+        final List<TopicPartition> partitions =
+                consumer.partitionsFor(Topics.ORDER_EVENTS.name(), Duration.ofSeconds(60)).stream()
+                        .map(info -> new TopicPartition(info.topic(), info.partition()))
+                        .toList();
         consumer.assign(partitions);
         consumer.seekToBeginning(partitions);
         partitions.forEach(partition -> positions.put(partition, 0L));
@@ -81,7 +85,10 @@ public final class OrderEventLog implements AutoCloseable {
 
     /** Which of these orders have no terminal event yet. */
     synchronized List<String> withoutTerminal(final Collection<String> orderIds) {
-        return orderIds.stream().filter(id -> !firstTerminal.containsKey(id)).sorted().toList();
+        return orderIds.stream()
+                .filter(id -> !firstTerminal.containsKey(id))
+                .sorted()
+                .toList();
     }
 
     /**
@@ -106,20 +113,24 @@ public final class OrderEventLog implements AutoCloseable {
      * @return the placement time (epoch ms) up to which every order has ended
      * @throws IllegalStateException if the pipeline does not catch up within the timeout
      */
-    long awaitKeepingUp(final OrderTraffic traffic, final Duration lag, final Duration timeout) throws InterruptedException {
+    long awaitKeepingUp(final OrderTraffic traffic, final Duration lag, final Duration timeout)
+            throws InterruptedException {
         final long upTo = keptUpWithin(traffic, lag, timeout);
         if (upTo == 0) {
-            throw new IllegalStateException("the pipeline did not catch up with the load within " + timeout.toSeconds() + " s");
+            throw new IllegalStateException(
+                    "the pipeline did not catch up with the load within " + timeout.toSeconds() + " s");
         }
         return upTo;
     }
 
     /** Like {@link #awaitKeepingUp}, but tells whether it caught up instead of failing. */
-    boolean keepsUp(final OrderTraffic traffic, final Duration lag, final Duration timeout) throws InterruptedException {
+    boolean keepsUp(final OrderTraffic traffic, final Duration lag, final Duration timeout)
+            throws InterruptedException {
         return keptUpWithin(traffic, lag, timeout) > 0;
     }
 
-    private long keptUpWithin(final OrderTraffic traffic, final Duration lag, final Duration timeout) throws InterruptedException {
+    private long keptUpWithin(final OrderTraffic traffic, final Duration lag, final Duration timeout)
+            throws InterruptedException {
         final long deadline = System.nanoTime() + timeout.toNanos();
         long upTo = keptUpTo(traffic, lag);
         while (upTo == 0 && System.nanoTime() - deadline < 0) {
@@ -145,10 +156,16 @@ public final class OrderEventLog implements AutoCloseable {
     boolean awaitReadToEnd(final Duration timeout) throws Exception {
         final Map<TopicPartition, Long> ends;
         try (Admin admin = Admin.create(Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
-            ends = admin.listOffsets(positions.keySet().stream().collect(Collectors.toMap(tp -> tp, tp -> OffsetSpec.latest())),
+            ends = admin
+                    .listOffsets(
+                            positions.keySet().stream().collect(Collectors.toMap(tp -> tp, tp -> OffsetSpec.latest())),
                             new ListOffsetsOptions(IsolationLevel.READ_COMMITTED))
-                    .all().get().entrySet().stream()
-                    .collect(Collectors.toMap(Map.Entry::getKey, entry -> entry.getValue().offset()));
+                    .all()
+                    .get()
+                    .entrySet()
+                    .stream()
+                    .collect(Collectors.toMap(
+                            Map.Entry::getKey, entry -> entry.getValue().offset()));
         }
         final long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() - deadline < 0) {

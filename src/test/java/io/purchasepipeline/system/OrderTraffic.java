@@ -32,8 +32,7 @@ final class OrderTraffic implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(OrderTraffic.class);
 
     /** An acknowledged order and when it was sent (epoch ms). */
-    record Placed(Order order, long placedAtMs) {
-    }
+    record Placed(Order order, long placedAtMs) {}
 
     private final KafkaProducer<String, Order> producer;
     private final IntFunction<Order> orders;
@@ -56,7 +55,10 @@ final class OrderTraffic implements AutoCloseable {
         // 4.x batches for 5 ms by default; at this rate batching buys nothing and blurs placement times
         props.put(ProducerConfig.LINGER_MS_CONFIG, "0");
         props.put(ProducerConfig.CLIENT_ID_CONFIG, "order-traffic");
-        this.producer = new KafkaProducer<>(props, Topics.ORDERS.keySerde().serializer(), Topics.ORDERS.valueSerde().serializer());
+        this.producer = new KafkaProducer<>(
+                props,
+                Topics.ORDERS.keySerde().serializer(),
+                Topics.ORDERS.valueSerde().serializer());
         this.orders = orders;
         this.periodNanos = TimeUnit.SECONDS.toNanos(1) / perSecond;
         this.sender = new Thread(this::send, "order-traffic");
@@ -122,7 +124,8 @@ final class OrderTraffic implements AutoCloseable {
             }
             final Order order = orders.apply(i);
             final long sentAt = System.currentTimeMillis();
-            producer.send(new ProducerRecord<>(Topics.ORDERS.name(), null, sentAt, order.customerId(), order),
+            producer.send(
+                    new ProducerRecord<>(Topics.ORDERS.name(), null, sentAt, order.customerId(), order),
                     (metadata, exception) -> {
                         if (exception == null) {
                             placed.put(order.orderId(), new Placed(order, sentAt));

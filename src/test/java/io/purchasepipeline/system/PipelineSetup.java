@@ -24,8 +24,7 @@ import org.apache.kafka.common.TopicPartition;
 /** Getting a real cluster ready for instances of the application started as processes. */
 public final class PipelineSetup {
 
-    private PipelineSetup() {
-    }
+    private PipelineSetup() {}
 
     /** Creates the pipeline's topics as {@code run} would, so that the catalog can be written before any instance starts. */
     static void provisionTopics(final String bootstrapServers, final int partitions) throws Exception {
@@ -36,11 +35,17 @@ public final class PipelineSetup {
 
     /** Writes the product definitions to {@code catalog}, each acknowledged by all in-sync replicas. */
     static void defineCatalog(final String bootstrapServers, final Collection<Product> products) throws Exception {
-        try (KafkaProducer<String, Product> producer = new KafkaProducer<>(Map.of(
-                CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers, ProducerConfig.ACKS_CONFIG, "all"),
-                Topics.CATALOG.keySerde().serializer(), Topics.CATALOG.valueSerde().serializer())) {
+        try (KafkaProducer<String, Product> producer = new KafkaProducer<>(
+                Map.of(
+                        CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG,
+                        bootstrapServers,
+                        ProducerConfig.ACKS_CONFIG,
+                        "all"),
+                Topics.CATALOG.keySerde().serializer(),
+                Topics.CATALOG.valueSerde().serializer())) {
             for (final Product product : products) {
-                producer.send(new ProducerRecord<>(Topics.CATALOG.name(), product.sku(), product)).get();
+                producer.send(new ProducerRecord<>(Topics.CATALOG.name(), product.sku(), product))
+                        .get();
             }
         }
     }
@@ -49,15 +54,20 @@ public final class PipelineSetup {
      * Waits until the SKUs' owners applied the catalog (their definitions are on {@code products}),
      * so that the fraud check knows every price before the first order comes.
      */
-    static void awaitProductsApplied(final String bootstrapServers, final Collection<Product> products,
-                                     final Duration timeout) {
+    static void awaitProductsApplied(
+            final String bootstrapServers, final Collection<Product> products, final Duration timeout) {
         final Set<String> expected = products.stream().map(Product::sku).collect(Collectors.toSet());
-        try (KafkaConsumer<String, Product> consumer = new KafkaConsumer<>(Map.of(
-                CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
-                Topics.PRODUCTS.keySerde().deserializer(), Topics.PRODUCTS.valueSerde().deserializer())) {
+        try (KafkaConsumer<String, Product> consumer = new KafkaConsumer<>(
+                Map.of(
+                        CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG,
+                        bootstrapServers,
+                        ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                        "read_committed"),
+                Topics.PRODUCTS.keySerde().deserializer(),
+                Topics.PRODUCTS.valueSerde().deserializer())) {
             final List<TopicPartition> partitions = consumer.partitionsFor(Topics.PRODUCTS.name(), timeout).stream()
-                    .map(info -> new TopicPartition(info.topic(), info.partition())).toList();
+                    .map(info -> new TopicPartition(info.topic(), info.partition()))
+                    .toList();
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             final Set<String> applied = new HashSet<>();

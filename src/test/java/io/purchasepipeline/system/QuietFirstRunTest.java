@@ -32,7 +32,9 @@ class QuietFirstRunTest {
 
     private static final Duration START = Duration.ofMinutes(4);
     /** A log line at WARN or ERROR, as the application's log pattern writes it; or a stack trace. */
-    private static final Pattern ALARM = Pattern.compile("^\\d\\d:\\d\\d:\\d\\d\\.\\d{3} (WARN|ERROR)|^\\s+at |Exception");
+    private static final Pattern ALARM =
+            Pattern.compile("^\\d\\d:\\d\\d:\\d\\d\\.\\d{3} (WARN|ERROR)|^\\s+at |Exception");
+
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     private Path dir;
@@ -56,32 +58,46 @@ class QuietFirstRunTest {
     void aFirstRunSaysWhereEverythingIsAndWarnsOfNothing() throws Exception {
         final int httpPort = LoopbackPorts.free(1).get(0);
         final String api = "http://127.0.0.1:" + httpPort;
-        run = CliProcess.start(dir, List.of("run", "--data-dir", "data", "--http-port", Integer.toString(httpPort),
-                "--broker-port", "0"));
+        run = CliProcess.start(
+                dir,
+                List.of("run", "--data-dir", "data", "--http-port", Integer.toString(httpPort), "--broker-port", "0"));
 
         run.awaitOutput("Ctrl-C stops it.", START);
         final String banner = run.output().substring(run.output().indexOf("purchase-pipeline is running"));
-        assertThat(banner).contains("API            " + api + "\n", "Operator page  " + api + "/\n",
-                "Outbox         " + dir.resolve("data/outbox") + "  (each email a .eml file",
-                "embedded broker, data in " + dir.resolve("data/kafka") + ")", "Try:\n",
-                "POST " + api + "/orders as the README shows, then", "load --duration 30s --bootstrap-servers 127.0.0.1:");
-        final HttpResponse<String> placed = HTTP.send(HttpRequest.newBuilder(URI.create(api + "/orders"))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"customerId\":\"alice\",\"customerName\":\"Alice\","
-                        + "\"email\":\"alice@example.com\",\"items\":[{\"sku\":\"book-kafka\",\"quantity\":2}],"
-                        + "\"payment\":{\"card\":\"4242424242424242\"}}")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(banner)
+                .contains(
+                        "API            " + api + "\n",
+                        "Operator page  " + api + "/\n",
+                        "Outbox         " + dir.resolve("data/outbox") + "  (each email a .eml file",
+                        "embedded broker, data in " + dir.resolve("data/kafka") + ")",
+                        "Try:\n",
+                        "POST " + api + "/orders as the README shows, then",
+                        "load --duration 30s --bootstrap-servers 127.0.0.1:");
+        final HttpResponse<String> placed = HTTP.send(
+                HttpRequest.newBuilder(URI.create(api + "/orders"))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(
+                                "{\"customerId\":\"alice\",\"customerName\":\"Alice\","
+                                        + "\"email\":\"alice@example.com\",\"items\":[{\"sku\":\"book-kafka\",\"quantity\":2}],"
+                                        + "\"payment\":{\"card\":\"4242424242424242\"}}"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         assertThat(placed.statusCode()).as(placed.body()).isEqualTo(202);
         final String completion = awaitEmail(dir.resolve("data/outbox"), "order_completed", START);
-        assertThat(completion).contains("- Kafka: The Definitive Guide (book-kafka): 2 x €49.00 = €98.00\n")
+        assertThat(completion)
+                .contains("- Kafka: The Definitive Guide (book-kafka): 2 x €49.00 = €98.00\n")
                 .contains("Total (EUR): €98.00\n");
 
         run.signalGroup();
-        assertThat(run.awaitExit(Duration.ofMinutes(1))).as("exit code after SIGTERM").isIn(0, 143);
+        assertThat(run.awaitExit(Duration.ofMinutes(1)))
+                .as("exit code after SIGTERM")
+                .isIn(0, 143);
 
         final String output = run.output();
         System.out.println("---- output of a first run ----\n" + output);
         assertThat(output.lines().filter(line -> ALARM.matcher(line).find()))
-                .as("warnings, errors and stack traces of a first run:\n%s", output).isEmpty();
+                .as("warnings, errors and stack traces of a first run:\n%s", output)
+                .isEmpty();
         assertThat(output).contains("Stopped Kafka node 1");
     }
 
@@ -91,7 +107,9 @@ class QuietFirstRunTest {
         while (System.nanoTime() < deadline) {
             if (Files.isDirectory(outbox)) {
                 try (Stream<Path> files = Files.list(outbox)) {
-                    final Path found = files.filter(file -> file.getFileName().toString().contains(kind)).findFirst()
+                    final Path found = files.filter(
+                                    file -> file.getFileName().toString().contains(kind))
+                            .findFirst()
                             .orElse(null);
                     if (found != null) {
                         return plainText(found);

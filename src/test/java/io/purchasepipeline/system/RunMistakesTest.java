@@ -37,9 +37,10 @@ class RunMistakesTest {
         final Duration took = Duration.ofNanos(System.nanoTime() - started);
 
         assertThat(result.exit()).isEqualTo(1);
-        assertThat(result.lines()).containsExactly("purchase-pipeline: Kafka is not reachable at 127.0.0.1:" + closed
-                + " (connection refused): start it, or leave out --bootstrap-servers (env KAFKA_BOOTSTRAP_SERVERS) to run an "
-                + "embedded broker");
+        assertThat(result.lines())
+                .containsExactly("purchase-pipeline: Kafka is not reachable at 127.0.0.1:" + closed
+                        + " (connection refused): start it, or leave out --bootstrap-servers (env KAFKA_BOOTSTRAP_SERVERS) to run an "
+                        + "embedded broker");
         System.out.printf("Kafka unreachable told in %d ms, JVM start included%n", took.toMillis());
         assertThat(took).isLessThan(PROMPTLY);
     }
@@ -49,7 +50,9 @@ class RunMistakesTest {
         final Result result = run("--bootstrap-servers", "no-such-host.invalid:9092");
 
         assertThat(result.exit()).isEqualTo(1);
-        assertThat(result.lines()).singleElement().asString()
+        assertThat(result.lines())
+                .singleElement()
+                .asString()
                 .startsWith("purchase-pipeline: Kafka is not reachable at no-such-host.invalid:9092 (unknown host)");
     }
 
@@ -60,8 +63,9 @@ class RunMistakesTest {
         final Result result = run("--kafka-config", missing.toString());
 
         assertThat(result.exit()).isEqualTo(1);
-        assertThat(result.lines()).containsExactly(
-                "purchase-pipeline: --kafka-config " + missing + " cannot be read: there is no such file");
+        assertThat(result.lines())
+                .containsExactly(
+                        "purchase-pipeline: --kafka-config " + missing + " cannot be read: there is no such file");
     }
 
     @Test
@@ -72,8 +76,10 @@ class RunMistakesTest {
             final Result result = run("--http-port", Integer.toString(taken.getLocalPort()));
 
             assertThat(result.exit()).isEqualTo(1);
-            assertThat(result.lines()).containsExactly("purchase-pipeline: Port " + taken.getLocalPort()
-                    + " on 127.0.0.1 is taken (is another run using it?): choose another with --http-port (env HTTP_PORT)");
+            assertThat(result.lines())
+                    .containsExactly(
+                            "purchase-pipeline: Port " + taken.getLocalPort()
+                                    + " on 127.0.0.1 is taken (is another run using it?): choose another with --http-port (env HTTP_PORT)");
         }
         assertThat(dir.resolve("data/kafka")).as("no broker was started").doesNotExist();
     }
@@ -86,12 +92,13 @@ class RunMistakesTest {
         final Result result = run("--data-dir", file.resolve("data").toString());
 
         assertThat(result.exit()).isEqualTo(1);
-        assertThat(result.lines()).containsExactly("purchase-pipeline: The data directory " + file.resolve("data")
-                + " cannot be written (" + file + " is a file, not a directory): choose another with --data-dir (env DATA_DIR)");
+        assertThat(result.lines())
+                .containsExactly(
+                        "purchase-pipeline: The data directory " + file.resolve("data") + " cannot be written (" + file
+                                + " is a file, not a directory): choose another with --data-dir (env DATA_DIR)");
     }
 
-    private record Result(int exit, List<String> lines) {
-    }
+    private record Result(int exit, List<String> lines) {}
 
     /** {@code run} with {@code args}, a data directory of its own and a free HTTP port unless {@code args} name them. */
     private Result run(final String... args) throws Exception {
@@ -101,7 +108,8 @@ class RunMistakesTest {
             command.addAll(List.of("--data-dir", dir.resolve("data").toString()));
         }
         if (!command.contains("--http-port")) {
-            command.addAll(List.of("--http-port", Integer.toString(LoopbackPorts.free(1).get(0))));
+            command.addAll(List.of(
+                    "--http-port", Integer.toString(LoopbackPorts.free(1).get(0))));
         }
         command.addAll(List.of("--broker-port", "0"));
         try (CliProcess cli = CliProcess.start(dir, command)) {

@@ -1,11 +1,8 @@
 package io.purchasepipeline.system;
 
-import io.purchasepipeline.cli.Main;
-import io.purchasepipeline.tools.kafka.LoopbackPorts;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.purchasepipeline.system.OrderEventLog.Seen;
-import io.purchasepipeline.tools.kafka.LocalCluster;
+import io.purchasepipeline.cli.Main;
 import io.purchasepipeline.payment.PaymentSimulator;
 import io.purchasepipeline.serdes.Order;
 import io.purchasepipeline.serdes.OrderLine;
@@ -13,6 +10,9 @@ import io.purchasepipeline.serdes.OrderStatus;
 import io.purchasepipeline.serdes.PaymentDetails;
 import io.purchasepipeline.serdes.Product;
 import io.purchasepipeline.serdes.ProductKind;
+import io.purchasepipeline.system.OrderEventLog.Seen;
+import io.purchasepipeline.tools.kafka.LocalCluster;
+import io.purchasepipeline.tools.kafka.LoopbackPorts;
 import io.purchasepipeline.topology.PipelineConfig;
 import java.math.BigDecimal;
 import java.nio.file.Files;
@@ -106,12 +106,20 @@ class ScaledInstancesTest {
         PipelineSetup.defineCatalog(cluster.bootstrapServers(), CATALOG.values());
 
         final Path kafkaConfig = tmp.resolve("instance.properties");
-        Files.writeString(kafkaConfig, String.join(System.lineSeparator(),
-                PipelineConfig.HOLD_TIMEOUT_MS + "=" + HOLD_TIMEOUT.toMillis()));
+        Files.writeString(
+                kafkaConfig,
+                String.join(System.lineSeparator(), PipelineConfig.HOLD_TIMEOUT_MS + "=" + HOLD_TIMEOUT.toMillis()));
         for (int id = 1; id <= INSTANCES; id++) {
-            instances.add(new AppInstance(Integer.toString(id), tmp.resolve("i" + id), cluster.bootstrapServers(),
-                    List.of("--no-demo-catalog", "--partitions", Integer.toString(PARTITIONS),
-                            "--kafka-config", kafkaConfig.toString())));
+            instances.add(new AppInstance(
+                    Integer.toString(id),
+                    tmp.resolve("i" + id),
+                    cluster.bootstrapServers(),
+                    List.of(
+                            "--no-demo-catalog",
+                            "--partitions",
+                            Integer.toString(PARTITIONS),
+                            "--kafka-config",
+                            kafkaConfig.toString())));
         }
         for (final AppInstance instance : instances) {
             instance.start();
@@ -137,12 +145,15 @@ class ScaledInstancesTest {
         final AppInstance victim = instances.get(1);
         final Map<String, OrderTraffic.Placed> placed;
         try (OrderEventLog events = new OrderEventLog(cluster.bootstrapServers());
-             OrderTraffic traffic = new OrderTraffic(cluster.bootstrapServers(), ScaledInstancesTest::order, ORDERS_PER_SECOND)) {
+                OrderTraffic traffic =
+                        new OrderTraffic(cluster.bootstrapServers(), ScaledInstancesTest::order, ORDERS_PER_SECOND)) {
             final long start = System.nanoTime();
             traffic.start();
             final boolean keepingUp = events.keepsUp(traffic, KEEPING_UP_LAG, WARM_UP);
             final long chaos = System.nanoTime();
-            LOG.info("Failures start {} s after the load, pipeline {}", TimeUnit.NANOSECONDS.toSeconds(chaos - start),
+            LOG.info(
+                    "Failures start {} s after the load, pipeline {}",
+                    TimeUnit.NANOSECONDS.toSeconds(chaos - start),
                     keepingUp ? "keeping up" : "still behind");
 
             victim.kill();
@@ -161,41 +172,65 @@ class ScaledInstancesTest {
             brokerBack.get(READY.toSeconds(), TimeUnit.SECONDS);
 
             placed = Map.copyOf(traffic.placed());
-            LOG.info("Placed {} of {} orders sent ({} not acknowledged) in {} s", placed.size(), traffic.sent(),
-                    traffic.failed(), TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start));
+            LOG.info(
+                    "Placed {} of {} orders sent ({} not acknowledged) in {} s",
+                    placed.size(),
+                    traffic.sent(),
+                    traffic.failed(),
+                    TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start));
             assertThat(placed.size()).as("orders acknowledged").isGreaterThan(traffic.sent() * 9 / 10);
 
-            assertThat(events.awaitTerminal(placed.keySet(), DRAIN)).as("placed orders without a terminal state").isEmpty();
-            assertThat(events.awaitReadToEnd(Duration.ofSeconds(60))).as("read order-events to its end").isTrue();
+            assertThat(events.awaitTerminal(placed.keySet(), DRAIN))
+                    .as("placed orders without a terminal state")
+                    .isEmpty();
+            assertThat(events.awaitReadToEnd(Duration.ofSeconds(60)))
+                    .as("read order-events to its end")
+                    .isTrue();
             final Map<String, Seen> ended = events.firstTerminal();
-            LOG.info("Drained {} s after the start; longest placed-to-terminal latency {} ms",
-                    TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start), placed.values().stream()
-                            .mapToLong(p -> ended.get(p.order().orderId()).receivedAtMs() - p.placedAtMs()).max().orElse(0));
+            LOG.info(
+                    "Drained {} s after the start; longest placed-to-terminal latency {} ms",
+                    TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start),
+                    placed.values().stream()
+                            .mapToLong(p -> ended.get(p.order().orderId()).receivedAtMs() - p.placedAtMs())
+                            .max()
+                            .orElse(0));
             assertInvariants(placed, events.seen());
         }
-        final int verified = new CommandLine(new Main())
-                .execute("verify", "--bootstrap-servers", cluster.bootstrapServers());
+        final int verified =
+                new CommandLine(new Main()).execute("verify", "--bootstrap-servers", cluster.bootstrapServers());
         assertThat(verified).as("exit code of verify").isZero();
     }
 
     private static void assertInvariants(final Map<String, OrderTraffic.Placed> placed, final List<Seen> seen) {
-        final Map<String, List<Seen>> trails = seen.stream().collect(Collectors.groupingBy(s -> s.event().orderId()));
-        assertThat(trails.keySet()).as("orders with events, all placed by this test").containsAll(placed.keySet());
+        final Map<String, List<Seen>> trails =
+                seen.stream().collect(Collectors.groupingBy(s -> s.event().orderId()));
+        assertThat(trails.keySet())
+                .as("orders with events, all placed by this test")
+                .containsAll(placed.keySet());
 
         final Map<String, OrderStatus> ended = new LinkedHashMap<>();
         trails.forEach((orderId, trail) -> {
-            final List<Seen> terminal = trail.stream().filter(s -> s.event().status().terminal()).toList();
+            final List<Seen> terminal =
+                    trail.stream().filter(s -> s.event().status().terminal()).toList();
             assertThat(terminal).as("terminal events of %s", orderId).hasSize(1);
-            assertThat(trail.stream().map(s -> s.event().seq()).toList()).as("audit trail of %s", orderId)
+            assertThat(trail.stream().map(s -> s.event().seq()).toList())
+                    .as("audit trail of %s", orderId)
                     .doesNotHaveDuplicates()
-                    .allSatisfy(seq -> assertThat(seq).isLessThanOrEqualTo(terminal.get(0).event().seq()));
+                    .allSatisfy(seq -> assertThat(seq)
+                            .isLessThanOrEqualTo(terminal.get(0).event().seq()));
             ended.put(orderId, terminal.get(0).event().status());
         });
-        final Map<OrderStatus, Long> outcomes = ended.values().stream()
-                .collect(Collectors.groupingBy(Function.identity(), Collectors.counting()));
+        final Map<OrderStatus, Long> outcomes =
+                ended.values().stream().collect(Collectors.groupingBy(Function.identity(), Collectors.counting()));
         LOG.info("Outcomes: {}", outcomes);
-        assertThat(outcomes).as("the load exercises every ending").containsKeys(OrderStatus.COMPLETED, OrderStatus.REJECTED_FRAUD,
-                OrderStatus.REJECTED_OUT_OF_STOCK, OrderStatus.PAYMENT_DECLINED, OrderStatus.EXPIRED);
+        assertThat(outcomes)
+                .as("the load exercises every ending")
+                .containsKeys(
+                        OrderStatus.COMPLETED,
+                        OrderStatus.REJECTED_FRAUD,
+                        OrderStatus.REJECTED_OUT_OF_STOCK,
+                        OrderStatus.PAYMENT_DECLINED,
+                        OrderStatus.EXPIRED);
 
         final Map<String, Long> sold = new LinkedHashMap<>();
         placed.values().stream()
@@ -206,8 +241,11 @@ class ScaledInstancesTest {
             final long units = sold.getOrDefault(product.sku(), 0L);
             switch (product.kind()) {
                 case PHYSICAL -> assertThat(units).as("%s sold", product.sku()).isLessThanOrEqualTo(product.stock());
-                case SEAT -> assertThat(units).as("orders completed with seat %s", product.sku()).isLessThanOrEqualTo(1);
-                case DIGITAL -> { }
+                case SEAT ->
+                    assertThat(units)
+                            .as("orders completed with seat %s", product.sku())
+                            .isLessThanOrEqualTo(1);
+                case DIGITAL -> {}
             }
         });
     }
@@ -224,7 +262,8 @@ class ScaledInstancesTest {
         }
         final List<OrderLine> lines = new ArrayList<>();
         if (random.nextDouble() < 0.7) {
-            lines.add(new OrderLine(List.of("widget", "gadget", "gizmo").get(random.nextInt(3)), 1 + random.nextInt(3)));
+            lines.add(
+                    new OrderLine(List.of("widget", "gadget", "gizmo").get(random.nextInt(3)), 1 + random.nextInt(3)));
         }
         if (random.nextDouble() < 0.25) {
             lines.add(new OrderLine("seat-" + (1 + random.nextInt(40)), 1));
@@ -234,16 +273,25 @@ class ScaledInstancesTest {
             lines.add(new OrderLine("ebook", 1));
         }
         final double card = random.nextDouble();
-        final String number = card < 0.78 ? PaymentSimulator.APPROVED_CARD
-                : card < 0.86 ? "5555555555554444"
-                : card < 0.92 ? PaymentSimulator.DECLINED_CARD
-                : card < 0.98 ? PaymentSimulator.INSUFFICIENT_FUNDS_CARD
-                : PaymentSimulator.UNAVAILABLE_CARD;
+        final String number = card < 0.78
+                ? PaymentSimulator.APPROVED_CARD
+                : card < 0.86
+                        ? "5555555555554444"
+                        : card < 0.92
+                                ? PaymentSimulator.DECLINED_CARD
+                                : card < 0.98
+                                        ? PaymentSimulator.INSUFFICIENT_FUNDS_CARD
+                                        : PaymentSimulator.UNAVAILABLE_CARD;
         return order(i, "c" + i % CUSTOMERS, number, lines);
     }
 
     private static Order order(final int i, final String customerId, final String card, final List<OrderLine> lines) {
-        return new Order("scaled-" + i, customerId, "Customer " + customerId, customerId + "@example.com", lines,
+        return new Order(
+                "scaled-" + i,
+                customerId,
+                "Customer " + customerId,
+                customerId + "@example.com",
+                lines,
                 new PaymentDetails(card));
     }
 
@@ -253,9 +301,11 @@ class ScaledInstancesTest {
                 new Product("gadget", "Gadget", ProductKind.PHYSICAL, new BigDecimal("25.00"), 300L),
                 new Product("gizmo", "Gizmo", ProductKind.PHYSICAL, new BigDecimal("40.00"), 120L),
                 new Product("ebook", "E-book", ProductKind.DIGITAL, new BigDecimal("5.00"), null)));
-        IntStream.rangeClosed(1, 40).forEach(seat -> products.add(
-                new Product("seat-" + seat, "Seat " + seat, ProductKind.SEAT, new BigDecimal("50.00"), null)));
-        return products.stream().collect(Collectors.toMap(Product::sku, Function.identity(), (a, b) -> a, LinkedHashMap::new));
+        IntStream.rangeClosed(1, 40)
+                .forEach(seat -> products.add(
+                        new Product("seat-" + seat, "Seat " + seat, ProductKind.SEAT, new BigDecimal("50.00"), null)));
+        return products.stream()
+                .collect(Collectors.toMap(Product::sku, Function.identity(), (a, b) -> a, LinkedHashMap::new));
     }
 
     private static void sleepUntil(final long startNanos, final Duration offset) throws InterruptedException {

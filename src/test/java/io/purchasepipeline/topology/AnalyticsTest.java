@@ -4,7 +4,6 @@ import static io.purchasepipeline.topology.PipelineDriver.line;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import io.purchasepipeline.payment.PaymentSimulator;
 import io.purchasepipeline.serdes.Alert;
 import io.purchasepipeline.serdes.EbookGenerated;
 import io.purchasepipeline.serdes.EmailKind;
@@ -84,12 +83,17 @@ class AnalyticsTest {
     @Test
     void countsEmailsAndEbooksInTheCurrentWindow() {
         pipeline.recordTime(windowStart(0).plusSeconds(5));
-        pipeline.emailOutcome(new EmailOutcome("o-1/order_received", EmailKind.ORDER_RECEIVED, "o-1",
-                EmailOutcome.Status.SENDING, null, 0));
-        pipeline.emailOutcome(new EmailOutcome("o-1/order_received", EmailKind.ORDER_RECEIVED, "o-1",
-                EmailOutcome.Status.SENT, null, 0));
-        pipeline.emailOutcome(new EmailOutcome("o-2/order_received", EmailKind.ORDER_RECEIVED, "o-2",
-                EmailOutcome.Status.BOUNCED, "550 no such user", 0));
+        pipeline.emailOutcome(new EmailOutcome(
+                "o-1/order_received", EmailKind.ORDER_RECEIVED, "o-1", EmailOutcome.Status.SENDING, null, 0));
+        pipeline.emailOutcome(new EmailOutcome(
+                "o-1/order_received", EmailKind.ORDER_RECEIVED, "o-1", EmailOutcome.Status.SENT, null, 0));
+        pipeline.emailOutcome(new EmailOutcome(
+                "o-2/order_received",
+                EmailKind.ORDER_RECEIVED,
+                "o-2",
+                EmailOutcome.Status.BOUNCED,
+                "550 no such user",
+                0));
         pipeline.ebookGenerated(new EbookGenerated("o-1", "alice", "ebook", "ebooks/o-1/ebook.pdf", 3, 2048, 0));
         pipeline.advanceWallClock(Duration.ofSeconds(1));
 

@@ -3,7 +3,6 @@ package io.purchasepipeline.topology;
 import static io.purchasepipeline.topology.PipelineDriver.line;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.purchasepipeline.payment.PaymentSimulator;
 import io.purchasepipeline.serdes.CorrelationId;
 import io.purchasepipeline.serdes.Order;
 import io.purchasepipeline.serdes.OrderEvent;
@@ -24,8 +23,12 @@ import org.junit.jupiter.api.Test;
 
 class CorrelationIdTest {
 
-    private static final List<String> CAUSED = List.of(Topics.ORDER_EVENTS.name(), Topics.EMAILS.name(),
-            Topics.RESERVATION_COMMANDS.name(), Topics.EBOOK_REQUESTS.name(), Topics.PRODUCTS.name());
+    private static final List<String> CAUSED = List.of(
+            Topics.ORDER_EVENTS.name(),
+            Topics.EMAILS.name(),
+            Topics.RESERVATION_COMMANDS.name(),
+            Topics.EBOOK_REQUESTS.name(),
+            Topics.PRODUCTS.name());
 
     private PipelineDriver pipeline;
 
@@ -45,16 +48,29 @@ class CorrelationIdTest {
     @Test
     void everyRecordAnOrderCausedCarriesItsRequestsId() {
         place("o-1", "req-1", GatewayDesk.APPROVED_CARD);
-        assertThat(drain(Topics.PAYMENT_REQUESTS.name())).as("payment-requests").singleElement()
-                .satisfies(record -> assertThat(CorrelationId.of(record.headers())).isEqualTo("req-1"));
-        pipeline.payAnswer(new PaymentResult("o-1", "alice", PaymentOperation.AUTHORISE, PaymentStatus.APPROVED, "pay-1", null));
+        assertThat(drain(Topics.PAYMENT_REQUESTS.name()))
+                .as("payment-requests")
+                .singleElement()
+                .satisfies(
+                        record -> assertThat(CorrelationId.of(record.headers())).isEqualTo("req-1"));
+        pipeline.payAnswer(
+                new PaymentResult("o-1", "alice", PaymentOperation.AUTHORISE, PaymentStatus.APPROVED, "pay-1", null));
 
-        for (final String topic : List.of(Topics.ORDER_EVENTS.name(), Topics.EMAILS.name(), Topics.RESERVATION_COMMANDS.name(),
-                Topics.EBOOK_REQUESTS.name(), Topics.RESERVATION_RESULTS.name())) {
-            assertThat(drain(topic)).as(topic).isNotEmpty()
-                    .allSatisfy(record -> assertThat(CorrelationId.of(record.headers())).isEqualTo("req-1"));
+        for (final String topic : List.of(
+                Topics.ORDER_EVENTS.name(),
+                Topics.EMAILS.name(),
+                Topics.RESERVATION_COMMANDS.name(),
+                Topics.EBOOK_REQUESTS.name(),
+                Topics.RESERVATION_RESULTS.name())) {
+            assertThat(drain(topic))
+                    .as(topic)
+                    .isNotEmpty()
+                    .allSatisfy(record ->
+                            assertThat(CorrelationId.of(record.headers())).isEqualTo("req-1"));
         }
-        assertThat(pipeline.order("o-1").events()).extracting(OrderEvent::correlationId).containsOnly("req-1");
+        assertThat(pipeline.order("o-1").events())
+                .extracting(OrderEvent::correlationId)
+                .containsOnly("req-1");
     }
 
     @Test
@@ -65,21 +81,36 @@ class CorrelationIdTest {
         pipeline.advanceWallClock(Duration.ofMinutes(11));
 
         final List<TestRecord<byte[], byte[]>> expiry = drain(Topics.ORDER_EVENTS.name());
-        assertThat(expiry).isNotEmpty().allSatisfy(record -> assertThat(CorrelationId.of(record.headers())).isEqualTo("req-2"));
-        assertThat(drain(Topics.RESERVATION_COMMANDS.name())).isNotEmpty()
-                .allSatisfy(record -> assertThat(CorrelationId.of(record.headers())).isEqualTo("req-2"));
+        assertThat(expiry)
+                .isNotEmpty()
+                .allSatisfy(
+                        record -> assertThat(CorrelationId.of(record.headers())).isEqualTo("req-2"));
+        assertThat(drain(Topics.RESERVATION_COMMANDS.name()))
+                .isNotEmpty()
+                .allSatisfy(
+                        record -> assertThat(CorrelationId.of(record.headers())).isEqualTo("req-2"));
     }
 
     private void place(final String orderId, final String correlationId, final String card) {
-        final Order order = new Order(orderId, "alice", "Alice", "alice@example.com",
-                List.of(line("book", 1), line("ebook", 1)), new PaymentDetails(card));
-        pipeline.driver.createInputTopic(Topics.ORDERS.name(), Topics.ORDERS.keySerde().serializer(),
+        final Order order = new Order(
+                orderId,
+                "alice",
+                "Alice",
+                "alice@example.com",
+                List.of(line("book", 1), line("ebook", 1)),
+                new PaymentDetails(card));
+        pipeline.driver
+                .createInputTopic(
+                        Topics.ORDERS.name(),
+                        Topics.ORDERS.keySerde().serializer(),
                         Topics.ORDERS.valueSerde().serializer())
-                .pipeInput(new TestRecord<>("alice", order, CorrelationId.headers(correlationId), PipelineDriver.START));
+                .pipeInput(
+                        new TestRecord<>("alice", order, CorrelationId.headers(correlationId), PipelineDriver.START));
     }
 
     private List<TestRecord<byte[], byte[]>> drain(final String topic) {
-        return pipeline.driver.createOutputTopic(topic, new ByteArrayDeserializer(), new ByteArrayDeserializer())
+        return pipeline.driver
+                .createOutputTopic(topic, new ByteArrayDeserializer(), new ByteArrayDeserializer())
                 .readRecordsToList();
     }
 }

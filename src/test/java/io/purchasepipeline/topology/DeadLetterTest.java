@@ -3,7 +3,6 @@ package io.purchasepipeline.topology;
 import static io.purchasepipeline.topology.PipelineDriver.line;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.purchasepipeline.payment.PaymentSimulator;
 import io.purchasepipeline.serdes.OrderStatus;
 import io.purchasepipeline.serdes.ProductKind;
 import io.purchasepipeline.serdes.Topics;
@@ -41,8 +40,8 @@ class DeadLetterTest {
      */
     private void readFailuresAtLeastOnce() {
         pipeline.close();
-        pipeline = new PipelineDriver(new GatewayDesk(),
-                Map.of(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.AT_LEAST_ONCE));
+        pipeline = new PipelineDriver(
+                new GatewayDesk(), Map.of(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.AT_LEAST_ONCE));
         pipeline.define("book", ProductKind.PHYSICAL, "25.00", 10L);
     }
 
@@ -54,7 +53,8 @@ class DeadLetterTest {
 
         final TestRecord<byte[], byte[]> dead = single();
         assertThat(PipelineDriver.text(dead.value())).isEqualTo("{not json");
-        assertThat(headers(dead)).containsEntry("__streams.errors.topic", Topics.ORDERS.name())
+        assertThat(headers(dead))
+                .containsEntry("__streams.errors.topic", Topics.ORDERS.name())
                 .containsEntry("__streams.errors.exception", "org.apache.kafka.common.errors.SerializationException")
                 .containsKeys("__streams.errors.message", "__streams.errors.partition", "__streams.errors.offset");
         assertThat(pipeline.order(order.orderId()).status()).isEqualTo(OrderStatus.COMPLETED);
@@ -105,7 +105,8 @@ class DeadLetterTest {
         final var order = pipeline.order("mallory", GatewayDesk.APPROVED_CARD, line("book", 1));
 
         final TestRecord<byte[], byte[]> dead = single();
-        assertThat(headers(dead)).containsEntry("__streams.errors.topic", Topics.CUSTOMER_FLAGS.name())
+        assertThat(headers(dead))
+                .containsEntry("__streams.errors.topic", Topics.CUSTOMER_FLAGS.name())
                 .containsEntry("__streams.errors.exception", InvalidCommandException.class.getName())
                 .containsEntry("__streams.errors.partition", "0")
                 .containsEntry("__streams.errors.offset", "0");
@@ -116,7 +117,9 @@ class DeadLetterTest {
 
     @Test
     void sendsFlagCommandKeyedByAnotherCustomerToDeadLetters() {
-        pipeline.rawBytes(Topics.CUSTOMER_FLAGS.name(), "alice",
+        pipeline.rawBytes(
+                Topics.CUSTOMER_FLAGS.name(),
+                "alice",
                 "{\"customerId\":\"bob\",\"action\":\"FLAG\"}".getBytes(StandardCharsets.UTF_8));
         final var alices = pipeline.order("alice", GatewayDesk.APPROVED_CARD, line("book", 1));
         final var bobs = pipeline.order("bob", GatewayDesk.APPROVED_CARD, line("book", 1));
@@ -128,7 +131,9 @@ class DeadLetterTest {
 
     @Test
     void sendsFlagCommandWithoutActionToDeadLetters() {
-        pipeline.rawBytes(Topics.CUSTOMER_FLAGS.name(), "carol",
+        pipeline.rawBytes(
+                Topics.CUSTOMER_FLAGS.name(),
+                "carol",
                 "{\"customerId\":\"carol\",\"reason\":\"no action\"}".getBytes(StandardCharsets.UTF_8));
         final var order = pipeline.order("carol", GatewayDesk.APPROVED_CARD, line("book", 1));
 

@@ -63,8 +63,13 @@ final class GatewayDesk {
             return earlier;
         }
         final PaymentStatus status = rule.apply(request);
-        final PaymentResult result = new PaymentResult(request.orderId(), request.customerId(), request.operation(), status,
-                status == PaymentStatus.UNAVAILABLE ? null : "pay-" + ++sequence, null);
+        final PaymentResult result = new PaymentResult(
+                request.orderId(),
+                request.customerId(),
+                request.operation(),
+                status,
+                status == PaymentStatus.UNAVAILABLE ? null : "pay-" + ++sequence,
+                null);
         if (status != PaymentStatus.UNAVAILABLE) {
             answers.put(request.idempotencyKey(), result);
         }
@@ -85,17 +90,23 @@ final class GatewayDesk {
     }
 
     long capturesFor(final String orderId) {
-        return operations(orderId).stream().filter(operation -> operation == PaymentOperation.CAPTURE).count();
+        return operations(orderId).stream()
+                .filter(operation -> operation == PaymentOperation.CAPTURE)
+                .count();
     }
 
     /** Orders captured twice, or captured after a void, or voided without an authorisation. */
     Map<String, List<PaymentOperation>> doubleCharges() {
         final Map<String, List<PaymentOperation>> wrong = new TreeMap<>();
         done.forEach((orderId, operations) -> {
-            final long captures = operations.stream().filter(op -> op == PaymentOperation.CAPTURE).count();
+            final long captures = operations.stream()
+                    .filter(op -> op == PaymentOperation.CAPTURE)
+                    .count();
             final int voided = operations.indexOf(PaymentOperation.VOID);
             final int captured = operations.indexOf(PaymentOperation.CAPTURE);
-            if (captures > 1 || voided >= 0 && captured > voided || captures > 0 && voided >= 0
+            if (captures > 1
+                    || voided >= 0 && captured > voided
+                    || captures > 0 && voided >= 0
                     || !operations.isEmpty() && operations.get(0) != PaymentOperation.AUTHORISE) {
                 wrong.put(orderId, operations);
             }

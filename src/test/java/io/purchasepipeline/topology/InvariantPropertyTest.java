@@ -2,7 +2,6 @@ package io.purchasepipeline.topology;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.purchasepipeline.payment.PaymentSimulator;
 import io.purchasepipeline.serdes.FlagAction;
 import io.purchasepipeline.serdes.Order;
 import io.purchasepipeline.serdes.OrderEvent;
@@ -34,9 +33,14 @@ class InvariantPropertyTest {
     private static final List<String> PHYSICAL = List.of("p1", "p2", "p3", "p4");
     private static final List<String> SEATS = List.of("s1", "s2", "s3", "s4", "s5");
     private static final String DIGITAL = "d1";
-    private static final List<String> CARDS = List.of(GatewayDesk.APPROVED_CARD, GatewayDesk.APPROVED_CARD,
-            GatewayDesk.APPROVED_CARD, "5555555555554444", GatewayDesk.DECLINED_CARD,
-            GatewayDesk.INSUFFICIENT_FUNDS_CARD, GatewayDesk.UNAVAILABLE_CARD);
+    private static final List<String> CARDS = List.of(
+            GatewayDesk.APPROVED_CARD,
+            GatewayDesk.APPROVED_CARD,
+            GatewayDesk.APPROVED_CARD,
+            "5555555555554444",
+            GatewayDesk.DECLINED_CARD,
+            GatewayDesk.INSUFFICIENT_FUNDS_CARD,
+            GatewayDesk.UNAVAILABLE_CARD);
     private static final int STEPS = 2500;
 
     @ParameterizedTest(name = "seed {0}")
@@ -54,16 +58,21 @@ class InvariantPropertyTest {
             for (int step = 0; step < STEPS; step++) {
                 final int dice = random.nextInt(100);
                 if (dice < 65) {
-                    placed.add(pipeline.order("c" + random.nextInt(60), CARDS.get(random.nextInt(CARDS.size())),
-                            randomLines(random)));
+                    placed.add(pipeline.order(
+                            "c" + random.nextInt(60), CARDS.get(random.nextInt(CARDS.size())), randomLines(random)));
                 } else if (dice < 73) {
                     final String sku = pick(random, PHYSICAL);
-                    pipeline.define(sku, ProductKind.PHYSICAL, price(sku), pipeline.inventory(sku).stocked()
-                            + random.nextInt(12) - 2);
+                    pipeline.define(
+                            sku,
+                            ProductKind.PHYSICAL,
+                            price(sku),
+                            pipeline.inventory(sku).stocked() + random.nextInt(12) - 2);
                 } else if (dice < 75) {
                     pipeline.flag("c" + random.nextInt(60), FlagAction.CLEAR);
                 } else if (dice < 85) {
-                    pipeline.seat(pick(random, SEATS), "u" + random.nextInt(4),
+                    pipeline.seat(
+                            pick(random, SEATS),
+                            "u" + random.nextInt(4),
                             random.nextBoolean() ? SeatAction.RESERVE : SeatAction.RELEASE);
                 } else if (dice < 95) {
                     pipeline.advanceWallClock(Duration.ofSeconds(random.nextInt(240)));
@@ -94,9 +103,14 @@ class InvariantPropertyTest {
             assertNoSeatWentToTwoHolders(pipeline, orders);
             assertThat(payments.doubleCharges()).isEmpty();
             assertNothingStaysHeld(pipeline.allInventory());
-            assertThat(orders).extracting(OrderState::status).contains(OrderStatus.COMPLETED,
-                    OrderStatus.REJECTED_OUT_OF_STOCK, OrderStatus.PAYMENT_DECLINED, OrderStatus.EXPIRED,
-                    OrderStatus.REJECTED_FRAUD);
+            assertThat(orders)
+                    .extracting(OrderState::status)
+                    .contains(
+                            OrderStatus.COMPLETED,
+                            OrderStatus.REJECTED_OUT_OF_STOCK,
+                            OrderStatus.PAYMENT_DECLINED,
+                            OrderStatus.EXPIRED,
+                            OrderStatus.REJECTED_FRAUD);
         }
     }
 
@@ -104,8 +118,11 @@ class InvariantPropertyTest {
     private static void assertNothingStaysHeld(final List<Inventory> inventory) {
         assertThat(inventory).allSatisfy(sku -> {
             if (sku.kind() == ProductKind.SEAT) {
-                assertThat(sku.seatHolder() == null || sku.seatHolder().sold() || sku.seatHolder().type() == SeatHolder.Type.USER)
-                        .as("seat %s held for an order that ended: %s", sku.sku(), sku.seatHolder()).isTrue();
+                assertThat(sku.seatHolder() == null
+                                || sku.seatHolder().sold()
+                                || sku.seatHolder().type() == SeatHolder.Type.USER)
+                        .as("seat %s held for an order that ended: %s", sku.sku(), sku.seatHolder())
+                        .isTrue();
             } else {
                 assertThat(sku.held()).as("units of %s held", sku.sku()).isZero();
             }
@@ -134,7 +151,9 @@ class InvariantPropertyTest {
             assertThat(sku.held()).as("held of %s", sku.sku()).isNotNegative();
             assertThat(sku.sold()).as("sold of %s", sku.sku()).isNotNegative();
             if (sku.kind() != ProductKind.DIGITAL) {
-                assertThat(sku.available() + sku.held() + sku.sold()).as("stock of %s", sku.sku()).isEqualTo(sku.stocked());
+                assertThat(sku.available() + sku.held() + sku.sold())
+                        .as("stock of %s", sku.sku())
+                        .isEqualTo(sku.stocked());
             }
             if (sku.kind() == ProductKind.SEAT) {
                 assertThat(sku.stocked()).isEqualTo(1);
@@ -143,26 +162,38 @@ class InvariantPropertyTest {
         }
     }
 
-    private static void assertEveryOrderEndedOnce(final List<Order> placed, final List<KeyValue<String, OrderEvent>> events,
-            final List<OrderState> orders) {
+    private static void assertEveryOrderEndedOnce(
+            final List<Order> placed, final List<KeyValue<String, OrderEvent>> events, final List<OrderState> orders) {
         final Map<String, List<OrderEvent>> trails = new LinkedHashMap<>();
-        events.forEach(event -> trails.computeIfAbsent(event.key, id -> new ArrayList<>()).add(event.value));
-        final List<String> placedIds = placed.stream().map(Order::orderId).distinct().toList();
+        events.forEach(event ->
+                trails.computeIfAbsent(event.key, id -> new ArrayList<>()).add(event.value));
+        final List<String> placedIds =
+                placed.stream().map(Order::orderId).distinct().toList();
         assertThat(trails.keySet()).containsExactlyInAnyOrderElementsOf(placedIds);
         for (final Map.Entry<String, List<OrderEvent>> trail : trails.entrySet()) {
             final List<OrderEvent> orderEvents = trail.getValue();
-            assertThat(orderEvents).extracting(OrderEvent::seq).as("seq of %s", trail.getKey())
-                    .isEqualTo(java.util.stream.IntStream.rangeClosed(1, orderEvents.size()).boxed().toList());
-            assertThat(orderEvents).filteredOn(event -> event.status().terminal()).as("terminal events of %s", trail.getKey())
+            assertThat(orderEvents)
+                    .extracting(OrderEvent::seq)
+                    .as("seq of %s", trail.getKey())
+                    .isEqualTo(java.util.stream.IntStream.rangeClosed(1, orderEvents.size())
+                            .boxed()
+                            .toList());
+            assertThat(orderEvents)
+                    .filteredOn(event -> event.status().terminal())
+                    .as("terminal events of %s", trail.getKey())
                     .hasSize(1);
-            assertThat(orderEvents.get(orderEvents.size() - 1).status().terminal()).isTrue();
+            assertThat(orderEvents.get(orderEvents.size() - 1).status().terminal())
+                    .isTrue();
         }
-        assertThat(orders).hasSize(placedIds.size()).allSatisfy(order -> assertThat(order.status().terminal()).isTrue());
+        assertThat(orders)
+                .hasSize(placedIds.size())
+                .allSatisfy(order -> assertThat(order.status().terminal()).isTrue());
     }
 
     private static void assertSalesMatchCompletedOrders(final PipelineDriver pipeline, final List<OrderState> orders) {
         final Map<String, Long> bought = new HashMap<>();
-        orders.stream().filter(order -> order.status() == OrderStatus.COMPLETED)
+        orders.stream()
+                .filter(order -> order.status() == OrderStatus.COMPLETED)
                 .flatMap(order -> order.lines().stream())
                 .forEach(line -> bought.merge(line.sku(), (long) line.quantity(), Long::sum));
         for (final String sku : PHYSICAL) {
@@ -174,10 +205,13 @@ class InvariantPropertyTest {
     }
 
     private static void assertNoSeatWentToTwoHolders(final PipelineDriver pipeline, final List<OrderState> orders) {
-        final Map<String, List<String>> buyers = orders.stream().filter(order -> order.status() == OrderStatus.COMPLETED)
-                .flatMap(order -> order.lines().stream().filter(line -> SEATS.contains(line.sku()))
+        final Map<String, List<String>> buyers = orders.stream()
+                .filter(order -> order.status() == OrderStatus.COMPLETED)
+                .flatMap(order -> order.lines().stream()
+                        .filter(line -> SEATS.contains(line.sku()))
                         .map(line -> Map.entry(line.sku(), order.orderId())))
-                .collect(Collectors.groupingBy(Map.Entry::getKey, Collectors.mapping(Map.Entry::getValue, Collectors.toList())));
+                .collect(Collectors.groupingBy(
+                        Map.Entry::getKey, Collectors.mapping(Map.Entry::getValue, Collectors.toList())));
         for (final String seat : SEATS) {
             final List<String> seatBuyers = buyers.getOrDefault(seat, List.of());
             assertThat(seatBuyers).as("buyers of %s", seat).hasSizeLessThanOrEqualTo(1);
@@ -186,7 +220,9 @@ class InvariantPropertyTest {
                 assertThat(holder).isEqualTo(holder.sell());
                 assertThat(holder.id()).isEqualTo(seatBuyers.get(0));
             } else if (holder != null) {
-                assertThat(holder.type()).as("holder of %s after every order ended", seat).isEqualTo(SeatHolder.Type.USER);
+                assertThat(holder.type())
+                        .as("holder of %s after every order ended", seat)
+                        .isEqualTo(SeatHolder.Type.USER);
             }
         }
     }

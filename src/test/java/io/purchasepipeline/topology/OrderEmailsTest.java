@@ -84,7 +84,8 @@ class OrderEmailsTest {
         final EmailRequest notice = email(EmailKind.SECURITY_NOTICE);
         assertThat(notice.status()).isEqualTo(OrderStatus.REJECTED_FRAUD);
         assertThat(notice.fraudReasons()).containsExactly(FraudReason.AMOUNT_LIMIT);
-        assertThat(notice.lines()).containsExactly(new EmailLine("tv", "Product tv", 3, new BigDecimal("2000.00"), null));
+        assertThat(notice.lines())
+                .containsExactly(new EmailLine("tv", "Product tv", 3, new BigDecimal("2000.00"), null));
         assertThat(notice.total()).isEqualByComparingTo("6000.00");
     }
 
@@ -94,8 +95,10 @@ class OrderEmailsTest {
 
         final EmailRequest unfilled = email(EmailKind.OUT_OF_STOCK);
         assertThat(unfilled.status()).isEqualTo(OrderStatus.REJECTED_OUT_OF_STOCK);
-        assertThat(unfilled.lines()).containsExactly(
-                new EmailLine("book", "Product book", 4, new BigDecimal("25.00"), LineOutcome.OUT_OF_STOCK), EBOOK);
+        assertThat(unfilled.lines())
+                .containsExactly(
+                        new EmailLine("book", "Product book", 4, new BigDecimal("25.00"), LineOutcome.OUT_OF_STOCK),
+                        EBOOK);
     }
 
     @Test
@@ -105,7 +108,8 @@ class OrderEmailsTest {
         final EmailRequest failed = email(EmailKind.PAYMENT_FAILED);
         assertThat(failed.status()).isEqualTo(OrderStatus.PAYMENT_DECLINED);
         assertThat(failed.payment()).isEqualTo(PaymentStatus.INSUFFICIENT_FUNDS);
-        assertThat(failed.lines()).containsExactly(new EmailLine("book", "Product book", 1, new BigDecimal("25.00"), null));
+        assertThat(failed.lines())
+                .containsExactly(new EmailLine("book", "Product book", 1, new BigDecimal("25.00"), null));
     }
 
     @Test
@@ -115,7 +119,8 @@ class OrderEmailsTest {
 
         final EmailRequest expired = email(EmailKind.ORDER_EXPIRED);
         assertThat(expired.status()).isEqualTo(OrderStatus.EXPIRED);
-        assertThat(expired.lines()).containsExactly(new EmailLine("book", "Product book", 1, new BigDecimal("25.00"), null));
+        assertThat(expired.lines())
+                .containsExactly(new EmailLine("book", "Product book", 1, new BigDecimal("25.00"), null));
         assertThat(expired.total()).isEqualByComparingTo("25.00");
     }
 
@@ -124,8 +129,10 @@ class OrderEmailsTest {
         pipeline.order("alice", OK, line("book", 1), line("nothing", 1));
 
         final EmailRequest receipt = email(EmailKind.ORDER_RECEIVED);
-        assertThat(receipt.lines()).containsExactly(new EmailLine("book", "Product book", 1, new BigDecimal("25.00"), null),
-                new EmailLine("nothing", null, 1, null, null));
+        assertThat(receipt.lines())
+                .containsExactly(
+                        new EmailLine("book", "Product book", 1, new BigDecimal("25.00"), null),
+                        new EmailLine("nothing", null, 1, null, null));
         assertThat(receipt.total()).isNull();
     }
 
@@ -134,7 +141,10 @@ class OrderEmailsTest {
         try (PipelineDriver dollars = driver(Map.of(PipelineConfig.CURRENCY, "USD"))) {
             dollars.order("alice", OK, line("book", 1));
 
-            assertThat(dollars.emails()).extracting(EmailRequest::currency).containsOnly("USD").hasSize(2);
+            assertThat(dollars.emails())
+                    .extracting(EmailRequest::currency)
+                    .containsOnly("USD")
+                    .hasSize(2);
         }
     }
 
@@ -142,16 +152,30 @@ class OrderEmailsTest {
     void theJsonLeavesOutWhatAnEmailDoesNotHave() throws Exception {
         pipeline.order("alice", OK, line("book", 1));
 
-        final String json = new String(Topics.EMAILS.valueSerde().serializer().serialize("", email(EmailKind.ORDER_RECEIVED)),
+        final String json = new String(
+                Topics.EMAILS.valueSerde().serializer().serialize("", email(EmailKind.ORDER_RECEIVED)),
                 StandardCharsets.UTF_8);
-        assertThat(JsonSerde.MAPPER.readTree(json).fieldNames()).toIterable().containsExactly("emailId", "kind", "orderId",
-                "customerId", "customerName", "to", "status", "lines", "total", "currency");
+        assertThat(JsonSerde.MAPPER.readTree(json).fieldNames())
+                .toIterable()
+                .containsExactly(
+                        "emailId",
+                        "kind",
+                        "orderId",
+                        "customerId",
+                        "customerName",
+                        "to",
+                        "status",
+                        "lines",
+                        "total",
+                        "currency");
         assertThat(json).doesNotContain("null", "amount", "[]");
     }
 
     private EmailRequest email(final EmailKind kind) {
         final List<EmailRequest> emails = pipeline.emails();
-        return emails.stream().filter(email -> email.kind() == kind).findFirst()
+        return emails.stream()
+                .filter(email -> email.kind() == kind)
+                .findFirst()
                 .orElseThrow(() -> new AssertionError("no " + kind + " email among " + emails));
     }
 }

@@ -97,8 +97,10 @@ final class PipelineDriver implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         props = StreamsSettings.of("localhost:9092", stateDir, settings);
-        driver = new TopologyTestDriver(PurchaseTopology.build(PipelineConfig.from(props), OrderStatusListener.NONE, telemetry,
-                props), props, START);
+        driver = new TopologyTestDriver(
+                PurchaseTopology.build(PipelineConfig.from(props), OrderStatusListener.NONE, telemetry, props),
+                props,
+                START);
         orders = input(Topics.ORDERS);
         catalog = input(Topics.CATALOG);
         seats = input(Topics.SEAT_RESERVATIONS);
@@ -113,15 +115,20 @@ final class PipelineDriver implements AutoCloseable {
         alerts = output(Topics.ALERTS);
         emailOutcomes = input(Topics.EMAIL_OUTCOMES);
         ebooksGenerated = input(Topics.EBOOKS_GENERATED);
-        deadLetters = driver.createOutputTopic(Topics.DEAD_LETTERS, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        deadLetters =
+                driver.createOutputTopic(Topics.DEAD_LETTERS, new ByteArrayDeserializer(), new ByteArrayDeserializer());
     }
 
     private <V> TestInputTopic<String, V> input(final Topic<V> topic) {
-        return driver.createInputTopic(topic.name(), topic.keySerde().serializer(), topic.valueSerde().serializer());
+        return driver.createInputTopic(
+                topic.name(), topic.keySerde().serializer(), topic.valueSerde().serializer());
     }
 
     private <V> TestOutputTopic<String, V> output(final Topic<V> topic) {
-        return driver.createOutputTopic(topic.name(), topic.keySerde().deserializer(), topic.valueSerde().deserializer());
+        return driver.createOutputTopic(
+                topic.name(),
+                topic.keySerde().deserializer(),
+                topic.valueSerde().deserializer());
     }
 
     // ---- inputs
@@ -142,8 +149,13 @@ final class PipelineDriver implements AutoCloseable {
     }
 
     Order order(final String customerId, final String card, final OrderLine... lines) {
-        final Order order = new Order("o-" + ++sequence, customerId, "Name of " + customerId, customerId + "@example.com",
-                List.of(lines), new PaymentDetails(card));
+        final Order order = new Order(
+                "o-" + ++sequence,
+                customerId,
+                "Name of " + customerId,
+                customerId + "@example.com",
+                List.of(lines),
+                new PaymentDetails(card));
         place(order);
         return order;
     }
@@ -160,7 +172,8 @@ final class PipelineDriver implements AutoCloseable {
     }
 
     void rawBytes(final String topic, final String key, final byte[] value) {
-        driver.createInputTopic(topic, new StringSerializer(), new ByteArraySerializer()).pipeInput(key, value, recordTime);
+        driver.createInputTopic(topic, new StringSerializer(), new ByteArraySerializer())
+                .pipeInput(key, value, recordTime);
         answerPayments();
     }
 
@@ -216,7 +229,8 @@ final class PipelineDriver implements AutoCloseable {
                 answered.add(request);
                 final PaymentResult result = payments.answer(request.value());
                 if (result != null) {
-                    paymentResults.pipeInput(new TestRecord<>(result.customerId(), result, request.headers(), recordTime));
+                    paymentResults.pipeInput(
+                            new TestRecord<>(result.customerId(), result, request.headers(), recordTime));
                 }
             }
             asked = paymentRequests.readRecordsToList();
@@ -293,13 +307,22 @@ final class PipelineDriver implements AutoCloseable {
 
     /** The keys of the order timers store now. */
     List<String> timerKeys() {
-        return this.<String>entries(StoreNames.ORDER_TIMERS).stream().map(entry -> entry.key).toList();
+        return this.<String>entries(StoreNames.ORDER_TIMERS).stream()
+                .map(entry -> entry.key)
+                .toList();
     }
 
     /** Every key written to the order timers store's changelog so far (puts and tombstones). */
     List<String> timerChangelogKeys() {
-        return driver.createOutputTopic(StreamsSettings.APPLICATION_ID + "-" + StoreNames.ORDER_TIMERS + "-changelog",
-                new StringDeserializer(), new StringDeserializer()).readKeyValuesToList().stream().map(kv -> kv.key).toList();
+        return driver
+                .createOutputTopic(
+                        StreamsSettings.APPLICATION_ID + "-" + StoreNames.ORDER_TIMERS + "-changelog",
+                        new StringDeserializer(),
+                        new StringDeserializer())
+                .readKeyValuesToList()
+                .stream()
+                .map(kv -> kv.key)
+                .toList();
     }
 
     Product catalogEntry(final String sku) {

@@ -64,7 +64,8 @@ class PurchaseTopologyTest {
         assertThat(pipeline.inventory("ebook").sold()).isEqualTo(1);
         assertThat(pipeline.order(order.orderId()).total()).isEqualByComparingTo("59.99");
         assertThat(kinds(pipeline.emails())).containsExactly(EmailKind.ORDER_RECEIVED, EmailKind.ORDER_COMPLETED);
-        assertThat(payments.operations(order.orderId())).containsExactly(PaymentOperation.AUTHORISE, PaymentOperation.CAPTURE);
+        assertThat(payments.operations(order.orderId()))
+                .containsExactly(PaymentOperation.AUTHORISE, PaymentOperation.CAPTURE);
     }
 
     @Test
@@ -74,7 +75,8 @@ class PurchaseTopologyTest {
         final List<KeyValue<String, OrderEvent>> events = pipeline.events();
         assertThat(events).extracting(event -> event.key).containsOnly(order.orderId());
         assertThat(events).extracting(event -> event.value.seq()).containsExactly(1, 2);
-        assertThat(pipeline.order(order.orderId()).events()).isEqualTo(events.stream().map(event -> event.value).toList());
+        assertThat(pipeline.order(order.orderId()).events())
+                .isEqualTo(events.stream().map(event -> event.value).toList());
     }
 
     @Test
@@ -93,7 +95,9 @@ class PurchaseTopologyTest {
     void completionEmailNamesTheOrdersEbooks() {
         pipeline.order("alice", OK, line("ebook", 1), line("book", 1));
 
-        assertThat(pipeline.emails()).filteredOn(email -> email.kind() == EmailKind.ORDER_COMPLETED).singleElement()
+        assertThat(pipeline.emails())
+                .filteredOn(email -> email.kind() == EmailKind.ORDER_COMPLETED)
+                .singleElement()
                 .satisfies(email -> {
                     assertThat(email.total()).isEqualByComparingTo("34.99");
                     assertThat(email.ebooks()).containsExactly(new EbookTitle("ebook", "Product ebook"));
@@ -107,7 +111,8 @@ class PurchaseTopologyTest {
         assertThat(pipeline.order(order.orderId()).status()).isEqualTo(OrderStatus.REJECTED_FRAUD);
         assertThat(pipeline.order(order.orderId()).fraudReasons()).containsExactly(FraudReason.AMOUNT_LIMIT);
         assertThat(statuses(pipeline.events())).containsExactly(OrderStatus.REJECTED_FRAUD);
-        assertThat(kinds(pipeline.emails())).containsExactlyInAnyOrder(EmailKind.ORDER_RECEIVED, EmailKind.SECURITY_NOTICE);
+        assertThat(kinds(pipeline.emails()))
+                .containsExactlyInAnyOrder(EmailKind.ORDER_RECEIVED, EmailKind.SECURITY_NOTICE);
         assertThat(counts(pipeline.inventory("tv"))).containsExactly(5L, 5L, 0L, 0L);
         assertThat(payments.requests()).isEmpty();
     }
@@ -188,13 +193,15 @@ class PurchaseTopologyTest {
         final Order order = pipeline.order("alice", OK, line("book", 2), line("lamp", 3));
 
         assertThat(pipeline.order(order.orderId()).status()).isEqualTo(OrderStatus.REJECTED_OUT_OF_STOCK);
-        assertThat(pipeline.order(order.orderId()).lines()).extracting(LineState::outcome)
+        assertThat(pipeline.order(order.orderId()).lines())
+                .extracting(LineState::outcome)
                 .containsExactly(LineOutcome.HELD, LineOutcome.OUT_OF_STOCK);
         assertThat(counts(pipeline.inventory("book"))).containsExactly(10L, 10L, 0L, 0L);
         assertThat(counts(pipeline.inventory("lamp"))).containsExactly(1L, 1L, 0L, 0L);
         assertThat(kinds(pipeline.emails())).containsExactly(EmailKind.ORDER_RECEIVED, EmailKind.OUT_OF_STOCK);
         // the authorisation, asked with the holds, answered after the order ended: voided
-        assertThat(payments.operations(order.orderId())).containsExactly(PaymentOperation.AUTHORISE, PaymentOperation.VOID);
+        assertThat(payments.operations(order.orderId()))
+                .containsExactly(PaymentOperation.AUTHORISE, PaymentOperation.VOID);
     }
 
     @Test
@@ -202,7 +209,8 @@ class PurchaseTopologyTest {
         final Order order = pipeline.order("alice", OK, line("no-such-thing", 1));
 
         assertThat(pipeline.order(order.orderId()).status()).isEqualTo(OrderStatus.REJECTED_OUT_OF_STOCK);
-        assertThat(pipeline.order(order.orderId()).lines()).extracting(LineState::outcome)
+        assertThat(pipeline.order(order.orderId()).lines())
+                .extracting(LineState::outcome)
                 .containsExactly(LineOutcome.UNKNOWN_SKU);
     }
 
@@ -210,7 +218,8 @@ class PurchaseTopologyTest {
     void mergesLinesForTheSameSkuIntoOneHold() {
         final Order order = pipeline.order("alice", OK, line("book", 4), line("book", 3));
 
-        assertThat(pipeline.order(order.orderId()).lines()).singleElement()
+        assertThat(pipeline.order(order.orderId()).lines())
+                .singleElement()
                 .satisfies(merged -> assertThat(merged.quantity()).isEqualTo(7));
         assertThat(counts(pipeline.inventory("book"))).containsExactly(10L, 3L, 0L, 7L);
     }
@@ -222,10 +231,13 @@ class PurchaseTopologyTest {
 
         assertThat(pipeline.order(declined.orderId()).status()).isEqualTo(OrderStatus.PAYMENT_DECLINED);
         assertThat(pipeline.order(poor.orderId()).status()).isEqualTo(OrderStatus.PAYMENT_DECLINED);
-        assertThat(pipeline.order(poor.orderId()).payment().authorisation()).isEqualTo(PaymentStatus.INSUFFICIENT_FUNDS);
+        assertThat(pipeline.order(poor.orderId()).payment().authorisation())
+                .isEqualTo(PaymentStatus.INSUFFICIENT_FUNDS);
         assertThat(counts(pipeline.inventory("book"))).containsExactly(10L, 10L, 0L, 0L);
         assertThat(pipeline.inventory("seat-1A").seatHolder()).isNull();
-        assertThat(kinds(pipeline.emails())).filteredOn(kind -> kind == EmailKind.PAYMENT_FAILED).hasSize(2);
+        assertThat(kinds(pipeline.emails()))
+                .filteredOn(kind -> kind == EmailKind.PAYMENT_FAILED)
+                .hasSize(2);
     }
 
     @Test
@@ -259,7 +271,8 @@ class PurchaseTopologyTest {
     @Test
     void retriesAnUnansweredAuthorisationWithTheSameKeyUntilItIsAnswered() {
         final AtomicInteger authorisations = new AtomicInteger();
-        payments.decideWith(request -> request.operation() != PaymentOperation.AUTHORISE ? PaymentStatus.APPROVED
+        payments.decideWith(request -> request.operation() != PaymentOperation.AUTHORISE
+                ? PaymentStatus.APPROVED
                 : authorisations.incrementAndGet() < 3 ? PaymentStatus.UNAVAILABLE : PaymentStatus.APPROVED);
         final Order order = pipeline.order("alice", OK, line("book", 1));
         assertThat(pipeline.order(order.orderId()).status()).isEqualTo(OrderStatus.AWAITING_PAYMENT);
@@ -270,12 +283,16 @@ class PurchaseTopologyTest {
 
         assertThat(pipeline.order(order.orderId()).status()).isEqualTo(OrderStatus.COMPLETED);
         assertThat(pipeline.order(order.orderId()).payment().authorisation()).isEqualTo(PaymentStatus.APPROVED);
-        assertThat(payments.requests()).filteredOn(request -> request.operation() == PaymentOperation.AUTHORISE)
-                .extracting(PaymentRequest::idempotencyKey).containsOnly(order.orderId() + "/authorise").hasSize(3);
+        assertThat(payments.requests())
+                .filteredOn(request -> request.operation() == PaymentOperation.AUTHORISE)
+                .extracting(PaymentRequest::idempotencyKey)
+                .containsOnly(order.orderId() + "/authorise")
+                .hasSize(3);
         pipeline.advanceWallClock(Duration.ofMinutes(11));
         assertThat(pipeline.order(order.orderId()).status()).isEqualTo(OrderStatus.COMPLETED);
         assertThat(authorisations).hasValue(3);
-        assertThat(payments.operations(order.orderId())).containsExactly(PaymentOperation.AUTHORISE, PaymentOperation.CAPTURE);
+        assertThat(payments.operations(order.orderId()))
+                .containsExactly(PaymentOperation.AUTHORISE, PaymentOperation.CAPTURE);
     }
 
     @Test
@@ -283,14 +300,17 @@ class PurchaseTopologyTest {
         pipeline.order("alice", OK, line("book", 1));
         pipeline.order("bob", GatewayDesk.DECLINED_CARD, line("book", 1));
 
-        assertThat(pipeline.timerChangelogKeys()).isNotEmpty().noneMatch(key -> key.startsWith(PipelineStores.RETRY_PREFIX));
+        assertThat(pipeline.timerChangelogKeys())
+                .isNotEmpty()
+                .noneMatch(key -> key.startsWith(PipelineStores.RETRY_PREFIX));
     }
 
     @Test
     void anAuthorisationUnansweredUntilTheOrderExpiredIsVoidedOnceAnswered() {
         payments.decideWith(request -> PaymentStatus.UNAVAILABLE);
         final Order order = pipeline.order("alice", OK, line("book", 1));
-        assertThat(pipeline.timerKeys()).anyMatch(key -> key.startsWith(PipelineStores.RETRY_PREFIX) && key.endsWith(order.orderId()));
+        assertThat(pipeline.timerKeys())
+                .anyMatch(key -> key.startsWith(PipelineStores.RETRY_PREFIX) && key.endsWith(order.orderId()));
 
         pipeline.advanceWallClock(Duration.ofMinutes(11));
         assertThat(pipeline.order(order.orderId()).status()).isEqualTo(OrderStatus.EXPIRED);
@@ -299,7 +319,8 @@ class PurchaseTopologyTest {
         payments.decideWith(GatewayDesk::byCard);
         pipeline.advanceWallClock(Duration.ofSeconds(30));
 
-        assertThat(payments.operations(order.orderId())).containsExactly(PaymentOperation.AUTHORISE, PaymentOperation.VOID);
+        assertThat(payments.operations(order.orderId()))
+                .containsExactly(PaymentOperation.AUTHORISE, PaymentOperation.VOID);
         assertThat(pipeline.timerKeys()).noneMatch(key -> key.startsWith(PipelineStores.RETRY_PREFIX));
         assertThat(pipeline.order(order.orderId()).payment().pending()).isNull();
     }
@@ -307,15 +328,18 @@ class PurchaseTopologyTest {
     @Test
     void aCaptureTheGatewayDidNotAnswerIsAskedAgain() {
         final AtomicInteger captures = new AtomicInteger();
-        payments.decideWith(request -> request.operation() == PaymentOperation.CAPTURE && captures.incrementAndGet() == 1
-                ? PaymentStatus.UNAVAILABLE : GatewayDesk.byCard(request));
+        payments.decideWith(
+                request -> request.operation() == PaymentOperation.CAPTURE && captures.incrementAndGet() == 1
+                        ? PaymentStatus.UNAVAILABLE
+                        : GatewayDesk.byCard(request));
         final Order order = pipeline.order("alice", OK, line("book", 1));
         assertThat(pipeline.order(order.orderId()).status()).isEqualTo(OrderStatus.COMPLETED);
         assertThat(pipeline.order(order.orderId()).payment().pending()).isEqualTo(PaymentOperation.CAPTURE);
 
         pipeline.advanceWallClock(Duration.ofSeconds(1));
 
-        assertThat(payments.operations(order.orderId())).containsExactly(PaymentOperation.AUTHORISE, PaymentOperation.CAPTURE);
+        assertThat(payments.operations(order.orderId()))
+                .containsExactly(PaymentOperation.AUTHORISE, PaymentOperation.CAPTURE);
         assertThat(pipeline.order(order.orderId()).payment().pending()).isNull();
         assertThat(pipeline.order(order.orderId()).payment().capture()).isEqualTo(PaymentStatus.APPROVED);
     }
@@ -329,8 +353,10 @@ class PurchaseTopologyTest {
 
         assertThat(pipeline.order(order.orderId()).status()).isEqualTo(OrderStatus.COMPLETED);
         assertThat(pipeline.order(order.orderId()).total()).isEqualByComparingTo("10.00");
-        assertThat(payments.requests()).filteredOn(request -> request.operation() == PaymentOperation.AUTHORISE)
-                .singleElement().satisfies(request -> assertThat(request.amount()).isEqualByComparingTo("10.00"));
+        assertThat(payments.requests())
+                .filteredOn(request -> request.operation() == PaymentOperation.AUTHORISE)
+                .singleElement()
+                .satisfies(request -> assertThat(request.amount()).isEqualByComparingTo("10.00"));
     }
 
     @Test
@@ -368,33 +394,44 @@ class PurchaseTopologyTest {
         final Order order = pipeline.order("alice", OK, line("seat-1A", 1));
         assertThat(pipeline.order(order.orderId()).status()).isEqualTo(OrderStatus.COMPLETED);
 
-        assertThat(pipeline.seat("seat-1A", "bob", SeatAction.RESERVE).outcome()).isEqualTo(SeatOutcome.ALREADY_RESERVED);
+        assertThat(pipeline.seat("seat-1A", "bob", SeatAction.RESERVE).outcome())
+                .isEqualTo(SeatOutcome.ALREADY_RESERVED);
         assertThat(pipeline.inventory("seat-1A").seatHolder().sold()).isTrue();
     }
 
     @Test
     void seatReservedDirectlyCannotBeBoughtByAnOrder() {
-        assertThat(pipeline.seat("seat-1A", "bob", SeatAction.RESERVE).outcome()).isEqualTo(SeatOutcome.RESERVED);
+        assertThat(pipeline.seat("seat-1A", "bob", SeatAction.RESERVE).outcome())
+                .isEqualTo(SeatOutcome.RESERVED);
 
         final Order order = pipeline.order("alice", OK, line("seat-1A", 1));
 
         assertThat(pipeline.order(order.orderId()).status()).isEqualTo(OrderStatus.REJECTED_OUT_OF_STOCK);
-        assertThat(pipeline.order(order.orderId()).lines()).extracting(LineState::outcome)
+        assertThat(pipeline.order(order.orderId()).lines())
+                .extracting(LineState::outcome)
                 .containsExactly(LineOutcome.SEAT_TAKEN);
         assertThat(pipeline.inventory("seat-1A").seatHolder().reservedFor()).isEqualTo("bob");
     }
 
     @Test
     void directSeatCommandsFollowTheReservationSemantics() {
-        assertThat(pipeline.seat("seat-9Z", "bob", SeatAction.RESERVE).outcome()).isEqualTo(SeatOutcome.NO_SUCH_SEAT);
+        assertThat(pipeline.seat("seat-9Z", "bob", SeatAction.RESERVE).outcome())
+                .isEqualTo(SeatOutcome.NO_SUCH_SEAT);
         assertThat(pipeline.seat("book", "bob", SeatAction.RESERVE).outcome()).isEqualTo(SeatOutcome.NO_SUCH_SEAT);
-        assertThat(pipeline.seat("seat-1A", "bob", SeatAction.RELEASE).outcome()).isEqualTo(SeatOutcome.NOT_RESERVED);
-        assertThat(pipeline.seat("seat-1A", "bob", SeatAction.RESERVE).outcome()).isEqualTo(SeatOutcome.RESERVED);
-        assertThat(pipeline.seat("seat-1A", "bob", SeatAction.RESERVE).outcome()).isEqualTo(SeatOutcome.RESERVED);
-        assertThat(pipeline.seat("seat-1A", "carol", SeatAction.RESERVE).outcome()).isEqualTo(SeatOutcome.ALREADY_RESERVED);
-        assertThat(pipeline.seat("seat-1A", "carol", SeatAction.RELEASE).outcome()).isEqualTo(SeatOutcome.RESERVED_BY_OTHER);
-        assertThat(pipeline.seat("seat-1A", "bob", SeatAction.RELEASE).outcome()).isEqualTo(SeatOutcome.RELEASED);
-        assertThat(pipeline.seat("seat-1A", "carol", SeatAction.RESERVE).outcome()).isEqualTo(SeatOutcome.RESERVED);
+        assertThat(pipeline.seat("seat-1A", "bob", SeatAction.RELEASE).outcome())
+                .isEqualTo(SeatOutcome.NOT_RESERVED);
+        assertThat(pipeline.seat("seat-1A", "bob", SeatAction.RESERVE).outcome())
+                .isEqualTo(SeatOutcome.RESERVED);
+        assertThat(pipeline.seat("seat-1A", "bob", SeatAction.RESERVE).outcome())
+                .isEqualTo(SeatOutcome.RESERVED);
+        assertThat(pipeline.seat("seat-1A", "carol", SeatAction.RESERVE).outcome())
+                .isEqualTo(SeatOutcome.ALREADY_RESERVED);
+        assertThat(pipeline.seat("seat-1A", "carol", SeatAction.RELEASE).outcome())
+                .isEqualTo(SeatOutcome.RESERVED_BY_OTHER);
+        assertThat(pipeline.seat("seat-1A", "bob", SeatAction.RELEASE).outcome())
+                .isEqualTo(SeatOutcome.RELEASED);
+        assertThat(pipeline.seat("seat-1A", "carol", SeatAction.RESERVE).outcome())
+                .isEqualTo(SeatOutcome.RESERVED);
         assertThat(pipeline.inventory("seat-1A").seatHolder().reservedFor()).isEqualTo("carol");
     }
 
@@ -402,11 +439,16 @@ class PurchaseTopologyTest {
     void hundredReservationsOfOneSeatHaveOneWinner() {
         final List<SeatOutcome> outcomes = new java.util.ArrayList<>();
         for (int i = 0; i < 100; i++) {
-            outcomes.add(pipeline.seat("seat-1A", "user-" + i, SeatAction.RESERVE).outcome());
+            outcomes.add(
+                    pipeline.seat("seat-1A", "user-" + i, SeatAction.RESERVE).outcome());
         }
 
-        assertThat(outcomes).filteredOn(outcome -> outcome == SeatOutcome.RESERVED).hasSize(1);
-        assertThat(outcomes).filteredOn(outcome -> outcome == SeatOutcome.ALREADY_RESERVED).hasSize(99);
+        assertThat(outcomes)
+                .filteredOn(outcome -> outcome == SeatOutcome.RESERVED)
+                .hasSize(1);
+        assertThat(outcomes)
+                .filteredOn(outcome -> outcome == SeatOutcome.ALREADY_RESERVED)
+                .hasSize(99);
         assertThat(pipeline.inventory("seat-1A").seatHolder().reservedFor()).isEqualTo("user-0");
     }
 
@@ -416,9 +458,11 @@ class PurchaseTopologyTest {
             pipeline.order("buyer-" + i, OK, line("seat-1A", 1));
         }
 
-        assertThat(pipeline.allOrders()).extracting(state -> state.status())
+        assertThat(pipeline.allOrders())
+                .extracting(state -> state.status())
                 .containsOnly(OrderStatus.COMPLETED, OrderStatus.REJECTED_OUT_OF_STOCK)
-                .filteredOn(status -> status == OrderStatus.COMPLETED).hasSize(1);
+                .filteredOn(status -> status == OrderStatus.COMPLETED)
+                .hasSize(1);
     }
 
     @Test
@@ -486,7 +530,8 @@ class PurchaseTopologyTest {
 
         pipeline.resumePayments();
 
-        assertThat(payments.operations(order.orderId())).containsExactly(PaymentOperation.AUTHORISE, PaymentOperation.VOID);
+        assertThat(payments.operations(order.orderId()))
+                .containsExactly(PaymentOperation.AUTHORISE, PaymentOperation.VOID);
         assertThat(payments.doubleCharges()).isEmpty();
     }
 

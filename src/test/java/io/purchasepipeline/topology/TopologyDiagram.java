@@ -12,8 +12,7 @@ import org.apache.kafka.streams.TopologyDescription;
  */
 public final class TopologyDiagram {
 
-    private TopologyDiagram() {
-    }
+    private TopologyDiagram() {}
 
     public static String mermaid(final TopologyDescription description) {
         final StringBuilder out = new StringBuilder("flowchart LR\n");
@@ -22,8 +21,13 @@ public final class TopologyDiagram {
         description.subtopologies().stream()
                 .sorted(Comparator.comparingInt(TopologyDescription.Subtopology::id))
                 .forEach(sub -> {
-                    out.append("  subgraph sub").append(sub.id()).append(" [\"sub-topology ").append(sub.id()).append("\"]\n");
-                    sub.nodes().stream().sorted(Comparator.comparing(TopologyDescription.Node::name))
+                    out.append("  subgraph sub")
+                            .append(sub.id())
+                            .append(" [\"sub-topology ")
+                            .append(sub.id())
+                            .append("\"]\n");
+                    sub.nodes().stream()
+                            .sorted(Comparator.comparing(TopologyDescription.Node::name))
                             .forEach(node -> describe(node, out, edges, topics));
                     out.append("  end\n");
                 });
@@ -35,31 +39,57 @@ public final class TopologyDiagram {
                     describe(global.processor(), out, edges, topics);
                     out.append("  end\n");
                 });
-        topics.forEach(topic -> out.append("  ").append(topicId(topic)).append("[(\"").append(topic).append("\")]\n"));
+        topics.forEach(topic -> out.append("  ")
+                .append(topicId(topic))
+                .append("[(\"")
+                .append(topic)
+                .append("\")]\n"));
         return out.append(edges).toString();
     }
 
-    private static void describe(final TopologyDescription.Node node, final StringBuilder out, final StringBuilder edges,
+    private static void describe(
+            final TopologyDescription.Node node,
+            final StringBuilder out,
+            final StringBuilder edges,
             final Set<String> topics) {
         final String label;
-        if (node instanceof TopologyDescription.Processor processor && !processor.stores().isEmpty()) {
+        if (node instanceof TopologyDescription.Processor processor
+                && !processor.stores().isEmpty()) {
             label = node.name() + "<br/>stores: " + String.join(", ", new TreeSet<>(processor.stores()));
         } else {
             label = node.name();
         }
-        out.append("    ").append(nodeId(node.name())).append("[\"").append(label).append("\"]\n");
+        out.append("    ")
+                .append(nodeId(node.name()))
+                .append("[\"")
+                .append(label)
+                .append("\"]\n");
         if (node instanceof TopologyDescription.Source source) {
             new TreeSet<>(source.topicSet()).forEach(topic -> {
                 topics.add(topic);
-                edges.append("  ").append(topicId(topic)).append(" --> ").append(nodeId(node.name())).append('\n');
+                edges.append("  ")
+                        .append(topicId(topic))
+                        .append(" --> ")
+                        .append(nodeId(node.name()))
+                        .append('\n');
             });
         }
         if (node instanceof TopologyDescription.Sink sink && sink.topic() != null) {
             topics.add(sink.topic());
-            edges.append("  ").append(nodeId(node.name())).append(" --> ").append(topicId(sink.topic())).append('\n');
+            edges.append("  ")
+                    .append(nodeId(node.name()))
+                    .append(" --> ")
+                    .append(topicId(sink.topic()))
+                    .append('\n');
         }
-        node.successors().stream().map(TopologyDescription.Node::name).sorted().forEach(next ->
-                edges.append("  ").append(nodeId(node.name())).append(" --> ").append(nodeId(next)).append('\n'));
+        node.successors().stream()
+                .map(TopologyDescription.Node::name)
+                .sorted()
+                .forEach(next -> edges.append("  ")
+                        .append(nodeId(node.name()))
+                        .append(" --> ")
+                        .append(nodeId(next))
+                        .append('\n'));
     }
 
     private static String nodeId(final String name) {

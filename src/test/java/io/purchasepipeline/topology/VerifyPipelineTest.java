@@ -3,12 +3,6 @@ package io.purchasepipeline.topology;
 import static io.purchasepipeline.topology.PipelineDriver.line;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.purchasepipeline.verify.InvariantChecker;
-import io.purchasepipeline.verify.TopicRecordDecoder;
-import io.purchasepipeline.verify.VerificationReport;
-import io.purchasepipeline.verify.VerificationReport.SkuStock;
-import io.purchasepipeline.verify.VerificationReport.Violation;
-import io.purchasepipeline.payment.PaymentSimulator;
 import io.purchasepipeline.serdes.Order;
 import io.purchasepipeline.serdes.OrderEvent;
 import io.purchasepipeline.serdes.OrderLine;
@@ -19,6 +13,11 @@ import io.purchasepipeline.serdes.SeatAction;
 import io.purchasepipeline.serdes.SeatCommand;
 import io.purchasepipeline.serdes.Topic;
 import io.purchasepipeline.serdes.Topics;
+import io.purchasepipeline.verify.InvariantChecker;
+import io.purchasepipeline.verify.TopicRecordDecoder;
+import io.purchasepipeline.verify.VerificationReport;
+import io.purchasepipeline.verify.VerificationReport.SkuStock;
+import io.purchasepipeline.verify.VerificationReport.Violation;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -45,6 +44,7 @@ class VerifyPipelineTest {
 
     /** Every record of verify's topics after a drained run. */
     private static List<ConsumerRecord<byte[], byte[]>> drained;
+
     private static String completedBook;
     private static String outOfStock;
     private static String seatBuyer;
@@ -90,11 +90,17 @@ class VerifyPipelineTest {
     void drainedPipelinePassesEveryCheck() {
         final VerificationReport report = check(drained, false);
 
-        assertThat(report.checks()).allSatisfy(check -> assertThat(check.violations()).as(check.name()).isEmpty());
+        assertThat(report.checks())
+                .allSatisfy(
+                        check -> assertThat(check.violations()).as(check.name()).isEmpty());
         assertThat(report.ok()).isTrue();
-        assertThat(report.terminalStates()).containsExactly(Map.entry(OrderStatus.COMPLETED, 5L),
-                Map.entry(OrderStatus.REJECTED_FRAUD, 1L), Map.entry(OrderStatus.REJECTED_OUT_OF_STOCK, 2L),
-                Map.entry(OrderStatus.PAYMENT_DECLINED, 1L), Map.entry(OrderStatus.EXPIRED, 1L));
+        assertThat(report.terminalStates())
+                .containsExactly(
+                        Map.entry(OrderStatus.COMPLETED, 5L),
+                        Map.entry(OrderStatus.REJECTED_FRAUD, 1L),
+                        Map.entry(OrderStatus.REJECTED_OUT_OF_STOCK, 2L),
+                        Map.entry(OrderStatus.PAYMENT_DECLINED, 1L),
+                        Map.entry(OrderStatus.EXPIRED, 1L));
         assertThat(report.orders()).isEqualTo(new VerificationReport.OrderCounts(13, 10, 1, 1, 1));
         assertThat(report.physicalStock()).containsExactly(new SkuStock("book", 5, 5), new SkuStock("tv", 8, 2));
     }
@@ -106,7 +112,8 @@ class VerifyPipelineTest {
         try (Recording run = new Recording()) {
             run.pipeline.define("book", ProductKind.PHYSICAL, "25.00", 5L);
             run.order("alice", OK, line("book", 1));
-            awaiting = run.order("bob", GatewayDesk.UNAVAILABLE_CARD, line("book", 1)).orderId();
+            awaiting = run.order("bob", GatewayDesk.UNAVAILABLE_CARD, line("book", 1))
+                    .orderId();
             working = run.records();
         }
 
@@ -123,14 +130,15 @@ class VerifyPipelineTest {
     @Test
     void duplicatedCompletedEventFails() {
         final List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>(drained);
-        records.add(copy(find(Topics.ORDER_EVENTS, event -> event.orderId().equals(completedBook)
-                && event.status() == OrderStatus.COMPLETED)));
+        records.add(copy(find(
+                Topics.ORDER_EVENTS,
+                event -> event.orderId().equals(completedBook) && event.status() == OrderStatus.COMPLETED)));
 
         final VerificationReport report = check(records, false);
 
         assertThat(failing(report)).containsExactly("terminal-state", "charged-once");
-        assertThat(report.check("charged-once").violations()).containsExactly(
-                new Violation(List.of(completedBook), "COMPLETED 2 times"));
+        assertThat(report.check("charged-once").violations())
+                .containsExactly(new Violation(List.of(completedBook), "COMPLETED 2 times"));
     }
 
     @Test
@@ -141,7 +149,8 @@ class VerifyPipelineTest {
         final VerificationReport report = check(records, false);
 
         assertThat(failing(report)).containsExactly("physical-stock");
-        assertThat(report.check("physical-stock").violations()).extracting(Violation::ids)
+        assertThat(report.check("physical-stock").violations())
+                .extracting(Violation::ids)
                 .containsExactly(List.of("book"));
         assertThat(report.physicalStock()).contains(new SkuStock("book", 5, 6), new SkuStock("tv", 8, 8));
     }
@@ -154,7 +163,8 @@ class VerifyPipelineTest {
         final VerificationReport report = check(records, false);
 
         assertThat(failing(report)).containsExactly("seat-holders");
-        assertThat(report.check("seat-holders").violations()).extracting(Violation::ids)
+        assertThat(report.check("seat-holders").violations())
+                .extracting(Violation::ids)
                 .containsExactly(List.of("seat-1A", seatBuyer, "o-forged"));
     }
 
@@ -162,7 +172,9 @@ class VerifyPipelineTest {
     void duplicatedEmailFails() {
         final List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>(drained);
         final ConsumerRecord<byte[], byte[]> email = records.stream()
-                .filter(record -> record.topic().equals(Topics.EMAILS.name())).findFirst().orElseThrow();
+                .filter(record -> record.topic().equals(Topics.EMAILS.name()))
+                .findFirst()
+                .orElseThrow();
         records.add(copy(email));
 
         assertThat(failing(check(records, false))).containsExactly("email-ids");
@@ -177,7 +189,8 @@ class VerifyPipelineTest {
         final VerificationReport report = check(records, false);
 
         assertThat(failing(report)).containsExactly("pending");
-        assertThat(report.check("pending").violations()).containsExactly(new Violation(List.of(outOfStock), "no events yet"));
+        assertThat(report.check("pending").violations())
+                .containsExactly(new Violation(List.of(outOfStock), "no events yet"));
     }
 
     /** The dead letter is what tells a refused order from a lost one. */
@@ -188,12 +201,15 @@ class VerifyPipelineTest {
 
         final VerificationReport report = check(records, false);
 
-        assertThat(report.check("pending").violations()).extracting(Violation::ids).containsExactly(List.of("o-empty"));
+        assertThat(report.check("pending").violations())
+                .extracting(Violation::ids)
+                .containsExactly(List.of("o-empty"));
     }
 
     // ---- helpers
 
-    private static VerificationReport check(final List<ConsumerRecord<byte[], byte[]>> records, final boolean allowPending) {
+    private static VerificationReport check(
+            final List<ConsumerRecord<byte[], byte[]>> records, final boolean allowPending) {
         final InvariantChecker checker = new InvariantChecker(allowPending);
         final TopicRecordDecoder feed = new TopicRecordDecoder(checker);
         records.forEach(feed::accept);
@@ -201,12 +217,19 @@ class VerifyPipelineTest {
     }
 
     private static List<String> failing(final VerificationReport report) {
-        return report.checks().stream().filter(check -> !check.ok()).map(VerificationReport.Check::name).toList();
+        return report.checks().stream()
+                .filter(check -> !check.ok())
+                .map(VerificationReport.Check::name)
+                .toList();
     }
 
-    private static ConsumerRecord<byte[], byte[]> find(final Topic<OrderEvent> topic, final Predicate<OrderEvent> matching) {
-        return drained.stream().filter(record -> record.topic().equals(topic.name()))
-                .filter(record -> matching.test(decode(topic, record))).findFirst().orElseThrow();
+    private static ConsumerRecord<byte[], byte[]> find(
+            final Topic<OrderEvent> topic, final Predicate<OrderEvent> matching) {
+        return drained.stream()
+                .filter(record -> record.topic().equals(topic.name()))
+                .filter(record -> matching.test(decode(topic, record)))
+                .findFirst()
+                .orElseThrow();
     }
 
     private static <V> V decode(final Topic<V> topic, final ConsumerRecord<byte[], byte[]> record) {
@@ -215,18 +238,27 @@ class VerifyPipelineTest {
 
     /** The same record again, later in its partition (a duplicate write). */
     private static ConsumerRecord<byte[], byte[]> copy(final ConsumerRecord<byte[], byte[]> record) {
-        return new ConsumerRecord<>(record.topic(), record.partition(), record.offset() + 100_000, record.key(), record.value());
+        return new ConsumerRecord<>(
+                record.topic(), record.partition(), record.offset() + 100_000, record.key(), record.value());
     }
 
     /** An order on {@code orders} and a trail on {@code order-events} that completed it, as a broken pipeline could write them. */
-    private static List<ConsumerRecord<byte[], byte[]>> forgedCompletedOrder(final String orderId, final OrderLine... lines) {
-        final Order order = new Order(orderId, "forger", "Forger", "f@example.com", List.of(lines), new PaymentDetails(OK));
+    private static List<ConsumerRecord<byte[], byte[]>> forgedCompletedOrder(
+            final String orderId, final OrderLine... lines) {
+        final Order order =
+                new Order(orderId, "forger", "Forger", "f@example.com", List.of(lines), new PaymentDetails(OK));
         final List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
-        records.add(new ConsumerRecord<>(Topics.ORDERS.name(), 0, 200_000, bytes("forger"), encode(Topics.ORDERS, order)));
-        final OrderStatus[] trail = {OrderStatus.PENDING, OrderStatus.RESERVING, OrderStatus.AWAITING_PAYMENT,
-                OrderStatus.COMPLETED};
+        records.add(
+                new ConsumerRecord<>(Topics.ORDERS.name(), 0, 200_000, bytes("forger"), encode(Topics.ORDERS, order)));
+        final OrderStatus[] trail = {
+            OrderStatus.PENDING, OrderStatus.RESERVING, OrderStatus.AWAITING_PAYMENT, OrderStatus.COMPLETED
+        };
         for (int seq = 1; seq <= trail.length; seq++) {
-            records.add(new ConsumerRecord<>(Topics.ORDER_EVENTS.name(), 0, 200_000 + seq, bytes(orderId),
+            records.add(new ConsumerRecord<>(
+                    Topics.ORDER_EVENTS.name(),
+                    0,
+                    200_000 + seq,
+                    bytes(orderId),
                     encode(Topics.ORDER_EVENTS, new OrderEvent(orderId, seq, trail[seq - 1], "forged", 0, null))));
         }
         return records;
@@ -268,9 +300,15 @@ class VerifyPipelineTest {
 
         /** Straight onto the topic, so that the results stay on the output topic for verify to read. */
         void seat(final String seatId, final String user, final SeatAction action) {
-            pipeline.driver.createInputTopic(Topics.SEAT_RESERVATIONS.name(), Topics.SEAT_RESERVATIONS.keySerde().serializer(),
+            pipeline.driver
+                    .createInputTopic(
+                            Topics.SEAT_RESERVATIONS.name(),
+                            Topics.SEAT_RESERVATIONS.keySerde().serializer(),
                             Topics.SEAT_RESERVATIONS.valueSerde().serializer())
-                    .pipeInput(seatId, new SeatCommand("seat-req-" + ++seatRequests, seatId, user, action), PipelineDriver.START);
+                    .pipeInput(
+                            seatId,
+                            new SeatCommand("seat-req-" + ++seatRequests, seatId, user, action),
+                            PipelineDriver.START);
         }
 
         private void recordOrder(final String key, final byte[] value) {
@@ -279,19 +317,35 @@ class VerifyPipelineTest {
 
         List<ConsumerRecord<byte[], byte[]>> records() {
             final List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>(orders);
-            Stream.of(Topics.ORDER_EVENTS.name(), Topics.PRODUCTS.name(), Topics.SEAT_RESERVATION_RESULTS.name(),
-                    Topics.EMAILS.name(), Topics.DEAD_LETTERS).forEach(topic -> records.addAll(output(topic)));
+            Stream.of(
+                            Topics.ORDER_EVENTS.name(),
+                            Topics.PRODUCTS.name(),
+                            Topics.SEAT_RESERVATION_RESULTS.name(),
+                            Topics.EMAILS.name(),
+                            Topics.DEAD_LETTERS)
+                    .forEach(topic -> records.addAll(output(topic)));
             return records;
         }
 
         private List<ConsumerRecord<byte[], byte[]>> output(final String topic) {
             final List<TestRecord<byte[], byte[]>> written = pipeline.driver
-                    .createOutputTopic(topic, new ByteArrayDeserializer(), new ByteArrayDeserializer()).readRecordsToList();
+                    .createOutputTopic(topic, new ByteArrayDeserializer(), new ByteArrayDeserializer())
+                    .readRecordsToList();
             final List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
             for (int offset = 0; offset < written.size(); offset++) {
                 final TestRecord<byte[], byte[]> record = written.get(offset);
-                records.add(new ConsumerRecord<>(topic, 0, offset, record.timestamp(), TimestampType.CREATE_TIME, -1, -1,
-                        record.key(), record.value(), record.headers(), Optional.empty()));
+                records.add(new ConsumerRecord<>(
+                        topic,
+                        0,
+                        offset,
+                        record.timestamp(),
+                        TimestampType.CREATE_TIME,
+                        -1,
+                        -1,
+                        record.key(),
+                        record.value(),
+                        record.headers(),
+                        Optional.empty()));
             }
             return records;
         }

@@ -3,8 +3,6 @@ package io.purchasepipeline.verify;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.purchasepipeline.verify.VerificationReport.SkuStock;
-import io.purchasepipeline.verify.VerificationReport.Violation;
 import io.purchasepipeline.serdes.EmailKind;
 import io.purchasepipeline.serdes.EmailRequest;
 import io.purchasepipeline.serdes.JsonSerde;
@@ -18,6 +16,8 @@ import io.purchasepipeline.serdes.ProductKind;
 import io.purchasepipeline.serdes.SeatOutcome;
 import io.purchasepipeline.serdes.SeatResult;
 import io.purchasepipeline.serdes.Topics;
+import io.purchasepipeline.verify.VerificationReport.SkuStock;
+import io.purchasepipeline.verify.VerificationReport.Violation;
 import java.math.BigDecimal;
 import java.util.List;
 import java.util.Map;
@@ -26,8 +26,9 @@ import org.junit.jupiter.api.Test;
 
 class InvariantCheckerTest {
 
-    private static final OrderStatus[] COMPLETED = {OrderStatus.PENDING, OrderStatus.RESERVING,
-            OrderStatus.AWAITING_PAYMENT, OrderStatus.COMPLETED};
+    private static final OrderStatus[] COMPLETED = {
+        OrderStatus.PENDING, OrderStatus.RESERVING, OrderStatus.AWAITING_PAYMENT, OrderStatus.COMPLETED
+    };
 
     private InvariantChecker checker = new InvariantChecker(false);
     private long offset;
@@ -51,14 +52,22 @@ class InvariantCheckerTest {
         final VerificationReport report = checker.report();
 
         assertThat(report.ok()).isTrue();
-        assertThat(report.checks()).allSatisfy(check -> assertThat(check.violations()).as(check.name()).isEmpty());
-        assertThat(report.terminalStates()).containsExactly(Map.entry(OrderStatus.COMPLETED, 2L),
-                Map.entry(OrderStatus.REJECTED_FRAUD, 1L), Map.entry(OrderStatus.REJECTED_OUT_OF_STOCK, 1L),
-                Map.entry(OrderStatus.PAYMENT_DECLINED, 0L), Map.entry(OrderStatus.EXPIRED, 1L));
+        assertThat(report.checks())
+                .allSatisfy(
+                        check -> assertThat(check.violations()).as(check.name()).isEmpty());
+        assertThat(report.terminalStates())
+                .containsExactly(
+                        Map.entry(OrderStatus.COMPLETED, 2L),
+                        Map.entry(OrderStatus.REJECTED_FRAUD, 1L),
+                        Map.entry(OrderStatus.REJECTED_OUT_OF_STOCK, 1L),
+                        Map.entry(OrderStatus.PAYMENT_DECLINED, 0L),
+                        Map.entry(OrderStatus.EXPIRED, 1L));
         assertThat(report.pending()).isZero();
         assertThat(report.orders().accepted()).isEqualTo(5);
         assertThat(report.physicalStock()).containsExactly(new SkuStock("book", 5, 2));
-        assertThat(report.recordsRead()).containsEntry(Topics.ORDERS.name(), 5L).containsEntry(Topics.EMAILS.name(), 2L);
+        assertThat(report.recordsRead())
+                .containsEntry(Topics.ORDERS.name(), 5L)
+                .containsEntry(Topics.EMAILS.name(), 2L);
         assertThat(report.text()).contains("All invariants hold.");
     }
 
@@ -73,8 +82,8 @@ class InvariantCheckerTest {
 
             assertThat(report.ok()).isFalse();
             assertThat(report.pending()).isEqualTo(1);
-            assertThat(violations(report, InvariantChecker.PENDING)).containsExactly(
-                    new Violation(List.of("o-1"), "no events yet"));
+            assertThat(violations(report, InvariantChecker.PENDING))
+                    .containsExactly(new Violation(List.of("o-1"), "no events yet"));
         }
 
         @Test
@@ -82,7 +91,8 @@ class InvariantCheckerTest {
             place("o-1", line("book", 1));
             events("o-1", OrderStatus.PENDING, OrderStatus.RESERVING, OrderStatus.AWAITING_PAYMENT);
 
-            assertThat(violations(checker.report(), InvariantChecker.PENDING)).singleElement()
+            assertThat(violations(checker.report(), InvariantChecker.PENDING))
+                    .singleElement()
                     .satisfies(violation -> assertThat(violation.message()).contains("AWAITING_PAYMENT"));
         }
 
@@ -106,10 +116,12 @@ class InvariantCheckerTest {
             event("o-1", 1, OrderStatus.PENDING);
             event("o-1", 3, OrderStatus.REJECTED_FRAUD);
 
-            assertThat(violations(checker.report(), InvariantChecker.TERMINAL_STATE)).singleElement().satisfies(violation -> {
-                assertThat(violation.ids()).containsExactly("o-1");
-                assertThat(violation.message()).contains("seq 3 after 1");
-            });
+            assertThat(violations(checker.report(), InvariantChecker.TERMINAL_STATE))
+                    .singleElement()
+                    .satisfies(violation -> {
+                        assertThat(violation.ids()).containsExactly("o-1");
+                        assertThat(violation.message()).contains("seq 3 after 1");
+                    });
         }
 
         @Test
@@ -118,18 +130,25 @@ class InvariantCheckerTest {
             event("o-1", 2, OrderStatus.PENDING);
             event("o-1", 3, OrderStatus.REJECTED_FRAUD);
 
-            assertThat(violations(checker.report(), InvariantChecker.TERMINAL_STATE)).extracting(Violation::ids)
+            assertThat(violations(checker.report(), InvariantChecker.TERMINAL_STATE))
+                    .extracting(Violation::ids)
                     .containsExactly(List.of("o-1"));
         }
 
         @Test
         void twoTerminalEventsAreAViolation() {
             place("o-1", line("book", 1));
-            events("o-1", OrderStatus.PENDING, OrderStatus.RESERVING, OrderStatus.REJECTED_OUT_OF_STOCK, OrderStatus.EXPIRED);
+            events(
+                    "o-1",
+                    OrderStatus.PENDING,
+                    OrderStatus.RESERVING,
+                    OrderStatus.REJECTED_OUT_OF_STOCK,
+                    OrderStatus.EXPIRED);
 
             final VerificationReport report = checker.report();
 
-            assertThat(violations(report, InvariantChecker.TERMINAL_STATE)).singleElement()
+            assertThat(violations(report, InvariantChecker.TERMINAL_STATE))
+                    .singleElement()
                     .satisfies(violation -> assertThat(violation.message()).contains("2 terminal events"));
             assertThat(violations(report, InvariantChecker.CHARGED_ONCE)).isEmpty();
         }
@@ -139,18 +158,22 @@ class InvariantCheckerTest {
             place("o-1", line("book", 1));
             events("o-1", OrderStatus.PENDING, OrderStatus.REJECTED_FRAUD, OrderStatus.RESERVING);
 
-            assertThat(violations(checker.report(), InvariantChecker.TERMINAL_STATE)).singleElement()
-                    .satisfies(violation -> assertThat(violation.message()).contains("RESERVING (seq 3) after REJECTED_FRAUD"));
+            assertThat(violations(checker.report(), InvariantChecker.TERMINAL_STATE))
+                    .singleElement()
+                    .satisfies(violation ->
+                            assertThat(violation.message()).contains("RESERVING (seq 3) after REJECTED_FRAUD"));
         }
 
         @Test
         void eventsOfAnOrderNeverAcceptedAreAViolation() {
             events("o-ghost", OrderStatus.PENDING, OrderStatus.REJECTED_FRAUD);
 
-            assertThat(violations(checker.report(), InvariantChecker.TERMINAL_STATE)).singleElement().satisfies(violation -> {
-                assertThat(violation.ids()).containsExactly("o-ghost");
-                assertThat(violation.message()).contains("no accepted order");
-            });
+            assertThat(violations(checker.report(), InvariantChecker.TERMINAL_STATE))
+                    .singleElement()
+                    .satisfies(violation -> {
+                        assertThat(violation.ids()).containsExactly("o-ghost");
+                        assertThat(violation.message()).contains("no accepted order");
+                    });
         }
 
         @Test
@@ -171,7 +194,8 @@ class InvariantCheckerTest {
             checker.deadLetter(at(Topics.DEAD_LETTERS), new RecordPosition(Topics.ORDERS.name(), 1, 0));
             checker.deadLetter(at(Topics.DEAD_LETTERS), null);
 
-            assertThat(violations(checker.report(), InvariantChecker.PENDING)).extracting(Violation::ids)
+            assertThat(violations(checker.report(), InvariantChecker.PENDING))
+                    .extracting(Violation::ids)
                     .containsExactly(List.of("o-1"));
         }
 
@@ -221,13 +245,18 @@ class InvariantCheckerTest {
         @Test
         void twoCompletedEventsAreADoubleCharge() {
             place("o-1", line("book", 1));
-            events("o-1", OrderStatus.PENDING, OrderStatus.RESERVING, OrderStatus.AWAITING_PAYMENT, OrderStatus.COMPLETED,
+            events(
+                    "o-1",
+                    OrderStatus.PENDING,
+                    OrderStatus.RESERVING,
+                    OrderStatus.AWAITING_PAYMENT,
+                    OrderStatus.COMPLETED,
                     OrderStatus.COMPLETED);
 
             final VerificationReport report = checker.report();
 
-            assertThat(violations(report, InvariantChecker.CHARGED_ONCE)).containsExactly(
-                    new Violation(List.of("o-1"), "COMPLETED 2 times"));
+            assertThat(violations(report, InvariantChecker.CHARGED_ONCE))
+                    .containsExactly(new Violation(List.of("o-1"), "COMPLETED 2 times"));
             assertThat(violations(report, InvariantChecker.TERMINAL_STATE)).hasSize(1);
             assertThat(report.ok()).isFalse();
         }
@@ -235,11 +264,16 @@ class InvariantCheckerTest {
         @Test
         void completedAndAnotherTerminalStateIsAViolation() {
             place("o-1", line("book", 1));
-            events("o-1", OrderStatus.PENDING, OrderStatus.RESERVING, OrderStatus.AWAITING_PAYMENT, OrderStatus.COMPLETED,
+            events(
+                    "o-1",
+                    OrderStatus.PENDING,
+                    OrderStatus.RESERVING,
+                    OrderStatus.AWAITING_PAYMENT,
+                    OrderStatus.COMPLETED,
                     OrderStatus.EXPIRED);
 
-            assertThat(violations(checker.report(), InvariantChecker.CHARGED_ONCE)).containsExactly(
-                    new Violation(List.of("o-1"), "COMPLETED and [EXPIRED]"));
+            assertThat(violations(checker.report(), InvariantChecker.CHARGED_ONCE))
+                    .containsExactly(new Violation(List.of("o-1"), "COMPLETED and [EXPIRED]"));
         }
     }
 
@@ -267,10 +301,12 @@ class InvariantCheckerTest {
 
             final VerificationReport report = checker.report();
 
-            assertThat(violations(report, InvariantChecker.PHYSICAL_STOCK)).singleElement().satisfies(violation -> {
-                assertThat(violation.ids()).containsExactly("book");
-                assertThat(violation.message()).startsWith("sold 6 > stocked 5");
-            });
+            assertThat(violations(report, InvariantChecker.PHYSICAL_STOCK))
+                    .singleElement()
+                    .satisfies(violation -> {
+                        assertThat(violation.ids()).containsExactly("book");
+                        assertThat(violation.message()).startsWith("sold 6 > stocked 5");
+                    });
             assertThat(report.physicalStock()).containsExactly(new SkuStock("book", 5, 6), new SkuStock("mug", 3, 1));
             assertThat(report.text()).contains("FAIL").contains("book: sold 6 > stocked 5");
         }
@@ -280,7 +316,12 @@ class InvariantCheckerTest {
             product("book", ProductKind.PHYSICAL, 1L);
             completed("o-1", line("book", 1));
             place("o-2", line("book", 1));
-            events("o-2", OrderStatus.PENDING, OrderStatus.RESERVING, OrderStatus.AWAITING_PAYMENT, OrderStatus.PAYMENT_DECLINED);
+            events(
+                    "o-2",
+                    OrderStatus.PENDING,
+                    OrderStatus.RESERVING,
+                    OrderStatus.AWAITING_PAYMENT,
+                    OrderStatus.PAYMENT_DECLINED);
             place("o-3", line("book", 1));
             events("o-3", OrderStatus.PENDING, OrderStatus.REJECTED_FRAUD);
 
@@ -310,10 +351,12 @@ class InvariantCheckerTest {
             completed("o-1", line("seat-1A", 1));
             completed("o-2", line("seat-1A", 1));
 
-            assertThat(violations(checker.report(), InvariantChecker.SEAT_HOLDERS)).singleElement().satisfies(violation -> {
-                assertThat(violation.ids()).containsExactly("seat-1A", "o-1", "o-2");
-                assertThat(violation.message()).contains("sold 2 times");
-            });
+            assertThat(violations(checker.report(), InvariantChecker.SEAT_HOLDERS))
+                    .singleElement()
+                    .satisfies(violation -> {
+                        assertThat(violation.ids()).containsExactly("seat-1A", "o-1", "o-2");
+                        assertThat(violation.message()).contains("sold 2 times");
+                    });
         }
 
         @Test
@@ -321,7 +364,8 @@ class InvariantCheckerTest {
             product("seat-1A", ProductKind.SEAT, null);
             completed("o-1", line("seat-1A", 1), line("seat-1A", 1));
 
-            assertThat(violations(checker.report(), InvariantChecker.SEAT_HOLDERS)).extracting(Violation::ids)
+            assertThat(violations(checker.report(), InvariantChecker.SEAT_HOLDERS))
+                    .extracting(Violation::ids)
                     .containsExactly(List.of("seat-1A", "o-1"));
         }
 
@@ -332,10 +376,12 @@ class InvariantCheckerTest {
             seat("seat-1A", "carol", SeatOutcome.ALREADY_RESERVED);
             completed("o-1", line("seat-1A", 1));
 
-            assertThat(violations(checker.report(), InvariantChecker.SEAT_HOLDERS)).singleElement().satisfies(violation -> {
-                assertThat(violation.ids()).containsExactly("seat-1A", "o-1", "bob");
-                assertThat(violation.message()).contains("reserved for user bob");
-            });
+            assertThat(violations(checker.report(), InvariantChecker.SEAT_HOLDERS))
+                    .singleElement()
+                    .satisfies(violation -> {
+                        assertThat(violation.ids()).containsExactly("seat-1A", "o-1", "bob");
+                        assertThat(violation.message()).contains("reserved for user bob");
+                    });
         }
 
         @Test
@@ -359,7 +405,8 @@ class InvariantCheckerTest {
             completed("o-2", line("seat-9", 1));
             completed("o-3", line("nope", 2));
 
-            assertThat(violations(checker.report(), InvariantChecker.SEAT_HOLDERS)).extracting(violation -> violation.ids().get(0))
+            assertThat(violations(checker.report(), InvariantChecker.SEAT_HOLDERS))
+                    .extracting(violation -> violation.ids().get(0))
                     .containsExactly("seat-9", "seat-9");
         }
     }
@@ -382,8 +429,8 @@ class InvariantCheckerTest {
             email("o-1/order_completed");
             email("o-1/order_received");
 
-            assertThat(violations(checker.report(), InvariantChecker.EMAIL_IDS)).containsExactly(
-                    new Violation(List.of("o-1/order_received"), "on emails 2 times"));
+            assertThat(violations(checker.report(), InvariantChecker.EMAIL_IDS))
+                    .containsExactly(new Violation(List.of("o-1/order_received"), "on emails 2 times"));
         }
     }
 
@@ -394,11 +441,13 @@ class InvariantCheckerTest {
         void unreadableRecordOnAnOutputTopicIsAViolation() {
             final RecordPosition bad = at(Topics.ORDER_EVENTS.name());
             checker.unreadable(bad, "not JSON");
-            checker.orderEvent(at(Topics.ORDER_EVENTS.name()), new OrderEvent(null, 1, OrderStatus.PENDING, "", 0, null));
+            checker.orderEvent(
+                    at(Topics.ORDER_EVENTS.name()), new OrderEvent(null, 1, OrderStatus.PENDING, "", 0, null));
 
             final VerificationReport report = checker.report();
 
-            assertThat(violations(report, InvariantChecker.READABLE)).extracting(violation -> violation.ids().get(0))
+            assertThat(violations(report, InvariantChecker.READABLE))
+                    .extracting(violation -> violation.ids().get(0))
                     .containsExactly(bad.toString(), "order-events-0@" + (bad.offset() + 1));
             assertThat(report.recordsRead()).containsEntry(Topics.ORDER_EVENTS.name(), 2L);
         }
@@ -432,9 +481,15 @@ class InvariantCheckerTest {
         final JsonNode stock = checkNode(json, InvariantChecker.PHYSICAL_STOCK);
         assertThat(stock.get("ok").asBoolean()).isFalse();
         assertThat(stock.get("violations").get(0).get("ids").get(0).asText()).isEqualTo("book");
-        assertThat(checkNode(json, InvariantChecker.PENDING).get("violations").get(0).get("ids").get(0).asText())
+        assertThat(checkNode(json, InvariantChecker.PENDING)
+                        .get("violations")
+                        .get(0)
+                        .get("ids")
+                        .get(0)
+                        .asText())
                 .isEqualTo("o-3");
-        assertThat(checkNode(json, InvariantChecker.EMAIL_IDS).get("ok").asBoolean()).isTrue();
+        assertThat(checkNode(json, InvariantChecker.EMAIL_IDS).get("ok").asBoolean())
+                .isTrue();
         assertThat(json.get("truncated")).isEmpty();
         assertThat(json.has("text")).isFalse();
     }
@@ -456,8 +511,15 @@ class InvariantCheckerTest {
 
     private RecordPosition place(final String orderId, final OrderLine... lines) {
         final RecordPosition position = at(Topics.ORDERS.name());
-        checker.order(position, new Order(orderId, "c-" + orderId, "Customer", "c@example.com", List.of(lines),
-                new PaymentDetails("4242424242424242")));
+        checker.order(
+                position,
+                new Order(
+                        orderId,
+                        "c-" + orderId,
+                        "Customer",
+                        "c@example.com",
+                        List.of(lines),
+                        new PaymentDetails("4242424242424242")));
         return position;
     }
 
@@ -486,13 +548,15 @@ class InvariantCheckerTest {
             case RELEASED, NOT_RESERVED, NO_SUCH_SEAT -> null;
             case ALREADY_RESERVED, RESERVED_BY_OTHER -> "someone";
         };
-        checker.seatResult(at(Topics.SEAT_RESERVATION_RESULTS.name()),
+        checker.seatResult(
+                at(Topics.SEAT_RESERVATION_RESULTS.name()),
                 new SeatResult("req-" + offset, seat, user, outcome, reservedFor));
     }
 
     private void email(final String emailId) {
-        checker.email(at(Topics.EMAILS.name()), new EmailRequest(emailId, EmailKind.ORDER_RECEIVED, "o", "c", "C",
-                "c@example.com"));
+        checker.email(
+                at(Topics.EMAILS.name()),
+                new EmailRequest(emailId, EmailKind.ORDER_RECEIVED, "o", "c", "C", "c@example.com"));
     }
 
     private static OrderLine line(final String sku, final int quantity) {

@@ -2,7 +2,6 @@ package io.purchasepipeline.verify;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.purchasepipeline.verify.VerificationReport.SkuStock;
 import io.purchasepipeline.serdes.Order;
 import io.purchasepipeline.serdes.OrderLine;
 import io.purchasepipeline.serdes.PaymentDetails;
@@ -10,6 +9,7 @@ import io.purchasepipeline.serdes.Product;
 import io.purchasepipeline.serdes.ProductKind;
 import io.purchasepipeline.serdes.Topic;
 import io.purchasepipeline.serdes.Topics;
+import io.purchasepipeline.verify.VerificationReport.SkuStock;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -57,46 +57,67 @@ class TopicRecordDecoderTest {
         final VerificationReport report = checker.report();
 
         assertThat(report.orders().unreadable()).isEqualTo(1);
-        assertThat(report.check(InvariantChecker.READABLE).violations()).extracting(violation -> violation.ids().get(0))
+        assertThat(report.check(InvariantChecker.READABLE).violations())
+                .extracting(violation -> violation.ids().get(0))
                 .containsExactly("order-events-1@4", "emails-0@3");
     }
 
     @Test
     void productTombstoneDeletesTheSku() {
-        feed.accept(record(Topics.PRODUCTS, 0, 0, "book",
-                new Product("book", "Book", ProductKind.PHYSICAL, BigDecimal.ONE, 3L)));
-        feed.accept(record(Topics.PRODUCTS, 0, 1, "mug",
-                new Product("mug", "Mug", ProductKind.PHYSICAL, BigDecimal.ONE, 2L)));
+        feed.accept(record(
+                Topics.PRODUCTS, 0, 0, "book", new Product("book", "Book", ProductKind.PHYSICAL, BigDecimal.ONE, 3L)));
+        feed.accept(record(
+                Topics.PRODUCTS, 0, 1, "mug", new Product("mug", "Mug", ProductKind.PHYSICAL, BigDecimal.ONE, 2L)));
         feed.accept(raw(Topics.PRODUCTS.name(), 0, 2, "mug", null));
 
         assertThat(checker.report().physicalStock()).containsExactly(new SkuStock("book", 3, 0));
     }
 
     private static Order order(final String orderId) {
-        return new Order(orderId, "alice", "Alice", "a@example.com", List.of(new OrderLine("book", 1)),
+        return new Order(
+                orderId,
+                "alice",
+                "Alice",
+                "a@example.com",
+                List.of(new OrderLine("book", 1)),
                 new PaymentDetails("4242424242424242"));
     }
 
-    private static <V> ConsumerRecord<byte[], byte[]> record(final Topic<V> topic, final int partition, final long offset,
-            final String key, final V value) {
-        return new ConsumerRecord<>(topic.name(), partition, offset, bytes(key),
+    private static <V> ConsumerRecord<byte[], byte[]> record(
+            final Topic<V> topic, final int partition, final long offset, final String key, final V value) {
+        return new ConsumerRecord<>(
+                topic.name(),
+                partition,
+                offset,
+                bytes(key),
                 topic.valueSerde().serializer().serialize(topic.name(), value));
     }
 
-    private static ConsumerRecord<byte[], byte[]> raw(final String topic, final int partition, final long offset,
-            final String key, final String value) {
+    private static ConsumerRecord<byte[], byte[]> raw(
+            final String topic, final int partition, final long offset, final String key, final String value) {
         return new ConsumerRecord<>(topic, partition, offset, bytes(key), bytes(value));
     }
 
-    private static ConsumerRecord<byte[], byte[]> deadLetter(final String topic, final String partition, final String offset) {
+    private static ConsumerRecord<byte[], byte[]> deadLetter(
+            final String topic, final String partition, final String offset) {
         final RecordHeaders headers = new RecordHeaders();
         headers.add(TopicRecordDecoder.SOURCE_TOPIC_HEADER, bytes(topic));
         headers.add(TopicRecordDecoder.SOURCE_PARTITION_HEADER, bytes(partition));
         if (offset != null) {
             headers.add(TopicRecordDecoder.SOURCE_OFFSET_HEADER, bytes(offset));
         }
-        return new ConsumerRecord<>(Topics.DEAD_LETTERS, 0, 0, 0L, TimestampType.CREATE_TIME, 0, 0, null,
-                bytes("{}"), headers, Optional.empty());
+        return new ConsumerRecord<>(
+                Topics.DEAD_LETTERS,
+                0,
+                0,
+                0L,
+                TimestampType.CREATE_TIME,
+                0,
+                0,
+                null,
+                bytes("{}"),
+                headers,
+                Optional.empty());
     }
 
     private static byte[] bytes(final String text) {

@@ -15,7 +15,8 @@ import org.apache.kafka.common.Uuid;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-// Over 300 lines: start, stop, kill and exit reports share one process's state; files, settings, lock, probe and format are apart.
+// Over 300 lines: start, stop, kill and exit reports share one process's state; files, settings, lock, probe and format
+// are apart.
 /**
  * One real Kafka KRaft node, broker and controller in one process, run as a child JVM of this
  * application.
@@ -64,18 +65,21 @@ public final class BrokerNode implements AutoCloseable {
     private final int configuredPort;
     /** 0: a free port is chosen at every start (single-node only; a quorum member's port is fixed). */
     private final int configuredControllerPort;
+
     private final NodeDirectory dir;
     private final String maxHeap;
     /** The cluster id used if the storage has to be formatted; ignored once it is. */
     private final String clusterId;
     /** Empty: a single node formatted as a standalone quorum; else every voter of the quorum, this node included. */
     private final List<ClusterMember> quorum;
+
     private final Map<String, String> brokerProperties;
     /** Whether the child exits when this process dies (a {@code run}'s embedded broker), or may outlive it. */
     private final boolean stopWithThisProcess;
     /** Whether a node left running on this data by a process that died is stopped to start this one. */
     private final boolean replaceOrphan;
-    private volatile Runnable onUnexpectedExit = () -> { };
+
+    private volatile Runnable onUnexpectedExit = () -> {};
 
     private volatile Process process;
     private volatile boolean stopRequested;
@@ -83,15 +87,42 @@ public final class BrokerNode implements AutoCloseable {
     private volatile int controllerPort;
     private volatile long startedAtNanos;
 
-    BrokerNode(final int nodeId, final int port, final int controllerPort, final Path dataDir, final Path pidFile,
-               final String maxHeap, final String clusterId, final List<ClusterMember> quorum,
-               final Map<String, String> brokerProperties) {
-        this(nodeId, port, controllerPort, dataDir, pidFile, maxHeap, clusterId, quorum, brokerProperties, false, false);
+    BrokerNode(
+            final int nodeId,
+            final int port,
+            final int controllerPort,
+            final Path dataDir,
+            final Path pidFile,
+            final String maxHeap,
+            final String clusterId,
+            final List<ClusterMember> quorum,
+            final Map<String, String> brokerProperties) {
+        this(
+                nodeId,
+                port,
+                controllerPort,
+                dataDir,
+                pidFile,
+                maxHeap,
+                clusterId,
+                quorum,
+                brokerProperties,
+                false,
+                false);
     }
 
-    private BrokerNode(final int nodeId, final int port, final int controllerPort, final Path dataDir, final Path pidFile,
-               final String maxHeap, final String clusterId, final List<ClusterMember> quorum,
-               final Map<String, String> brokerProperties, final boolean stopWithThisProcess, final boolean replaceOrphan) {
+    private BrokerNode(
+            final int nodeId,
+            final int port,
+            final int controllerPort,
+            final Path dataDir,
+            final Path pidFile,
+            final String maxHeap,
+            final String clusterId,
+            final List<ClusterMember> quorum,
+            final Map<String, String> brokerProperties,
+            final boolean stopWithThisProcess,
+            final boolean replaceOrphan) {
         if (!HEAP_SIZE.matcher(maxHeap).matches()) {
             throw new IllegalArgumentException("not a heap size such as 512m: " + maxHeap);
         }
@@ -138,17 +169,28 @@ public final class BrokerNode implements AutoCloseable {
         controllerPort = configuredControllerPort == 0 ? Loopback.freePort() : configuredControllerPort;
         refuseIfTaken(port, "client");
         refuseIfTaken(controllerPort, "controller");
-        final Path config = dir.writeServerProperties(nodeId,
+        final Path config = dir.writeServerProperties(
+                nodeId,
                 BrokerSettings.server(nodeId, port, controllerPort, quorum, dir.storageDir(), brokerProperties));
         final Path log4jConfig = dir.extractLog4jConfig();
         if (!dir.isFormatted()) {
             StorageFormat.format(nodeId, clusterId, quorum, dir, config, log4jConfig);
         }
         dir.appendToStdoutLog("starting Kafka node " + nodeId);
-        final Process started = new ProcessBuilder(stopWithThisProcess
-                ? ChildJvm.command(maxHeap, log4jConfig, logDir(), ParentWatch.class.getName(),
-                        List.of(Long.toString(ProcessHandle.current().pid()), KAFKA_MAIN, config.toString()))
-                : ChildJvm.command(maxHeap, log4jConfig, logDir(), KAFKA_MAIN, List.of(config.toString())))
+        final Process started = new ProcessBuilder(
+                        stopWithThisProcess
+                                ? ChildJvm.command(
+                                        maxHeap,
+                                        log4jConfig,
+                                        logDir(),
+                                        ParentWatch.class.getName(),
+                                        List.of(
+                                                Long.toString(
+                                                        ProcessHandle.current().pid()),
+                                                KAFKA_MAIN,
+                                                config.toString()))
+                                : ChildJvm.command(
+                                        maxHeap, log4jConfig, logDir(), KAFKA_MAIN, List.of(config.toString())))
                 .directory(dir.dataDir().toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.stdoutLog().toFile()))
@@ -163,8 +205,13 @@ public final class BrokerNode implements AutoCloseable {
             throw e;
         }
         started.onExit().thenAccept(this::reportUnexpectedExit);
-        LOG.debug("Started Kafka node {} (pid {}) on {}, controller port {}, data in {}",
-                nodeId, started.pid(), bootstrapServers(), controllerPort, dir.dataDir());
+        LOG.debug(
+                "Started Kafka node {} (pid {}) on {}, controller port {}, data in {}",
+                nodeId,
+                started.pid(),
+                bootstrapServers(),
+                controllerPort,
+                dir.dataDir());
     }
 
     /**
@@ -182,7 +229,10 @@ public final class BrokerNode implements AutoCloseable {
             throw new IllegalStateException("Kafka node " + nodeId + " was not started");
         }
         new ReadinessProbe(nodeId, port, dir).await(running, timeout);
-        LOG.debug("Kafka node {} ready at {} after {} ms", nodeId, bootstrapServers(),
+        LOG.debug(
+                "Kafka node {} ready at {} after {} ms",
+                nodeId,
+                bootstrapServers(),
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedAtNanos));
     }
 
@@ -201,14 +251,20 @@ public final class BrokerNode implements AutoCloseable {
         final long stopNanos = System.nanoTime();
         requestStop();
         if (!awaitExit(running, STOP_GRACE)) {
-            LOG.warn("Kafka node {} (pid {}) did not stop within {} s, killing it", nodeId, running.pid(),
+            LOG.warn(
+                    "Kafka node {} (pid {}) did not stop within {} s, killing it",
+                    nodeId,
+                    running.pid(),
                     STOP_GRACE.toSeconds());
             running.destroyForcibly();
             awaitExit(running, STOP_GRACE);
         }
         forget(running);
         if (!exitedByItself) {
-            LOG.info("Stopped Kafka node {} in {} ms", nodeId, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - stopNanos));
+            LOG.info(
+                    "Stopped Kafka node {} in {} ms",
+                    nodeId,
+                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - stopNanos));
         }
     }
 
@@ -300,8 +356,12 @@ public final class BrokerNode implements AutoCloseable {
 
     private void reportUnexpectedExit(final Process exited) {
         if (!stopRequested && process == exited) {
-            LOG.warn("Kafka node {} (pid {}) exited unexpectedly with code {}; see its logs in {}",
-                    nodeId, exited.pid(), exited.exitValue(), logDir());
+            LOG.warn(
+                    "Kafka node {} (pid {}) exited unexpectedly with code {}; see its logs in {}",
+                    nodeId,
+                    exited.pid(),
+                    exited.exitValue(),
+                    logDir());
             onUnexpectedExit.run();
         }
     }
@@ -339,7 +399,8 @@ public final class BrokerNode implements AutoCloseable {
      */
     private void refuseIfTaken(final int candidate, final String what) throws IOException {
         if (!Loopback.isFree(candidate)) {
-            throw new BrokerStartupException("Port " + candidate + " on " + Loopback.ADDRESS + " is taken (another Kafka or "
+            throw new BrokerStartupException("Port " + candidate + " on " + Loopback.ADDRESS
+                    + " is taken (another Kafka or "
                     + "program), so Kafka node " + nodeId + " of " + dir.dataDir() + " cannot use it as its " + what
                     + " port; stop that program, choose another port, or use that Kafka with --bootstrap-servers");
         }
@@ -401,8 +462,18 @@ public final class BrokerNode implements AutoCloseable {
         public BrokerNode build() {
             final Map<String, String> merged = new LinkedHashMap<>(BrokerSettings.clusterDefaults(1));
             merged.putAll(properties);
-            return new BrokerNode(1, port, 0, dataDir, pidFile != null ? pidFile : dataDir.resolve("broker.pid"),
-                    maxHeap, Uuid.randomUuid().toString(), List.of(), merged, owned, owned);
+            return new BrokerNode(
+                    1,
+                    port,
+                    0,
+                    dataDir,
+                    pidFile != null ? pidFile : dataDir.resolve("broker.pid"),
+                    maxHeap,
+                    Uuid.randomUuid().toString(),
+                    List.of(),
+                    merged,
+                    owned,
+                    owned);
         }
     }
 }

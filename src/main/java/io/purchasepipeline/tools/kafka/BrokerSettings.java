@@ -12,12 +12,20 @@ public final class BrokerSettings {
 
     /** Keys derived from the node's identity and ports: overriding them would break it. */
     private static final Set<String> MANAGED_KEYS = Set.of(
-            "process.roles", "node.id", "listeners", "advertised.listeners", "controller.listener.names",
-            "inter.broker.listener.name", "listener.security.protocol.map", "controller.quorum.bootstrap.servers",
-            "controller.quorum.voters", "log.dirs", "log.dir", "metadata.log.dir");
+            "process.roles",
+            "node.id",
+            "listeners",
+            "advertised.listeners",
+            "controller.listener.names",
+            "inter.broker.listener.name",
+            "listener.security.protocol.map",
+            "controller.quorum.bootstrap.servers",
+            "controller.quorum.voters",
+            "log.dirs",
+            "log.dir",
+            "metadata.log.dir");
 
-    private BrokerSettings() {
-    }
+    private BrokerSettings() {}
 
     /**
      * The broker settings of a node in a cluster of {@code clusterSize} nodes. Kafka's defaults
@@ -85,16 +93,25 @@ public final class BrokerSettings {
      * A node's {@code server.properties}: broker and controller in one process on the loopback
      * address, a standalone quorum when {@code quorum} is empty, else every voter of it.
      */
-    static Map<String, String> server(final int nodeId, final int port, final int controllerPort,
-            final List<ClusterMember> quorum, final Path storageDir, final Map<String, String> brokerProperties) {
+    static Map<String, String> server(
+            final int nodeId,
+            final int port,
+            final int controllerPort,
+            final List<ClusterMember> quorum,
+            final Path storageDir,
+            final Map<String, String> brokerProperties) {
         final Map<String, String> props = new LinkedHashMap<>();
         props.put("process.roles", "broker,controller");
         props.put("node.id", Integer.toString(nodeId));
-        props.put("controller.quorum.bootstrap.servers", quorum.isEmpty()
-                ? Loopback.ADDRESS + ":" + controllerPort
-                : quorum.stream().map(ClusterMember::controllerEndpoint).collect(Collectors.joining(",")));
-        props.put("listeners", "PLAINTEXT://" + Loopback.ADDRESS + ":" + port + ",CONTROLLER://" + Loopback.ADDRESS + ":"
-                + controllerPort);
+        props.put(
+                "controller.quorum.bootstrap.servers",
+                quorum.isEmpty()
+                        ? Loopback.ADDRESS + ":" + controllerPort
+                        : quorum.stream().map(ClusterMember::controllerEndpoint).collect(Collectors.joining(",")));
+        props.put(
+                "listeners",
+                "PLAINTEXT://" + Loopback.ADDRESS + ":" + port + ",CONTROLLER://" + Loopback.ADDRESS + ":"
+                        + controllerPort);
         props.put("advertised.listeners", "PLAINTEXT://" + Loopback.ADDRESS + ":" + port);
         props.put("controller.listener.names", "CONTROLLER");
         props.put("inter.broker.listener.name", "PLAINTEXT");

@@ -27,8 +27,7 @@ final class ChildJvm {
      */
     private static final Path SETSID = Path.of("/usr/bin/setsid");
 
-    private ChildJvm() {
-    }
+    private ChildJvm() {}
 
     /**
      * A {@code java} command running {@code mainClass} with {@code args}.
@@ -37,8 +36,12 @@ final class ChildJvm {
      * @param log4jConfig the log4j2 configuration file of the child
      * @param logDir      the child's log directory, exposed to that configuration as {@code kafka.logs.dir}
      */
-    static List<String> command(final String maxHeap, final Path log4jConfig, final Path logDir,
-                                final String mainClass, final List<String> args) {
+    static List<String> command(
+            final String maxHeap,
+            final Path log4jConfig,
+            final Path logDir,
+            final String mainClass,
+            final List<String> args) {
         final List<String> command = new ArrayList<>();
         if (Files.isExecutable(SETSID)) {
             command.add(SETSID.toString());
@@ -51,7 +54,8 @@ final class ChildJvm {
                 "-Djava.awt.headless=true",
                 "-Dlog4j2.configurationFile=" + log4jConfig.toAbsolutePath(),
                 "-Dkafka.logs.dir=" + logDir.toAbsolutePath(),
-                "-cp", classpath(),
+                "-cp",
+                classpath(),
                 mainClass));
         command.addAll(args);
         return command;

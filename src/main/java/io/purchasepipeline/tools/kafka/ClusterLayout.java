@@ -56,7 +56,8 @@ record ClusterLayout(String clusterId, List<ClusterMember> members) {
             final int size = Integer.parseInt(required(saved, "brokers", file));
             final List<ClusterMember> members = new ArrayList<>();
             for (int id = 1; id <= size; id++) {
-                members.add(new ClusterMember(id,
+                members.add(new ClusterMember(
+                        id,
                         Integer.parseInt(required(saved, "broker." + id + ".port", file)),
                         Integer.parseInt(required(saved, "broker." + id + ".controller.port", file)),
                         Uuid.fromString(required(saved, "broker." + id + ".directory.id", file))));
@@ -75,7 +76,8 @@ record ClusterLayout(String clusterId, List<ClusterMember> members) {
         for (final ClusterMember m : members) {
             out.setProperty("broker." + m.nodeId() + ".port", Integer.toString(m.port()));
             out.setProperty("broker." + m.nodeId() + ".controller.port", Integer.toString(m.controllerPort()));
-            out.setProperty("broker." + m.nodeId() + ".directory.id", m.directoryId().toString());
+            out.setProperty(
+                    "broker." + m.nodeId() + ".directory.id", m.directoryId().toString());
         }
         Files.createDirectories(dir);
         final Path tmp = dir.resolve(FILE_NAME + ".tmp");

@@ -27,8 +27,7 @@ final class DataLock {
     private static final Logger LOG = LoggerFactory.getLogger(DataLock.class);
     private static final Duration POLL_INTERVAL = Duration.ofMillis(250);
 
-    private DataLock() {
-    }
+    private DataLock() {}
 
     /**
      * Refuses to start a second process on the same data.
@@ -36,8 +35,9 @@ final class DataLock {
      * @param replaceOrphan whether a node left running by a process that died is stopped first
      * @param stopGrace how long such a node gets for a controlled shutdown
      */
-    static void refuseIfRunningElsewhere(final int nodeId, final NodeDirectory dir, final boolean replaceOrphan,
-            final Duration stopGrace) throws IOException, InterruptedException {
+    static void refuseIfRunningElsewhere(
+            final int nodeId, final NodeDirectory dir, final boolean replaceOrphan, final Duration stopGrace)
+            throws IOException, InterruptedException {
         final Path lockFile = dir.storageDir().resolve(".lock");
         if (!Files.exists(lockFile) || !isLocked(lockFile)) {
             return;
@@ -70,17 +70,26 @@ final class DataLock {
      * @return whether such a node was found and stopped
      */
     private static boolean stopOrphan(final int nodeId, final NodeDirectory dir, final Duration stopGrace) {
-        final Optional<ProcessHandle> broker = NodeDirectory.readPid(dir.pidFile()).flatMap(ProcessHandle::of)
+        final Optional<ProcessHandle> broker = NodeDirectory.readPid(dir.pidFile())
+                .flatMap(ProcessHandle::of)
                 .filter(ProcessHandle::isAlive)
-                .filter(handle -> handle.info().commandLine().map(line -> line.contains(dir.dataDir().toString()))
+                .filter(handle -> handle.info()
+                        .commandLine()
+                        .map(line -> line.contains(dir.dataDir().toString()))
                         .orElse(false));
         if (broker.isEmpty()
-                || NodeDirectory.readPid(dir.ownerFile()).flatMap(ProcessHandle::of).filter(ProcessHandle::isAlive).isPresent()) {
+                || NodeDirectory.readPid(dir.ownerFile())
+                        .flatMap(ProcessHandle::of)
+                        .filter(ProcessHandle::isAlive)
+                        .isPresent()) {
             return false;
         }
         final ProcessHandle orphan = broker.get();
-        LOG.warn("Kafka node {} (pid {}) was left running on {} by a process that died; stopping it to start this one",
-                nodeId, orphan.pid(), dir.dataDir());
+        LOG.warn(
+                "Kafka node {} (pid {}) was left running on {} by a process that died; stopping it to start this one",
+                nodeId,
+                orphan.pid(),
+                dir.dataDir());
         orphan.destroy();
         try {
             orphan.onExit().get(stopGrace.toMillis(), TimeUnit.MILLISECONDS);
@@ -95,7 +104,7 @@ final class DataLock {
     /** Whether a process (a running Kafka) holds the lock on this data directory. */
     private static boolean isLocked(final Path lockFile) throws IOException {
         try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.WRITE);
-             FileLock lock = channel.tryLock()) {
+                FileLock lock = channel.tryLock()) {
             return lock == null;
         } catch (NoSuchFileException e) {
             // a broker that shut down cleanly removed it

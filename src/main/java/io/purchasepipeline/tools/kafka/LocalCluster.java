@@ -48,16 +48,24 @@ public final class LocalCluster implements AutoCloseable {
     private final String clusterId;
     private final List<BrokerNode> nodes;
 
-    private LocalCluster(final Path dir, final ClusterLayout layout, final String maxHeap,
-                         final Map<String, String> properties) {
+    private LocalCluster(
+            final Path dir, final ClusterLayout layout, final String maxHeap, final Map<String, String> properties) {
         this.dir = dir;
         this.clusterId = layout.clusterId();
-        final Map<String, String> merged = new LinkedHashMap<>(BrokerSettings.clusterDefaults(layout.members().size()));
+        final Map<String, String> merged = new LinkedHashMap<>(
+                BrokerSettings.clusterDefaults(layout.members().size()));
         merged.putAll(properties);
         this.nodes = layout.members().stream()
-                .map(member -> new BrokerNode(member.nodeId(), member.port(), member.controllerPort(),
-                        dir.resolve("broker-" + member.nodeId()), dir.resolve("broker-" + member.nodeId() + ".pid"),
-                        maxHeap, layout.clusterId(), layout.members(), merged))
+                .map(member -> new BrokerNode(
+                        member.nodeId(),
+                        member.port(),
+                        member.controllerPort(),
+                        dir.resolve("broker-" + member.nodeId()),
+                        dir.resolve("broker-" + member.nodeId() + ".pid"),
+                        maxHeap,
+                        layout.clusterId(),
+                        layout.members(),
+                        merged))
                 .toList();
     }
 
@@ -119,7 +127,10 @@ public final class LocalCluster implements AutoCloseable {
         for (final BrokerNode node : nodes) {
             node.awaitReady(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
         }
-        LOG.info("Kafka cluster of {} nodes ready at {} ({} ms of waiting)", nodes.size(), bootstrapServers(),
+        LOG.info(
+                "Kafka cluster of {} nodes ready at {} ({} ms of waiting)",
+                nodes.size(),
+                bootstrapServers(),
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos));
     }
 
@@ -218,8 +229,8 @@ public final class LocalCluster implements AutoCloseable {
          */
         public Builder ports(final List<Integer> ports, final List<Integer> controllerPorts) {
             if (ports.size() != controllerPorts.size()) {
-                throw new IllegalArgumentException("need as many controller ports as client ports: "
-                        + ports + " vs " + controllerPorts);
+                throw new IllegalArgumentException(
+                        "need as many controller ports as client ports: " + ports + " vs " + controllerPorts);
             }
             this.ports = List.copyOf(ports);
             this.controllerPorts = List.copyOf(controllerPorts);
@@ -248,7 +259,11 @@ public final class LocalCluster implements AutoCloseable {
             final ClusterLayout layout = ClusterLayout.load(dir).orElse(null);
             if (layout != null) {
                 checkMatches(layout);
-                LOG.info("Reusing the Kafka cluster {} of {} nodes in {}", layout.clusterId(), layout.members().size(), dir);
+                LOG.info(
+                        "Reusing the Kafka cluster {} of {} nodes in {}",
+                        layout.clusterId(),
+                        layout.members().size(),
+                        dir);
                 return new LocalCluster(dir, layout, maxHeap, properties);
             }
             if (brokers == null && ports == null) {

@@ -17,8 +17,7 @@ final class LogTail {
     private static final int MAX_BYTES = 64 * 1024;
     private static final Pattern STACK_FRAME = Pattern.compile("\\s+(at |\\.\\.\\. \\d+ more)");
 
-    private LogTail() {
-    }
+    private LogTail() {}
 
     /**
      * The last lines of a log file as a message suffix. Stack frames are left out: what went wrong is

@@ -13,8 +13,7 @@ public final class Loopback {
 
     static final String ADDRESS = "127.0.0.1";
 
-    private Loopback() {
-    }
+    private Loopback() {}
 
     /** A port free on the loopback address right now (another process may still take it before use). */
     public static int freePort() throws IOException {

@@ -58,8 +58,10 @@ final class NodeDirectory {
 
     Path writeServerProperties(final int nodeId, final Map<String, String> properties) throws IOException {
         final StringBuilder text = new StringBuilder("# Written by the application at every start of Kafka node ")
-                .append(nodeId).append(": edits are lost\n");
-        properties.forEach((key, value) -> text.append(key).append('=').append(value.replace("\\", "\\\\")).append('\n'));
+                .append(nodeId)
+                .append(": edits are lost\n");
+        properties.forEach((key, value) ->
+                text.append(key).append('=').append(value.replace("\\", "\\\\")).append('\n'));
         final Path file = dataDir.resolve("server.properties");
         Files.writeString(file, text);
         return file;
@@ -94,8 +96,11 @@ final class NodeDirectory {
     }
 
     void appendToStdoutLog(final String event) throws IOException {
-        Files.writeString(stdoutLog(), "---- " + Instant.now() + " " + event + System.lineSeparator(),
-                StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        Files.writeString(
+                stdoutLog(),
+                "---- " + Instant.now() + " " + event + System.lineSeparator(),
+                StandardOpenOption.CREATE,
+                StandardOpenOption.APPEND);
     }
 
     /** Records the running child's pid, and this process as its owner. */

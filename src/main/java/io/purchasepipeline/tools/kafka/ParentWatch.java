@@ -16,28 +16,29 @@ public final class ParentWatch {
 
     static final long POLL_MS = 500;
 
-    private ParentWatch() {
-    }
+    private ParentWatch() {}
 
     public static void main(final String[] args) throws Throwable {
         final long parentPid = Long.parseLong(args[0]);
         final Optional<ProcessHandle> parent = ProcessHandle.of(parentPid);
-        final Thread watcher = new Thread(() -> {
-            try {
-                while (parent.map(ProcessHandle::isAlive).orElse(false)) {
-                    Thread.sleep(POLL_MS);
-                }
-                System.err.println("parent process " + parentPid + " is gone: stopping");
-                Runtime.getRuntime().exit(0);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "parent-watch");
+        final Thread watcher = new Thread(
+                () -> {
+                    try {
+                        while (parent.map(ProcessHandle::isAlive).orElse(false)) {
+                            Thread.sleep(POLL_MS);
+                        }
+                        System.err.println("parent process " + parentPid + " is gone: stopping");
+                        Runtime.getRuntime().exit(0);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                },
+                "parent-watch");
         watcher.setDaemon(true);
         watcher.start();
         try {
-            Class.forName(args[1]).getMethod("main", String[].class)
-                    .invoke(null, (Object) Arrays.copyOfRange(args, 2, args.length));
+            Class.forName(args[1]).getMethod("main", String[].class).invoke(null, (Object)
+                    Arrays.copyOfRange(args, 2, args.length));
         } catch (InvocationTargetException e) {
             throw e.getCause();
         }

@@ -40,7 +40,7 @@ record ReadinessProbe(int nodeId, int port, NodeDirectory dir) {
                 final long remainingMs = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
                 try {
                     final var cluster = admin.describeCluster(new DescribeClusterOptions()
-                                    .timeoutMs((int) Math.max(1, Math.min(remainingMs, PROBE_TIMEOUT.toMillis()))));
+                            .timeoutMs((int) Math.max(1, Math.min(remainingMs, PROBE_TIMEOUT.toMillis()))));
                     final Collection<Node> live = cluster.nodes().get();
                     // every node these classes start is node 1 on 127.0.0.1: only the cluster id this data
                     // directory was formatted with tells our broker from another one answering on the port
@@ -48,7 +48,8 @@ record ReadinessProbe(int nodeId, int port, NodeDirectory dir) {
                     final String formatted = dir.formattedClusterId();
                     if (!answering.equals(formatted)) {
                         throw new BrokerStartupException("Port " + port + " is answered by another Kafka (cluster id "
-                                + answering + "), not by Kafka node " + nodeId + " of " + dir.dataDir() + " (cluster id "
+                                + answering + "), not by Kafka node " + nodeId + " of " + dir.dataDir()
+                                + " (cluster id "
                                 + formatted + "); that Kafka is left alone");
                     }
                     if (live.stream().anyMatch(node -> node.id() == nodeId && node.port() == port)) {

@@ -19,13 +19,19 @@ final class StorageFormat {
     /** A format is a few seconds of work; on a loaded two-core machine it was seen to take ten. */
     private static final Duration FORMAT_TIMEOUT = Duration.ofMinutes(2);
 
-    private StorageFormat() {
-    }
+    private StorageFormat() {}
 
     /** A standalone quorum when {@code quorum} is empty, else the quorum's initial controllers. */
-    static void format(final int nodeId, final String clusterId, final List<ClusterMember> quorum, final NodeDirectory dir,
-            final Path config, final Path log4jConfig) throws IOException, InterruptedException {
-        final List<String> args = new ArrayList<>(List.of("format", "--cluster-id", clusterId, "--config", config.toString()));
+    static void format(
+            final int nodeId,
+            final String clusterId,
+            final List<ClusterMember> quorum,
+            final NodeDirectory dir,
+            final Path config,
+            final Path log4jConfig)
+            throws IOException, InterruptedException {
+        final List<String> args =
+                new ArrayList<>(List.of("format", "--cluster-id", clusterId, "--config", config.toString()));
         if (quorum.isEmpty()) {
             args.add("--standalone");
         } else {
@@ -35,7 +41,7 @@ final class StorageFormat {
         dir.appendToStdoutLog("formatting the storage of Kafka node " + nodeId);
         final long startNanos = System.nanoTime();
         final Process formatter = new ProcessBuilder(
-                ChildJvm.command(STORAGE_TOOL_HEAP, log4jConfig, dir.logDir(), STORAGE_TOOL_MAIN, args))
+                        ChildJvm.command(STORAGE_TOOL_HEAP, log4jConfig, dir.logDir(), STORAGE_TOOL_MAIN, args))
                 .directory(dir.dataDir().toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.stdoutLog().toFile()))
@@ -51,7 +57,10 @@ final class StorageFormat {
         if (formatter.exitValue() != 0) {
             throw dir.failure(nodeId, "could not format its storage (exit code " + formatter.exitValue() + ")");
         }
-        LOG.debug("Formatted the storage of Kafka node {} (cluster id {}) in {} ms", nodeId, clusterId,
+        LOG.debug(
+                "Formatted the storage of Kafka node {} (cluster id {}) in {} ms",
+                nodeId,
+                clusterId,
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos));
     }
 }

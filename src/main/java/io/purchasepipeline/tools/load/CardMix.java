@@ -54,7 +54,8 @@ public record CardMix(Map<Card, Double> weights) {
 
     /** The card for {@code uniform}, a number in [0, 1). */
     Card pick(final double uniform) {
-        final double total = weights.values().stream().mapToDouble(Double::doubleValue).sum();
+        final double total =
+                weights.values().stream().mapToDouble(Double::doubleValue).sum();
         double below = 0;
         Card last = null;
         for (final Map.Entry<Card, Double> entry : weights.entrySet()) {
@@ -88,8 +89,10 @@ public record CardMix(Map<Card, Double> weights) {
                 final Card card = pair.length == 2 ? card(pair[0]) : null;
                 final Double weight = pair.length == 2 ? weight(pair[1]) : null;
                 if (card == null || weight == null || weights.put(card, weight) != null) {
-                    throw new TypeConversionException("'" + value + "' is not a card mix: name=weight pairs, each name once, "
-                            + "names " + Arrays.stream(Card.values()).map(Card::label).collect(Collectors.joining(", "))
+                    throw new TypeConversionException("'" + value
+                            + "' is not a card mix: name=weight pairs, each name once, "
+                            + "names "
+                            + Arrays.stream(Card.values()).map(Card::label).collect(Collectors.joining(", "))
                             + ", weights >= 0 (e.g. " + DEFAULT + ")");
                 }
             }
@@ -102,7 +105,10 @@ public record CardMix(Map<Card, Double> weights) {
 
         private static Card card(final String name) {
             final String wanted = name.trim().toUpperCase(Locale.ROOT).replace('-', '_');
-            return Arrays.stream(Card.values()).filter(card -> card.name().equals(wanted)).findFirst().orElse(null);
+            return Arrays.stream(Card.values())
+                    .filter(card -> card.name().equals(wanted))
+                    .findFirst()
+                    .orElse(null);
         }
 
         private static Double weight(final String text) {

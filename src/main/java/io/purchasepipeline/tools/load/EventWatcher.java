@@ -45,13 +45,18 @@ public final class EventWatcher implements AutoCloseable {
     }
 
     /** Positions the reader at the end of every partition, then starts reading; returns once the positions are fixed. */
-    public static EventWatcher start(final KafkaClients clients, final String topic, final Outcomes outcomes,
-                              final OrderIds ids, final Duration timeout) {
-        final KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(clients.committedReader(), new ByteArrayDeserializer(),
-                new ByteArrayDeserializer());
+    public static EventWatcher start(
+            final KafkaClients clients,
+            final String topic,
+            final Outcomes outcomes,
+            final OrderIds ids,
+            final Duration timeout) {
+        final KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(
+                clients.committedReader(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
         try {
             final List<TopicPartition> partitions = consumer.partitionsFor(topic, timeout).stream()
-                    .map(info -> new TopicPartition(info.topic(), info.partition())).toList();
+                    .map(info -> new TopicPartition(info.topic(), info.partition()))
+                    .toList();
             if (partitions.isEmpty()) {
                 throw new IllegalStateException("No topic " + topic + " in this Kafka: is the pipeline running here?");
             }
@@ -102,8 +107,13 @@ public final class EventWatcher implements AutoCloseable {
         try {
             event = Topics.ORDER_EVENTS.valueSerde().deserializer().deserialize(record.topic(), record.value());
         } catch (SerializationException e) {
-            log.warn("Unreadable event of order {} at {}-{}@{}: {}", orderId, record.topic(), record.partition(),
-                    record.offset(), e.getMessage());
+            log.warn(
+                    "Unreadable event of order {} at {}-{}@{}: {}",
+                    orderId,
+                    record.topic(),
+                    record.partition(),
+                    record.offset(),
+                    e.getMessage());
             return;
         }
         if (event != null && event.status() != null && event.status().terminal()) {

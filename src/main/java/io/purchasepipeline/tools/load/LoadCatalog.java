@@ -31,6 +31,7 @@ public final class LoadCatalog {
     static final String EBOOK = "load-ebook";
     /** Stock of every PHYSICAL SKU: a run never runs out, so no order ends out of stock by accident. */
     static final long STOCK = 1_000_000_000L;
+
     static final BigDecimal PHYSICAL_PRICE = new BigDecimal("19.90");
     static final BigDecimal SEAT_PRICE = new BigDecimal("75.00");
     static final BigDecimal EBOOK_PRICE = new BigDecimal("9.99");
@@ -61,8 +62,8 @@ public final class LoadCatalog {
             products.add(new Product(physical(i), "Load test item " + i, ProductKind.PHYSICAL, PHYSICAL_PRICE, STOCK));
         }
         for (int i = 0; i < seats; i++) {
-            products.add(new Product(seat(i), "Load test seat " + i + " of run " + runTag, ProductKind.SEAT, SEAT_PRICE,
-                    null));
+            products.add(new Product(
+                    seat(i), "Load test seat " + i + " of run " + runTag, ProductKind.SEAT, SEAT_PRICE, null));
         }
         if (ebook) {
             products.add(new Product(EBOOK, "Load test e-book", ProductKind.DIGITAL, EBOOK_PRICE, null));
@@ -78,15 +79,20 @@ public final class LoadCatalog {
      * @return how many products were defined
      * @throws IllegalStateException when the pipeline did not apply them all in {@code timeout}
      */
-    public int define(final KafkaClients clients, final Duration timeout) throws ExecutionException, InterruptedException {
+    public int define(final KafkaClients clients, final Duration timeout)
+            throws ExecutionException, InterruptedException {
         final List<Product> products = products();
         final Set<String> waiting = products.stream().map(Product::sku).collect(Collectors.toCollection(HashSet::new));
-        try (KafkaConsumer<String, Product> applied = new KafkaConsumer<>(clients.committedReader(),
-                Topics.PRODUCTS.keySerde().deserializer(), Topics.PRODUCTS.valueSerde().deserializer())) {
+        try (KafkaConsumer<String, Product> applied = new KafkaConsumer<>(
+                clients.committedReader(),
+                Topics.PRODUCTS.keySerde().deserializer(),
+                Topics.PRODUCTS.valueSerde().deserializer())) {
             final List<TopicPartition> partitions = applied.partitionsFor(Topics.PRODUCTS.name(), timeout).stream()
-                    .map(info -> new TopicPartition(info.topic(), info.partition())).toList();
+                    .map(info -> new TopicPartition(info.topic(), info.partition()))
+                    .toList();
             if (partitions.isEmpty()) {
-                throw new IllegalStateException("No topic " + Topics.PRODUCTS.name() + " in this Kafka: is the pipeline running here?");
+                throw new IllegalStateException(
+                        "No topic " + Topics.PRODUCTS.name() + " in this Kafka: is the pipeline running here?");
             }
             applied.assign(partitions);
             applied.seekToEnd(partitions);
@@ -112,7 +118,9 @@ public final class LoadCatalog {
 
     private static void write(final KafkaClients clients, final List<Product> products)
             throws ExecutionException, InterruptedException {
-        try (KafkaProducer<String, Product> producer = new KafkaProducer<>(clients.idempotentProducer(), Topics.CATALOG.keySerde().serializer(),
+        try (KafkaProducer<String, Product> producer = new KafkaProducer<>(
+                clients.idempotentProducer(),
+                Topics.CATALOG.keySerde().serializer(),
                 Topics.CATALOG.valueSerde().serializer())) {
             final List<Future<RecordMetadata>> acks = new ArrayList<>(products.size());
             for (final Product product : products) {

@@ -1,8 +1,8 @@
 package io.purchasepipeline.tools.load;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
-import io.purchasepipeline.verify.VerificationReport;
 import io.purchasepipeline.serdes.OrderStatus;
+import io.purchasepipeline.verify.VerificationReport;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -76,20 +76,40 @@ public record LoadSummary(
         duplicateSample = List.copyOf(duplicateSample);
     }
 
-    public static LoadSummary of(final String run, final long seed, final Settings settings, final Outcomes.Result result,
-                          final Exception sendFailure, final OrderSender.Stop stopped, final VerificationReport report) {
+    public static LoadSummary of(
+            final String run,
+            final long seed,
+            final Settings settings,
+            final Outcomes.Result result,
+            final Exception sendFailure,
+            final OrderSender.Stop stopped,
+            final VerificationReport report) {
         final double sendSeconds = seconds(result.lastSentNanos() - result.firstSentNanos());
-        final double elapsedSeconds = result.ended() == 0 ? 0 : seconds(result.lastEndedNanos() - result.firstSentNanos());
-        return new LoadSummary(run, seed, settings, result.sent(), result.failedSends(),
-                sendFailure == null ? null : String.valueOf(sendFailure.getMessage()), stopped,
+        final double elapsedSeconds =
+                result.ended() == 0 ? 0 : seconds(result.lastEndedNanos() - result.firstSentNanos());
+        return new LoadSummary(
+                run,
+                seed,
+                settings,
+                result.sent(),
+                result.failedSends(),
+                sendFailure == null ? null : String.valueOf(sendFailure.getMessage()),
+                stopped,
                 round(sendSeconds, 3),
                 // n orders sent on a schedule span n - 1 periods
                 sendSeconds > 0 ? round((result.sent() - 1) / sendSeconds, 1) : 0,
-                round(result.maxBehindNanos() / 1e6, 1), result.windowFilled(),
-                result.ended(), round(elapsedSeconds, 3),
+                round(result.maxBehindNanos() / 1e6, 1),
+                result.windowFilled(),
+                result.ended(),
+                round(elapsedSeconds, 3),
                 elapsedSeconds > 0 ? round(result.ended() / elapsedSeconds, 1) : 0,
-                Latency.of(result.latencies()), result.states(), result.notEnded(), result.notEndedSample(),
-                result.duplicates(), result.duplicateSample(), report == null ? null : Invariants.of(report));
+                Latency.of(result.latencies()),
+                result.states(),
+                result.notEnded(),
+                result.notEndedSample(),
+                result.duplicates(),
+                result.duplicateSample(),
+                report == null ? null : Invariants.of(report));
     }
 
     /** Every order sent ended exactly once, Kafka took every order, and the invariants hold (when checked). */
@@ -107,32 +127,69 @@ public record LoadSummary(
 
     public String text() {
         final StringBuilder out = new StringBuilder();
-        line(out, "Sent       %,d orders in %.1f s: %,.0f orders/s offered (rate %s, at most %,d in flight); %,d failed%s",
-                ordersSent, sendSeconds, offeredPerSecond, settings.rate(), settings.maxInFlight(), sendFailures,
+        line(
+                out,
+                "Sent       %,d orders in %.1f s: %,.0f orders/s offered (rate %s, at most %,d in flight); %,d failed%s",
+                ordersSent,
+                sendSeconds,
+                offeredPerSecond,
+                settings.rate(),
+                settings.maxInFlight(),
+                sendFailures,
                 sendFailure == null ? "" : " (" + sendFailure + ")");
         if (behindScheduleMs >= BEHIND) {
-            line(out, "Behind     the schedule by up to %.1f s: %s", behindScheduleMs / 1000, windowFilled
-                    ? "the window of orders in flight filled up, the pipeline did not keep up with rate " + settings.rate()
-                    : "the sender itself was held up (a busy machine, a slow send)");
+            line(
+                    out,
+                    "Behind     the schedule by up to %.1f s: %s",
+                    behindScheduleMs / 1000,
+                    windowFilled
+                            ? "the window of orders in flight filled up, the pipeline did not keep up with rate "
+                                    + settings.rate()
+                            : "the sender itself was held up (a busy machine, a slow send)");
         }
         if (stopped != OrderSender.Stop.ORDERS && stopped != OrderSender.Stop.DURATION) {
             line(out, "Stopped    early: %s", stopped.reason());
         }
         line(out, "Ended      %,d in %.1f s: %,.0f orders/s achieved", ended, elapsedSeconds, achievedPerSecond);
-        line(out, "Latency    placed -> terminal, ms: p50 %.1f, p95 %.1f, p99 %.1f, p99.9 %.1f, max %.1f (mean %.1f)",
-                latencyMs.p50(), latencyMs.p95(), latencyMs.p99(), latencyMs.p999(), latencyMs.max(), latencyMs.mean());
-        line(out, "States     %s", terminalStates.entrySet().stream()
-                .map(entry -> String.format(Locale.ROOT, "%s %,d", entry.getKey(), entry.getValue()))
-                .collect(Collectors.joining(", ")));
-        line(out, "Not ended  %,d%s", notEnded, notEnded == 0 ? "" : " within the timeout, e.g. " + String.join(", ", notEndedSample));
-        line(out, "Twice      %,d%s", duplicates, duplicates == 0 ? "" : " ended again, e.g. " + String.join(", ", duplicateSample));
+        line(
+                out,
+                "Latency    placed -> terminal, ms: p50 %.1f, p95 %.1f, p99 %.1f, p99.9 %.1f, max %.1f (mean %.1f)",
+                latencyMs.p50(),
+                latencyMs.p95(),
+                latencyMs.p99(),
+                latencyMs.p999(),
+                latencyMs.max(),
+                latencyMs.mean());
+        line(
+                out,
+                "States     %s",
+                terminalStates.entrySet().stream()
+                        .map(entry -> String.format(Locale.ROOT, "%s %,d", entry.getKey(), entry.getValue()))
+                        .collect(Collectors.joining(", ")));
+        line(
+                out,
+                "Not ended  %,d%s",
+                notEnded,
+                notEnded == 0 ? "" : " within the timeout, e.g. " + String.join(", ", notEndedSample));
+        line(
+                out,
+                "Twice      %,d%s",
+                duplicates,
+                duplicates == 0 ? "" : " ended again, e.g. " + String.join(", ", duplicateSample));
         if (invariants == null) {
             line(out, "Invariants not checked");
         } else {
-            line(out, "Invariants %s", invariants.ok() ? "hold (" + invariants.checks().size() + " checks over the topics)"
-                    : "BROKEN: " + invariants.checks().stream().filter(check -> !check.ok())
-                            .map(check -> check.name() + " " + check.violations() + " " + check.examples())
-                            .collect(Collectors.joining("; ")));
+            line(
+                    out,
+                    "Invariants %s",
+                    invariants.ok()
+                            ? "hold (" + invariants.checks().size() + " checks over the topics)"
+                            : "BROKEN: "
+                                    + invariants.checks().stream()
+                                            .filter(check -> !check.ok())
+                                            .map(check ->
+                                                    check.name() + " " + check.violations() + " " + check.examples())
+                                            .collect(Collectors.joining("; ")));
         }
         line(out, ok() ? "Every order ended exactly once." : "FAILED (exit code %d)", exitCode());
         return out.toString();
@@ -159,10 +216,21 @@ public record LoadSummary(
      * @param durationSeconds for how long at most; null: until {@code orders} are sent
      * @param hotShare null: lines spread evenly over the SKUs
      */
-    public record Settings(String rate, Long orders, Double durationSeconds, int maxInFlight, int skus, int hotSkus,
-                    Double hotShare, int maxLines, double seatStorm, int stormSeats, double digitalShare, long customers,
-                    Map<String, Double> cards, double timeoutSeconds) {
-    }
+    public record Settings(
+            String rate,
+            Long orders,
+            Double durationSeconds,
+            int maxInFlight,
+            int skus,
+            int hotSkus,
+            Double hotShare,
+            int maxLines,
+            double seatStorm,
+            int stormSeats,
+            double digitalShare,
+            long customers,
+            Map<String, Double> cards,
+            double timeoutSeconds) {}
 
     /** Placed → terminal latencies in milliseconds, to 0.1 ms. */
     record Latency(long count, double p50, double p95, double p99, double p999, double max, double mean) {
@@ -171,9 +239,14 @@ public record LoadSummary(
             if (micros.getTotalCount() == 0) {
                 return new Latency(0, 0, 0, 0, 0, 0, 0);
             }
-            return new Latency(micros.getTotalCount(), ms(micros.getValueAtPercentile(50)),
-                    ms(micros.getValueAtPercentile(95)), ms(micros.getValueAtPercentile(99)),
-                    ms(micros.getValueAtPercentile(99.9)), ms(micros.getMaxValue()), round(micros.getMean() / 1000.0, 1));
+            return new Latency(
+                    micros.getTotalCount(),
+                    ms(micros.getValueAtPercentile(50)),
+                    ms(micros.getValueAtPercentile(95)),
+                    ms(micros.getValueAtPercentile(99)),
+                    ms(micros.getValueAtPercentile(99.9)),
+                    ms(micros.getMaxValue()),
+                    round(micros.getMean() / 1000.0, 1));
         }
 
         private static double ms(final long micros) {
@@ -191,12 +264,19 @@ public record LoadSummary(
         }
 
         static Invariants of(final VerificationReport report) {
-            return new Invariants(report.ok(), report.checks().stream()
-                    .map(check -> new Check(check.name(), check.ok(), check.violations().size(),
-                            check.violations().stream().limit(EXAMPLES)
-                                    .map(violation -> String.join(", ", violation.ids()) + ": " + violation.message())
-                                    .toList()))
-                    .toList());
+            return new Invariants(
+                    report.ok(),
+                    report.checks().stream()
+                            .map(check -> new Check(
+                                    check.name(),
+                                    check.ok(),
+                                    check.violations().size(),
+                                    check.violations().stream()
+                                            .limit(EXAMPLES)
+                                            .map(violation ->
+                                                    String.join(", ", violation.ids()) + ": " + violation.message())
+                                            .toList()))
+                            .toList());
         }
 
         record Check(String name, boolean ok, int violations, List<String> examples) {

@@ -7,8 +7,8 @@ import io.purchasepipeline.topology.PipelineConfig;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Locale;
+import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.function.LongFunction;
 import picocli.CommandLine.ITypeConverter;
@@ -78,16 +78,34 @@ public final class OrderMix {
      * @param cards which test cards pay
      * @param flash every order is one unit of the first SKU (the rest of the mix is not used)
      */
-    public record Spec(int skus, int hotSkus, Double hotShare, int maxLines, double seatStorm, int stormSeats,
-                double digitalShare, long customers, CardMix cards, boolean flash) {
+    public record Spec(
+            int skus,
+            int hotSkus,
+            Double hotShare,
+            int maxLines,
+            double seatStorm,
+            int stormSeats,
+            double digitalShare,
+            long customers,
+            CardMix cards,
+            boolean flash) {
 
-        public Spec(final int skus, final int hotSkus, final Double hotShare, final int maxLines, final double seatStorm,
-             final int stormSeats, final double digitalShare, final long customers, final CardMix cards) {
+        public Spec(
+                final int skus,
+                final int hotSkus,
+                final Double hotShare,
+                final int maxLines,
+                final double seatStorm,
+                final int stormSeats,
+                final double digitalShare,
+                final long customers,
+                final CardMix cards) {
             this(skus, hotSkus, hotShare, maxLines, seatStorm, stormSeats, digitalShare, customers, cards, false);
         }
 
         /** The preset {@code kind} over {@code skus} PHYSICAL SKUs. */
-        public static Spec of(final Kind kind, final int skus, final int maxLines, final long customers, final CardMix cards) {
+        public static Spec of(
+                final Kind kind, final int skus, final int maxLines, final long customers, final CardMix cards) {
             return switch (kind) {
                 case UNIFORM -> new Spec(skus, 0, null, maxLines, 0, 0, 0, customers, cards);
                 case HOT -> new Spec(skus, HOT_MIX_SKUS, HOT_MIX_SHARE, maxLines, 0, 0, 0, customers, cards);
@@ -96,8 +114,15 @@ public final class OrderMix {
         }
 
         public Spec {
-            if (skus < 1 || hotSkus < 0 || hotSkus > skus || maxLines < 1 || stormSeats < 0 || customers < 1
-                    || !share(seatStorm) || !share(digitalShare) || hotShare != null && (!share(hotShare) || hotSkus == 0)
+            if (skus < 1
+                    || hotSkus < 0
+                    || hotSkus > skus
+                    || maxLines < 1
+                    || stormSeats < 0
+                    || customers < 1
+                    || !share(seatStorm)
+                    || !share(digitalShare)
+                    || hotShare != null && (!share(hotShare) || hotSkus == 0)
                     || seatStorm > 0 && stormSeats == 0) {
                 throw new IllegalArgumentException("not a consistent order mix: " + this);
             }
@@ -112,7 +137,9 @@ public final class OrderMix {
          * window than the fraud check allows.
          */
         public double velocitySafeRate(final PipelineConfig rules) {
-            return (double) customers * rules.velocityMaxOrders() / (rules.velocityWindow().toMillis() / 1000.0);
+            return (double) customers
+                    * rules.velocityMaxOrders()
+                    / (rules.velocityWindow().toMillis() / 1000.0);
         }
     }
 
@@ -150,7 +177,12 @@ public final class OrderMix {
         final List<OrderLine> items = new ArrayList<>(lines.size());
         lines.forEach((sku, quantity) -> items.add(new OrderLine(sku, quantity)));
         final CardMix.Card card = spec.cards().pick(random.nextDouble());
-        return new Order(ids.id(seq, customerId), customerId, "Load Customer " + customer, customerId + "@example.com", items,
+        return new Order(
+                ids.id(seq, customerId),
+                customerId,
+                "Load Customer " + customer,
+                customerId + "@example.com",
+                items,
                 new PaymentDetails(card.masked()));
     }
 
@@ -159,11 +191,14 @@ public final class OrderMix {
      * sends, by sequence number, approved cards only: for a relational baseline that orders from
      * the same PHYSICAL SKUs ({@code load-sku-0} to {@code load-sku-<skus - 1>}).
      */
-    public static LongFunction<Order> generator(final Kind kind, final int skus, final int maxLines, final long customers,
-                                                final long seed) {
+    public static LongFunction<Order> generator(
+            final Kind kind, final int skus, final int maxLines, final long customers, final long seed) {
         final OrderIds ids = new OrderIds(seed);
-        final OrderMix mix = new OrderMix(Spec.of(kind, skus, maxLines, customers, new CardMix.Converter().convert("approved=1")),
-                new LoadCatalog(ids.runTag(), skus, 0, false), ids, seed);
+        final OrderMix mix = new OrderMix(
+                Spec.of(kind, skus, maxLines, customers, new CardMix.Converter().convert("approved=1")),
+                new LoadCatalog(ids.runTag(), skus, 0, false),
+                ids,
+                seed);
         return mix::order;
     }
 

@@ -45,8 +45,13 @@ public final class OrderSender {
     private final Rate rate;
     private final Duration stallTimeout;
 
-    public OrderSender(final Producer<String, Order> producer, final String topic, final OrderMix mix, final Outcomes outcomes,
-                final Rate rate, final Duration stallTimeout) {
+    public OrderSender(
+            final Producer<String, Order> producer,
+            final String topic,
+            final OrderMix mix,
+            final Outcomes outcomes,
+            final Rate rate,
+            final Duration stallTimeout) {
         this.producer = producer;
         this.topic = topic;
         this.mix = mix;
@@ -93,8 +98,10 @@ public final class OrderSender {
         // placed before it is sent: its end can be read before send() returns
         outcomes.placed(seq, placedAt, now);
         try {
-            producer.send(new ProducerRecord<>(topic, null, order.customerId(), order,
-                    CorrelationId.headers(mix.correlationId(seq))), (metadata, exception) -> {
+            producer.send(
+                    new ProducerRecord<>(
+                            topic, null, order.customerId(), order, CorrelationId.headers(mix.correlationId(seq))),
+                    (metadata, exception) -> {
                         if (exception != null) {
                             outcomes.failed(seq, exception);
                         }

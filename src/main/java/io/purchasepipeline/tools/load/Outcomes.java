@@ -133,20 +133,38 @@ public final class Outcomes {
     }
 
     public synchronized Snapshot snapshot() {
-        return new Snapshot(sent, endedCount, inFlight.size(), failedSends, duplicates,
+        return new Snapshot(
+                sent,
+                endedCount,
+                inFlight.size(),
+                failedSends,
+                duplicates,
                 endedCount == 0 ? 0 : latencies.getValueAtPercentile(99) / 1000.0);
     }
 
     /** Everything counted so far, with up to {@value #SAMPLE} ids of the orders still in flight. */
     public synchronized Result result() {
-        final List<String> notEnded = inFlight.keySet().stream().sorted().limit(SAMPLE).map(ids::id).toList();
-        return new Result(sent, failedSends, endedCount, firstSentNanos, lastSentNanos, maxBehindNanos, windowFilled,
-                lastEndedNanos, latencies.copy(), new EnumMap<>(states), inFlight.size(), notEnded, duplicates, List.copyOf(duplicateSample));
+        final List<String> notEnded =
+                inFlight.keySet().stream().sorted().limit(SAMPLE).map(ids::id).toList();
+        return new Result(
+                sent,
+                failedSends,
+                endedCount,
+                firstSentNanos,
+                lastSentNanos,
+                maxBehindNanos,
+                windowFilled,
+                lastEndedNanos,
+                latencies.copy(),
+                new EnumMap<>(states),
+                inFlight.size(),
+                notEnded,
+                duplicates,
+                List.copyOf(duplicateSample));
     }
 
     /** Figures for the progress display. */
-    public record Snapshot(long sent, long ended, long inFlight, long failedSends, long duplicates, double p99Ms) {
-    }
+    public record Snapshot(long sent, long ended, long inFlight, long failedSends, long duplicates, double p99Ms) {}
 
     /**
      * @param maxBehindNanos how far the sender fell behind its schedule at most (0 at the maximum rate)
@@ -154,9 +172,21 @@ public final class Outcomes {
      * @param latencies placed → terminal, in microseconds
      * @param notEnded orders placed that had no terminal event yet
      */
-    record Result(long sent, long failedSends, long ended, long firstSentNanos, long lastSentNanos, long maxBehindNanos,
-                  boolean windowFilled, long lastEndedNanos, Histogram latencies, Map<OrderStatus, Long> states, long notEnded,
-                  List<String> notEndedSample, long duplicates, List<String> duplicateSample) {
+    record Result(
+            long sent,
+            long failedSends,
+            long ended,
+            long firstSentNanos,
+            long lastSentNanos,
+            long maxBehindNanos,
+            boolean windowFilled,
+            long lastEndedNanos,
+            Histogram latencies,
+            Map<OrderStatus, Long> states,
+            long notEnded,
+            List<String> notEndedSample,
+            long duplicates,
+            List<String> duplicateSample) {
 
         Result {
             Objects.requireNonNull(latencies);

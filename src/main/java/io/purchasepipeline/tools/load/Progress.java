@@ -17,16 +17,23 @@ import me.tongfei.progressbar.ProgressBarStyle;
 public interface Progress extends AutoCloseable {
 
     /** No display: output piped to a file or a script, or {@code --no-progress}. */
-    Progress NONE = () -> { };
+    Progress NONE = () -> {};
 
     /**
      * @param expected how many orders the run will end; -1 when not known (a run by duration at the maximum rate)
      * @param terminal where to draw: the standard error stream, so that the summary on standard output stays clean
      */
-    static Progress bar(final long expected, final ProgressBarConsumer terminal, final Supplier<Outcomes.Snapshot> figures) {
-        final ProgressBar bar = new ProgressBarBuilder().setTaskName("load").setInitialMax(expected)
-                .setStyle(ProgressBarStyle.ASCII).setUnit(" orders", 1).showSpeed().setUpdateIntervalMillis(250)
-                .setConsumer(terminal).build();
+    static Progress bar(
+            final long expected, final ProgressBarConsumer terminal, final Supplier<Outcomes.Snapshot> figures) {
+        final ProgressBar bar = new ProgressBarBuilder()
+                .setTaskName("load")
+                .setInitialMax(expected)
+                .setStyle(ProgressBarStyle.ASCII)
+                .setUnit(" orders", 1)
+                .showSpeed()
+                .setUpdateIntervalMillis(250)
+                .setConsumer(terminal)
+                .build();
         final ScheduledExecutorService updates = Executors.newSingleThreadScheduledExecutor(runnable -> {
             final Thread thread = new Thread(runnable, "load-progress");
             thread.setDaemon(true);
@@ -47,8 +54,8 @@ public interface Progress extends AutoCloseable {
 
     /** {@code sent 1,200, 180 in flight, p99 210 ms}, with failures and duplicates only when there are any. */
     static String message(final Outcomes.Snapshot now) {
-        final StringBuilder message = new StringBuilder(String.format(Locale.ROOT, "sent %,d, %,d in flight, p99 %.0f ms",
-                now.sent(), now.inFlight(), now.p99Ms()));
+        final StringBuilder message = new StringBuilder(String.format(
+                Locale.ROOT, "sent %,d, %,d in flight, p99 %.0f ms", now.sent(), now.inFlight(), now.p99Ms()));
         if (now.failedSends() > 0) {
             message.append(String.format(Locale.ROOT, ", %,d failed", now.failedSends()));
         }

@@ -55,8 +55,8 @@ public record Rate(int perSecond) {
             } catch (NumberFormatException e) {
                 // reported below, with what is accepted
             }
-            throw new TypeConversionException("'" + value + "' is not a rate: orders per second (a whole number >= 0) "
-                    + "or max");
+            throw new TypeConversionException(
+                    "'" + value + "' is not a rate: orders per second (a whole number >= 0) " + "or max");
         }
     }
 }

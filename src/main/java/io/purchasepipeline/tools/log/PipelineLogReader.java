@@ -55,21 +55,29 @@ public final class PipelineLogReader implements AutoCloseable {
     private final boolean follow;
     private final LogFilter filter;
     private final RecordSummaries summaries = new RecordSummaries();
-    private final TimeOrderedMerge merge = new TimeOrderedMerge(Set.of(Topics.ORDERS.name(), Topics.CATALOG.name(),
-            Topics.CUSTOMER_FLAGS.name(), Topics.SEAT_RESERVATIONS.name()));
+    private final TimeOrderedMerge merge = new TimeOrderedMerge(Set.of(
+            Topics.ORDERS.name(),
+            Topics.CATALOG.name(),
+            Topics.CUSTOMER_FLAGS.name(),
+            Topics.SEAT_RESERVATIONS.name()));
     /** Each assigned partition's end (last stable offset) when it was assigned. */
     private final Map<TopicPartition, Long> ends = new HashMap<>();
     /** Assigned partitions not yet read up to {@link #ends}. */
     private final Set<TopicPartition> behind = new HashSet<>();
+
     private final Set<TopicPartition> assignedOnce = new HashSet<>();
     private final Set<TopicPartition> paused = new HashSet<>();
     private Set<String> topicsAtStart = Set.of();
     private volatile boolean stopping;
 
-    public PipelineLogReader(final Properties clientProps, final Pattern topics, final boolean fromBeginning, final boolean follow,
+    public PipelineLogReader(
+            final Properties clientProps,
+            final Pattern topics,
+            final boolean fromBeginning,
+            final boolean follow,
             final LogFilter filter) {
-        this.consumer = new KafkaConsumer<>(readerProps(clientProps, follow), new ByteArrayDeserializer(),
-                new ByteArrayDeserializer());
+        this.consumer = new KafkaConsumer<>(
+                readerProps(clientProps, follow), new ByteArrayDeserializer(), new ByteArrayDeserializer());
         this.servers = clientProps.getProperty(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG);
         this.topics = topics;
         this.fromBeginning = fromBeginning;
@@ -105,12 +113,17 @@ public final class PipelineLogReader implements AutoCloseable {
             throw new IllegalStateException("Kafka at " + servers + " did not answer within " + REACH.toSeconds()
                     + " s: is it running there? (--bootstrap-servers, KAFKA_BOOTSTRAP_SERVERS)");
         }
-        topicsAtStart = existing.keySet().stream().filter(name -> topics.matcher(name).matches()).collect(Collectors.toSet());
+        topicsAtStart = existing.keySet().stream()
+                .filter(name -> topics.matcher(name).matches())
+                .collect(Collectors.toSet());
         if (topicsAtStart.isEmpty() && !follow) {
-            throw new IllegalStateException("No topic matches " + topics + " in this Kafka: has the pipeline run here?");
+            throw new IllegalStateException(
+                    "No topic matches " + topics + " in this Kafka: has the pipeline run here?");
         }
-        final Set<TopicPartition> expected = topicsAtStart.stream().flatMap(topic -> existing.get(topic).stream())
-                .map(info -> new TopicPartition(info.topic(), info.partition())).collect(Collectors.toSet());
+        final Set<TopicPartition> expected = topicsAtStart.stream()
+                .flatMap(topic -> existing.get(topic).stream())
+                .map(info -> new TopicPartition(info.topic(), info.partition()))
+                .collect(Collectors.toSet());
         consumer.subscribe(topics, new Assignments());
         boolean caughtUp = false;
         long lastProgress = System.nanoTime();

@@ -23,8 +23,7 @@ import org.apache.kafka.common.TopicPartition;
 final class TimeOrderedMerge {
 
     /** A buffered entry; {@code arrival} orders entries of equal timestamps as they were read. */
-    private record Pending(LogEntry entry, long arrival) {
-    }
+    private record Pending(LogEntry entry, long arrival) {}
 
     private final Comparator<Pending> earliest;
     private final Map<TopicPartition, Deque<Pending>> buffered = new HashMap<>();
@@ -32,7 +31,8 @@ final class TimeOrderedMerge {
 
     /** @param inputs the topics only the outside writes: the causes of what the pipeline writes */
     TimeOrderedMerge(final Set<String> inputs) {
-        this.earliest = Comparator.comparingLong((Pending pending) -> pending.entry().timestamp())
+        this.earliest = Comparator.comparingLong(
+                        (Pending pending) -> pending.entry().timestamp())
                 .thenComparing(pending -> !inputs.contains(pending.entry().topic()))
                 .thenComparingLong(Pending::arrival);
     }
@@ -65,7 +65,8 @@ final class TimeOrderedMerge {
         while (true) {
             Deque<Pending> next = null;
             for (final Map.Entry<TopicPartition, Deque<Pending>> queue : buffered.entrySet()) {
-                if (!queue.getValue().isEmpty() && (next == null || earliest.compare(queue.getValue().peek(), next.peek()) < 0)) {
+                if (!queue.getValue().isEmpty()
+                        && (next == null || earliest.compare(queue.getValue().peek(), next.peek()) < 0)) {
                     next = queue.getValue();
                 }
             }

@@ -18,10 +18,10 @@ import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -57,19 +57,27 @@ class BrokerNodeTest {
             clusterId = metaProperty(dataDir, "cluster.id");
 
             // a write to a topic nobody created does not create it (with one partition, whatever it needs)
-            try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
-                    ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, node.bootstrapServers(), ProducerConfig.MAX_BLOCK_MS_CONFIG, 2_000),
-                    new StringSerializer(), new StringSerializer())) {
-                assertThatThrownBy(() -> producer.send(new ProducerRecord<>("never-created", "v")).get())
+            try (KafkaProducer<String, String> producer = new KafkaProducer<>(
+                    Map.of(
+                            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                            node.bootstrapServers(),
+                            ProducerConfig.MAX_BLOCK_MS_CONFIG,
+                            2_000),
+                    new StringSerializer(),
+                    new StringSerializer())) {
+                assertThatThrownBy(() -> producer.send(new ProducerRecord<>("never-created", "v"))
+                                .get())
                         .hasCauseInstanceOf(org.apache.kafka.common.errors.TimeoutException.class);
             }
-            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, node.bootstrapServers()))) {
+            try (Admin admin =
+                    Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, node.bootstrapServers()))) {
                 assertThat(admin.listTopics().names().get()).doesNotContain("never-created");
             }
 
             node.stop();
             assertThat(node.isRunning()).isFalse();
-            assertThat(ProcessHandle.of(firstPid).filter(ProcessHandle::isAlive)).isEmpty();
+            assertThat(ProcessHandle.of(firstPid).filter(ProcessHandle::isAlive))
+                    .isEmpty();
             assertThat(node.pidFile()).doesNotExist();
             node.stop();
         }
@@ -77,7 +85,9 @@ class BrokerNodeTest {
         try (BrokerNode restarted = standalone(dataDir)) {
             restarted.start();
             restarted.awaitReady(READY_TIMEOUT);
-            assertThat(metaProperty(dataDir, "cluster.id")).as("formatted only once").isEqualTo(clusterId);
+            assertThat(metaProperty(dataDir, "cluster.id"))
+                    .as("formatted only once")
+                    .isEqualTo(clusterId);
             assertThat(consumeAll(restarted.bootstrapServers(), TOPIC, 1)).containsExactly("kept");
         }
         assertThat(dataDir.resolve("logs").resolve("server.log")).content().contains("Kafka Server started");
@@ -86,8 +96,10 @@ class BrokerNodeTest {
     @Test
     @Timeout(300)
     void reportsWhyANodeDiedWithTheTailOfItsLog() throws Exception {
-        try (BrokerNode node = BrokerNode.standalone(tmp.resolve("kafka")).port(LoopbackPorts.free(1).get(0))
-                .maxHeap("1m").build()) {
+        try (BrokerNode node = BrokerNode.standalone(tmp.resolve("kafka"))
+                .port(LoopbackPorts.free(1).get(0))
+                .maxHeap("1m")
+                .build()) {
             node.start();
             assertThatThrownBy(() -> node.awaitReady(READY_TIMEOUT))
                     .isInstanceOf(BrokerStartupException.class)
@@ -99,8 +111,11 @@ class BrokerNodeTest {
 
     @Test
     void refusesATakenPortInOneLineBeforeLaunchingAnything() throws Exception {
-        try (ServerSocket taken = new ServerSocket(LoopbackPorts.free(1).get(0), 1, InetAddress.getByName("127.0.0.1"));
-             BrokerNode node = BrokerNode.standalone(tmp.resolve("kafka")).port(taken.getLocalPort()).build()) {
+        try (ServerSocket taken =
+                        new ServerSocket(LoopbackPorts.free(1).get(0), 1, InetAddress.getByName("127.0.0.1"));
+                BrokerNode node = BrokerNode.standalone(tmp.resolve("kafka"))
+                        .port(taken.getLocalPort())
+                        .build()) {
             assertThatThrownBy(node::start)
                     .isInstanceOf(BrokerStartupException.class)
                     .hasMessageStartingWith("Port " + taken.getLocalPort() + " on 127.0.0.1 is taken")
@@ -112,7 +127,9 @@ class BrokerNodeTest {
 
     @Test
     void rejectsSettingsThatWouldBreakTheNode() {
-        assertThatThrownBy(() -> BrokerNode.standalone(tmp).property("listeners", "PLAINTEXT://:9092").build())
+        assertThatThrownBy(() -> BrokerNode.standalone(tmp)
+                        .property("listeners", "PLAINTEXT://:9092")
+                        .build())
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("listeners");
         assertThatThrownBy(() -> BrokerNode.standalone(tmp).maxHeap("-Xmx1g").build())

@@ -1,8 +1,7 @@
 package io.purchasepipeline.tools.kafka;
 
-import org.apache.kafka.common.TopicPartitionInfo;
-import org.apache.kafka.clients.admin.TopicDescription;
 import static org.assertj.core.api.Assertions.assertThat;
+
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
@@ -17,6 +16,7 @@ import java.util.concurrent.Future;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -25,6 +25,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -35,8 +36,7 @@ public final class KafkaTestClients {
     /** A node may take 10+ s to come up on a busy two-core machine; a cluster more. */
     static final Duration READY_TIMEOUT = Duration.ofSeconds(90);
 
-    private KafkaTestClients() {
-    }
+    private KafkaTestClients() {}
 
     static void createTopic(final String bootstrap, final NewTopic topic) throws Exception {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
@@ -49,18 +49,25 @@ public final class KafkaTestClients {
     }
 
     public static KafkaProducer<String, String> producer(final String bootstrap) {
-        return new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-                // 4.x batches for 5 ms by default: every acknowledged send would wait for it
-                ProducerConfig.LINGER_MS_CONFIG, 0),
-                new StringSerializer(), new StringSerializer());
+        return new KafkaProducer<>(
+                Map.of(
+                        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        bootstrap,
+                        ProducerConfig.ACKS_CONFIG,
+                        "all",
+                        ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+                        true,
+                        // 4.x batches for 5 ms by default: every acknowledged send would wait for it
+                        ProducerConfig.LINGER_MS_CONFIG,
+                        0),
+                new StringSerializer(),
+                new StringSerializer());
     }
 
     /** Sends the values (keyed by themselves) and waits until every one is acknowledged by all in-sync replicas. */
-    static void produceAcknowledged(final KafkaProducer<String, String> producer, final String topic,
-                                    final List<String> values) throws InterruptedException, ExecutionException {
+    static void produceAcknowledged(
+            final KafkaProducer<String, String> producer, final String topic, final List<String> values)
+            throws InterruptedException, ExecutionException {
         final List<Future<RecordMetadata>> acks = new ArrayList<>();
         for (final String value : values) {
             acks.add(producer.send(new ProducerRecord<>(topic, value, value)));
@@ -72,10 +79,14 @@ public final class KafkaTestClients {
 
     /** Every value in the topic from the beginning, reading until {@code expected} arrived or 60 s passed. */
     static List<String> consumeAll(final String bootstrap, final String topic, final int expected) {
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false),
-                new StringDeserializer(), new StringDeserializer())) {
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(
+                Map.of(
+                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        bootstrap,
+                        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                        false),
+                new StringDeserializer(),
+                new StringDeserializer())) {
             final List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
                     .map(info -> new TopicPartition(topic, info.partition()))
                     .toList();
@@ -98,8 +109,8 @@ public final class KafkaTestClients {
      *
      * @param client the connection (bootstrap servers, security)
      */
-    public static <K, V> List<ConsumerRecord<K, V>> readCommitted(final Properties client, final String topic,
-            final Deserializer<K> keys, final Deserializer<V> values) {
+    public static <K, V> List<ConsumerRecord<K, V>> readCommitted(
+            final Properties client, final String topic, final Deserializer<K> keys, final Deserializer<V> values) {
         final Properties props = new Properties();
         props.putAll(client);
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -107,7 +118,8 @@ public final class KafkaTestClients {
         final List<ConsumerRecord<K, V>> records = new ArrayList<>();
         try (KafkaConsumer<K, V> consumer = new KafkaConsumer<>(props, keys, values)) {
             final List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-                    .map(info -> new TopicPartition(info.topic(), info.partition())).toList();
+                    .map(info -> new TopicPartition(info.topic(), info.partition()))
+                    .toList();
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             final Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
@@ -145,11 +157,15 @@ public final class KafkaTestClients {
             throws Exception {
         final long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
-            final TopicDescription description = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic);
-            if (description.partitions().stream().map(TopicPartitionInfo::isr).allMatch(isr -> isr.size() == replicas)) {
+            final TopicDescription description =
+                    admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic);
+            if (description.partitions().stream()
+                    .map(TopicPartitionInfo::isr)
+                    .allMatch(isr -> isr.size() == replicas)) {
                 return;
             }
-            assertThat(System.nanoTime()).as("all partitions back to %d in-sync replicas in time: %s", replicas, description)
+            assertThat(System.nanoTime())
+                    .as("all partitions back to %d in-sync replicas in time: %s", replicas, description)
                     .isLessThan(deadline);
             Thread.sleep(250);
         }

@@ -47,21 +47,28 @@ class LocalClusterTest {
             cluster.awaitReady(READY_TIMEOUT);
             final ClusterLayout layout = ClusterLayout.load(tmp).orElseThrow();
             for (final BrokerNode node : cluster.nodes()) {
-                assertThat(Files.readString(tmp.resolve("broker-" + node.nodeId() + ".pid")).trim())
+                assertThat(Files.readString(tmp.resolve("broker-" + node.nodeId() + ".pid"))
+                                .trim())
                         .isEqualTo(Long.toString(node.pid().orElseThrow()));
                 assertThat(metaProperty(node.dataDir(), "cluster.id")).isEqualTo(cluster.clusterId());
-                assertThat(metaProperty(node.dataDir(), "directory.id")).as("formatted as the saved quorum member")
-                        .isEqualTo(layout.members().get(node.nodeId() - 1).directoryId().toString());
+                assertThat(metaProperty(node.dataDir(), "directory.id"))
+                        .as("formatted as the saved quorum member")
+                        .isEqualTo(layout.members()
+                                .get(node.nodeId() - 1)
+                                .directoryId()
+                                .toString());
             }
 
-            createTopic(cluster.bootstrapServers(),
+            createTopic(
+                    cluster.bootstrapServers(),
                     new NewTopic(TOPIC, 3, (short) 3).configs(Map.of("min.insync.replicas", "2")));
             try (KafkaProducer<String, String> producer = producer(cluster.bootstrapServers())) {
                 produceAcknowledged(producer, TOPIC, values(0, 100));
 
                 final long killedPid = cluster.node(2).pid().orElseThrow();
                 cluster.kill(2);
-                assertThat(ProcessHandle.of(killedPid).filter(ProcessHandle::isAlive)).isEmpty();
+                assertThat(ProcessHandle.of(killedPid).filter(ProcessHandle::isAlive))
+                        .isEmpty();
 
                 produceAcknowledged(producer, TOPIC, values(100, 200));
             }

@@ -22,8 +22,7 @@ public final class LoopbackPorts {
     /** Read once: the kernel's range does not change while the tests run. */
     private static final Range EPHEMERAL = ephemeralRange();
 
-    private LoopbackPorts() {
-    }
+    private LoopbackPorts() {}
 
     /** A span of ports, both ends included. */
     public record Range(int low, int high) {
@@ -35,7 +34,9 @@ public final class LoopbackPorts {
         static Range parse(final String text) {
             final String[] parts = text.trim().split("\\s+");
             try {
-                return parts.length == 2 ? new Range(Integer.parseInt(parts[0]), Integer.parseInt(parts[1])) : LINUX_DEFAULT;
+                return parts.length == 2
+                        ? new Range(Integer.parseInt(parts[0]), Integer.parseInt(parts[1]))
+                        : LINUX_DEFAULT;
             } catch (NumberFormatException e) {
                 return LINUX_DEFAULT;
             }
@@ -52,7 +53,8 @@ public final class LoopbackPorts {
         /** The spans from 10000 up to 65535 outside this range holding at least {@code count} ports. */
         List<Range> outside(final int count) {
             return List.of(new Range(10000, low - 1), new Range(high + 1, 65535)).stream()
-                    .filter(span -> span.size() >= count).toList();
+                    .filter(span -> span.size() >= count)
+                    .toList();
         }
     }
 
@@ -79,7 +81,8 @@ public final class LoopbackPorts {
                 }
             }
             if (held.size() < count) {
-                throw new IOException("found only " + held.size() + " of " + count + " free ports outside " + EPHEMERAL);
+                throw new IOException(
+                        "found only " + held.size() + " of " + count + " free ports outside " + EPHEMERAL);
             }
             return held.stream().map(ServerSocket::getLocalPort).toList();
         } finally {

@@ -24,8 +24,12 @@ class LoopbackPortsTest {
 
         final List<Integer> ports = LoopbackPorts.free(40);
 
-        assertThat(ports).hasSize(40).doesNotHaveDuplicates()
-                .allSatisfy(port -> assertThat(ephemeral.contains(port)).as("port %d in %s", port, ephemeral).isFalse())
+        assertThat(ports)
+                .hasSize(40)
+                .doesNotHaveDuplicates()
+                .allSatisfy(port -> assertThat(ephemeral.contains(port))
+                        .as("port %d in %s", port, ephemeral)
+                        .isFalse())
                 .allSatisfy(port -> assertThat(port).isBetween(1024, 65535));
         assertBindable(ports);
     }
@@ -37,7 +41,8 @@ class LoopbackPortsTest {
         final int first = LoopbackPorts.freeConsecutive(6);
 
         final List<Integer> ports = IntStream.range(first, first + 6).boxed().toList();
-        assertThat(ports).allSatisfy(port -> assertThat(ephemeral.contains(port)).isFalse());
+        assertThat(ports)
+                .allSatisfy(port -> assertThat(ephemeral.contains(port)).isFalse());
         assertBindable(ports);
     }
 

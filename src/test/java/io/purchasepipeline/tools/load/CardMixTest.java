@@ -16,7 +16,9 @@ class CardMixTest {
 
     @Test
     void readsNamedWeights() {
-        assertThat(converter.convert("approved=98, declined=2,Insufficient-Funds=0.5").weights())
+        assertThat(converter
+                        .convert("approved=98, declined=2,Insufficient-Funds=0.5")
+                        .weights())
                 .isEqualTo(Map.of(Card.APPROVED, 98.0, Card.DECLINED, 2.0, Card.INSUFFICIENT_FUNDS, 0.5));
         assertThat(converter.convert(CardMix.DEFAULT).labelled()).isEqualTo(Map.of("approved", 98.0, "declined", 2.0));
     }
@@ -39,9 +41,11 @@ class CardMixTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"approved", "visa=1", "approved=-1", "approved=x", "approved=1,approved=2", "declined=0", ""})
+    @ValueSource(
+            strings = {"approved", "visa=1", "approved=-1", "approved=x", "approved=1,approved=2", "declined=0", ""})
     void refusesAnythingElse(final String value) {
-        assertThatThrownBy(() -> converter.convert(value)).isInstanceOf(TypeConversionException.class)
+        assertThatThrownBy(() -> converter.convert(value))
+                .isInstanceOf(TypeConversionException.class)
                 .hasMessageContaining("'" + value + "'");
     }
 }

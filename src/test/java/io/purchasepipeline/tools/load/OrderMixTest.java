@@ -32,9 +32,12 @@ class OrderMixTest {
         final OrderMix first = mix(spec, 42);
         final OrderMix second = mix(spec, 42);
 
-        final List<Order> forwards = LongStream.range(0, 500).mapToObj(first::order).toList();
-        final List<Order> backwards = new ArrayList<>(LongStream.range(0, 500).map(seq -> 499 - seq)
-                .mapToObj(second::order).toList());
+        final List<Order> forwards =
+                LongStream.range(0, 500).mapToObj(first::order).toList();
+        final List<Order> backwards = new ArrayList<>(LongStream.range(0, 500)
+                .map(seq -> 499 - seq)
+                .mapToObj(second::order)
+                .toList());
         Collections.reverse(backwards);
 
         assertThat(backwards).isEqualTo(forwards);
@@ -44,8 +47,12 @@ class OrderMixTest {
     void anotherSeedGivesOtherOrders() {
         final OrderMix.Spec spec = spec(null, 0, APPROVED_ONLY, 1_000_000);
 
-        final List<List<OrderLine>> one = LongStream.range(0, 100).mapToObj(seq -> mix(spec, 1).order(seq).items()).toList();
-        final List<List<OrderLine>> other = LongStream.range(0, 100).mapToObj(seq -> mix(spec, 2).order(seq).items()).toList();
+        final List<List<OrderLine>> one = LongStream.range(0, 100)
+                .mapToObj(seq -> mix(spec, 1).order(seq).items())
+                .toList();
+        final List<List<OrderLine>> other = LongStream.range(0, 100)
+                .mapToObj(seq -> mix(spec, 2).order(seq).items())
+                .toList();
 
         assertThat(one).isNotEqualTo(other);
     }
@@ -56,22 +63,26 @@ class OrderMixTest {
 
         final List<String> skus = lines(mix).stream().map(OrderLine::sku).toList();
 
-        final Set<String> hot = IntStream.range(0, 10).mapToObj(LoadCatalog::physical).collect(Collectors.toSet());
-        assertThat(skus.stream().filter(hot::contains).count() / (double) skus.size()).isCloseTo(0.9, within(0.01));
+        final Set<String> hot =
+                IntStream.range(0, 10).mapToObj(LoadCatalog::physical).collect(Collectors.toSet());
+        assertThat(skus.stream().filter(hot::contains).count() / (double) skus.size())
+                .isCloseTo(0.9, within(0.01));
         // the rest spread over the other 990
-        assertThat(skus.stream().filter(sku -> !hot.contains(sku)).distinct().count()).isGreaterThan(900);
+        assertThat(skus.stream().filter(sku -> !hot.contains(sku)).distinct().count())
+                .isGreaterThan(900);
     }
 
     @Test
     void withoutAHotShareTheLinesSpreadEvenlyOverEverySku() {
         final OrderMix mix = mix(spec(null, 0, APPROVED_ONLY, 1_000_000), 7);
 
-        final Map<String, Long> perSku = lines(mix).stream()
-                .collect(Collectors.groupingBy(OrderLine::sku, Collectors.counting()));
+        final Map<String, Long> perSku =
+                lines(mix).stream().collect(Collectors.groupingBy(OrderLine::sku, Collectors.counting()));
 
         // about 40 lines per SKU: every SKU is ordered, none more than about twice as often as the mean
         assertThat(perSku).hasSize(1000);
-        final double mean = perSku.values().stream().mapToLong(Long::longValue).average().orElseThrow();
+        final double mean =
+                perSku.values().stream().mapToLong(Long::longValue).average().orElseThrow();
         assertThat(perSku.values()).allSatisfy(count -> assertThat(count).isBetween(1L, (long) (2 * mean)));
     }
 
@@ -80,24 +91,36 @@ class OrderMixTest {
         final LoadCatalog catalog = new LoadCatalog(IDS.runTag(), 1000, 3, false);
         final OrderMix mix = new OrderMix(spec(null, 0.2, APPROVED_ONLY, 1_000_000), catalog, IDS, 3);
 
-        final List<Order> storm = LongStream.range(0, ORDERS).mapToObj(mix::order)
-                .filter(order -> order.items().stream().anyMatch(line -> line.sku().contains("-seat-"))).toList();
+        final List<Order> storm = LongStream.range(0, ORDERS)
+                .mapToObj(mix::order)
+                .filter(order ->
+                        order.items().stream().anyMatch(line -> line.sku().contains("-seat-")))
+                .toList();
 
         assertThat(storm.size() / (double) ORDERS).isCloseTo(0.2, within(0.01));
         assertThat(storm).allSatisfy(order -> assertThat(order.items()).hasSize(1));
         assertThat(storm.stream().map(order -> order.items().get(0)).distinct())
-                .containsExactlyInAnyOrder(new OrderLine(catalog.seat(0), 1), new OrderLine(catalog.seat(1), 1),
+                .containsExactlyInAnyOrder(
+                        new OrderLine(catalog.seat(0), 1),
+                        new OrderLine(catalog.seat(1), 1),
                         new OrderLine(catalog.seat(2), 1));
     }
 
     @Test
     void cardsFollowTheirWeightsMaskedAsTheIntakeWritesThem() {
-        final OrderMix mix = mix(spec(null, 0, new CardMix.Converter().convert("approved=90,declined=10"), 1_000_000), 5);
+        final OrderMix mix =
+                mix(spec(null, 0, new CardMix.Converter().convert("approved=90,declined=10"), 1_000_000), 5);
 
-        final List<String> cards = LongStream.range(0, ORDERS).mapToObj(seq -> mix.order(seq).payment().card()).toList();
+        final List<String> cards = LongStream.range(0, ORDERS)
+                .mapToObj(seq -> mix.order(seq).payment().card())
+                .toList();
 
-        assertThat(cards).containsOnly(Cards.mask(PaymentSimulator.APPROVED_CARD), Cards.mask(PaymentSimulator.DECLINED_CARD));
-        assertThat(cards.stream().filter(Cards.mask(PaymentSimulator.DECLINED_CARD)::equals).count() / (double) ORDERS)
+        assertThat(cards)
+                .containsOnly(Cards.mask(PaymentSimulator.APPROVED_CARD), Cards.mask(PaymentSimulator.DECLINED_CARD));
+        assertThat(cards.stream()
+                                .filter(Cards.mask(PaymentSimulator.DECLINED_CARD)::equals)
+                                .count()
+                        / (double) ORDERS)
                 .isCloseTo(0.1, within(0.01));
     }
 
@@ -105,7 +128,9 @@ class OrderMixTest {
     void customersTakeTurnsFromThePool() {
         final OrderMix mix = mix(spec(null, 0, APPROVED_ONLY, 100), 5);
 
-        final List<String> customers = LongStream.range(0, 200).mapToObj(seq -> mix.order(seq).customerId()).toList();
+        final List<String> customers = LongStream.range(0, 200)
+                .mapToObj(seq -> mix.order(seq).customerId())
+                .toList();
 
         assertThat(new HashSet<>(customers.subList(0, 100))).hasSize(100);
         assertThat(customers.subList(100, 200)).isEqualTo(customers.subList(0, 100));
@@ -127,13 +152,22 @@ class OrderMixTest {
                 assertThat(line.quantity()).isBetween(1, 3 * OrderMix.MAX_QUANTITY);
             });
             assertThat(order.items().stream().map(OrderLine::sku).distinct()).hasSameSizeAs(order.items());
-            final double total = order.items().stream().mapToDouble(line -> line.quantity()
-                    * (line.sku().equals(LoadCatalog.EBOOK) ? LoadCatalog.EBOOK_PRICE : line.sku().contains("-seat-")
-                    ? LoadCatalog.SEAT_PRICE : LoadCatalog.PHYSICAL_PRICE).doubleValue()).sum();
-            assertThat(total).isLessThan(PipelineConfig.DEFAULTS.fraudAmountLimit().doubleValue());
+            final double total = order.items().stream()
+                    .mapToDouble(line -> line.quantity()
+                            * (line.sku().equals(LoadCatalog.EBOOK)
+                                            ? LoadCatalog.EBOOK_PRICE
+                                            : line.sku().contains("-seat-")
+                                                    ? LoadCatalog.SEAT_PRICE
+                                                    : LoadCatalog.PHYSICAL_PRICE)
+                                    .doubleValue())
+                    .sum();
+            assertThat(total)
+                    .isLessThan(PipelineConfig.DEFAULTS.fraudAmountLimit().doubleValue());
         });
-        assertThat(LongStream.range(0, 2000).mapToObj(mix::order)
-                .filter(order -> order.items().contains(new OrderLine(LoadCatalog.EBOOK, 1)))).isNotEmpty();
+        assertThat(LongStream.range(0, 2000)
+                        .mapToObj(mix::order)
+                        .filter(order -> order.items().contains(new OrderLine(LoadCatalog.EBOOK, 1))))
+                .isNotEmpty();
     }
 
     @Test
@@ -156,48 +190,71 @@ class OrderMixTest {
     void aFlashSaleOrderIsOneUnitOfTheSameSku() {
         final OrderMix mix = mix(OrderMix.Spec.of(OrderMix.Kind.FLASH, 1000, 3, 1_000_000, APPROVED_ONLY), 3);
 
-        assertThat(LongStream.range(0, 1000).mapToObj(mix::order).map(Order::items).distinct().toList())
+        assertThat(LongStream.range(0, 1000)
+                        .mapToObj(mix::order)
+                        .map(Order::items)
+                        .distinct()
+                        .toList())
                 .containsExactly(List.of(new OrderLine(LoadCatalog.physical(0), 1)));
     }
 
     @Test
     void theHotPresetPutsNineTenthsOfTheLinesOnTenSkusAndTheUniformOneSpreadsThem() {
-        final Set<String> hot = IntStream.range(0, 10).mapToObj(LoadCatalog::physical).collect(Collectors.toSet());
-        final List<String> hotMix = lines(mix(OrderMix.Spec.of(OrderMix.Kind.HOT, 1000, 3, 1_000_000, APPROVED_ONLY), 5))
-                .stream().map(OrderLine::sku).toList();
-        final List<String> uniform = lines(mix(OrderMix.Spec.of(OrderMix.Kind.UNIFORM, 1000, 3, 1_000_000, APPROVED_ONLY), 5))
-                .stream().map(OrderLine::sku).toList();
+        final Set<String> hot =
+                IntStream.range(0, 10).mapToObj(LoadCatalog::physical).collect(Collectors.toSet());
+        final List<String> hotMix =
+                lines(mix(OrderMix.Spec.of(OrderMix.Kind.HOT, 1000, 3, 1_000_000, APPROVED_ONLY), 5)).stream()
+                        .map(OrderLine::sku)
+                        .toList();
+        final List<String> uniform =
+                lines(mix(OrderMix.Spec.of(OrderMix.Kind.UNIFORM, 1000, 3, 1_000_000, APPROVED_ONLY), 5)).stream()
+                        .map(OrderLine::sku)
+                        .toList();
 
-        assertThat(hotMix.stream().filter(hot::contains).count() / (double) hotMix.size()).isCloseTo(0.9, within(0.01));
-        assertThat(uniform.stream().filter(hot::contains).count() / (double) uniform.size()).isCloseTo(0.01, within(0.005));
+        assertThat(hotMix.stream().filter(hot::contains).count() / (double) hotMix.size())
+                .isCloseTo(0.9, within(0.01));
+        assertThat(uniform.stream().filter(hot::contains).count() / (double) uniform.size())
+                .isCloseTo(0.01, within(0.005));
     }
 
     @Test
     void theGeneratorForABaselineGivesTheOrdersOfThatMixAndSeed() {
-        final List<Order> one = LongStream.range(0, 50).mapToObj(OrderMix.generator(OrderMix.Kind.HOT, 100, 3, 1000, 9)::apply)
+        final List<Order> one = LongStream.range(0, 50)
+                .mapToObj(OrderMix.generator(OrderMix.Kind.HOT, 100, 3, 1000, 9)::apply)
                 .toList();
-        final List<Order> again = LongStream.range(0, 50).mapToObj(OrderMix.generator(OrderMix.Kind.HOT, 100, 3, 1000, 9)::apply)
+        final List<Order> again = LongStream.range(0, 50)
+                .mapToObj(OrderMix.generator(OrderMix.Kind.HOT, 100, 3, 1000, 9)::apply)
                 .toList();
 
         assertThat(again).isEqualTo(one);
-        assertThat(one).allSatisfy(order -> assertThat(order.items()).isNotEmpty()
-                .allSatisfy(line -> assertThat(line.sku()).startsWith("load-sku-")));
+        assertThat(one)
+                .allSatisfy(order -> assertThat(order.items())
+                        .isNotEmpty()
+                        .allSatisfy(line -> assertThat(line.sku()).startsWith("load-sku-")));
     }
 
     private static List<OrderLine> lines(final OrderMix mix) {
-        return LongStream.range(0, ORDERS).mapToObj(mix::order).flatMap(order -> order.items().stream()).toList();
+        return LongStream.range(0, ORDERS)
+                .mapToObj(mix::order)
+                .flatMap(order -> order.items().stream())
+                .toList();
     }
 
     private static OrderMix mix(final OrderMix.Spec spec, final long seed) {
         return new OrderMix(spec, new LoadCatalog(IDS.runTag(), spec.skus(), spec.stormSeats(), false), IDS, seed);
     }
 
-    private static OrderMix.Spec spec(final Double hotShare, final double seatStorm, final CardMix cards, final long customers) {
+    private static OrderMix.Spec spec(
+            final Double hotShare, final double seatStorm, final CardMix cards, final long customers) {
         return spec(hotShare, seatStorm, cards, customers, 0);
     }
 
-    private static OrderMix.Spec spec(final Double hotShare, final double seatStorm, final CardMix cards, final long customers,
-                                      final double digitalShare) {
+    private static OrderMix.Spec spec(
+            final Double hotShare,
+            final double seatStorm,
+            final CardMix cards,
+            final long customers,
+            final double digitalShare) {
         return new OrderMix.Spec(1000, 10, hotShare, 3, seatStorm, 3, digitalShare, customers, cards);
     }
 }

@@ -19,16 +19,23 @@ class OrderSenderTest {
     private static final Duration STALL = Duration.ofSeconds(30);
 
     private final OrderIds ids = new OrderIds(7);
-    private final OrderMix mix = new OrderMix(new OrderMix.Spec(100, 10, null, 3, 0, 0, 0, 1000,
-            new CardMix.Converter().convert(CardMix.DEFAULT)), new LoadCatalog(ids.runTag(), 100, 0, false), ids, 11);
-    private final MockProducer<String, Order> producer = new MockProducer<>(true, null,
-            Topics.ORDERS.keySerde().serializer(), Topics.ORDERS.valueSerde().serializer());
+    private final OrderMix mix = new OrderMix(
+            new OrderMix.Spec(100, 10, null, 3, 0, 0, 0, 1000, new CardMix.Converter().convert(CardMix.DEFAULT)),
+            new LoadCatalog(ids.runTag(), 100, 0, false),
+            ids,
+            11);
+    private final MockProducer<String, Order> producer = new MockProducer<>(
+            true,
+            null,
+            Topics.ORDERS.keySerde().serializer(),
+            Topics.ORDERS.valueSerde().serializer());
 
     @Test
     void writesEachOrderAsTheHttpIntakeDoes() throws Exception {
         final Outcomes outcomes = new Outcomes(ids, 100);
 
-        final OrderSender.Stop stop = new OrderSender(producer, Topics.ORDERS.name(), mix, outcomes, Rate.MAX, STALL).send(20, null);
+        final OrderSender.Stop stop =
+                new OrderSender(producer, Topics.ORDERS.name(), mix, outcomes, Rate.MAX, STALL).send(20, null);
 
         assertThat(stop).isEqualTo(OrderSender.Stop.ORDERS);
         final List<ProducerRecord<String, Order>> sent = producer.history();
@@ -59,7 +66,8 @@ class OrderSenderTest {
     void atAFixedRateAnOrderHeldBackByTheWindowCountsItsLatencyFromWhenItWasDue() throws Exception {
         final Outcomes outcomes = new Outcomes(ids, 1);
         final Thread pipeline = new Thread(() -> {
-            // order 0 ends 300 ms after it was sent; order 1, due 10 ms after order 0, only then goes out and ends at once
+            // order 0 ends 300 ms after it was sent; order 1, due 10 ms after order 0, only then goes out and ends at
+            // once
             sleep(300);
             outcomes.ended(ids.id(0), OrderStatus.COMPLETED, System.nanoTime());
             while (outcomes.snapshot().sent() < 2) {
@@ -81,7 +89,8 @@ class OrderSenderTest {
     void aDurationEndsTheRunBeforeTheOrdersRunOut() throws Exception {
         final Outcomes outcomes = new Outcomes(ids, 1000);
 
-        final OrderSender.Stop stop = new OrderSender(producer, Topics.ORDERS.name(), mix, outcomes, new Rate(100), STALL)
+        final OrderSender.Stop stop = new OrderSender(
+                        producer, Topics.ORDERS.name(), mix, outcomes, new Rate(100), STALL)
                 .send(1000, Duration.ofMillis(300));
 
         assertThat(stop).isEqualTo(OrderSender.Stop.DURATION);
@@ -101,7 +110,9 @@ class OrderSenderTest {
         });
         ender.start();
 
-        final OrderSender.Stop stop = new OrderSender(producer, Topics.ORDERS.name(), mix, outcomes, Rate.MAX, Duration.ofMillis(300)).send(100, null);
+        final OrderSender.Stop stop = new OrderSender(
+                        producer, Topics.ORDERS.name(), mix, outcomes, Rate.MAX, Duration.ofMillis(300))
+                .send(100, null);
 
         ender.join();
         assertThat(stop).isEqualTo(OrderSender.Stop.STALLED);
@@ -123,8 +134,11 @@ class OrderSenderTest {
     @Test
     void stopsAtTheFirstOrderKafkaDoesNotTake() throws Exception {
         final Outcomes outcomes = new Outcomes(ids, 100);
-        final MockProducer<String, Order> failing = new MockProducer<>(false, null,
-                Topics.ORDERS.keySerde().serializer(), Topics.ORDERS.valueSerde().serializer());
+        final MockProducer<String, Order> failing = new MockProducer<>(
+                false,
+                null,
+                Topics.ORDERS.keySerde().serializer(),
+                Topics.ORDERS.valueSerde().serializer());
         final Thread broker = new Thread(() -> {
             while (failing.history().size() < 3) {
                 Thread.onSpinWait();
@@ -134,7 +148,8 @@ class OrderSenderTest {
         });
         broker.start();
 
-        final OrderSender.Stop stop = new OrderSender(failing, Topics.ORDERS.name(), mix, outcomes, new Rate(50), STALL).send(100, null);
+        final OrderSender.Stop stop =
+                new OrderSender(failing, Topics.ORDERS.name(), mix, outcomes, new Rate(50), STALL).send(100, null);
 
         broker.join();
         assertThat(stop).isEqualTo(OrderSender.Stop.SEND_FAILED);

@@ -23,14 +23,18 @@ class OutcomesTest {
         place(outcomes, 1, 1_010 * MS);
 
         assertThat(outcomes.ended(ids.id(0), OrderStatus.COMPLETED, 1_200 * MS)).isEqualTo(Outcomes.Ending.FIRST);
-        assertThat(outcomes.ended(ids.id(1), OrderStatus.PAYMENT_DECLINED, 1_410 * MS)).isEqualTo(Outcomes.Ending.FIRST);
+        assertThat(outcomes.ended(ids.id(1), OrderStatus.PAYMENT_DECLINED, 1_410 * MS))
+                .isEqualTo(Outcomes.Ending.FIRST);
 
         final Outcomes.Result result = outcomes.result();
         assertThat(result.sent()).isEqualTo(2);
         assertThat(result.ended()).isEqualTo(2);
         assertThat(result.notEnded()).isZero();
-        assertThat(result.states()).containsEntry(OrderStatus.COMPLETED, 1L).containsEntry(OrderStatus.PAYMENT_DECLINED, 1L)
-                .containsEntry(OrderStatus.EXPIRED, 0L).doesNotContainKey(OrderStatus.PENDING);
+        assertThat(result.states())
+                .containsEntry(OrderStatus.COMPLETED, 1L)
+                .containsEntry(OrderStatus.PAYMENT_DECLINED, 1L)
+                .containsEntry(OrderStatus.EXPIRED, 0L)
+                .doesNotContainKey(OrderStatus.PENDING);
         assertThat(result.latencies().getMinValue()).isBetween(199_900L, 200_100L);
         assertThat(result.latencies().getMaxValue()).isBetween(399_900L, 400_300L);
         assertThat(result.firstSentNanos()).isEqualTo(1_000 * MS);
@@ -72,7 +76,8 @@ class OutcomesTest {
         final Outcomes outcomes = new Outcomes(ids, 10);
         place(outcomes, 0, 0);
 
-        assertThat(outcomes.ended(UUID.randomUUID().toString(), OrderStatus.COMPLETED, MS)).isEqualTo(Outcomes.Ending.NOT_PLACED);
+        assertThat(outcomes.ended(UUID.randomUUID().toString(), OrderStatus.COMPLETED, MS))
+                .isEqualTo(Outcomes.Ending.NOT_PLACED);
         assertThat(outcomes.ended(ids.id(1), OrderStatus.COMPLETED, MS)).isEqualTo(Outcomes.Ending.NOT_PLACED);
         assertThat(outcomes.result().ended()).isZero();
         assertThat(outcomes.result().notEndedSample()).containsExactly(ids.id(0));
@@ -117,7 +122,10 @@ class OutcomesTest {
 
         final Outcomes.Result result = outcomes.result();
         assertThat(result.notEnded()).isEqualTo(14);
-        assertThat(result.notEndedSample()).hasSize(Outcomes.SAMPLE).startsWith(ids.id(1), ids.id(2)).doesNotContain(ids.id(0));
+        assertThat(result.notEndedSample())
+                .hasSize(Outcomes.SAMPLE)
+                .startsWith(ids.id(1), ids.id(2))
+                .doesNotContain(ids.id(0));
         assertThat(outcomes.snapshot()).isEqualTo(new Outcomes.Snapshot(15, 1, 14, 0, 0, 1.0));
     }
 

@@ -15,12 +15,16 @@ class ProgressTest {
         final ByteArrayOutputStream drawn = new ByteArrayOutputStream();
         final Outcomes.Snapshot now = new Outcomes.Snapshot(1500, 1200, 300, 0, 0, 212.4);
 
-        try (Progress progress = Progress.bar(2000,
-                new ConsoleProgressBarConsumer(new PrintStream(drawn, true, StandardCharsets.UTF_8), 200), () -> now)) {
+        try (Progress progress = Progress.bar(
+                2000,
+                new ConsoleProgressBarConsumer(new PrintStream(drawn, true, StandardCharsets.UTF_8), 200),
+                () -> now)) {
             assertThat(progress).isNotSameAs(Progress.NONE);
         }
 
-        assertThat(drawn.toString(StandardCharsets.UTF_8)).contains("load").contains("1200/2000")
+        assertThat(drawn.toString(StandardCharsets.UTF_8))
+                .contains("load")
+                .contains("1200/2000")
                 .contains(" sent 1,500, 300 in flight, p99 212 ms");
     }
 

@@ -41,7 +41,8 @@ class RateTest {
     @ParameterizedTest
     @ValueSource(strings = {"-5", "fast", "1.5", "", "99999999999"})
     void refusesAnythingElse(final String value) {
-        assertThatThrownBy(() -> converter.convert(value)).isInstanceOf(TypeConversionException.class)
+        assertThatThrownBy(() -> converter.convert(value))
+                .isInstanceOf(TypeConversionException.class)
                 .hasMessageContaining("not a rate");
     }
 }

@@ -39,35 +39,72 @@ class RecordSummariesTest {
 
     @Test
     void anOrderIsSummarisedByItsLinesAndFoundByItsIdThoughKeyedByCustomer() {
-        final LogEntry entry = entry(Topics.ORDERS, "alice", new Order(ORDER, "alice", "Alice", "alice@example.com",
-                List.of(new OrderLine("book-kafka", 2), new OrderLine("concert-A1", 1)), new PaymentDetails("424242******4242")),
+        final LogEntry entry = entry(
+                Topics.ORDERS,
+                "alice",
+                new Order(
+                        ORDER,
+                        "alice",
+                        "Alice",
+                        "alice@example.com",
+                        List.of(new OrderLine("book-kafka", 2), new OrderLine("concert-A1", 1)),
+                        new PaymentDetails("424242******4242")),
                 "cid-1");
 
         assertThat(entry.summary()).isEqualTo("order " + ORDER + " for alice: 2 x book-kafka, 1 x concert-A1");
         assertThat(entry.orderIds()).contains(ORDER);
-        assertThat(entry.line()).isEqualTo("2025-12-06T05:46:40.123Z  orders[0]@7  key=alice  cid=cid-1  " + entry.summary());
+        assertThat(entry.line())
+                .isEqualTo("2025-12-06T05:46:40.123Z  orders[0]@7  key=alice  cid=cid-1  " + entry.summary());
     }
 
     @Test
     void eachStepOfAnOrderSaysWhatHappened() {
-        assertThat(entry(Topics.ORDER_EVENTS, ORDER, new OrderEvent(ORDER, 3, OrderStatus.COMPLETED, "paid", AT, "c"), "c")
-                .summary()).isEqualTo("order " + ORDER + " #3 COMPLETED: paid");
-        assertThat(entry(Topics.RESERVATION_COMMANDS, "book-kafka",
-                new ReservationCommand(ORDER, "book-kafka", ReservationAction.HOLD, 2, "alice"), "c").summary())
+        assertThat(entry(
+                                Topics.ORDER_EVENTS,
+                                ORDER,
+                                new OrderEvent(ORDER, 3, OrderStatus.COMPLETED, "paid", AT, "c"),
+                                "c")
+                        .summary())
+                .isEqualTo("order " + ORDER + " #3 COMPLETED: paid");
+        assertThat(entry(
+                                Topics.RESERVATION_COMMANDS,
+                                "book-kafka",
+                                new ReservationCommand(ORDER, "book-kafka", ReservationAction.HOLD, 2, "alice"),
+                                "c")
+                        .summary())
                 .isEqualTo("HOLD 2 x book-kafka for order " + ORDER);
-        assertThat(entry(Topics.PAYMENT_REQUESTS, "alice", new PaymentRequest(ORDER, "alice", PaymentOperation.AUTHORISE,
-                new BigDecimal("98.00"), "EUR", "424242******4242", null), "c").summary())
+        assertThat(entry(
+                                Topics.PAYMENT_REQUESTS,
+                                "alice",
+                                new PaymentRequest(
+                                        ORDER,
+                                        "alice",
+                                        PaymentOperation.AUTHORISE,
+                                        new BigDecimal("98.00"),
+                                        "EUR",
+                                        "424242******4242",
+                                        null),
+                                "c")
+                        .summary())
                 .isEqualTo("AUTHORISE 98.00 EUR for order " + ORDER);
-        assertThat(entry(Topics.CATALOG, "lamp", new Product("lamp", "Desk lamp", ProductKind.PHYSICAL,
-                new BigDecimal("12.50"), 3L), null).summary()).isEqualTo("PHYSICAL lamp \"Desk lamp\" at 12.50, 3 stocked");
+        assertThat(entry(
+                                Topics.CATALOG,
+                                "lamp",
+                                new Product("lamp", "Desk lamp", ProductKind.PHYSICAL, new BigDecimal("12.50"), 3L),
+                                null)
+                        .summary())
+                .isEqualTo("PHYSICAL lamp \"Desk lamp\" at 12.50, 3 stocked");
     }
 
     @Test
     void emailsAreFoundByTheOrderInTheirIdKey() {
         final String emailId = EmailRequest.idFor(ORDER, EmailKind.ORDER_COMPLETED);
 
-        final LogEntry outcome = entry(Topics.EMAIL_OUTCOMES, emailId,
-                new EmailOutcome(emailId, EmailKind.ORDER_COMPLETED, null, EmailOutcome.Status.SENT, null, AT), null);
+        final LogEntry outcome = entry(
+                Topics.EMAIL_OUTCOMES,
+                emailId,
+                new EmailOutcome(emailId, EmailKind.ORDER_COMPLETED, null, EmailOutcome.Status.SENT, null, AT),
+                null);
 
         assertThat(outcome.summary()).isEqualTo("SENT ORDER_COMPLETED email " + emailId);
         assertThat(outcome.orderIds()).contains(ORDER);
@@ -75,10 +112,16 @@ class RecordSummariesTest {
 
     @Test
     void aValueThatIsNotItsTopicsTypeIsSummarisedNotFatal() {
-        final LogEntry garbage = raw(Topics.ORDERS.name(), "mallory".getBytes(StandardCharsets.UTF_8),
-                "{\"orderId\": 12, \u0001oops".getBytes(StandardCharsets.UTF_8), "cid-bad");
-        final LogEntry wrongType = raw(Topics.ORDER_EVENTS.name(), null,
-                "{\"orderId\":\"o-9\",\"seq\":\"first\"}".getBytes(StandardCharsets.UTF_8), null);
+        final LogEntry garbage = raw(
+                Topics.ORDERS.name(),
+                "mallory".getBytes(StandardCharsets.UTF_8),
+                "{\"orderId\": 12, \u0001oops".getBytes(StandardCharsets.UTF_8),
+                "cid-bad");
+        final LogEntry wrongType = raw(
+                Topics.ORDER_EVENTS.name(),
+                null,
+                "{\"orderId\":\"o-9\",\"seq\":\"first\"}".getBytes(StandardCharsets.UTF_8),
+                null);
 
         assertThat(garbage.summary()).isEqualTo("unreadable: 21 bytes, not JSON: \"{\"orderId\": 12, .oops\"");
         assertThat(garbage.correlationId()).isEqualTo("cid-bad");
@@ -89,9 +132,13 @@ class RecordSummariesTest {
 
     @Test
     void internalTopicsAreSummarisedByTheirTellingFieldsAndBinaryKeysShownInHex() {
-        final LogEntry changelog = raw("purchase-pipeline-order-status-changelog", new byte[] {0, 0, 1, (byte) 0xff},
+        final LogEntry changelog = raw(
+                "purchase-pipeline-order-status-changelog",
+                new byte[] {0, 0, 1, (byte) 0xff},
                 ("{\"order\":{\"orderId\":\"" + ORDER + "\",\"items\":[{\"sku\":\"book\",\"quantity\":1}]},"
-                        + "\"steps\":[{\"status\":\"PENDING\"}]}").getBytes(StandardCharsets.UTF_8), null);
+                                + "\"steps\":[{\"status\":\"PENDING\"}]}")
+                        .getBytes(StandardCharsets.UTF_8),
+                null);
 
         assertThat(changelog.summary()).isEqualTo("status=PENDING orderId=" + ORDER + " sku=book quantity=1");
         assertThat(changelog.orderIds()).containsExactly(ORDER);
@@ -104,15 +151,27 @@ class RecordSummariesTest {
         headers.add(DeadLetters.TOPIC, "orders".getBytes(StandardCharsets.UTF_8));
         headers.add(DeadLetters.PARTITION, "2".getBytes(StandardCharsets.UTF_8));
         headers.add(DeadLetters.OFFSET, "41".getBytes(StandardCharsets.UTF_8));
-        headers.add(DeadLetters.EXCEPTION, "org.apache.kafka.common.errors.SerializationException".getBytes(StandardCharsets.UTF_8));
+        headers.add(
+                DeadLetters.EXCEPTION,
+                "org.apache.kafka.common.errors.SerializationException".getBytes(StandardCharsets.UTF_8));
         headers.add(DeadLetters.MESSAGE, "Payload on orders is not valid\nline two".getBytes(StandardCharsets.UTF_8));
 
-        final LogEntry letter = summaries.entry(new ConsumerRecord<>(Topics.DEAD_LETTERS, 0, 3L, AT, TimestampType.CREATE_TIME,
-                7, 5, "alice".getBytes(StandardCharsets.UTF_8), "oops!".getBytes(StandardCharsets.UTF_8), headers,
+        final LogEntry letter = summaries.entry(new ConsumerRecord<>(
+                Topics.DEAD_LETTERS,
+                0,
+                3L,
+                AT,
+                TimestampType.CREATE_TIME,
+                7,
+                5,
+                "alice".getBytes(StandardCharsets.UTF_8),
+                "oops!".getBytes(StandardCharsets.UTF_8),
+                headers,
                 Optional.empty()));
 
-        assertThat(letter.summary()).isEqualTo("dead letter of orders[2]@41 (org.apache.kafka.common.errors.SerializationException: "
-                + "Payload on orders is not valid line two): 5 bytes, not JSON: \"oops!\"");
+        assertThat(letter.summary())
+                .isEqualTo("dead letter of orders[2]@41 (org.apache.kafka.common.errors.SerializationException: "
+                        + "Payload on orders is not valid line two): 5 bytes, not JSON: \"oops!\"");
         assertThat(letter.line()).doesNotContain("\n");
     }
 
@@ -129,12 +188,25 @@ class RecordSummariesTest {
     }
 
     private <V> LogEntry entry(final Topic<V> topic, final String key, final V value, final String correlationId) {
-        return raw(topic.name(), key.getBytes(StandardCharsets.UTF_8), topic.valueSerde().serializer().serialize(topic.name(), value),
+        return raw(
+                topic.name(),
+                key.getBytes(StandardCharsets.UTF_8),
+                topic.valueSerde().serializer().serialize(topic.name(), value),
                 correlationId);
     }
 
     private LogEntry raw(final String topic, final byte[] key, final byte[] value, final String correlationId) {
-        return summaries.entry(new ConsumerRecord<>(topic, 0, 7L, AT, TimestampType.CREATE_TIME, key == null ? -1 : key.length,
-                value == null ? -1 : value.length, key, value, CorrelationId.headers(correlationId), Optional.empty()));
+        return summaries.entry(new ConsumerRecord<>(
+                topic,
+                0,
+                7L,
+                AT,
+                TimestampType.CREATE_TIME,
+                key == null ? -1 : key.length,
+                value == null ? -1 : value.length,
+                key,
+                value,
+                CorrelationId.headers(correlationId),
+                Optional.empty()));
     }
 }

@@ -33,11 +33,14 @@ class TimeOrderedMergeTest {
         merge.add(ORDERS, entry(ORDERS, 0, 500));
 
         merge.drain(Set.of(ORDERS, EVENTS), this::print);
-        assertThat(out).as("order-events is behind and may still hold a record before 500").isEmpty();
+        assertThat(out)
+                .as("order-events is behind and may still hold a record before 500")
+                .isEmpty();
 
         merge.add(EVENTS, entry(EVENTS, 0, 200));
         merge.drain(Set.of(ORDERS, EVENTS), this::print);
-        assertThat(out).as("after 200, order-events again has nothing buffered and is still behind")
+        assertThat(out)
+                .as("after 200, order-events again has nothing buffered and is still behind")
                 .containsExactly("order-events@0");
 
         merge.drain(Set.of(ORDERS), this::print);
