@@ -66,7 +66,14 @@ public final class PaymentWorker implements AutoCloseable {
     /** The consumer group of every payment worker. */
     public static final String GROUP_ID = "purchase-pipeline-payments";
 
-    public static final int DEFAULT_CONCURRENCY = 64;
+    /**
+     * Gateway calls in flight at most, by default. By Little's law a worker ends at most
+     * concurrency ÷ (gateway latency × calls per order) orders per second: an order makes two calls
+     * (authorise, then capture or void), so 64 in flight would hold one worker to 160 orders/s
+     * against a 200 ms gateway, under what one instance of the pipeline ends. A call in flight costs
+     * a pending future and, over HTTP, a connection, so 256 is cheap.
+     */
+    public static final int DEFAULT_CONCURRENCY = 256;
 
     private static final Logger log = LoggerFactory.getLogger(PaymentWorker.class);
     /** How often answered requests are committed: as Kafka Streams commits under exactly-once. */
