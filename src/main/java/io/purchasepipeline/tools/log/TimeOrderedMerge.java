@@ -15,7 +15,9 @@ import org.apache.kafka.common.TopicPartition;
  * Records the pipeline writes carry the timestamp of the record they came from, so one
  * millisecond often holds a cause and its effects: at equal timestamps a record of a topic that
  * only the outside writes (an order, a product definition) goes before the pipeline's own, which
- * go as they were read.
+ * go as they were read. A partition's order is never broken: a record whose timestamp is earlier
+ * than its predecessor's (a changelog write for an answer that carries its cause's earlier time)
+ * comes after that predecessor.
  * A record is let out only when no partition that may still hold an earlier one is waited for: a
  * partition behind its end (as the log started) with nothing buffered holds the others back. Once
  * every partition has caught up, whatever is buffered goes out at once, in timestamp order.

@@ -29,6 +29,20 @@ class TimeOrderedMergeTest {
     }
 
     @Test
+    void aRecordWhoseTimestampGoesBackInItsPartitionTakesItsPredecessorsPlace() {
+        // a changelog record written for an answer that carries its cause's earlier time
+        merge.add(EVENTS, entry(EVENTS, 0, 500));
+        merge.add(EVENTS, entry(EVENTS, 1, 100));
+        merge.add(ORDERS, entry(ORDERS, 0, 300));
+
+        merge.drain(Set.of(), this::print);
+
+        assertThat(out)
+                .as("order-events@1 comes after order-events@0 (its partition's order), so after orders@0 too")
+                .containsExactly("orders@0", "order-events@0", "order-events@1");
+    }
+
+    @Test
     void holdsBackWhileAPartitionThatMayHoldEarlierRecordsHasNothingBuffered() {
         merge.add(ORDERS, entry(ORDERS, 0, 500));
 
