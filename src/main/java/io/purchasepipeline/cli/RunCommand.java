@@ -50,8 +50,10 @@ import picocli.CommandLine.Spec;
         description = "Runs the pipeline. Without Kafka settings it starts an embedded single-node Kafka broker first.")
 final class RunCommand implements Callable<Integer> {
 
+    /** How long a Kafka that took a connection may be silent before the run says so. */
+    private static final Duration KAFKA_SILENCE_TOLD = Duration.ofSeconds(10);
     /** How long a Kafka that took a connection has to answer, before the run gives up on it. */
-    private static final Duration KAFKA_ANSWER_TIMEOUT = Duration.ofSeconds(10);
+    private static final Duration KAFKA_ANSWER_TIMEOUT = Duration.ofSeconds(60);
 
     @Spec
     private CommandSpec spec;
@@ -235,7 +237,11 @@ final class RunCommand implements Callable<Integer> {
         }
         final KafkaClients clients = KafkaClients.of(bootstrap, clientSettings);
         if (broker == null) {
-            KafkaReachability.check(clients.connection(), KAFKA_ANSWER_TIMEOUT);
+            KafkaReachability.check(
+                    clients.connection(),
+                    KAFKA_SILENCE_TOLD,
+                    KAFKA_ANSWER_TIMEOUT,
+                    silence -> spec.commandLine().getErr().println("purchase-pipeline: " + silence));
         }
 
         final short replication;

@@ -15,18 +15,23 @@ import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.utils.Utils;
 
 /**
  * Whether Kafka answers at the addresses {@code run} was given, told in one sentence within seconds.
  * A Kafka client that cannot connect retries for a minute, warning at each attempt, and then fails
  * with "Timed out waiting for a node assignment"; so the addresses are tried first with a plain
- * connection, and only an address that takes one is asked, by an admin client with a short
- * timeout, whether it is a Kafka this client can talk to.
+ * connection, and only an address that takes one is asked, by an admin client, whether it is a
+ * Kafka this client can talk to. A Kafka that took the connection and is silent for a while is said
+ * once (a wrong port or missing TLS settings look like that) but waited for longer: a busy cluster
+ * (a broker restarting, a loaded machine) answers late, and an instance that exits then would be
+ * restarted into the same wait.
  */
 public final class KafkaReachability {
 
@@ -36,11 +41,17 @@ public final class KafkaReachability {
 
     /**
      * @param clientProps the connection settings (bootstrap servers, security)
+     * @param warnAfter how long the cluster may take to answer once connected before {@code warn} is told
      * @param timeout how long the cluster may take to answer once connected
+     * @param warn told once, in one sentence, when the cluster is silent for {@code warnAfter}
      * @throws IllegalArgumentException when the addresses are no {@code host:port} list
      * @throws IllegalStateException saying why, when no Kafka answers there
      */
-    public static void check(final Properties clientProps, final Duration timeout) {
+    public static void check(
+            final Properties clientProps,
+            final Duration warnAfter,
+            final Duration timeout,
+            final Consumer<String> warn) {
         final String servers = clientProps.getProperty(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG);
         final Map<String, String> unreachable = new LinkedHashMap<>();
         final List<String> open = new ArrayList<>();
@@ -60,7 +71,7 @@ public final class KafkaReachability {
                                     .collect(Collectors.joining(", "))
                             + ": start it, or leave out --bootstrap-servers (env KAFKA_BOOTSTRAP_SERVERS) to run an embedded broker");
         }
-        askCluster(clientProps, String.join(",", open), timeout);
+        askCluster(clientProps, String.join(",", open), warnAfter, timeout, warn);
     }
 
     private static List<String> addresses(final String servers) {
@@ -101,19 +112,31 @@ public final class KafkaReachability {
         }
     }
 
-    private static void askCluster(final Properties clientProps, final String servers, final Duration timeout) {
+    private static void askCluster(
+            final Properties clientProps,
+            final String servers,
+            final Duration warnAfter,
+            final Duration timeout,
+            final Consumer<String> warn) {
         final Properties props = new Properties();
         props.putAll(clientProps);
         props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, Long.toString(timeout.toMillis()));
         props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, Long.toString(timeout.toMillis()));
+        final String silent = "Kafka at " + servers + " took a connection but did not answer within %d s: "
+                + "is it Kafka, and does it need the TLS or SASL settings of --kafka-config?";
         final Admin admin = Admin.create(props);
         try {
-            admin.describeCluster().clusterId().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            final KafkaFuture<String> clusterId = admin.describeCluster().clusterId();
+            try {
+                clusterId.get(warnAfter.toMillis(), TimeUnit.MILLISECONDS);
+                return;
+            } catch (TimeoutException e) {
+                warn.accept(String.format(silent, warnAfter.toSeconds()) + " Still waiting, up to "
+                        + timeout.toSeconds() + " s.");
+            }
+            clusterId.get(timeout.minus(warnAfter).toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
-            throw new IllegalStateException(
-                    "Kafka at " + servers + " took a connection but did not answer within " + timeout.toSeconds()
-                            + " s: is it Kafka, and does it need the TLS or SASL settings of --kafka-config?",
-                    e);
+            throw new IllegalStateException(String.format(silent, timeout.toSeconds()), e);
         } catch (ExecutionException e) {
             throw new IllegalStateException(
                     "Kafka at " + servers + " did not answer this client: "
