@@ -25,6 +25,18 @@ public final class RoutableOrderId {
         return of(UUID.randomUUID().toString(), customerId);
     }
 
+    /**
+     * The id of the order {@code customerId} places with {@code idempotencyKey}: the same on every
+     * instance and for every retry, so a retried request names the order it placed before, and a
+     * client that sent the key knows the id before any answer.
+     */
+    public static String keyed(final String customerId, final String idempotencyKey) {
+        return of(
+                UUID.nameUUIDFromBytes(("order/" + customerId + "/" + idempotencyKey).getBytes(StandardCharsets.UTF_8))
+                        .toString(),
+                customerId);
+    }
+
     /** {@code base} made routable to {@code customerId}'s partition. */
     public static String of(final String base, final String customerId) {
         return base + "-" + String.format("%08x", hash(customerId));

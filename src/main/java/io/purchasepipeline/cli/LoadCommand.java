@@ -7,6 +7,9 @@ import io.purchasepipeline.serdes.Order;
 import io.purchasepipeline.serdes.Topics;
 import io.purchasepipeline.tools.load.CardMix;
 import io.purchasepipeline.tools.load.EventWatcher;
+import io.purchasepipeline.tools.load.HttpAnswers;
+import io.purchasepipeline.tools.load.HttpOrderIds;
+import io.purchasepipeline.tools.load.HttpOrderSender;
 import io.purchasepipeline.tools.load.LoadCatalog;
 import io.purchasepipeline.tools.load.LoadSummary;
 import io.purchasepipeline.tools.load.OrderIds;
@@ -15,14 +18,18 @@ import io.purchasepipeline.tools.load.OrderSender;
 import io.purchasepipeline.tools.load.Outcomes;
 import io.purchasepipeline.tools.load.Progress;
 import io.purchasepipeline.tools.load.Rate;
+import io.purchasepipeline.tools.load.RunIds;
 import io.purchasepipeline.topology.PipelineConfig;
 import io.purchasepipeline.verify.VerificationReport;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -35,13 +42,14 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
-// Over 300 lines: 24 option declarations with their help texts; the run itself is in tools/load.
+// Over 300 lines: 26 option declarations with their help texts; the run itself is in tools/load.
 /**
  * {@code load}: drives orders at a running pipeline and measures how long each takes from placed
- * to terminal. Orders go straight to {@code orders} as the HTTP intake writes them; each ends when
- * its terminal event is read from {@code order-events}. Before it starts, the run defines its own
- * products and waits until the pipeline applied them; after it, the contract's invariants are
- * checked over the topics as {@code verify} checks them.
+ * to terminal. Orders go straight to {@code orders} as the HTTP intake writes them, or with
+ * {@code --http} through the API's {@code POST /orders} from concurrent clients as a storefront's
+ * buyers send them; each ends when its terminal event is read from {@code order-events}. Before it
+ * starts, the run defines its own products and waits until the pipeline applied them; after it,
+ * the contract's invariants are checked over the topics as {@code verify} checks them.
  */
 @Command(
         name = "load",
@@ -53,13 +61,14 @@ import picocli.CommandLine.Spec;
         exitCodeList = {
             "0:every order sent ended exactly once and the invariants hold",
             "1:the run could not be done: Kafka did not answer, the pipeline did not apply the catalog, "
-                    + "or Kafka did not take an order",
+                    + "Kafka did not take an order, or (with --http) an instance did not answer or did not accept one",
             "2:invalid options",
             "3:an order did not end within the timeout, ended twice, or an invariant is broken"
         })
 public final class LoadCommand implements Callable<Integer> {
 
     private static final long DEFAULT_ORDERS = 10_000;
+    private static final int DEFAULT_CLIENTS = 16;
 
     @Spec
     private CommandSpec spec;
@@ -78,6 +87,22 @@ public final class LoadCommand implements Callable<Integer> {
             description =
                     "A properties file of extra client settings (SASL/TLS) and the pipeline.* rules, as given to `run`")
     private Path kafkaConfig;
+
+    @Option(
+            names = "--http",
+            paramLabel = "URL[,URL...]",
+            split = ",",
+            description = "Place the orders over HTTP, POST /orders on these instances (base URLs such as "
+                    + "http://127.0.0.1:8080; repeatable), as a storefront's clients do, instead of writing them to "
+                    + "Kafka; their ends are still read from Kafka")
+    private List<URI> http;
+
+    @Option(
+            names = "--clients",
+            paramLabel = "N",
+            description = "With --http: concurrent clients, spread over the instances, each sending its next order "
+                    + "as soon as the previous one was accepted (default " + DEFAULT_CLIENTS + ")")
+    private Integer clients;
 
     @Option(
             names = "--orders",
@@ -248,7 +273,7 @@ public final class LoadCommand implements Callable<Integer> {
         validate();
         final PrintWriter stdout = spec.commandLine().getOut();
         final Map<String, String> settings = ClientSettings.load(kafkaConfig);
-        final KafkaClients clients = clients(settings);
+        final KafkaClients kafka = kafkaClients(settings);
         final long mixSeed = seed != null ? seed : new SecureRandom().nextLong();
         final OrderIds ids = new OrderIds(new SecureRandom().nextLong());
         final long limit = orders != null ? orders : duration != null ? Long.MAX_VALUE : DEFAULT_ORDERS;
@@ -262,21 +287,28 @@ public final class LoadCommand implements Callable<Integer> {
 
         stdout.printf(
                 Locale.ROOT,
-                "Load: %s at rate %s (at most %,d in flight) on %s; run %s, seed %d%n",
+                "Load: %s at rate %s (at most %,d in flight) %s; run %s, seed %d%n",
                 limit == Long.MAX_VALUE
                         ? "orders for " + seconds(duration)
                         : String.format(Locale.ROOT, "%,d orders", limit)
                                 + (duration == null ? "" : " within " + seconds(duration)),
                 rate,
                 maxInFlight,
-                bootstrapServers,
+                http == null
+                        ? "on " + bootstrapServers
+                        : String.format(
+                                Locale.ROOT,
+                                "over HTTP by %d clients on %s, ends read on %s",
+                                clientCount(),
+                                String.join(", ", instances()),
+                                bootstrapServers),
                 ids.runTag(),
                 mixSeed);
         stdout.flush();
         try {
             if (setup) {
                 final long started = System.nanoTime();
-                final int defined = catalog.define(clients, timeout);
+                final int defined = catalog.define(kafka, timeout);
                 stdout.printf(
                         Locale.ROOT,
                         "Catalog: %d load products applied by the pipeline in %.1f s%n",
@@ -284,12 +316,22 @@ public final class LoadCommand implements Callable<Integer> {
                         (System.nanoTime() - started) / 1e9);
                 stdout.flush();
             }
-            final Outcomes outcomes = new Outcomes(ids, maxInFlight);
-            final OrderSender.Stop stopped =
-                    drive(clients, ids, new OrderMix(mixSpec, catalog, ids, mixSeed), outcomes, limit);
+            final OrderMix orders = new OrderMix(mixSpec, catalog, ids, mixSeed);
+            final HttpOrderIds httpIds = http == null ? null : new HttpOrderIds(orders);
+            final RunIds runIds = http == null ? ids : httpIds;
+            final Outcomes outcomes = new Outcomes(runIds, maxInFlight);
+            final HttpAnswers answers = new HttpAnswers();
+            final OrderSender.Stop stopped = drive(
+                    kafka,
+                    runIds,
+                    outcomes,
+                    limit,
+                    http == null
+                            ? () -> sendToKafka(kafka, orders, outcomes, limit)
+                            : () -> sendOverHttp(orders, httpIds, outcomes, answers, limit));
             // as `verify` judges them; orders still in flight (another client's, an earlier run's) are
             // tolerated: this run's own orders are held to ending exactly once by Outcomes
-            final VerificationReport report = verify ? VerifyCommand.check(clients, true) : null;
+            final VerificationReport report = verify ? VerifyCommand.check(kafka, true) : null;
             final LoadSummary summary = LoadSummary.of(
                     ids.runTag(),
                     mixSeed,
@@ -297,7 +339,8 @@ public final class LoadCommand implements Callable<Integer> {
                     outcomes.result(),
                     outcomes.firstFailure(),
                     stopped,
-                    report);
+                    report,
+                    http == null ? null : LoadSummary.Http.of(instances(), clientCount(), answers));
             stdout.print(summary.text());
             if (out != null) {
                 write(summary);
@@ -311,37 +354,66 @@ public final class LoadCommand implements Callable<Integer> {
         }
     }
 
+    /** How the run sends its orders: to Kafka, or over HTTP. */
+    @FunctionalInterface
+    private interface Sending {
+        OrderSender.Stop send() throws InterruptedException;
+    }
+
     /** Sends the orders and waits, at most the timeout after the last, until every one sent has ended. */
     private OrderSender.Stop drive(
-            final KafkaClients clients,
-            final OrderIds ids,
-            final OrderMix mix,
+            final KafkaClients kafka,
+            final RunIds ids,
             final Outcomes outcomes,
-            final long limit)
+            final long limit,
+            final Sending sending)
             throws InterruptedException {
         final OrderSender.Stop stopped;
-        try (KafkaProducer<String, Order> producer = new KafkaProducer<>(
-                        clients.idempotentProducer(),
-                        Topics.ORDERS.keySerde().serializer(),
-                        Topics.ORDERS.valueSerde().serializer());
-                EventWatcher watcher = EventWatcher.start(clients, eventsTopic, outcomes, ids, timeout)) {
-            // the orders topic's metadata before the clock starts, so the first order does not wait for it
-            producer.partitionsFor(ordersTopic);
-            try (Progress progress = progress(limit, outcomes)) {
-                stopped = new OrderSender(producer, ordersTopic, mix, outcomes, rate, timeout).send(limit, duration);
-                final long deadline = System.nanoTime() + timeout.toNanos();
-                while (outcomes.snapshot().inFlight() > 0 && System.nanoTime() - deadline < 0) {
-                    if (watcher.failure() != null) {
-                        throw new IllegalStateException(
-                                "Reading " + eventsTopic + " failed: "
-                                        + watcher.failure().getMessage(),
-                                watcher.failure());
-                    }
-                    Thread.sleep(50);
+        try (EventWatcher watcher = EventWatcher.start(kafka, eventsTopic, outcomes, ids, timeout);
+                Progress progress = progress(limit, outcomes)) {
+            stopped = sending.send();
+            final long deadline = System.nanoTime() + timeout.toNanos();
+            while (outcomes.snapshot().inFlight() > 0 && System.nanoTime() - deadline < 0) {
+                if (watcher.failure() != null) {
+                    throw new IllegalStateException(
+                            "Reading " + eventsTopic + " failed: "
+                                    + watcher.failure().getMessage(),
+                            watcher.failure());
                 }
+                Thread.sleep(50);
             }
         }
         return stopped;
+    }
+
+    private OrderSender.Stop sendToKafka(
+            final KafkaClients kafka, final OrderMix orders, final Outcomes outcomes, final long limit)
+            throws InterruptedException {
+        try (KafkaProducer<String, Order> producer = new KafkaProducer<>(
+                kafka.idempotentProducer(),
+                Topics.ORDERS.keySerde().serializer(),
+                Topics.ORDERS.valueSerde().serializer())) {
+            // the orders topic's metadata before the first order is due, so that it does not wait for it
+            producer.partitionsFor(ordersTopic);
+            return new OrderSender(producer, ordersTopic, orders, outcomes, rate, timeout).send(limit, duration);
+        }
+    }
+
+    private OrderSender.Stop sendOverHttp(
+            final OrderMix orders,
+            final HttpOrderIds ids,
+            final Outcomes outcomes,
+            final HttpAnswers answers,
+            final long limit)
+            throws InterruptedException {
+        // HTTP/1.1: over plain http the client would otherwise offer an h2c upgrade on every new
+        // connection; each client keeps its connection open between orders
+        final HttpClient client = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(timeout)
+                .build();
+        return new HttpOrderSender(client, http, clientCount(), orders, ids, outcomes, answers, rate, timeout)
+                .send(limit, duration);
     }
 
     private Progress progress(final long limit, final Outcomes outcomes) {
@@ -375,6 +447,29 @@ public final class LoadCommand implements Callable<Integer> {
         requireOption(
                 mix != OrderMix.Kind.HOT || skus > OrderMix.HOT_MIX_SKUS,
                 "--mix hot needs more than " + OrderMix.HOT_MIX_SKUS + " --skus");
+        requireOption(clients == null || http != null, "--clients needs --http: the clients are HTTP clients");
+        requireOption(clients == null || clients >= 1, "--clients must be at least 1");
+        if (http != null) {
+            for (final URI instance : http) {
+                requireOption(
+                        ("http".equals(instance.getScheme()) || "https".equals(instance.getScheme()))
+                                && instance.getHost() != null
+                                && instance.getQuery() == null,
+                        "--http takes base URLs of instances, such as http://127.0.0.1:8080: not " + instance);
+            }
+            requireOption(
+                    ordersTopic.equals(Topics.ORDERS.name()),
+                    "--orders-topic does not go with --http: the API writes the orders to " + Topics.ORDERS.name());
+        }
+    }
+
+    private int clientCount() {
+        return clients != null ? clients : DEFAULT_CLIENTS;
+    }
+
+    /** The instances' base URLs, as given. */
+    private List<String> instances() {
+        return http.stream().map(URI::toString).toList();
     }
 
     private void requireOption(final boolean valid, final String message) {
@@ -401,7 +496,7 @@ public final class LoadCommand implements Callable<Integer> {
     }
 
     /** No group: nothing committed, the pipeline's own groups left alone, any number of runs side by side. */
-    private KafkaClients clients(final Map<String, String> settings) {
+    private KafkaClients kafkaClients(final Map<String, String> settings) {
         return KafkaClients.of(bootstrapServers, settings).namedByDefault("purchase-pipeline-load");
     }
 

@@ -8,10 +8,8 @@ import io.purchasepipeline.serdes.OrderLine;
 import io.purchasepipeline.serdes.PaymentDetails;
 import io.purchasepipeline.serdes.RoutableOrderId;
 import io.purchasepipeline.serdes.Topics;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -131,10 +129,7 @@ public final class OrderSubmission {
         if (idempotencyKey == null) {
             return RoutableOrderId.random(customerId);
         }
-        return RoutableOrderId.of(
-                UUID.nameUUIDFromBytes(("order/" + customerId + "/" + idempotencyKey).getBytes(StandardCharsets.UTF_8))
-                        .toString(),
-                customerId);
+        return RoutableOrderId.keyed(customerId, idempotencyKey);
     }
 
     /** No control characters: names end up in mail headers, PDFs and logs. */

@@ -33,6 +33,16 @@ class BenchReportTest {
                 """.formatted(rate, achieved, p99, ok));
     }
 
+    /** {@code summary} as {@code load --http} writes it: with the answers' times. */
+    private static JsonNode overHttp(final JsonNode summary, final double p50, final double p99) throws Exception {
+        final ObjectNode withHttp = summary.deepCopy();
+        withHttp.set("http", MAPPER.readTree("""
+                {"instances":["http://127.0.0.1:8080"],"clients":64,"answers":{"202":2000},"notAccepted":0,
+                 "answerMs":{"count":2000,"p50":%s,"p95":20.0,"p99":%s,"p999":60.0,"max":80.0,"mean":6.0}}
+                """.formatted(p50, p99)));
+        return withHttp;
+    }
+
     private static BenchReport.Inputs inputs(final JsonNode contention, final String note) throws Exception {
         final Map<Integer, JsonNode> scaling = new TreeMap<>();
         scaling.put(1, load("max", 90, 900, true));
@@ -145,7 +155,9 @@ class BenchReportTest {
                                 "flash",
                                 load("max", 1000, 900, true),
                                 "flash_64",
-                                load("max", 2280, 90, true)),
+                                overHttp(load("max", 2280, 90, true), 3.5, 41.0),
+                                "flash_64_wait_end",
+                                load("max", 123, 610, true)),
                         flow,
                         Map.of(
                                 "max-0",
@@ -177,7 +189,29 @@ class BenchReportTest {
         assertThat(r.get("pipeline_orders_per_s_hot").asDouble()).isEqualTo(2400);
         assertThat(r.get("order_flow_ratio_vs_sql_uniform").asDouble()).isEqualTo(0.5);
         assertThat(r.get("order_flow_ratio_vs_sql_hot").asDouble()).isEqualTo(1.0);
+        // the HTTP-fed figure is set against PostgreSQL's 64 connections, and so, apart, is the wait-for-end one
+        assertThat(r.get("pipeline_orders_per_s_flash_64").asDouble()).isEqualTo(2280);
         assertThat(r.get("order_flow_ratio_vs_sql_flash_64").asDouble()).isEqualTo(3.0);
+        assertThat(r.get("pipeline_orders_per_s_flash_64_wait_end").asDouble()).isEqualTo(123);
+        assertThat(r.get("order_flow_ratio_vs_sql_flash_64_wait_end").asDouble())
+                .isEqualTo(0.16); // 123 / 760
+        assertThat(r.has("sql_orders_per_s_flash_64_wait_end")).isFalse();
+        assertThat(r.get("pipeline_http_answer_p50_ms_flash_64").asDouble()).isEqualTo(3.5);
+        assertThat(r.get("pipeline_http_answer_p99_ms_flash_64").asDouble()).isEqualTo(41.0);
+        assertThat(r.get("pipeline_mixes")
+                        .get("flash_64_wait_end")
+                        .get("achievedPerSecond")
+                        .asDouble())
+                .isEqualTo(123);
+        assertThat(BenchReport.markdown(r))
+                .contains("| whole orders/s, uniform / hot / flash / flash with 64 buyers over HTTP: pipeline vs "
+                        + "PostgreSQL (one transaction per order) | 1,650 / 2,400 / 1,000 / 2,280 vs "
+                        + "3,300 / 2,400 / 1,500 / 760 (ratios uniform 0.50, hot 1.00, flash 64 3.00) |")
+                .contains("| flash sale, 64 buyers over HTTP: answer p50 / p99 (the order accepted, in Kafka) "
+                        + "| 3.5 / 41.0 ms |")
+                .contains("| flash sale, 64 buyers each waiting for their order to end: pipeline vs PostgreSQL "
+                        + "(latency-bound: 64 ÷ placed → terminal) | 123 vs 760 (ratio 0.16) "
+                        + "(placed → terminal p50 10 ms, p99 610 ms) | `load --mix flash --max-in-flight 64` |");
         assertThat(r.get("payment_latency_ratio").asDouble()).isEqualTo(0.95); // 950 / 1,000
         assertThat(r.get("payment_p99_growth_at_250_ms").asLong()).isEqualTo(220);
         assertThat(r.get("payment_slow_gateway_p99_ms").asLong()).isEqualTo(200);
@@ -196,6 +230,9 @@ class BenchReportTest {
                 "sql_orders_per_s_uniform",
                 "pipeline_orders_per_s_flash_64",
                 "order_flow_ratio_vs_sql_flash_64",
+                "pipeline_orders_per_s_flash_64_wait_end",
+                "order_flow_ratio_vs_sql_flash_64_wait_end",
+                "pipeline_http_answer_p99_ms_flash_64",
                 "p99_over_floor_at_250",
                 "hops",
                 "payment_latency_ratio",

@@ -29,7 +29,12 @@ class LoadCommandOptionsTest {
                 "--customers 0                     | --customers must be at least 1",
                 "--cards visa=1                    | 'visa=1' is not a card mix",
                 "--timeout 0s                      | --timeout must be longer than 0",
-                "--timeout soon                    | 'soon' is not a duration"
+                "--timeout soon                    | 'soon' is not a duration",
+                "--clients 4                       | --clients needs --http",
+                "--http http://127.0.0.1:1 --clients 0 | --clients must be at least 1",
+                "--http ftp://127.0.0.1:1          | --http takes base URLs of instances, such as http://127.0.0.1:8080: not ftp://127.0.0.1:1",
+                "--http localhost:8080             | --http takes base URLs of instances",
+                "--http http://127.0.0.1:1 --orders-topic other | --orders-topic does not go with --http"
             })
     void refusesBadOptionsWithTheReason(final String options, final String reason) {
         final int exit = cli.execute(("load " + options).split(" "));

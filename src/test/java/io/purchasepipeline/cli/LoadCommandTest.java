@@ -159,6 +159,70 @@ class LoadCommandTest {
         assertThat(cli.out()).contains("Invariants not checked");
     }
 
+    @Test
+    void overHttpEveryOrderAcceptedByTheApiEndsOnceAndTheSummaryHasTheAnswers() throws Exception {
+        final CliUnderTest cli = new CliUnderTest();
+        final Path out = dir.resolve("http.json");
+        final String instance = pipeline.url(0);
+
+        final int exit = cli.execute(
+                "load",
+                "--bootstrap-servers",
+                pipeline.bootstrapServers(),
+                "--http",
+                instance,
+                "--clients",
+                "4",
+                "--orders",
+                "50",
+                "--skus",
+                "20",
+                "--cards",
+                "approved=80,declined=20",
+                "--seed",
+                Long.toString(SEED),
+                "--no-progress",
+                "--out",
+                out.toString());
+
+        assertThat(exit).as(cli.out() + cli.err()).isZero();
+        final JsonNode summary = JsonSerde.MAPPER.readTree(out.toFile());
+        assertThat(summary.path("ok").asBoolean()).isTrue();
+        assertThat(summary.path("ordersSent").asLong()).isEqualTo(50);
+        assertThat(summary.path("sendFailures").asLong()).isZero();
+        assertThat(summary.path("ended").asLong()).isEqualTo(50);
+        assertThat(summary.path("notEnded").asLong()).isZero();
+        assertThat(summary.path("duplicates").asLong()).isZero();
+        assertThat(summary.path("stopped").asText()).isEqualTo("ORDERS");
+        assertThat(summary.path("achievedPerSecond").asDouble()).isPositive();
+        assertThat(summary.path("latencyMs").path("count").asLong()).isEqualTo(50);
+        final JsonNode states = summary.path("terminalStates");
+        assertThat(states.path("COMPLETED").asLong()
+                        + states.path("PAYMENT_DECLINED").asLong())
+                .isEqualTo(50);
+        assertThat(states.path("PAYMENT_DECLINED").asLong()).isPositive();
+        assertThat(summary.path("invariants").path("ok").asBoolean()).isTrue();
+
+        final JsonNode http = summary.path("http");
+        assertThat(http.path("instances")).extracting(JsonNode::asText).containsExactly(instance);
+        assertThat(http.path("clients").asInt()).isEqualTo(4);
+        assertThat(http.path("answers").path("202").asLong()).isEqualTo(50);
+        assertThat(http.path("answers")).hasSize(1);
+        assertThat(http.path("notAccepted").asLong()).isZero();
+        final JsonNode answered = http.path("answerMs");
+        assertThat(answered.path("count").asLong()).isEqualTo(50);
+        assertThat(answered.path("p50").asDouble()).isPositive();
+        assertThat(answered.path("p99").asDouble())
+                .isGreaterThanOrEqualTo(answered.path("p50").asDouble());
+        // a buyer over HTTP waits for the order to be taken, which is before it ends
+        assertThat(answered.path("p50").asDouble())
+                .isLessThan(summary.path("latencyMs").path("p50").asDouble());
+        assertThat(cli.out())
+                .contains("over HTTP by 4 clients on " + instance)
+                .contains("HTTP       4 clients over " + instance + ": answers 202: 50;")
+                .contains("Every order ended exactly once.");
+    }
+
     /** What the orders of {@link #SEED} end as, the seat races aside. */
     private static Expected expected() {
         final OrderIds ids = new OrderIds(1);

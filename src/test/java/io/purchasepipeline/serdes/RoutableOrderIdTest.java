@@ -37,6 +37,19 @@ class RoutableOrderIdTest {
     }
 
     @Test
+    void aCustomersIdempotencyKeyNamesOneOrderRoutedToThatCustomer() {
+        final String id = RoutableOrderId.keyed("alice", "cart-17");
+
+        assertThat(RoutableOrderId.keyed("alice", "cart-17")).isEqualTo(id);
+        assertThat(RoutableOrderId.keyed("alice", "cart-18")).isNotEqualTo(id);
+        assertThat(RoutableOrderId.keyed("bob", "cart-17")).isNotEqualTo(id);
+        assertThat(RoutableOrderId.belongsTo(id, "alice")).isTrue();
+        assertThat(RoutableOrderId.base(id))
+                .isEqualTo(UUID.nameUUIDFromBytes("order/alice/cart-17".getBytes(StandardCharsets.UTF_8))
+                        .toString());
+    }
+
+    @Test
     void anIdWithoutTheSuffixNamesNoPartition() {
         assertThat(RoutableOrderId.partition(UUID.randomUUID().toString(), 6)).isEmpty();
         assertThat(RoutableOrderId.partition("o-1", 6)).isEmpty();

@@ -32,6 +32,11 @@ public record CardMix(Map<Card, Double> weights) {
             this.number = number;
         }
 
+        /** The whole number, as a storefront sends it. */
+        String number() {
+            return number;
+        }
+
         /** As the intake writes it to {@code orders}: masked. */
         String masked() {
             return Cards.mask(number);

@@ -31,12 +31,12 @@ public final class EventWatcher implements AutoCloseable {
 
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final Outcomes outcomes;
-    private final OrderIds ids;
+    private final RunIds ids;
     private final Thread reader;
     private volatile boolean running = true;
     private volatile RuntimeException failure;
 
-    private EventWatcher(final KafkaConsumer<byte[], byte[]> consumer, final Outcomes outcomes, final OrderIds ids) {
+    private EventWatcher(final KafkaConsumer<byte[], byte[]> consumer, final Outcomes outcomes, final RunIds ids) {
         this.consumer = consumer;
         this.outcomes = outcomes;
         this.ids = ids;
@@ -49,7 +49,7 @@ public final class EventWatcher implements AutoCloseable {
             final KafkaClients clients,
             final String topic,
             final Outcomes outcomes,
-            final OrderIds ids,
+            final RunIds ids,
             final Duration timeout) {
         final KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(
                 clients.committedReader(), new ByteArrayDeserializer(), new ByteArrayDeserializer());

@@ -39,6 +39,7 @@ import org.HdrHistogram.Histogram;
  * @param duplicates terminal events of orders that had already ended
  * @param duplicateSample some of their order ids
  * @param invariants the contract's invariants over the topics after the run; null when not checked
+ * @param http how the orders went in over HTTP; null when they were written to Kafka directly
  */
 public record LoadSummary(
         String run,
@@ -61,7 +62,8 @@ public record LoadSummary(
         List<String> notEndedSample,
         long duplicates,
         List<String> duplicateSample,
-        Invariants invariants) {
+        Invariants invariants,
+        Http http) {
 
     /** Kafka did not take every order: the figures are not those of the run asked for. */
     static final int SEND_FAILED = 1;
@@ -83,7 +85,8 @@ public record LoadSummary(
             final Outcomes.Result result,
             final Exception sendFailure,
             final OrderSender.Stop stopped,
-            final VerificationReport report) {
+            final VerificationReport report,
+            final Http http) {
         final double sendSeconds = seconds(result.lastSentNanos() - result.firstSentNanos());
         final double elapsedSeconds =
                 result.ended() == 0 ? 0 : seconds(result.lastEndedNanos() - result.firstSentNanos());
@@ -109,7 +112,8 @@ public record LoadSummary(
                 result.notEndedSample(),
                 result.duplicates(),
                 result.duplicateSample(),
-                report == null ? null : Invariants.of(report));
+                report == null ? null : Invariants.of(report),
+                http);
     }
 
     /** Every order sent ended exactly once, Kafka took every order, and the invariants hold (when checked). */
@@ -137,6 +141,22 @@ public record LoadSummary(
                 settings.maxInFlight(),
                 sendFailures,
                 sendFailure == null ? "" : " (" + sendFailure + ")");
+        if (http != null) {
+            line(
+                    out,
+                    "HTTP       %d clients over %s: answers %s; accepted in p50 %.1f ms, p99 %.1f ms, max %.1f ms%s",
+                    http.clients(),
+                    String.join(", ", http.instances()),
+                    http.answers().entrySet().stream()
+                            .map(entry -> String.format(Locale.ROOT, "%d: %,d", entry.getKey(), entry.getValue()))
+                            .collect(Collectors.joining(", ")),
+                    http.answerMs().p50(),
+                    http.answerMs().p99(),
+                    http.answerMs().max(),
+                    http.notAccepted() == 0
+                            ? ""
+                            : String.format(Locale.ROOT, "; NOT accepted: %,d", http.notAccepted()));
+        }
         if (behindScheduleMs >= BEHIND) {
             line(
                     out,
@@ -231,6 +251,34 @@ public record LoadSummary(
             long customers,
             Map<String, Double> cards,
             double timeoutSeconds) {}
+
+    /**
+     * How the orders went in over HTTP ({@code load --http}).
+     *
+     * @param instances the base URLs the clients were spread over
+     * @param clients concurrent clients, each sending its next order once the previous one was answered
+     * @param answers answers by HTTP status
+     * @param notAccepted answers other than 202: orders the API did not take
+     * @param answerMs request → answer of the accepted orders: what a buyer waits for before the order is theirs
+     */
+    public record Http(
+            List<String> instances, int clients, Map<Integer, Long> answers, long notAccepted, Latency answerMs) {
+
+        public Http {
+            instances = List.copyOf(instances);
+            answers = Collections.unmodifiableMap(new LinkedHashMap<>(answers));
+        }
+
+        public static Http of(final List<String> instances, final int clients, final HttpAnswers answers) {
+            final HttpAnswers.Result result = answers.result();
+            return new Http(
+                    instances,
+                    clients,
+                    result.statuses(),
+                    result.notAccepted(),
+                    Latency.of(result.acceptedLatencies()));
+        }
+    }
 
     /** Placed → terminal latencies in milliseconds, to 0.1 ms. */
     record Latency(long count, double p50, double p95, double p99, double p999, double max, double mean) {

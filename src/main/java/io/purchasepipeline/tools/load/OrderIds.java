@@ -9,7 +9,7 @@ import java.util.UUID;
  * key alone, without a map of every id sent, and events of other runs or of the storefront are
  * told apart at once.
  */
-public final class OrderIds {
+public final class OrderIds implements RunIds {
 
     /** {@code xxxxxxxx-xxxx-xxxx-}: the part of the UUID's text that the run's half fills. */
     private static final int RUN_PART = 19;
@@ -28,7 +28,8 @@ public final class OrderIds {
     }
 
     /** The order's id without its routing suffix: enough to name it in a report. */
-    String id(final long seq) {
+    @Override
+    public String id(final long seq) {
         return new UUID(run, seq).toString();
     }
 
@@ -37,8 +38,8 @@ public final class OrderIds {
         return RoutableOrderId.of(id(seq), customerId);
     }
 
-    /** The sequence number of one of this run's orders; -1 for any other id. */
-    long seq(final String id) {
+    @Override
+    public long seq(final String id) {
         final String orderId = id == null ? null : RoutableOrderId.base(id);
         if (orderId == null || orderId.length() != 36 || !orderId.startsWith(prefix) || orderId.charAt(23) != '-') {
             return -1;

@@ -1,5 +1,6 @@
 package io.purchasepipeline.tools.load;
 
+import io.purchasepipeline.http.PlaceOrderRequest;
 import io.purchasepipeline.serdes.Order;
 import io.purchasepipeline.serdes.OrderLine;
 import io.purchasepipeline.serdes.PaymentDetails;
@@ -156,9 +157,35 @@ public final class OrderMix {
     }
 
     public Order order(final long seq) {
+        return draw(seq).order();
+    }
+
+    /**
+     * Order {@code seq} as a storefront places it over HTTP: the body of {@code POST /orders}, with
+     * the card's whole number (the intake masks it before it writes the order).
+     */
+    public PlaceOrderRequest request(final long seq) {
+        final Drawn drawn = draw(seq);
+        final Order order = drawn.order();
+        return new PlaceOrderRequest(
+                order.customerId(),
+                order.customerName(),
+                order.email(),
+                order.items().stream()
+                        .map(line -> new PlaceOrderRequest.Item(line.sku(), line.quantity()))
+                        .toList(),
+                new PlaceOrderRequest.Payment(drawn.card().number()));
+    }
+
+    /** Who places order {@code seq}: customers take turns. */
+    String customerId(final long seq) {
+        return "load-" + ids.runTag() + "-c" + seq % spec.customers();
+    }
+
+    private Drawn draw(final long seq) {
         final SplittableRandom random = new SplittableRandom(seed ^ seq * 0x9E3779B97F4A7C15L);
         final long customer = seq % spec.customers();
-        final String customerId = "load-" + ids.runTag() + "-c" + customer;
+        final String customerId = customerId(seq);
         final Map<String, Integer> lines = new LinkedHashMap<>();
         if (spec.flash()) {
             lines.put(LoadCatalog.physical(0), 1);
@@ -177,14 +204,19 @@ public final class OrderMix {
         final List<OrderLine> items = new ArrayList<>(lines.size());
         lines.forEach((sku, quantity) -> items.add(new OrderLine(sku, quantity)));
         final CardMix.Card card = spec.cards().pick(random.nextDouble());
-        return new Order(
-                ids.id(seq, customerId),
-                customerId,
-                "Load Customer " + customer,
-                customerId + "@example.com",
-                items,
-                new PaymentDetails(card.masked()));
+        return new Drawn(
+                new Order(
+                        ids.id(seq, customerId),
+                        customerId,
+                        "Load Customer " + customer,
+                        customerId + "@example.com",
+                        items,
+                        new PaymentDetails(card.masked())),
+                card);
     }
+
+    /** An order as drawn, and the test card it pays with. */
+    private record Drawn(Order order, CardMix.Card card) {}
 
     /**
      * The orders {@code load --mix kind --skus skus --max-lines maxLines --customers customers --seed seed}

@@ -25,6 +25,7 @@ public final class OrderSender {
         ORDERS("every order asked for was sent"),
         DURATION("the duration was over"),
         SEND_FAILED("Kafka did not take an order"),
+        HTTP_FAILED("an instance did not answer, or answered with another order id than the order's key names"),
         STALLED("the window of orders in flight stayed full for the whole timeout: the pipeline ended no order");
 
         private final String reason;
@@ -111,7 +112,8 @@ public final class OrderSender {
         }
     }
 
-    private static void parkUntil(final long due) throws InterruptedException {
+    /** Waits until {@code due} on the {@link System#nanoTime()} clock. */
+    static void parkUntil(final long due) throws InterruptedException {
         for (long wait = due - System.nanoTime(); wait > 0; wait = due - System.nanoTime()) {
             LockSupport.parkNanos(wait);
             if (Thread.interrupted()) {

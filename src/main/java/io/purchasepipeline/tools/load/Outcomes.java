@@ -22,8 +22,9 @@ import org.HdrHistogram.Histogram;
  * send gives it back, so that at the maximum rate the sender runs as fast as the pipeline ends
  * orders and never further ahead than the window.
  *
- * <p>The sender thread calls {@link #awaitRoom} and {@link #placed}, the producer's callbacks
- * {@link #failed}, the event reader {@link #ended}; anyone may ask for a {@link #snapshot()}.
+ * <p>The sender thread (or each HTTP client's) calls {@link #awaitRoom} and {@link #placed}, the
+ * producer's callbacks (or the HTTP clients) {@link #failed}, the event reader {@link #ended};
+ * anyone may ask for a {@link #snapshot()}.
  */
 public final class Outcomes {
 
@@ -42,7 +43,7 @@ public final class Outcomes {
         NOT_PLACED
     }
 
-    private final OrderIds ids;
+    private final RunIds ids;
     private final Semaphore room;
     private final Map<Long, Long> inFlight = new ConcurrentHashMap<>();
     private final Histogram latencies = new Histogram(HIGHEST_MICROS, 3);
@@ -60,7 +61,7 @@ public final class Outcomes {
     private long lastEndedNanos;
     private volatile boolean windowFilled;
 
-    public Outcomes(final OrderIds ids, final int maxInFlight) {
+    public Outcomes(final RunIds ids, final int maxInFlight) {
         this.ids = ids;
         this.room = new Semaphore(maxInFlight);
         Stream.of(OrderStatus.values()).filter(OrderStatus::terminal).forEach(status -> states.put(status, 0L));
@@ -83,8 +84,11 @@ public final class Outcomes {
         inFlight.put(seq, placedNanos);
         if (sent == 0 && failedSends == 0) {
             firstSentNanos = sentNanos;
+            lastSentNanos = sentNanos;
         }
-        lastSentNanos = sentNanos;
+        // several HTTP clients place orders at once: the one that took the clock first may call last
+        firstSentNanos = Math.min(firstSentNanos, sentNanos);
+        lastSentNanos = Math.max(lastSentNanos, sentNanos);
         maxBehindNanos = Math.max(maxBehindNanos, sentNanos - placedNanos);
         sent++;
     }

@@ -55,7 +55,7 @@ class LoadSummaryTest {
         outcomes.ended(ids.id(100), OrderStatus.COMPLETED, 2 * SECOND + 3 * SECOND / 10);
 
         final LoadSummary summary = LoadSummary.of(
-                ids.runTag(), 42, SETTINGS, outcomes.result(), null, OrderSender.Stop.ORDERS, report(List.of()));
+                ids.runTag(), 42, SETTINGS, outcomes.result(), null, OrderSender.Stop.ORDERS, report(List.of()), null);
 
         assertThat(summary.ordersSent()).isEqualTo(101);
         assertThat(summary.sendSeconds()).isEqualTo(1.0);
@@ -97,7 +97,7 @@ class LoadSummaryTest {
         outcomes.placed(2, SECOND + SECOND / 50, SECOND + 52 * SECOND / 100);
 
         final LoadSummary summary =
-                LoadSummary.of("r", 1, SETTINGS, outcomes.result(), null, OrderSender.Stop.ORDERS, null);
+                LoadSummary.of("r", 1, SETTINGS, outcomes.result(), null, OrderSender.Stop.ORDERS, null, null);
 
         assertThat(summary.sendSeconds()).isEqualTo(0.52);
         assertThat(summary.offeredPerSecond()).isEqualTo(3.8);
@@ -115,7 +115,7 @@ class LoadSummaryTest {
         outcomes.placed(0, SECOND, SECOND + SECOND / 5);
 
         final LoadSummary summary =
-                LoadSummary.of("r", 1, SETTINGS, outcomes.result(), null, OrderSender.Stop.ORDERS, null);
+                LoadSummary.of("r", 1, SETTINGS, outcomes.result(), null, OrderSender.Stop.ORDERS, null, null);
 
         assertThat(summary.windowFilled()).isFalse();
         assertThat(summary.text()).contains("Behind     the schedule by up to 0.2 s: the sender itself was held up");
@@ -128,7 +128,14 @@ class LoadSummaryTest {
         outcomes.placed(0, SECOND, SECOND);
         outcomes.ended(ids.id(0), OrderStatus.COMPLETED, SECOND + SECOND / 4);
         final LoadSummary summary = LoadSummary.of(
-                ids.runTag(), 42, SETTINGS, outcomes.result(), null, OrderSender.Stop.DURATION, report(List.of()));
+                ids.runTag(),
+                42,
+                SETTINGS,
+                outcomes.result(),
+                null,
+                OrderSender.Stop.DURATION,
+                report(List.of()),
+                null);
 
         final JsonNode json = JsonSerde.MAPPER.readTree(JsonSerde.MAPPER.writeValueAsString(summary));
 
@@ -166,12 +173,12 @@ class LoadSummaryTest {
         }
         outcomes.ended(ids.id(0), OrderStatus.COMPLETED, 2 * SECOND);
         final LoadSummary notEnded =
-                LoadSummary.of("r", 1, SETTINGS, outcomes.result(), null, OrderSender.Stop.ORDERS, null);
+                LoadSummary.of("r", 1, SETTINGS, outcomes.result(), null, OrderSender.Stop.ORDERS, null, null);
         outcomes.ended(ids.id(1), OrderStatus.COMPLETED, 2 * SECOND);
         outcomes.ended(ids.id(2), OrderStatus.COMPLETED, 2 * SECOND);
         outcomes.ended(ids.id(2), OrderStatus.EXPIRED, 3 * SECOND);
         final LoadSummary endedTwice =
-                LoadSummary.of("r", 1, SETTINGS, outcomes.result(), null, OrderSender.Stop.ORDERS, null);
+                LoadSummary.of("r", 1, SETTINGS, outcomes.result(), null, OrderSender.Stop.ORDERS, null, null);
 
         assertThat(notEnded.exitCode()).isEqualTo(LoadSummary.VIOLATED);
         assertThat(notEnded.ok()).isFalse();
@@ -191,7 +198,8 @@ class LoadSummaryTest {
                 clean.result(),
                 null,
                 OrderSender.Stop.ORDERS,
-                report(List.of(new Violation(List.of("seat-1", "o1", "o2"), "sold 2 times"))));
+                report(List.of(new Violation(List.of("seat-1", "o1", "o2"), "sold 2 times"))),
+                null);
         assertThat(broken.exitCode()).isEqualTo(LoadSummary.VIOLATED);
         assertThat(broken.invariants().checks())
                 .containsExactly(new LoadSummary.Invariants.Check(
@@ -213,13 +221,69 @@ class LoadSummaryTest {
                 outcomes.result(),
                 outcomes.firstFailure(),
                 OrderSender.Stop.SEND_FAILED,
-                report(List.of()));
+                report(List.of()),
+                null);
 
         assertThat(summary.exitCode()).isEqualTo(LoadSummary.SEND_FAILED);
         assertThat(summary.sendFailures()).isEqualTo(1);
         assertThat(summary.text())
                 .contains("1 failed (not enough replicas)")
                 .contains("Stopped    early: Kafka did not take an order");
+    }
+
+    @Test
+    void overHttpTheAnswersAndTheirTimesAreReportedAndAnOrderNotAcceptedFailsTheRun() throws Exception {
+        final Outcomes outcomes = new Outcomes(ids, 10);
+        final HttpAnswers answers = new HttpAnswers();
+        for (int seq = 0; seq < 3; seq++) {
+            outcomes.awaitRoom(Duration.ZERO);
+            outcomes.placed(seq, SECOND, SECOND);
+        }
+        answers.answered(202, 4 * SECOND / 1000);
+        answers.answered(202, 8 * SECOND / 1000);
+        outcomes.ended(ids.id(0), OrderStatus.COMPLETED, SECOND + SECOND / 4);
+        outcomes.ended(ids.id(1), OrderStatus.COMPLETED, SECOND + SECOND / 4);
+        answers.answered(503, SECOND / 1000);
+        outcomes.failed(2, new IllegalStateException("HTTP 503 from http://a/orders: {}"));
+
+        final LoadSummary summary = LoadSummary.of(
+                "r",
+                1,
+                SETTINGS,
+                outcomes.result(),
+                outcomes.firstFailure(),
+                OrderSender.Stop.ORDERS,
+                null,
+                LoadSummary.Http.of(List.of("http://a", "http://b"), 4, answers));
+
+        assertThat(summary.exitCode()).isEqualTo(LoadSummary.SEND_FAILED);
+        assertThat(summary.ordersSent()).isEqualTo(2);
+        assertThat(summary.sendFailures()).isEqualTo(1);
+        assertThat(summary.http().answers()).containsExactly(Map.entry(202, 2L), Map.entry(503, 1L));
+        assertThat(summary.http().notAccepted()).isEqualTo(1);
+        assertThat(summary.http().answerMs().count()).isEqualTo(2);
+        assertThat(summary.http().answerMs().p50()).isCloseTo(4.0, within(0.01));
+        assertThat(summary.http().answerMs().max()).isCloseTo(8.0, within(0.01));
+        assertThat(summary.text())
+                .contains("HTTP       4 clients over http://a, http://b: answers 202: 2, 503: 1; "
+                        + "accepted in p50 4.0 ms, p99 8.0 ms, max 8.0 ms; NOT accepted: 1")
+                .contains("1 failed (HTTP 503 from http://a/orders: {})");
+        final JsonNode json = JsonSerde.MAPPER.readTree(JsonSerde.MAPPER.writeValueAsString(summary));
+        assertThat(json.path("http").path("clients").asInt()).isEqualTo(4);
+        assertThat(json.path("http").path("answers").path("503").asLong()).isEqualTo(1);
+        assertThat(json.path("http").path("answerMs").path("p99").asDouble()).isCloseTo(8.0, within(0.01));
+    }
+
+    @Test
+    void ordersWrittenToKafkaHaveNoHttpSection() throws Exception {
+        final LoadSummary summary = LoadSummary.of(
+                "r", 1, SETTINGS, new Outcomes(ids, 10).result(), null, OrderSender.Stop.ORDERS, null, null);
+
+        assertThat(JsonSerde.MAPPER
+                        .readTree(JsonSerde.MAPPER.writeValueAsString(summary))
+                        .has("http"))
+                .isFalse();
+        assertThat(summary.text()).doesNotContain("HTTP ");
     }
 
     private static VerificationReport report(final List<Violation> violations) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import io.purchasepipeline.http.PlaceOrderRequest;
 import io.purchasepipeline.payment.Cards;
 import io.purchasepipeline.payment.PaymentSimulator;
 import io.purchasepipeline.serdes.Order;
@@ -122,6 +123,29 @@ class OrderMixTest {
                                 .count()
                         / (double) ORDERS)
                 .isCloseTo(0.1, within(0.01));
+    }
+
+    @Test
+    void overHttpAnOrderIsTheSameOrderPaidWithTheWholeCardNumber() {
+        final LoadCatalog catalog = new LoadCatalog(IDS.runTag(), 1000, 3, true);
+        final OrderMix mix = new OrderMix(
+                spec(0.5, 0.1, new CardMix.Converter().convert("approved=80,declined=20"), 1000, 0.3), catalog, IDS, 9);
+
+        assertThat(LongStream.range(0, 500)).allSatisfy(seq -> {
+            final Order order = mix.order(seq);
+            final PlaceOrderRequest request = mix.request(seq);
+            assertThat(request.customerId()).isEqualTo(order.customerId());
+            assertThat(request.customerName()).isEqualTo(order.customerName());
+            assertThat(request.email()).isEqualTo(order.email());
+            assertThat(request.items())
+                    .containsExactlyElementsOf(order.items().stream()
+                            .map(line -> new PlaceOrderRequest.Item(line.sku(), line.quantity()))
+                            .toList());
+            assertThat(request.payment().card())
+                    .isIn(PaymentSimulator.APPROVED_CARD, PaymentSimulator.DECLINED_CARD)
+                    .satisfies(card -> assertThat(Cards.mask(card))
+                            .isEqualTo(order.payment().card()));
+        });
     }
 
     @Test
