@@ -71,6 +71,12 @@ class ScaledInstancesTest {
     private static final Duration KEEPING_UP_LAG = Duration.ofSeconds(3);
     /** Startup on a busy two-core machine: a node was seen to take 13 s, an instance longer. */
     private static final Duration READY = Duration.ofSeconds(120);
+    /**
+     * A killed instance back: exactly-once wipes the stores it had no checkpoint for and restores
+     * them from their changelogs, while a broker is down too; seen to take more than two minutes on a
+     * loaded two-core machine.
+     */
+    private static final Duration RESTART_READY = Duration.ofSeconds(240);
     /** Long enough for a backlog after two failovers and for the hold timeout below, on a busy machine. */
     private static final Duration DRAIN = Duration.ofSeconds(180);
     /**
@@ -160,7 +166,7 @@ class ScaledInstancesTest {
             sleepUntil(chaos, Duration.ofSeconds(6));
             final CompletableFuture<Void> victimBack = inBackground(() -> {
                 victim.start();
-                victim.awaitRunning(READY);
+                victim.awaitRunning(RESTART_READY);
             });
             sleepUntil(chaos, Duration.ofSeconds(12));
             cluster.kill(3);
@@ -168,7 +174,7 @@ class ScaledInstancesTest {
             final CompletableFuture<Void> brokerBack = inBackground(() -> cluster.restart(3, READY));
             sleepUntil(chaos, CHAOS);
             traffic.stop();
-            victimBack.get(READY.toSeconds(), TimeUnit.SECONDS);
+            victimBack.get(RESTART_READY.toSeconds(), TimeUnit.SECONDS);
             brokerBack.get(READY.toSeconds(), TimeUnit.SECONDS);
 
             placed = Map.copyOf(traffic.placed());

@@ -1,0 +1,52 @@
+package io.purchasepipeline.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import org.apache.logging.log4j.Level;
+import org.apache.logging.log4j.core.LogEvent;
+import org.apache.logging.log4j.core.LoggerContext;
+import org.apache.logging.log4j.core.config.LoggerConfig;
+import org.apache.logging.log4j.core.impl.Log4jLogEvent;
+import org.apache.logging.log4j.message.SimpleMessage;
+import org.junit.jupiter.api.Test;
+
+/** The application's own log settings (src/main/resources/log4j2.properties), as the jar ships them. */
+class LogSettingsTest {
+
+    private static final String SENDER = "org.apache.kafka.clients.producer.internals.Sender";
+
+    @Test
+    void aProduceRetriedForConcurrentTransactionsIsNotLoggedButTheProducersOtherWarningsAre() {
+        final LoggerContext context = new LoggerContext(
+                "shipped-log-settings",
+                null,
+                Path.of("src/main/resources/log4j2.properties").toUri());
+        context.start();
+        try {
+            final LoggerConfig sender = context.getConfiguration().getLoggerConfig(SENDER);
+
+            assertThat(sender.isFiltered(warn("[Producer clientId=app-StreamThread-1-producer, transactionalId=app-1] "
+                            + "Got error produce response with correlation id 29 on topic-partition products-0, "
+                            + "retrying (2147483646 attempts left). Error: CONCURRENT_TRANSACTIONS")))
+                    .isTrue();
+            assertThat(sender.isFiltered(warn("[Producer clientId=app-StreamThread-1-producer] Got error produce "
+                            + "response with correlation id 30 on topic-partition orders-0, retrying (2147483646 "
+                            + "attempts left). Error: NOT_LEADER_OR_FOLLOWER")))
+                    .isFalse();
+            assertThat(sender.isFiltered(warn("[Producer clientId=app] Received invalid metadata error in produce "
+                            + "request on partition orders-0 due to CONCURRENT_TRANSACTIONS")))
+                    .isFalse();
+        } finally {
+            context.stop();
+        }
+    }
+
+    private static LogEvent warn(final String message) {
+        return Log4jLogEvent.newBuilder()
+                .setLoggerName(SENDER)
+                .setLevel(Level.WARN)
+                .setMessage(new SimpleMessage(message))
+                .build();
+    }
+}
