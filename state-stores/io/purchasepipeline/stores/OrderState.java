@@ -20,6 +20,8 @@ import java.util.function.UnaryOperator;
  *
  * @param total the amount authorised: the lines at the catalog's prices when the order was placed
  * @param placedAt when the order's task took it in (wall clock): its hold deadline counts from here
+ * @param orderedAt the order record's time, on which the fraud check's velocity window counts (a
+ *        state written before it was kept has none: its placement stands in)
  * @param payment what the gateway said so far
  * @param steps the audit trail; the last step is the current status
  * @param traceparent the W3C trace context of the hop that placed the order, or null when it is
@@ -35,6 +37,7 @@ public record OrderState(
         List<LineState> lines,
         BigDecimal total,
         long placedAt,
+        Long orderedAt,
         PaymentState payment,
         List<Step> steps,
         String correlationId,
@@ -48,6 +51,7 @@ public record OrderState(
         lines = lines == null ? List.of() : List.copyOf(lines);
         steps = steps == null ? List.of() : List.copyOf(steps);
         payment = payment == null ? PaymentState.NONE : payment;
+        orderedAt = orderedAt == null ? placedAt : orderedAt;
     }
 
     @JsonIgnore
@@ -74,7 +78,8 @@ public record OrderState(
     public OrderState moveTo(final OrderStatus next, final String detail, final long at) {
         final List<Step> trail = new ArrayList<>(steps);
         trail.add(new Step(next, at, detail));
-        return new OrderState(order, fraudReasons, lines, total, placedAt, payment, trail, correlationId, traceparent);
+        return new OrderState(
+                order, fraudReasons, lines, total, placedAt, orderedAt, payment, trail, correlationId, traceparent);
     }
 
     /** The audit trail as the events on {@code order-events}. */
@@ -104,6 +109,7 @@ public record OrderState(
                 lines.stream().map(change).toList(),
                 total,
                 placedAt,
+                orderedAt,
                 payment,
                 steps,
                 correlationId,
@@ -111,7 +117,8 @@ public record OrderState(
     }
 
     public OrderState withPayment(final PaymentState next) {
-        return new OrderState(order, fraudReasons, lines, total, placedAt, next, steps, correlationId, traceparent);
+        return new OrderState(
+                order, fraudReasons, lines, total, placedAt, orderedAt, next, steps, correlationId, traceparent);
     }
 
     @JsonIgnore
@@ -126,36 +133,44 @@ public record OrderState(
 
     /**
      * What the gateway said so far: the operation the order waits on ({@code pending}, null when
-     * none), the authorisation's outcome and id, and how many times the pending operation was
-     * asked without an answer.
+     * none), the authorisation's outcome and id, how many times the pending operation was asked
+     * without an answer, and when to ask again ({@code retryAt}, wall clock; null when no retry is
+     * due: none was needed, or it was made and waits for its answer).
      */
     public record PaymentState(
             PaymentOperation pending,
             PaymentStatus authorisation,
             String authorisationId,
             PaymentStatus capture,
-            int unanswered) {
+            int unanswered,
+            Long retryAt) {
 
-        public static final PaymentState NONE = new PaymentState(null, null, null, null, 0);
+        public static final PaymentState NONE = new PaymentState(null, null, null, null, 0, null);
 
         public PaymentState asking(final PaymentOperation operation) {
-            return new PaymentState(operation, authorisation, authorisationId, capture, 0);
+            return new PaymentState(operation, authorisation, authorisationId, capture, 0, null);
         }
 
         public PaymentState authorised(final PaymentStatus status, final String id) {
-            return new PaymentState(null, status, id, capture, 0);
+            return new PaymentState(null, status, id, capture, 0, null);
         }
 
         public PaymentState captured(final PaymentStatus status) {
-            return new PaymentState(null, authorisation, authorisationId, status, 0);
+            return new PaymentState(null, authorisation, authorisationId, status, 0, null);
         }
 
         public PaymentState voided() {
-            return new PaymentState(null, authorisation, authorisationId, capture, 0);
+            return new PaymentState(null, authorisation, authorisationId, capture, 0, null);
         }
 
-        public PaymentState withoutAnswer() {
-            return new PaymentState(pending, authorisation, authorisationId, capture, unanswered + 1);
+        /** The pending operation went unanswered again: it is asked again at {@code retryAt}. */
+        public PaymentState withoutAnswer(final long retryAt) {
+            return new PaymentState(pending, authorisation, authorisationId, capture, unanswered + 1, retryAt);
+        }
+
+        /** The retry was made: nothing more is due until it is answered. */
+        public PaymentState retried() {
+            return new PaymentState(pending, authorisation, authorisationId, capture, unanswered, null);
         }
 
         @JsonIgnore

@@ -3,16 +3,17 @@ package io.purchasepipeline.stores;
 /** Every state store's name: the changelog topics and interactive queries are derived from these. */
 public final class StoreNames {
 
-    /** Order times per customer for the velocity rule. */
-    public static final String CUSTOMER_ORDER_TIMES = "customer-order-times";
     /** Customers with a fraudulent order (the flagged-customers table). */
     public static final String FLAGGED_CUSTOMERS = "flagged-customers";
     /** Per SKU: kind, price and the available / held / sold counts, or the seat's holder. */
     public static final String INVENTORY = "inventory";
     /** Per order, in its customer's task: status, lines, payment and audit trail. */
     public static final String ORDERS = "order-status";
-    /** Per customer's task: orders by placement time (expiry, forgetting) and payment retries. */
-    public static final String ORDER_TIMERS = "order-timers";
+    /**
+     * Per customer's task, in memory: open orders by placement (expiry), payment retries, each
+     * customer's orders of the velocity window; made from {@link #ORDERS}.
+     */
+    public static final String ORDER_INDEX = "order-index";
     /** Per customer's task: the orders' window counts not yet sent on to the analytics totals. */
     public static final String ANALYTICS_ORDER_TALLY = "analytics-order-tally";
     /** Per input partition of the workers' reports: the window counts not yet sent on to the analytics totals. */

@@ -7,6 +7,8 @@ import io.purchasepipeline.serdes.Order;
 import io.purchasepipeline.serdes.OrderLine;
 import io.purchasepipeline.serdes.Product;
 import io.purchasepipeline.stores.InvalidCommandException;
+import io.purchasepipeline.stores.OrderIndex;
+import io.purchasepipeline.stores.OrderIndexStore;
 import io.purchasepipeline.stores.PipelineStores;
 import io.purchasepipeline.stores.StoreNames;
 import java.math.BigDecimal;
@@ -21,8 +23,6 @@ import org.apache.kafka.streams.processor.api.ProcessorSupplier;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
-import org.apache.kafka.streams.state.WindowStore;
-import org.apache.kafka.streams.state.WindowStoreIterator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,7 +40,7 @@ final class FraudCheck implements Processor<String, CustomerCommand, String, Fra
     private final PipelineConfig config;
     private ProcessorContext<String, FraudCheckedOrder> context;
     private KeyValueStore<String, String> flagged;
-    private WindowStore<String, String> orderTimes;
+    private OrderIndex index;
     private KeyValueStore<String, Product> catalog;
 
     private FraudCheck(final PipelineConfig config) {
@@ -56,8 +56,7 @@ final class FraudCheck implements Processor<String, CustomerCommand, String, Fra
 
             @Override
             public Set<StoreBuilder<?>> stores() {
-                return Set.of(
-                        PipelineStores.flaggedCustomers(), PipelineStores.customerOrderTimes(config.velocityWindow()));
+                return Set.of(PipelineStores.flaggedCustomers());
             }
         };
     }
@@ -66,7 +65,9 @@ final class FraudCheck implements Processor<String, CustomerCommand, String, Fra
     public void init(final ProcessorContext<String, FraudCheckedOrder> context) {
         this.context = context;
         this.flagged = context.getStateStore(StoreNames.FLAGGED_CUSTOMERS);
-        this.orderTimes = context.getStateStore(StoreNames.CUSTOMER_ORDER_TIMES);
+        // the customer's orders of the velocity window, from the orders' states (see OrderIndex)
+        this.index = context.<OrderIndexStore>getStateStore(StoreNames.ORDER_INDEX)
+                .index(context.getStateStore(StoreNames.ORDERS));
         this.catalog = context.getStateStore(StoreNames.PRODUCT_CATALOG);
     }
 
@@ -118,18 +119,12 @@ final class FraudCheck implements Processor<String, CustomerCommand, String, Fra
         context.forward(record.withValue(new FraudCheckedOrder(order, prices, total, reasons, names)));
     }
 
-    /** Counts this order too: the limit is on how many the customer placed, whatever became of them. */
+    /**
+     * Counts this order too: the limit is on how many the customer placed, whatever became of them.
+     * The order's life, in this task, keeps its time in its state, from which the index is made again.
+     */
     private int ordersInWindow(final String customerId, final String orderId, final long at) {
-        orderTimes.put(customerId, orderId, at);
-        int count = 0;
-        try (WindowStoreIterator<String> times =
-                orderTimes.fetch(customerId, at - config.velocityWindow().toMillis() + 1, at)) {
-            while (times.hasNext()) {
-                times.next();
-                count++;
-            }
-        }
-        return count;
+        return index.countOrder(customerId, orderId, at);
     }
 
     /**

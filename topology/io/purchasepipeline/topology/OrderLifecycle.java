@@ -5,13 +5,13 @@ import io.purchasepipeline.serdes.CorrelationId;
 import io.purchasepipeline.serdes.FraudCheckedOrder;
 import io.purchasepipeline.serdes.Topics;
 import io.purchasepipeline.serdes.TraceParent;
+import io.purchasepipeline.stores.OrderIndex;
+import io.purchasepipeline.stores.OrderIndexStore;
 import io.purchasepipeline.stores.OrderState;
-import io.purchasepipeline.stores.PipelineStores;
 import io.purchasepipeline.stores.StoreNames;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -21,7 +21,6 @@ import org.apache.kafka.streams.processor.api.ProcessorSupplier;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
-import org.apache.kafka.streams.state.StoreBuilder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,10 +30,10 @@ import org.slf4j.LoggerFactory;
  * customer's task, so the order's inputs (the checked order, its SKUs' answers, the payment
  * worker's answers) all arrive here on one partition, one at a time.
  *
- * <p>Timers are keys of the {@code order-timers} store that sort by time: each order's placement
- * (its hold expiry, and later the end of its retention) and payment operations to ask again. A
- * wall-clock punctuation scans each from a cursor, so no scan passes over what an earlier one
- * already handled or deleted.
+ * <p>Timers come from the orders' own states, through the task's in-memory {@link OrderIndex}
+ * (open orders by placement for the hold expiry, payment operations to ask again by their due
+ * time), so they cost no record of their own; a wall-clock punctuation takes what is due. Orders
+ * past their retention are found by a sweep that walks the orders' store a batch per punctuation.
  *
  * <p>Each input is a hop of the order's trace (a new order's, in the span {@link OrderAdmission}
  * opened; an answer's, in a span of its own; a timer's, in a span under the context the order's
@@ -50,7 +49,9 @@ final class OrderLifecycle implements Processor<String, OrderInput, String, Orde
     private final HopSpans spans;
     private ProcessorContext<String, OrderOutput> context;
     private KeyValueStore<String, OrderState> orders;
-    private KeyValueStore<String, String> timers;
+    private OrderIndex index;
+    /** The last order id the retention sweep looked at (null: start from the first); in memory, a restart sweeps from the start. */
+    private String sweptUpTo;
 
     private OrderLifecycle(final PipelineConfig config, final OrderStatusListener listener, final HopSpans spans) {
         this.config = config;
@@ -59,27 +60,25 @@ final class OrderLifecycle implements Processor<String, OrderInput, String, Orde
         this.spans = spans;
     }
 
-    /** The {@code order-status} store is added to the topology on its own: the intake reads it too. */
+    /** Orders the retention sweep looks at per punctuation: a full pass takes (orders kept ÷ this) timer intervals. */
+    static final int SWEEP_BATCH = 1_000;
+
+    /**
+     * Uses the {@code order-status} and {@code order-index} stores, which the topology adds on their
+     * own: the intake reads the orders too, and the fraud check the index.
+     */
     static ProcessorSupplier<String, OrderInput, String, OrderOutput> supplier(
             final PipelineConfig config, final OrderStatusListener listener, final HopSpans spans) {
-        return new ProcessorSupplier<>() {
-            @Override
-            public Processor<String, OrderInput, String, OrderOutput> get() {
-                return new OrderLifecycle(config, listener, spans);
-            }
-
-            @Override
-            public Set<StoreBuilder<?>> stores() {
-                return Set.of(PipelineStores.orderTimers());
-            }
-        };
+        return () -> new OrderLifecycle(config, listener, spans);
     }
 
     @Override
     public void init(final ProcessorContext<String, OrderOutput> context) {
         this.context = context;
         this.orders = context.getStateStore(StoreNames.ORDERS);
-        this.timers = context.getStateStore(StoreNames.ORDER_TIMERS);
+        this.index =
+                context.<OrderIndexStore>getStateStore(StoreNames.ORDER_INDEX).index(orders);
+        this.sweptUpTo = null;
         context.schedule(config.timerInterval(), PunctuationType.WALL_CLOCK_TIME, this::onTimer);
     }
 
@@ -129,9 +128,7 @@ final class OrderLifecycle implements Processor<String, OrderInput, String, Orde
             final String traceparent,
             final long now,
             final long timestamp) {
-        final String orderId = checked.order().orderId();
-        timers.put(PipelineStores.placedKey(now, orderId), orderId);
-        apply(machine.place(checked, correlationId, traceparent, now), timestamp, traceparent);
+        apply(machine.place(checked, correlationId, traceparent, now, timestamp), timestamp, traceparent);
     }
 
     private void apply(final Transition transition, final long timestamp, final Span span) {
@@ -145,9 +142,7 @@ final class OrderLifecycle implements Processor<String, OrderInput, String, Orde
         final OrderState state = transition.state();
         if (transition.changed()) {
             orders.put(state.orderId(), state);
-        }
-        if (transition.retryPaymentAt() != null) {
-            timers.put(PipelineStores.retryKey(transition.retryPaymentAt(), state.orderId()), state.orderId());
+            index.track(state);
         }
         for (final OrderOutput output : transition.outputs()) {
             final Headers headers = CorrelationId.headers(state.correlationId());
@@ -173,26 +168,48 @@ final class OrderLifecycle implements Processor<String, OrderInput, String, Orde
 
     /** Expires orders past their hold timeout, asks the gateway again, and forgets orders past their retention. */
     private void onTimer(final long now) {
-        for (final KeyValue<String, String> due :
-                scan(PipelineStores.EXPIRY_CURSOR, now - config.holdTimeout().toMillis())) {
-            final OrderState state = orders.get(due.value);
+        for (final String orderId :
+                index.takeOpenPlacedBefore(now - config.holdTimeout().toMillis())) {
+            final OrderState state = orders.get(orderId);
             if (state != null && !state.ended()) {
                 onTimer("order hold timeout", state, new OrderInput.HoldTimeout(), now);
             }
         }
-        for (final KeyValue<String, String> due : range(
-                PipelineStores.lowerBound(PipelineStores.RETRY_PREFIX),
-                PipelineStores.upperBound(PipelineStores.RETRY_PREFIX, now))) {
-            timers.delete(due.key);
-            final OrderState state = orders.get(due.value);
-            if (state != null) {
+        for (final OrderIndex.Timed due : index.takeRetriesDue(now)) {
+            final OrderState state = orders.get(due.orderId());
+            // an entry whose retry was moved or made already is stale
+            if (state != null && Long.valueOf(due.at()).equals(state.payment().retryAt())) {
                 onTimer("order payment retry", state, new OrderInput.PaymentRetryDue(), now);
             }
         }
-        for (final KeyValue<String, String> due :
-                scan(PipelineStores.PURGE_CURSOR, now - config.orderRetention().toMillis())) {
-            orders.delete(due.value);
-            timers.delete(due.key);
+        sweep(now - config.orderRetention().toMillis());
+    }
+
+    /**
+     * Forgets the orders placed at or before {@code placedBefore} among the next {@link #SWEEP_BATCH}
+     * of the store, so each order is kept at least the retention, and at most one full pass longer.
+     */
+    private void sweep(final long placedBefore) {
+        final List<OrderState> expired = new ArrayList<>();
+        int seen = 0;
+        String last = null;
+        try (KeyValueIterator<String, OrderState> batch = orders.range(sweptUpTo, null)) {
+            while (batch.hasNext() && seen < SWEEP_BATCH) {
+                final KeyValue<String, OrderState> entry = batch.next();
+                if (entry.key.equals(sweptUpTo)) {
+                    continue;
+                }
+                seen++;
+                last = entry.key;
+                if (entry.value.placedAt() <= placedBefore) {
+                    expired.add(entry.value);
+                }
+            }
+        }
+        sweptUpTo = seen < SWEEP_BATCH ? null : last;
+        for (final OrderState state : expired) {
+            orders.delete(state.orderId());
+            index.forget(state);
         }
     }
 
@@ -206,34 +223,5 @@ final class OrderLifecycle implements Processor<String, OrderInput, String, Orde
         } finally {
             span.end();
         }
-    }
-
-    /**
-     * The placements up to {@code placedBefore} that the scan named by {@code cursor} has not seen
-     * yet; the cursor moves past them.
-     */
-    private List<KeyValue<String, String>> scan(final String cursor, final long placedBefore) {
-        final String last = timers.get(cursor);
-        final List<KeyValue<String, String>> due = range(
-                last == null ? PipelineStores.lowerBound(PipelineStores.PLACED_PREFIX) : last,
-                PipelineStores.upperBound(PipelineStores.PLACED_PREFIX, placedBefore));
-        if (!due.isEmpty() && due.get(0).key.equals(last)) {
-            due.remove(0);
-        }
-        if (!due.isEmpty()) {
-            timers.put(cursor, due.get(due.size() - 1).key);
-        }
-        return due;
-    }
-
-    private List<KeyValue<String, String>> range(final String from, final String to) {
-        final List<KeyValue<String, String>> entries = new ArrayList<>();
-        if (from.compareTo(to) >= 0) {
-            return entries;
-        }
-        try (KeyValueIterator<String, String> iterator = timers.range(from, to)) {
-            iterator.forEachRemaining(entries::add);
-        }
-        return entries;
     }
 }

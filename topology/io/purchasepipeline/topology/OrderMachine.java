@@ -50,15 +50,29 @@ final class OrderMachine {
      * A new order ({@code current} is null): rejected for fraud, or on its way to holds and payment.
      *
      * @param traceparent the trace context of the hop that placed it (null: not traced), kept for its timers
+     * @param orderedAt the order record's time, which the velocity window counts on
      */
     Transition place(
-            final FraudCheckedOrder checked, final String correlationId, final String traceparent, final long now) {
+            final FraudCheckedOrder checked,
+            final String correlationId,
+            final String traceparent,
+            final long now,
+            final long orderedAt) {
         final Order order = checked.order();
         final List<LineState> lines = OrderLines.of(checked);
         final BigDecimal total = OrderLines.total(lines);
         final boolean priced = total != null;
         final OrderState fresh = new OrderState(
-                order, checked.reasons(), lines, total, now, PaymentState.NONE, List.of(), correlationId, traceparent);
+                order,
+                checked.reasons(),
+                lines,
+                total,
+                now,
+                orderedAt,
+                PaymentState.NONE,
+                List.of(),
+                correlationId,
+                traceparent);
         final List<OrderOutput> outputs = new ArrayList<>();
         // the receipt itemises the order at the prices the fraud check just looked up
         outputs.add(new OrderOutput.Email(Emails.received(order, lines, config.currency())));
@@ -66,7 +80,7 @@ final class OrderMachine {
             final OrderState rejected =
                     fresh.moveTo(OrderStatus.REJECTED_FRAUD, "order received; fraud check: " + checked.reasons(), now);
             outputs.add(new OrderOutput.Event(rejected.lastEvent()));
-            return new Transition(rejected, true, outputs, null);
+            return new Transition(rejected, true, outputs);
         }
         OrderState reserving = fresh.moveTo(
                 OrderStatus.RESERVING,
@@ -80,7 +94,7 @@ final class OrderMachine {
         if (priced) {
             reserving = authorising(reserving, outputs);
         }
-        return new Transition(reserving, true, outputs, null);
+        return new Transition(reserving, true, outputs);
     }
 
     Transition apply(final OrderState state, final OrderInput input, final long now) {
@@ -122,7 +136,7 @@ final class OrderMachine {
             // released before this answer came: a unit held now is given back at once
             final List<OrderOutput> outputs =
                     result.outcome().held() ? List.of(command(updated, line, ReservationAction.RELEASE)) : List.of();
-            return new Transition(updated, true, outputs, null);
+            return new Transition(updated, true, outputs);
         }
         return decide(priced(updated, result), now);
     }
@@ -158,11 +172,10 @@ final class OrderMachine {
                         state.withPayment(payment.captured(result.status())),
                         payment.pending() == PaymentOperation.CAPTURE
                                 || !result.status().approved(),
-                        List.of(),
-                        null);
+                        List.of());
             case VOID ->
                 payment.pending() == PaymentOperation.VOID
-                        ? new Transition(state.withPayment(payment.voided()), true, List.of(), null)
+                        ? new Transition(state.withPayment(payment.voided()), true, List.of())
                         : Transition.unchanged(state);
         };
     }
@@ -176,7 +189,7 @@ final class OrderMachine {
             // released before the gateway answered: an authorisation that came after is given back
             return result.status().approved() && result.paymentId() != null
                     ? voiding(updated)
-                    : new Transition(updated, true, List.of(), null);
+                    : new Transition(updated, true, List.of());
         }
         if (result.status().refused()) {
             return release(
@@ -195,31 +208,32 @@ final class OrderMachine {
         final PaymentState payment = state.payment().pending() == operation
                 ? state.payment()
                 : state.payment().asking(operation);
-        OrderState updated = state.withPayment(payment.withoutAnswer());
+        final long delay = Math.min(
+                MAX_RETRY_DELAY.toMillis(), config.timerInterval().toMillis() << Math.min(payment.unanswered(), 10));
+        OrderState updated = state.withPayment(payment.withoutAnswer(now + delay));
         final List<OrderOutput> outputs = new ArrayList<>();
         if (operation == PaymentOperation.AUTHORISE && state.status() == OrderStatus.RESERVING) {
             updated = updated.moveTo(
                     OrderStatus.AWAITING_PAYMENT, "the payment gateway did not answer; asking again", now);
             outputs.add(new OrderOutput.Event(updated.lastEvent()));
         }
-        final long delay = Math.min(
-                MAX_RETRY_DELAY.toMillis(),
-                config.timerInterval().toMillis() << Math.min(updated.payment().unanswered() - 1, 10));
-        return new Transition(updated, true, outputs, now + delay);
+        return new Transition(updated, true, outputs);
     }
 
+    /** The retry's time came: asks again, and nothing more is due until the answer (written, so a restart does not ask twice). */
     private Transition retry(final OrderState state) {
         final PaymentOperation pending = state.payment().pending();
-        if (pending == null) {
+        if (pending == null || state.payment().retryAt() == null) {
             return Transition.unchanged(state);
         }
-        return new Transition(state, false, List.of(payment(state, pending)), null);
+        final OrderState retried = state.withPayment(state.payment().retried());
+        return new Transition(retried, true, List.of(payment(retried, pending)));
     }
 
     /** Completes, releases or waits, once something came in for an order still in progress. */
     private Transition decide(final OrderState state, final long now) {
         if (!state.allAnswered()) {
-            return new Transition(state, true, List.of(), null);
+            return new Transition(state, true, List.of());
         }
         if (!state.allHeld()) {
             final String missing = state.lines().stream()
@@ -238,15 +252,16 @@ final class OrderMachine {
                             state.lines(),
                             total(state.lines()),
                             state.placedAt(),
+                            state.orderedAt(),
                             state.payment(),
                             state.steps(),
                             state.correlationId(),
                             state.traceparent()),
                     outputs);
-            return priced.payment().approved() ? decide(priced, now) : new Transition(priced, true, outputs, null);
+            return priced.payment().approved() ? decide(priced, now) : new Transition(priced, true, outputs);
         }
         if (!state.payment().approved()) {
-            return new Transition(state, true, List.of(), null);
+            return new Transition(state, true, List.of());
         }
         return complete(state, now);
     }
@@ -282,7 +297,7 @@ final class OrderMachine {
                     ebook.sku(),
                     ebook.title())));
         }
-        return new Transition(completed, true, outputs, null);
+        return new Transition(completed, true, outputs);
     }
 
     /**
@@ -310,7 +325,7 @@ final class OrderMachine {
             outputs.add(payment(released, PaymentOperation.VOID));
         }
         outputs.add(new OrderOutput.Email(Emails.released(released, email, config.currency(), payment)));
-        return new Transition(released, true, outputs, null);
+        return new Transition(released, true, outputs);
     }
 
     /** Asks for the authorisation of the total; an order that costs nothing has nothing to authorise. */
@@ -325,7 +340,7 @@ final class OrderMachine {
 
     private Transition voiding(final OrderState state) {
         final OrderState voiding = state.withPayment(state.payment().asking(PaymentOperation.VOID));
-        return new Transition(voiding, true, List.of(payment(voiding, PaymentOperation.VOID)), null);
+        return new Transition(voiding, true, List.of(payment(voiding, PaymentOperation.VOID)));
     }
 
     private static OrderOutput command(final OrderState state, final LineState line, final ReservationAction action) {

@@ -81,8 +81,10 @@ public final class PurchaseTopology {
                 Topics.PRODUCTS.name(),
                 Consumed.with(Serdes.String(), Topics.PRODUCTS.valueSerde()).withName("catalog-replica"),
                 CatalogReplica::new);
-        // the orders' states: written by the order's life, read by the intake to drop replays
+        // the orders' states: written by the order's life, read by the intake to drop replays; and
+        // their index by time (expiry, retries, the velocity window), made from them in memory
         builder.addStateStore(PipelineStores.orders());
+        builder.addStateStore(PipelineStores.orderIndex(config.velocityWindow()));
 
         // 1. Intake: valid, first-seen orders. The customer's receipt goes with the order's first step
         // (4-7), itemised at the catalog's prices, which the fraud check looks up.
@@ -97,7 +99,8 @@ public final class PurchaseTopology {
                                 .<CustomerCommand>mapValues(CustomerCommand.ChangeFlag::new, Named.as("change-flag")),
                         Named.as("customer-commands"));
         final Map<String, KStream<String, FraudCheckedOrder>> verdicts = customerCommands
-                .process(FraudCheck.supplier(config), Named.as("fraud-check"))
+                .process(
+                        FraudCheck.supplier(config), Named.as("fraud-check"), StoreNames.ORDERS, StoreNames.ORDER_INDEX)
                 .split(Named.as("fraud-"))
                 .branch(
                         (customerId, checked) -> checked.fraudulent(),
@@ -121,7 +124,8 @@ public final class PurchaseTopology {
                 .process(
                         OrderLifecycle.supplier(config, listener, spans),
                         Named.as("order-lifecycle"),
-                        StoreNames.ORDERS)
+                        StoreNames.ORDERS,
+                        StoreNames.ORDER_INDEX)
                 .split(Named.as("order-"));
         for (final OrderOutput.Route route : OrderOutput.Route.values()) {
             if (route != OrderOutput.Route.EVENT) {

@@ -41,7 +41,6 @@ import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.streams.KeyValue;
@@ -299,30 +298,6 @@ final class PipelineDriver implements AutoCloseable {
 
     List<OrderState> allOrders() {
         return all(StoreNames.ORDERS);
-    }
-
-    List<String> allTimers() {
-        return all(StoreNames.ORDER_TIMERS);
-    }
-
-    /** The keys of the order timers store now. */
-    List<String> timerKeys() {
-        return this.<String>entries(StoreNames.ORDER_TIMERS).stream()
-                .map(entry -> entry.key)
-                .toList();
-    }
-
-    /** Every key written to the order timers store's changelog so far (puts and tombstones). */
-    List<String> timerChangelogKeys() {
-        return driver
-                .createOutputTopic(
-                        StreamsSettings.APPLICATION_ID + "-" + StoreNames.ORDER_TIMERS + "-changelog",
-                        new StringDeserializer(),
-                        new StringDeserializer())
-                .readKeyValuesToList()
-                .stream()
-                .map(kv -> kv.key)
-                .toList();
     }
 
     Product catalogEntry(final String sku) {

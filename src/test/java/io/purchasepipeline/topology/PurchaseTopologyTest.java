@@ -22,7 +22,6 @@ import io.purchasepipeline.serdes.SeatAction;
 import io.purchasepipeline.serdes.SeatOutcome;
 import io.purchasepipeline.stores.Inventory;
 import io.purchasepipeline.stores.LineState;
-import io.purchasepipeline.stores.PipelineStores;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -300,17 +299,17 @@ class PurchaseTopologyTest {
         pipeline.order("alice", OK, line("book", 1));
         pipeline.order("bob", GatewayDesk.DECLINED_CARD, line("book", 1));
 
-        assertThat(pipeline.timerChangelogKeys())
-                .isNotEmpty()
-                .noneMatch(key -> key.startsWith(PipelineStores.RETRY_PREFIX));
+        assertThat(pipeline.allOrders())
+                .hasSize(2)
+                .allSatisfy(state -> assertThat(state.payment().retryAt()).isNull());
     }
 
     @Test
     void anAuthorisationUnansweredUntilTheOrderExpiredIsVoidedOnceAnswered() {
         payments.decideWith(request -> PaymentStatus.UNAVAILABLE);
         final Order order = pipeline.order("alice", OK, line("book", 1));
-        assertThat(pipeline.timerKeys())
-                .anyMatch(key -> key.startsWith(PipelineStores.RETRY_PREFIX) && key.endsWith(order.orderId()));
+        assertThat(pipeline.order(order.orderId()).payment().retryAt())
+                .isEqualTo(PipelineDriver.START.plusSeconds(1).toEpochMilli());
 
         pipeline.advanceWallClock(Duration.ofMinutes(11));
         assertThat(pipeline.order(order.orderId()).status()).isEqualTo(OrderStatus.EXPIRED);
@@ -321,7 +320,7 @@ class PurchaseTopologyTest {
 
         assertThat(payments.operations(order.orderId()))
                 .containsExactly(PaymentOperation.AUTHORISE, PaymentOperation.VOID);
-        assertThat(pipeline.timerKeys()).noneMatch(key -> key.startsWith(PipelineStores.RETRY_PREFIX));
+        assertThat(pipeline.order(order.orderId()).payment().retryAt()).isNull();
         assertThat(pipeline.order(order.orderId()).payment().pending()).isNull();
     }
 
@@ -378,7 +377,7 @@ class PurchaseTopologyTest {
 
         pipeline.advanceWallClock(Duration.ofDays(1).plusSeconds(1));
         assertThat(pipeline.order(order.orderId())).isNull();
-        assertThat(pipeline.timerKeys()).containsOnly(PipelineStores.EXPIRY_CURSOR, PipelineStores.PURGE_CURSOR);
+        assertThat(pipeline.allOrders()).isEmpty();
     }
 
     @Test

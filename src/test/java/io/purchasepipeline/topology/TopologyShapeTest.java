@@ -36,8 +36,7 @@ class TopologyShapeTest {
                         StoreNames.INVENTORY,
                         StoreNames.ORDERS,
                         StoreNames.FLAGGED_CUSTOMERS,
-                        StoreNames.CUSTOMER_ORDER_TIMES,
-                        StoreNames.ORDER_TIMERS,
+                        StoreNames.ORDER_INDEX,
                         StoreNames.PRODUCT_CATALOG);
     }
 
