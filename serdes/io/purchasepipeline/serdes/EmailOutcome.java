@@ -2,7 +2,8 @@ package io.purchasepipeline.serdes;
 
 /**
  * What became of one email, on {@code email-outcomes} keyed by email id: the mail sender's ledger
- * (an id with an outcome is never delivered again) and what analytics counts.
+ * (an id with an outcome is never delivered again). Analytics counts the final ones from
+ * {@link EmailCounts}, written in the same transaction.
  */
 public record EmailOutcome(String emailId, EmailKind kind, String orderId, Status status, String detail, long at) {
 

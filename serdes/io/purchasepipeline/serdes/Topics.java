@@ -24,6 +24,11 @@ public final class Topics {
     public static final Topic<Alert> ALERTS = Topic.json("alerts", Alert.class);
     /** What became of each email (the mail sender's ledger), keyed by email id. */
     public static final Topic<EmailOutcome> EMAIL_OUTCOMES = Topic.json("email-outcomes", EmailOutcome.class);
+    /**
+     * The mail sender's final outcomes counted per transaction, for analytics; no key, on the
+     * partition number of the emails counted (the first, when a transaction spans several).
+     */
+    public static final Topic<EmailCounts> EMAIL_COUNTS = Topic.json("email-counts", EmailCounts.class);
     /** Payment operations for the payment workers, keyed by customer id. */
     public static final Topic<PaymentRequest> PAYMENT_REQUESTS = Topic.json("payment-requests", PaymentRequest.class);
     /** The payment workers' answers, keyed by customer id (co-partitioned with {@link #ORDERS}). */

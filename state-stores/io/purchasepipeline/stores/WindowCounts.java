@@ -60,8 +60,8 @@ public record WindowCounts(
         return plus(received).plus(one);
     }
 
-    public WindowCounts withEmail(final boolean bounced, final long at) {
-        return plus(new WindowCounts(windowStart, at, 0, 0, 0, 0, 0, 0, 0, bounced ? 0 : 1, bounced ? 1 : 0, 0));
+    public WindowCounts withEmails(final long sent, final long bounced, final long at) {
+        return plus(new WindowCounts(windowStart, at, 0, 0, 0, 0, 0, 0, 0, sent, bounced, 0));
     }
 
     public WindowCounts withEbook(final long at) {

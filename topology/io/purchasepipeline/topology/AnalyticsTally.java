@@ -1,6 +1,5 @@
 package io.purchasepipeline.topology;
 
-import io.purchasepipeline.serdes.EmailOutcome;
 import io.purchasepipeline.stores.PipelineStores;
 import io.purchasepipeline.stores.StoreNames;
 import io.purchasepipeline.stores.WindowCounts;
@@ -73,11 +72,8 @@ final class AnalyticsTally implements Processor<String, AnalyticsInput, String, 
         final WindowCounts updated;
         if (record.value() instanceof AnalyticsInput.Status status) {
             updated = counts.withStatus(status.event().status(), status.event().seq() == 1, at);
-        } else if (record.value() instanceof AnalyticsInput.Email email) {
-            if (email.outcome().status() == EmailOutcome.Status.SENDING) {
-                return;
-            }
-            updated = counts.withEmail(email.outcome().status() == EmailOutcome.Status.BOUNCED, at);
+        } else if (record.value() instanceof AnalyticsInput.Emails emails) {
+            updated = counts.withEmails(emails.counts().sent(), emails.counts().bounced(), at);
         } else {
             updated = counts.withEbook(at);
         }

@@ -172,8 +172,8 @@ public final class PurchaseTopology {
                 unrouted -> unrouted.process(Unrouted::new, Named.as("sku-no-route")), "unrouted"));
 
         // 8. Analytics: per-window counts in each task that sees what happens (the orders' events in the
-        // customer's task, as they are made; the workers' reports from their topics), combined on one key,
-        // judged against baselines.
+        // customer's task, as they are made; the workers' reports from their topics: the mail sender's
+        // already counted per transaction), combined on one key, judged against baselines.
         final KStream<String, WindowCounts> orderCounts = events.<AnalyticsInput>mapValues(
                         AnalyticsInput.Status::new, Named.as("count-status"))
                 .process(
@@ -182,9 +182,9 @@ public final class PurchaseTopology {
                 .repartition(Repartitioned.with(Serdes.String(), JsonSerde.of(WindowCounts.class))
                         .withName(ANALYTICS_ORDER_COUNTS)
                         .withNumberOfPartitions(1));
-        builder.stream(Topics.EMAIL_OUTCOMES.name(), Topics.EMAIL_OUTCOMES.consumed())
-                .filter((emailId, outcome) -> outcome != null, Named.as("email-outcomes-present"))
-                .<AnalyticsInput>mapValues(AnalyticsInput.Email::new, Named.as("count-email"))
+        builder.stream(Topics.EMAIL_COUNTS.name(), Topics.EMAIL_COUNTS.consumed())
+                .filter((none, counts) -> counts != null, Named.as("email-counts-present"))
+                .<AnalyticsInput>mapValues(AnalyticsInput.Emails::new, Named.as("count-emails"))
                 .merge(
                         builder.stream(Topics.EBOOKS_GENERATED.name(), Topics.EBOOKS_GENERATED.consumed())
                                 .<AnalyticsInput>mapValues(AnalyticsInput.Ebook::new, Named.as("count-ebook")),

@@ -27,9 +27,13 @@ final class MailKafka {
 
     private MailKafka() {}
 
-    /** The outcomes must sit on the partition number of their email: same key, same partition count. */
+    /**
+     * The outcomes must sit on the partition number of their email: same key, same partition count;
+     * and their counts are written to that partition number too.
+     */
     static void checkTopics(final KafkaClients clients) {
-        final List<String> topics = List.of(Topics.EMAILS.name(), Topics.EMAIL_OUTCOMES.name());
+        final List<String> topics =
+                List.of(Topics.EMAILS.name(), Topics.EMAIL_OUTCOMES.name(), Topics.EMAIL_COUNTS.name());
         try (Admin admin = clients.admin()) {
             final Map<String, TopicDescription> described =
                     admin.describeTopics(topics).allTopicNames().get(CHECK_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);

@@ -1,5 +1,6 @@
 package io.purchasepipeline.mail;
 
+import io.purchasepipeline.serdes.EmailCounts;
 import io.purchasepipeline.serdes.EmailOutcome;
 import io.purchasepipeline.serdes.Topics;
 import java.time.Duration;
@@ -48,6 +49,10 @@ import org.slf4j.LoggerFactory;
  * an earlier owner touching that position is open; it then reads the outcomes, read-committed, up
  * to their end as it was after that. So whatever an earlier owner recorded as being sent, this
  * one knows.
+ *
+ * <p>Each transaction that settles emails also writes their count ({@link EmailCounts}) to
+ * {@code email-counts}, which is what analytics reads: one record per transaction, not two per
+ * email.
  */
 final class OutcomeLedger implements AutoCloseable {
 
@@ -311,6 +316,25 @@ final class OutcomeLedger implements AutoCloseable {
                 Topics.EMAIL_OUTCOMES.valueSerde().serializer().serialize(OUTCOMES, outcome));
     }
 
+    /** The final outcomes of a transaction, counted for analytics (every staged outcome is final). */
+    private static ProducerRecord<byte[], byte[]> countsRecord(final List<Staged> finals) {
+        long sent = 0;
+        long bounced = 0;
+        for (final Staged outcome : finals) {
+            if (outcome.outcome().status() == EmailOutcome.Status.BOUNCED) {
+                bounced++;
+            } else {
+                sent++;
+            }
+        }
+        final String topic = Topics.EMAIL_COUNTS.name();
+        return new ProducerRecord<>(
+                topic,
+                finals.get(0).emails().partition(),
+                null,
+                Topics.EMAIL_COUNTS.valueSerde().serializer().serialize(topic, new EmailCounts(sent, bounced)));
+    }
+
     private void commit(final List<ProducerRecord<byte[], byte[]>> records, final ConsumerGroupMetadata group)
             throws WriteFailed {
         try {
@@ -321,6 +345,10 @@ final class OutcomeLedger implements AutoCloseable {
             // the outcomes recorded before go first: an email's SENT lands before the next one's SENDING
             for (final Staged outcome : staged) {
                 producer.send(outcomeRecord(outcome.emails(), outcome.outcome().emailId(), outcome.outcome()));
+            }
+            if (!staged.isEmpty()) {
+                // counted in the transaction that settles them: exactly once, whatever stops the sender when
+                producer.send(countsRecord(staged));
             }
             for (final ProducerRecord<byte[], byte[]> record : records) {
                 producer.send(record);

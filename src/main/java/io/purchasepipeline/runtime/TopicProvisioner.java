@@ -69,6 +69,7 @@ public final class TopicProvisioner {
                 Topics.ORDER_EVENTS.name(),
                 Topics.EMAILS.name(),
                 Topics.EMAIL_OUTCOMES.name(),
+                Topics.EMAIL_COUNTS.name(),
                 Topics.ALERTS.name(),
                 Topics.EBOOK_REQUESTS.name(),
                 Topics.EBOOKS_GENERATED.name(),

@@ -9,6 +9,7 @@ import io.purchasepipeline.instance.InJvmPipeline;
 import io.purchasepipeline.runtime.KafkaClients;
 import io.purchasepipeline.runtime.TopicProvisioner;
 import io.purchasepipeline.serdes.EbookTitle;
+import io.purchasepipeline.serdes.EmailCounts;
 import io.purchasepipeline.serdes.EmailKind;
 import io.purchasepipeline.serdes.EmailOutcome;
 import io.purchasepipeline.serdes.EmailRequest;
@@ -215,6 +216,7 @@ class MailSenderTest {
         }
         final TopicPartition outcomes = new TopicPartition(Topics.EMAIL_OUTCOMES.name(), 0);
         final long before = committedEnd(outcomes);
+        final Map<TopicPartition, Long> countsBefore = countEnds(0);
         produce(emails, 0);
 
         start(smtp(greenMail.getSmtp().getPort()), Attachments.NONE);
@@ -231,6 +233,9 @@ class MailSenderTest {
         final long transactions = written - records.size();
         // one per email (its SENDING mark, with the SENT of the one before) and the last SENT; not two per email
         assertThat(transactions).isBetween((long) emails.size(), emails.size() + 2L);
+        // and each transaction that settled emails counted them, for analytics, once
+        assertThat(awaitCounted(countsBefore, new EmailCounts(emails.size(), 0)))
+                .hasSizeLessThanOrEqualTo((int) transactions);
         assertThat(messageIds(List.of(greenMail.getReceivedMessages())))
                 .containsExactlyInAnyOrderElementsOf(messageIds(emails));
     }
@@ -260,10 +265,12 @@ class MailSenderTest {
             final EmailRequest refused = email(EmailKind.ORDER_RECEIVED, "nobody@example.com");
             final EmailRequest accepted = email(EmailKind.ORDER_RECEIVED);
             server.replyToRcpt(refused.to(), "550 5.1.1 <nobody@example.com>: no such user");
+            final Map<TopicPartition, Long> countsBefore = countEnds(0, 1, 2);
             start(smtp(server.port()), Attachments.NONE);
 
             produce(List.of(refused, accepted));
             awaitFinal(ids(List.of(refused, accepted)));
+            awaitCounted(countsBefore, new EmailCounts(1, 1));
 
             final Map<String, EmailOutcome> outcomes = outcomes(ids(List.of(refused, accepted)));
             assertThat(outcomes.get(refused.emailId()).status()).isEqualTo(EmailOutcome.Status.BOUNCED);
@@ -385,6 +392,7 @@ class MailSenderTest {
             final EmailRequest interrupted = email(EmailKind.ORDER_COMPLETED);
             final TopicPartition outcomes = new TopicPartition(Topics.EMAIL_OUTCOMES.name(), 2);
             final long before = committedEnd(outcomes);
+            final Map<TopicPartition, Long> countsBefore = countEnds(2);
             final MailSettings settings = smtp(server.port());
             final DyingDelivery dying =
                     new DyingDelivery(new SmtpDelivery(settings.smtp(), settings.from()), interrupted.emailId(), crash);
@@ -423,6 +431,8 @@ class MailSenderTest {
             assertThat(ofEmail(written, settled.emailId()))
                     .extracting(EmailOutcome::status)
                     .containsExactly(EmailOutcome.Status.SENDING, EmailOutcome.Status.SENT);
+            // counted once each, with the outcome that settled it: the copy handed over again is one email sent
+            awaitCounted(countsBefore, new EmailCounts(2, 0));
         }
     }
 
@@ -507,6 +517,7 @@ class MailSenderTest {
         }
         final TopicPartition outcomes = new TopicPartition(Topics.EMAIL_OUTCOMES.name(), 0);
         final long before = committedEnd(outcomes);
+        final Map<TopicPartition, Long> countsBefore = countEnds(0);
         produce(emails, 0);
 
         final Path outbox = dataDir.resolve("outbox");
@@ -522,6 +533,9 @@ class MailSenderTest {
                 .hasSize(emails.size());
         // one transaction per poll (ten emails arrive in one or two), against one per email for a mail server
         assertThat(written - records.size()).isBetween(1L, 3L);
+        // analytics reads one count per transaction, not one record per email
+        assertThat(awaitCounted(countsBefore, new EmailCounts(emails.size(), 0)))
+                .hasSize((int) (written - records.size()));
         try (Stream<Path> files = Files.list(outbox)) {
             assertThat(files.map(file -> file.getFileName().toString()))
                     .containsExactlyInAnyOrderElementsOf(emails.stream()
@@ -992,6 +1006,56 @@ class MailSenderTest {
             }
         }
         return records;
+    }
+
+    /** The committed ends of these partitions of {@code email-counts}. */
+    private static Map<TopicPartition, Long> countEnds(final int... partitions) {
+        final Map<TopicPartition, Long> ends = new HashMap<>();
+        for (final int partition : partitions) {
+            final TopicPartition counts = new TopicPartition(Topics.EMAIL_COUNTS.name(), partition);
+            ends.put(counts, committedEnd(counts));
+        }
+        return ends;
+    }
+
+    /** The counts committed on these partitions of {@code email-counts} since the offsets given, one per transaction. */
+    private static List<EmailCounts> countedSince(final Map<TopicPartition, Long> from) {
+        final Properties props = new Properties();
+        props.putAll(client);
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        final List<EmailCounts> counts = new ArrayList<>();
+        try (KafkaConsumer<byte[], EmailCounts> consumer = new KafkaConsumer<>(
+                props,
+                new ByteArrayDeserializer(),
+                Topics.EMAIL_COUNTS.valueSerde().deserializer())) {
+            consumer.assign(from.keySet());
+            from.forEach(consumer::seek);
+            final Map<TopicPartition, Long> ends = consumer.endOffsets(from.keySet());
+            while (ends.entrySet().stream().anyMatch(end -> consumer.position(end.getKey()) < end.getValue())) {
+                consumer.poll(Duration.ofMillis(100)).forEach(record -> counts.add(record.value()));
+            }
+        }
+        return counts;
+    }
+
+    /**
+     * Until the counts since {@code from} add up to {@code expected} (a transaction's markers may reach
+     * one partition a moment after another's), then checks they add up to exactly that.
+     */
+    private static List<EmailCounts> awaitCounted(final Map<TopicPartition, Long> from, final EmailCounts expected)
+            throws InterruptedException {
+        await(
+                "email counts adding up to " + expected,
+                () -> sum(countedSince(from)).equals(expected));
+        final List<EmailCounts> counts = countedSince(from);
+        assertThat(sum(counts)).isEqualTo(expected);
+        return counts;
+    }
+
+    private static EmailCounts sum(final List<EmailCounts> counts) {
+        return new EmailCounts(
+                counts.stream().mapToLong(EmailCounts::sent).sum(),
+                counts.stream().mapToLong(EmailCounts::bounced).sum());
     }
 
     /** The latest outcome of each of these emails that has one. */

@@ -6,8 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import io.purchasepipeline.serdes.Alert;
 import io.purchasepipeline.serdes.EbookGenerated;
-import io.purchasepipeline.serdes.EmailKind;
-import io.purchasepipeline.serdes.EmailOutcome;
+import io.purchasepipeline.serdes.EmailCounts;
 import io.purchasepipeline.serdes.ProductKind;
 import io.purchasepipeline.stores.AnalyticsSnapshot;
 import java.time.Duration;
@@ -83,25 +82,44 @@ class AnalyticsTest {
     @Test
     void countsEmailsAndEbooksInTheCurrentWindow() {
         pipeline.recordTime(windowStart(0).plusSeconds(5));
-        pipeline.emailOutcome(new EmailOutcome(
-                "o-1/order_received", EmailKind.ORDER_RECEIVED, "o-1", EmailOutcome.Status.SENDING, null, 0));
-        pipeline.emailOutcome(new EmailOutcome(
-                "o-1/order_received", EmailKind.ORDER_RECEIVED, "o-1", EmailOutcome.Status.SENT, null, 0));
-        pipeline.emailOutcome(new EmailOutcome(
-                "o-2/order_received",
-                EmailKind.ORDER_RECEIVED,
-                "o-2",
-                EmailOutcome.Status.BOUNCED,
-                "550 no such user",
-                0));
+        // two transactions of the mail sender: one settled two emails, the other one email that bounced
+        pipeline.emailCounts(new EmailCounts(2, 0));
+        pipeline.emailCounts(new EmailCounts(0, 1));
         pipeline.ebookGenerated(new EbookGenerated("o-1", "alice", "ebook", "ebooks/o-1/ebook.pdf", 3, 2048, 0));
         pipeline.advanceWallClock(Duration.ofSeconds(1));
 
         final AnalyticsSnapshot snapshot = pipeline.analytics();
-        assertThat(snapshot.current().emailsSent()).isEqualTo(1);
+        assertThat(snapshot.current().emailsSent()).isEqualTo(2);
         assertThat(snapshot.current().emailsBounced()).isEqualTo(1);
         assertThat(snapshot.current().ebooks()).isEqualTo(1);
         assertThat(snapshot.lastClosed()).isNull();
+    }
+
+    @Test
+    void alertsWhenTheEmailBounceRateLeavesItsBandFromTheMailSendersCounts() {
+        emails(0, new EmailCounts(60, 3), new EmailCounts(35, 2));
+        emails(1, new EmailCounts(94, 6));
+        emails(2, new EmailCounts(40, 20), new EmailCounts(30, 10));
+        closeWindowsBefore(3);
+
+        assertThat(pipeline.alerts()).singleElement().satisfies(alert -> {
+            assertThat(alert.metric()).isEqualTo(Rates.EMAIL_BOUNCE);
+            assertThat(alert.rate()).isCloseTo(0.30, within(1e-9));
+            assertThat(alert.volume()).isEqualTo(100);
+            assertThat(alert.windowStart()).isEqualTo(windowStart(2).toEpochMilli());
+        });
+        assertThat(pipeline.analytics().lastClosed().emailsSent()).isEqualTo(70);
+        assertThat(pipeline.analytics().lastClosed().emailsBounced()).isEqualTo(30);
+    }
+
+    /** The mail sender's transactions' counts, inside window {@code index}. */
+    private void emails(final int index, final EmailCounts... transactions) {
+        pipeline.recordTime(windowStart(index).plusSeconds(1));
+        for (final EmailCounts counts : transactions) {
+            pipeline.emailCounts(counts);
+            pipeline.advanceRecordTime(Duration.ofMillis(100));
+        }
+        pipeline.advanceWallClock(Duration.ofSeconds(1));
     }
 
     /** {@code total} clean or fraudulent orders, decided inside window {@code index}. */

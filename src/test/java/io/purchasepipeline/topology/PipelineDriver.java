@@ -5,7 +5,7 @@ import io.purchasepipeline.runtime.StreamsSettings;
 import io.purchasepipeline.serdes.Alert;
 import io.purchasepipeline.serdes.EbookGenerated;
 import io.purchasepipeline.serdes.EbookRequest;
-import io.purchasepipeline.serdes.EmailOutcome;
+import io.purchasepipeline.serdes.EmailCounts;
 import io.purchasepipeline.serdes.EmailRequest;
 import io.purchasepipeline.serdes.FlagAction;
 import io.purchasepipeline.serdes.FlagCommand;
@@ -77,7 +77,7 @@ final class PipelineDriver implements AutoCloseable {
     private final TestOutputTopic<String, SeatResult> seatResults;
     private final TestOutputTopic<byte[], byte[]> deadLetters;
     private final TestOutputTopic<String, Alert> alerts;
-    private final TestInputTopic<String, EmailOutcome> emailOutcomes;
+    private final TestInputTopic<String, EmailCounts> emailCounts;
     private final TestInputTopic<String, EbookGenerated> ebooksGenerated;
     private final List<TestRecord<String, PaymentRequest>> answered = new ArrayList<>();
     private Instant recordTime = START;
@@ -112,7 +112,7 @@ final class PipelineDriver implements AutoCloseable {
         ebooks = output(Topics.EBOOK_REQUESTS);
         seatResults = output(Topics.SEAT_RESERVATION_RESULTS);
         alerts = output(Topics.ALERTS);
-        emailOutcomes = input(Topics.EMAIL_OUTCOMES);
+        emailCounts = input(Topics.EMAIL_COUNTS);
         ebooksGenerated = input(Topics.EBOOKS_GENERATED);
         deadLetters =
                 driver.createOutputTopic(Topics.DEAD_LETTERS, new ByteArrayDeserializer(), new ByteArrayDeserializer());
@@ -187,8 +187,9 @@ final class PipelineDriver implements AutoCloseable {
         return results.get(results.size() - 1);
     }
 
-    void emailOutcome(final EmailOutcome outcome) {
-        emailOutcomes.pipeInput(outcome.emailId(), outcome, recordTime);
+    /** What one transaction of the mail sender settled, as it counts it. */
+    void emailCounts(final EmailCounts counts) {
+        emailCounts.pipeInput(null, counts, recordTime);
     }
 
     void ebookGenerated(final EbookGenerated ebook) {

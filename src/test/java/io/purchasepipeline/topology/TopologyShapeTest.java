@@ -62,6 +62,14 @@ class TopologyShapeTest {
     }
 
     @Test
+    void analyticsCountsEmailsFromTheMailSendersPerTransactionCountsNotFromItsLedger() {
+        final java.util.Set<String> read = new java.util.TreeSet<>();
+        description.subtopologies().forEach(subtopology -> read.addAll(sources(subtopology)));
+
+        assertThat(read).contains(Topics.EMAIL_COUNTS.name()).doesNotContain(Topics.EMAIL_OUTCOMES.name());
+    }
+
+    @Test
     void everyOutputRouteHasOneSink() {
         final String text = description.toString();
 

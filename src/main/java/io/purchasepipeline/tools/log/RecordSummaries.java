@@ -6,6 +6,7 @@ import io.purchasepipeline.serdes.Alert;
 import io.purchasepipeline.serdes.CorrelationId;
 import io.purchasepipeline.serdes.EbookGenerated;
 import io.purchasepipeline.serdes.EbookRequest;
+import io.purchasepipeline.serdes.EmailCounts;
 import io.purchasepipeline.serdes.EmailOutcome;
 import io.purchasepipeline.serdes.EmailRequest;
 import io.purchasepipeline.serdes.JsonSerde;
@@ -118,6 +119,10 @@ final class RecordSummaries {
                 Topics.EMAIL_OUTCOMES,
                 (EmailOutcome outcome) -> Summary.of(
                         outcome.status() + " " + outcome.kind() + " email " + outcome.emailId(), outcome.orderId()));
+        on(
+                Topics.EMAIL_COUNTS,
+                (EmailCounts counts) -> Summary.of(
+                        "emails settled: " + counts.sent() + " sent, " + counts.bounced() + " bounced", null));
         on(
                 Topics.ALERTS,
                 (Alert alert) -> Summary.of(

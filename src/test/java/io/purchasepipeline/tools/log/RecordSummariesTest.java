@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.purchasepipeline.runtime.DeadLetters;
 import io.purchasepipeline.serdes.CorrelationId;
+import io.purchasepipeline.serdes.EmailCounts;
 import io.purchasepipeline.serdes.EmailKind;
 import io.purchasepipeline.serdes.EmailOutcome;
 import io.purchasepipeline.serdes.EmailRequest;
@@ -111,6 +112,12 @@ class RecordSummariesTest {
     }
 
     @Test
+    void theMailSendersCountsAreSummarised() {
+        assertThat(entry(Topics.EMAIL_COUNTS, null, new EmailCounts(3, 1), null).summary())
+                .isEqualTo("emails settled: 3 sent, 1 bounced");
+    }
+
+    @Test
     void aValueThatIsNotItsTopicsTypeIsSummarisedNotFatal() {
         final LogEntry garbage = raw(
                 Topics.ORDERS.name(),
@@ -190,7 +197,7 @@ class RecordSummariesTest {
     private <V> LogEntry entry(final Topic<V> topic, final String key, final V value, final String correlationId) {
         return raw(
                 topic.name(),
-                key.getBytes(StandardCharsets.UTF_8),
+                key == null ? null : key.getBytes(StandardCharsets.UTF_8),
                 topic.valueSerde().serializer().serialize(topic.name(), value),
                 correlationId);
     }
