@@ -59,7 +59,7 @@ public final class OrderIndex {
         final List<Timed> times = new ArrayList<>();
         while (orders.hasNext()) {
             final OrderState state = orders.next();
-            track(state);
+            placed(state);
             latestOrderedAt = Math.max(latestOrderedAt, state.orderedAt());
             if (keptForVelocity(state.orderedAt())) {
                 times.add(orderTime(state));
@@ -74,13 +74,18 @@ public final class OrderIndex {
         }
     }
 
-    /** Takes in an order's state as it was just written: placed, moved on, ended, or waiting for a payment retry. */
+    /** A new order, as just written: while it is open, its hold expiry is due from its placement. */
+    public void placed(final OrderState state) {
+        if (!state.ended()) {
+            open.add(placement(state));
+        }
+        track(state);
+    }
+
+    /** An order's state as it was just written: an order that ended leaves the open ones; a retry now due is added. */
     public void track(final OrderState state) {
-        final Timed placement = new Timed(state.placedAt(), state.orderId(), state.customerId());
         if (state.ended()) {
-            open.remove(placement);
-        } else {
-            open.add(placement);
+            open.remove(placement(state));
         }
         final Long retryAt = state.payment().retryAt();
         if (state.payment().pending() != null && retryAt != null) {
@@ -90,7 +95,7 @@ public final class OrderIndex {
 
     /** Forgets an order past its retention. */
     public void forget(final OrderState state) {
-        open.remove(new Timed(state.placedAt(), state.orderId(), state.customerId()));
+        open.remove(placement(state));
         final Timed time = orderTime(state);
         if (ordered.remove(time)) {
             removeFromCustomer(time);
@@ -161,6 +166,10 @@ public final class OrderIndex {
                 orderedByCustomer.remove(time.customerId());
             }
         }
+    }
+
+    private static Timed placement(final OrderState state) {
+        return new Timed(state.placedAt(), state.orderId(), state.customerId());
     }
 
     private static Timed orderTime(final OrderState state) {

@@ -128,7 +128,9 @@ final class OrderLifecycle implements Processor<String, OrderInput, String, Orde
             final String traceparent,
             final long now,
             final long timestamp) {
-        apply(machine.place(checked, correlationId, traceparent, now, timestamp), timestamp, traceparent);
+        final Transition placed = machine.place(checked, correlationId, traceparent, now, timestamp);
+        apply(placed, timestamp, traceparent);
+        index.placed(placed.state());
     }
 
     private void apply(final Transition transition, final long timestamp, final Span span) {

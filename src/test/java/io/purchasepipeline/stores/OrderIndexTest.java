@@ -68,8 +68,9 @@ class OrderIndexTest {
                 .withPayment(OrderState.PaymentState.NONE
                         .asking(io.purchasepipeline.serdes.PaymentOperation.AUTHORISE)
                         .withoutAnswer(T0 + 1_005));
-        index.track(open);
-        index.track(waiting);
+        index.placed(open);
+        index.placed(waiting);
+        // an order that ended leaves the open ones
         index.track(open.moveTo(OrderStatus.COMPLETED, "done", T0 + 10));
 
         assertThat(index.takeOpenPlacedBefore(T0 + 100)).containsExactly("o-2");
