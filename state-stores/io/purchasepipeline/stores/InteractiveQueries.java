@@ -61,7 +61,8 @@ public final class InteractiveQueries {
         this(LocalStreams.of(streams), self, maxStandbyLag, partitions);
     }
 
-    InteractiveQueries(
+    /** The same, over {@code streams}' view of the group and its stores. */
+    public InteractiveQueries(
             final LocalStreams streams,
             final HostInfo self,
             final long maxStandbyLag,

@@ -13,7 +13,7 @@ import org.apache.kafka.streams.processor.StreamPartitioner;
  * the middle of a rebalance (a partial view of the group, a copy still restoring) can be played in a
  * test without a group.
  */
-interface LocalStreams {
+public interface LocalStreams {
 
     /** Who keeps the partition {@code partitioner} names for {@code key}, as this instance sees the group. */
     KeyQueryMetadata metadata(String store, String key, StreamPartitioner<String, Object> partitioner);

@@ -4,23 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.purchasepipeline.serdes.RoutableOrderId;
 import java.nio.charset.StandardCharsets;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.OptionalInt;
-import java.util.OptionalLong;
-import java.util.Set;
 import java.util.UUID;
 import java.util.function.IntPredicate;
 import org.apache.kafka.clients.producer.internals.BuiltInPartitioner;
-import org.apache.kafka.streams.KeyQueryMetadata;
-import org.apache.kafka.streams.StoreQueryParameters;
-import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.errors.StreamsException;
-import org.apache.kafka.streams.processor.StreamPartitioner;
 import org.apache.kafka.streams.state.HostInfo;
-import org.apache.kafka.streams.state.KeyValueIterator;
-import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -34,7 +24,7 @@ class InteractiveQueriesTest {
     private static final HostInfo OTHER = new HostInfo("127.0.0.1", 8082);
     private static final int PARTITIONS = 4;
 
-    private final RebalancingStreams streams = new RebalancingStreams();
+    private final RebalancingStreams streams = new RebalancingStreams(PARTITIONS);
     private final InteractiveQueries queries =
             new InteractiveQueries(streams, HERE, 100, store -> OptionalInt.of(PARTITIONS));
 
@@ -70,7 +60,7 @@ class InteractiveQueriesTest {
     void theOwnerSaysWhetherAKeyExists() throws Exception {
         streams.owner(0, HERE).owner(1, HERE).owner(2, HERE).owner(3, HERE);
         final String sku = sku(p -> p == 2, p -> true);
-        streams.running(2).running(2, sku, "lamp");
+        streams.running(2, sku, "lamp");
 
         assertThat(queries.<String>get(StoreNames.INVENTORY, sku)).isEqualTo(new QueryResult.Found<>("lamp"));
         assertThat(queries.<String>get(StoreNames.INVENTORY, sku(p -> p == 2, p -> true, sku)))
@@ -172,116 +162,5 @@ class InteractiveQueriesTest {
 
     private static String customer(final IntPredicate real, final IntPredicate viewed) {
         return sku(real, viewed);
-    }
-
-    /** A Kafka Streams app as queries see it in a rebalance: its view of the group, its stores and copies. */
-    private static final class RebalancingStreams implements LocalStreams {
-
-        /** The partition count Kafka Streams passes a partitioner: that of its view of the group. */
-        int viewedPartitions = PARTITIONS;
-        /** Before the first assignment, or not running: no view at all. */
-        boolean noView;
-
-        RuntimeException lagFailure;
-        private final Map<Integer, HostInfo> owners = new HashMap<>();
-        private final Map<Integer, HostInfo> standbys = new HashMap<>();
-        private final Map<Integer, Long> lags = new HashMap<>();
-        private final Map<Integer, Map<String, Object>> running = new HashMap<>();
-        private final Map<Integer, Map<String, Object>> copies = new HashMap<>();
-
-        RebalancingStreams owner(final int partition, final HostInfo host) {
-            owners.put(partition, host);
-            return this;
-        }
-
-        RebalancingStreams standby(final int partition, final HostInfo host) {
-            standbys.put(partition, host);
-            return this;
-        }
-
-        /** An active store of this instance, restored and running. */
-        RebalancingStreams running(final int partition) {
-            running.computeIfAbsent(partition, p -> new HashMap<>());
-            copy(partition, 0);
-            return this;
-        }
-
-        RebalancingStreams running(final int partition, final String key, final Object value) {
-            running.get(partition).put(key, value);
-            copies.get(partition).put(key, value);
-            return this;
-        }
-
-        /** A copy of this instance, standby or active, {@code lag} records behind. */
-        RebalancingStreams copy(final int partition, final long lag, final String... keysAndValues) {
-            lags.put(partition, lag);
-            final Map<String, Object> copy = copies.computeIfAbsent(partition, p -> new HashMap<>());
-            for (int i = 0; i < keysAndValues.length; i += 2) {
-                copy.put(keysAndValues[i], keysAndValues[i + 1]);
-            }
-            return this;
-        }
-
-        @Override
-        public KeyQueryMetadata metadata(
-                final String store, final String key, final StreamPartitioner<String, Object> partitioner) {
-            if (noView) {
-                return KeyQueryMetadata.NOT_AVAILABLE;
-            }
-            final int partition = partitioner
-                    .partitions("source", key, null, viewedPartitions)
-                    .orElseThrow()
-                    .iterator()
-                    .next();
-            final HostInfo standby = standbys.get(partition);
-            return new KeyQueryMetadata(
-                    owners.getOrDefault(partition, HostInfo.unavailable()),
-                    standby == null ? Set.of() : Set.of(standby),
-                    partition);
-        }
-
-        @Override
-        public OptionalLong lag(final String store, final int partition) {
-            if (lagFailure != null) {
-                throw lagFailure;
-            }
-            final Long lag = lags.get(partition);
-            return lag == null ? OptionalLong.empty() : OptionalLong.of(lag);
-        }
-
-        @Override
-        @SuppressWarnings("unchecked")
-        public <T> T store(final StoreQueryParameters<T> parameters) {
-            final Integer partition = parameters.partition();
-            final Map<String, Object> data = (parameters.staleStoresEnabled() ? copies : running).get(partition);
-            if (data == null) {
-                throw new InvalidStateStoreException("The specified partition " + partition + " for store "
-                        + parameters.storeName() + " does not exist.");
-            }
-            return (T) new MapStore(data);
-        }
-    }
-
-    private record MapStore(Map<String, Object> data) implements ReadOnlyKeyValueStore<String, Object> {
-
-        @Override
-        public Object get(final String key) {
-            return data.get(key);
-        }
-
-        @Override
-        public KeyValueIterator<String, Object> range(final String from, final String to) {
-            throw new UnsupportedOperationException("queries of one key only");
-        }
-
-        @Override
-        public KeyValueIterator<String, Object> all() {
-            throw new UnsupportedOperationException("queries of one key only");
-        }
-
-        @Override
-        public long approximateNumEntries() {
-            return data.size();
-        }
     }
 }
