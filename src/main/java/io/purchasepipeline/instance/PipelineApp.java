@@ -106,7 +106,7 @@ public record PipelineApp(
                         },
                         tracing.forRole(Tracing.Role.PIPELINE),
                         props),
-                props);
+                StreamsSettings.forClient(props));
         try (Admin groupAdmin = clients.admin()) {
             StreamsGroupSettings.apply(groupAdmin, props);
         }
