@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 class LogSettingsTest {
 
     private static final String SENDER = "org.apache.kafka.clients.producer.internals.Sender";
+    private static final String STREAMS_CONFIG = "org.apache.kafka.streams.StreamsConfig";
 
     @Test
     void aProduceRetriedForConcurrentTransactionsIsNotLoggedButTheProducersOtherWarningsAre() {
@@ -42,9 +43,38 @@ class LogSettingsTest {
         }
     }
 
+    @Test
+    void theWarmUpReplicaWarningOfTheStreamsProtocolIsNotLoggedButTheStreamsConfigsOtherWarningsAre() {
+        final LoggerContext context = new LoggerContext(
+                "shipped-log-settings",
+                null,
+                Path.of("src/main/resources/log4j2.properties").toUri());
+        context.start();
+        try {
+            final LoggerConfig streamsConfig = context.getConfiguration().getLoggerConfig(STREAMS_CONFIG);
+
+            assertThat(streamsConfig.isFiltered(warn(
+                            STREAMS_CONFIG,
+                            "Warmup replicas are not supported yet with the streams protocol and will be ignored. If"
+                                    + " you want to use warmup replicas, please set group.protocol=classic.")))
+                    .isTrue();
+            assertThat(streamsConfig.isFiltered(warn(
+                            STREAMS_CONFIG,
+                            "Standby replicas are configured broker-side in the streams group protocol and will be"
+                                    + " ignored.")))
+                    .isFalse();
+        } finally {
+            context.stop();
+        }
+    }
+
     private static LogEvent warn(final String message) {
+        return warn(SENDER, message);
+    }
+
+    private static LogEvent warn(final String logger, final String message) {
         return Log4jLogEvent.newBuilder()
-                .setLoggerName(SENDER)
+                .setLoggerName(logger)
                 .setLevel(Level.WARN)
                 .setMessage(new SimpleMessage(message))
                 .build();
