@@ -212,7 +212,6 @@ public record PipelineApp(
      */
     public void close(final boolean leaveGroup) throws InterruptedException {
         http.close();
-        queryAdmin.close();
         seats.close();
         ebooks.close();
         mail.close();
@@ -228,5 +227,6 @@ public record PipelineApp(
                                 : CloseOptions.GroupMembershipOperation.REMAIN_IN_GROUP)
                 .withTimeout(Duration.ofSeconds(30)));
         publisher.close();
+        queryAdmin.close();
     }
 }

@@ -57,13 +57,14 @@ public final class StreamsSettings {
                 StreamsConfig.mainConsumerPrefix(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG),
                 "true");
         // The streams rebalance protocol (KIP-1071): the broker assigns the tasks and finds a failed
-        // instance, in 10 s with the broker settings of the embedded broker, `cluster` and the compose
-        // file (BrokerSettings.streamsGroupDefaults; Kafka's default is 45 s). bench/failover: 19 s to
-        // recover from a kill -9 against 47 s with the classic protocol at the same 10 s. While tasks
-        // move, its query metadata leaves their partitions out (KAFKA-20887), which InteractiveQueries
-        // does not depend on (RebalanceQueriesTest). It needs Kafka 4.2 or later and has no warm-up
-        // replicas (KIP-441): for those, group.protocol=classic in --kafka-config, and the main
-        // consumer's settings below are its failure detection in 10 s instead of the consumer's 45 s.
+        // instance. bench/failover: 19 s to recover from a kill -9 against 47 s with the classic
+        // protocol, both finding the failure in 10 s. While tasks move, its query metadata leaves their
+        // partitions out (KAFKA-20887), which InteractiveQueries does not depend on
+        // (RebalanceQueriesTest). It needs Kafka 4.2 or later and has no warm-up replicas (KIP-441):
+        // for those, group.protocol=classic in --kafka-config. Either way a failed instance is found
+        // in 10 s instead of Kafka's 45 s: the main consumer's settings below, which under the streams
+        // protocol the app asks its streams group for (StreamsGroupSettings; the broker must allow
+        // them, as BrokerSettings.streamsGroupDefaults does).
         props.put(StreamsConfig.GROUP_PROTOCOL_CONFIG, STREAMS_PROTOCOL);
         props.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), "10000");
         props.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG), "3000");
