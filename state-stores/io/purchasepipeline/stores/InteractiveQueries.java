@@ -1,6 +1,7 @@
 package io.purchasepipeline.stores;
 
 import io.purchasepipeline.serdes.RoutableOrderId;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -10,16 +11,16 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.function.Predicate;
-import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyQueryMetadata;
 import org.apache.kafka.streams.KeyValue;
-import org.apache.kafka.streams.LagInfo;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
-import org.apache.kafka.streams.processor.StreamPartitioner;
+import org.apache.kafka.streams.errors.StreamsException;
 import org.apache.kafka.streams.state.HostInfo;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
@@ -29,28 +30,47 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
  * Finds a key's value in a key-value store of the application: here, on the instance that owns the
  * key, or on a warm standby whose lag is within a bound. Waits are bounded: a store that stays
  * unavailable gives {@link QueryResult.Unavailable}, never a spin.
+ *
+ * <p>Only the owner of a key's partition says a key does not exist, and only from a store it is
+ * running. What may be out of date in a rebalance never turns into "not found": the key's partition
+ * is computed from the store's real partition count ({@link StorePartitions}), not from the group's
+ * view of who owns what, which can leave partitions out while they move (KAFKA-20887, under the
+ * streams rebalance protocol); a partition with no live owner, a store not running here, a copy that
+ * may be behind are {@link QueryResult.Unavailable}.
  */
 public final class InteractiveQueries {
 
-    private static final StreamPartitioner<String, Object> ORDER_PARTITIONER = (topic, orderId, value, partitions) -> {
-        final OptionalInt partition = RoutableOrderId.partition(orderId, partitions);
-        return partition.isPresent() ? Optional.of(Set.of(partition.getAsInt())) : Optional.empty();
-    };
     private static final List<Duration> BACKOFF =
             List.of(Duration.ofMillis(50), Duration.ofMillis(150), Duration.ofMillis(300));
 
-    private final KafkaStreams streams;
+    private final LocalStreams streams;
     private final HostInfo self;
     private final long maxStandbyLag;
+    private final StorePartitions partitions;
 
     /**
      * @param self this instance's {@code application.server}
      * @param maxStandbyLag how many records a standby may be behind and still answer
+     * @param partitions each store's partition count
      */
-    public InteractiveQueries(final KafkaStreams streams, final HostInfo self, final long maxStandbyLag) {
+    public InteractiveQueries(
+            final KafkaStreams streams,
+            final HostInfo self,
+            final long maxStandbyLag,
+            final StorePartitions partitions) {
+        this(LocalStreams.of(streams), self, maxStandbyLag, partitions);
+    }
+
+    /** The same, over {@code streams}' view of the group and its stores. */
+    public InteractiveQueries(
+            final LocalStreams streams,
+            final HostInfo self,
+            final long maxStandbyLag,
+            final StorePartitions partitions) {
         this.streams = streams;
         this.self = self;
         this.maxStandbyLag = maxStandbyLag;
+        this.partitions = partitions;
     }
 
     public HostInfo self() {
@@ -63,6 +83,20 @@ public final class InteractiveQueries {
      */
     public static boolean addressable(final String store, final String key) {
         return !StoreNames.ORDERS.equals(store) || RoutableOrderId.routable(key);
+    }
+
+    /**
+     * The partition of {@code store} among {@code count} that keeps {@code key}. An order is kept in
+     * its customer's task, so the {@link StoreNames#ORDERS} store is keyed by order id but
+     * partitioned by customer: its keys find their partition from the hash the id carries
+     * ({@link RoutableOrderId}). Every other store is partitioned by its key, as Kafka's default
+     * partitioner places a string key.
+     */
+    static OptionalInt partition(final String store, final String key, final int count) {
+        if (StoreNames.ORDERS.equals(store)) {
+            return RoutableOrderId.partition(key, count);
+        }
+        return OptionalInt.of(Utils.toPositive(Utils.murmur2(key.getBytes(StandardCharsets.UTF_8))) % count);
     }
 
     /** The active owner's answer: here, or where to ask. */
@@ -136,38 +170,47 @@ public final class InteractiveQueries {
         return result instanceof QueryResult.Found<V> found ? found.value() : null;
     }
 
-    /** The instances that keep a standby copy of the key's partition (to ask when the owner is gone). */
+    /**
+     * The instances that keep a standby copy of the key's partition (to ask when the owner is gone),
+     * also when the partition has no live owner now.
+     */
     public List<HostInfo> standbys(final String store, final String key) {
-        final KeyQueryMetadata metadata = metadata(store, key);
-        return metadata == null ? List.of() : List.copyOf(metadata.standbyHosts());
+        final OptionalInt partition = partition(store, key);
+        if (partition.isEmpty()) {
+            return List.of();
+        }
+        final Placement placement = placement(store, key, partition.getAsInt());
+        return placement == null ? List.of() : List.copyOf(placement.standbys());
     }
 
     /**
      * This instance's copy of the key's partition, active or standby, if it is within the lag bound:
      * for when the active owner cannot answer (it died, the group is rebalancing). A key the copy
-     * does not have is {@link QueryResult.Unavailable}, not {@link QueryResult.NotFound}.
+     * does not have is {@link QueryResult.Unavailable}, not {@link QueryResult.NotFound}. Needs no
+     * view of the group: the partition is the key's, the copy this instance's.
      */
     public <V> QueryResult<V> getStandby(final String store, final String key) {
-        final KeyQueryMetadata metadata = metadata(store, key);
-        if (metadata == null) {
-            return new QueryResult.Unavailable<>("no metadata for " + store + " yet");
+        final OptionalInt known = partition(store, key);
+        if (known.isEmpty()) {
+            return new QueryResult.Unavailable<>("the partitions of " + store + " are not known yet");
         }
-        final Map<Integer, LagInfo> lags;
+        final int partition = known.getAsInt();
+        final OptionalLong lag;
         try {
-            lags = streams.allLocalStorePartitionLags().get(store);
-        } catch (IllegalStateException e) {
-            return new QueryResult.Unavailable<>("this instance is not running");
-        }
-        final LagInfo lag = lags == null ? null : lags.get(metadata.partition());
-        if (lag == null) {
+            lag = streams.lag(store, partition);
+        } catch (IllegalStateException | StreamsException e) {
+            // not running, or the changelogs' end offsets could not be read: nothing says how far behind
             return new QueryResult.Unavailable<>(
-                    "no copy of " + store + " partition " + metadata.partition() + " here");
+                    "the lag of this copy of " + store + " is not known: " + e.getMessage());
         }
-        if (lag.offsetLag() > maxStandbyLag) {
-            return new QueryResult.Unavailable<>("copy of " + store + " partition " + metadata.partition() + " is "
-                    + lag.offsetLag() + " records behind");
+        if (lag.isEmpty()) {
+            return new QueryResult.Unavailable<>("no copy of " + store + " partition " + partition + " here");
         }
-        final QueryResult<V> copy = read(store, key, metadata.partition(), true);
+        if (lag.getAsLong() > maxStandbyLag) {
+            return new QueryResult.Unavailable<>(
+                    "copy of " + store + " partition " + partition + " is " + lag.getAsLong() + " records behind");
+        }
+        final QueryResult<V> copy = read(store, key, partition, true);
         // a copy may be behind, or just assigned and still empty: only the active owner can say a key
         // does not exist
         return copy instanceof QueryResult.NotFound<V>
@@ -176,14 +219,22 @@ public final class InteractiveQueries {
     }
 
     private <V> QueryResult<V> tryActive(final String store, final String key) {
-        final KeyQueryMetadata metadata = metadata(store, key);
-        if (metadata == null) {
+        final OptionalInt partition = partition(store, key);
+        if (partition.isEmpty()) {
+            return new QueryResult.Unavailable<>("the partitions of " + store + " are not known yet");
+        }
+        final Placement placement = placement(store, key, partition.getAsInt());
+        if (placement == null) {
             return new QueryResult.Unavailable<>("the group is rebalancing");
         }
-        if (!self.equals(metadata.activeHost())) {
-            return new QueryResult.Elsewhere<>(metadata.activeHost());
+        if (placement.active() == null) {
+            return new QueryResult.Unavailable<>(
+                    "partition " + placement.partition() + " of " + store + " has no live owner now");
         }
-        return read(store, key, metadata.partition(), false);
+        if (!self.equals(placement.active())) {
+            return new QueryResult.Elsewhere<>(placement.active());
+        }
+        return read(store, key, placement.partition(), false);
     }
 
     private <V> QueryResult<V> read(final String store, final String key, final int partition, final boolean stale) {
@@ -201,27 +252,34 @@ public final class InteractiveQueries {
         }
     }
 
+    /** The key's partition among the store's real partitions; empty when their count is not known yet. */
+    private OptionalInt partition(final String store, final String key) {
+        final OptionalInt count = partitions.count(store);
+        return count.isEmpty() ? OptionalInt.empty() : partition(store, key, count.getAsInt());
+    }
+
+    /** Who keeps a key's partition: its active owner (null when none is live) and its standbys. */
+    private record Placement(int partition, HostInfo active, Set<HostInfo> standbys) {}
+
     /**
-     * Null when nobody can say who owns the key now (rebalancing, or this instance is not running).
-     * An order is kept in its customer's task, so the {@link StoreNames#ORDERS} store is keyed by
-     * order id but partitioned by customer: its keys find their partition from the hash the id
-     * carries ({@link RoutableOrderId}), over the real partition count Kafka Streams passes in.
+     * Who keeps {@code partition} of {@code store}, as this instance sees the group; null when it
+     * sees nothing yet (not running, or before its first assignment). Kafka Streams is asked about
+     * the partition computed here: the partition count it would pass to a partitioner is the one of
+     * its view of the group, which a rebalance can make smaller than the real one.
      */
-    private KeyQueryMetadata metadata(final String store, final String key) {
+    private Placement placement(final String store, final String key, final int partition) {
         final KeyQueryMetadata metadata;
         try {
-            metadata = StoreNames.ORDERS.equals(store)
-                    ? streams.queryMetadataForKey(store, key, ORDER_PARTITIONER)
-                    : streams.queryMetadataForKey(store, key, Serdes.String().serializer());
+            metadata = streams.metadata(
+                    store, key, (topic, ignoredKey, value, ignoredCount) -> Optional.of(Set.of(partition)));
         } catch (IllegalStateException e) {
             return null;
         }
-        if (metadata == null
-                || Objects.equals(metadata, KeyQueryMetadata.NOT_AVAILABLE)
-                || metadata.activeHost() == null
-                || metadata.activeHost().port() < 0) {
+        if (metadata == null || Objects.equals(metadata, KeyQueryMetadata.NOT_AVAILABLE)) {
             return null;
         }
-        return metadata;
+        final HostInfo active = metadata.activeHost();
+        return new Placement(
+                partition, active == null || active.port() < 0 ? null : active, Set.copyOf(metadata.standbyHosts()));
     }
 }

@@ -86,7 +86,8 @@ public final class QueryRouter {
 
     /**
      * Asks {@code host} and puts its answer in {@code ctx}; false, with {@code ctx} untouched, when
-     * it could not answer (unreachable, or 503 itself), so that another copy may be asked.
+     * it could not answer (unreachable, 503 itself, or failed with another 5xx), so that another copy
+     * may be asked: a failure of one instance is no answer for the key.
      */
     private boolean forward(final Context ctx, final HostInfo host, final Duration extraWait, final boolean fromCopy)
             throws InterruptedException {
@@ -112,7 +113,10 @@ public final class QueryRouter {
             log.debug("{} did not answer: {}", host, e.toString());
             return false;
         }
-        if (response.statusCode() == 503) {
+        if (response.statusCode() >= 500) {
+            if (response.statusCode() != 503) {
+                log.warn("{} failed to answer {} with {}", host, ctx.path(), response.statusCode());
+            }
             return false;
         }
         ctx.status(response.statusCode());

@@ -33,6 +33,7 @@ import io.purchasepipeline.serdes.Topics;
 import io.purchasepipeline.stores.AnalyticsSnapshot;
 import io.purchasepipeline.stores.InteractiveQueries;
 import io.purchasepipeline.stores.StoreNames;
+import io.purchasepipeline.stores.StorePartitions;
 import io.purchasepipeline.topology.PipelineConfig;
 import io.purchasepipeline.topology.PurchaseTopology;
 import java.nio.file.Path;
@@ -66,7 +67,8 @@ public record PipelineApp(
         TopicWriter publisher,
         EbookWorker ebooks,
         MailSender mail,
-        PaymentWorker payments)
+        PaymentWorker payments,
+        Admin queryAdmin)
         implements AutoCloseable {
 
     /** How often the streams app's metrics are looked through for new ones (tasks come and go). */
@@ -104,7 +106,7 @@ public record PipelineApp(
                         },
                         tracing.forRole(Tracing.Role.PIPELINE),
                         props),
-                props);
+                StreamsSettings.forClient(props));
         try (Admin groupAdmin = clients.admin()) {
             StreamsGroupSettings.apply(groupAdmin, props);
         }
@@ -140,7 +142,15 @@ public record PipelineApp(
         runtimeMetrics.client(producer).client(seatAnswers);
         final SeatCommandSender seats = new SeatCommandSender(
                 publisher, seatAnswers, Duration.ofSeconds(5), (SeatResult result) -> metrics.seatAnswered(result));
-        final InteractiveQueries queries = new InteractiveQueries(streams, advertised, MAX_STANDBY_LAG);
+        // each store's partition count, which routes a key to its partition, from the broker
+        final Admin queryAdmin = clients.named(
+                        "purchase-pipeline-queries-" + advertised.host() + ":" + advertised.port())
+                .admin();
+        final InteractiveQueries queries = new InteractiveQueries(
+                streams,
+                advertised,
+                MAX_STANDBY_LAG,
+                StorePartitions.ofChangelogs(queryAdmin, props.getProperty(StreamsConfig.APPLICATION_ID_CONFIG)));
         metrics.bindAnalytics(() -> queries.getIfLocal(StoreNames.ANALYTICS, AnalyticsSnapshot.KEY));
         streams.start();
         final OperatorPage page = new OperatorPage(
@@ -176,7 +186,16 @@ public record PipelineApp(
                         payments,
                         tracing.forRole(Tracing.Role.PAYMENT));
         return new PipelineApp(
-                streams, streamsMetrics, runtimeMetrics, http, seats, publisher, ebooks, mailSender, paymentWorker);
+                streams,
+                streamsMetrics,
+                runtimeMetrics,
+                http,
+                seats,
+                publisher,
+                ebooks,
+                mailSender,
+                paymentWorker,
+                queryAdmin);
     }
 
     /** Stops, leaving the group: its tasks move to the other instances at once. */
@@ -208,5 +227,6 @@ public record PipelineApp(
                                 : CloseOptions.GroupMembershipOperation.REMAIN_IN_GROUP)
                 .withTimeout(Duration.ofSeconds(30)));
         publisher.close();
+        queryAdmin.close();
     }
 }

@@ -1,5 +1,6 @@
 package io.purchasepipeline.runtime;
 
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -10,6 +11,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.streams.StreamsConfig;
 import org.slf4j.Logger;
@@ -17,28 +19,36 @@ import org.slf4j.LoggerFactory;
 
 /**
  * With the streams rebalance protocol ({@code group.protocol=streams}, KIP-1071) the broker assigns
- * the tasks, so the client's {@code num.standby.replicas} is ignored: the number of standby replicas
- * is the streams group's {@code streams.num.standby.replicas} (default: the broker's
- * {@code group.streams.num.standby.replicas}, which is 0). This asks the group for what the app is
- * configured with, so that a failover still finds a warm copy of every store.
+ * the tasks and decides when a member is dead, so the client's {@code num.standby.replicas} and its
+ * main consumer's session timeout and heartbeat interval are ignored: the streams group's configs
+ * decide (default: the broker's {@code group.streams.*}, a 45 s session and no standby on a stock
+ * broker). This asks the group for what the app is configured with, so that the app's settings
+ * mean the same under either protocol: a failover still finds a warm copy of every store, and a
+ * failed instance is found as soon as the app says (a static member given 30 s to come back gets
+ * them).
  */
 public final class StreamsGroupSettings {
 
     /** The group config of KIP-1071 that sets the standby replicas of one streams group. */
     static final String STANDBY_REPLICAS = "streams.num.standby.replicas";
+    /** The group configs of KIP-1071 for how soon a member that stopped heartbeating is dead. */
+    static final String SESSION_TIMEOUT = "streams.session.timeout.ms";
+
+    static final String HEARTBEAT_INTERVAL = "streams.heartbeat.interval.ms";
 
     private static final Logger LOG = LoggerFactory.getLogger(StreamsGroupSettings.class);
 
     private StreamsGroupSettings() {}
 
     /**
-     * Sets the group's standby replicas to the app's {@code num.standby.replicas} when the app uses
-     * the streams protocol and the group asks for another number. A broker that refuses (no
-     * permission to alter group configs, a value above its {@code group.streams.max.standby.replicas})
-     * is reported and left alone: the app runs, with the broker's default.
+     * Sets the group's standby replicas to the app's {@code num.standby.replicas}, and its session
+     * timeout and heartbeat interval to the app's main consumer's when it has them, when the app uses
+     * the streams protocol and the group has other values. A broker that refuses one (no permission
+     * to alter group configs, a value outside its {@code group.streams.min/max.*} bounds) is reported
+     * and that one left alone: the app runs, with the broker's default for it.
      *
      * @return the group's standby replicas afterwards, or -1 when the classic protocol is used or the
-     *     broker could not be asked
+     *     broker could not be asked or refused
      */
     public static int apply(final Admin admin, final Properties streamsProps) throws InterruptedException {
         final String protocol = streamsProps.getProperty(StreamsConfig.GROUP_PROTOCOL_CONFIG, "classic");
@@ -46,39 +56,62 @@ public final class StreamsGroupSettings {
             return -1;
         }
         final String groupId = streamsProps.getProperty(StreamsConfig.APPLICATION_ID_CONFIG);
-        final String wanted = streamsProps.getProperty(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, "0");
+        final Map<String, String> wanted = new LinkedHashMap<>();
+        wanted.put(STANDBY_REPLICAS, streamsProps.getProperty(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, "0"));
+        // the heartbeat first: a longer session with the old, shorter heartbeat is always valid
+        wanted.put(
+                HEARTBEAT_INTERVAL,
+                streamsProps.getProperty(
+                        StreamsConfig.mainConsumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG)));
+        wanted.put(
+                SESSION_TIMEOUT,
+                streamsProps.getProperty(StreamsConfig.mainConsumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG)));
+        wanted.values().removeIf(value -> value == null);
         final ConfigResource group = new ConfigResource(ConfigResource.Type.GROUP, groupId);
+        final Config current;
         try {
-            final Config current = admin.describeConfigs(List.of(group))
+            current = admin.describeConfigs(List.of(group))
                     .all()
                     .get(30, TimeUnit.SECONDS)
                     .get(group);
-            final ConfigEntry entry = current == null ? null : current.get(STANDBY_REPLICAS);
-            if (entry != null && wanted.equals(entry.value())) {
-                return Integer.parseInt(wanted);
-            }
-            admin.incrementalAlterConfigs(Map.of(
-                            group,
-                            List.of(new AlterConfigOp(
-                                    new ConfigEntry(STANDBY_REPLICAS, wanted), AlterConfigOp.OpType.SET))))
-                    .all()
-                    .get(30, TimeUnit.SECONDS);
-            LOG.info(
-                    "Streams group {}: {} standby replica(s) of every store (was {})",
-                    groupId,
-                    wanted,
-                    entry == null ? "the broker's default" : entry.value());
-            return Integer.parseInt(wanted);
         } catch (ExecutionException | TimeoutException e) {
-            final Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
-            LOG.warn(
-                    "Could not set {}={} on streams group {} ({}); the broker's group.streams.num.standby.replicas "
-                            + "applies",
-                    STANDBY_REPLICAS,
-                    wanted,
-                    groupId,
-                    cause.toString());
+            warn(groupId, wanted.toString(), e);
             return -1;
         }
+        boolean standbySet = true;
+        for (final Map.Entry<String, String> setting : wanted.entrySet()) {
+            final ConfigEntry entry = current == null ? null : current.get(setting.getKey());
+            if (entry != null && setting.getValue().equals(entry.value())) {
+                continue;
+            }
+            try {
+                admin.incrementalAlterConfigs(Map.of(
+                                group,
+                                List.of(new AlterConfigOp(
+                                        new ConfigEntry(setting.getKey(), setting.getValue()),
+                                        AlterConfigOp.OpType.SET))))
+                        .all()
+                        .get(30, TimeUnit.SECONDS);
+                LOG.info(
+                        "Streams group {}: {}={} (was {})",
+                        groupId,
+                        setting.getKey(),
+                        setting.getValue(),
+                        entry == null ? "the broker's default" : entry.value());
+            } catch (ExecutionException | TimeoutException e) {
+                warn(groupId, setting.getKey() + "=" + setting.getValue(), e);
+                standbySet &= !setting.getKey().equals(STANDBY_REPLICAS);
+            }
+        }
+        return standbySet ? Integer.parseInt(wanted.get(STANDBY_REPLICAS)) : -1;
+    }
+
+    private static void warn(final String groupId, final String settings, final Exception e) {
+        final Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
+        LOG.warn(
+                "Could not set {} on streams group {} ({}); the broker's group.streams.* settings apply",
+                settings,
+                groupId,
+                cause.toString());
     }
 }

@@ -25,6 +25,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.IntFunction;
 import org.apache.kafka.clients.CommonClientConfigs;
@@ -49,7 +51,11 @@ public final class InJvmPipeline implements AutoCloseable {
     private final List<PipelineApp> apps = new ArrayList<>();
     private final List<String> urls = new ArrayList<>();
     private final List<Instance> instances = new ArrayList<>();
+    private final Set<Integer> stopped = ConcurrentHashMap.newKeySet();
     private Tracing tracing = Tracing.off();
+    private HttpAccess access;
+    private PaymentGateway gateway;
+    private IntFunction<Map<String, String>> settings;
 
     /** How instance {@code i} was started, to start it again the same way; and the states it went through. */
     private record Instance(
@@ -176,6 +182,9 @@ public final class InJvmPipeline implements AutoCloseable {
         final KafkaClusterTestKit cluster = startKafka();
         final InJvmPipeline pipeline = new InJvmPipeline(cluster, Files.createTempDirectory("in-jvm-pipeline"));
         pipeline.tracing = tracing;
+        pipeline.access = access;
+        pipeline.gateway = gateway;
+        pipeline.settings = settings;
         final Properties admin = new Properties();
         admin.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers());
         try (Admin client = Admin.create(admin)) {
@@ -183,19 +192,38 @@ public final class InJvmPipeline implements AutoCloseable {
             DemoCatalog.loadIfEmpty(client, KafkaClients.of(admin));
         }
         for (int i = 0; i < instances; i++) {
-            final int port = LoopbackPorts.free(1).get(0);
-            final Map<String, String> instanceSettings = new HashMap<>(Map.of(
-                    StreamsConfig.REPLICATION_FACTOR_CONFIG,
-                    "1",
-                    StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG),
-                    "0"));
-            instanceSettings.putAll(settings.apply(i));
-            pipeline.instances.add(
-                    new Instance(port, Map.copyOf(instanceSettings), gateway, access, new CopyOnWriteArrayList<>()));
-            pipeline.apps.add(pipeline.startInstance(i));
-            pipeline.urls.add("http://127.0.0.1:" + port);
+            pipeline.join();
         }
         return pipeline;
+    }
+
+    /**
+     * Starts one more instance, with the settings the pipeline gives instance {@code i}, its next
+     * number; returns that number once it is started (not yet RUNNING).
+     */
+    public int join() throws IOException, InterruptedException {
+        final int i = instances.size();
+        final int port = LoopbackPorts.free(1).get(0);
+        final Map<String, String> instanceSettings = new HashMap<>(Map.of(
+                StreamsConfig.REPLICATION_FACTOR_CONFIG,
+                "1",
+                StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG),
+                "0"));
+        instanceSettings.putAll(settings.apply(i));
+        instances.add(new Instance(port, Map.copyOf(instanceSettings), gateway, access, new CopyOnWriteArrayList<>()));
+        apps.add(startInstance(i));
+        urls.add("http://127.0.0.1:" + port);
+        return i;
+    }
+
+    /**
+     * Stops instance {@code i} for good. Without leaving the group it is, to the group, an instance
+     * that died: its tasks stay assigned to it until its session times out.
+     */
+    public void stop(final int i, final boolean leaveGroup) throws InterruptedException {
+        if (stopped.add(i)) {
+            apps.get(i).close(leaveGroup);
+        }
     }
 
     private PipelineApp startInstance(final int i) throws InterruptedException {
@@ -217,6 +245,9 @@ public final class InJvmPipeline implements AutoCloseable {
      * @param leaveGroup whether it leaves the consumer group when it stops
      */
     public PipelineApp restart(final int i, final boolean leaveGroup) throws InterruptedException {
+        if (stopped.contains(i)) {
+            throw new IllegalStateException("instance " + i + " was stopped for good");
+        }
         apps.get(i).close(leaveGroup);
         final PipelineApp started = startInstance(i);
         apps.set(i, started);
@@ -257,8 +288,8 @@ public final class InJvmPipeline implements AutoCloseable {
     @Override
     public void close() throws Exception {
         final List<String> scrapes = metricsScrapes();
-        for (final PipelineApp app : apps) {
-            app.close();
+        for (int i = 0; i < apps.size(); i++) {
+            stop(i, true);
         }
         tracing.close();
         cluster.close();

@@ -18,8 +18,8 @@ import java.util.Set;
 import java.util.TreeSet;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.ConsumerGroupDescription;
-import org.apache.kafka.clients.admin.MemberDescription;
+import org.apache.kafka.clients.admin.StreamsGroupDescription;
+import org.apache.kafka.clients.admin.StreamsGroupMemberDescription;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KafkaStreams.State;
@@ -30,7 +30,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Static membership under the classic protocol the app ships with: an instance that stops without
+ * Static membership under the streams protocol the app ships with: an instance that stops without
  * leaving the group and comes back within the session timeout (a rolling restart) gets its own
  * tasks back, and no rebalance moves anything: the other instance never even leaves RUNNING.
  */
@@ -51,7 +51,8 @@ class StaticMembershipTest {
                         "instance-" + i,
                         // long enough for a restart on a busy two-core machine (the shipped 10 s is not: a
                         // restart took 11 s there from the last heartbeat to the join); the behaviour under
-                        // test is the same whatever the timeout: back within it, nothing moves
+                        // test is the same whatever the timeout: back within it, nothing moves. The app asks
+                        // its streams group for it (StreamsGroupSettings).
                         StreamsConfig.mainConsumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG),
                         "30000"))) {
             await(
@@ -64,7 +65,7 @@ class StaticMembershipTest {
             try (Admin admin =
                     Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, pipeline.bootstrapServers()))) {
                 assertThat(members(admin))
-                        .extracting(member -> member.groupInstanceId().orElse("none"))
+                        .extracting(member -> member.instanceId().orElse("none"))
                         .containsExactlyInAnyOrder("instance-0-1", "instance-1-1");
             }
             // a pipeline in use: every partition has had orders, so every store has something to checkpoint
@@ -148,8 +149,8 @@ class StaticMembershipTest {
         return tasks;
     }
 
-    private static List<MemberDescription> members(final Admin admin) throws Exception {
-        final ConsumerGroupDescription group = admin.describeConsumerGroups(List.of(StreamsSettings.APPLICATION_ID))
+    private static List<StreamsGroupMemberDescription> members(final Admin admin) throws Exception {
+        final StreamsGroupDescription group = admin.describeStreamsGroups(List.of(StreamsSettings.APPLICATION_ID))
                 .describedGroups()
                 .get(StreamsSettings.APPLICATION_ID)
                 .get();

@@ -15,6 +15,9 @@ import org.junit.jupiter.api.Test;
 class LogSettingsTest {
 
     private static final String SENDER = "org.apache.kafka.clients.producer.internals.Sender";
+    private static final String STREAMS_CONFIG = "org.apache.kafka.streams.StreamsConfig";
+    private static final String STREAMS_HEARTBEAT =
+            "org.apache.kafka.clients.consumer.internals.StreamsGroupHeartbeatRequestManager";
 
     @Test
     void aProduceRetriedForConcurrentTransactionsIsNotLoggedButTheProducersOtherWarningsAre() {
@@ -42,9 +45,66 @@ class LogSettingsTest {
         }
     }
 
+    @Test
+    void theWarmUpReplicaWarningOfTheStreamsProtocolIsNotLoggedButTheStreamsConfigsOtherWarningsAre() {
+        final LoggerContext context = new LoggerContext(
+                "shipped-log-settings",
+                null,
+                Path.of("src/main/resources/log4j2.properties").toUri());
+        context.start();
+        try {
+            final LoggerConfig streamsConfig = context.getConfiguration().getLoggerConfig(STREAMS_CONFIG);
+
+            assertThat(streamsConfig.isFiltered(warn(
+                            STREAMS_CONFIG,
+                            "Warmup replicas are not supported yet with the streams protocol and will be ignored. If"
+                                    + " you want to use warmup replicas, please set group.protocol=classic.")))
+                    .isTrue();
+            assertThat(streamsConfig.isFiltered(warn(
+                            STREAMS_CONFIG,
+                            "Standby replicas are configured broker-side in the streams group protocol and will be"
+                                    + " ignored.")))
+                    .isFalse();
+        } finally {
+            context.stop();
+        }
+    }
+
+    @Test
+    void internalTopicsBeingCreatedOnAFirstJoinAreNotLoggedButOtherStatusesOfTheStreamsGroupAre() {
+        final LoggerContext context = new LoggerContext(
+                "shipped-log-settings",
+                null,
+                Path.of("src/main/resources/log4j2.properties").toUri());
+        context.start();
+        final String prefix =
+                "[Consumer clientId=purchase-pipeline-1-StreamThread-1-consumer, groupId=purchase-pipeline]"
+                        + " Membership is in the following statuses: ";
+        final String missing = "(3) Internal topics are missing: purchase-pipeline-customer-order-times-changelog,"
+                + " purchase-pipeline-order-status-changelog, purchase-pipeline-analytics-changelog and 6 additional"
+                + " topics";
+        try {
+            final LoggerConfig heartbeat = context.getConfiguration().getLoggerConfig(STREAMS_HEARTBEAT);
+
+            assertThat(heartbeat.isFiltered(warn(STREAMS_HEARTBEAT, prefix + missing)))
+                    .isTrue();
+            assertThat(heartbeat.isFiltered(warn(
+                            STREAMS_HEARTBEAT, prefix + missing + ", (4) Internal topics are incorrectly partitioned")))
+                    .isFalse();
+            assertThat(heartbeat.isFiltered(warn(STREAMS_HEARTBEAT, prefix + "(1) Stale topology")))
+                    .isFalse();
+        } finally {
+            context.stop();
+        }
+    }
+
     private static LogEvent warn(final String message) {
+        return warn(SENDER, message);
+    }
+
+    private static LogEvent warn(final String logger, final String message) {
         return Log4jLogEvent.newBuilder()
-                .setLoggerName(SENDER)
+                .setLoggerName(logger)
                 .setLevel(Level.WARN)
                 .setMessage(new SimpleMessage(message))
                 .build();

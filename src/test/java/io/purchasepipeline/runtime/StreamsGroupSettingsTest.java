@@ -3,6 +3,7 @@ package io.purchasepipeline.runtime;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.purchasepipeline.instance.InJvmPipeline;
+import io.purchasepipeline.tools.kafka.BrokerSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -21,7 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Failure detection and standby replicas, under the classic protocol the app runs and the streams protocol it can choose. */
+/** Failure detection and standby replicas, under the streams protocol the app runs and the classic protocol it can choose. */
 @Timeout(300)
 class StreamsGroupSettingsTest {
 
@@ -36,13 +37,17 @@ class StreamsGroupSettingsTest {
         final Properties props = StreamsSettings.of("localhost:9092", stateDir, Map.of());
 
         assertThat(props)
-                .containsEntry(StreamsConfig.GROUP_PROTOCOL_CONFIG, "classic")
-                .containsEntry(StreamsConfig.mainConsumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), "10000")
+                .containsEntry(StreamsConfig.GROUP_PROTOCOL_CONFIG, "streams")
                 .containsEntry(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, "1");
-        // the streams protocol stays one setting away
+        // the broker's side of the streams protocol: a failed instance found in 10 s, one standby
+        assertThat(BrokerSettings.streamsGroupDefaults())
+                .containsEntry("group.streams.session.timeout.ms", "10000")
+                .containsEntry("group.streams.num.standby.replicas", "1");
+        // the classic protocol stays one setting away, with the same failure detection
         assertThat(StreamsSettings.of(
-                        "localhost:9092", stateDir, Map.of(StreamsConfig.GROUP_PROTOCOL_CONFIG, "streams")))
-                .containsEntry(StreamsConfig.GROUP_PROTOCOL_CONFIG, "streams");
+                        "localhost:9092", stateDir, Map.of(StreamsConfig.GROUP_PROTOCOL_CONFIG, "classic")))
+                .containsEntry(StreamsConfig.GROUP_PROTOCOL_CONFIG, "classic")
+                .containsEntry(StreamsConfig.mainConsumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), "10000");
     }
 
     @Test
@@ -60,6 +65,10 @@ class StreamsGroupSettingsTest {
                     cluster.bootstrapServers(), stateDir, Map.of(StreamsConfig.GROUP_PROTOCOL_CONFIG, "streams"));
             assertThat(StreamsGroupSettings.apply(admin, streams)).isEqualTo(1);
             awaitGroupStandbyReplicas(admin, "1");
+            // and the app's failure detection, which the main consumer's settings say under either protocol
+            assertThat(groupConfig(admin, StreamsGroupSettings.SESSION_TIMEOUT)).isEqualTo("10000");
+            assertThat(groupConfig(admin, StreamsGroupSettings.HEARTBEAT_INTERVAL))
+                    .isEqualTo("3000");
 
             // asked again (a second instance starting), the answer stays
             assertThat(StreamsGroupSettings.apply(admin, streams)).isEqualTo(1);
@@ -73,6 +82,33 @@ class StreamsGroupSettingsTest {
                             "2"));
             assertThat(StreamsGroupSettings.apply(admin, two)).isEqualTo(2);
             awaitGroupStandbyReplicas(admin, "2");
+
+            // a static member given longer to come back through a restart
+            final Properties longer = StreamsSettings.of(
+                    cluster.bootstrapServers(),
+                    stateDir,
+                    Map.of(
+                            StreamsConfig.GROUP_PROTOCOL_CONFIG,
+                            "streams",
+                            StreamsConfig.mainConsumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG),
+                            "30000"));
+            assertThat(StreamsGroupSettings.apply(admin, longer)).isEqualTo(1);
+            awaitGroupConfig(admin, StreamsGroupSettings.SESSION_TIMEOUT, "30000");
+
+            // a value the broker refuses leaves that one setting to the broker, and the others set
+            final Properties refused = StreamsSettings.of(
+                    cluster.bootstrapServers(),
+                    stateDir,
+                    Map.of(
+                            StreamsConfig.GROUP_PROTOCOL_CONFIG,
+                            "streams",
+                            StreamsConfig.mainConsumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG),
+                            "1000",
+                            StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG,
+                            "2"));
+            assertThat(StreamsGroupSettings.apply(admin, refused)).isEqualTo(2);
+            awaitGroupStandbyReplicas(admin, "2");
+            assertThat(groupConfig(admin, StreamsGroupSettings.SESSION_TIMEOUT)).isEqualTo("30000");
         }
     }
 
@@ -99,16 +135,24 @@ class StreamsGroupSettingsTest {
 
     /** A group config reaches the broker's view through the metadata log: read back, bounded, until it shows. */
     private static void awaitGroupStandbyReplicas(final Admin admin, final String expected) throws Exception {
+        awaitGroupConfig(admin, StreamsGroupSettings.STANDBY_REPLICAS, expected);
+    }
+
+    private static void awaitGroupConfig(final Admin admin, final String name, final String expected) throws Exception {
         final long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-        while (!expected.equals(groupStandbyReplicas(admin)) && System.nanoTime() < deadline) {
+        while (!expected.equals(groupConfig(admin, name)) && System.nanoTime() < deadline) {
             Thread.sleep(100);
         }
-        assertThat(groupStandbyReplicas(admin)).isEqualTo(expected);
+        assertThat(groupConfig(admin, name)).as(name).isEqualTo(expected);
     }
 
     private static String groupStandbyReplicas(final Admin admin) throws Exception {
+        return groupConfig(admin, StreamsGroupSettings.STANDBY_REPLICAS);
+    }
+
+    private static String groupConfig(final Admin admin, final String name) throws Exception {
         final ConfigEntry entry =
-                admin.describeConfigs(List.of(GROUP)).all().get().get(GROUP).get(StreamsGroupSettings.STANDBY_REPLICAS);
+                admin.describeConfigs(List.of(GROUP)).all().get().get(GROUP).get(name);
         return entry == null ? null : entry.value();
     }
 

@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Properties;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.processor.internals.ClientUtils;
+import org.apache.logging.log4j.Level;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -36,6 +38,38 @@ class StreamsSettingsTest {
                 .isTrue();
         assertThat(assignors.getBoolean(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG))
                 .isTrue();
+    }
+
+    @Test
+    void shipsTheStreamsProtocolAndTheClassicOneIsOneSettingAway() {
+        assertThat(StreamsSettings.of("broker:9092", dir, Map.of()))
+                .containsEntry(StreamsConfig.GROUP_PROTOCOL_CONFIG, "streams");
+        assertThat(StreamsSettings.of("broker:9092", dir, Map.of(StreamsConfig.GROUP_PROTOCOL_CONFIG, "classic")))
+                .containsEntry(StreamsConfig.GROUP_PROTOCOL_CONFIG, "classic");
+    }
+
+    /** Under the streams protocol the broker decides the standbys: the client is not told of them, and does not warn of them. */
+    @Test
+    void theStreamsClientIsStartedWithoutTheStandbysTheGroupDecides() {
+        final Properties props = StreamsSettings.of("broker:9092", dir, Map.of());
+        try (LogCapture log = LogCapture.of(StreamsConfig.class, Level.WARN)) {
+            new StreamsConfig(StreamsSettings.forClient(props));
+            assertThat(log.lines()).noneMatch(line -> line.contains("Standby replicas"));
+
+            new StreamsConfig(props);
+            assertThat(log.lines())
+                    .as("what the client says of the app's own settings")
+                    .anyMatch(line -> line.contains("Standby replicas"));
+        }
+        assertThat(props).containsEntry(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, "1");
+    }
+
+    @Test
+    void theClassicClientIsStartedWithTheSettingsAsTheyAre() {
+        final Properties classic =
+                StreamsSettings.of("broker:9092", dir, Map.of(StreamsConfig.GROUP_PROTOCOL_CONFIG, "classic"));
+
+        assertThat(StreamsSettings.forClient(classic)).isEqualTo(classic);
     }
 
     @Test

@@ -186,26 +186,21 @@ class FailoverBench {
         return List.of(
                 new Scenario(
                         SHIPPED,
-                        "classic",
+                        StreamsSettings.of("127.0.0.1:9", Path.of("state"), Map.of())
+                                .getProperty(StreamsConfig.GROUP_PROTOCOL_CONFIG),
                         Long.parseLong(StreamsSettings.of("127.0.0.1:9", Path.of("state"), Map.of())
                                 .getProperty(
                                         StreamsConfig.mainConsumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG))),
                         3_000,
                         Map.of(),
                         Map.of()),
-                new Scenario(
-                        "classic-45s",
-                        "classic",
-                        45_000,
-                        3_000,
-                        Map.of(StreamsConfig.GROUP_PROTOCOL_CONFIG, "classic"),
-                        Map.of()),
+                new Scenario("classic-45s", "classic", 45_000, 3_000, appDetection("classic", 45_000, 3_000), Map.of()),
                 new Scenario(
                         "streams-45s",
                         "streams",
                         45_000,
                         5_000,
-                        Map.of(StreamsConfig.GROUP_PROTOCOL_CONFIG, "streams"),
+                        appDetection("streams", 45_000, 5_000),
                         streamsStandby),
                 new Scenario(
                         "classic-10s",
@@ -227,6 +222,21 @@ class FailoverBench {
                         3_000,
                         Map.of(StreamsConfig.GROUP_PROTOCOL_CONFIG, "streams"),
                         streamsFast));
+    }
+
+    /**
+     * The app's own failure detection, the main consumer's (it beats the shipped 10 s); under the
+     * streams protocol the app asks its group for it.
+     */
+    private static Map<String, String> appDetection(
+            final String protocol, final long sessionTimeoutMs, final long heartbeatIntervalMs) {
+        return Map.of(
+                StreamsConfig.GROUP_PROTOCOL_CONFIG,
+                protocol,
+                StreamsConfig.mainConsumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG),
+                Long.toString(sessionTimeoutMs),
+                StreamsConfig.mainConsumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG),
+                Long.toString(heartbeatIntervalMs));
     }
 
     private Result run(final Scenario scenario, final int trials, final int rate) throws Exception {
