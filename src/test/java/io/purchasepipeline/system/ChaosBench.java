@@ -250,7 +250,8 @@ class ChaosBench {
                         loadStart + brokerKillEvery + plan.instanceKillEvery().toNanos() / 2;
                 long nextWorkerKill = loadStart + plan.workerKillEvery().toNanos();
                 // a kill's restart takes as long as the machine needs: the load goes on until the
-                // kills the run promises have happened (at most twice the planned load time)
+                // kills the run promises have happened (at most twice the planned load time); a broker
+                // kill that is due goes before a worker kill, which comes round every few seconds
                 while (System.nanoTime() < loadEnd
                         || (instanceKills < MIN_INSTANCE_KILLS
                                         || brokerKills < plan.brokerKills()
@@ -268,6 +269,14 @@ class ChaosBench {
                         victim.awaitRunning(READY);
                         nextInstanceKill =
                                 System.nanoTime() + plan.instanceKillEvery().toNanos();
+                    } else if (brokerKills < plan.brokerKills() && now >= nextBrokerKill) {
+                        final int node = 1 + random.nextInt(3);
+                        LOG.info("Chaos: kill -9 of broker {}", node);
+                        cluster.kill(node);
+                        brokerKills++;
+                        Thread.sleep(plan.restartAfter().toMillis());
+                        cluster.restart(node, READY);
+                        nextBrokerKill += brokerKillEvery;
                     } else if (now >= nextWorkerKill) {
                         final AppInstance victim = paymentWorkers.get(random.nextInt(PAYMENT_WORKERS));
                         final int inFlight = provider.callsInFlight();
@@ -282,14 +291,6 @@ class ChaosBench {
                         victim.awaitRunning(READY);
                         nextWorkerKill =
                                 System.nanoTime() + plan.workerKillEvery().toNanos();
-                    } else if (brokerKills < plan.brokerKills() && now >= nextBrokerKill) {
-                        final int node = 1 + random.nextInt(3);
-                        LOG.info("Chaos: kill -9 of broker {}", node);
-                        cluster.kill(node);
-                        brokerKills++;
-                        Thread.sleep(plan.restartAfter().toMillis());
-                        cluster.restart(node, READY);
-                        nextBrokerKill += brokerKillEvery;
                     } else {
                         Thread.sleep(200);
                     }
