@@ -120,8 +120,10 @@ public final class KafkaReachability {
             final Consumer<String> warn) {
         final Properties props = new Properties();
         props.putAll(clientProps);
-        props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, Long.toString(timeout.toMillis()));
-        props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, Long.toString(timeout.toMillis()));
+        // the client's own timeouts a little later than this check's, so that silence ends here, as silence
+        final long clientTimeout = timeout.plusSeconds(5).toMillis();
+        props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, Long.toString(clientTimeout));
+        props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, Long.toString(clientTimeout));
         final String silent = "Kafka at " + servers + " took a connection but did not answer within %d s: "
                 + "is it Kafka, and does it need the TLS or SASL settings of --kafka-config?";
         final Admin admin = Admin.create(props);
@@ -138,6 +140,9 @@ public final class KafkaReachability {
         } catch (TimeoutException e) {
             throw new IllegalStateException(String.format(silent, timeout.toSeconds()), e);
         } catch (ExecutionException e) {
+            if (e.getCause() instanceof org.apache.kafka.common.errors.TimeoutException) {
+                throw new IllegalStateException(String.format(silent, timeout.toSeconds()), e);
+            }
             throw new IllegalStateException(
                     "Kafka at " + servers + " did not answer this client: "
                             + firstLine(e.getCause().getMessage()),
