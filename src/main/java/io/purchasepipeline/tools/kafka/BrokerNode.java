@@ -96,30 +96,6 @@ public final class BrokerNode implements AutoCloseable {
             final String maxHeap,
             final String clusterId,
             final List<ClusterMember> quorum,
-            final Map<String, String> brokerProperties) {
-        this(
-                nodeId,
-                port,
-                controllerPort,
-                dataDir,
-                pidFile,
-                maxHeap,
-                clusterId,
-                quorum,
-                brokerProperties,
-                false,
-                false);
-    }
-
-    private BrokerNode(
-            final int nodeId,
-            final int port,
-            final int controllerPort,
-            final Path dataDir,
-            final Path pidFile,
-            final String maxHeap,
-            final String clusterId,
-            final List<ClusterMember> quorum,
             final Map<String, String> brokerProperties,
             final boolean stopWithThisProcess,
             final boolean replaceOrphan) {

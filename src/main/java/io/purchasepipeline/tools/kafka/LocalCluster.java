@@ -65,7 +65,9 @@ public final class LocalCluster implements AutoCloseable {
                         maxHeap,
                         layout.clusterId(),
                         layout.members(),
-                        merged))
+                        merged,
+                        false, // may outlive this process: the cluster command stops its nodes
+                        false)) // a node left running on this data by a dead process is refused, not replaced
                 .toList();
     }
 
