@@ -351,6 +351,13 @@ public final class PaymentWorker implements AutoCloseable {
         @Override
         public void onPartitionsAssigned(final Collection<TopicPartition> partitions) {
             // nothing to load: the group's committed positions say where to start
+            if (!partitions.isEmpty()) {
+                log.info(
+                        "Payment worker: {} partition(s) of {} assigned, {} in all",
+                        partitions.size(),
+                        Topics.PAYMENT_REQUESTS,
+                        consumer.assignment().size());
+            }
         }
     }
 

@@ -62,12 +62,13 @@ public final class StreamsSettings {
         // partitions out (KAFKA-20887), which InteractiveQueries does not depend on
         // (RebalanceQueriesTest). It needs Kafka 4.2 or later and has no warm-up replicas (KIP-441):
         // for those, group.protocol=classic in --kafka-config. Either way a failed instance is found
-        // in 6 s instead of Kafka's 45 s: the main consumer's settings below, which under the streams
+        // in 6 s instead of Kafka's 45 s, and the others hear of its tasks within a second (a heartbeat
+        // carries the new assignment): the main consumer's settings below, which under the streams
         // protocol the app asks its streams group for (StreamsGroupSettings; the broker must allow
         // them, as BrokerSettings.streamsGroupDefaults does).
         props.put(StreamsConfig.GROUP_PROTOCOL_CONFIG, STREAMS_PROTOCOL);
         props.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), "6000");
-        props.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG), "2000");
+        props.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG), "1000");
         // A killed instance's open transaction holds back the new owner of its tasks until the broker
         // aborts it, transaction.timeout.ms after its last write (Kafka Streams' 10 s): 5 s, with the
         // broker's scan for timed-out transactions every second (BrokerSettings.failoverDefaults),

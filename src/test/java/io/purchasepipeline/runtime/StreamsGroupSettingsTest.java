@@ -73,7 +73,7 @@ class StreamsGroupSettingsTest {
             // and the app's failure detection, which the main consumer's settings say under either protocol
             assertThat(groupConfig(admin, StreamsGroupSettings.SESSION_TIMEOUT)).isEqualTo("6000");
             assertThat(groupConfig(admin, StreamsGroupSettings.HEARTBEAT_INTERVAL))
-                    .isEqualTo("2000");
+                    .isEqualTo("1000");
 
             // asked again (a second instance starting), the answer stays
             assertThat(StreamsGroupSettings.apply(admin, streams)).isEqualTo(1);

@@ -10,6 +10,7 @@ import io.purchasepipeline.cli.Main;
 import io.purchasepipeline.mail.EmailIds;
 import io.purchasepipeline.payment.PaymentSimulator;
 import io.purchasepipeline.payment.SimulatedProvider;
+import io.purchasepipeline.runtime.StreamsSettings;
 import io.purchasepipeline.serdes.EmailOutcome;
 import io.purchasepipeline.serdes.OrderStatus;
 import io.purchasepipeline.serdes.Product;
@@ -44,6 +45,7 @@ import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -77,6 +79,11 @@ class ChaosBench {
     private static final int PARTITIONS = 6;
     private static final Duration READY = Duration.ofSeconds(180);
     private static final Duration HOLD_TIMEOUT = Duration.ofSeconds(60);
+    /** The instances' group protocol: the shipped one unless {@code chaos.protocol} says otherwise. */
+    private static final String GROUP_PROTOCOL = System.getProperty(
+            "chaos.protocol",
+            StreamsSettings.of("127.0.0.1:9", Path.of("state"), Map.of())
+                    .getProperty(StreamsConfig.GROUP_PROTOCOL_CONFIG));
     /** The mail wait ends when no email has arrived for this long. */
     private static final Duration MAIL_STALL = Duration.ofSeconds(60);
 
@@ -185,7 +192,11 @@ class ChaosBench {
             PipelineSetup.defineCatalog(bootstrap, catalog.values());
 
             final Path kafkaConfig = tmp.resolve("instance.properties");
-            Files.writeString(kafkaConfig, PipelineConfig.HOLD_TIMEOUT_MS + "=" + HOLD_TIMEOUT.toMillis());
+            // chaos.protocol: the group protocol of the instances, for a run side by side with the shipped one
+            Files.writeString(
+                    kafkaConfig,
+                    PipelineConfig.HOLD_TIMEOUT_MS + "=" + HOLD_TIMEOUT.toMillis() + "\n"
+                            + StreamsConfig.GROUP_PROTOCOL_CONFIG + "=" + GROUP_PROTOCOL + "\n");
             for (int id = 1; id <= INSTANCES; id++) {
                 instances.add(new AppInstance(
                         Integer.toString(id),
@@ -360,7 +371,9 @@ class ChaosBench {
                                 "restart_after_s",
                                 plan.restartAfter().toSeconds(),
                                 "hold_timeout_s",
-                                HOLD_TIMEOUT.toSeconds()));
+                                HOLD_TIMEOUT.toSeconds(),
+                                "group_protocol",
+                                GROUP_PROTOCOL));
                 result.put("orders", placed.size());
                 result.put("orders_sent", traffic.sent());
                 result.put("orders_not_acknowledged", traffic.failed());
