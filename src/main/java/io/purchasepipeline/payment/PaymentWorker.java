@@ -355,7 +355,7 @@ public final class PaymentWorker implements AutoCloseable {
                 log.info(
                         "Payment worker: {} partition(s) of {} assigned, {} in all",
                         partitions.size(),
-                        Topics.PAYMENT_REQUESTS,
+                        Topics.PAYMENT_REQUESTS.name(),
                         consumer.assignment().size());
             }
         }
