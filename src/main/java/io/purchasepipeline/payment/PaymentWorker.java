@@ -69,11 +69,14 @@ public final class PaymentWorker implements AutoCloseable {
     /**
      * Gateway calls in flight at most, by default. By Little's law a worker ends at most
      * concurrency ÷ (gateway latency × calls per order) orders per second: an order makes two calls
-     * (authorise, then capture or void), so 64 in flight would hold one worker to 160 orders/s
-     * against a 200 ms gateway, under what one instance of the pipeline ends. A call in flight costs
-     * a pending future and, over HTTP, a connection, so 256 is cheap.
+     * (authorise, then capture or void), so 256 in flight hold one worker to 640 orders/s against a
+     * 200 ms gateway, under the 760-1,000 orders/s one instance of the pipeline ends on two cores
+     * (bench/run's payment_latency_ratio measured 0.41 with 256). 1,024 leave room for 1,000 orders/s
+     * against a 500 ms gateway. A call in flight costs a pending future and, over HTTP, a connection
+     * (HTTP/2 multiplexes them over one); a provider that limits connections gets
+     * {@code --payment-concurrency} of its limit.
      */
-    public static final int DEFAULT_CONCURRENCY = 256;
+    public static final int DEFAULT_CONCURRENCY = 1024;
 
     private static final Logger log = LoggerFactory.getLogger(PaymentWorker.class);
     /** How often answered requests are committed: as Kafka Streams commits under exactly-once. */

@@ -65,7 +65,7 @@ import picocli.CommandLine;
  * <p>Writes {@code bench/results/chaos-latest.json} and fails when anything was lost, doubled,
  * oversold or charged twice, when an email requested never reached the server, or when the server
  * received more second copies than there were kills of processes that send mail.
- * {@code -Dchaos.quick=true} is the short run (under 10 minutes); otherwise
+ * {@code -Dchaos.quick=true} is the short run (about 15 minutes); otherwise
  * {@code -Dchaos.orders=N} orders (default 100,000) at {@code -Dchaos.rate}.
  */
 @Tag("bench")
@@ -260,14 +260,17 @@ class ChaosBench {
                 long nextBrokerKill =
                         loadStart + brokerKillEvery + plan.instanceKillEvery().toNanos() / 2;
                 long nextWorkerKill = loadStart + plan.workerKillEvery().toNanos();
-                // a kill's restart takes as long as the machine needs: the load goes on until the
-                // kills the run promises have happened (at most twice the planned load time); a broker
-                // kill that is due goes before a worker kill, which comes round every few seconds
+                // a kill's restart takes as long as the machine needs (an instance killed under
+                // exactly-once restores its stores from the changelogs: a minute and more on two busy
+                // cores): the load goes on until the kills the run promises have happened (at most
+                // four times the planned load time); a broker kill that is due goes before a worker
+                // kill, which comes round every few seconds
                 while (System.nanoTime() < loadEnd
                         || (instanceKills < MIN_INSTANCE_KILLS
                                         || brokerKills < plan.brokerKills()
                                         || workerKills < MIN_WORKER_KILLS)
-                                && System.nanoTime() < loadEnd + plan.loadTime().toNanos()) {
+                                && System.nanoTime()
+                                        < loadEnd + 3 * plan.loadTime().toNanos()) {
                     final long now = System.nanoTime();
                     if (now >= nextInstanceKill) {
                         final int index = random.nextInt(INSTANCES);
