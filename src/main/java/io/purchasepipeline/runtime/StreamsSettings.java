@@ -62,18 +62,18 @@ public final class StreamsSettings {
         // partitions out (KAFKA-20887), which InteractiveQueries does not depend on
         // (RebalanceQueriesTest). It needs Kafka 4.2 or later and has no warm-up replicas (KIP-441):
         // for those, group.protocol=classic in --kafka-config. Either way a failed instance is found
-        // in 6 s instead of Kafka's 45 s, and the others hear of its tasks within a second (a heartbeat
-        // carries the new assignment): the main consumer's settings below, which under the streams
+        // in 10 s instead of Kafka's 45 s: the main consumer's settings below, which under the streams
         // protocol the app asks its streams group for (StreamsGroupSettings; the broker must allow
         // them, as BrokerSettings.streamsGroupDefaults does).
         props.put(StreamsConfig.GROUP_PROTOCOL_CONFIG, STREAMS_PROTOCOL);
-        props.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), "6000");
-        props.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG), "1000");
+        props.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), "10000");
+        props.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG), "3000");
         // A killed instance's open transaction holds back the new owner of its tasks until the broker
-        // aborts it, transaction.timeout.ms after its last write (Kafka Streams' 10 s): 5 s, with the
-        // broker's scan for timed-out transactions every second (BrokerSettings.failoverDefaults),
-        // keeps that within the failure detection above. A transaction lasts one commit interval.
-        props.put(StreamsConfig.producerPrefix(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG), "5000");
+        // aborts it: Kafka Streams' transaction.timeout.ms (10 s) after it began, found by the broker's
+        // scan for timed-out transactions, every second on the local brokers
+        // (BrokerSettings.failoverDefaults). A 6 s session, 1 s heartbeats and a 5 s transaction
+        // timeout fail over in 8 s (docs/reliability.md) but are not the default: on a loaded two-core
+        // machine they fenced stream threads into restore loops (EmbeddedDefaultTest).
         // a warm copy of every store on another instance: failover without a full restore (under the
         // streams protocol the group's streams.num.standby.replicas decides: StreamsGroupSettings
         // sets it to this)
