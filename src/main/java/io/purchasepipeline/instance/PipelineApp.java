@@ -53,8 +53,6 @@ import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.apache.kafka.streams.state.HostInfo;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * One instance of the application: the streams app and the HTTP endpoint that takes orders and
@@ -72,8 +70,6 @@ public record PipelineApp(
         PaymentWorker payments,
         Admin queryAdmin)
         implements AutoCloseable {
-
-    private static final Logger LOG = LoggerFactory.getLogger(PipelineApp.class);
 
     /** How often the streams app's metrics are looked through for new ones (tasks come and go). */
     static final Duration METRICS_REFRESH = Duration.ofSeconds(5);
@@ -215,25 +211,8 @@ public record PipelineApp(
      * does not leave only delays the rebalance: it comes back as a new member anyway.
      */
     public void close(final boolean leaveGroup) throws InterruptedException {
-        final long stopping = System.nanoTime();
-        LOG.info(
-                "Stopping: {}",
-                leaveGroup
-                        ? "the intake first, then the stream tasks, which leave the group for their standbys"
-                        : "the intake first, then the stream tasks, which stay assigned to this instance until "
-                                + "the session timeout");
         http.close();
         seats.close();
-        // The stream tasks before the services: an order's next step waits on its task, not on this
-        // instance's mail or payment worker (their partitions go to the other workers when they stop),
-        // so the tasks go first, and their partitions wait no longer than the tasks' own commit and
-        // close. A static member leaves through the admin client (KIP-812): its consumer alone would not.
-        streams.close(CloseOptions.groupMembershipOperation(
-                        leaveGroup
-                                ? CloseOptions.GroupMembershipOperation.LEAVE_GROUP
-                                : CloseOptions.GroupMembershipOperation.REMAIN_IN_GROUP)
-                .withTimeout(Duration.ofSeconds(30)));
-        LOG.info("Stream tasks stopped {} ms after the stop began", elapsedMs(stopping));
         ebooks.close();
         mail.close();
         if (payments != null) {
@@ -241,12 +220,13 @@ public record PipelineApp(
         }
         streamsMetrics.close();
         runtimeMetrics.close();
+        // a static member leaves through the admin client (KIP-812): its consumer alone would not
+        streams.close(CloseOptions.groupMembershipOperation(
+                        leaveGroup
+                                ? CloseOptions.GroupMembershipOperation.LEAVE_GROUP
+                                : CloseOptions.GroupMembershipOperation.REMAIN_IN_GROUP)
+                .withTimeout(Duration.ofSeconds(30)));
         publisher.close();
         queryAdmin.close();
-        LOG.info("Stopped in {} ms", elapsedMs(stopping));
-    }
-
-    private static long elapsedMs(final long since) {
-        return Duration.ofNanos(System.nanoTime() - since).toMillis();
     }
 }

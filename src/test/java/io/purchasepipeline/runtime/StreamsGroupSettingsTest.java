@@ -43,8 +43,7 @@ class StreamsGroupSettingsTest {
         // its open transaction aborted as soon as it times out (the broker looks every second)
         assertThat(BrokerSettings.failoverDefaults())
                 .containsEntry("group.streams.session.timeout.ms", "10000")
-                .containsEntry("group.streams.num.standby.replicas", "1")
-                .containsEntry("transaction.abort.timed.out.transaction.cleanup.interval.ms", "1000");
+                .containsEntry("group.streams.num.standby.replicas", "1");
         // the classic protocol stays one setting away, with the same failure detection
         assertThat(StreamsSettings.of(
                         "localhost:9092", stateDir, Map.of(StreamsConfig.GROUP_PROTOCOL_CONFIG, "classic")))

@@ -63,17 +63,15 @@ public final class BrokerSettings {
 
     /**
      * What a failover waits for on the broker's side: the streams group's failure detection and
-     * standby ({@link #streamsGroupDefaults()}), and how soon a dead instance's open transaction is
-     * aborted. Under exactly-once the new owner of a task can neither read its input's committed
-     * offsets nor have its output read past the dead transaction until the coordinator aborts it: the
-     * producer's {@code transaction.timeout.ms} (Kafka Streams' 10 s) after it began, found by a scan
-     * every {@code transaction.abort.timed.out.transaction.cleanup.interval.ms} (Kafka's 10 s; here
-     * 1 s, so the abort comes at 10-11 s instead of 10-20 s). bench/failover measures the whole.
+     * standby ({@link #streamsGroupDefaults()}). A dead instance's open transaction is aborted
+     * {@code transaction.timeout.ms} after it began, found by the broker's scan every
+     * {@code transaction.abort.timed.out.transaction.cleanup.interval.ms} (10 s): docs/reliability.md.
      */
     public static Map<String, String> failoverDefaults() {
-        final Map<String, String> props = new LinkedHashMap<>(streamsGroupDefaults());
-        props.put("transaction.abort.timed.out.transaction.cleanup.interval.ms", "1000");
-        return props;
+        // the scan for timed-out transactions stays at Kafka's 10 s: with it at 1 s (and the app's own
+        // timeouts back at 10 s) a restart test of the embedded default (EmbeddedDefaultTest) still hung
+        // restoring in the whole suite; not yet known whether the scan was the cause
+        return new LinkedHashMap<>(streamsGroupDefaults());
     }
 
     /**
