@@ -108,7 +108,7 @@ class DockerComposeTest {
 
     @Test
     void configuresTheStreamsRebalanceProtocolAsTheLocalBrokersDo() {
-        final Map<String, String> expected = BrokerSettings.failoverDefaults().entrySet().stream()
+        final Map<String, String> expected = BrokerSettings.streamsGroupDefaults().entrySet().stream()
                 .collect(Collectors.toMap(
                         setting -> "KAFKA_"
                                 + setting.getKey().toUpperCase(Locale.ROOT).replace('.', '_'),

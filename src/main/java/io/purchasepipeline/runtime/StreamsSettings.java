@@ -70,8 +70,7 @@ public final class StreamsSettings {
         props.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG), "3000");
         // A killed instance's open transaction holds back the new owner of its tasks until the broker
         // aborts it: Kafka Streams' transaction.timeout.ms (10 s) after it began, found by the broker's
-        // scan for timed-out transactions, every second on the local brokers
-        // (BrokerSettings.failoverDefaults). A 6 s session, 1 s heartbeats and a 5 s transaction
+        // scan for timed-out transactions (every 10 s). A 6 s session, 1 s heartbeats and a 5 s transaction
         // timeout fail over in 8 s (docs/reliability.md) but are not the default: on a loaded two-core
         // machine they fenced stream threads into restore loops (EmbeddedDefaultTest).
         // a warm copy of every store on another instance: failover without a full restore (under the

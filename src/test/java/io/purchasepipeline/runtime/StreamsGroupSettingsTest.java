@@ -39,9 +39,8 @@ class StreamsGroupSettingsTest {
         assertThat(props)
                 .containsEntry(StreamsConfig.GROUP_PROTOCOL_CONFIG, "streams")
                 .containsEntry(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, "1");
-        // the broker's side of the streams protocol: a failed instance found in 10 s, one standby, and
-        // its open transaction aborted as soon as it times out (the broker looks every second)
-        assertThat(BrokerSettings.failoverDefaults())
+        // the broker's side of the streams protocol: a failed instance found in 10 s, one standby
+        assertThat(BrokerSettings.streamsGroupDefaults())
                 .containsEntry("group.streams.session.timeout.ms", "10000")
                 .containsEntry("group.streams.num.standby.replicas", "1");
         // the classic protocol stays one setting away, with the same failure detection

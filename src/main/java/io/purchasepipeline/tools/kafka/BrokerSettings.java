@@ -57,21 +57,8 @@ public final class BrokerSettings {
             props.put("broker.heartbeat.interval.ms", "500");
             props.put("broker.session.timeout.ms", "3000");
         }
-        props.putAll(failoverDefaults());
+        props.putAll(streamsGroupDefaults());
         return props;
-    }
-
-    /**
-     * What a failover waits for on the broker's side: the streams group's failure detection and
-     * standby ({@link #streamsGroupDefaults()}). A dead instance's open transaction is aborted
-     * {@code transaction.timeout.ms} after it began, found by the broker's scan every
-     * {@code transaction.abort.timed.out.transaction.cleanup.interval.ms} (10 s): docs/reliability.md.
-     */
-    public static Map<String, String> failoverDefaults() {
-        // the scan for timed-out transactions stays at Kafka's 10 s: with it at 1 s (and the app's own
-        // timeouts back at 10 s) a restart test of the embedded default (EmbeddedDefaultTest) still hung
-        // restoring in the whole suite; not yet known whether the scan was the cause
-        return new LinkedHashMap<>(streamsGroupDefaults());
     }
 
     /**
