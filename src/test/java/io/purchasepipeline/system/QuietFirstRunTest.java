@@ -101,14 +101,26 @@ class QuietFirstRunTest {
         assertThat(output).contains("Stopped Kafka node 1");
     }
 
+    @Test
+    void anEmailStillBeingWrittenIsNotTakenForADeliveredOne() {
+        final Path outbox = Path.of("outbox");
+        assertThat(isDeliveredEmail(outbox.resolve("o-1_order_completed.eml"), "order_completed"))
+                .isTrue();
+        assertThat(isDeliveredEmail(
+                        outbox.resolve(".o-1_order_completed.eml.0b6e0c2e-5b1f-4f8e-9d2a-1c3e5f7a9b0d.tmp"),
+                        "order_completed"))
+                .isFalse();
+        assertThat(isDeliveredEmail(outbox.resolve("o-1_order_received.eml"), "order_completed"))
+                .isFalse();
+    }
+
     /** The plain text of the first {@code .eml} file whose name holds {@code kind}, once one is there. */
     private static String awaitEmail(final Path outbox, final String kind, final Duration timeout) throws Exception {
         final long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             if (Files.isDirectory(outbox)) {
                 try (Stream<Path> files = Files.list(outbox)) {
-                    final Path found = files.filter(
-                                    file -> file.getFileName().toString().contains(kind))
+                    final Path found = files.filter(file -> isDeliveredEmail(file, kind))
                             .findFirst()
                             .orElse(null);
                     if (found != null) {
@@ -119,6 +131,15 @@ class QuietFirstRunTest {
             Thread.sleep(200);
         }
         throw new AssertionError("no " + kind + " email in " + outbox + " within " + timeout.toSeconds() + " s");
+    }
+
+    /**
+     * A whole email of that kind: the sender writes each one under a hidden temporary name holding
+     * the same kind and renames it into place, so a half-written one must not be read.
+     */
+    static boolean isDeliveredEmail(final Path file, final String kind) {
+        final String name = file.getFileName().toString();
+        return !name.startsWith(".") && name.endsWith(".eml") && name.contains(kind);
     }
 
     private static String plainText(final Path eml) throws Exception {
