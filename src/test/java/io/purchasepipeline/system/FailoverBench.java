@@ -215,7 +215,7 @@ class FailoverBench {
     }
 
     /**
-     * The app's own failure detection, the main consumer's (the shipped one is 6 s); under the
+     * The app's own failure detection, the main consumer's (the shipped one is 10 s); under the
      * streams protocol the app asks its group for it.
      */
     private static Map<String, String> appDetection(
@@ -310,8 +310,10 @@ class FailoverBench {
                     final AppInstance restarted = instances.get(trial % INSTANCES);
                     final long stoppedAt = System.currentTimeMillis();
                     restarted.stop();
+                    final long exitedAt = System.currentTimeMillis();
                     restarted.start();
                     restarted.awaitRunning(READY);
+                    final long runningAt = System.currentTimeMillis();
                     Thread.sleep(AFTERMATH.toMillis());
                     final long until = events.awaitKeepingUp(traffic, CAUGHT_UP_LAG, READY);
                     final long slowest = latencies(traffic, events, stoppedAt, until).stream()
@@ -323,14 +325,21 @@ class FailoverBench {
                             slowest,
                             longestStall(events.seen(), stoppedAt, until),
                             traffic.placedBetween(stoppedAt, until).size()));
+                    // where the stall lies: while the instance stops, while it starts, or once it runs again
+                    final Gap gap = longestGap(events.seen(), stoppedAt, until);
                     System.out.printf(
-                            "%s, clean restart %d of %d (instance %s): slowest order %.1f s, stall %.1f s%n",
+                            "%s, clean restart %d of %d (instance %s): slowest order %.1f s, stall %.1f s"
+                                    + " (from %+.1f s to %+.1f s of the SIGTERM; exited %+.1f s, RUNNING %+.1f s)%n",
                             scenario.name(),
                             trial + 1,
                             trials,
                             restarted.instanceId(),
                             slowest / 1000.0,
-                            cleanRestarts.get(trial).stallMs() / 1000.0);
+                            cleanRestarts.get(trial).stallMs() / 1000.0,
+                            (gap.fromMs() - stoppedAt) / 1000.0,
+                            (gap.toMs() - stoppedAt) / 1000.0,
+                            (exitedAt - stoppedAt) / 1000.0,
+                            (runningAt - stoppedAt) / 1000.0);
                 }
                 traffic.stop();
                 assertThat(events.awaitTerminal(traffic.placed().keySet(), READY))
@@ -401,11 +410,23 @@ class FailoverBench {
 
     /** The longest time any order-events partition went without a terminal event, from the last one before the kill. */
     static long longestStall(final List<Seen> seen, final long killedAt, final long until) {
+        return longestGap(seen, killedAt, until).length();
+    }
+
+    /** A stretch of time without a terminal event on one partition of {@code order-events}. */
+    record Gap(long fromMs, long toMs) {
+        long length() {
+            return toMs - fromMs;
+        }
+    }
+
+    /** The longest {@link Gap} ending after {@code killedAt}, measured from the last terminal event before it. */
+    static Gap longestGap(final List<Seen> seen, final long killedAt, final long until) {
         final Map<Integer, List<Long>> arrivals = seen.stream()
                 .filter(event -> event.event().status().terminal() && event.receivedAtMs() <= until)
                 .collect(Collectors.groupingBy(
                         Seen::partition, Collectors.mapping(Seen::receivedAtMs, Collectors.toList())));
-        long longest = 0;
+        Gap longest = new Gap(killedAt, killedAt);
         for (final List<Long> times : arrivals.values()) {
             times.sort(Comparator.naturalOrder());
             long previous = times.stream()
@@ -414,11 +435,15 @@ class FailoverBench {
                     .orElse(killedAt);
             for (final long time : times) {
                 if (time > killedAt) {
-                    longest = Math.max(longest, time - previous);
+                    if (time - previous > longest.length()) {
+                        longest = new Gap(previous, time);
+                    }
                     previous = time;
                 }
             }
-            longest = Math.max(longest, until - previous);
+            if (until - previous > longest.length()) {
+                longest = new Gap(previous, until);
+            }
         }
         return longest;
     }
