@@ -369,14 +369,13 @@ public final class PaymentWorker implements AutoCloseable {
         }
     }
 
-    static Properties consumerProps(final KafkaClients clients, final Settings settings) {
+    private static Properties consumerProps(final KafkaClients clients, final Settings settings) {
         // enough to keep every call busy without reading far ahead of them
         final Properties props = clients.groupConsumer(GROUP_ID, Math.max(settings.concurrency(), 50));
         // a worker that dies hands its partitions on within 10 s, as the stream threads do, instead of
         // the consumer's 45 s in which the orders on those partitions wait for their payments
         props.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, "10000");
-        // and hears of a rebalance (a worker leaving or joining) within a second, as the stream threads do
-        props.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, "1000");
+        props.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, "3000");
         return props;
     }
 }

@@ -67,10 +67,7 @@ public final class StreamsSettings {
         // them, as BrokerSettings.streamsGroupDefaults does).
         props.put(StreamsConfig.GROUP_PROTOCOL_CONFIG, STREAMS_PROTOCOL);
         props.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), "10000");
-        // Heartbeats every second: under the streams protocol a member hears of a task to give up or
-        // to take only in a heartbeat's answer, so a clean restart (a task handed to the standby,
-        // then back) waited for up to four 3 s heartbeats; they cost the broker a request a second.
-        props.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG), "1000");
+        props.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG), "3000");
         // A killed instance's open transaction holds back the new owner of its tasks until the broker
         // aborts it: Kafka Streams' transaction.timeout.ms (10 s) after it began, found by the broker's
         // scan for timed-out transactions (every 10 s). A 6 s session, 1 s heartbeats and a 5 s transaction

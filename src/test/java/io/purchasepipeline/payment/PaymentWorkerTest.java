@@ -35,7 +35,6 @@ import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -77,17 +76,6 @@ class PaymentWorkerTest {
         producer.close();
         admin.close();
         cluster.close();
-    }
-
-    @Test
-    void aWorkerThatDiesIsFoundInTenSecondsAndARebalanceHeardOfWithinOne() {
-        final Properties props =
-                PaymentWorker.consumerProps(KafkaClients.of("127.0.0.1:9", Map.of()), PaymentWorker.Settings.DEFAULT);
-
-        assertThat(props)
-                .containsEntry(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, "10000")
-                .containsEntry(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, "1000")
-                .containsEntry(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     }
 
     @Test
