@@ -87,9 +87,9 @@ public final class PaymentWorker implements AutoCloseable {
     private static final Duration BUSY_POLL = Duration.ofMillis(5);
     /**
      * A worker killed inside a commit holds up readers of its partitions this long at most (plus the
-     * broker's scan for timed-out transactions): the orders whose
-     * answers share a partition with that open transaction wait for its abort, so it is no longer than
-     * the stream threads' (StreamsSettings). A transaction here lasts one send of answers and a commit.
+     * broker's scan for timed-out transactions): the orders whose answers share a partition with that
+     * open transaction wait for its abort, so it is no longer than the stream threads'
+     * (StreamsSettings). A transaction here lasts one send of answers and a commit.
      */
     private static final Duration TRANSACTION_TIMEOUT = Duration.ofSeconds(10);
 

@@ -93,8 +93,7 @@ public final class InJvmPipeline implements AutoCloseable {
                 .setConfigProp("transaction.state.log.min.isr", "1")
                 .setConfigProp("transaction.state.log.num.partitions", "3")
                 .setConfigProp("group.initial.rebalance.delay.ms", "0");
-        // the streams protocol's broker settings of the embedded broker and the local cluster,
-        // except
+        // the streams protocol's broker settings of the embedded broker and the local cluster, except
         // the standby count, which the app sets on its own group (StreamsGroupSettings)
         BrokerSettings.streamsGroupDefaults().forEach((key, value) -> {
             if (!key.equals("group.streams.num.standby.replicas")) {

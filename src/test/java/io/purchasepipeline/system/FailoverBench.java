@@ -320,13 +320,13 @@ class FailoverBench {
                             .mapToLong(Long::longValue)
                             .max()
                             .orElse(0);
+                    // where the stall lies: while the instance stops, while it starts, or once it runs again
+                    final Gap gap = longestGap(events.seen(), stoppedAt, until);
                     cleanRestarts.add(new Trial(
                             restarted.instanceId(),
                             slowest,
-                            longestStall(events.seen(), stoppedAt, until),
+                            gap.length(),
                             traffic.placedBetween(stoppedAt, until).size()));
-                    // where the stall lies: while the instance stops, while it starts, or once it runs again
-                    final Gap gap = longestGap(events.seen(), stoppedAt, until);
                     System.out.printf(
                             "%s, clean restart %d of %d (instance %s): slowest order %.1f s, stall %.1f s"
                                     + " (from %+.1f s to %+.1f s of the SIGTERM; exited %+.1f s, RUNNING %+.1f s)%n",
@@ -335,7 +335,7 @@ class FailoverBench {
                             trials,
                             restarted.instanceId(),
                             slowest / 1000.0,
-                            cleanRestarts.get(trial).stallMs() / 1000.0,
+                            gap.length() / 1000.0,
                             (gap.fromMs() - stoppedAt) / 1000.0,
                             (gap.toMs() - stoppedAt) / 1000.0,
                             (exitedAt - stoppedAt) / 1000.0,
@@ -395,7 +395,11 @@ class FailoverBench {
                 .mapToLong(Long::longValue)
                 .max()
                 .orElse(0);
-        return new Trial(victim.instanceId(), failover, longestStall(events.seen(), killedAt, until), after.size());
+        return new Trial(
+                victim.instanceId(),
+                failover,
+                longestGap(events.seen(), killedAt, until).length(),
+                after.size());
     }
 
     /** Placed-to-terminal latencies of the orders placed in [from, until], all of which have ended. */
@@ -408,11 +412,6 @@ class FailoverBench {
                 .toList();
     }
 
-    /** The longest time any order-events partition went without a terminal event, from the last one before the kill. */
-    static long longestStall(final List<Seen> seen, final long killedAt, final long until) {
-        return longestGap(seen, killedAt, until).length();
-    }
-
     /** A stretch of time without a terminal event on one partition of {@code order-events}. */
     record Gap(long fromMs, long toMs) {
         long length() {
@@ -420,7 +419,10 @@ class FailoverBench {
         }
     }
 
-    /** The longest {@link Gap} ending after {@code killedAt}, measured from the last terminal event before it. */
+    /**
+     * The longest time any order-events partition went without a terminal event after {@code killedAt},
+     * measured from the last one before it.
+     */
     static Gap longestGap(final List<Seen> seen, final long killedAt, final long until) {
         final Map<Integer, List<Long>> arrivals = seen.stream()
                 .filter(event -> event.event().status().terminal() && event.receivedAtMs() <= until)

@@ -137,7 +137,7 @@ class QuietFirstRunTest {
      * A whole email of that kind: the sender writes each one under a hidden temporary name holding
      * the same kind and renames it into place, so a half-written one must not be read.
      */
-    static boolean isDeliveredEmail(final Path file, final String kind) {
+    private static boolean isDeliveredEmail(final Path file, final String kind) {
         final String name = file.getFileName().toString();
         return !name.startsWith(".") && name.endsWith(".eml") && name.contains(kind);
     }
