@@ -84,8 +84,11 @@ class ChaosBench {
             "chaos.protocol",
             StreamsSettings.of("127.0.0.1:9", Path.of("state"), Map.of())
                     .getProperty(StreamsConfig.GROUP_PROTOCOL_CONFIG));
-    /** The mail wait ends when no email has arrived for this long. */
-    private static final Duration MAIL_STALL = Duration.ofSeconds(60);
+    /**
+     * The mail wait goes on as long as emails keep arriving, and ends when none has arrived for this
+     * long (a redelivery waits its delay, seconds, first).
+     */
+    private static final Duration MAIL_STALL = Duration.ofSeconds(120);
 
     private static final int SEATS = 20;
     /** Every run, the quick one too, kills at least this many instances. */
@@ -128,7 +131,8 @@ class ChaosBench {
                     Duration.ofSeconds(8),
                     Integer.getInteger("chaos.broker-kills", quick ? 1 : 3),
                     Duration.ofSeconds(Integer.getInteger("chaos.drain-s", quick ? 240 : 900)),
-                    Duration.ofSeconds(Integer.getInteger("chaos.mail-drain-s", quick ? 300 : 1800)));
+                    // a bound, not the wait: the wait ends once every email is in or none comes
+                    Duration.ofSeconds(Integer.getInteger("chaos.mail-drain-s", quick ? 1200 : 10800)));
         }
 
         Duration loadTime() {
@@ -314,6 +318,8 @@ class ChaosBench {
                 placed = Map.copyOf(traffic.placed());
                 seatCommands = seats.acknowledged();
                 LOG.info("Load over: {} orders placed, {} seat commands; draining", placed.size(), seatCommands);
+                final long loadSeconds = (System.nanoTime() - loadStart) / 1_000_000_000L;
+                final long deliveredWhenLoadEnded = mail.deliveries().size();
                 final List<String> missing = events.awaitTerminal(placed.keySet(), plan.drain());
                 events.awaitReadToEnd(Duration.ofSeconds(120));
                 final Map<String, List<Seen>> terminals = events.seen().stream()
@@ -332,11 +338,17 @@ class ChaosBench {
                 final VerificationReportView verify = VerificationReportView.read(report);
                 // every email the pipeline asked for is on `emails` (once: the email-ids check); the
                 // senders deliver them behind the orders, so wait until the server has every one of
-                // them, within a bounded time, and stop early once nothing has arrived for a minute
+                // them, as long as they keep coming (within a generous bound)
                 final List<String> requested = requestedMessageIds(bootstrap);
-                final long mailDeadline = System.nanoTime() + plan.mailDrain().toNanos();
+                final long mailWaitStart = System.nanoTime();
+                final long mailDeadline = mailWaitStart + plan.mailDrain().toNanos();
                 long received = mail.collect();
+                final long deliveredWhenDrained = mail.deliveries().size();
                 long lastArrival = System.nanoTime();
+                long lastReport = mailWaitStart;
+                System.out.printf(
+                        "Orders ended; %d of %d requested emails delivered (%d when the load ended after %d s)%n",
+                        deliveredWhenDrained, requested.size(), deliveredWhenLoadEnded, loadSeconds);
                 while (!MailTally.of(requested, mail.deliveries()).complete()
                         && System.nanoTime() < mailDeadline
                         && System.nanoTime() - lastArrival < MAIL_STALL.toNanos()) {
@@ -346,7 +358,16 @@ class ChaosBench {
                         received = now;
                         lastArrival = System.nanoTime();
                     }
+                    if (System.nanoTime() - lastReport >= Duration.ofMinutes(1).toNanos()) {
+                        lastReport = System.nanoTime();
+                        System.out.printf(
+                                "Mail wait %d s: %d of %d requested emails delivered%n",
+                                (lastReport - mailWaitStart) / 1_000_000_000L,
+                                mail.deliveries().size(),
+                                requested.size());
+                    }
                 }
+                final long mailWaitSeconds = (System.nanoTime() - mailWaitStart) / 1_000_000_000L;
                 final Map<EmailOutcome.Status, Long> emailStatuses = emailStatuses(bootstrap);
                 // read again: the final count must see any email requested while the mail was awaited
                 final MailTally emails = MailTally.of(requestedMessageIds(bootstrap), mail.deliveries());
@@ -399,6 +420,12 @@ class ChaosBench {
                 // counted on the mail server's side: what it received against what was requested
                 result.putAll(emails.asResult());
                 result.put("mail_sender_kills", mailSenderKills);
+                // how the senders kept up: delivered when the load ended, when every order had
+                // ended, and how long the rest took
+                result.put("load_s", loadSeconds);
+                result.put("emails_delivered_when_load_ended", deliveredWhenLoadEnded);
+                result.put("emails_delivered_when_orders_ended", deliveredWhenDrained);
+                result.put("mail_wait_s", mailWaitSeconds);
                 result.put("mail_failures", emails.failures(mailSenderKills));
                 // the ledger's latest word on each email: REDELIVERED = handed over again after a cut-short hand-over
                 result.put("email_outcomes", emailStatuses);
