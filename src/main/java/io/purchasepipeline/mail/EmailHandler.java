@@ -15,6 +15,10 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -67,8 +71,14 @@ final class EmailHandler {
         this.spans = spans;
     }
 
-    /** @return true when the email is done with (its position may move on), false when it must be read again later */
-    boolean handle(final TopicPartition partition, final ConsumerRecord<byte[], byte[]> record) {
+    /**
+     * @param after the records that follow it in the poll, which a mark ahead of its hand-over may cover
+     * @return true when the email is done with (its position may move on), false when it must be read again later
+     */
+    boolean handle(
+            final TopicPartition partition,
+            final ConsumerRecord<byte[], byte[]> record,
+            final List<ConsumerRecord<byte[], byte[]>> after) {
         final EmailRequest email;
         try {
             email = readable(record);
@@ -78,7 +88,7 @@ final class EmailHandler {
         final Span span = spans.start("email send", record.headers(), Topics.EMAILS.name(), email.orderId())
                 .setAttribute(EMAIL_KIND, email.kind().name());
         try (Scope scope = span.makeCurrent()) {
-            final boolean done = handle(partition, record, email);
+            final boolean done = handle(partition, record, email, after);
             if (!done) {
                 span.setAttribute(RecordSpans.OUTCOME, "WAITING");
             }
@@ -92,21 +102,28 @@ final class EmailHandler {
     }
 
     private boolean handle(
-            final TopicPartition partition, final ConsumerRecord<byte[], byte[]> record, final EmailRequest email) {
+            final TopicPartition partition,
+            final ConsumerRecord<byte[], byte[]> record,
+            final EmailRequest email,
+            final List<ConsumerRecord<byte[], byte[]>> after) {
         final EmailOutcome.Status status = ledger.status(partition, email.emailId());
+        if (status == EmailOutcome.Status.SENDING && ledger.reserved(partition, email.emailId())) {
+            // marked ahead by this sender with an email before it: its hand-over has not begun
+            return attempt(partition, record, email, after, false);
+        }
         if (status == EmailOutcome.Status.SENDING) {
-            return settleInterrupted(partition, record, email);
+            return settleInterrupted(partition, record, email, after);
         }
         if (status != null) {
             log.debug("Email {} is {} already: not delivered again", email.emailId(), status);
-            ledger.skip(partition, record.offset() + 1);
+            ledger.skip(partition, email.emailId(), record.offset() + 1);
             return true;
         }
         if (delivery.delivered(email.emailId())) {
             return complete(
                     partition, record, outcome(email, EmailOutcome.Status.SENT, "found in the " + delivery.target()));
         }
-        return attempt(partition, record, email, false);
+        return attempt(partition, record, email, after, false);
     }
 
     /** The email in {@code record}, checked for what every delivery needs. */
@@ -152,7 +169,10 @@ final class EmailHandler {
      * mark has passed.
      */
     private boolean settleInterrupted(
-            final TopicPartition partition, final ConsumerRecord<byte[], byte[]> record, final EmailRequest email) {
+            final TopicPartition partition,
+            final ConsumerRecord<byte[], byte[]> record,
+            final EmailRequest email,
+            final List<ConsumerRecord<byte[], byte[]>> after) {
         final EmailOutcome delivered = ledger.unwritten(email.emailId());
         if (delivered != null) {
             return complete(partition, record, delivered);
@@ -163,7 +183,7 @@ final class EmailHandler {
         }
         if (delivery.repeatable()) {
             // the target shows every delivery it took, and this one is not there: it did not happen
-            return attempt(partition, record, email, false);
+            return attempt(partition, record, email, after, false);
         }
         final long markedAt = ledger.markedAt(partition, email.emailId());
         final boolean waited = waits.redeliveryWaited(partition, email.emailId());
@@ -180,7 +200,7 @@ final class EmailHandler {
                 email.orderId(),
                 email.to(),
                 Instant.ofEpochMilli(markedAt));
-        return attempt(partition, record, email, true);
+        return attempt(partition, record, email, after, true);
     }
 
     /**
@@ -201,6 +221,7 @@ final class EmailHandler {
             final TopicPartition partition,
             final ConsumerRecord<byte[], byte[]> record,
             final EmailRequest email,
+            final List<ConsumerRecord<byte[], byte[]>> after,
             final boolean redelivery) {
         final MimeMessage message;
         try {
@@ -225,19 +246,24 @@ final class EmailHandler {
         if (!delivery.repeatable()) {
             try {
                 // the mark proves this sender still owns the partition before the message goes, again too
-                ledger.write(
-                        partition,
-                        email.emailId(),
-                        outcome(
-                                email,
-                                EmailOutcome.Status.SENDING,
-                                redelivery
-                                        ? "handing over again to " + delivery.target() + " after a hand-over cut short"
-                                        : delivery.target()),
-                        record.offset(),
-                        group.get());
+                if (redelivery) {
+                    ledger.write(
+                            partition,
+                            email.emailId(),
+                            outcome(
+                                    email,
+                                    EmailOutcome.Status.SENDING,
+                                    "handing over again to " + delivery.target() + " after a hand-over cut short"),
+                            record.offset(),
+                            group.get());
+                } else if (!ledger.reserved(partition, email.emailId())) {
+                    ledger.reserve(partition, marksAhead(partition, email, after), record.offset(), group.get());
+                }
             } catch (OutcomeLedger.WriteFailed e) {
                 return waitForAll("the email outcomes cannot be written: " + e.getMessage());
+            }
+            if (!ledger.handOver(email.emailId(), group.get())) {
+                return waitForAll("the outcome of the email before it cannot be written yet");
             }
         }
         final String answer;
@@ -248,10 +274,47 @@ final class EmailHandler {
         }
         log.debug("Email {} delivered: {}", email.emailId(), answer);
         waits.passed(partition);
-        return complete(
-                partition,
-                record,
-                outcome(email, redelivery ? EmailOutcome.Status.REDELIVERED : EmailOutcome.Status.SENT, answer));
+        final EmailOutcome delivered =
+                outcome(email, redelivery ? EmailOutcome.Status.REDELIVERED : EmailOutcome.Status.SENT, answer);
+        if (delivery.repeatable()) {
+            return complete(partition, record, delivered);
+        }
+        Span.current().setAttribute(RecordSpans.OUTCOME, delivered.status().name());
+        ledger.settle(partition, delivered, record.offset() + 1);
+        waits.available();
+        return true;
+    }
+
+    /**
+     * SENDING marks for this email and the ones after it in the poll that have no outcome yet, up to
+     * {@link OutcomeLedger#MARK_AHEAD}: one transaction for them all. A record after it that is no
+     * readable email is left to its own turn.
+     */
+    private List<EmailOutcome> marksAhead(
+            final TopicPartition partition,
+            final EmailRequest email,
+            final List<ConsumerRecord<byte[], byte[]>> after) {
+        final List<EmailOutcome> marks = new ArrayList<>();
+        final Set<String> ids = new HashSet<>();
+        marks.add(outcome(email, EmailOutcome.Status.SENDING, delivery.target()));
+        ids.add(email.emailId());
+        for (final ConsumerRecord<byte[], byte[]> next : after) {
+            if (marks.size() == OutcomeLedger.MARK_AHEAD) {
+                break;
+            }
+            final EmailRequest ahead;
+            try {
+                ahead = readable(next);
+            } catch (SerializationException | InvalidEmailException e) {
+                continue;
+            }
+            if (ids.add(ahead.emailId())
+                    && ledger.status(partition, ahead.emailId()) == null
+                    && ledger.unwritten(ahead.emailId()) == null) {
+                marks.add(outcome(ahead, EmailOutcome.Status.SENDING, delivery.target()));
+            }
+        }
+        return marks;
     }
 
     private boolean failed(

@@ -17,6 +17,7 @@ import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
@@ -67,6 +68,23 @@ final class MailKafka {
     static Properties ledgerProducerProps(final KafkaClients clients) {
         return clients.transactionalProducer(
                 MailSender.GROUP_ID + "-" + UUID.randomUUID(), OutcomeLedger.TRANSACTION_TIMEOUT);
+    }
+
+    /**
+     * Writes each outcome at once after its hand-over, and the next hand-over waits for it: bounded
+     * well under a session, so a write that cannot be made ends and leaves the outcome to the next
+     * transaction.
+     */
+    static Properties acknowledgerProps(final KafkaClients clients) {
+        final Properties props = clients.idempotentProducer();
+        props.put(ProducerConfig.LINGER_MS_CONFIG, "0");
+        props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "5000");
+        props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "15000");
+        return props;
+    }
+
+    static Producer<byte[], byte[]> acknowledger(final KafkaClients clients) {
+        return new KafkaProducer<>(acknowledgerProps(clients), new ByteArraySerializer(), new ByteArraySerializer());
     }
 
     static Producer<byte[], byte[]> ledgerProducer(final KafkaClients clients) {

@@ -33,9 +33,10 @@ import org.slf4j.LoggerFactory;
  * so instances share the partitions) and delivers each email, over SMTP or into the outbox.
  *
  * <p>The ledger ({@link OutcomeLedger}) is written before and after each delivery. SENDING is
- * recorded, and acknowledged by all in-sync replicas, before the message goes; SENT (or BOUNCED,
- * when the server refuses it for good) after, in the same transaction as the next email's SENDING
- * (or at the end of the poll), so each delivery costs one transaction. Each transaction also
+ * recorded, and acknowledged by all in-sync replicas, before the message goes, in one transaction
+ * for up to {@link OutcomeLedger#MARK_AHEAD} emails of a poll; SENT (or BOUNCED, when the server
+ * refuses it for good) at once after, as one acknowledged record outside the transactions, which
+ * the next hand-over waits for; the poll's last transaction counts them. Each transaction also
  * commits the sender's position on {@code emails}, and only a current member of the group may
  * commit it, so a sender cut off from the group cannot mark an email, and so does not send it. An
  * email with a settled outcome (SENT, REDELIVERED, BOUNCED) is never delivered again, whatever is
@@ -52,11 +53,13 @@ import org.slf4j.LoggerFactory;
  *       delivered as if for the first time, once;</li>
  *   <li>after SENDING, before the message's end went to the server: SENDING, and the server has
  *       nothing: it is handed over again (one copy in all);</li>
- *   <li>during the hand-over, or after it and before its SENT was committed: SENDING, and the
+ *   <li>during the hand-over, or after it and before its SENT was acknowledged: SENDING, and the
  *       server may hold the message: it is handed over again, and the recipient may get two copies
  *       with the same Message-ID, which mail clients show as one;</li>
- *   <li>after SENT is committed: settled, never sent again.</li>
+ *   <li>after SENT is acknowledged: settled, never sent again.</li>
  * </ul>
+ * The emails after it that the same transaction marked ahead are found SENDING too, and go as the
+ * cut-short one does (their first hand-over never began, so the server receives them once).
  * An email handed over again waits until the redelivery delay ({@link MailSettings#redeliveryDelay})
  * has passed since its SENDING mark (a hand-over still finishing elsewhere ends first; the copy
  * still lands next to the first), is marked SENDING again (which proves the new owner's membership
@@ -110,11 +113,15 @@ public final class MailSender implements AutoCloseable {
             throws AddressException {
         this.waits = new Waits(retry);
         this.delivery = delivery;
-        // each email costs a round trip to the mail server and one small transaction
+        // each email costs a round trip to the mail server and an acknowledged write; a poll's emails share a
+        // transaction
         this.consumer = new KafkaConsumer<>(
-                clients.groupConsumer(GROUP_ID, 50), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+                clients.groupConsumer(GROUP_ID, OutcomeLedger.MARK_AHEAD * 2),
+                new ByteArrayDeserializer(),
+                new ByteArrayDeserializer());
         this.ledger = new OutcomeLedger(
                 () -> MailKafka.ledgerProducer(clients),
+                () -> MailKafka.acknowledger(clients),
                 new KafkaConsumer<>(
                         MailKafka.ledgerReader(clients),
                         new StringDeserializer(),
@@ -220,9 +227,12 @@ public final class MailSender implements AutoCloseable {
 
     private void handle(final ConsumerRecords<byte[], byte[]> records) {
         for (final TopicPartition partition : records.partitions()) {
-            for (final ConsumerRecord<byte[], byte[]> record : records.records(partition)) {
+            final List<ConsumerRecord<byte[], byte[]>> polled = records.records(partition);
+            for (int i = 0; i < polled.size(); i++) {
+                final ConsumerRecord<byte[], byte[]> record = polled.get(i);
                 // an email not done is read again when its partition may go on
-                if (mustWait(partition, System.nanoTime()) || !emails.handle(partition, record)) {
+                if (mustWait(partition, System.nanoTime())
+                        || !emails.handle(partition, record, polled.subList(i + 1, polled.size()))) {
                     consumer.seek(partition, record.offset());
                     break;
                 }

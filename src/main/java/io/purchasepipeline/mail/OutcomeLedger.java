@@ -53,23 +53,48 @@ import org.slf4j.LoggerFactory;
  * <p>Each transaction that settles emails also writes their count ({@link EmailCounts}) to
  * {@code email-counts}, which is what analytics reads: one record per transaction, not two per
  * email.
+ *
+ * <p>Over SMTP, one transaction marks the emails of a poll SENDING ahead ({@link #reserve}), up
+ * to {@link #MARK_AHEAD} at a time, and each email's outcome is written at once after its
+ * hand-over ({@link #settle}) as a single acknowledged record outside any transaction, flagged
+ * uncounted: known to the next owner before the next hand-over begins, so a sender that stops
+ * leaves at most one email handed over without its outcome, as when each email had a transaction
+ * of its own. The transactions stay what proves membership and moves positions; the next one
+ * writes the outcomes again, counted, with their count. An outcome found uncounted (its sender
+ * stopped before that transaction) is counted by the next owner in its own next transaction.
+ * Marks ahead whose emails were not handed over by the end of the poll are withdrawn in the
+ * poll's last transaction; left by a sender that stopped, they look like cut-short hand-overs and
+ * their emails are handed over by the next owner after the redelivery delay (once, as their first
+ * hand-over never began).
  */
 final class OutcomeLedger implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(OutcomeLedger.class);
 
-    /** A transaction holds one record and a position; a sender that dies in one holds up its partition this long at most. */
+    /** A transaction holds a poll's marks and a position; a sender that dies in one holds up its partition this long at most. */
     static final Duration TRANSACTION_TIMEOUT = Duration.ofSeconds(10);
     /** Long enough for an earlier owner's open transaction to end or be aborted by the broker. */
     private static final Duration LOAD_TIMEOUT = TRANSACTION_TIMEOUT.plusSeconds(50);
 
+    /** Emails marked SENDING ahead by one transaction: it is amortised over them, and a poll holds no more than this per partition. */
+    static final int MARK_AHEAD = 25;
+
     private static final String OUTCOMES = Topics.EMAIL_OUTCOMES.name();
 
     private final Supplier<Producer<byte[], byte[]>> producers;
+    private final Supplier<Producer<byte[], byte[]>> acknowledgers;
     private final Consumer<String, EmailOutcome> reader;
     private final Admin admin;
     /** Null after a fatal error: made again for the next write. */
     private Producer<byte[], byte[]> producer;
+    /** Writes each outcome at once after its hand-over, outside the transactions; null until the first. */
+    private Producer<byte[], byte[]> acknowledger;
+    /** Per partition number: the final outcomes found uncounted (their sender stopped before counting them). */
+    private final Map<Integer, Map<String, EmailOutcome>> uncounted = new HashMap<>();
+    /** Emails this sender marked SENDING ahead and has not handed over yet, by email id. */
+    private final Map<String, TopicPartition> reserved = new HashMap<>();
+    /** Whether an outcome of a hand-over is staged that could not be written at once: the next hand-over waits for it. */
+    private boolean unacknowledged;
     /** Per partition number of {@code emails}: the latest status of each email id there. */
     private final Map<Integer, Map<String, EmailOutcome.Status>> statuses = new HashMap<>();
     /** Per partition number: when each email that is SENDING there was marked, which sets when it may go again. */
@@ -99,13 +124,16 @@ final class OutcomeLedger implements AutoCloseable {
 
     /**
      * @param producers makes a transactional producer, ready ({@code initTransactions} done)
+     * @param acknowledgers makes an idempotent producer, acknowledged by all in-sync replicas, for the outcomes written at once
      * @param reader a consumer without a group, read-committed, for loading outcomes
      */
     OutcomeLedger(
             final Supplier<Producer<byte[], byte[]>> producers,
+            final Supplier<Producer<byte[], byte[]>> acknowledgers,
             final Consumer<String, EmailOutcome> reader,
             final Admin admin) {
         this.producers = producers;
+        this.acknowledgers = acknowledgers;
         this.reader = reader;
         this.admin = admin;
     }
@@ -141,9 +169,11 @@ final class OutcomeLedger implements AutoCloseable {
         final Map<TopicPartition, Long> ends = ends(outcomes);
         final Map<Integer, Map<String, EmailOutcome.Status>> read = new HashMap<>();
         final Map<Integer, Map<String, Long>> readMarks = new HashMap<>();
+        final Map<Integer, Map<String, EmailOutcome>> readUncounted = new HashMap<>();
         outcomes.forEach(partition -> {
             read.put(partition.partition(), new HashMap<>());
             readMarks.put(partition.partition(), new HashMap<>());
+            readUncounted.put(partition.partition(), new HashMap<>());
         });
         final long deadline = System.nanoTime() + LOAD_TIMEOUT.toNanos();
         reader.assign(outcomes);
@@ -156,7 +186,11 @@ final class OutcomeLedger implements AutoCloseable {
                 }
                 try {
                     for (final ConsumerRecord<String, EmailOutcome> outcome : reader.poll(Duration.ofMillis(200))) {
-                        apply(read.get(outcome.partition()), readMarks.get(outcome.partition()), outcome);
+                        apply(
+                                read.get(outcome.partition()),
+                                readMarks.get(outcome.partition()),
+                                readUncounted.get(outcome.partition()),
+                                outcome);
                     }
                 } catch (RecordDeserializationException e) {
                     log.warn(
@@ -172,6 +206,7 @@ final class OutcomeLedger implements AutoCloseable {
         }
         statuses.putAll(read);
         marks.putAll(readMarks);
+        uncounted.putAll(readUncounted);
         log.info(
                 "Email outcomes loaded for partitions {} of {}: {} emails known",
                 emails.stream().map(TopicPartition::partition).sorted().toList(),
@@ -202,9 +237,15 @@ final class OutcomeLedger implements AutoCloseable {
     private static void apply(
             final Map<String, EmailOutcome.Status> statuses,
             final Map<String, Long> marks,
+            final Map<String, EmailOutcome> uncounted,
             final ConsumerRecord<String, EmailOutcome> outcome) {
         if (outcome.key() == null) {
             return;
+        }
+        if (outcome.value() != null && outcome.value().awaitsCount()) {
+            uncounted.put(outcome.key(), outcome.value());
+        } else {
+            uncounted.remove(outcome.key());
         }
         if (outcome.value() == null) {
             statuses.remove(outcome.key());
@@ -223,6 +264,8 @@ final class OutcomeLedger implements AutoCloseable {
         for (final TopicPartition partition : emails) {
             statuses.remove(partition.partition());
             marks.remove(partition.partition());
+            uncounted.remove(partition.partition());
+            reserved.values().removeIf(partition::equals);
             positions.remove(partition);
             staged.stream()
                     .filter(outcome -> outcome.emails().equals(partition))
@@ -231,21 +274,102 @@ final class OutcomeLedger implements AutoCloseable {
         }
     }
 
-    /** The email before {@code next} needed no outcome; its position is committed with the next write. */
-    void skip(final TopicPartition emails, final long next) {
+    /**
+     * The email before {@code next} is settled already and is not delivered again; its position is
+     * committed with the next write, and its count too if the sender that settled it stopped before
+     * writing that.
+     */
+    void skip(final TopicPartition emails, final String emailId, final long next) {
+        final EmailOutcome found = uncounted.get(emails.partition()).remove(emailId);
+        if (found != null) {
+            staged.add(new Staged(emails, found.asCounted()));
+        }
         positions.put(emails, new OffsetAndMetadata(next));
+    }
+
+    /** Whether this sender marked the email SENDING ahead and has not handed it over yet. */
+    boolean reserved(final TopicPartition emails, final String emailId) {
+        return emails.equals(reserved.get(emailId));
+    }
+
+    /**
+     * Marks emails SENDING ahead of their hand-overs, in one transaction (with the outcomes recorded
+     * before and the position of the first of them), and waits for it.
+     */
+    void reserve(
+            final TopicPartition emails,
+            final List<EmailOutcome> sending,
+            final long position,
+            final ConsumerGroupMetadata group)
+            throws WriteFailed {
+        positions.put(emails, new OffsetAndMetadata(position));
+        commit(
+                sending.stream()
+                        .map(mark -> outcomeRecord(emails, mark.emailId(), mark))
+                        .toList(),
+                group);
+        for (final EmailOutcome mark : sending) {
+            statuses.get(emails.partition()).put(mark.emailId(), EmailOutcome.Status.SENDING);
+            marks.get(emails.partition()).put(mark.emailId(), mark.at());
+            reserved.put(mark.emailId(), emails);
+        }
+    }
+
+    /**
+     * The email is about to be handed over: it is no longer a mark ahead to withdraw, and every
+     * outcome of an earlier hand-over must be known to the next owner first.
+     *
+     * @return false when an earlier outcome cannot be written yet, and the email must wait
+     */
+    boolean handOver(final String emailId, final ConsumerGroupMetadata group) {
+        if (unacknowledged) {
+            try {
+                commit(List.of(), group);
+            } catch (WriteFailed e) {
+                log.warn("An email waits: the outcome of the one before it cannot be written ({})", e.getMessage());
+                return false;
+            }
+        }
+        reserved.remove(emailId);
+        return true;
+    }
+
+    /**
+     * Records the final outcome of a hand-over as {@link #record} does, and writes it at once,
+     * outside the transactions, flagged uncounted: a sender that stops after this leaves the email
+     * settled, not SENDING. A write that fails leaves the outcome to the next transaction, which the
+     * next hand-over waits for.
+     */
+    void settle(final TopicPartition emails, final EmailOutcome outcome, final long next) {
+        record(emails, outcome, next);
+        try {
+            if (acknowledger == null) {
+                acknowledger = acknowledgers.get();
+            }
+            // no bound of its own: the producer's delivery timeout ends it, so nothing of it lands after what follows
+            acknowledger
+                    .send(outcomeRecord(emails, outcome.emailId(), outcome.asUncounted()))
+                    .get();
+        } catch (ExecutionException | KafkaException e) {
+            unacknowledged = true;
+            log.warn("The outcome of email {} goes with the next transaction: {}", outcome.emailId(), e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            unacknowledged = true;
+        }
     }
 
     /**
      * Records an email's final outcome (SENT, REDELIVERED, BOUNCED) and the position past it, to be
-     * written with the next transaction: the next email's SENDING mark, or {@link #flush} at the end
-     * of a poll. So a delivery costs one transaction, not two. Known here at once; if this sender
-     * stops before that transaction, the email stays SENDING for the next owner, which hands it
-     * over again, exactly as when a sender stops between a delivery and its own write.
+     * written, counted, with the next transaction (the next marks, or {@link #flush} at the end of a
+     * poll). Known here at once; if this sender stops before that transaction, an email that was
+     * not also {@link #settle settled} stays as the next owner finds it (SENDING, or nothing), and
+     * that owner hands it over again if it must.
      */
     void record(final TopicPartition emails, final EmailOutcome outcome, final long next) {
         staged.add(new Staged(emails, outcome));
         unwritten.remove(outcome.emailId());
+        reserved.remove(outcome.emailId());
         positions.put(emails, new OffsetAndMetadata(next));
         statuses.get(emails.partition()).put(outcome.emailId(), outcome.status());
         marks.get(emails.partition()).remove(outcome.emailId());
@@ -300,11 +424,25 @@ final class OutcomeLedger implements AutoCloseable {
         commit(List.of(letter), group);
     }
 
-    /** Commits the outcomes recorded and the positions of skipped emails, if any. */
+    /**
+     * Commits the outcomes recorded and the positions of skipped emails, if any, and withdraws the
+     * marks ahead of emails not handed over (they are read again, and marked again when they go).
+     */
     void flush(final ConsumerGroupMetadata group) throws WriteFailed {
-        if (!positions.isEmpty() || !staged.isEmpty()) {
-            commit(List.of(), group);
+        if (positions.isEmpty() && staged.isEmpty() && reserved.isEmpty()) {
+            return;
         }
+        final Map<String, TopicPartition> withdrawn = Map.copyOf(reserved);
+        commit(
+                withdrawn.entrySet().stream()
+                        .map(mark -> outcomeRecord(mark.getValue(), mark.getKey(), null))
+                        .toList(),
+                group);
+        withdrawn.forEach((emailId, emails) -> {
+            reserved.remove(emailId);
+            statuses.get(emails.partition()).remove(emailId);
+            marks.get(emails.partition()).remove(emailId);
+        });
     }
 
     private static ProducerRecord<byte[], byte[]> outcomeRecord(
@@ -344,7 +482,10 @@ final class OutcomeLedger implements AutoCloseable {
             producer.beginTransaction();
             // the outcomes recorded before go first: an email's SENT lands before the next one's SENDING
             for (final Staged outcome : staged) {
-                producer.send(outcomeRecord(outcome.emails(), outcome.outcome().emailId(), outcome.outcome()));
+                producer.send(outcomeRecord(
+                        outcome.emails(),
+                        outcome.outcome().emailId(),
+                        outcome.outcome().asCounted()));
             }
             if (!staged.isEmpty()) {
                 // counted in the transaction that settles them: exactly once, whatever stops the sender when
@@ -357,6 +498,7 @@ final class OutcomeLedger implements AutoCloseable {
             producer.commitTransaction();
             positions.clear();
             staged.clear();
+            unacknowledged = false;
         } catch (KafkaException | IllegalStateException e) {
             abort();
             throw new WriteFailed(e);
@@ -381,6 +523,9 @@ final class OutcomeLedger implements AutoCloseable {
     public void close() {
         if (producer != null) {
             producer.close(Duration.ofSeconds(5));
+        }
+        if (acknowledger != null) {
+            acknowledger.close(Duration.ofSeconds(5));
         }
         reader.close(CloseOptions.timeout(Duration.ofSeconds(5)));
         admin.close(Duration.ofSeconds(5));
