@@ -19,7 +19,9 @@ import java.util.function.UnaryOperator;
  * state.
  *
  * @param total the amount authorised: the lines at the catalog's prices when the order was placed
- * @param placedAt when the order's task took it in (wall clock): its hold deadline counts from here
+ * @param placedAt when the order's task took it in (wall clock): its hold deadline counts from here,
+ *        and must pass on the task's stream time as well as on the wall clock (the topology's
+ *        {@code HoldClock})
  * @param orderedAt the order record's time, on which the fraud check's velocity window counts (a
  *        state written before it was kept has none: its placement stands in)
  * @param payment what the gateway said so far

@@ -16,7 +16,7 @@ sealed interface OrderInput {
     /** The payment worker's answer to one of the order's payment operations. */
     record PaymentAnswered(PaymentResult result) implements OrderInput {}
 
-    /** The hold timeout passed since the order was placed. */
+    /** The hold timeout passed since the order was placed, on the wall clock and the task's stream time ({@link HoldClock}). */
     record HoldTimeout() implements OrderInput {}
 
     /** Time to ask the gateway again for an operation it did not answer. */

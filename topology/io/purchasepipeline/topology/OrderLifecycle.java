@@ -32,8 +32,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Timers come from the orders' own states, through the task's in-memory {@link OrderIndex}
  * (open orders by placement for the hold expiry, payment operations to ask again by their due
- * time), so they cost no record of their own; a wall-clock punctuation takes what is due. Orders
- * past their retention are found by a sweep that walks the orders' store a batch per punctuation.
+ * time), so they cost no record of their own; a wall-clock punctuation takes what is due. An order's
+ * hold timeout must have passed on the task's stream time too ({@link HoldClock}): a task behind
+ * its inputs does not expire orders whose answers wait in them. Orders past their retention are
+ * found by a sweep that walks the orders' store a batch per punctuation.
  *
  * <p>Each input is a hop of the order's trace (a new order's, in the span {@link OrderAdmission}
  * opened; an answer's, in a span of its own; a timer's, in a span under the context the order's
@@ -52,6 +54,8 @@ final class OrderLifecycle implements Processor<String, OrderInput, String, Orde
     private OrderIndex index;
     /** The last order id the retention sweep looked at (null: start from the first); in memory, a restart sweeps from the start. */
     private String sweptUpTo;
+    /** How far the task has read, for the hold expiry; in memory, a restart counts again from its start. */
+    private HoldClock holdClock;
 
     private OrderLifecycle(final PipelineConfig config, final OrderStatusListener listener, final HopSpans spans) {
         this.config = config;
@@ -79,12 +83,14 @@ final class OrderLifecycle implements Processor<String, OrderInput, String, Orde
         this.index =
                 context.<OrderIndexStore>getStateStore(StoreNames.ORDER_INDEX).index(orders);
         this.sweptUpTo = null;
+        this.holdClock = HoldClock.started(config, context.currentStreamTimeMs(), context.currentSystemTimeMs());
         context.schedule(config.timerInterval(), PunctuationType.WALL_CLOCK_TIME, this::onTimer);
     }
 
     @Override
     public void process(final Record<String, OrderInput> record) {
         final long now = context.currentSystemTimeMs();
+        holdClock = holdClock.read(context.currentStreamTimeMs(), now);
         if (record.value() instanceof OrderInput.Checked checked) {
             place(
                     checked.order(),
@@ -168,10 +174,16 @@ final class OrderLifecycle implements Processor<String, OrderInput, String, Orde
         throw new IllegalArgumentException("No order id in " + input);
     }
 
-    /** Expires orders past their hold timeout, asks the gateway again, and forgets orders past their retention. */
+    /**
+     * Expires orders past their hold timeout, asks the gateway again, and forgets orders past their
+     * retention. The payment retries and the sweep go by the wall clock alone: a retry is due a
+     * delay after the task read the gateway's last "no answer", and is not asked again before its
+     * own answer is read, so no answer it could wait for lies unread behind it; the hold expiry runs
+     * first, and ends an order before its retention does.
+     */
     private void onTimer(final long now) {
-        for (final String orderId :
-                index.takeOpenPlacedBefore(now - config.holdTimeout().toMillis())) {
+        holdClock = holdClock.read(context.currentStreamTimeMs(), now);
+        for (final String orderId : index.takeOpenPlacedBefore(holdClock.expiresPlacedUpTo(now))) {
             final OrderState state = orders.get(orderId);
             if (state != null && !state.ended()) {
                 onTimer("order hold timeout", state, new OrderInput.HoldTimeout(), now);

@@ -10,7 +10,9 @@ import java.util.Map;
  *
  * @param fraudAmountLimit an order whose total is above this is fraud
  * @param velocityMaxOrders more orders than this from one customer inside {@code velocityWindow} is fraud
- * @param holdTimeout holds that see no payment outcome in this time are released and the order expires
+ * @param holdTimeout holds that see no payment outcome in this time are released and the order expires:
+ *     counted from the order's placement, on the customer task's stream time as well as the wall
+ *     clock ({@link HoldClock})
  * @param timerInterval how often (wall clock) expired holds are looked for and failed payments retried
  * @param orderRetention how long an order (status and audit trail) is kept, counted from when it was
  *     placed: it stays queryable that long, and a replay of its id inside it is dropped

@@ -19,6 +19,7 @@ import io.purchasepipeline.stores.OrderState;
 import io.purchasepipeline.stores.PipelineStores;
 import io.purchasepipeline.stores.StoreNames;
 import java.math.BigDecimal;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -36,7 +37,9 @@ import org.junit.jupiter.api.Test;
  * its orders' store restored from the changelog and the index gone with the memory) must then do
  * exactly what a task that ran on does. Here the orders' store outlives the processor as the
  * changelog outlives a crash, and the index store is initialised again, as Kafka Streams does with
- * a task it starts.
+ * a task it starts. One thing it does not take over: how long its stream time has stood still,
+ * which the hold expiry counts again from the restart ({@link HoldClock}), since a task that
+ * starts may be behind its inputs.
  */
 class OrderLifecycleRestartTest {
 
@@ -54,6 +57,9 @@ class OrderLifecycleRestartTest {
 
         Task() {
             final MockProcessorContext<String, OrderOutput> first = new MockProcessorContext<>();
+            // started at T0, before it read anything: its stream time still unknown
+            first.setCurrentSystemTimeMs(T0);
+            first.setCurrentStreamTimeMs(-1);
             orders = Stores.keyValueStoreBuilder(
                             Stores.inMemoryKeyValueStore(StoreNames.ORDERS),
                             Serdes.String(),
@@ -66,9 +72,20 @@ class OrderLifecycleRestartTest {
 
         /** A new processor and an empty index over the same orders, as after a restart. */
         void restart() {
+            restartAt(context.currentSystemTimeMs());
+        }
+
+        /**
+         * The same, at {@code now} on the wall clock: the stream time is the one it had, as Kafka
+         * Streams takes it back from the committed offsets.
+         */
+        void restartAt(final long now) {
             processor.close();
             index.close();
-            start(new MockProcessorContext<>());
+            final MockProcessorContext<String, OrderOutput> fresh = new MockProcessorContext<>();
+            fresh.setCurrentSystemTimeMs(now);
+            fresh.setCurrentStreamTimeMs(context.currentStreamTimeMs());
+            start(fresh);
         }
 
         private void start(final MockProcessorContext<String, OrderOutput> fresh) {
@@ -81,9 +98,16 @@ class OrderLifecycleRestartTest {
             processor.init(context);
         }
 
+        /** An input read as soon as it was written. */
         List<OrderOutput> input(final String customerId, final OrderInput input, final long now) {
+            return read(customerId, input, now, now);
+        }
+
+        /** An input written at {@code writtenAt} (its record's time), read at {@code now}. */
+        List<OrderOutput> read(final String customerId, final OrderInput input, final long writtenAt, final long now) {
             context.setCurrentSystemTimeMs(now);
-            processor.process(new Record<>(customerId, input, now));
+            context.setCurrentStreamTimeMs(Math.max(context.currentStreamTimeMs(), writtenAt));
+            processor.process(new Record<>(customerId, input, writtenAt));
             return taken();
         }
 
@@ -146,6 +170,37 @@ class OrderLifecycleRestartTest {
         assertThat(task.order("o-b").payment().pending()).isEqualTo(PaymentOperation.AUTHORISE);
     }
 
+    @Test
+    void aTaskRestartedBehindItsInputsDoesNotExpireAnOrderTheyAnswerInTime() {
+        final Task task = new Task();
+        task.input("alice", placed("o-a", "alice"), T0);
+
+        // its instance was down for 15 minutes: the task starts behind the answers written meanwhile
+        final long restartedAt = T0 + Duration.ofMinutes(15).toMillis();
+        task.restartAt(restartedAt);
+        assertThat(task.tick(restartedAt + 1_000)).isEmpty();
+
+        task.read("alice", new OrderInput.LineAnswered(held("o-a", "alice", "book")), T0 + 20, restartedAt + 1_100);
+        final List<OrderOutput> paid = task.read(
+                "alice", new OrderInput.PaymentAnswered(approved("o-a", "alice")), T0 + 4_600, restartedAt + 1_200);
+
+        assertThat(statusesIn(paid)).containsExactly(OrderStatus.COMPLETED);
+        assertThat(paymentsIn(paid)).containsExactly(PaymentOperation.CAPTURE);
+    }
+
+    @Test
+    void anOrderOfATaskRestartedBehindItsInputsExpiresAHoldTimeoutAfterTheRestartIfNothingComes() {
+        final Task task = new Task();
+        task.input("alice", placed("o-a", "alice"), T0);
+        final long restartedAt = T0 + Duration.ofMinutes(15).toMillis();
+        task.restartAt(restartedAt);
+
+        assertThat(task.tick(restartedAt + CONFIG.holdTimeout().toMillis() - 1_000))
+                .isEmpty();
+        assertThat(statusesIn(task.tick(restartedAt + CONFIG.holdTimeout().toMillis())))
+                .containsExactly(OrderStatus.EXPIRED);
+    }
+
     /** One step of the script: what it feeds or when it ticks, and what came out. */
     private interface Step {
         List<OrderOutput> run(Task task);
@@ -170,13 +225,14 @@ class OrderLifecycleRestartTest {
                 task -> task.tick(T0 + 5_000),
                 // 5: still unanswered: asked again after two seconds
                 task -> task.input("bob", new OrderInput.PaymentAnswered(unavailable("o-b", "bob")), T0 + 5_100),
-                // 6: both orders' holds time out; bob's retry, due since, is made in the same tick
-                task -> task.tick(T0 + CONFIG.holdTimeout().toMillis() + 1_000),
+                // 6: the task read nothing for a hold timeout since: both orders' holds time out;
+                // bob's retry, due since, is made in the same tick
+                task -> task.tick(T0 + 5_100 + CONFIG.holdTimeout().toMillis()),
                 // 7, 8: his authorisation goes on being asked until answered, after his order ended
                 task -> task.input(
                         "bob",
                         new OrderInput.PaymentAnswered(unavailable("o-b", "bob")),
-                        T0 + CONFIG.holdTimeout().toMillis() + 1_100),
+                        T0 + CONFIG.holdTimeout().toMillis() + 5_200),
                 task -> task.tick(T0 + CONFIG.holdTimeout().toMillis() + 40_000),
                 // 9: past the retention, both are forgotten
                 task -> task.tick(T0 + CONFIG.orderRetention().toMillis() + 60_000));
@@ -197,6 +253,11 @@ class OrderLifecycleRestartTest {
     private static LineResult held(final String orderId, final String customerId, final String sku) {
         return new LineResult(
                 orderId, customerId, sku, LineOutcome.HELD, ProductKind.PHYSICAL, "Book", new BigDecimal("12.00"), 1);
+    }
+
+    private static PaymentResult approved(final String orderId, final String customerId) {
+        return new PaymentResult(
+                orderId, customerId, PaymentOperation.AUTHORISE, PaymentStatus.APPROVED, "pay-1", null);
     }
 
     private static PaymentResult unavailable(final String orderId, final String customerId) {

@@ -218,6 +218,21 @@ final class PipelineDriver implements AutoCloseable {
     }
 
     /**
+     * The customer's task behind its inputs: for {@code wall} of wall clock, a minute at a time, it
+     * reads only what was written in {@code read} of record time (another customer's flag each
+     * minute), so its stream time moves on but lags the wall clock. What the topology answers
+     * meanwhile is answered as ever; a silent gateway's answers wait until {@link #resumePayments()}.
+     */
+    void readBehind(final Duration wall, final Duration read) {
+        final long minutes = wall.toMinutes();
+        for (long minute = 0; minute < minutes; minute++) {
+            advanceRecordTime(read.dividedBy(minutes));
+            flag("another-customer", FlagAction.CLEAR);
+            advanceWallClock(Duration.ofMinutes(1));
+        }
+    }
+
+    /**
      * Plays the payment worker: answers every request the topology made, and the requests those
      * answers lead to, until none is left (or the desk is silent). An answer carries its request's
      * headers (correlation id, trace context), as the worker's do.

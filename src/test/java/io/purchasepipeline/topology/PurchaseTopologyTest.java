@@ -268,6 +268,74 @@ class PurchaseTopologyTest {
     }
 
     @Test
+    void anOrderAnsweredInTimeIsNotExpiredByATaskThatReadsTheAnswerLate() {
+        payments.silence();
+        final Order order = pipeline.order("alice", OK, line("book", 1));
+
+        // the task falls behind: in 25 minutes of wall clock (more than twice the hold timeout) it
+        // reads only what was written in the order's first 5 minutes
+        pipeline.readBehind(Duration.ofMinutes(25), Duration.ofMinutes(5));
+        assertThat(pipeline.order(order.orderId()).status()).isEqualTo(OrderStatus.RESERVING);
+
+        // the gateway's answer, written 5 minutes after the order, is read only now
+        pipeline.resumePayments();
+
+        assertThat(pipeline.order(order.orderId()).status()).isEqualTo(OrderStatus.COMPLETED);
+        assertThat(statuses(pipeline.events())).containsExactly(OrderStatus.RESERVING, OrderStatus.COMPLETED);
+        assertThat(counts(pipeline.inventory("book"))).containsExactly(10L, 9L, 0L, 1L);
+        assertThat(payments.operations(order.orderId()))
+                .containsExactly(PaymentOperation.AUTHORISE, PaymentOperation.CAPTURE);
+    }
+
+    @Test
+    void expiresAnOrderOnceItsTaskHasReadPastItsDeadlineWithoutAnAnswer() {
+        payments.silence();
+        final Order order = pipeline.order("alice", OK, line("book", 1));
+
+        pipeline.readBehind(Duration.ofMinutes(20), Duration.ofMinutes(9));
+        assertThat(pipeline.order(order.orderId()).status()).isEqualTo(OrderStatus.RESERVING);
+
+        pipeline.readBehind(Duration.ofMinutes(2), Duration.ofMinutes(2));
+        assertThat(pipeline.order(order.orderId()).status()).isEqualTo(OrderStatus.EXPIRED);
+        assertThat(counts(pipeline.inventory("book"))).containsExactly(10L, 10L, 0L, 0L);
+    }
+
+    @Test
+    void anOrderWithoutAnswerExpiresAHoldTimeoutAfterItsTaskLastReadAnything() {
+        payments.silence();
+        final Order order = pipeline.order("alice", OK, line("book", 1));
+        pipeline.readBehind(Duration.ofMinutes(5), Duration.ofMinutes(1));
+
+        pipeline.advanceWallClock(Duration.ofMinutes(9));
+        assertThat(pipeline.order(order.orderId()).status()).isEqualTo(OrderStatus.RESERVING);
+
+        pipeline.advanceWallClock(Duration.ofMinutes(1).plusSeconds(1));
+        assertThat(pipeline.order(order.orderId()).status()).isEqualTo(OrderStatus.EXPIRED);
+        assertThat(counts(pipeline.inventory("book"))).containsExactly(10L, 10L, 0L, 0L);
+    }
+
+    @Test
+    void anOrderIsExpiredBeforeItsRetentionEndsWhateverItsTaskReads() {
+        try (PipelineDriver brief = new PipelineDriver(
+                payments,
+                Map.of(PipelineConfig.HOLD_TIMEOUT_MS, "60000", PipelineConfig.ORDER_RETENTION_MS, "120000"))) {
+            brief.define("book", ProductKind.PHYSICAL, "25.00", 10L);
+            payments.silence();
+            final Order order = brief.order("alice", OK, line("book", 1));
+
+            // its task goes on reading, but never what was written after the order's first minute
+            brief.readBehind(Duration.ofMinutes(1), Duration.ofSeconds(10));
+            assertThat(brief.order(order.orderId()).status()).isEqualTo(OrderStatus.RESERVING);
+            brief.readBehind(Duration.ofMinutes(1), Duration.ofSeconds(10));
+
+            // forgotten after its retention, but expired first: its hold is given back
+            assertThat(brief.order(order.orderId())).isNull();
+            assertThat(statuses(brief.events())).containsExactly(OrderStatus.RESERVING, OrderStatus.EXPIRED);
+            assertThat(counts(brief.inventory("book"))).containsExactly(10L, 10L, 0L, 0L);
+        }
+    }
+
+    @Test
     void retriesAnUnansweredAuthorisationWithTheSameKeyUntilItIsAnswered() {
         final AtomicInteger authorisations = new AtomicInteger();
         payments.decideWith(request -> request.operation() != PaymentOperation.AUTHORISE
