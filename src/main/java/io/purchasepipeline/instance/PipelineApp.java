@@ -97,7 +97,7 @@ public record PipelineApp(
         final KafkaClients clients = KafkaClients.of(bootstrapServers, clientSettings);
         final ApiMetrics metrics = new ApiMetrics();
         final OrderWaiters waiters = new OrderWaiters();
-        final KafkaStreams streams = new KafkaStreams(
+        final KafkaStreams streams = new PipelineStreams(
                 PurchaseTopology.build(
                         PipelineConfig.from(props),
                         event -> {
