@@ -57,6 +57,7 @@ import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
+import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -231,12 +232,7 @@ class MailSenderTest {
         final List<ConsumerRecord<String, EmailOutcome>> records = committedFrom(outcomes, before);
         for (final EmailRequest email : emails) {
             // marked ahead; settled at once after its hand-over, outside a transaction; counted by the next one
-            assertThat(ofEmail(records, email.emailId()))
-                    .extracting(EmailOutcome::status, EmailOutcome::uncounted)
-                    .containsExactly(
-                            tuple(EmailOutcome.Status.SENDING, null),
-                            tuple(EmailOutcome.Status.SENT, true),
-                            tuple(EmailOutcome.Status.SENT, null));
+            assertOutcomes(records, email.emailId(), 1, EmailOutcome.Status.SENT);
         }
         final long transactions = written - records.size();
         // the marks of a poll's emails go in one, their counted outcomes in the next: not one per email
@@ -373,17 +369,32 @@ class MailSenderTest {
                             EmailIds.messageId(cutOff.emailId()),
                             EmailIds.messageId(cutOff.emailId()),
                             EmailIds.messageId(next.emailId()));
-            final List<EmailOutcome> written = ofEmail(committedFrom(outcomes, before), cutOff.emailId());
-            assertThat(written)
-                    .extracting(EmailOutcome::status, EmailOutcome::uncounted)
-                    .containsExactly(
-                            tuple(EmailOutcome.Status.SENDING, null),
-                            tuple(EmailOutcome.Status.SENDING, null),
-                            tuple(EmailOutcome.Status.REDELIVERED, true),
-                            tuple(EmailOutcome.Status.REDELIVERED, null));
+            final List<ConsumerRecord<String, EmailOutcome>> records = committedFrom(outcomes, before);
+            assertOutcomes(records, cutOff.emailId(), 2, EmailOutcome.Status.REDELIVERED);
+            final List<EmailOutcome> written = ofEmail(records, cutOff.emailId());
             assertThat(server.arrivals().get(1))
                     .isGreaterThanOrEqualTo(written.get(0).at() + REDELIVERY.toMillis());
         }
+    }
+
+    /**
+     * The outcomes written for an email, in order: {@code marks} SENDING marks, then its final
+     * outcome twice, at once after the hand-over (uncounted) and by the transaction that counts it.
+     */
+    private static void assertOutcomes(
+            final List<ConsumerRecord<String, EmailOutcome>> records,
+            final String emailId,
+            final int marks,
+            final EmailOutcome.Status last) {
+        final List<Tuple> expected = new ArrayList<>();
+        for (int i = 0; i < marks; i++) {
+            expected.add(tuple(EmailOutcome.Status.SENDING, null));
+        }
+        expected.add(tuple(last, true));
+        expected.add(tuple(last, null));
+        assertThat(ofEmail(records, emailId))
+                .extracting(EmailOutcome::status, EmailOutcome::uncounted)
+                .containsExactlyElementsOf(expected);
     }
 
     /** Where a sender dies in the hand-over of one email. */
@@ -442,23 +453,12 @@ class MailSenderTest {
             for (final EmailRequest email : settled) {
                 assertThat(latest.get(email.emailId()).status()).isEqualTo(EmailOutcome.Status.SENT);
                 // settled at once by the dying sender, counted by the next owner
-                assertThat(ofEmail(written, email.emailId()))
-                        .extracting(EmailOutcome::status, EmailOutcome::uncounted)
-                        .containsExactly(
-                                tuple(EmailOutcome.Status.SENDING, null),
-                                tuple(EmailOutcome.Status.SENT, true),
-                                tuple(EmailOutcome.Status.SENT, null));
+                assertOutcomes(written, email.emailId(), 1, EmailOutcome.Status.SENT);
             }
             // the marks ahead look like cut-short hand-overs to the next owner: handed over after the delay,
             // once at the server, and REDELIVERED in the ledger, which cannot tell
             for (final EmailRequest email : List.of(interrupted, ahead.get(0), ahead.get(1))) {
-                assertThat(ofEmail(written, email.emailId()))
-                        .extracting(EmailOutcome::status, EmailOutcome::uncounted)
-                        .containsExactly(
-                                tuple(EmailOutcome.Status.SENDING, null),
-                                tuple(EmailOutcome.Status.SENDING, null),
-                                tuple(EmailOutcome.Status.REDELIVERED, true),
-                                tuple(EmailOutcome.Status.REDELIVERED, null));
+                assertOutcomes(written, email.emailId(), 2, EmailOutcome.Status.REDELIVERED);
             }
             // counted once each: the copy handed over again is one email sent
             awaitCounted(countsBefore, new EmailCounts(all.size(), 0));
