@@ -56,6 +56,8 @@ final class OrderLifecycle implements Processor<String, OrderInput, String, Orde
     private String sweptUpTo;
     /** How far the task has read, for the hold expiry; in memory, a restart counts again from its start. */
     private HoldClock holdClock;
+    /** Answers for orders the task does not have: logged once, then counted. */
+    private final UnknownOrderAnswers unknownOrders = new UnknownOrderAnswers(log);
 
     private OrderLifecycle(final PipelineConfig config, final OrderStatusListener listener, final HopSpans spans) {
         this.config = config;
@@ -103,10 +105,7 @@ final class OrderLifecycle implements Processor<String, OrderInput, String, Orde
         final String orderId = orderIdOf(record.value());
         final OrderState state = orders.get(orderId);
         if (state == null) {
-            log.warn(
-                    "{} for order {}, which this task does not have (forgotten after its retention?): ignored",
-                    record.value().getClass().getSimpleName(),
-                    orderId);
+            unknownOrders.ignored(record.value().getClass().getSimpleName(), orderId, now);
             return;
         }
         final boolean line = record.value() instanceof OrderInput.LineAnswered;
@@ -197,6 +196,7 @@ final class OrderLifecycle implements Processor<String, OrderInput, String, Orde
             }
         }
         sweep(now - config.orderRetention().toMillis());
+        unknownOrders.report(now);
     }
 
     /**
