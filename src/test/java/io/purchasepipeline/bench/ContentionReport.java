@@ -81,6 +81,13 @@ final class ContentionReport {
                 hotStreams().stream().mapToDouble(ContentionRun::attemptsPerS).max();
         summary.put("hot_seat_streams_attempts_per_s", streams.isPresent() ? streams.getAsDouble() : null);
         summary.put(
+                "hot_seat_best_streams",
+                hotStreams().stream()
+                        .max(Comparator.comparingDouble(ContentionRun::attemptsPerS))
+                        .map(run -> run.strategy() + ", " + run.inFlight() + " in flight, "
+                                + Math.round(run.attemptsPerS()) + " attempts/s")
+                        .orElse(null));
+        summary.put(
                 "hot_seat_best_pessimistic",
                 bestHotSql(run -> run.strategy().equals(SqlStrategy.PESSIMISTIC.label()))
                         .map(ContentionReport::label)

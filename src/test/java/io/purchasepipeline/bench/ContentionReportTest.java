@@ -39,6 +39,20 @@ class ContentionReportTest {
     }
 
     @Test
+    void theStoreIsTakenAtItsBestWindowAndTheSummaryNamesIt() {
+        final List<ContentionRun> windows = new ArrayList<>(runs);
+        windows.add(run(ContentionWorkload.ONE_HOT_SKU, ContentionRun.STREAMS_STORE, 10_000, 40_000, 0));
+        windows.add(run(ContentionWorkload.ONE_HOT_SKU, ContentionRun.STREAMS_STORE, 20_000, 35_000, 0));
+        final ContentionReport report = new ContentionReport(windows);
+
+        assertThat(report.hotSeatRatioVsPessimistic()).contains(20.0);
+        assertThat(report.hotSeatRatioVsBestSql()).contains(8.0);
+        assertThat(report.summary())
+                .containsEntry("hot_seat_streams_attempts_per_s", 40_000.0)
+                .containsEntry("hot_seat_best_streams", "streams_store, 10000 in flight, 40000 attempts/s");
+    }
+
+    @Test
     void naiveOversellIsShownButNotCountedAgainstTheCorrectStrategies() {
         final ContentionReport report = new ContentionReport(runs);
 
