@@ -82,14 +82,20 @@ class ContentionBench {
                         "streams", streams.durability() + "; an attempt is answered once its transaction committed");
                 final ContentionWorkload warmup = ContentionWorkload.oneHotSku(Math.min(STREAMS_ATTEMPTS, 20_000))
                         .named("warmup");
-                final List<ContentionWorkload> all = new ArrayList<>(streamsWorkloads);
+                // each window's run on keys of its own: the one before it sold its keys out
+                final List<Map.Entry<ContentionWorkload, Integer>> planned = new ArrayList<>();
+                for (final ContentionWorkload workload : streamsWorkloads) {
+                    for (final int window : IN_FLIGHT) {
+                        planned.add(Map.entry(workload.keyedAs(workload.name() + "-w" + window), window));
+                    }
+                }
+                final List<ContentionWorkload> all =
+                        new ArrayList<>(planned.stream().map(Map.Entry::getKey).toList());
                 all.add(warmup);
                 streams.define(all);
                 streams.run(warmup, "warmup", IN_FLIGHT.get(0));
-                for (final ContentionWorkload workload : streamsWorkloads) {
-                    for (final int window : IN_FLIGHT) {
-                        runs.add(print(streams.run(workload, "k" + runs.size(), window)));
-                    }
+                for (final Map.Entry<ContentionWorkload, Integer> run : planned) {
+                    runs.add(print(streams.run(run.getKey(), "k" + runs.size(), run.getValue())));
                 }
             }
         }

@@ -118,6 +118,14 @@ public record ContentionWorkload(
         return new ContentionWorkload(newName, description, kind, keys(newName, keys.size()), stock, attemptKeys);
     }
 
+    /**
+     * The same workload, by the same name, on keys of another prefix: for a second run of it on one
+     * pipeline, whose keys the first run has already sold out.
+     */
+    public ContentionWorkload keyedAs(final String prefix) {
+        return new ContentionWorkload(name, description, kind, keys(prefix, keys.size()), stock, attemptKeys);
+    }
+
     public int attempts() {
         return attemptKeys.length;
     }

@@ -46,6 +46,17 @@ class ContentionWorkloadTest {
     }
 
     @Test
+    void aWorkloadKeyedAnotherWayKeepsItsNameAndAttemptsOnKeysOfItsOwn() {
+        final ContentionWorkload first = ContentionWorkload.oneHotSku(100);
+        final ContentionWorkload second = first.keyedAs("one_hot_sku-w10000");
+
+        assertThat(second.name()).isEqualTo(ContentionWorkload.ONE_HOT_SKU);
+        assertThat(second.totalStock()).isEqualTo(first.totalStock());
+        assertThat(second.attempts()).isEqualTo(first.attempts());
+        assertThat(second.keys()).doesNotContainAnyElementsOf(first.keys());
+    }
+
+    @Test
     void attemptIdsReadBackOnlyForTheirOwnRun() {
         final String id = ContentionWorkload.attemptId("k3", 41);
 
