@@ -42,6 +42,13 @@ public final class PipelineStores {
                 .withCachingEnabled();
     }
 
+    /** The customer's task's orders by placement time, for their retention: {@link OrderExpiry}. */
+    public static StoreBuilder<KeyValueStore<String, String>> orderExpiry() {
+        return Stores.keyValueStoreBuilder(
+                        Stores.persistentKeyValueStore(StoreNames.ORDER_EXPIRY), Serdes.String(), Serdes.String())
+                .withCachingEnabled();
+    }
+
     /**
      * The customer's task's index of its orders by time (hold expiry, payment retries, the velocity
      * window), in memory and made from the orders' store: no changelog.

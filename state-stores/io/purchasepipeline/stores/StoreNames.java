@@ -14,6 +14,8 @@ public final class StoreNames {
      * customer's orders of the velocity window; made from {@link #ORDERS}.
      */
     public static final String ORDER_INDEX = "order-index";
+    /** Per customer's task: its orders by placement time, for their retention ({@link OrderExpiry}). */
+    public static final String ORDER_EXPIRY = "order-expiry";
     /** Per customer's task: the orders' window counts not yet sent on to the analytics totals. */
     public static final String ANALYTICS_ORDER_TALLY = "analytics-order-tally";
     /** Per input partition of the workers' reports: the window counts not yet sent on to the analytics totals. */

@@ -5,21 +5,18 @@ import io.purchasepipeline.serdes.CorrelationId;
 import io.purchasepipeline.serdes.FraudCheckedOrder;
 import io.purchasepipeline.serdes.Topics;
 import io.purchasepipeline.serdes.TraceParent;
+import io.purchasepipeline.stores.OrderExpiry;
 import io.purchasepipeline.stores.OrderIndex;
 import io.purchasepipeline.stores.OrderIndexStore;
 import io.purchasepipeline.stores.OrderState;
 import io.purchasepipeline.stores.StoreNames;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
 import org.apache.kafka.common.header.Headers;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.ProcessorSupplier;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,7 +32,8 @@ import org.slf4j.LoggerFactory;
  * time), so they cost no record of their own; a wall-clock punctuation takes what is due. An order's
  * hold timeout must have passed on the task's stream time too ({@link HoldClock}): a task behind
  * its inputs does not expire orders whose answers wait in them. Orders past their retention are
- * found by a sweep that walks the orders' store a batch per punctuation.
+ * found through the task's {@link OrderExpiry}, a logged store of its orders by placement time,
+ * oldest first and a batch per punctuation.
  *
  * <p>Each input is a hop of the order's trace (a new order's, in the span {@link OrderAdmission}
  * opened; an answer's, in a span of its own; a timer's, in a span under the context the order's
@@ -52,8 +50,8 @@ final class OrderLifecycle implements Processor<String, OrderInput, String, Orde
     private ProcessorContext<String, OrderOutput> context;
     private KeyValueStore<String, OrderState> orders;
     private OrderIndex index;
-    /** The last order id the retention sweep looked at (null: start from the first); in memory, a restart sweeps from the start. */
-    private String sweptUpTo;
+    /** The orders by placement time, for their retention. */
+    private OrderExpiry expiry;
     /** How far the task has read, for the hold expiry; in memory, a restart counts again from its start. */
     private HoldClock holdClock;
     /** Answers for orders the task does not have: logged once, then counted. */
@@ -66,7 +64,7 @@ final class OrderLifecycle implements Processor<String, OrderInput, String, Orde
         this.spans = spans;
     }
 
-    /** Orders the retention sweep looks at per punctuation: a full pass takes (orders kept ÷ this) timer intervals. */
+    /** Orders the retention sweep forgets at most per punctuation (and, until each has a key, orders it indexes). */
     static final int SWEEP_BATCH = 1_000;
 
     /**
@@ -84,7 +82,7 @@ final class OrderLifecycle implements Processor<String, OrderInput, String, Orde
         this.orders = context.getStateStore(StoreNames.ORDERS);
         this.index =
                 context.<OrderIndexStore>getStateStore(StoreNames.ORDER_INDEX).index(orders);
-        this.sweptUpTo = null;
+        this.expiry = new OrderExpiry(context.getStateStore(StoreNames.ORDER_EXPIRY));
         this.holdClock = HoldClock.started(config, context.currentStreamTimeMs(), context.currentSystemTimeMs());
         context.schedule(config.timerInterval(), PunctuationType.WALL_CLOCK_TIME, this::onTimer);
     }
@@ -136,6 +134,7 @@ final class OrderLifecycle implements Processor<String, OrderInput, String, Orde
         final Transition placed = machine.place(checked, correlationId, traceparent, now, timestamp);
         apply(placed, timestamp, traceparent);
         index.placed(placed.state());
+        expiry.placed(placed.state());
     }
 
     private void apply(final Transition transition, final long timestamp, final Span span) {
@@ -200,30 +199,20 @@ final class OrderLifecycle implements Processor<String, OrderInput, String, Orde
     }
 
     /**
-     * Forgets the orders placed at or before {@code placedBefore} among the next {@link #SWEEP_BATCH}
-     * of the store, so each order is kept at least the retention, and at most one full pass longer.
+     * Forgets at most {@link #SWEEP_BATCH} of the orders placed at or before {@code placedBefore},
+     * oldest first, reading only them; while orders stored before the expiry index existed are
+     * still without a key in it, gives a batch of them one first.
      */
     private void sweep(final long placedBefore) {
-        final List<OrderState> expired = new ArrayList<>();
-        int seen = 0;
-        String last = null;
-        try (KeyValueIterator<String, OrderState> batch = orders.range(sweptUpTo, null)) {
-            while (batch.hasNext() && seen < SWEEP_BATCH) {
-                final KeyValue<String, OrderState> entry = batch.next();
-                if (entry.key.equals(sweptUpTo)) {
-                    continue;
-                }
-                seen++;
-                last = entry.key;
-                if (entry.value.placedAt() <= placedBefore) {
-                    expired.add(entry.value);
-                }
+        expiry.backfill(orders, SWEEP_BATCH);
+        for (final String orderId : expiry.takePlacedUpTo(placedBefore, SWEEP_BATCH)) {
+            final OrderState state = orders.get(orderId);
+            // an order placed again under the same id after it was forgotten has a key of its own
+            if (state != null && state.placedAt() <= placedBefore) {
+                // a put of null deletes without reading the old value back, as delete() does
+                orders.put(orderId, null);
+                index.forget(state);
             }
-        }
-        sweptUpTo = seen < SWEEP_BATCH ? null : last;
-        for (final OrderState state : expired) {
-            orders.delete(state.orderId());
-            index.forget(state);
         }
     }
 

@@ -85,6 +85,7 @@ public final class PurchaseTopology {
         // their index by time (expiry, retries, the velocity window), made from them in memory
         builder.addStateStore(PipelineStores.orders());
         builder.addStateStore(PipelineStores.orderIndex(config.velocityWindow()));
+        builder.addStateStore(PipelineStores.orderExpiry());
 
         // 1. Intake: valid, first-seen orders. The customer's receipt goes with the order's first step
         // (4-7), itemised at the catalog's prices, which the fraud check looks up.
@@ -125,7 +126,8 @@ public final class PurchaseTopology {
                         OrderLifecycle.supplier(config, listener, spans),
                         Named.as("order-lifecycle"),
                         StoreNames.ORDERS,
-                        StoreNames.ORDER_INDEX)
+                        StoreNames.ORDER_INDEX,
+                        StoreNames.ORDER_EXPIRY)
                 .split(Named.as("order-"));
         for (final OrderOutput.Route route : OrderOutput.Route.values()) {
             if (route != OrderOutput.Route.EVENT) {

@@ -23,6 +23,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -50,6 +52,10 @@ class OrderLifecycleRestartTest {
     private static final class Task {
 
         private final KeyValueStore<String, OrderState> orders;
+        private final KeyValueStore<String, String> expiry;
+        /** Orders read from the store (deserialised), by any processor of the task. */
+        private final AtomicInteger orderReads = new AtomicInteger();
+
         private final OrderIndexStore index =
                 PipelineStores.orderIndex(CONFIG.velocityWindow()).build();
         private MockProcessorContext<String, OrderOutput> context;
@@ -60,13 +66,21 @@ class OrderLifecycleRestartTest {
             // started at T0, before it read anything: its stream time still unknown
             first.setCurrentSystemTimeMs(T0);
             first.setCurrentStreamTimeMs(-1);
+            final Serde<OrderState> json = JsonSerde.of(OrderState.class);
+            final Serde<OrderState> counted = Serdes.serdeFrom(json.serializer(), (topic, bytes) -> {
+                orderReads.incrementAndGet();
+                return json.deserializer().deserialize(topic, bytes);
+            });
             orders = Stores.keyValueStoreBuilder(
-                            Stores.inMemoryKeyValueStore(StoreNames.ORDERS),
-                            Serdes.String(),
-                            JsonSerde.of(OrderState.class))
+                            Stores.inMemoryKeyValueStore(StoreNames.ORDERS), Serdes.String(), counted)
                     .withLoggingDisabled()
                     .build();
             orders.init(first.getStateStoreContext(), orders);
+            expiry = Stores.keyValueStoreBuilder(
+                            Stores.inMemoryKeyValueStore(StoreNames.ORDER_EXPIRY), Serdes.String(), Serdes.String())
+                    .withLoggingDisabled()
+                    .build();
+            expiry.init(first.getStateStoreContext(), expiry);
             start(first);
         }
 
@@ -93,6 +107,7 @@ class OrderLifecycleRestartTest {
             index.init(context.getStateStoreContext(), index);
             context.addStateStore(orders);
             context.addStateStore(index);
+            context.addStateStore(expiry);
             processor = OrderLifecycle.supplier(CONFIG, OrderStatusListener.NONE, HopSpans.UNTRACED)
                     .get();
             processor.init(context);
@@ -120,6 +135,13 @@ class OrderLifecycleRestartTest {
 
         OrderState order(final String orderId) {
             return orders.get(orderId);
+        }
+
+        /** The orders read from the store while {@code step} ran. */
+        int ordersReadBy(final Runnable step) {
+            final int before = orderReads.get();
+            step.run();
+            return orderReads.get() - before;
         }
 
         private List<OrderOutput> taken() {
@@ -153,6 +175,49 @@ class OrderLifecycleRestartTest {
         assertThat(paymentsIn(expected.get(8))).containsExactly(PaymentOperation.AUTHORISE);
         assertThat(restarted.order("o-a")).isNull();
         assertThat(restarted.order("o-b")).isNull();
+    }
+
+    @Test
+    void theRetentionSweepReadsOnlyTheOrdersItForgets() {
+        final Task task = new Task();
+        task.tick(T0);
+        final long retention = CONFIG.orderRetention().toMillis();
+        for (int i = 0; i < 50; i++) {
+            task.input("c" + i, placed("o-" + i, "c" + i), T0 + i * 60_000L);
+        }
+
+        // their holds time out (no answer came): each order read once
+        assertThat(statusesIn(task.tick(T0 + Duration.ofDays(1).toMillis()))).hasSize(50);
+
+        assertThat(task.ordersReadBy(() -> task.tick(T0 + Duration.ofDays(2).toMillis())))
+                .as("orders read by a timer with no order past its retention")
+                .isZero();
+        // the ten first past their retention: forgotten, each read once, the others kept and not read
+        assertThat(task.ordersReadBy(() -> task.tick(T0 + retention + 9 * 60_000L)))
+                .isEqualTo(10);
+        assertThat(task.order("o-9")).isNull();
+        assertThat(task.order("o-10")).isNotNull();
+        task.restart();
+        task.tick(T0 + retention + 49 * 60_000L);
+        assertThat(task.order("o-49")).isNull();
+    }
+
+    @Test
+    void ordersStoredBeforeTheExpiryIndexExistedAreIndexedThenForgotten() {
+        final Task task = new Task();
+        for (int i = 0; i < 5; i++) {
+            task.input("c" + i, placed("o-" + i, "c" + i), T0 + i);
+        }
+        // as a store written by a version without the index: the orders there, their keys not
+        task.expiry.all().forEachRemaining(entry -> task.expiry.delete(entry.key));
+        task.restart();
+
+        task.tick(T0 + 1_000);
+        task.tick(T0 + CONFIG.orderRetention().toMillis() + 4);
+
+        for (int i = 0; i < 5; i++) {
+            assertThat(task.order("o-" + i)).isNull();
+        }
     }
 
     @Test

@@ -37,6 +37,7 @@ class TopologyShapeTest {
                         StoreNames.ORDERS,
                         StoreNames.FLAGGED_CUSTOMERS,
                         StoreNames.ORDER_INDEX,
+                        StoreNames.ORDER_EXPIRY,
                         StoreNames.PRODUCT_CATALOG);
     }
 
