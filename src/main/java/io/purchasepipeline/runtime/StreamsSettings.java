@@ -60,8 +60,9 @@ public final class StreamsSettings {
         // instance. bench/failover: 19 s to recover from a kill -9 against 47 s with the classic
         // protocol, both finding the failure in 10 s. While tasks move, its query metadata leaves their
         // partitions out (KAFKA-20887), which InteractiveQueries does not depend on
-        // (RebalanceQueriesTest). It needs Kafka 4.2 or later and has no warm-up replicas (KIP-441):
-        // for those, group.protocol=classic in --kafka-config. Either way a failed instance is found
+        // (RebalanceQueriesTest). It needs Kafka 4.2 or later; its warm-ups are the broker's (Kafka 4.4:
+        // group configs streams.num.warmup.replicas, streams.acceptable.recovery.lag). The classic
+        // protocol: group.protocol=classic in --kafka-config. Either way a failed instance is found
         // in 10 s instead of Kafka's 45 s: the main consumer's settings below, which under the streams
         // protocol the app asks its streams group for (StreamsGroupSettings; the broker must allow
         // them, as BrokerSettings.streamsGroupDefaults does).
