@@ -108,7 +108,7 @@ public final class OrderExpiry {
         }
         backfilledUpTo = last;
         if (!more) {
-            keys.put(INDEXED, Long.toString(seen));
+            keys.put(INDEXED, "yes");
             indexed = true;
         }
     }

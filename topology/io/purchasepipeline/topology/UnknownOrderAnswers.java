@@ -20,7 +20,9 @@ final class UnknownOrderAnswers {
     /** Ignored since the last line. */
     private long unreported;
     /** What the last of them was, for the report. */
-    private String last;
+    private String lastKind;
+
+    private String lastOrderId;
     /** Before this wall-clock time, an ignored answer is counted, not logged. */
     private long quietUntil = Long.MIN_VALUE;
 
@@ -41,7 +43,8 @@ final class UnknownOrderAnswers {
             return;
         }
         unreported++;
-        last = kind + " for order " + orderId;
+        lastKind = kind;
+        lastOrderId = orderId;
     }
 
     /** Reports the answers counted since the last line, once {@link #REPORT_INTERVAL} has passed since it. */
@@ -50,12 +53,13 @@ final class UnknownOrderAnswers {
             return;
         }
         log.warn(
-                "{} more answers for orders this task does not have were ignored in the last {} s (the last: {})",
+                "{} more answers for orders this task does not have were ignored in the last {} s (the last: {} for"
+                        + " order {})",
                 unreported,
                 REPORT_INTERVAL.toSeconds(),
-                last);
+                lastKind,
+                lastOrderId);
         unreported = 0;
-        last = null;
         quietUntil = now + REPORT_INTERVAL.toMillis();
     }
 }

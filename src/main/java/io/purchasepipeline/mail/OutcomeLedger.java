@@ -11,29 +11,20 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
 import java.util.function.Supplier;
-import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.ListOffsetsResult;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.RecordDeserializationException;
-import org.apache.kafka.common.errors.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-// Over 300 lines: the ledger's load, writes and flush share one transaction protocol that is easiest checked in one
-// place.
+// Over 300 lines: the ledger's marks, writes and flush share one transaction protocol that is easiest checked in
+// one place (reading the ledger back is OutcomeReader's).
 /**
  * The mail sender's ledger: what became of each email, on the compacted {@code email-outcomes}
  * topic, keyed by email id and written to the same partition number as the email on
@@ -83,8 +74,7 @@ final class OutcomeLedger implements AutoCloseable {
 
     private final Supplier<Producer<byte[], byte[]>> producers;
     private final Supplier<Producer<byte[], byte[]>> acknowledgers;
-    private final Consumer<String, EmailOutcome> reader;
-    private final Admin admin;
+    private final OutcomeReader reader;
     /** Null after a fatal error: made again for the next write. */
     private Producer<byte[], byte[]> producer;
     /** Writes each outcome at once after its hand-over, outside the transactions; null until the first. */
@@ -134,8 +124,7 @@ final class OutcomeLedger implements AutoCloseable {
             final Admin admin) {
         this.producers = producers;
         this.acknowledgers = acknowledgers;
-        this.reader = reader;
-        this.admin = admin;
+        this.reader = new OutcomeReader(reader, admin, LOAD_TIMEOUT);
     }
 
     boolean loaded(final TopicPartition emails) {
@@ -163,100 +152,21 @@ final class OutcomeLedger implements AutoCloseable {
             return;
         }
         group.committed(Set.copyOf(emails), LOAD_TIMEOUT);
-        final List<TopicPartition> outcomes = emails.stream()
+        final Map<Integer, OutcomeReader.Partition> read = reader.read(emails.stream()
                 .map(partition -> new TopicPartition(OUTCOMES, partition.partition()))
-                .toList();
-        final Map<TopicPartition, Long> ends = ends(outcomes);
-        final Map<Integer, Map<String, EmailOutcome.Status>> read = new HashMap<>();
-        final Map<Integer, Map<String, Long>> readMarks = new HashMap<>();
-        final Map<Integer, Map<String, EmailOutcome>> readUncounted = new HashMap<>();
-        outcomes.forEach(partition -> {
-            read.put(partition.partition(), new HashMap<>());
-            readMarks.put(partition.partition(), new HashMap<>());
-            readUncounted.put(partition.partition(), new HashMap<>());
+                .toList());
+        read.forEach((partition, outcomes) -> {
+            statuses.put(partition, outcomes.statuses());
+            marks.put(partition, outcomes.marks());
+            uncounted.put(partition, outcomes.uncounted());
         });
-        final long deadline = System.nanoTime() + LOAD_TIMEOUT.toNanos();
-        reader.assign(outcomes);
-        try {
-            reader.seekToBeginning(outcomes);
-            while (outcomes.stream().anyMatch(partition -> reader.position(partition) < ends.get(partition))) {
-                if (System.nanoTime() - deadline > 0) {
-                    throw new TimeoutException(
-                            "Reading " + outcomes + " to " + ends + " took longer than " + LOAD_TIMEOUT);
-                }
-                try {
-                    for (final ConsumerRecord<String, EmailOutcome> outcome : reader.poll(Duration.ofMillis(200))) {
-                        apply(
-                                read.get(outcome.partition()),
-                                readMarks.get(outcome.partition()),
-                                readUncounted.get(outcome.partition()),
-                                outcome);
-                    }
-                } catch (RecordDeserializationException e) {
-                    log.warn(
-                            "Skipping an unreadable outcome at {} offset {}: {}",
-                            e.topicPartition(),
-                            e.offset(),
-                            e.getMessage());
-                    reader.seek(e.topicPartition(), e.offset() + 1);
-                }
-            }
-        } finally {
-            reader.assign(List.of());
-        }
-        statuses.putAll(read);
-        marks.putAll(readMarks);
-        uncounted.putAll(readUncounted);
         log.info(
                 "Email outcomes loaded for partitions {} of {}: {} emails known",
                 emails.stream().map(TopicPartition::partition).sorted().toList(),
                 Topics.EMAILS.name(),
-                read.values().stream().mapToInt(Map::size).sum());
-    }
-
-    private Map<TopicPartition, Long> ends(final List<TopicPartition> outcomes) {
-        try {
-            // the high watermark, past any transaction still open: reading up to it waits for that transaction to end
-            final Map<TopicPartition, OffsetSpec> latest =
-                    outcomes.stream().collect(Collectors.toMap(Function.identity(), partition -> OffsetSpec.latest()));
-            final Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends =
-                    admin.listOffsets(latest).all().get(LOAD_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-            return ends.entrySet().stream()
-                    .collect(Collectors.toMap(
-                            Map.Entry::getKey, end -> end.getValue().offset()));
-        } catch (ExecutionException e) {
-            throw e.getCause() instanceof KafkaException kafka ? kafka : new KafkaException(e.getCause());
-        } catch (java.util.concurrent.TimeoutException e) {
-            throw new TimeoutException("No end offsets for " + outcomes + " within " + LOAD_TIMEOUT, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new KafkaException("Interrupted while reading the end offsets of " + outcomes, e);
-        }
-    }
-
-    private static void apply(
-            final Map<String, EmailOutcome.Status> statuses,
-            final Map<String, Long> marks,
-            final Map<String, EmailOutcome> uncounted,
-            final ConsumerRecord<String, EmailOutcome> outcome) {
-        if (outcome.key() == null) {
-            return;
-        }
-        if (outcome.value() != null && outcome.value().awaitsCount()) {
-            uncounted.put(outcome.key(), outcome.value());
-        } else {
-            uncounted.remove(outcome.key());
-        }
-        if (outcome.value() == null) {
-            statuses.remove(outcome.key());
-        } else {
-            statuses.put(outcome.key(), outcome.value().status());
-        }
-        if (outcome.value() != null && outcome.value().status() == EmailOutcome.Status.SENDING) {
-            marks.put(outcome.key(), outcome.value().at());
-        } else {
-            marks.remove(outcome.key());
-        }
+                read.values().stream()
+                        .mapToInt(outcomes -> outcomes.statuses().size())
+                        .sum());
     }
 
     /** Drops what this sender knew of partitions it no longer owns. */
@@ -527,7 +437,6 @@ final class OutcomeLedger implements AutoCloseable {
         if (acknowledger != null) {
             acknowledger.close(Duration.ofSeconds(5));
         }
-        reader.close(CloseOptions.timeout(Duration.ofSeconds(5)));
-        admin.close(Duration.ofSeconds(5));
+        reader.close();
     }
 }
