@@ -87,11 +87,11 @@ public final class PaymentWorker implements AutoCloseable {
     private static final Duration BUSY_POLL = Duration.ofMillis(5);
     /**
      * A worker killed inside a commit holds up readers of its partitions this long at most (plus the
-     * broker's scan for timed-out transactions): the orders whose answers share a partition with that
-     * open transaction wait for its abort, so it is no longer than the stream threads'
-     * (StreamsSettings). A transaction here lasts one send of answers and a commit.
+     * broker's scan for timed-out transactions, every second on the local brokers): the orders whose
+     * answers share a partition with that open transaction wait for its abort, so it is as short as
+     * the stream threads' (StreamsSettings). A transaction here lasts one send of answers and a commit.
      */
-    private static final Duration TRANSACTION_TIMEOUT = Duration.ofSeconds(10);
+    static final Duration TRANSACTION_TIMEOUT = Duration.ofSeconds(5);
 
     private static final Duration STOP_WAIT = Duration.ofSeconds(30);
 
@@ -369,13 +369,13 @@ public final class PaymentWorker implements AutoCloseable {
         }
     }
 
-    private static Properties consumerProps(final KafkaClients clients, final Settings settings) {
+    static Properties consumerProps(final KafkaClients clients, final Settings settings) {
         // enough to keep every call busy without reading far ahead of them
         final Properties props = clients.groupConsumer(GROUP_ID, Math.max(settings.concurrency(), 50));
-        // a worker that dies hands its partitions on within 10 s, as the stream threads do, instead of
+        // a worker that dies hands its partitions on within 6 s, as the stream threads do, instead of
         // the consumer's 45 s in which the orders on those partitions wait for their payments
-        props.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, "10000");
-        props.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, "3000");
+        props.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, "6000");
+        props.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, "1000");
         return props;
     }
 }
