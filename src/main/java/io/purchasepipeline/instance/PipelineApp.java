@@ -53,6 +53,8 @@ import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.apache.kafka.streams.state.HostInfo;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One instance of the application: the streams app and the HTTP endpoint that takes orders and
@@ -70,6 +72,8 @@ public record PipelineApp(
         PaymentWorker payments,
         Admin queryAdmin)
         implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PipelineApp.class);
 
     /** How often the streams app's metrics are looked through for new ones (tasks come and go). */
     static final Duration METRICS_REFRESH = Duration.ofSeconds(5);
@@ -211,12 +215,18 @@ public record PipelineApp(
      * does not leave only delays the rebalance: it comes back as a new member anyway.
      */
     public void close(final boolean leaveGroup) throws InterruptedException {
+        final StopLaps stop = new StopLaps(System::nanoTime);
         http.close();
+        stop.lap("HTTP");
         seats.close();
+        stop.lap("seats");
         ebooks.close();
+        stop.lap("e-books");
         mail.close();
+        stop.lap("mail");
         if (payments != null) {
             payments.close();
+            stop.lap("payments");
         }
         streamsMetrics.close();
         runtimeMetrics.close();
@@ -226,7 +236,10 @@ public record PipelineApp(
                                 ? CloseOptions.GroupMembershipOperation.LEAVE_GROUP
                                 : CloseOptions.GroupMembershipOperation.REMAIN_IN_GROUP)
                 .withTimeout(Duration.ofSeconds(30)));
+        stop.lap("stream tasks");
         publisher.close();
         queryAdmin.close();
+        stop.lap("clients");
+        LOG.info("Stopped in {}", stop);
     }
 }

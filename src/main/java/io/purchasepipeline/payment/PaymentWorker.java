@@ -16,7 +16,6 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.Consumer;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -371,11 +370,6 @@ public final class PaymentWorker implements AutoCloseable {
 
     static Properties consumerProps(final KafkaClients clients, final Settings settings) {
         // enough to keep every call busy without reading far ahead of them
-        final Properties props = clients.groupConsumer(GROUP_ID, Math.max(settings.concurrency(), 50));
-        // a worker that dies hands its partitions on within 6 s, as the stream threads do, instead of
-        // the consumer's 45 s in which the orders on those partitions wait for their payments
-        props.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, "6000");
-        props.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, "1000");
-        return props;
+        return clients.groupConsumer(GROUP_ID, Math.max(settings.concurrency(), 50));
     }
 }
