@@ -3,6 +3,7 @@ package io.purchasepipeline.runtime;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmCompilationMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -59,6 +60,7 @@ public final class RuntimeMetrics implements AutoCloseable {
                 gc,
                 new JvmThreadMetrics(),
                 new ClassLoaderMetrics(),
+                new JvmCompilationMetrics(),
                 new ProcessorMetrics(),
                 new UptimeMetrics(),
                 new FileDescriptorMetrics())) {

@@ -133,6 +133,7 @@ public final class BenchReport {
         boolean quick = false;
         long wall = 0;
         String loadAverage = null;
+        String warmUp = null;
         int recordSize = 0;
         String raw = null;
         JsonNode loadMax = null;
@@ -155,6 +156,7 @@ public final class BenchReport {
                 case "--quick" -> quick = Boolean.parseBoolean(value);
                 case "--wall-seconds" -> wall = Long.parseLong(value);
                 case "--load-average" -> loadAverage = value;
+                case "--warm-up" -> warmUp = value;
                 case "--record-size" -> recordSize = Integer.parseInt(value);
                 case "--raw-producer" -> raw = Files.readString(Path.of(value));
                 case "--load-max" -> loadMax = readOrNull(Path.of(value));
@@ -200,7 +202,7 @@ public final class BenchReport {
                         orderFlow,
                         payments,
                         slowGatewayP99Ms));
-        final ObjectNode report = assemble(inputs, machine(loadAverage));
+        final ObjectNode report = assemble(inputs, machine(loadAverage, warmUp));
         Files.createDirectories(outDir);
         final String json = MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(report) + "\n";
         Files.writeString(outDir.resolve(stamp + ".json"), json);
@@ -219,6 +221,14 @@ public final class BenchReport {
     }
 
     static ObjectNode machine(final String loadAverage) {
+        return machine(loadAverage, null);
+    }
+
+    /**
+     * @param warmUp how the measured instance was warmed up before the figures (orders, and the JIT
+     *     compiler's share of the last warm-up round), or null
+     */
+    static ObjectNode machine(final String loadAverage, final String warmUp) {
         final ObjectNode machine = NODES.objectNode();
         machine.put("cores", Runtime.getRuntime().availableProcessors());
         machine.put("java", System.getProperty("java.vendor") + " " + System.getProperty("java.runtime.version"));
@@ -228,6 +238,9 @@ public final class BenchReport {
                         + System.getProperty("os.arch"));
         if (loadAverage != null && !loadAverage.isBlank()) {
             machine.put("load_average_at_start", loadAverage);
+        }
+        if (warmUp != null && !warmUp.isBlank()) {
+            machine.put("warm_up", warmUp);
         }
         return machine;
     }
@@ -520,6 +533,11 @@ public final class BenchReport {
                 m.path("java").asText(),
                 m.path("os").asText(),
                 duration(r.path("wall_seconds").asLong())));
+        if (m.has("warm_up")) {
+            md.append("The instance was warmed up before it was measured: ")
+                    .append(m.get("warm_up").asText())
+                    .append(".\n\n");
+        }
         md.append("| what | figure | how |\n|---|---|---|\n");
         final JsonNode max = r.path("load_max");
         row(

@@ -116,6 +116,17 @@ class BenchReportTest {
     }
 
     @Test
+    void saysHowTheMeasuredInstanceWasWarmedUp() throws Exception {
+        final String warmUp = "25000 orders; the JIT compiled for 310 ms of the last round's 4100 ms";
+        final ObjectNode machine = BenchReport.machine("1.5 1.2 0.9", warmUp);
+
+        assertThat(machine.get("warm_up").asText()).isEqualTo(warmUp);
+        assertThat(BenchReport.markdown(BenchReport.assemble(inputs(null, null), machine)))
+                .contains("The instance was warmed up before it was measured: " + warmUp + ".");
+        assertThat(BenchReport.machine("1.5 1.2 0.9").has("warm_up")).isFalse();
+    }
+
+    @Test
     void theRedesignFiguresComeFromTheCensusThePassThroughAndTheOrderFlowRuns() throws Exception {
         final JsonNode census = MAPPER.readTree("""
                 {"records_written": 52000, "records_read": 28000,

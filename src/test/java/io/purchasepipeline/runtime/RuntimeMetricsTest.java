@@ -36,6 +36,8 @@ class RuntimeMetricsTest {
                             "jvm_threads_live_threads",
                             "jvm_threads_states_threads{",
                             "jvm_classes_loaded_classes",
+                            // how long the JIT compiler has worked: a fresh instance compiles for a while
+                            "jvm_compilation_time_ms_total",
                             "process_cpu_usage",
                             "system_cpu_count",
                             "process_uptime_seconds",
