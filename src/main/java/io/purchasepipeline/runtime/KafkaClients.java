@@ -102,8 +102,8 @@ public final class KafkaClients {
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         props.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Integer.toString(maxPollRecords));
-        props.putIfAbsent(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, "10000");
-        props.putIfAbsent(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, "3000");
+        props.putIfAbsent(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, StreamsSettings.SESSION_TIMEOUT_MS);
+        props.putIfAbsent(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, StreamsSettings.HEARTBEAT_INTERVAL_MS);
         return props;
     }
 

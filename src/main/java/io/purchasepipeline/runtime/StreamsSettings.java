@@ -20,6 +20,10 @@ public final class StreamsSettings {
     public static final String APPLICATION_ID = "purchase-pipeline";
     static final long STORE_CACHE_BYTES = 64L * 1024 * 1024;
     static final String STREAMS_PROTOCOL = "streams";
+    /** How soon a dead member is found: the stream threads' group, and the workers' (KafkaClients). */
+    static final String SESSION_TIMEOUT_MS = "10000";
+
+    static final String HEARTBEAT_INTERVAL_MS = "3000";
 
     private StreamsSettings() {}
 
@@ -67,8 +71,8 @@ public final class StreamsSettings {
         // protocol the app asks its streams group for (StreamsGroupSettings; the broker must allow
         // them, as BrokerSettings.streamsGroupDefaults does).
         props.put(StreamsConfig.GROUP_PROTOCOL_CONFIG, STREAMS_PROTOCOL);
-        props.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), "10000");
-        props.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG), "3000");
+        props.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), SESSION_TIMEOUT_MS);
+        props.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG), HEARTBEAT_INTERVAL_MS);
         // A killed instance's open transaction holds back the new owner of its tasks until the broker
         // aborts it: Kafka Streams' transaction.timeout.ms (10 s) after it began, found by the broker's
         // scan for timed-out transactions (every 10 s). A 6 s session, 1 s heartbeats and a 5 s transaction
