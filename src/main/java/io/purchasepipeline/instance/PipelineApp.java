@@ -23,6 +23,7 @@ import io.purchasepipeline.runtime.KafkaAvailability;
 import io.purchasepipeline.runtime.KafkaClients;
 import io.purchasepipeline.runtime.Probes;
 import io.purchasepipeline.runtime.RestoreProgress;
+import io.purchasepipeline.runtime.RestoreStalls;
 import io.purchasepipeline.runtime.RuntimeMetrics;
 import io.purchasepipeline.runtime.StreamsGroupSettings;
 import io.purchasepipeline.runtime.StreamsSettings;
@@ -70,6 +71,7 @@ public record PipelineApp(
         EbookWorker ebooks,
         MailSender mail,
         PaymentWorker payments,
+        RestoreStalls restoreStalls,
         Admin queryAdmin)
         implements AutoCloseable {
 
@@ -155,6 +157,8 @@ public record PipelineApp(
                 advertised,
                 MAX_STANDBY_LAG,
                 StorePartitions.ofChangelogs(queryAdmin, props.getProperty(StreamsConfig.APPLICATION_ID_CONFIG)));
+        // a restore that does not move is explained in the log: what holds its changelog back
+        final RestoreStalls restoreStalls = RestoreStalls.watch(restores, queryAdmin, bootstrapServers);
         metrics.bindAnalytics(() -> queries.getIfLocal(StoreNames.ANALYTICS, AnalyticsSnapshot.KEY));
         streams.start();
         final OperatorPage page = new OperatorPage(
@@ -199,6 +203,7 @@ public record PipelineApp(
                 ebooks,
                 mailSender,
                 paymentWorker,
+                restoreStalls,
                 queryAdmin);
     }
 
@@ -238,6 +243,7 @@ public record PipelineApp(
                 .withTimeout(Duration.ofSeconds(30)));
         stop.lap("stream tasks");
         publisher.close();
+        restoreStalls.close();
         queryAdmin.close();
         stop.lap("clients");
         LOG.info("Stopped in {}", stop);
