@@ -27,6 +27,7 @@ import io.purchasepipeline.runtime.RestoreStalls;
 import io.purchasepipeline.runtime.RuntimeMetrics;
 import io.purchasepipeline.runtime.StreamsGroupSettings;
 import io.purchasepipeline.runtime.StreamsSettings;
+import io.purchasepipeline.runtime.TopicProvisioner;
 import io.purchasepipeline.runtime.TopicWriter;
 import io.purchasepipeline.runtime.Tracing;
 import io.purchasepipeline.serdes.SeatResult;
@@ -43,6 +44,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -158,7 +160,13 @@ public record PipelineApp(
                 MAX_STANDBY_LAG,
                 StorePartitions.ofChangelogs(queryAdmin, props.getProperty(StreamsConfig.APPLICATION_ID_CONFIG)));
         // a restore that does not move is explained in the log: what holds its changelog back
-        final RestoreStalls restoreStalls = RestoreStalls.watch(restores, queryAdmin, bootstrapServers);
+        final String applicationId = props.getProperty(StreamsConfig.APPLICATION_ID_CONFIG);
+        final Set<String> appTopics = Set.copyOf(TopicProvisioner.topicNames());
+        final RestoreStalls restoreStalls = RestoreStalls.watch(
+                restores,
+                queryAdmin,
+                topic -> appTopics.contains(topic) || topic.startsWith(applicationId + "-"),
+                bootstrapServers);
         metrics.bindAnalytics(() -> queries.getIfLocal(StoreNames.ANALYTICS, AnalyticsSnapshot.KEY));
         streams.start();
         final OperatorPage page = new OperatorPage(

@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.AbortTransactionSpec;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.ListTransactionsOptions;
@@ -86,6 +87,7 @@ public final class OpenTransactions {
     /**
      * A transaction open on a partition.
      *
+     * @param coordinatorEpoch the coordinator epoch of its producer's last marker on the partition, -1 if none
      * @param transactionalId its producer's, or null when no coordinator lists the producer
      * @param coordinator what the coordinator says of the transactional id now, or null
      */
@@ -94,8 +96,21 @@ public final class OpenTransactions {
             int epoch,
             long startOffset,
             long lastWriteMs,
+            int coordinatorEpoch,
             String transactionalId,
             TransactionDescription coordinator) {
+
+        /**
+         * Whether nothing can end it but an abort by hand: its coordinator does not have it open on
+         * the partition and has moved on from it, to a later epoch of the same producer or to another
+         * producer of its transactional id, so no producer can write its end any more. (A transaction
+         * that no coordinator lists is not counted: its transactional id may merely have expired.)
+         */
+        public boolean abandoned(final TopicPartition partition) {
+            return coordinator != null
+                    && !coordinatorHasItOpenOn(partition)
+                    && (coordinator.producerId() != producerId || coordinator.producerEpoch() > epoch);
+        }
 
         /** Whether the coordinator has this producer's transaction open, with this partition in it. */
         public boolean coordinatorHasItOpenOn(final TopicPartition partition) {
@@ -171,6 +186,7 @@ public final class OpenTransactions {
                             producer.producerEpoch(),
                             producer.currentTransactionStartOffset().getAsLong(),
                             producer.lastTimestamp(),
+                            producer.coordinatorEpoch().orElse(-1),
                             transactionalId,
                             transactionalId == null ? null : descriptions.get(transactionalId)));
                 }
@@ -184,6 +200,19 @@ public final class OpenTransactions {
                             List.copyOf(open)));
         }
         return result;
+    }
+
+    /**
+     * Ends a transaction on one partition with an abort marker, as {@code kafka-transactions.sh abort}
+     * does: its records are skipped by every {@code read_committed} reader and the partition's last
+     * stable offset moves past it.
+     */
+    public static void abort(final Admin admin, final TopicPartition partition, final Open open, final Duration timeout)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        admin.abortTransaction(new AbortTransactionSpec(
+                        partition, open.producerId(), (short) open.epoch(), Math.max(0, open.coordinatorEpoch())))
+                .all()
+                .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     private static long left(final long deadline) {

@@ -85,6 +85,23 @@ class OpenTransactionsTest {
             assertThat(free.lastStable()).isEqualTo(free.highWatermark()).isEqualTo(7);
             assertThat(free.describe(System.currentTimeMillis(), kafka.bootstrapServers()))
                     .isEqualTo("last stable offset 7, high watermark 7; nothing held back");
+
+            // a transaction ended from outside, as an abandoned one is: the partition reads on past it
+            producer.beginTransaction();
+            producer.send(new ProducerRecord<>(CHANGELOG_0.topic(), "k5", "abandoned"));
+            producer.flush();
+            final OpenTransactions.Open open2 = OpenTransactions.of(admin, List.of(CHANGELOG_0), Duration.ofSeconds(30))
+                    .get(CHANGELOG_0)
+                    .open()
+                    .get(0);
+            OpenTransactions.abort(admin, CHANGELOG_0, open2, Duration.ofSeconds(30));
+            final OpenTransactions.Partition afterAbort = OpenTransactions.of(
+                            admin, List.of(CHANGELOG_0), Duration.ofSeconds(30))
+                    .get(CHANGELOG_0);
+            assertThat(afterAbort.open()).isEmpty();
+            assertThat(afterAbort.lastStable())
+                    .isEqualTo(afterAbort.highWatermark())
+                    .isEqualTo(9);
         }
     }
 
@@ -112,6 +129,18 @@ class OpenTransactionsTest {
                 .as("no coordinator lists it")
                 .isFalse();
 
+        // abandoned: its coordinator has moved on to a later epoch or another producer, so no marker will come
+        assertThat(open(ended).abandoned(CHANGELOG_0)).isTrue();
+        assertThat(open(anotherProducer).abandoned(CHANGELOG_0)).isTrue();
+        assertThat(open(ongoingHere).abandoned(CHANGELOG_0)).isFalse();
+        assertThat(open(aborting).abandoned(CHANGELOG_0)).isFalse();
+        assertThat(open(null).abandoned(CHANGELOG_0))
+                .as("its transactional id may have expired")
+                .isFalse();
+        assertThat(open(ongoingElsewhere).abandoned(CHANGELOG_0))
+                .as("the same epoch, open elsewhere: not moved on")
+                .isFalse();
+
         final OpenTransactions.Partition partition =
                 new OpenTransactions.Partition(CHANGELOG_0, 4, 9, List.of(open(ongoingHere), open(null)));
         assertThat(partition.hanging()).containsExactly(open(null));
@@ -127,6 +156,6 @@ class OpenTransactionsTest {
     }
 
     private static OpenTransactions.Open open(final TransactionDescription coordinator) {
-        return new OpenTransactions.Open(7, 3, 4, 0, coordinator == null ? null : "a-task-producer", coordinator);
+        return new OpenTransactions.Open(7, 3, 4, 0, 0, coordinator == null ? null : "a-task-producer", coordinator);
     }
 }

@@ -24,6 +24,9 @@ class RestoreStallsTest {
     private final RestoreProgress progress = new RestoreProgress(new SimpleMeterRegistry());
     private final AtomicLong now = new AtomicLong(1_000_000);
     private final List<List<TopicPartition>> asked = new ArrayList<>();
+    private final List<String> aborted = new ArrayList<>();
+    private final RestoreStalls.Aborter aborter =
+            (partition, transaction) -> aborted.add(partition + "@" + transaction.startOffset());
 
     /** The cluster's answer: a transaction of producer 7 open from offset 12, which its coordinator has ended. */
     private final RestoreStalls stalls = new RestoreStalls(
@@ -41,6 +44,7 @@ class RestoreStallsTest {
                                         3,
                                         12,
                                         now.get() - 180_000,
+                                        0,
                                         "purchase-pipeline-abc-1",
                                         new TransactionDescription(
                                                 1,
@@ -51,7 +55,10 @@ class RestoreStallsTest {
                                                 OptionalLong.empty(),
                                                 Set.of())))));
             },
+            List::of,
+            aborter,
             Duration.ofSeconds(30),
+            Duration.ofSeconds(60),
             now::get,
             "127.0.0.1:9092");
 
@@ -66,9 +73,9 @@ class RestoreStallsTest {
 
         now.addAndGet(1_000);
         try (LogCapture log = LogCapture.of(RestoreStalls.class, Level.WARN)) {
-            assertThat(stalls.check())
-                    .singleElement()
-                    .asString()
+            final List<String> lines = stalls.check();
+            assertThat(lines).hasSize(2);
+            assertThat(lines.get(0))
                     .startsWith("Restoring store order-status from " + STATUS_3
                             + " has not moved for 30 s (9 of 20 records from offset 0)")
                     .contains("last stable offset 12, high watermark 20")
@@ -76,13 +83,124 @@ class RestoreStallsTest {
                     .contains("which its coordinator has as CompleteAbort")
                     .contains("a hanging transaction")
                     .contains("abort --topic " + STATUS_3.topic() + " --partition 3 --start-offset 12");
-            assertThat(log.lines()).singleElement().asString().startsWith("WARN Restoring store order-status");
+            assertThat(lines.get(1))
+                    .isEqualTo("Aborted the abandoned transaction of producer 7 (epoch 3) on " + STATUS_3
+                            + " from offset 12, which its coordinator has moved on from (purchase-pipeline-abc-1: "
+                            + "CompleteAbort, producer 7, epoch 4): its partition can be read on past it");
+            assertThat(log.lines())
+                    .hasSize(2)
+                    .allSatisfy(line -> assertThat(line).startsWith("WARN "));
         }
         assertThat(asked).containsExactly(List.of(STATUS_3));
+        assertThat(aborted).containsExactly(STATUS_3 + "@12");
+    }
+
+    @Test
+    void theExplanationComesOncePerStall() {
+        final RestoreStalls explaining = new RestoreStalls(
+                progress,
+                partitions -> Map.of(STATUS_3, new OpenTransactions.Partition(STATUS_3, 12, 20, List.of())),
+                List::of,
+                aborter,
+                Duration.ofSeconds(30),
+                Duration.ofSeconds(60),
+                now::get,
+                "127.0.0.1:9092");
+        progress.onRestoreStart(STATUS_3, "order-status", 0, 20);
+        explaining.check();
+        now.addAndGet(30_000);
+        assertThat(explaining.check())
+                .singleElement()
+                .asString()
+                .endsWith("last stable offset 12, high watermark 20; no transaction open on it");
 
         now.addAndGet(60_000);
-        assertThat(stalls.check()).as("once per stall").isEmpty();
-        assertThat(asked).hasSize(1);
+        assertThat(explaining.check()).as("once per stall").isEmpty();
+        assertThat(aborted).isEmpty();
+    }
+
+    @Test
+    void onlyATransactionItsCoordinatorHasMovedOnFromAndSilentForAMinuteIsAborted() {
+        final TopicPartition other = new TopicPartition("purchase-pipeline-inventory-changelog", 0);
+        final TransactionDescription stillOpen = new TransactionDescription(
+                1, TransactionState.ONGOING, 9, 2, 10_000, OptionalLong.of(0), Set.of(STATUS_3));
+        final TransactionDescription movedOn =
+                new TransactionDescription(1, TransactionState.EMPTY, 8, 460, 10_000, OptionalLong.empty(), Set.of());
+        final RestoreStalls judging = new RestoreStalls(
+                progress,
+                partitions -> Map.of(
+                        STATUS_3,
+                        new OpenTransactions.Partition(
+                                STATUS_3,
+                                12,
+                                20,
+                                List.of(
+                                        // its coordinator still has it open here: its markers will come
+                                        new OpenTransactions.Open(9, 2, 12, 0, 0, "live-1", stillOpen),
+                                        // no coordinator lists it: its transactional id may only have expired
+                                        new OpenTransactions.Open(5, 1, 13, 0, 0, null, null),
+                                        // fenced by epoch 460, silent since the start
+                                        new OpenTransactions.Open(8, 6, 14, 0, 0, "fenced-1", movedOn),
+                                        // fenced too, but written to 30 s ago
+                                        new OpenTransactions.Open(
+                                                8, 5, 15, now.get() - 30_000, 0, "fenced-1", movedOn)))),
+                List::of,
+                aborter,
+                Duration.ofSeconds(30),
+                Duration.ofSeconds(60),
+                now::get,
+                "127.0.0.1:9092");
+        progress.onRestoreStart(STATUS_3, "order-status", 0, 20);
+        progress.onRestoreStart(other, "inventory", 0, 5);
+        judging.check();
+        now.addAndGet(30_000);
+        progress.onBatchRestored(other, "inventory", 2, 2);
+
+        judging.check();
+
+        assertThat(aborted).containsExactly(STATUS_3 + "@14");
+    }
+
+    @Test
+    void anAbortThatFailsIsSaidSo() {
+        final RestoreStalls failing = new RestoreStalls(
+                progress,
+                partitions -> Map.of(
+                        STATUS_3,
+                        new OpenTransactions.Partition(
+                                STATUS_3,
+                                12,
+                                20,
+                                List.of(new OpenTransactions.Open(
+                                        8,
+                                        6,
+                                        12,
+                                        0,
+                                        0,
+                                        "fenced-1",
+                                        new TransactionDescription(
+                                                1,
+                                                TransactionState.EMPTY,
+                                                8,
+                                                7,
+                                                10_000,
+                                                OptionalLong.empty(),
+                                                Set.of()))))),
+                List::of,
+                (partition, transaction) -> {
+                    throw new IllegalStateException("not the leader");
+                },
+                Duration.ofSeconds(30),
+                Duration.ofSeconds(60),
+                now::get,
+                "127.0.0.1:9092");
+        progress.onRestoreStart(STATUS_3, "order-status", 0, 20);
+        failing.check();
+        now.addAndGet(30_000);
+
+        assertThat(failing.check().get(1))
+                .startsWith("Could not abort the abandoned transaction of producer 8 (epoch 6)")
+                .endsWith(": java.lang.IllegalStateException: not the leader");
     }
 
     @Test
@@ -90,14 +208,14 @@ class RestoreStallsTest {
         progress.onRestoreStart(STATUS_3, "order-status", 0, 20);
         stalls.check();
         now.addAndGet(30_000);
-        assertThat(stalls.check()).hasSize(1);
+        assertThat(stalls.check()).first().asString().startsWith("Restoring store order-status");
 
         progress.onBatchRestored(STATUS_3, "order-status", 15, 15);
         assertThat(stalls.check()).isEmpty();
         now.addAndGet(20_000);
         assertThat(stalls.check()).as("moved 20 s ago").isEmpty();
         now.addAndGet(10_000);
-        assertThat(stalls.check()).singleElement().asString().contains("(15 of 20 records");
+        assertThat(stalls.check()).first().asString().contains("(15 of 20 records");
     }
 
     @Test
@@ -126,7 +244,10 @@ class RestoreStallsTest {
                 partitions -> {
                     throw new java.util.concurrent.TimeoutException("no answer");
                 },
+                List::of,
+                aborter,
                 Duration.ofSeconds(30),
+                Duration.ofSeconds(60),
                 now::get,
                 "127.0.0.1:9092");
         progress.onRestoreStart(STATUS_3, "order-status", 0, 20);
@@ -138,5 +259,40 @@ class RestoreStallsTest {
                 .asString()
                 .endsWith("has not moved for 45 s (0 of 20 records from offset 0): Kafka could not be asked why "
                         + "(java.util.concurrent.TimeoutException: no answer)");
+    }
+
+    @Test
+    void theSweepAbortsAbandonedTransactionsOnTheAppsTopicsWhateverIsRestoring() {
+        final TopicPartition results = new TopicPartition("reservation-results", 1);
+        final TransactionDescription movedOn =
+                new TransactionDescription(1, TransactionState.EMPTY, 2, 460, 10_000, OptionalLong.empty(), Set.of());
+        final RestoreStalls sweeping = new RestoreStalls(
+                progress,
+                partitions -> {
+                    asked.add(List.copyOf(partitions));
+                    return Map.of(
+                            results,
+                            new OpenTransactions.Partition(
+                                    results,
+                                    0,
+                                    1,
+                                    List.of(new OpenTransactions.Open(2, 6, 0, 0, 0, "fenced-1", movedOn))),
+                            STATUS_3,
+                            new OpenTransactions.Partition(STATUS_3, 7, 7, List.of()));
+                },
+                () -> List.of(results, STATUS_3),
+                aborter,
+                Duration.ofSeconds(30),
+                Duration.ofSeconds(60),
+                now::get,
+                "127.0.0.1:9092");
+
+        assertThat(sweeping.sweep())
+                .singleElement()
+                .asString()
+                .startsWith(
+                        "Aborted the abandoned transaction of producer 2 (epoch 6) on reservation-results-1 from offset 0");
+        assertThat(asked).containsExactly(List.of(results, STATUS_3));
+        assertThat(aborted).containsExactly("reservation-results-1@0");
     }
 }
