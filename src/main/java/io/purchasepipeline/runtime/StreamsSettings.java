@@ -78,10 +78,12 @@ public final class StreamsSettings {
         // aborts it, transaction.timeout.ms after it began (Kafka Streams' 10 s), found by the broker's
         // scan for timed-out transactions (every second on the local brokers:
         // BrokerSettings.failoverDefaults). 5 s keeps the abort within the failure detection above:
-        // bench/failover, 7.6 s from kill -9 to the victim's orders ending again, against 14.5 s with
+        // bench/failover, 7.4-7.9 s from kill -9 to the victim's orders ending again, against 12.6 s with
         // 10 s sessions and transactions. A transaction lasts one commit interval (100 ms); on a
         // cluster whose brokers take longer than 5 s to elect a new leader (Kafka's
-        // broker.session.timeout.ms is 9 s) give it more in --kafka-config (docs/reliability.md).
+        // broker.session.timeout.ms is 9 s) give it more in --kafka-config (docs/reliability.md). A
+        // transaction aborted by a broker that restarted and whose markers never came holds its partitions
+        // for good: RestoreStalls ends it.
         props.put(StreamsConfig.producerPrefix(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG), "5000");
         // a warm copy of every store on another instance: failover without a full restore (under the
         // streams protocol the group's streams.num.standby.replicas decides: StreamsGroupSettings
