@@ -29,38 +29,19 @@ class RestoreStallsTest {
             (partition, transaction) -> aborted.add(partition + "@" + transaction.startOffset());
 
     /** The cluster's answer: a transaction of producer 7 open from offset 12, which its coordinator has ended. */
-    private final RestoreStalls stalls = new RestoreStalls(
-            progress,
+    private final RestoreStalls stalls = stalls(
             partitions -> {
                 asked.add(List.copyOf(partitions));
-                return Map.of(
-                        STATUS_3,
-                        new OpenTransactions.Partition(
-                                STATUS_3,
-                                12,
-                                20,
-                                List.of(new OpenTransactions.Open(
-                                        7,
-                                        3,
-                                        12,
-                                        now.get() - 180_000,
-                                        0,
-                                        "purchase-pipeline-abc-1",
-                                        new TransactionDescription(
-                                                1,
-                                                TransactionState.COMPLETE_ABORT,
-                                                7,
-                                                4,
-                                                5_000,
-                                                OptionalLong.empty(),
-                                                Set.of())))));
+                return statusHeldBy(
+                        7,
+                        3,
+                        now.get() - 180_000,
+                        "purchase-pipeline-abc-1",
+                        new TransactionDescription(
+                                1, TransactionState.COMPLETE_ABORT, 7, 4, 5_000, OptionalLong.empty(), Set.of()));
             },
             List::of,
-            aborter,
-            Duration.ofSeconds(30),
-            Duration.ofSeconds(60),
-            now::get,
-            "127.0.0.1:9092");
+            aborter);
 
     @Test
     void aRestoreThatDoesNotMoveIsExplainedOnceWithWhatHoldsItsChangelog() {
@@ -97,15 +78,10 @@ class RestoreStallsTest {
 
     @Test
     void theExplanationComesOncePerStall() {
-        final RestoreStalls explaining = new RestoreStalls(
-                progress,
+        final RestoreStalls explaining = stalls(
                 partitions -> Map.of(STATUS_3, new OpenTransactions.Partition(STATUS_3, 12, 20, List.of())),
                 List::of,
-                aborter,
-                Duration.ofSeconds(30),
-                Duration.ofSeconds(60),
-                now::get,
-                "127.0.0.1:9092");
+                aborter);
         progress.onRestoreStart(STATUS_3, "order-status", 0, 20);
         explaining.check();
         now.addAndGet(30_000);
@@ -126,8 +102,7 @@ class RestoreStallsTest {
                 1, TransactionState.ONGOING, 9, 2, 10_000, OptionalLong.of(0), Set.of(STATUS_3));
         final TransactionDescription movedOn =
                 new TransactionDescription(1, TransactionState.EMPTY, 8, 460, 10_000, OptionalLong.empty(), Set.of());
-        final RestoreStalls judging = new RestoreStalls(
-                progress,
+        final RestoreStalls judging = stalls(
                 partitions -> Map.of(
                         STATUS_3,
                         new OpenTransactions.Partition(
@@ -145,11 +120,7 @@ class RestoreStallsTest {
                                         new OpenTransactions.Open(
                                                 8, 5, 15, now.get() - 30_000, 0, "fenced-1", movedOn)))),
                 List::of,
-                aborter,
-                Duration.ofSeconds(30),
-                Duration.ofSeconds(60),
-                now::get,
-                "127.0.0.1:9092");
+                aborter);
         progress.onRestoreStart(STATUS_3, "order-status", 0, 20);
         progress.onRestoreStart(other, "inventory", 0, 5);
         judging.check();
@@ -163,37 +134,18 @@ class RestoreStallsTest {
 
     @Test
     void anAbortThatFailsIsSaidSo() {
-        final RestoreStalls failing = new RestoreStalls(
-                progress,
-                partitions -> Map.of(
-                        STATUS_3,
-                        new OpenTransactions.Partition(
-                                STATUS_3,
-                                12,
-                                20,
-                                List.of(new OpenTransactions.Open(
-                                        8,
-                                        6,
-                                        12,
-                                        0,
-                                        0,
-                                        "fenced-1",
-                                        new TransactionDescription(
-                                                1,
-                                                TransactionState.EMPTY,
-                                                8,
-                                                7,
-                                                10_000,
-                                                OptionalLong.empty(),
-                                                Set.of()))))),
+        final RestoreStalls failing = stalls(
+                partitions -> statusHeldBy(
+                        8,
+                        6,
+                        0,
+                        "fenced-1",
+                        new TransactionDescription(
+                                1, TransactionState.EMPTY, 8, 7, 10_000, OptionalLong.empty(), Set.of())),
                 List::of,
                 (partition, transaction) -> {
                     throw new IllegalStateException("not the leader");
-                },
-                Duration.ofSeconds(30),
-                Duration.ofSeconds(60),
-                now::get,
-                "127.0.0.1:9092");
+                });
         progress.onRestoreStart(STATUS_3, "order-status", 0, 20);
         failing.check();
         now.addAndGet(30_000);
@@ -239,17 +191,12 @@ class RestoreStallsTest {
 
     @Test
     void aClusterThatCannotBeAskedIsSaidSo() {
-        final RestoreStalls unanswered = new RestoreStalls(
-                progress,
+        final RestoreStalls unanswered = stalls(
                 partitions -> {
                     throw new java.util.concurrent.TimeoutException("no answer");
                 },
                 List::of,
-                aborter,
-                Duration.ofSeconds(30),
-                Duration.ofSeconds(60),
-                now::get,
-                "127.0.0.1:9092");
+                aborter);
         progress.onRestoreStart(STATUS_3, "order-status", 0, 20);
         unanswered.check();
         now.addAndGet(45_000);
@@ -266,8 +213,7 @@ class RestoreStallsTest {
         final TopicPartition results = new TopicPartition("reservation-results", 1);
         final TransactionDescription movedOn =
                 new TransactionDescription(1, TransactionState.EMPTY, 2, 460, 10_000, OptionalLong.empty(), Set.of());
-        final RestoreStalls sweeping = new RestoreStalls(
-                progress,
+        final RestoreStalls sweeping = stalls(
                 partitions -> {
                     asked.add(List.copyOf(partitions));
                     return Map.of(
@@ -281,11 +227,7 @@ class RestoreStallsTest {
                             new OpenTransactions.Partition(STATUS_3, 7, 7, List.of()));
                 },
                 () -> List.of(results, STATUS_3),
-                aborter,
-                Duration.ofSeconds(30),
-                Duration.ofSeconds(60),
-                now::get,
-                "127.0.0.1:9092");
+                aborter);
 
         assertThat(sweeping.sweep())
                 .singleElement()
@@ -294,5 +236,38 @@ class RestoreStallsTest {
                         "Aborted the abandoned transaction of producer 2 (epoch 6) on reservation-results-1 from offset 0");
         assertThat(asked).containsExactly(List.of(results, STATUS_3));
         assertThat(aborted).containsExactly("reservation-results-1@0");
+    }
+
+    /** A watcher of {@link #progress} on the test's clock: stalled after 30 s, abandoned after 60 s of silence. */
+    private RestoreStalls stalls(
+            final RestoreStalls.Inspector inspector,
+            final RestoreStalls.AppPartitions appPartitions,
+            final RestoreStalls.Aborter aborter) {
+        return new RestoreStalls(
+                progress,
+                inspector,
+                appPartitions,
+                aborter,
+                Duration.ofSeconds(30),
+                Duration.ofSeconds(60),
+                now::get,
+                "127.0.0.1:9092");
+    }
+
+    /** {@link #STATUS_3} held from offset 12 (of 20) by one producer's open transaction. */
+    private static Map<TopicPartition, OpenTransactions.Partition> statusHeldBy(
+            final long producerId,
+            final int epoch,
+            final long lastWriteMs,
+            final String transactionalId,
+            final TransactionDescription coordinator) {
+        return Map.of(
+                STATUS_3,
+                new OpenTransactions.Partition(
+                        STATUS_3,
+                        12,
+                        20,
+                        List.of(new OpenTransactions.Open(
+                                producerId, epoch, 12, lastWriteMs, 0, transactionalId, coordinator))));
     }
 }
