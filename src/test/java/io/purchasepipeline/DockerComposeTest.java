@@ -108,15 +108,12 @@ class DockerComposeTest {
 
     @Test
     void configuresTheStreamsRebalanceProtocolAsTheLocalBrokersDo() {
-        final Map<String, String> expected = BrokerSettings.failoverDefaults().entrySet().stream()
+        final Map<String, String> expected = BrokerSettings.streamsGroupDefaults().entrySet().stream()
                 .collect(Collectors.toMap(
                         setting -> "KAFKA_"
                                 + setting.getKey().toUpperCase(Locale.ROOT).replace('.', '_'),
                         Map.Entry::getValue));
-        assertThat(expected)
-                .containsKeys(
-                        "KAFKA_GROUP_STREAMS_SESSION_TIMEOUT_MS",
-                        "KAFKA_TRANSACTION_ABORT_TIMED_OUT_TRANSACTION_CLEANUP_INTERVAL_MS");
+        assertThat(expected).containsKey("KAFKA_GROUP_STREAMS_SESSION_TIMEOUT_MS");
         assertThat(brokers.values())
                 .allSatisfy(broker -> assertThat(env(broker)).containsAllEntriesOf(expected));
     }

@@ -93,10 +93,9 @@ public final class InJvmPipeline implements AutoCloseable {
                 .setConfigProp("transaction.state.log.min.isr", "1")
                 .setConfigProp("transaction.state.log.num.partitions", "3")
                 .setConfigProp("group.initial.rebalance.delay.ms", "0");
-        // the failover settings of the embedded broker and the local cluster (the streams protocol's and
-        // the scan for timed-out transactions), except the standby count, which the app sets on its own
-        // group (StreamsGroupSettings)
-        BrokerSettings.failoverDefaults().forEach((key, value) -> {
+        // the streams protocol's broker settings of the embedded broker and the local cluster, except
+        // the standby count, which the app sets on its own group (StreamsGroupSettings)
+        BrokerSettings.streamsGroupDefaults().forEach((key, value) -> {
             if (!key.equals("group.streams.num.standby.replicas")) {
                 builder.setConfigProp(key, value);
             }

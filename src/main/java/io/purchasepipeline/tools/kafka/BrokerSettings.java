@@ -57,22 +57,7 @@ public final class BrokerSettings {
             props.put("broker.heartbeat.interval.ms", "500");
             props.put("broker.session.timeout.ms", "3000");
         }
-        props.putAll(failoverDefaults());
-        return props;
-    }
-
-    /**
-     * What a failover waits for on the broker's side: the streams group's failure detection and
-     * standby ({@link #streamsGroupDefaults()}), and how soon a dead instance's open transaction is
-     * aborted. Under exactly-once the new owner of a task can neither read its input's committed
-     * offsets nor have its output read past the dead transaction until the coordinator aborts it: the
-     * producer's {@code transaction.timeout.ms} (5 s, StreamsSettings) after it began, found by a scan
-     * every {@code transaction.abort.timed.out.transaction.cleanup.interval.ms} (Kafka's 10 s; here
-     * 1 s, so the abort comes at 5-6 s instead of 5-15 s). bench/failover measures the whole.
-     */
-    public static Map<String, String> failoverDefaults() {
-        final Map<String, String> props = new LinkedHashMap<>(streamsGroupDefaults());
-        props.put("transaction.abort.timed.out.transaction.cleanup.interval.ms", "1000");
+        props.putAll(streamsGroupDefaults());
         return props;
     }
 
@@ -80,15 +65,14 @@ public final class BrokerSettings {
      * The broker side of the streams rebalance protocol (KIP-1071), which the app can use: under it
      * the broker, not the client, decides when a member is dead and how many standby replicas a group
      * gets. Kafka's defaults (a 45 s session, no standby) would leave a killed instance's tasks idle
-     * for 45 s and restore them from the changelogs; these detect it in 6 s (heartbeats every second,
-     * which also bring the survivors its tasks)
+     * for 45 s and restore them from the changelogs; these detect it in 10 s (heartbeats every 3 s)
      * and keep one warm copy (docs/reliability.md). The app also asks its own group for its standby count.
      */
     public static Map<String, String> streamsGroupDefaults() {
         final Map<String, String> props = new LinkedHashMap<>();
-        props.put("group.streams.session.timeout.ms", "6000");
+        props.put("group.streams.session.timeout.ms", "10000");
         props.put("group.streams.min.session.timeout.ms", "6000");
-        props.put("group.streams.heartbeat.interval.ms", "1000");
+        props.put("group.streams.heartbeat.interval.ms", "3000");
         props.put("group.streams.min.heartbeat.interval.ms", "1000");
         props.put("group.streams.num.standby.replicas", "1");
         // as group.initial.rebalance.delay.ms above: no herd of instances to wait for
