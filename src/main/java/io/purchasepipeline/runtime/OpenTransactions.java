@@ -101,10 +101,11 @@ public final class OpenTransactions {
             TransactionDescription coordinator) {
 
         /**
-         * Whether nothing can end it but an abort by hand: its coordinator does not have it open on
-         * the partition and has moved on from it, to a later epoch of the same producer or to another
-         * producer of its transactional id, so no producer can write its end any more. (A transaction
-         * that no coordinator lists is not counted: its transactional id may merely have expired.)
+         * Whether its coordinator has aborted it without its marker reaching the partition: the
+         * coordinator does not have it open on the partition and has moved on from it, to a later
+         * epoch of the same producer or to another producer of its transactional id, and will write
+         * no marker for it any more. (A transaction that no coordinator lists is not counted: its
+         * transactional id may merely have expired.)
          */
         public boolean abandoned(final TopicPartition partition) {
             return coordinator != null
