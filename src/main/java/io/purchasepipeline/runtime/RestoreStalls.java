@@ -158,9 +158,7 @@ public final class RestoreStalls implements AutoCloseable {
         try {
             described = inspector.inspect(appPartitions.list());
         } catch (Exception e) {
-            if (e instanceof InterruptedException) {
-                Thread.currentThread().interrupt();
-            }
+            keepInterrupt(e);
             LOG.debug("Could not look for abandoned transactions", e);
             return List.of();
         }
@@ -210,9 +208,7 @@ public final class RestoreStalls implements AutoCloseable {
             why = inspector.inspect(
                     stalled.stream().map(RestoreStalls::partition).toList());
         } catch (Exception e) {
-            if (e instanceof InterruptedException) {
-                Thread.currentThread().interrupt();
-            }
+            keepInterrupt(e);
             why = Map.of();
             failure = "Kafka could not be asked why (" + e + ")";
         }
@@ -254,10 +250,15 @@ public final class RestoreStalls implements AutoCloseable {
             aborter.abort(partition, transaction);
             return warn("Aborted " + which + ": its partition can be read on past it");
         } catch (Exception e) {
-            if (e instanceof InterruptedException) {
-                Thread.currentThread().interrupt();
-            }
+            keepInterrupt(e);
             return warn("Could not abort " + which + ": " + e);
+        }
+    }
+
+    /** An interrupted call to Kafka leaves the thread interrupted, so that a stop still stops it. */
+    private static void keepInterrupt(final Exception e) {
+        if (e instanceof InterruptedException) {
+            Thread.currentThread().interrupt();
         }
     }
 
