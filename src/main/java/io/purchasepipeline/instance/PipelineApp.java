@@ -27,6 +27,7 @@ import io.purchasepipeline.runtime.RestoreStalls;
 import io.purchasepipeline.runtime.RuntimeMetrics;
 import io.purchasepipeline.runtime.StreamsGroupSettings;
 import io.purchasepipeline.runtime.StreamsSettings;
+import io.purchasepipeline.runtime.TimedOutTransactions;
 import io.purchasepipeline.runtime.TopicProvisioner;
 import io.purchasepipeline.runtime.TopicWriter;
 import io.purchasepipeline.runtime.Tracing;
@@ -49,6 +50,7 @@ import java.util.concurrent.Executors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.streams.CloseOptions;
@@ -74,6 +76,7 @@ public record PipelineApp(
         MailSender mail,
         PaymentWorker payments,
         RestoreStalls restoreStalls,
+        TimedOutTransactions timedOutTransactions,
         Admin queryAdmin)
         implements AutoCloseable {
 
@@ -167,6 +170,9 @@ public record PipelineApp(
                 queryAdmin,
                 topic -> appTopics.contains(topic) || topic.startsWith(applicationId + "-"),
                 bootstrapServers);
+        // a killed instance's (or worker's) open transaction is aborted as soon as it times out
+        final TimedOutTransactions timedOutTransactions = TimedOutTransactions.watch(
+                queryAdmin, TimedOutTransactions.ofApp(applicationId), shortestTransactionTimeout(props));
         metrics.bindAnalytics(() -> queries.getIfLocal(StoreNames.ANALYTICS, AnalyticsSnapshot.KEY));
         streams.start();
         final OperatorPage page = new OperatorPage(
@@ -212,7 +218,15 @@ public record PipelineApp(
                 mailSender,
                 paymentWorker,
                 restoreStalls,
+                timedOutTransactions,
                 queryAdmin);
+    }
+
+    /** The shortest timeout of the app's transactions: the stream threads' (Kafka Streams' 10 s if not set) or the payment worker's. */
+    static Duration shortestTransactionTimeout(final Properties props) {
+        final Duration streams = Duration.ofMillis(Long.parseLong(
+                props.getProperty(StreamsConfig.producerPrefix(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG), "10000")));
+        return streams.compareTo(PaymentWorker.TRANSACTION_TIMEOUT) < 0 ? streams : PaymentWorker.TRANSACTION_TIMEOUT;
     }
 
     /** Stops, leaving the group: its tasks move to the other instances at once. */
@@ -252,6 +266,7 @@ public record PipelineApp(
         stop.lap("stream tasks");
         publisher.close();
         restoreStalls.close();
+        timedOutTransactions.close();
         queryAdmin.close();
         stop.lap("clients");
         LOG.info("Stopped in {}", stop);

@@ -85,12 +85,12 @@ public final class PaymentWorker implements AutoCloseable {
     /** While calls are out, the loop comes back this often to commit what was answered. */
     private static final Duration BUSY_POLL = Duration.ofMillis(5);
     /**
-     * A worker killed inside a commit holds up readers of its partitions this long at most (plus the
-     * broker's scan for timed-out transactions): the orders whose answers share a partition with that
-     * open transaction wait for its abort, so it is no longer than the stream threads'
-     * (StreamsSettings). A transaction here lasts one send of answers and a commit.
+     * A worker killed inside a commit holds up readers of its partitions this long at most (plus up to
+     * a second for the pipeline's own scan for timed-out transactions, TimedOutTransactions): the orders whose
+     * answers share a partition with that open transaction wait for its abort, so it is as short as
+     * the stream threads' (StreamsSettings). A transaction here lasts one send of answers and a commit.
      */
-    private static final Duration TRANSACTION_TIMEOUT = Duration.ofSeconds(10);
+    public static final Duration TRANSACTION_TIMEOUT = Duration.ofSeconds(5);
 
     private static final Duration STOP_WAIT = Duration.ofSeconds(30);
 
@@ -368,7 +368,7 @@ public final class PaymentWorker implements AutoCloseable {
         }
     }
 
-    private static Properties consumerProps(final KafkaClients clients, final Settings settings) {
+    static Properties consumerProps(final KafkaClients clients, final Settings settings) {
         // enough to keep every call busy without reading far ahead of them
         return clients.groupConsumer(GROUP_ID, Math.max(settings.concurrency(), 50));
     }

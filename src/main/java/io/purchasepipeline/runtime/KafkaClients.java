@@ -90,7 +90,7 @@ public final class KafkaClients {
      * A worker's consumer: a member of {@code groupId}, whose positions only its transactions commit,
      * reading committed records from the beginning of what the group has not read. Partitions move
      * cooperatively: those that stay with a member keep what it loaded for them through a rebalance.
-     * A member that dies is found in 10 s, as a stream thread is (StreamsSettings), unless the
+     * A member that dies is found in 6 s, as a stream thread is (StreamsSettings), unless the
      * client settings say otherwise: a killed instance's workers stay in their groups until their
      * sessions end, and a group in a rebalance refuses the commits of every other member meanwhile
      * (with the consumer's 45 s, bench/failover saw the survivors' mail senders fail their commits

@@ -21,9 +21,9 @@ public final class StreamsSettings {
     static final long STORE_CACHE_BYTES = 64L * 1024 * 1024;
     static final String STREAMS_PROTOCOL = "streams";
     /** How soon a dead member is found: the stream threads' group, and the workers' (KafkaClients). */
-    static final String SESSION_TIMEOUT_MS = "10000";
+    static final String SESSION_TIMEOUT_MS = "6000";
 
-    static final String HEARTBEAT_INTERVAL_MS = "3000";
+    static final String HEARTBEAT_INTERVAL_MS = "1000";
 
     private StreamsSettings() {}
 
@@ -67,22 +67,25 @@ public final class StreamsSettings {
         // (RebalanceQueriesTest). It needs Kafka 4.2 or later; its warm-ups are the broker's (Kafka 4.4:
         // group configs streams.num.warmup.replicas, streams.acceptable.recovery.lag). The classic
         // protocol: group.protocol=classic in --kafka-config. Either way a failed instance is found
-        // in 10 s instead of Kafka's 45 s: the main consumer's settings below, which under the streams
+        // in 6 s instead of Kafka's 45 s, and the others hear of its tasks within a second (a heartbeat
+        // carries the new assignment): the main consumer's settings below, which under the streams
         // protocol the app asks its streams group for (StreamsGroupSettings; the broker must allow
         // them, as BrokerSettings.streamsGroupDefaults does).
         props.put(StreamsConfig.GROUP_PROTOCOL_CONFIG, STREAMS_PROTOCOL);
         props.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), SESSION_TIMEOUT_MS);
         props.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG), HEARTBEAT_INTERVAL_MS);
-        // A killed instance's open transaction holds back the new owner of its tasks until the broker
-        // aborts it: Kafka Streams' transaction.timeout.ms (10 s) after it began, found by the broker's
-        // scan for timed-out transactions (every 10 s). A 6 s session, 1 s heartbeats, a 5 s transaction
-        // timeout and brokers scanning every second fail over in 8 s (docs/reliability.md) but are not
-        // the default: on Kafka 4.4.0 a single broker scanning every second aborts, when it restarts,
-        // the transactions that timed out while it was down before its listener is up, and their
-        // markers are lost (AbandonedTransactionsOnBrokerTest); the producer's next transaction on
-        // such a partition then commits the abandoned records with its own (EmbeddedDefaultTest saw
-        // orders end twice), or, where it writes nothing more, the partition is held until
-        // RestoreStalls aborts them.
+        // A killed instance's open transaction holds back the new owner of its tasks until its
+        // coordinator aborts it, transaction.timeout.ms after it began (Kafka Streams' 10 s). The
+        // brokers look for timed-out transactions every 10 s; the app does it for its own every
+        // second (TimedOutTransactions, which fences them), so 5 s keeps the abort within the failure
+        // detection above (docs/reliability.md). (The brokers' own scan every second did the same for
+        // a night and breaks exactly-once on Kafka 4.4.0 after a broker restart:
+        // AbandonedTransactionsOnBrokerTest.) A transaction lasts one commit interval (100 ms); on a
+        // cluster whose brokers take longer than 5 s to elect a new leader (Kafka's
+        // broker.session.timeout.ms is 9 s) give it more in --kafka-config (docs/reliability.md). A
+        // transaction aborted by a broker that restarted and whose markers never came holds its
+        // partitions for good: RestoreStalls ends it.
+        props.put(StreamsConfig.producerPrefix(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG), "5000");
         // a warm copy of every store on another instance: failover without a full restore (under the
         // streams protocol the group's streams.num.standby.replicas decides: StreamsGroupSettings
         // sets it to this)

@@ -49,7 +49,7 @@ class StaticMembershipTest {
                 i -> Map.of(
                         ConsumerConfig.GROUP_INSTANCE_ID_CONFIG,
                         "instance-" + i,
-                        // long enough for a restart on a busy two-core machine (the shipped 10 s is not: a
+                        // long enough for a restart on a busy two-core machine (the shipped 6 s is not, nor was 10 s: a
                         // restart took 11 s there from the last heartbeat to the join); the behaviour under
                         // test is the same whatever the timeout: back within it, nothing moves. The app asks
                         // its streams group for it (StreamsGroupSettings).

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.purchasepipeline.instance.InJvmPipeline;
 import io.purchasepipeline.runtime.DeadLetters;
 import io.purchasepipeline.runtime.KafkaClients;
+import io.purchasepipeline.runtime.StreamsSettings;
 import io.purchasepipeline.runtime.TopicProvisioner;
 import io.purchasepipeline.serdes.CorrelationId;
 import io.purchasepipeline.serdes.PaymentOperation;
@@ -15,6 +16,7 @@ import io.purchasepipeline.serdes.Topics;
 import io.purchasepipeline.tools.kafka.KafkaTestClients;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,6 +37,7 @@ import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -46,6 +49,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
+import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -431,6 +435,22 @@ class PaymentWorkerTest {
             assertThat(System.nanoTime()).as("waited %s", WAIT).isLessThan(deadline);
             Thread.sleep(100);
         }
+    }
+
+    /** A killed worker's partitions and its open transaction are let go as soon as a stream thread's. */
+    @Test
+    void aDeadWorkerIsFoundAndItsTransactionAbortedWithinTheStreamThreadsTimes() {
+        final Properties consumer =
+                PaymentWorker.consumerProps(KafkaClients.of(clientProps()), PaymentWorker.Settings.DEFAULT);
+        final Properties streams = StreamsSettings.of("localhost:9092", Path.of("unused"), Map.of());
+
+        assertThat(consumer.get(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG))
+                .isEqualTo(streams.get(StreamsConfig.mainConsumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG)))
+                .isEqualTo("6000");
+        assertThat(consumer.get(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG)).isEqualTo("1000");
+        assertThat(Long.toString(PaymentWorker.TRANSACTION_TIMEOUT.toMillis()))
+                .isEqualTo(streams.get(StreamsConfig.producerPrefix(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG)))
+                .isEqualTo("5000");
     }
 
     private static Properties clientProps() {

@@ -13,6 +13,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.streams.KafkaStreams;
@@ -33,21 +34,31 @@ class StreamsGroupSettingsTest {
     Path stateDir;
 
     @Test
-    void productionSettingsDetectAFailedInstanceInTenSecondsAndKeepOneStandby() {
+    void productionSettingsDetectAFailedInstanceInSixSecondsAndKeepOneStandby() {
         final Properties props = StreamsSettings.of("localhost:9092", stateDir, Map.of());
 
         assertThat(props)
                 .containsEntry(StreamsConfig.GROUP_PROTOCOL_CONFIG, "streams")
-                .containsEntry(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, "1");
-        // the broker's side of the streams protocol: a failed instance found in 10 s, one standby
+                .containsEntry(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, "1")
+                .containsEntry(StreamsConfig.mainConsumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), "6000")
+                .containsEntry(StreamsConfig.mainConsumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG), "1000")
+                // a dead instance's open transaction is aborted within the failure detection
+                .containsEntry(StreamsConfig.producerPrefix(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG), "5000");
+        // the broker's side: a failed instance found in 6 s, one standby; the scan for timed-out
+        // transactions stays Kafka's (TimedOutTransactions does it every second for the app's own)
         assertThat(BrokerSettings.streamsGroupDefaults())
-                .containsEntry("group.streams.session.timeout.ms", "10000")
+                .containsEntry("group.streams.session.timeout.ms", "6000")
+                .containsEntry("group.streams.heartbeat.interval.ms", "1000")
                 .containsEntry("group.streams.num.standby.replicas", "1");
+        assertThat(BrokerSettings.clusterDefaults(1))
+                .containsAllEntriesOf(BrokerSettings.streamsGroupDefaults())
+                .doesNotContainKey("transaction.abort.timed.out.transaction.cleanup.interval.ms");
+        assertThat(BrokerSettings.clusterDefaults(3)).containsAllEntriesOf(BrokerSettings.streamsGroupDefaults());
         // the classic protocol stays one setting away, with the same failure detection
         assertThat(StreamsSettings.of(
                         "localhost:9092", stateDir, Map.of(StreamsConfig.GROUP_PROTOCOL_CONFIG, "classic")))
                 .containsEntry(StreamsConfig.GROUP_PROTOCOL_CONFIG, "classic")
-                .containsEntry(StreamsConfig.mainConsumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), "10000");
+                .containsEntry(StreamsConfig.mainConsumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), "6000");
     }
 
     @Test
@@ -66,9 +77,9 @@ class StreamsGroupSettingsTest {
             assertThat(StreamsGroupSettings.apply(admin, streams)).isEqualTo(1);
             awaitGroupStandbyReplicas(admin, "1");
             // and the app's failure detection, which the main consumer's settings say under either protocol
-            assertThat(groupConfig(admin, StreamsGroupSettings.SESSION_TIMEOUT)).isEqualTo("10000");
+            assertThat(groupConfig(admin, StreamsGroupSettings.SESSION_TIMEOUT)).isEqualTo("6000");
             assertThat(groupConfig(admin, StreamsGroupSettings.HEARTBEAT_INTERVAL))
-                    .isEqualTo("3000");
+                    .isEqualTo("1000");
 
             // asked again (a second instance starting), the answer stays
             assertThat(StreamsGroupSettings.apply(admin, streams)).isEqualTo(1);

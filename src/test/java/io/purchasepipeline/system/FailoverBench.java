@@ -177,8 +177,8 @@ class FailoverBench {
      * protocols fail over to a warm copy.
      */
     private static List<Scenario> scenarios() {
-        // the local brokers ship the 10 s settings (BrokerSettings.streamsGroupDefaults): the 45 s scenario
-        // puts Kafka's own defaults back
+        // the local brokers ship the 6 s settings (BrokerSettings.streamsGroupDefaults): the 45 s scenario
+        // puts Kafka's own defaults back, the 10 s one the app's earlier settings
         final Map<String, String> streamsStandby =
                 new LinkedHashMap<>(Map.of("group.streams.num.standby.replicas", "1"));
         streamsStandby.put("group.streams.min.session.timeout.ms", "45000");

@@ -65,14 +65,14 @@ public final class BrokerSettings {
      * The broker side of the streams rebalance protocol (KIP-1071), which the app can use: under it
      * the broker, not the client, decides when a member is dead and how many standby replicas a group
      * gets. Kafka's defaults (a 45 s session, no standby) would leave a killed instance's tasks idle
-     * for 45 s and restore them from the changelogs; these detect it in 10 s (heartbeats every 3 s)
-     * and keep one warm copy (docs/reliability.md). The app also asks its own group for its standby count.
+     * for 45 s and restore them from the changelogs; these detect it in 6 s (heartbeats every second,
+     * which also bring the survivors its tasks) and keep one warm copy (docs/reliability.md). The app also asks its own group for its standby count.
      */
     public static Map<String, String> streamsGroupDefaults() {
         final Map<String, String> props = new LinkedHashMap<>();
-        props.put("group.streams.session.timeout.ms", "10000");
+        props.put("group.streams.session.timeout.ms", "6000");
         props.put("group.streams.min.session.timeout.ms", "6000");
-        props.put("group.streams.heartbeat.interval.ms", "3000");
+        props.put("group.streams.heartbeat.interval.ms", "1000");
         props.put("group.streams.min.heartbeat.interval.ms", "1000");
         props.put("group.streams.num.standby.replicas", "1");
         // as group.initial.rebalance.delay.ms above: no herd of instances to wait for
