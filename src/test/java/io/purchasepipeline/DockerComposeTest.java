@@ -107,13 +107,16 @@ class DockerComposeTest {
     }
 
     @Test
-    void configuresTheStreamsRebalanceProtocolAsTheLocalBrokersDo() {
-        final Map<String, String> expected = BrokerSettings.streamsGroupDefaults().entrySet().stream()
+    void configuresTheStreamsAndConsumerRebalanceProtocolsAsTheLocalBrokersDo() {
+        final Map<String, String> groups = new java.util.LinkedHashMap<>(BrokerSettings.streamsGroupDefaults());
+        groups.putAll(BrokerSettings.consumerGroupDefaults());
+        final Map<String, String> expected = groups.entrySet().stream()
                 .collect(Collectors.toMap(
                         setting -> "KAFKA_"
                                 + setting.getKey().toUpperCase(Locale.ROOT).replace('.', '_'),
                         Map.Entry::getValue));
-        assertThat(expected).containsKey("KAFKA_GROUP_STREAMS_SESSION_TIMEOUT_MS");
+        assertThat(expected)
+                .containsKeys("KAFKA_GROUP_STREAMS_SESSION_TIMEOUT_MS", "KAFKA_GROUP_CONSUMER_SESSION_TIMEOUT_MS");
         assertThat(brokers.values())
                 .allSatisfy(broker -> assertThat(env(broker)).containsAllEntriesOf(expected));
     }

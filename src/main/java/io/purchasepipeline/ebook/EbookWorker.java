@@ -108,6 +108,7 @@ public final class EbookWorker implements AutoCloseable {
             final String transactionalId,
             final EbookLibrary library,
             final OpenTelemetry telemetry) {
+        clients.askGroupForItsSettings(GROUP_ID);
         final EbookWorker worker = new EbookWorker(
                 // a few seconds of PDFs per transaction, far inside max.poll.interval.ms
                 new KafkaConsumer<>(

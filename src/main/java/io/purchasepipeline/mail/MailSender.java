@@ -195,6 +195,7 @@ public final class MailSender implements AutoCloseable {
             final Delivery delivery,
             final RecordSpans spans) {
         MailKafka.checkTopics(clients);
+        clients.askGroupForItsSettings(GROUP_ID);
         final MailSender sender;
         try {
             sender = new MailSender(clients, settings, attachments, retry, delivery, spans);

@@ -159,6 +159,7 @@ public final class PaymentWorker implements AutoCloseable {
             final PaymentGateway gateway,
             final Settings settings,
             final OpenTelemetry telemetry) {
+        clients.askGroupForItsSettings(GROUP_ID);
         final PaymentWorker worker = new PaymentWorker(
                 new KafkaConsumer<>(
                         consumerProps(clients, settings), new ByteArrayDeserializer(), new ByteArrayDeserializer()),

@@ -1,12 +1,14 @@
 package io.purchasepipeline.runtime;
 
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
+import org.apache.kafka.clients.consumer.GroupProtocol;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.StreamsConfig;
 
@@ -16,6 +18,11 @@ import org.apache.kafka.streams.StreamsConfig;
  * {@code --kafka-config} file (security), so that no client is made without them.
  */
 public final class KafkaClients {
+
+    /** The group configs of KIP-848 for how soon a member that stopped heartbeating is dead. */
+    static final String CONSUMER_SESSION_TIMEOUT = "consumer.session.timeout.ms";
+
+    static final String CONSUMER_HEARTBEAT_INTERVAL = "consumer.heartbeat.interval.ms";
 
     private final Properties connection;
 
@@ -88,23 +95,61 @@ public final class KafkaClients {
 
     /**
      * A worker's consumer: a member of {@code groupId}, whose positions only its transactions commit,
-     * reading committed records from the beginning of what the group has not read. Partitions move
-     * cooperatively: those that stay with a member keep what it loaded for them through a rebalance.
-     * A member that dies is found in 6 s, as a stream thread is (StreamsSettings), unless the
-     * client settings say otherwise: a killed instance's workers stay in their groups until their
-     * sessions end, and a group in a rebalance refuses the commits of every other member meanwhile
-     * (with the consumer's 45 s, bench/failover saw the survivors' mail senders fail their commits
-     * for 44 s after a kill -9).
+     * reading committed records from the beginning of what the group has not read. The group runs
+     * the consumer rebalance protocol (KIP-848): the broker assigns the partitions and moves each
+     * one on its own, from its owner to its new member, within a heartbeat or two, while the other
+     * members go on reading and committing; under the classic protocol every change of members was
+     * a group-wide barrier of two rounds (cooperative), in which the answers of the partitions on the
+     * move waited (bench/failover: the longest stall of a clean restart lay there). The broker also
+     * decides when a member is dead, from the group's configs: ask for them with
+     * {@link #askGroupForItsSettings}. A session timeout or heartbeat interval among the client
+     * settings is the group's wish, not the consumer's (which would refuse them under this protocol).
      */
     public Properties groupConsumer(final String groupId, final int maxPollRecords) {
         final Properties props = committedReader();
         props.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
+        props.put(
+                ConsumerConfig.GROUP_PROTOCOL_CONFIG,
+                GroupProtocol.CONSUMER.name().toLowerCase(Locale.ROOT));
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        props.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Integer.toString(maxPollRecords));
-        props.putIfAbsent(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, StreamsSettings.SESSION_TIMEOUT_MS);
-        props.putIfAbsent(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, StreamsSettings.HEARTBEAT_INTERVAL_MS);
+        props.remove(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG);
+        props.remove(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG);
+        props.remove(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG);
         return props;
+    }
+
+    /**
+     * What a worker's group is asked for: a member that dies found in 6 s, heartbeats every second,
+     * as for the stream threads (StreamsSettings), unless the client settings give a
+     * {@code session.timeout.ms} or {@code heartbeat.interval.ms} of their own. A killed instance's
+     * workers stay members of their groups until their sessions end, and their partitions wait
+     * meanwhile (with the consumer's 45 s, bench/failover saw the survivors' mail senders stuck for
+     * 44 s after a kill -9).
+     */
+    public Map<String, String> groupSettings() {
+        final Map<String, String> wanted = new LinkedHashMap<>();
+        wanted.put(
+                CONSUMER_HEARTBEAT_INTERVAL,
+                connection.getProperty(
+                        ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, StreamsSettings.HEARTBEAT_INTERVAL_MS));
+        wanted.put(
+                CONSUMER_SESSION_TIMEOUT,
+                connection.getProperty(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, StreamsSettings.SESSION_TIMEOUT_MS));
+        return wanted;
+    }
+
+    /**
+     * Asks the group {@code groupId} for {@link #groupSettings()} (group configs of KIP-848), before
+     * its first member joins. A broker that refuses (its {@code group.consumer.min.*} bounds, no
+     * permission) says so in one line and its own {@code group.consumer.*} settings apply.
+     */
+    public void askGroupForItsSettings(final String groupId) {
+        try (Admin admin = admin()) {
+            GroupConfigs.apply(admin, groupId, groupSettings(), "consumer");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** A producer whose every record is written once and acknowledged by all in-sync replicas. */

@@ -1,21 +1,11 @@
 package io.purchasepipeline.runtime;
 
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AlterConfigOp;
-import org.apache.kafka.clients.admin.Config;
-import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.streams.StreamsConfig;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * With the streams rebalance protocol ({@code group.protocol=streams}, KIP-1071) the broker assigns
@@ -35,8 +25,6 @@ public final class StreamsGroupSettings {
     static final String SESSION_TIMEOUT = "streams.session.timeout.ms";
 
     static final String HEARTBEAT_INTERVAL = "streams.heartbeat.interval.ms";
-
-    private static final Logger LOG = LoggerFactory.getLogger(StreamsGroupSettings.class);
 
     private StreamsGroupSettings() {}
 
@@ -58,7 +46,7 @@ public final class StreamsGroupSettings {
         final String groupId = streamsProps.getProperty(StreamsConfig.APPLICATION_ID_CONFIG);
         final Map<String, String> wanted = new LinkedHashMap<>();
         wanted.put(STANDBY_REPLICAS, streamsProps.getProperty(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, "0"));
-        // the heartbeat first: a longer session with the old, shorter heartbeat is always valid
+        // the heartbeat first (GroupConfigs.apply)
         wanted.put(
                 HEARTBEAT_INTERVAL,
                 streamsProps.getProperty(
@@ -67,51 +55,7 @@ public final class StreamsGroupSettings {
                 SESSION_TIMEOUT,
                 streamsProps.getProperty(StreamsConfig.mainConsumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG)));
         wanted.values().removeIf(value -> value == null);
-        final ConfigResource group = new ConfigResource(ConfigResource.Type.GROUP, groupId);
-        final Config current;
-        try {
-            current = admin.describeConfigs(List.of(group))
-                    .all()
-                    .get(30, TimeUnit.SECONDS)
-                    .get(group);
-        } catch (ExecutionException | TimeoutException e) {
-            warn(groupId, wanted.toString(), e);
-            return -1;
-        }
-        boolean standbySet = true;
-        for (final Map.Entry<String, String> setting : wanted.entrySet()) {
-            final ConfigEntry entry = current == null ? null : current.get(setting.getKey());
-            if (entry != null && setting.getValue().equals(entry.value())) {
-                continue;
-            }
-            try {
-                admin.incrementalAlterConfigs(Map.of(
-                                group,
-                                List.of(new AlterConfigOp(
-                                        new ConfigEntry(setting.getKey(), setting.getValue()),
-                                        AlterConfigOp.OpType.SET))))
-                        .all()
-                        .get(30, TimeUnit.SECONDS);
-                LOG.info(
-                        "Streams group {}: {}={} (was {})",
-                        groupId,
-                        setting.getKey(),
-                        setting.getValue(),
-                        entry == null ? "the broker's default" : entry.value());
-            } catch (ExecutionException | TimeoutException e) {
-                warn(groupId, setting.getKey() + "=" + setting.getValue(), e);
-                standbySet &= !setting.getKey().equals(STANDBY_REPLICAS);
-            }
-        }
-        return standbySet ? Integer.parseInt(wanted.get(STANDBY_REPLICAS)) : -1;
-    }
-
-    private static void warn(final String groupId, final String settings, final Exception e) {
-        final Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
-        LOG.warn(
-                "Could not set {} on streams group {} ({}); the broker's group.streams.* settings apply",
-                settings,
-                groupId,
-                cause.toString());
+        final GroupConfigs.Outcome outcome = GroupConfigs.apply(admin, groupId, wanted, "streams");
+        return outcome.took(STANDBY_REPLICAS) ? Integer.parseInt(wanted.get(STANDBY_REPLICAS)) : -1;
     }
 }

@@ -100,6 +100,8 @@ public final class InJvmPipeline implements AutoCloseable {
                 builder.setConfigProp(key, value);
             }
         });
+        // and the consumer protocol's, which the workers' groups use
+        BrokerSettings.consumerGroupDefaults().forEach(builder::setConfigProp);
         final KafkaClusterTestKit cluster = builder.build();
         cluster.format();
         cluster.startup();

@@ -440,14 +440,17 @@ class PaymentWorkerTest {
     /** A killed worker's partitions and its open transaction are let go as soon as a stream thread's. */
     @Test
     void aDeadWorkerIsFoundAndItsTransactionAbortedWithinTheStreamThreadsTimes() {
-        final Properties consumer =
-                PaymentWorker.consumerProps(KafkaClients.of(clientProps()), PaymentWorker.Settings.DEFAULT);
+        final KafkaClients clients = KafkaClients.of(clientProps());
+        final Properties consumer = PaymentWorker.consumerProps(clients, PaymentWorker.Settings.DEFAULT);
         final Properties streams = StreamsSettings.of("localhost:9092", Path.of("unused"), Map.of());
 
-        assertThat(consumer.get(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG))
+        // the group's own configs under the consumer rebalance protocol, which the worker asks for
+        assertThat(consumer.get(ConsumerConfig.GROUP_PROTOCOL_CONFIG)).isEqualTo("consumer");
+        assertThat(clients.groupSettings().get("consumer.session.timeout.ms"))
                 .isEqualTo(streams.get(StreamsConfig.mainConsumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG)))
                 .isEqualTo("6000");
-        assertThat(consumer.get(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG)).isEqualTo("1000");
+        assertThat(clients.groupSettings().get("consumer.heartbeat.interval.ms"))
+                .isEqualTo("1000");
         assertThat(Long.toString(PaymentWorker.TRANSACTION_TIMEOUT.toMillis()))
                 .isEqualTo(streams.get(StreamsConfig.producerPrefix(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG)))
                 .isEqualTo("5000");

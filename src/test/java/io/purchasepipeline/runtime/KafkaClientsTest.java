@@ -8,7 +8,6 @@ import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.Test;
@@ -48,41 +47,48 @@ class KafkaClientsTest {
     }
 
     @Test
-    void aGroupConsumerCommitsOnlyThroughItsTransactionsAndMovesPartitionsCooperatively() {
+    void aGroupConsumerCommitsOnlyThroughItsTransactionsUnderTheConsumerRebalanceProtocol() {
         final Properties props = clients.groupConsumer("workers", 50);
 
         assertThat(props)
                 .containsEntry(ConsumerConfig.GROUP_ID_CONFIG, "workers")
+                .containsEntry(ConsumerConfig.GROUP_PROTOCOL_CONFIG, "consumer")
                 .containsEntry(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed")
                 .containsEntry(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false")
                 .containsEntry(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest")
-                .containsEntry(
-                        ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName())
                 .containsEntry(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "50")
                 .containsEntry("security.protocol", "SASL_SSL");
     }
 
     /**
-     * A killed instance's workers stay members of their groups until their sessions end, and a group
-     * in a rebalance refuses every other member's commits meanwhile (bench/failover: the mail senders
-     * of the survivors failed their commits for 44 s after a kill -9 with the consumer's 45 s): the
-     * workers' groups find a dead member as fast as the stream threads' group does.
+     * A killed instance's workers stay members of their groups until their sessions end, and their
+     * partitions wait meanwhile: the workers' groups are asked to find a dead member as fast as the
+     * stream threads' group does. Under the consumer protocol that is the group's config, which the
+     * consumer itself refuses to be given.
      */
     @Test
-    void aGroupConsumerIsFoundDeadAsFastAsAStreamThread() {
+    void aGroupConsumersGroupIsAskedToFindItDeadAsFastAsAStreamThread() {
         final Properties streams = StreamsSettings.of("localhost:9092", Path.of("unused"), Map.of());
 
-        assertThat(clients.groupConsumer("workers", 50))
-                .containsEntry(
+        assertThat(clients.groupSettings())
+                .containsExactly(
+                        Map.entry(
+                                "consumer.heartbeat.interval.ms",
+                                streams.getProperty(
+                                        StreamsConfig.mainConsumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG))),
+                        Map.entry(
+                                "consumer.session.timeout.ms",
+                                streams.getProperty(
+                                        StreamsConfig.mainConsumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG))));
+        // a session of the user's own (--kafka-config) is what the group is asked for, not given to the consumer
+        final KafkaClients own =
+                KafkaClients.of("broker:9093", Map.of(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, "30000"));
+        assertThat(own.groupSettings()).containsEntry("consumer.session.timeout.ms", "30000");
+        assertThat(own.groupConsumer("workers", 50))
+                .doesNotContainKeys(
                         ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG,
-                        streams.get(StreamsConfig.mainConsumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG)))
-                .containsEntry(
                         ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG,
-                        streams.get(StreamsConfig.mainConsumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG)));
-        // a session of the user's own (--kafka-config) stands
-        assertThat(KafkaClients.of("broker:9093", Map.of(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, "30000"))
-                        .groupConsumer("workers", 50))
-                .containsEntry(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, "30000");
+                        ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG);
     }
 
     @Test
