@@ -174,6 +174,18 @@ public record PipelineApp(
         final TimedOutTransactions timedOutTransactions = TimedOutTransactions.watch(
                 queryAdmin, TimedOutTransactions.ofApp(applicationId), shortestTransactionTimeout(props));
         metrics.bindAnalytics(() -> queries.getIfLocal(StoreNames.ANALYTICS, AnalyticsSnapshot.KEY));
+        // The payment worker joins its group before the stream threads join theirs: a restarted
+        // instance takes its payment partitions back while the others still run its stream tasks,
+        // and its tasks afterwards, two short pauses one after the other instead of one long one in
+        // which the tasks, back first, waited for the payment answers (bench/failover).
+        final PaymentWorker paymentWorker = gateway == null
+                ? null
+                : PaymentWorker.start(
+                        clients,
+                        PaymentWorker.GROUP_ID + "-" + advertised.host() + ":" + advertised.port(),
+                        gateway,
+                        payments,
+                        tracing.forRole(Tracing.Role.PAYMENT));
         streams.start();
         final OperatorPage page = new OperatorPage(
                 OrderEventTail.start(clients, "purchase-pipeline-order-events-tail-" + instance, runtimeMetrics),
@@ -199,14 +211,6 @@ public record PipelineApp(
                 tracing.forRole(Tracing.Role.EBOOK));
         final MailSender mailSender = MailSender.start(
                 clients, mail, Attachments.ebooks(library::pdfFor), tracing.forRole(Tracing.Role.MAIL));
-        final PaymentWorker paymentWorker = gateway == null
-                ? null
-                : PaymentWorker.start(
-                        clients,
-                        PaymentWorker.GROUP_ID + "-" + advertised.host() + ":" + advertised.port(),
-                        gateway,
-                        payments,
-                        tracing.forRole(Tracing.Role.PAYMENT));
         return new PipelineApp(
                 streams,
                 streamsMetrics,

@@ -86,6 +86,12 @@ public final class StreamsSettings {
         // transaction aborted by a broker that restarted and whose markers never came holds its
         // partitions for good: RestoreStalls ends it.
         props.put(StreamsConfig.producerPrefix(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG), "5000");
+        // The restore consumer (restores and standbys, one per instance) asks the broker for more every
+        // 100 ms at most instead of 500: a task handed to this instance starts restoring only once the
+        // consumer's fetch in flight for its other partitions (its standbys, idle between commits)
+        // comes back, and with Kafka's 500 ms a takeover waited up to half a second for nothing
+        // (bench/failover's restore lines: 73 records in 520 ms next to 161 in 37 ms).
+        props.put(StreamsConfig.restoreConsumerPrefix(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG), "100");
         // a warm copy of every store on another instance: failover without a full restore (under the
         // streams protocol the group's streams.num.standby.replicas decides: StreamsGroupSettings
         // sets it to this)

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.processor.internals.ClientUtils;
 import org.apache.logging.log4j.Level;
@@ -26,6 +27,16 @@ class StreamsSettingsTest {
     }
 
     /** The partition assignor reads its settings from the main consumer's: without this there it warns at every start. */
+    @Test
+    void theRestoreConsumerFetchesEveryTenthOfASecondSoATakeoverDoesNotWaitForItsFetchInFlight() {
+        final StreamsConfig config = new StreamsConfig(StreamsSettings.of("broker:9092", dir, Map.of()));
+
+        assertThat(config.getRestoreConsumerConfigs("client").get(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG))
+                .isEqualTo("100");
+        assertThat(config.getMainConsumerConfigs("group", "client", 0))
+                .doesNotContainKey(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG);
+    }
+
     @Test
     @SuppressWarnings("deprecation")
     void thePartitionAssignorSeesTheProcessingHandlerOnForTheGlobalThread() {
