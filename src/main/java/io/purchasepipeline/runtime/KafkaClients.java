@@ -8,6 +8,7 @@ import java.util.Properties;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 import org.apache.kafka.clients.consumer.GroupProtocol;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.StreamsConfig;
@@ -25,15 +26,19 @@ public final class KafkaClients {
     static final String CONSUMER_HEARTBEAT_INTERVAL = "consumer.heartbeat.interval.ms";
 
     private final Properties connection;
+    /** Whether the app runs the classic rebalance protocol ({@code group.protocol=classic}), its workers too. */
+    private final boolean classicGroups;
 
-    private KafkaClients(final Properties connection) {
+    private KafkaClients(final Properties connection, final boolean classicGroups) {
         this.connection = connection;
+        this.classicGroups = classicGroups;
     }
 
     /**
      * Only the client settings: {@code pipeline.*} and streams-only keys would make clients warn, the
      * streams app's {@code group.protocol} ({@code streams}) is a value a plain consumer rejects, and
-     * the instance id names this instance in the streams app's group only.
+     * the instance id names this instance in the streams app's group only. {@code group.protocol=classic}
+     * (for a Kafka older than 4.2) puts the workers' groups on the classic protocol as well.
      */
     public static KafkaClients of(final String bootstrapServers, final Map<String, String> clientSettings) {
         final Properties props = new Properties();
@@ -45,28 +50,34 @@ public final class KafkaClients {
             }
         });
         props.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        return new KafkaClients(props);
+        return new KafkaClients(
+                props,
+                GroupProtocol.CLASSIC.name().equalsIgnoreCase(clientSettings.get(StreamsConfig.GROUP_PROTOCOL_CONFIG)));
     }
 
     /** Clients on a connection given whole: the bootstrap servers and whatever else every client needs. */
     public static KafkaClients of(final Properties connection) {
         final Properties props = new Properties();
         props.putAll(connection);
-        return new KafkaClients(props);
+        return new KafkaClients(
+                props,
+                GroupProtocol.CLASSIC
+                        .name()
+                        .equalsIgnoreCase(connection.getProperty(ConsumerConfig.GROUP_PROTOCOL_CONFIG)));
     }
 
     /** The same connection, its clients naming themselves {@code clientId} unless the settings name them. */
     public KafkaClients namedByDefault(final String clientId) {
         final Properties props = connection();
         props.putIfAbsent(CommonClientConfigs.CLIENT_ID_CONFIG, clientId);
-        return new KafkaClients(props);
+        return new KafkaClients(props, classicGroups);
     }
 
     /** The same connection, its clients naming themselves {@code clientId} in Kafka's metrics and logs, whatever the settings say. */
     public KafkaClients named(final String clientId) {
         final Properties props = connection();
         props.put(CommonClientConfigs.CLIENT_ID_CONFIG, clientId);
-        return new KafkaClients(props);
+        return new KafkaClients(props, classicGroups);
     }
 
     /** The connection alone, a copy: what an admin client needs. */
@@ -104,15 +115,27 @@ public final class KafkaClients {
      * decides when a member is dead, from the group's configs: ask for them with
      * {@link #askGroupForItsSettings}. A session timeout or heartbeat interval among the client
      * settings is the group's wish, not the consumer's (which would refuse them under this protocol).
+     * With {@code group.protocol=classic} among the client settings the group runs the classic
+     * protocol instead, its partitions moved cooperatively, and the consumer is given the session
+     * and heartbeats itself.
      */
     public Properties groupConsumer(final String groupId, final int maxPollRecords) {
         final Properties props = committedReader();
         props.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Integer.toString(maxPollRecords));
+        if (classicGroups) {
+            // the client assigns, cooperatively, and is told how soon a dead member is found
+            props.put(
+                    ConsumerConfig.GROUP_PROTOCOL_CONFIG,
+                    GroupProtocol.CLASSIC.name().toLowerCase(Locale.ROOT));
+            props.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
+            groupSettings().forEach((key, value) -> props.putIfAbsent(key.substring("consumer.".length()), value));
+            return props;
+        }
         props.put(
                 ConsumerConfig.GROUP_PROTOCOL_CONFIG,
                 GroupProtocol.CONSUMER.name().toLowerCase(Locale.ROOT));
-        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Integer.toString(maxPollRecords));
         props.remove(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG);
         props.remove(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG);
         props.remove(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG);
@@ -145,6 +168,9 @@ public final class KafkaClients {
      * permission) says so in one line and its own {@code group.consumer.*} settings apply.
      */
     public void askGroupForItsSettings(final String groupId) {
+        if (classicGroups) {
+            return;
+        }
         try (Admin admin = admin()) {
             GroupConfigs.apply(admin, groupId, groupSettings(), "consumer");
         } catch (InterruptedException e) {

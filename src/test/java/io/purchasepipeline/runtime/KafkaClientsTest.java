@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.Test;
@@ -89,6 +90,31 @@ class KafkaClientsTest {
                         ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG,
                         ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG,
                         ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG);
+    }
+
+    /** For a Kafka without the broker-side protocols: the app's group.protocol=classic puts the workers on it too. */
+    @Test
+    void theClassicProtocolOfTheAppIsTheWorkersToo() {
+        final KafkaClients classic =
+                KafkaClients.of("broker:9093", Map.of(StreamsConfig.GROUP_PROTOCOL_CONFIG, "classic"));
+
+        assertThat(classic.groupConsumer("workers", 50))
+                .containsEntry(ConsumerConfig.GROUP_PROTOCOL_CONFIG, "classic")
+                .containsEntry(
+                        ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName())
+                .containsEntry(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, "6000")
+                .containsEntry(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, "1000");
+        assertThat(classic.named("worker-1").groupConsumer("workers", 50))
+                .containsEntry(ConsumerConfig.GROUP_PROTOCOL_CONFIG, "classic");
+        assertThat(KafkaClients.of(
+                                "broker:9093",
+                                Map.of(
+                                        StreamsConfig.GROUP_PROTOCOL_CONFIG,
+                                        "classic",
+                                        ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG,
+                                        "30000"))
+                        .groupConsumer("workers", 50))
+                .containsEntry(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, "30000");
     }
 
     @Test
