@@ -38,7 +38,10 @@ import org.slf4j.LoggerFactory;
  * brokers' scan would do to the same transactions a few seconds later, and nothing else: a
  * transaction within its timeout is left alone, whoever runs it, and so are other applications'.
  * A live producer whose transaction outlived its timeout (a stall) is fenced, as the broker would
- * have fenced it; a stream thread then rejoins its group and goes on.
+ * have fenced it; a stream thread then rejoins its group and goes on. The age of a transaction is
+ * the instance's clock against the start its coordinator recorded; the listing itself is filtered by
+ * the broker on its own clock, so a clock ahead of the broker's can fence a transaction early only
+ * among those already past the shortest timeout.
  */
 public final class TimedOutTransactions implements AutoCloseable {
 
