@@ -19,6 +19,7 @@ import io.purchasepipeline.mail.MailSender;
 import io.purchasepipeline.mail.MailSettings;
 import io.purchasepipeline.payment.PaymentGateway;
 import io.purchasepipeline.payment.PaymentWorker;
+import io.purchasepipeline.runtime.DaemonScheduler;
 import io.purchasepipeline.runtime.KafkaAvailability;
 import io.purchasepipeline.runtime.KafkaClients;
 import io.purchasepipeline.runtime.Probes;
@@ -46,7 +47,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
-import java.util.concurrent.Executors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -126,15 +126,8 @@ public record PipelineApp(
         streams.setStateListener(settings.onState());
         // a task's metrics (end-to-end latency per node, restores) exist only once it is assigned: looked
         // for every few seconds instead of Micrometer's minute, so /metrics shows them soon after a rebalance
-        final KafkaStreamsMetrics streamsMetrics = new KafkaStreamsMetrics(
-                streams,
-                List.of(),
-                Executors.newSingleThreadScheduledExecutor(runnable -> {
-                    final Thread thread = new Thread(runnable, "streams-metrics");
-                    thread.setDaemon(true);
-                    return thread;
-                }),
-                METRICS_REFRESH);
+        final KafkaStreamsMetrics streamsMetrics =
+                new KafkaStreamsMetrics(streams, List.of(), DaemonScheduler.named("streams-metrics"), METRICS_REFRESH);
         streamsMetrics.bindTo(metrics.registry());
         final RuntimeMetrics runtimeMetrics = RuntimeMetrics.bindTo(metrics.registry(), METRICS_REFRESH);
         final RestoreProgress restores = new RestoreProgress(metrics.registry());

@@ -1,5 +1,6 @@
 package io.purchasepipeline.payment;
 
+import io.purchasepipeline.runtime.DaemonScheduler;
 import io.purchasepipeline.serdes.PaymentStatus;
 import java.math.BigDecimal;
 import java.time.Duration;
@@ -8,7 +9,6 @@ import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
@@ -110,11 +110,7 @@ public final class PaymentSimulator implements PaymentGateway, AutoCloseable {
         this.random = new Random(behaviour.seed());
         this.scheduler = behaviour.instant() && behaviour.timeoutShare() == 0
                 ? null
-                : Executors.newSingleThreadScheduledExecutor(task -> {
-                    final Thread thread = new Thread(task, "payment-simulator");
-                    thread.setDaemon(true);
-                    return thread;
-                });
+                : DaemonScheduler.named("payment-simulator");
     }
 
     public Behaviour behaviour() {

@@ -7,7 +7,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
@@ -117,11 +116,7 @@ public final class RestoreStalls implements AutoCloseable {
                 Duration.ofSeconds(60),
                 System::currentTimeMillis,
                 bootstrapServers);
-        stalls.scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
-            final Thread thread = new Thread(runnable, "restore-stalls");
-            thread.setDaemon(true);
-            return thread;
-        });
+        stalls.scheduler = DaemonScheduler.named("restore-stalls");
         stalls.scheduler.scheduleWithFixedDelay(
                 stalls::checkQuietly, CHECK_EVERY.toMillis(), CHECK_EVERY.toMillis(), TimeUnit.MILLISECONDS);
         stalls.scheduler.scheduleWithFixedDelay(

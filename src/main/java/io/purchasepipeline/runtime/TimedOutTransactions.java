@@ -6,7 +6,6 @@ import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
@@ -93,11 +92,7 @@ public final class TimedOutTransactions implements AutoCloseable {
             final Admin admin, final Predicate<String> ours, final Duration shortestTimeout) {
         final TimedOutTransactions check =
                 new TimedOutTransactions(onCluster(admin, ours), shortestTimeout, System::currentTimeMillis);
-        check.scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
-            final Thread thread = new Thread(runnable, "timed-out-transactions");
-            thread.setDaemon(true);
-            return thread;
-        });
+        check.scheduler = DaemonScheduler.named("timed-out-transactions");
         check.scheduler.scheduleWithFixedDelay(
                 check::check, CHECK_EVERY.toMillis(), CHECK_EVERY.toMillis(), TimeUnit.MILLISECONDS);
         return check;

@@ -70,11 +70,7 @@ class TimedOutTransactionsOnBrokerTest {
                 assertThat(held(admin, DEAD))
                         .as("the dead producer's transaction, aborted")
                         .isFalse();
-                assertThat(admin.describeTransactions(List.of("purchase-pipeline-dead-1"))
-                                .all()
-                                .get()
-                                .get("purchase-pipeline-dead-1")
-                                .state())
+                assertThat(state(admin, "purchase-pipeline-dead-1"))
                         .isIn(TransactionState.COMPLETE_ABORT, TransactionState.EMPTY);
 
                 // a few more checks: what is not the app's, or within its timeout, stays open
@@ -82,12 +78,7 @@ class TimedOutTransactionsOnBrokerTest {
                 assertThat(held(admin, FOREIGN))
                         .as("another application's transaction")
                         .isTrue();
-                assertThat(admin.describeTransactions(List.of("another-app-dead-1"))
-                                .all()
-                                .get()
-                                .get("another-app-dead-1")
-                                .state())
-                        .isEqualTo(TransactionState.ONGOING);
+                assertThat(state(admin, "another-app-dead-1")).isEqualTo(TransactionState.ONGOING);
                 live.commitTransaction();
             }
             assertThat(committed(cluster))
@@ -135,6 +126,14 @@ class TimedOutTransactionsOnBrokerTest {
         props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
         props.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, (int) timeout.toMillis());
         return new KafkaProducer<>(props, new StringSerializer(), new StringSerializer());
+    }
+
+    private static TransactionState state(final Admin admin, final String transactionalId) throws Exception {
+        return admin.describeTransactions(List.of(transactionalId))
+                .all()
+                .get()
+                .get(transactionalId)
+                .state();
     }
 
     /** Whether an open transaction holds the partition's last stable offset below its high watermark. */

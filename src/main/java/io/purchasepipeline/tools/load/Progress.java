@@ -1,7 +1,7 @@
 package io.purchasepipeline.tools.load;
 
+import io.purchasepipeline.runtime.DaemonScheduler;
 import java.util.Locale;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -34,11 +34,7 @@ public interface Progress extends AutoCloseable {
                 .setUpdateIntervalMillis(250)
                 .setConsumer(terminal)
                 .build();
-        final ScheduledExecutorService updates = Executors.newSingleThreadScheduledExecutor(runnable -> {
-            final Thread thread = new Thread(runnable, "load-progress");
-            thread.setDaemon(true);
-            return thread;
-        });
+        final ScheduledExecutorService updates = DaemonScheduler.named("load-progress");
         final Runnable update = () -> {
             final Outcomes.Snapshot now = figures.get();
             bar.stepTo(now.ended());
