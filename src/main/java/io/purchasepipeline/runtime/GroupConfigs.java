@@ -2,6 +2,7 @@ package io.purchasepipeline.runtime;
 
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
@@ -78,7 +79,7 @@ public final class GroupConfigs {
                         .get(30, TimeUnit.SECONDS);
                 LOG.info(
                         "{} group {}: {}={} (was {})",
-                        kind.substring(0, 1).toUpperCase(java.util.Locale.ROOT) + kind.substring(1),
+                        kind.substring(0, 1).toUpperCase(Locale.ROOT) + kind.substring(1),
                         groupId,
                         setting.getKey(),
                         setting.getValue(),

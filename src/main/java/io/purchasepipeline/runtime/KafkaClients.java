@@ -50,20 +50,18 @@ public final class KafkaClients {
             }
         });
         props.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        return new KafkaClients(
-                props,
-                GroupProtocol.CLASSIC.name().equalsIgnoreCase(clientSettings.get(StreamsConfig.GROUP_PROTOCOL_CONFIG)));
+        return new KafkaClients(props, classic(clientSettings.get(StreamsConfig.GROUP_PROTOCOL_CONFIG)));
     }
 
     /** Clients on a connection given whole: the bootstrap servers and whatever else every client needs. */
     public static KafkaClients of(final Properties connection) {
         final Properties props = new Properties();
         props.putAll(connection);
-        return new KafkaClients(
-                props,
-                GroupProtocol.CLASSIC
-                        .name()
-                        .equalsIgnoreCase(connection.getProperty(ConsumerConfig.GROUP_PROTOCOL_CONFIG)));
+        return new KafkaClients(props, classic(connection.getProperty(ConsumerConfig.GROUP_PROTOCOL_CONFIG)));
+    }
+
+    private static boolean classic(final String groupProtocol) {
+        return GroupProtocol.CLASSIC.name().equalsIgnoreCase(groupProtocol);
     }
 
     /** The same connection, its clients naming themselves {@code clientId} unless the settings name them. */
@@ -130,7 +128,8 @@ public final class KafkaClients {
                     ConsumerConfig.GROUP_PROTOCOL_CONFIG,
                     GroupProtocol.CLASSIC.name().toLowerCase(Locale.ROOT));
             props.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
-            groupSettings().forEach((key, value) -> props.putIfAbsent(key.substring("consumer.".length()), value));
+            props.putIfAbsent(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, StreamsSettings.SESSION_TIMEOUT_MS);
+            props.putIfAbsent(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, StreamsSettings.HEARTBEAT_INTERVAL_MS);
             return props;
         }
         props.put(

@@ -3,13 +3,13 @@ package io.purchasepipeline.runtime;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.EnumSet;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import java.util.function.Predicate;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListTransactionsOptions;
 import org.apache.kafka.clients.admin.TransactionDescription;
@@ -121,8 +121,8 @@ public final class TimedOutTransactions implements AutoCloseable {
             final List<Running> timedOut = open.stream()
                     .filter(transaction -> transaction.timedOut(now))
                     .toList();
-            final Set<String> ids = new HashSet<>();
-            timedOut.forEach(transaction -> ids.add(transaction.transactionalId()));
+            final Set<String> ids =
+                    timedOut.stream().map(Running::transactionalId).collect(Collectors.toSet());
             if (!ids.isEmpty()) {
                 cluster.fence(ids);
                 for (final Running transaction : timedOut) {

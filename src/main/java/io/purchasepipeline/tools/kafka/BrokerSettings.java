@@ -82,7 +82,8 @@ public final class BrokerSettings {
      * the broker, not the client, decides when a member is dead and how many standby replicas a group
      * gets. Kafka's defaults (a 45 s session, no standby) would leave a killed instance's tasks idle
      * for 45 s and restore them from the changelogs; these detect it in 6 s (heartbeats every second,
-     * which also bring the survivors its tasks) and keep one warm copy (docs/reliability.md). The app also asks its own group for its standby count.
+     * which also bring the survivors its tasks) and keep one warm copy (docs/reliability.md). The app
+     * also asks its own group for its standby count.
      */
     public static Map<String, String> streamsGroupDefaults() {
         final Map<String, String> props = new LinkedHashMap<>();
